@@ -1,0 +1,160 @@
+// The whole app as one Fastify instance; tests build it with their own config and never listen.
+import fs from 'node:fs'
+import path from 'node:path'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import cookie from '@fastify/cookie'
+import fastifyStatic from '@fastify/static'
+import mercurius from 'mercurius'
+import type { Config } from './config.js'
+import { openDatabase } from './db/index.js'
+import { migrateToLatest } from './db/migrate.js'
+import { MemoryPubSub, RedisBackedPubSub, type PubSub } from './realtime/pubsub.js'
+import { MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
+import { Gateway } from './realtime/gateway.js'
+import { topics } from './realtime/topics.js'
+import type { Services } from './services.js'
+import { buildAppSchema } from './graphql/schema.js'
+import { httpRules } from './graphql/validation.js'
+import { formatErrors } from './graphql/format.js'
+import { type Ctx, Loaders } from './graphql/context.js'
+import { AuthService } from './modules/auth/auth.service.js'
+import { authResolvers, SESSION_COOKIE } from './modules/auth/auth.resolvers.js'
+import { UsersService } from './modules/users/users.service.js'
+import { usersResolvers } from './modules/users/users.resolvers.js'
+
+declare module 'fastify' {
+  interface FastifyInstance { hearth: Services }
+}
+
+export interface BuildOptions {
+  /** prefix for Redis channels and keys: lets parallel test files share one Redis */
+  redisPrefix?: string
+}
+
+function bearer(req: FastifyRequest): string | null {
+  const h = req.headers.authorization
+  if (typeof h !== 'string') return null
+  const m = /^Bearer\s+(.+)$/i.exec(h.trim())
+  return m ? m[1] : ''
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.limits.bodyBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+  })
+
+  const database = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous })
+  await migrateToLatest(database.db)
+
+  let redisErrorLogged = 0
+  const onRedisError = (e: Error) => {
+    // one line per burst, not one per retry
+    if (Date.now() - redisErrorLogged > 10_000) { redisErrorLogged = Date.now(); app.log.error({ err: e }, 'redis error') }
+  }
+  let pubsub: PubSub
+  let store: SharedStore
+  if (config.redisUrl) {
+    const r = new RedisBackedPubSub(config.redisUrl, { prefix: opts.redisPrefix ?? '', onError: onRedisError })
+    pubsub = r
+    store = new RedisStore(r.publisher, `${opts.redisPrefix ?? ''}hearth:`)
+  } else {
+    pubsub = new MemoryPubSub()
+    store = new MemoryStore()
+  }
+
+  let publishErrorLogged = 0
+  const services = {
+    config, log: app.log, database, pubsub, store,
+    async publish(topic: string, payload: unknown) {
+      try {
+        await pubsub.publish(topic, payload)
+      } catch (e) {
+        if (Date.now() - publishErrorLogged > 10_000) { publishErrorLogged = Date.now(); app.log.error({ err: e, topic }, 'publish failed') }
+      }
+    },
+  } as Services
+  services.auth = new AuthService(services)
+  services.users = new UsersService(services)
+
+  const schema = buildAppSchema([usersResolvers, authResolvers])
+  const gateway = new Gateway(services, schema)
+  services.realtime = gateway
+  app.decorate('hearth', services)
+
+  const offRevoked = await pubsub.subscribe(topics.sessionsRevoked(), (msg: { sessionId?: unknown }) => {
+    if (typeof msg?.sessionId === 'string') gateway.closeSession(msg.sessionId)
+  })
+
+  await app.register(cookie)
+  await app.register(mercurius, {
+    schema,
+    graphiql: false,
+    subscription: false,
+    allowBatchedQueries: false,
+    csrfPrevention: true,
+    validationRules: httpRules(config),
+    context: async (req, reply): Promise<Omit<Ctx, 'reply'>> => {
+      const ctx: Omit<Ctx, 'reply'> = {
+        svc: services, viewer: null, tokenRejected: false, ip: req.ip,
+        userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
+        loaders: new Loaders(),
+      }
+      const header = bearer(req)
+      const cookieToken = req.cookies?.[SESSION_COOKIE]
+      const token = header ?? cookieToken ?? null
+      if (token !== null) {
+        const found = await services.auth.authenticate(token)
+        if (found) ctx.viewer = found.viewer
+        else if (header !== null) ctx.tokenRejected = true
+        // a stale cookie is simply dropped: the page can still sign in
+        else reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      }
+      return ctx
+    },
+    errorFormatter: (execution, ctx) => formatErrors(execution as any, (err) => (ctx as any)?.reply?.log?.error({ err }, 'internal error') ?? app.log.error({ err }, 'internal error')),
+  })
+
+  app.get('/health', async (_req, reply) => {
+    const db = await database.ping()
+    const redis = config.redisUrl ? (pubsub.healthy() ? 'up' : 'down') : 'not configured'
+    const status = !db ? 'down' : redis === 'down' ? 'degraded' : 'ok'
+    return reply.code(db ? 200 : 503).send({ status, db: db ? 'up' : 'down', redis, pubsub: pubsub.kind, connections: gateway.size })
+  })
+
+  // The web client (built by `npm run build`) and GraphiQL, served from the same origin.
+  const dist = config.webDistDir ? path.resolve(config.webDistDir) : null
+  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: dist, prefix: '/', decorateReply: false, wildcard: false, index: false })
+    const indexHtml = fs.readFileSync(path.join(dist, 'index.html'), 'utf8')
+    const graphiqlHtml = fs.existsSync(path.join(dist, 'graphiql.html')) ? fs.readFileSync(path.join(dist, 'graphiql.html'), 'utf8') : null
+    if (config.graphiql && graphiqlHtml) app.get('/graphiql', (_req, reply) => reply.type('text/html').send(graphiqlHtml))
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/graphql') && (req.headers.accept ?? '').includes('text/html')) {
+        return reply.type('text/html').send(indexHtml)
+      }
+      return reply.code(404).send({ error: 'Not Found' })
+    })
+  }
+
+  app.server.on('upgrade', (req, socket, head) => {
+    const url = req.url ?? ''
+    if (url === '/graphql' || url.startsWith('/graphql?')) {
+      const ip = config.trustProxy ? (String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() || req.socket.remoteAddress || '') : (req.socket.remoteAddress ?? '')
+      gateway.handleUpgrade(req, socket, head, ip)
+    } else {
+      socket.destroy()
+    }
+  })
+
+  app.addHook('onClose', async () => {
+    await gateway.shutdown()
+    offRevoked()
+    await pubsub.close()
+    await database.close()
+  })
+
+  return app
+}

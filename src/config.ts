@@ -1,0 +1,141 @@
+// The one place that reads the environment. Everything else receives a Config.
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  /** SQLite file path (or ':memory:') or a postgres:// URL */
+  databaseUrl: string
+  /** unset: in-process pub/sub and in-memory counters */
+  redisUrl: string | null
+  /** WebSocket Origin allow-list; empty = any origin */
+  allowedOrigins: string[]
+  /** signUp/logIn attempts per minute per client IP */
+  authRateLimitPerIp: number
+  /** failed logIns per minute per username */
+  authRateLimitPerUser: number
+  /** messages and signals per minute per user; 0 = off */
+  sendRateLimitPerUser: number
+  /** wrong join codes per minute per user */
+  joinCodeRateLimit: number
+  logLevel: string
+  sessionTtlSeconds: number
+  graphiql: boolean
+  introspection: boolean
+  /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only process crashes */
+  sqliteSynchronous: 'FULL' | 'NORMAL'
+  trustProxy: boolean
+  webDistDir: string | null
+  limits: {
+    bodyBytes: number
+    queryDepth: number
+    aliases: number
+    directives: number
+    tokens: number
+    wsMaxPayloadBytes: number
+    wsInitTimeoutMs: number
+    wsSubscriptionsPerSocket: number
+    wsSocketsPerUser: number
+    wsSocketsPerIp: number
+    wsMaxBufferedBytes: number
+    wsHeartbeatMs: number
+    argon2Concurrency: number
+  }
+  presence: {
+    leaseTtlMs: number
+    heartbeatMs: number
+    offlineGraceMs: number
+    idleAwayMs: number
+  }
+  typingTtlMs: number
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, def: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return def
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`)
+    return def
+  }
+  return n
+}
+
+function bool(env: Env, name: string, def: boolean, problems: string[]): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return def
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  problems.push(`${name} must be true or false (got "${raw}")`)
+  return def
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = []
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
+
+  const databaseUrl = (env.DATABASE_URL ?? '').trim() || './data/hearth.db'
+  if (/^[a-z]+:\/\//i.test(databaseUrl) && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must be a SQLite file path or a postgres:// URL (got "${databaseUrl}")`)
+  }
+  const redisUrl = (env.REDIS_URL ?? '').trim() || null
+  if (redisUrl && !/^rediss?:\/\//i.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`)
+
+  const allowedOrigins = (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  for (const o of allowedOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/i.test(o)) problems.push(`ALLOWED_ORIGINS entries must look like https://host[:port] (got "${o}")`)
+  }
+  const logLevel = (env.LOG_LEVEL ?? '').trim() || (nodeEnv === 'test' ? 'silent' : 'info')
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
+  const sync = ((env.SQLITE_SYNCHRONOUS ?? '').trim() || 'FULL').toUpperCase()
+  if (sync !== 'FULL' && sync !== 'NORMAL') problems.push(`SQLITE_SYNCHRONOUS must be FULL or NORMAL (got "${sync}")`)
+
+  const config: Config = {
+    env: nodeEnv,
+    port: int(env, 'PORT', 4000, 0, 65535, problems),
+    host: (env.HOST ?? '').trim() || '127.0.0.1',
+    databaseUrl,
+    redisUrl,
+    allowedOrigins,
+    authRateLimitPerIp: int(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000_000, problems),
+    authRateLimitPerUser: int(env, 'AUTH_RATE_LIMIT_PER_USER', 10, 1, 1_000_000_000, problems),
+    sendRateLimitPerUser: int(env, 'SEND_RATE_LIMIT_PER_USER', 600, 0, 1_000_000_000, problems),
+    joinCodeRateLimit: int(env, 'JOIN_CODE_RATE_LIMIT', 20, 1, 1_000_000_000, problems),
+    logLevel,
+    sessionTtlSeconds: int(env, 'SESSION_TTL_DAYS', 30, 1, 3650, problems) * 86400,
+    graphiql: bool(env, 'GRAPHIQL', nodeEnv !== 'production', problems),
+    introspection: bool(env, 'INTROSPECTION', nodeEnv !== 'production', problems),
+    sqliteSynchronous: sync === 'NORMAL' ? 'NORMAL' : 'FULL',
+    trustProxy: bool(env, 'TRUST_PROXY', false, problems),
+    webDistDir: (env.WEB_DIST_DIR ?? '').trim() || 'web/dist',
+    limits: {
+      bodyBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024, problems),
+      queryDepth: int(env, 'QUERY_DEPTH_LIMIT', 10, 2, 100, problems),
+      aliases: int(env, 'QUERY_ALIAS_LIMIT', 30, 1, 10_000, problems),
+      directives: int(env, 'QUERY_DIRECTIVE_LIMIT', 30, 1, 10_000, problems),
+      tokens: int(env, 'QUERY_TOKEN_LIMIT', 5000, 100, 1_000_000, problems),
+      wsMaxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024, problems),
+      wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5000, 100, 600_000, problems),
+      wsSubscriptionsPerSocket: int(env, 'WS_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000, problems),
+      wsSocketsPerUser: int(env, 'WS_SOCKETS_PER_USER', 50, 1, 1_000_000, problems),
+      wsSocketsPerIp: int(env, 'WS_SOCKETS_PER_IP', 20_000, 1, 10_000_000, problems),
+      wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024, problems),
+      wsHeartbeatMs: int(env, 'WS_HEARTBEAT_MS', 30_000, 100, 600_000, problems),
+      argon2Concurrency: int(env, 'ARGON2_CONCURRENCY', 4, 1, 256, problems),
+    },
+    presence: {
+      leaseTtlMs: int(env, 'PRESENCE_LEASE_TTL_MS', 60_000, 1000, 3_600_000, problems),
+      heartbeatMs: int(env, 'PRESENCE_HEARTBEAT_MS', 20_000, 100, 3_600_000, problems),
+      offlineGraceMs: int(env, 'PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 60_000, problems),
+      idleAwayMs: int(env, 'PRESENCE_IDLE_AWAY_MS', 10 * 60_000, 1000, 86_400_000, problems),
+    },
+    typingTtlMs: int(env, 'TYPING_TTL_MS', 6000, 500, 60_000, problems),
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+  return { ...config, ...overrides, limits: { ...config.limits, ...overrides.limits }, presence: { ...config.presence, ...overrides.presence } }
+}

@@ -1,0 +1,46 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Database, DB } from './types.js'
+
+// int8 (bigint) columns hold epoch milliseconds, far below 2^53: read them as numbers.
+pg.types.setTypeParser(20, (v) => Number(v))
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url)
+}
+
+export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number } = {}): Database {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
+    // an idle client losing its connection must not crash the process
+    pool.on('error', () => {})
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    return {
+      db,
+      dialect: 'postgres',
+      async ping() {
+        try { await sql`select 1`.execute(db); return true } catch { return false }
+      },
+      close: () => db.destroy(),
+    }
+  }
+  if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true })
+  const sqlite = new SQLite(url)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('busy_timeout = 5000')
+  // FULL (default): a committed message survives power loss, not only a process crash.
+  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
+  sqlite.pragma('foreign_keys = ON')
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return {
+    db,
+    dialect: 'sqlite',
+    async ping() {
+      try { sqlite.prepare('select 1').get(); return true } catch { return false }
+    },
+    close: () => db.destroy(),
+  }
+}

@@ -1,0 +1,18 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import * as m0001 from './migrations/2026_11_22_0001_initial.js'
+
+// Imported statically: kysely's FileMigrationProvider cannot load .ts files under vitest.
+const migrations: Record<string, Migration> = {
+  '2026_11_22_0001_initial': m0001,
+}
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations() { return migrations }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

@@ -1,0 +1,161 @@
+// Row shapes as stored. Times are epoch milliseconds (bigint in PostgreSQL, parsed to number).
+import type { Kysely } from 'kysely'
+
+export interface UsersTable {
+  id: string
+  username: string
+  username_key: string
+  display_name: string
+  first_name: string | null
+  last_name: string | null
+  password_hash: string
+  created_at: number
+  updated_at: number
+  last_seen_at: number | null
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: string
+  token_hash: string
+  created_at: number
+  last_used_at: number
+  expires_at: number
+  user_agent: string | null
+  revoked_at: number | null
+}
+
+export interface RoomsTable {
+  id: string
+  code: string
+  name: string
+  name_key: string
+  description: string | null
+  kind: 'PUBLIC' | 'PRIVATE' | 'DIRECT'
+  is_active: number
+  created_by: string | null
+  created_at: number
+  updated_at: number
+  last_activity_at: number
+  msg_seq: number
+  event_seq: number
+  direct_key: string | null
+}
+
+export interface RoomMembersTable {
+  room_id: string
+  user_id: string
+  role: 'OWNER' | 'MEMBER'
+  joined_at: number
+  /** Message.seq of the last message the member has read */
+  last_read_seq: number
+}
+
+export interface MessagesTable {
+  id: string
+  room_id: string
+  seq: number
+  sender_id: string
+  body: string
+  client_id: string | null
+  created_at: number
+  edited_at: number | null
+  deleted_at: number | null
+  /** event seq of this message's ADDED event: lets messageAdded replays line up with the event stream */
+  added_event_seq: number
+}
+
+export interface MessageEventsTable {
+  room_id: string
+  seq: number
+  kind: 'ADDED' | 'EDITED' | 'DELETED'
+  message_id: string
+  at: number
+}
+
+export interface FriendRequestsTable {
+  id: string
+  from_id: string
+  to_id: string
+  status: 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'CANCELLED'
+  created_at: number
+  responded_at: number | null
+}
+
+/** one row per direction: (a,b) and (b,a) */
+export interface FriendshipsTable {
+  user_id: string
+  friend_id: string
+  created_at: number
+}
+
+export interface BlocksTable {
+  blocker_id: string
+  blocked_id: string
+  created_at: number
+}
+
+export interface NotificationsTable {
+  id: string
+  user_id: string
+  kind: 'FRIEND_REQUEST_RECEIVED' | 'FRIEND_REQUEST_ACCEPTED' | 'DIRECT_MESSAGE' | 'MENTION'
+  actor_id: string | null
+  room_id: string | null
+  message_id: string | null
+  friend_request_id: string | null
+  created_at: number
+  read_at: number | null
+}
+
+export interface RoomTimersTable {
+  room_id: string
+  phase: 'FOCUS' | 'BREAK' | 'PAUSED' | 'STOPPED'
+  /** the phase a PAUSED timer resumes into */
+  paused_phase: 'FOCUS' | 'BREAK' | null
+  focus_minutes: number
+  break_minutes: number
+  phase_started_at: number
+  phase_ends_at: number | null
+  /** ms left in the paused phase */
+  remaining_ms: number | null
+  started_by: string | null
+  cycle: number
+  /** bumped on every change; transitions are compare-and-set on it so only one instance performs each */
+  version: number
+}
+
+export interface StudySessionsTable {
+  id: string
+  user_id: string
+  room_id: string | null
+  minutes: number
+  started_at: number
+  ended_at: number | null
+  /** set for sessions created by a room timer's FOCUS phase: room_id:cycle start, unique per user */
+  timer_key: string | null
+}
+
+export interface DB {
+  users: UsersTable
+  sessions: SessionsTable
+  rooms: RoomsTable
+  room_members: RoomMembersTable
+  messages: MessagesTable
+  message_events: MessageEventsTable
+  friend_requests: FriendRequestsTable
+  friendships: FriendshipsTable
+  blocks: BlocksTable
+  notifications: NotificationsTable
+  room_timers: RoomTimersTable
+  study_sessions: StudySessionsTable
+}
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Database {
+  db: Kysely<DB>
+  dialect: Dialect
+  /** cheap liveness probe for /health */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}

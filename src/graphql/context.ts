@@ -1,0 +1,45 @@
+import type { FastifyReply } from 'fastify'
+import type { Services } from '../services.js'
+import { Loader } from './loader.js'
+import { unauthenticated } from './errors.js'
+
+export interface Viewer {
+  userId: string
+  sessionId: string
+}
+
+/** The per-operation loaders: each domain asks for its own by name, so no central list to edit. */
+export class Loaders {
+  private map = new Map<string, Loader<any, any>>()
+  of<K, V>(name: string, batch: (keys: K[]) => Promise<Map<K, V>>): Loader<K, V> {
+    let l = this.map.get(name)
+    if (!l) this.map.set(name, (l = new Loader(batch)))
+    return l as Loader<K, V>
+  }
+}
+
+/** What a WebSocket connection tells the resolvers about itself. */
+export interface ConnectionInfo {
+  id: string
+  /** subscriptions of this socket, by graphql-ws id */
+  readonly subscriptionCount: number
+}
+
+export interface Ctx {
+  svc: Services
+  viewer: Viewer | null
+  /** a token was sent but is unknown, expired or revoked: every operation is UNAUTHENTICATED */
+  tokenRejected: boolean
+  ip: string
+  userAgent: string | null
+  loaders: Loaders
+  /** HTTP only: lets signUp / logIn / logOut set the session cookie */
+  reply?: FastifyReply
+  /** WebSocket only */
+  connection?: ConnectionInfo
+}
+
+export function requireViewer(ctx: Ctx): Viewer {
+  if (!ctx.viewer) throw unauthenticated()
+  return ctx.viewer
+}

@@ -1,0 +1,35 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql'
+import { toPublicError } from './errors.js'
+
+interface Execution { data?: unknown; errors: readonly GraphQLError[]; statusCode?: number }
+
+/**
+ * mercurius' errorFormatter: coded errors pass through, graphql-js and framework errors get
+ * the contract's codes, anything else becomes a generic internal error that is logged, never shown.
+ */
+export function formatErrors(execution: Execution, log: (err: unknown) => void): { statusCode: number; response: { data: any; errors: GraphQLFormattedError[] } } {
+  const out: GraphQLError[] = []
+  let statusCode = 200
+  for (const err of execution.errors) {
+    const orig = err.originalError as (Error & { errors?: unknown[]; statusCode?: number; code?: string }) | undefined
+    if (orig && Array.isArray(orig.errors)) {
+      // mercurius wraps parse and validation failures (depth, rules) in MER_ERR_GQL_VALIDATION
+      statusCode = 400
+      for (const inner of orig.errors as GraphQLError[]) {
+        const parse = /^Syntax Error/.test(inner.message) || /tokens/.test(inner.message) && /Parsing aborted/.test(inner.message)
+        out.push(new GraphQLError(inner.message, {
+          nodes: inner.nodes, source: inner.source, positions: inner.positions,
+          extensions: { code: parse ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED' },
+        }))
+      }
+    } else if (orig && typeof orig.code === 'string' && /^(FST_|MER_ERR)/.test(orig.code) && (orig.statusCode ?? 500) < 500) {
+      // framework refusals (body too large, bad JSON, CSRF, GET mutation, batching): the message is generic and safe
+      statusCode = orig.statusCode ?? 400
+      const code = orig.code === 'MER_ERR_GQL_VALIDATION' ? 'GRAPHQL_PARSE_FAILED' : 'BAD_USER_INPUT'
+      out.push(new GraphQLError(orig.message, { extensions: { code } }))
+    } else {
+      out.push(toPublicError(err, log))
+    }
+  }
+  return { statusCode, response: { data: execution.data ?? null, errors: out.map((e) => e.toJSON()) } }
+}

@@ -1,0 +1,155 @@
+// Domain models the resolvers receive as parents (codegen mappers point here).
+// Times are epoch milliseconds; the DateTime scalar turns them into ISO strings.
+
+export interface UserModel {
+  id: string
+  username: string
+  displayName: string
+  firstName: string | null
+  lastName: string | null
+  createdAt: number
+  updatedAt: number
+  lastSeenAt: number | null
+}
+
+export interface SessionModel {
+  id: string
+  userId: string
+  createdAt: number
+  lastUsedAt: number
+  expiresAt: number
+  userAgent: string | null
+}
+
+export interface AuthPayloadModel {
+  token: string
+  user: UserModel
+  session: SessionModel
+}
+
+export type RoomKind = 'PUBLIC' | 'PRIVATE' | 'DIRECT'
+export type MemberRole = 'OWNER' | 'MEMBER'
+
+export interface RoomModel {
+  id: string
+  code: string
+  name: string
+  description: string | null
+  kind: RoomKind
+  isActive: boolean
+  createdById: string | null
+  createdAt: number
+  lastActivityAt: number
+  msgSeq: number
+  eventSeq: number
+}
+
+export interface RoomMemberModel {
+  roomId: string
+  userId: string
+  role: MemberRole
+  joinedAt: number
+}
+
+export interface MessageModel {
+  id: string
+  roomId: string
+  seq: number
+  senderId: string
+  body: string
+  clientId: string | null
+  createdAt: number
+  editedAt: number | null
+  deletedAt: number | null
+  addedEventSeq: number
+}
+
+export type MessageEventKind = 'ADDED' | 'EDITED' | 'DELETED'
+
+export interface MessageEventModel {
+  roomId: string
+  seq: number
+  kind: MessageEventKind
+  message: MessageModel
+  at: number
+}
+
+export interface TypingEventModel { roomId: string; userId: string; typing: boolean }
+
+export interface PresenceEventModel {
+  userId: string
+  status: 'ONLINE' | 'AWAY' | 'OFFLINE'
+  roomId: string | null
+  joined: boolean | null
+  left: boolean | null
+  at: number
+}
+
+export interface FriendRequestModel {
+  id: string
+  fromId: string
+  toId: string
+  status: 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'CANCELLED'
+  createdAt: number
+  respondedAt: number | null
+}
+
+export interface SignalModel {
+  id: string
+  roomId: string
+  fromId: string
+  toId: string
+  kind: 'OFFER' | 'ANSWER' | 'ICE_CANDIDATE' | 'HANGUP'
+  payload: string
+  createdAt: number
+}
+
+export interface NotificationModel {
+  id: string
+  userId: string
+  kind: 'FRIEND_REQUEST_RECEIVED' | 'FRIEND_REQUEST_ACCEPTED' | 'DIRECT_MESSAGE' | 'MENTION'
+  actorId: string | null
+  roomId: string | null
+  messageId: string | null
+  friendRequestId: string | null
+  createdAt: number
+  readAt: number | null
+}
+
+export interface RoomTimerModel {
+  roomId: string
+  phase: 'FOCUS' | 'BREAK' | 'PAUSED' | 'STOPPED'
+  pausedPhase: 'FOCUS' | 'BREAK' | null
+  focusMinutes: number
+  breakMinutes: number
+  phaseStartedAt: number
+  phaseEndsAt: number | null
+  remainingMs: number | null
+  startedById: string | null
+  cycle: number
+  version: number
+  /** the server clock the remaining time was computed against */
+  serverTime: number
+}
+
+export interface StudySessionModel {
+  id: string
+  userId: string
+  roomId: string | null
+  minutes: number
+  startedAt: number
+  endedAt: number | null
+}
+
+export interface CallEventModel {
+  roomId: string
+  userId: string
+  joined: boolean
+  participantIds: string[]
+  at: number
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[]
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }
+}

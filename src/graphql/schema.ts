@@ -1,0 +1,65 @@
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { type GraphQLFieldResolver, type GraphQLSchema, GraphQLObjectType, GraphQLScalarType, buildSchema } from 'graphql'
+import type { Resolvers } from './generated.js'
+import type { Ctx } from './context.js'
+import type { Feed } from '../realtime/gateway.js'
+import { unauthenticated } from './errors.js'
+import { DateTime } from './scalars.js'
+
+export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url))
+
+/** Subscriptions return a Feed the WebSocket gateway drives, not an AsyncIterable. */
+export interface FeedResolver<Args> {
+  subscribe: (root: unknown, args: Args, ctx: Ctx) => Promise<Feed> | Feed
+}
+export type AppResolvers = Omit<Resolvers, 'Subscription' | 'DateTime'> & {
+  Subscription?: Record<string, FeedResolver<any>>
+}
+
+/** Root fields callable without a session; every other root field needs one. */
+const PUBLIC_ROOT_FIELDS = new Set(['Query.me', 'Mutation.signUp', 'Mutation.logIn'])
+
+export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
+  const schema = buildSchema(fs.readFileSync(SCHEMA_PATH, 'utf8'))
+  const dt = schema.getType('DateTime') as GraphQLScalarType
+  dt.serialize = DateTime.serialize
+  dt.parseValue = DateTime.parseValue
+  dt.parseLiteral = DateTime.parseLiteral
+
+  for (const part of parts) {
+    for (const [typeName, fields] of Object.entries(part)) {
+      const type = schema.getType(typeName)
+      if (!(type instanceof GraphQLObjectType)) throw new Error(`resolvers for unknown type ${typeName}`)
+      const defs = type.getFields()
+      for (const [fieldName, impl] of Object.entries(fields as Record<string, unknown>)) {
+        const def = defs[fieldName]
+        if (!def) throw new Error(`resolver for unknown field ${typeName}.${fieldName}`)
+        if (typeName === 'Subscription') {
+          def.subscribe = (impl as FeedResolver<unknown>).subscribe as unknown as GraphQLFieldResolver<unknown, unknown>
+          def.resolve = (payload) => payload
+        } else if (typeof impl === 'function') {
+          def.resolve = impl as GraphQLFieldResolver<unknown, unknown>
+        } else {
+          throw new Error(`resolver ${typeName}.${fieldName} must be a function`)
+        }
+      }
+    }
+  }
+
+  // the session rule, in one place for every root field
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root) continue
+    for (const def of Object.values(root.getFields())) {
+      const inner = def.resolve
+      const isPublic = PUBLIC_ROOT_FIELDS.has(`${root.name}.${def.name}`)
+      def.resolve = (parent, args, ctx: Ctx, info) => {
+        if (ctx.tokenRejected) throw unauthenticated('Your session has ended; sign in again')
+        if (!isPublic && !ctx.viewer) throw unauthenticated()
+        if (!inner) throw new Error(`${root.name}.${def.name} is not implemented`)
+        return inner(parent, args, ctx, info)
+      }
+    }
+  }
+  return schema
+}

@@ -1,0 +1,146 @@
+// Document limits shared by HTTP and WebSocket: depth (through named fragments), aliases,
+// directives and tokens. mercurius does not validate subscription documents, so the
+// WebSocket gateway runs the same list itself.
+import {
+  type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, GraphQLError, type GraphQLSchema, Kind,
+  NoSchemaIntrospectionCustomRule, type SelectionSetNode, type ValidationContext, type ValidationRule,
+  parse, specifiedRules, validate, TypeInfo, visit, visitWithTypeInfo, getNamedType,
+} from 'graphql'
+import type { Config } from '../config.js'
+
+function depthRule(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>()
+    for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
+    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
+      if (!set) return 0
+      let deepest = 0
+      for (const s of set.selections) {
+        let d = 0
+        if (s.kind === Kind.FIELD) d = s.name.value.startsWith('__') ? 0 : 1 + depthOf(s.selectionSet, seen)
+        else if (s.kind === Kind.INLINE_FRAGMENT) d = depthOf(s.selectionSet, seen)
+        else {
+          const name = s.name.value
+          if (seen.has(name)) return Infinity // a cycle: NoFragmentCycles reports it too
+          const f = fragments.get(name)
+          if (f) { seen.add(name); d = depthOf(f.selectionSet, seen); seen.delete(name) }
+        }
+        if (d > deepest) deepest = d
+        if (deepest > max) return deepest
+      }
+      return deepest
+    }
+    return {
+      OperationDefinition(node) {
+        const d = depthOf(node.selectionSet, new Set())
+        if (d > max) {
+          context.reportError(new GraphQLError(`Query is too deep (more than ${max} levels)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
+        }
+      },
+    }
+  }
+}
+
+function countRule(kind: 'aliases' | 'directives', max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    let n = 0
+    let reported = false
+    const bump = (node: any) => {
+      if (++n > max && !reported) {
+        reported = true
+        context.reportError(new GraphQLError(`Too many ${kind} (at most ${max})`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
+      }
+    }
+    return kind === 'aliases'
+      ? { Field(node) { if (node.alias) bump(node) } }
+      : { Directive(node) { bump(node) } }
+  }
+}
+
+/** Operations over HTTP: subscriptions need the WebSocket. */
+const noHttpSubscriptions: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(new GraphQLError('Subscriptions are served over the WebSocket at /graphql', { nodes: [node] }))
+    }
+  },
+})
+
+export function customRules(config: Config): ValidationRule[] {
+  const rules = [
+    depthRule(config.limits.queryDepth),
+    countRule('aliases', config.limits.aliases),
+    countRule('directives', config.limits.directives),
+  ]
+  if (!config.introspection) rules.push(NoSchemaIntrospectionCustomRule)
+  return rules
+}
+
+export function httpRules(config: Config): ValidationRule[] {
+  return [...customRules(config), noHttpSubscriptions]
+}
+
+// Fields whose value depends on who is asking: a subscription selecting any of them is
+// executed per viewer instead of once for every subscriber.
+const VIEWER_DEPENDENT = new Set([
+  'User.status', 'User.lastSeenAt', 'User.friendship', 'Room.viewerIsMember', 'Room.viewerRole', 'Room.unreadCount',
+  'Room.onlineMembers', 'Room.messages', 'Room.lastMessage', 'Room.members', 'Room.callParticipants', 'Room.timer',
+  'RoomTimer.remainingSeconds', 'RoomTimer.serverTime',
+])
+
+export interface PreparedDocument {
+  document: DocumentNode
+  /** graphql-js errors, already safe to show */
+  errors: readonly GraphQLError[] | null
+  viewerDependent: boolean
+}
+
+/** Parses and validates once per distinct document text. */
+export class DocumentCache {
+  private cache = new Map<string, PreparedDocument>()
+  private rules: ValidationRule[]
+  constructor(private schema: GraphQLSchema, private config: Config, private max = 1000) {
+    this.rules = [...specifiedRules, ...customRules(config)]
+  }
+
+  get(query: string): PreparedDocument {
+    const hit = this.cache.get(query)
+    if (hit) {
+      // refresh LRU position
+      this.cache.delete(query); this.cache.set(query, hit)
+      return hit
+    }
+    const prepared = this.prepare(query)
+    this.cache.set(query, prepared)
+    if (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value as string)
+    return prepared
+  }
+
+  private prepare(query: string): PreparedDocument {
+    let document: DocumentNode
+    try {
+      document = parse(query, { maxTokens: this.config.limits.tokens })
+    } catch (e) {
+      const err = e instanceof GraphQLError ? e : new GraphQLError('Syntax error')
+      return { document: { kind: Kind.DOCUMENT, definitions: [] }, errors: [new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })], viewerDependent: false }
+    }
+    const errors = validate(this.schema, document, this.rules, { maxErrors: 10 })
+    if (errors.length) {
+      return { document, errors: errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), viewerDependent: false }
+    }
+    return { document, errors: null, viewerDependent: this.isViewerDependent(document) }
+  }
+
+  private isViewerDependent(document: DocumentNode): boolean {
+    const typeInfo = new TypeInfo(this.schema)
+    let dependent = false
+    visit(document, visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType()
+        const def = typeInfo.getFieldDef()
+        if (parent && def && VIEWER_DEPENDENT.has(`${getNamedType(parent).name}.${def.name}`)) dependent = true
+      },
+    }))
+    return dependent
+  }
+}

@@ -1,0 +1,78 @@
+import { badInput } from '../graphql/errors.js'
+
+// Characters never allowed in any stored string: NUL and C0/C1 controls except tab/newline.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
+// Bidi embeddings/overrides/isolates: used to disguise names ("evil\u202Egnp.exe").
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/
+// Invisible characters that make two names look identical. ZWJ (U+200D) stays: emoji need it.
+const INVISIBLE = /[\u200B\u2060\uFEFF\u00AD\u180E]/g
+
+export function codePoints(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+export function isWellFormed(s: string): boolean {
+  // String.prototype.isWellFormed exists from Node 20; keep a fallback for safety
+  const f = (s as any).isWellFormed
+  if (typeof f === 'function') return f.call(s)
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)
+}
+
+export interface TextRule {
+  min: number
+  max: number
+  /** allow newlines and tabs (message bodies, descriptions) */
+  multiline?: boolean
+  /** a display label (names): refuse bidi controls and drop invisible characters */
+  label?: boolean
+}
+
+/** Validates and normalises user text: well-formed, NFC, trimmed, within limits. Throws BAD_USER_INPUT on `field`. */
+export function cleanText(value: unknown, field: string, rule: TextRule): string {
+  if (typeof value !== 'string') throw badInput(field, `${field} must be a string`)
+  if (!isWellFormed(value)) throw badInput(field, `${field} contains invalid Unicode`)
+  if (value.length > rule.max * 2 + 1024) throw badInput(field, `${field} must be at most ${rule.max} characters`)
+  let s = value.normalize('NFC')
+  if (CONTROL.test(s)) throw badInput(field, `${field} contains control characters`)
+  if (!rule.multiline && /[\n\r\t]/.test(s)) throw badInput(field, `${field} must be a single line`)
+  if (rule.label) {
+    if (BIDI.test(s)) throw badInput(field, `${field} contains text-direction control characters`)
+    s = s.replace(INVISIBLE, '')
+  }
+  s = s.trim()
+  const n = codePoints(s)
+  if (n < rule.min) throw badInput(field, rule.min === 1 ? `${field} must not be empty` : `${field} must be at least ${rule.min} characters`)
+  if (n > rule.max) throw badInput(field, `${field} must be at most ${rule.max} characters`)
+  return s
+}
+
+/** Optional text: undefined keeps, null or blank clears (returns null). */
+export function cleanOptionalText(value: unknown, field: string, rule: TextRule): string | null | undefined {
+  if (value === undefined) return undefined
+  if (value === null) return null
+  const s = cleanText(value, field, { ...rule, min: 0 })
+  return s === '' ? null : s
+}
+
+export const USERNAME_RE = /^[a-zA-Z0-9_.-]{3,32}$/
+
+export function cleanUsername(value: unknown, field: string): { username: string; key: string } {
+  if (typeof value !== 'string') throw badInput(field, 'username must be a string')
+  const s = value.normalize('NFKC').trim()
+  if (!USERNAME_RE.test(s)) throw badInput(field, 'username must be 3-32 characters of letters, digits, "_", "." or "-"')
+  return { username: s, key: s.toLowerCase() }
+}
+
+/** Escapes a user string for a LIKE pattern with ESCAPE '\'. */
+export function likePattern(s: string): string {
+  return '%' + s.replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** Ids are UUIDs; anything else names nothing and never reaches a query or a topic. */
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && UUID_RE.test(value)
+}

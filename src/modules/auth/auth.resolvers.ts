@@ -1,0 +1,35 @@
+import type { FastifyReply } from 'fastify'
+import type { AppResolvers } from '../../graphql/schema.js'
+import type { Ctx } from '../../graphql/context.js'
+import { requireViewer } from '../../graphql/context.js'
+import type { AuthPayloadModel } from '../../graphql/models.js'
+
+export const SESSION_COOKIE = 'hearth_session'
+
+function setCookie(ctx: Ctx, payload: AuthPayloadModel) {
+  const reply = ctx.reply as (FastifyReply & { setCookie?: Function }) | undefined
+  reply?.setCookie?.(SESSION_COOKIE, payload.token, {
+    httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.svc.config.env === 'production',
+    expires: new Date(payload.session.expiresAt),
+  })
+  return payload
+}
+
+export const authResolvers: AppResolvers = {
+  Query: {
+    sessions: (_, __, ctx) => ctx.svc.auth.listSessions(requireViewer(ctx)),
+  },
+  Mutation: {
+    signUp: async (_, { input }, ctx) => setCookie(ctx, await ctx.svc.auth.signUp(input, ctx)),
+    logIn: async (_, { input }, ctx) => setCookie(ctx, await ctx.svc.auth.logIn(input, ctx)),
+    logOut: async (_, __, ctx) => {
+      const ok = await ctx.svc.auth.logOut(ctx.viewer)
+      ;(ctx.reply as any)?.clearCookie?.(SESSION_COOKIE, { path: '/' })
+      return ok
+    },
+    revokeSession: (_, { id }, ctx) => ctx.svc.auth.revokeSession(requireViewer(ctx), id),
+  },
+  Session: {
+    current: (s, _, ctx) => s.id === ctx.viewer?.sessionId,
+  },
+}

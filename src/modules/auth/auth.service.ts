@@ -1,0 +1,150 @@
+import argon2 from 'argon2'
+import type { Services } from '../../services.js'
+import { AppError, badInput, notFound, unauthenticated, conflict } from '../../graphql/errors.js'
+import type { AuthPayloadModel, SessionModel, UserModel } from '../../graphql/models.js'
+import type { Viewer } from '../../graphql/context.js'
+import { codePoints, cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
+import { hashToken, newId, newToken } from '../../lib/ids.js'
+import { Semaphore } from '../../lib/semaphore.js'
+import { check, spend } from '../../lib/rate-limit.js'
+import { SessionsRepository } from './sessions.repository.js'
+import { UsersRepository } from '../users/users.repository.js'
+import { topics } from '../../realtime/topics.js'
+
+// OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
+const PASSWORD_MAX = 256
+const FAILED_LOGIN_WINDOW_MS = 15 * 60_000
+// lastUsedAt is written at most this often per session: not a write per request
+const TOUCH_EVERY_MS = 60_000
+
+export interface RequestMeta { ip: string; userAgent: string | null }
+
+export class AuthService {
+  private users: UsersRepository
+  private sessions: SessionsRepository
+  private hashing: Semaphore
+  private dummyHash: Promise<string> | null = null
+
+  constructor(private app: Services) {
+    this.users = new UsersRepository(app.database.db)
+    this.sessions = new SessionsRepository(app.database.db)
+    this.hashing = new Semaphore(app.config.limits.argon2Concurrency)
+  }
+
+  private checkPassword(value: unknown, field: string): string {
+    if (typeof value !== 'string' || !isWellFormed(value)) throw badInput(field, 'password must be a valid string')
+    // capped before hashing: a megabyte password must not cost a megabyte of argon2 work
+    if (value.length > PASSWORD_MAX * 2) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
+    const n = codePoints(value)
+    if (n < 8) throw badInput(field, 'password must be at least 8 characters')
+    if (n > PASSWORD_MAX) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
+    return value
+  }
+
+  private async ipLimit(ip: string) {
+    await spend(this.app.store, `auth:ip:${ip}`, this.app.config.authRateLimitPerIp, 60_000)
+  }
+
+  async signUp(input: { username: string; password: string; displayName?: string | null }, meta: RequestMeta): Promise<AuthPayloadModel> {
+    const { username, key } = cleanUsername(input.username, 'input.username')
+    const password = this.checkPassword(input.password, 'input.password')
+    const displayName = input.displayName === undefined || input.displayName === null
+      ? username
+      : cleanText(input.displayName, 'input.displayName', { min: 1, max: 64, label: true })
+    await this.ipLimit(meta.ip)
+    if (await this.users.keyTaken(key)) throw conflict('That username is taken')
+    const hash = await this.hashing.run(() => argon2.hash(password, ARGON2))
+    const now = Date.now()
+    let user: UserModel
+    try {
+      user = await this.users.insert({
+        id: newId(), username, username_key: key, display_name: displayName, first_name: null, last_name: null,
+        password_hash: hash, created_at: now, updated_at: now, last_seen_at: null,
+      })
+    } catch (e) {
+      // two sign-ups raced for the same name: the unique index decided
+      if (await this.users.keyTaken(key)) throw conflict('That username is taken')
+      throw e
+    }
+    return this.startSession(user, meta)
+  }
+
+  async logIn(input: { username: string; password: string }, meta: RequestMeta): Promise<AuthPayloadModel> {
+    const failed = () => new AppError('UNAUTHENTICATED', 'Wrong username or password')
+    if (typeof input.username !== 'string' || typeof input.password !== 'string') throw failed()
+    await this.ipLimit(meta.ip)
+    const key = input.username.normalize('NFKC').trim().toLowerCase()
+    const keyOk = key.length > 0 && key.length <= 64
+    const userKey = `auth:fail:${keyOk ? key : '-'}`
+    await check(this.app.store, userKey, this.app.config.authRateLimitPerUser)
+    const pwOk = input.password.length > 0 && input.password.length <= PASSWORD_MAX * 2 && isWellFormed(input.password)
+    const found = keyOk ? await this.users.credentialsByKey(key) : null
+    let ok = false
+    await this.hashing.run(async () => {
+      if (found && pwOk) {
+        ok = await argon2.verify(found.passwordHash, input.password)
+      } else {
+        // same work for an unknown user, so the answer time does not tell who exists
+        await argon2.verify(await this.getDummyHash(), pwOk ? input.password : 'x').catch(() => false)
+      }
+    })
+    if (!found || !ok) {
+      await this.app.store.hit(userKey, FAILED_LOGIN_WINDOW_MS)
+      throw failed()
+    }
+    return this.startSession(found.user, meta)
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= argon2.hash(newToken(), ARGON2)
+    return this.dummyHash
+  }
+
+  private async startSession(user: UserModel, meta: RequestMeta): Promise<AuthPayloadModel> {
+    const token = newToken()
+    const now = Date.now()
+    const session = await this.sessions.insert({
+      id: newId(), user_id: user.id, token_hash: hashToken(token), created_at: now, last_used_at: now,
+      expires_at: now + this.app.config.sessionTtlSeconds * 1000,
+      user_agent: meta.userAgent ? meta.userAgent.slice(0, 512) : null, revoked_at: null,
+    })
+    return { token, user, session }
+  }
+
+  /** Resolves a bearer token to its viewer; null for unknown, expired or revoked tokens. */
+  async authenticate(token: string): Promise<{ viewer: Viewer; user: UserModel; session: SessionModel } | null> {
+    if (!token || token.length > 200) return null
+    const now = Date.now()
+    const found = await this.sessions.liveByTokenHash(hashToken(token), now)
+    if (!found) return null
+    if (now - found.session.lastUsedAt > TOUCH_EVERY_MS) {
+      found.session.lastUsedAt = now
+      this.sessions.touch(found.session.id, now).catch((e) => this.app.log.warn({ err: e }, 'session touch failed'))
+    }
+    return { viewer: { userId: found.user.id, sessionId: found.session.id }, user: found.user, session: found.session }
+  }
+
+  async listSessions(viewer: Viewer): Promise<SessionModel[]> {
+    return this.sessions.liveForUser(viewer.userId, Date.now())
+  }
+
+  async revokeSession(viewer: Viewer, id: string): Promise<boolean> {
+    if (!isId(id) || !(await this.sessions.revoke(viewer.userId, id, Date.now()))) throw notFound('No such session')
+    await this.announceRevoked(id)
+    return true
+  }
+
+  async logOut(viewer: Viewer | null): Promise<boolean> {
+    if (!viewer) throw unauthenticated()
+    await this.sessions.revoke(viewer.userId, viewer.sessionId, Date.now())
+    await this.announceRevoked(viewer.sessionId)
+    return true
+  }
+
+  private async announceRevoked(sessionId: string) {
+    // every instance closes the sockets of that session (4403)
+    this.app.realtime.closeSession(sessionId)
+    await this.app.publish(topics.sessionsRevoked(), { sessionId })
+  }
+}

@@ -1,0 +1,74 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DB, UsersTable } from '../../db/types.js'
+import type { UserModel } from '../../graphql/models.js'
+import { likePattern } from '../../lib/text.js'
+import { sql } from 'kysely'
+
+export function toUser(r: Selectable<UsersTable>): UserModel {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lastSeenAt: r.last_seen_at,
+  }
+}
+
+export class UsersRepository {
+  constructor(private db: Kysely<DB>) {}
+
+  async insert(row: UsersTable): Promise<UserModel> {
+    await this.db.insertInto('users').values(row).execute()
+    return toUser(row)
+  }
+
+  async byId(id: string): Promise<UserModel | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+    return r ? toUser(r) : null
+  }
+
+  async byIds(ids: string[]): Promise<Map<string, UserModel>> {
+    const out = new Map<string, UserModel>()
+    if (!ids.length) return out
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', ids).execute()
+    for (const r of rows) out.set(r.id, toUser(r))
+    return out
+  }
+
+  async credentialsByKey(key: string): Promise<{ user: UserModel; passwordHash: string } | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('username_key', '=', key).executeTakeFirst()
+    return r ? { user: toUser(r), passwordHash: r.password_hash } : null
+  }
+
+  async keyTaken(key: string): Promise<boolean> {
+    const r = await this.db.selectFrom('users').select('id').where('username_key', '=', key).executeTakeFirst()
+    return !!r
+  }
+
+  async update(id: string, patch: Partial<Pick<UsersTable, 'display_name' | 'first_name' | 'last_name' | 'last_seen_at'>>, now: number): Promise<UserModel | null> {
+    await this.db.updateTable('users').set({ ...patch, updated_at: now }).where('id', '=', id).execute()
+    return this.byId(id)
+  }
+
+  async touchLastSeen(id: string, at: number): Promise<void> {
+    await this.db.updateTable('users').set({ last_seen_at: at }).where('id', '=', id).execute()
+  }
+
+  /** page ordered by username_key; `afterKey` excludes everything up to and including it */
+  async search(search: string | null, afterKey: string | null, limit: number): Promise<{ key: string; user: UserModel }[]> {
+    let q = this.db.selectFrom('users').selectAll()
+    if (search) {
+      const p = likePattern(search.toLowerCase())
+      q = q.where((eb) => eb.or([
+        eb(sql`lower(username)`, 'like', sql`${p} escape '\\'`),
+        eb(sql`lower(display_name)`, 'like', sql`${p} escape '\\'`),
+      ]))
+    }
+    if (afterKey !== null) q = q.where('username_key', '>', afterKey)
+    const rows = await q.orderBy('username_key').limit(limit).execute()
+    return rows.map((r) => ({ key: r.username_key, user: toUser(r) }))
+  }
+}

@@ -1,0 +1,79 @@
+import type { Services } from '../../services.js'
+import type { Ctx, Viewer } from '../../graphql/context.js'
+import type { Connection, UserModel } from '../../graphql/models.js'
+import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
+import { badInput, notFound } from '../../graphql/errors.js'
+import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
+import { topics } from '../../realtime/topics.js'
+import type { Feed } from '../../realtime/gateway.js'
+import { UsersRepository } from './users.repository.js'
+
+export type FriendshipStatus = 'NONE' | 'FRIENDS' | 'REQUEST_SENT' | 'REQUEST_RECEIVED' | 'BLOCKED'
+export type PresenceStatus = 'ONLINE' | 'AWAY' | 'OFFLINE'
+
+export class UsersService {
+  readonly repo: UsersRepository
+  constructor(private app: Services) {
+    this.repo = new UsersRepository(app.database.db)
+  }
+
+  /** batched per operation: no N+1 for Message.sender, RoomMember.user, ... */
+  load(ctx: Ctx, id: string): Promise<UserModel | null> {
+    return ctx.loaders.of<string, UserModel>('user', (ids) => this.repo.byIds(ids)).load(id)
+  }
+
+  async get(ctx: Ctx, id: string): Promise<UserModel> {
+    const user = isId(id) ? await this.load(ctx, id) : null
+    if (!user) throw notFound('No such user')
+    return user
+  }
+
+  async search(search: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<UserModel>> {
+    const limit = pageSize(first, 'first', 20)
+    let term: string | null = null
+    if (search !== null && search !== undefined) {
+      term = cleanText(search, 'search', { min: 0, max: 100 }) || null
+    }
+    const afterKey = after === null || after === undefined ? null : decodeCursor(after, 'u', 'after')
+    const rows = await this.repo.search(term, afterKey, limit + 1)
+    const page = rows.slice(0, limit)
+    return connection(page.map((r) => ({ cursor: encodeCursor('u', r.key), node: r.user })), rows.length > limit, afterKey !== null)
+  }
+
+  async updateProfile(viewer: Viewer, input: { displayName?: string | null; firstName?: string | null; lastName?: string | null }): Promise<UserModel> {
+    const patch: { display_name?: string; first_name?: string | null; last_name?: string | null } = {}
+    if (input.displayName !== undefined) {
+      if (input.displayName === null) throw badInput('input.displayName', 'displayName cannot be empty')
+      patch.display_name = cleanText(input.displayName, 'input.displayName', { min: 1, max: 64, label: true })
+    }
+    const first = cleanOptionalText(input.firstName, 'input.firstName', { min: 0, max: 64, label: true })
+    if (first !== undefined) patch.first_name = first
+    const last = cleanOptionalText(input.lastName, 'input.lastName', { min: 0, max: 64, label: true })
+    if (last !== undefined) patch.last_name = last
+    const user = await this.repo.update(viewer.userId, patch, Date.now())
+    if (!user) throw notFound('No such user')
+    await this.app.publish(topics.userProfile(user.id), { user })
+    return user
+  }
+
+  /** userUpdated: with userId, that user; without, the viewer's own record (other sessions). */
+  async userUpdatedFeed(ctx: Ctx, userId: string | null | undefined): Promise<Feed> {
+    const target = userId ?? ctx.viewer!.userId
+    if (userId !== null && userId !== undefined) await this.get(ctx, userId)
+    let unsubscribe: (() => void) | null = null
+    let stopped = false
+    return {
+      start: async (sink) => {
+        const off = await this.app.pubsub.subscribe(topics.userProfile(target), (msg: { user: UserModel }) => sink.next(msg.user))
+        if (stopped) off(); else unsubscribe = off
+      },
+      stop: () => { stopped = true; unsubscribe?.() },
+    }
+  }
+
+  // Presence, friendship and focus belong to their own modules (friends, presence, study);
+  // until those land, the viewer sees plain defaults.
+  async statusFor(_ctx: Ctx, _userId: string): Promise<PresenceStatus> { return 'OFFLINE' }
+  async friendshipFor(_ctx: Ctx, _userId: string): Promise<FriendshipStatus> { return 'NONE' }
+  async focusUntilFor(_ctx: Ctx, _userId: string): Promise<number | null> { return null }
+}

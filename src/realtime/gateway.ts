@@ -1,0 +1,444 @@
+// The WebSocket side of /graphql: the graphql-transport-ws protocol, written for fan-out.
+//
+// Why not mercurius' own WebSocket handler: it executes every subscription document once per
+// subscriber per event, keeps ~57 KB per connection, validates nothing, and leaves protocol
+// gaps open (no init timeout, duplicate ids, re-init). Here a document is parsed and validated
+// once per distinct text, an event is executed and serialised once for every subscriber that
+// shares the document and variables (per viewer when the document selects viewer-dependent
+// fields), and each subscriber gets the same bytes wrapped with its own id.
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import crypto from 'node:crypto'
+import { WebSocketServer, WebSocket } from 'ws'
+import {
+  type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type FieldNode, GraphQLError,
+  execute, getArgumentValues, getOperationAST, getVariableValues,
+} from 'graphql'
+import type { Services } from '../services.js'
+import { type Ctx, Loaders, type Viewer } from '../graphql/context.js'
+import { AppError, toPublicError } from '../graphql/errors.js'
+import { DocumentCache, type PreparedDocument } from '../graphql/validation.js'
+
+export const CLOSE = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  TOO_BIG: 1009,
+  RESTART: 1012,
+  TRY_AGAIN_LATER: 1013,
+  BAD_REQUEST: 4400,
+  UNAUTHORIZED: 4401,
+  FORBIDDEN: 4403,
+  SUBPROTOCOL: 4406,
+  INIT_TIMEOUT: 4408,
+  DUPLICATE_ID: 4409,
+  TOO_MANY_INITS: 4429,
+} as const
+
+const PROTOCOL = 'graphql-transport-ws'
+
+/** What a subscription field's `subscribe` returns: started by the gateway, stopped on complete/close. */
+export interface Feed {
+  start(sink: Sink): void | Promise<void>
+  stop(): void
+}
+export interface Sink {
+  /** the value of the subscription field for one event; every subscriber given the same object shares one execution */
+  next(payload: object): void
+  /** ends the subscription with an error frame (e.g. the viewer lost access) */
+  error(err: unknown): void
+  /** ends the subscription with a complete frame */
+  complete(): void
+}
+
+export interface ConnectionHooks {
+  /** after connection_ack */
+  ready?(conn: Connection): void
+  closed?(conn: Connection): void
+  /** any message from the client: activity for presence */
+  activity?(conn: Connection): void
+}
+
+export class Connection {
+  readonly id = crypto.randomUUID()
+  viewer: Viewer | null = null
+  acknowledged = false
+  initReceived = false
+  alive = true
+  closed = false
+  readonly subs = new Map<string, Subscription>()
+  initTimer: NodeJS.Timeout | null = null
+  lastActivity = Date.now()
+  constructor(readonly ws: WebSocket, readonly ip: string, readonly userAgent: string | null) {}
+  get subscriptionCount() { return this.subs.size }
+}
+
+class Subscription {
+  closed = false
+  feed: Feed | null = null
+  /** frames of this subscription still being rendered, in order */
+  private tail: Promise<void> | null = null
+  private pending = 0
+  constructor(
+    readonly conn: Connection,
+    readonly id: string,
+    readonly prepared: PreparedDocument,
+    readonly operationName: string | undefined,
+    readonly variables: Record<string, unknown> | undefined,
+    readonly shareKey: string,
+    readonly ctx: Ctx,
+  ) {}
+
+  enqueue(frame: string | Promise<string | null>, send: (s: string) => void) {
+    if (typeof frame === 'string' && this.pending === 0) { send(frame); return }
+    this.pending++
+    const prev = this.tail ?? Promise.resolve()
+    this.tail = prev.then(() => frame).then((f) => { if (f !== null && !this.closed) send(f) }, () => {}).finally(() => {
+      if (--this.pending === 0) this.tail = null
+    })
+  }
+}
+
+type Rendered = { bytes: string | null; promise: Promise<string> | null }
+
+export class Gateway {
+  readonly wss: WebSocketServer
+  private connections = new Set<Connection>()
+  private bySession = new Map<string, Set<Connection>>()
+  private byUser = new Map<string, Set<Connection>>()
+  private byIp = new Map<string, number>()
+  private documents: DocumentCache
+  private heartbeat: NodeJS.Timeout
+  readonly hooks: ConnectionHooks[] = []
+  /** payload object -> (share key -> serialised execution result) */
+  private rendered = new WeakMap<object, Map<string, Rendered>>()
+  private draining = false
+
+  constructor(private app: Services, private schema: GraphQLSchema) {
+    const limits = app.config.limits
+    this.documents = new DocumentCache(schema, app.config)
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: limits.wsMaxPayloadBytes,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(PROTOCOL) ? PROTOCOL : false),
+    })
+    this.heartbeat = setInterval(() => this.beat(), limits.wsHeartbeatMs)
+    this.heartbeat.unref()
+  }
+
+  get size() { return this.connections.size }
+
+  socketsOfUser(userId: string): number { return this.byUser.get(userId)?.size ?? 0 }
+
+  /** Handles an HTTP upgrade on /graphql. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string) {
+    const refuse = (status: number, text: string) => {
+      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      socket.destroy()
+    }
+    if (this.draining) return refuse(503, 'Service Unavailable')
+    const origin = req.headers.origin
+    const allowed = this.app.config.allowedOrigins
+    if (origin && allowed.length && !allowed.includes(origin)) return refuse(403, 'Forbidden')
+    if ((this.byIp.get(ip) ?? 0) >= this.app.config.limits.wsSocketsPerIp) return refuse(429, 'Too Many Requests')
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const ua = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null
+      this.accept(ws, ip, ua)
+    })
+  }
+
+  private accept(ws: WebSocket, ip: string, userAgent: string | null) {
+    const conn = new Connection(ws, ip, userAgent)
+    this.connections.add(conn)
+    this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + 1)
+    if (ws.protocol !== PROTOCOL) {
+      ws.close(CLOSE.SUBPROTOCOL, 'Subprotocol not acceptable')
+    }
+    conn.initTimer = setTimeout(() => {
+      if (!conn.acknowledged) this.close(conn, CLOSE.INIT_TIMEOUT, 'Connection initialisation timeout')
+    }, this.app.config.limits.wsInitTimeoutMs)
+    ws.on('message', (data, isBinary) => this.onMessage(conn, data as Buffer, isBinary))
+    ws.on('pong', () => { conn.alive = true })
+    ws.on('close', () => this.cleanup(conn))
+    ws.on('error', () => this.cleanup(conn))
+  }
+
+  private beat() {
+    for (const conn of this.connections) {
+      if (!conn.alive) { conn.ws.terminate(); this.cleanup(conn); continue }
+      conn.alive = false
+      try { conn.ws.ping() } catch { /* closed meanwhile */ }
+    }
+  }
+
+  close(conn: Connection, code: number, reason: string) {
+    if (conn.ws.readyState === WebSocket.OPEN || conn.ws.readyState === WebSocket.CONNECTING) conn.ws.close(code, reason)
+    this.cleanup(conn)
+  }
+
+  private cleanup(conn: Connection) {
+    if (conn.closed) return
+    conn.closed = true
+    if (conn.initTimer) clearTimeout(conn.initTimer)
+    for (const sub of conn.subs.values()) this.stopSub(sub)
+    conn.subs.clear()
+    this.connections.delete(conn)
+    const n = (this.byIp.get(conn.ip) ?? 1) - 1
+    if (n <= 0) this.byIp.delete(conn.ip); else this.byIp.set(conn.ip, n)
+    if (conn.viewer) {
+      removeFrom(this.bySession, conn.viewer.sessionId, conn)
+      removeFrom(this.byUser, conn.viewer.userId, conn)
+      if (conn.acknowledged) for (const h of this.hooks) safe(() => h.closed?.(conn))
+    }
+  }
+
+  /** Closes every socket of a revoked session on this instance with 4403. */
+  closeSession(sessionId: string) {
+    const set = this.bySession.get(sessionId)
+    if (!set) return
+    for (const conn of [...set]) this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
+  }
+
+  private send(conn: Connection, text: string) {
+    const ws = conn.ws
+    if (ws.readyState !== WebSocket.OPEN) return
+    // a reader that stopped reading is cut off before it costs everyone else memory
+    if (ws.bufferedAmount > this.app.config.limits.wsMaxBufferedBytes) {
+      this.close(conn, CLOSE.TRY_AGAIN_LATER, 'Too slow: resume with after')
+      return
+    }
+    ws.send(text)
+  }
+
+  private onMessage(conn: Connection, data: Buffer, isBinary: boolean) {
+    if (conn.closed) return
+    let msg: any
+    try {
+      if (isBinary) throw new Error('binary')
+      msg = JSON.parse(data.toString('utf8'))
+    } catch {
+      return this.close(conn, CLOSE.BAD_REQUEST, 'Invalid message received')
+    }
+    if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return this.close(conn, CLOSE.BAD_REQUEST, 'Invalid message received')
+    conn.lastActivity = Date.now()
+    switch (msg.type) {
+      case 'connection_init':
+        if (conn.initReceived) return this.close(conn, CLOSE.TOO_MANY_INITS, 'Too many initialisation requests')
+        conn.initReceived = true
+        this.init(conn, msg.payload).catch((e) => {
+          this.app.log.error({ err: e }, 'connection_init failed')
+          this.close(conn, 1011, 'Internal error')
+        })
+        return
+      case 'ping':
+        return this.send(conn, msg.payload === undefined ? '{"type":"pong"}' : JSON.stringify({ type: 'pong', payload: msg.payload }))
+      case 'pong':
+        return
+      case 'subscribe': {
+        if (!conn.acknowledged) return this.close(conn, CLOSE.UNAUTHORIZED, 'Unauthorized')
+        const id = msg.id
+        const p = msg.payload
+        if (typeof id !== 'string' || !id || id.length > 128 || !p || typeof p !== 'object' || typeof p.query !== 'string' ||
+          (p.variables != null && typeof p.variables !== 'object') || (p.operationName != null && typeof p.operationName !== 'string')) {
+          return this.close(conn, CLOSE.BAD_REQUEST, 'Invalid message received')
+        }
+        if (conn.subs.has(id)) return this.close(conn, CLOSE.DUPLICATE_ID, `Subscriber for ${id} already exists`)
+        for (const h of this.hooks) safe(() => h.activity?.(conn))
+        this.subscribe(conn, id, p.query, p.variables ?? undefined, p.operationName ?? undefined)
+        return
+      }
+      case 'complete': {
+        if (typeof msg.id !== 'string') return this.close(conn, CLOSE.BAD_REQUEST, 'Invalid message received')
+        const sub = conn.subs.get(msg.id)
+        if (sub) { conn.subs.delete(msg.id); this.stopSub(sub) }
+        return
+      }
+      default:
+        return this.close(conn, CLOSE.BAD_REQUEST, `Invalid message type "${String(msg.type).slice(0, 40)}"`)
+    }
+  }
+
+  private async init(conn: Connection, payload: unknown) {
+    let token: string | null = null
+    if (payload && typeof payload === 'object') {
+      const auth = (payload as any).authorization ?? (payload as any).Authorization
+      if (typeof auth === 'string') {
+        const m = /^Bearer\s+(.+)$/i.exec(auth.trim())
+        token = m ? m[1] : ''
+      }
+    }
+    if (token !== null) {
+      const found = await this.app.auth.authenticate(token)
+      if (conn.closed) return
+      if (!found) return this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
+      // registered in the same tick as the lookup: a revocation cannot slip in between
+      conn.viewer = found.viewer
+      if (this.socketsOfUser(found.viewer.userId) >= this.app.config.limits.wsSocketsPerUser) {
+        return this.close(conn, CLOSE.TOO_MANY_INITS, 'Too many sockets for this user')
+      }
+      addTo(this.bySession, found.viewer.sessionId, conn)
+      addTo(this.byUser, found.viewer.userId, conn)
+    }
+    if (conn.closed) return
+    if (conn.initTimer) { clearTimeout(conn.initTimer); conn.initTimer = null }
+    conn.acknowledged = true
+    this.send(conn, '{"type":"connection_ack"}')
+    if (conn.viewer) for (const h of this.hooks) safe(() => h.ready?.(conn))
+  }
+
+  private makeCtx(conn: Connection): Ctx {
+    return {
+      svc: this.app,
+      viewer: conn.viewer,
+      tokenRejected: false,
+      ip: conn.ip,
+      userAgent: conn.userAgent,
+      loaders: new Loaders(),
+      connection: conn,
+    }
+  }
+
+  private sendErrors(conn: Connection, id: string, errors: readonly GraphQLError[]) {
+    this.send(conn, JSON.stringify({ id, type: 'error', payload: errors.map((e) => e.toJSON()) }))
+  }
+
+  private subscribe(conn: Connection, id: string, query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined) {
+    const prepared = this.documents.get(query)
+    if (prepared.errors) return this.sendErrors(conn, id, prepared.errors)
+    const op = getOperationAST(prepared.document, operationName)
+    if (!op) return this.sendErrors(conn, id, [new GraphQLError('Unknown or ambiguous operation', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })])
+    if (op.operation !== 'subscription') return this.runOnce(conn, id, prepared.document, op, variables, operationName)
+    if (conn.subs.size >= this.app.config.limits.wsSubscriptionsPerSocket) {
+      return this.sendErrors(conn, id, [toPublicError(new AppError('RATE_LIMITED', `At most ${this.app.config.limits.wsSubscriptionsPerSocket} subscriptions per socket`, { retryAfterSeconds: 1 }))])
+    }
+    const coerced = getVariableValues(this.schema, op.variableDefinitions ?? [], variables ?? {})
+    if (coerced.errors) return this.sendErrors(conn, id, coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } })))
+    const field = op.selectionSet.selections[0] as FieldNode
+    const subType = this.schema.getSubscriptionType()!
+    const def = subType.getFields()[field.name.value]
+    const ctx = this.makeCtx(conn)
+    const shareKey = `${query}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${prepared.viewerDependent ? conn.viewer?.userId ?? '-' : ''}`
+    const sub = new Subscription(conn, id, prepared, operationName, variables, shareKey, ctx)
+    conn.subs.set(id, sub)
+    const fail = (err: unknown) => {
+      if (sub.closed) return
+      this.stopSub(sub)
+      if (conn.subs.get(id) === sub) conn.subs.delete(id)
+      this.sendErrors(conn, id, [toPublicError(err, (e) => this.app.log.error({ err: e }, 'subscription failed'))])
+    }
+    ;(async () => {
+      if (!conn.viewer) throw new AppError('UNAUTHENTICATED', 'Sign in first')
+      const args = getArgumentValues(def, field, coerced.coerced)
+      const subscribeFn = def.subscribe as unknown as (root: unknown, args: unknown, ctx: Ctx) => Promise<Feed> | Feed
+      const feed = await subscribeFn(undefined, args, ctx)
+      if (sub.closed) { feed.stop(); return }
+      sub.feed = feed
+      await feed.start({
+        next: (payload) => { if (!sub.closed) this.deliver(sub, payload) },
+        error: fail,
+        complete: () => {
+          if (sub.closed) return
+          this.stopSub(sub)
+          if (conn.subs.get(id) === sub) conn.subs.delete(id)
+          sub.enqueue(JSON.stringify({ id, type: 'complete' }), (s) => this.send(conn, s))
+        },
+      })
+    })().catch(fail)
+  }
+
+  private stopSub(sub: Subscription) {
+    if (sub.closed) return
+    sub.closed = true
+    try { sub.feed?.stop() } catch (e) { this.app.log.error({ err: e }, 'feed stop failed') }
+  }
+
+  private deliver(sub: Subscription, payload: object) {
+    const r = this.render(sub, payload)
+    const prefix = `{"id":${JSON.stringify(sub.id)},"type":"next","payload":`
+    const send = (s: string) => this.send(sub.conn, s)
+    if (r.bytes !== null) sub.enqueue(prefix + r.bytes + '}', send)
+    else sub.enqueue(r.promise!.then((b) => prefix + b + '}'), send)
+  }
+
+  /** Executes the subscription document for one event, once per share key. */
+  private render(sub: Subscription, payload: object): Rendered {
+    let byKey = this.rendered.get(payload)
+    if (!byKey) this.rendered.set(payload, (byKey = new Map()))
+    const hit = byKey.get(sub.shareKey)
+    if (hit) return hit
+    const ctx: Ctx = { ...sub.ctx, loaders: new Loaders() }
+    const entry: Rendered = { bytes: null, promise: null }
+    let result: ExecutionResult | Promise<ExecutionResult>
+    try {
+      result = execute({
+        schema: this.schema, document: sub.prepared.document, rootValue: payload, contextValue: ctx,
+        variableValues: sub.variables, operationName: sub.operationName,
+      }) as ExecutionResult | Promise<ExecutionResult>
+    } catch (e) {
+      result = { errors: [toPublicError(e)] }
+    }
+    if (result instanceof Promise) {
+      entry.promise = result.then((res) => {
+        const bytes = this.serialise(res)
+        entry.bytes = bytes
+        return bytes
+      })
+    } else {
+      entry.bytes = this.serialise(result)
+    }
+    byKey.set(sub.shareKey, entry)
+    return entry
+  }
+
+  private serialise(res: ExecutionResult): string {
+    if (res.errors?.length) {
+      const errors = res.errors.map((e) => toPublicError(e, (err) => this.app.log.error({ err }, 'subscription resolver failed')).toJSON())
+      return JSON.stringify({ data: res.data ?? null, errors })
+    }
+    return JSON.stringify({ data: res.data })
+  }
+
+  /** Queries and mutations over the socket: one next, then complete. */
+  private runOnce(conn: Connection, id: string, document: DocumentNode, op: OperationDefinitionNode, variables: Record<string, unknown> | undefined, operationName: string | undefined) {
+    const ctx = this.makeCtx(conn)
+    const marker = { closed: false } as Subscription
+    conn.subs.set(id, marker)
+    Promise.resolve(execute({ schema: this.schema, document, contextValue: ctx, variableValues: variables, operationName, rootValue: {} }))
+      .then((res) => {
+        if (conn.subs.get(id) !== marker) return
+        conn.subs.delete(id)
+        this.send(conn, `{"id":${JSON.stringify(id)},"type":"next","payload":${this.serialise(res)}}`)
+        this.send(conn, JSON.stringify({ id, type: 'complete' }))
+      })
+      .catch((e) => {
+        conn.subs.delete(id)
+        this.sendErrors(conn, id, [toPublicError(e)])
+      })
+    void op
+  }
+
+  /** Graceful shutdown: refuse new sockets and close the open ones with 1012 (clients retry). */
+  async shutdown() {
+    this.draining = true
+    clearInterval(this.heartbeat)
+    for (const conn of [...this.connections]) this.close(conn, CLOSE.RESTART, 'Service restarting')
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+  }
+}
+
+function addTo(map: Map<string, Set<Connection>>, key: string, conn: Connection) {
+  let s = map.get(key)
+  if (!s) map.set(key, (s = new Set()))
+  s.add(conn)
+}
+
+function removeFrom(map: Map<string, Set<Connection>>, key: string, conn: Connection) {
+  const s = map.get(key)
+  if (!s) return
+  s.delete(conn)
+  if (s.size === 0) map.delete(key)
+}
+
+function safe(fn: () => void) {
+  try { fn() } catch { /* a hook must not break the socket */ }
+}

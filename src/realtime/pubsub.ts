@@ -1,0 +1,98 @@
+// The doorbell: at-most-once fan-out of small JSON payloads between instances.
+// The database stays the source of truth; anything missed here is replayed from it.
+import { RedisPubSub } from 'graphql-redis-subscriptions'
+import { Redis, type RedisOptions } from 'ioredis'
+
+export type Handler = (payload: any) => void
+
+export interface PubSub {
+  readonly kind: 'memory' | 'redis'
+  publish(topic: string, payload: unknown): Promise<void>
+  /** Resolves once the subscription is live (Redis confirmed it). Returns the unsubscribe function. */
+  subscribe(topic: string, handler: Handler): Promise<() => void>
+  healthy(): boolean
+  close(): Promise<void>
+}
+
+export class MemoryPubSub implements PubSub {
+  readonly kind = 'memory'
+  private topics = new Map<string, Set<Handler>>()
+
+  async publish(topic: string, payload: unknown): Promise<void> {
+    const handlers = this.topics.get(topic)
+    if (!handlers) return
+    // a copy through JSON, like Redis: subscribers never share mutable objects with the publisher.
+    // Parsed once for all handlers (as graphql-redis-subscriptions does), so one event is one object.
+    const text = JSON.stringify(payload)
+    // deliver after the publisher's current tick, as a network hop would
+    queueMicrotask(() => {
+      const copy = JSON.parse(text)
+      for (const h of [...handlers]) {
+        try { h(copy) } catch { /* a failing subscriber must not stop the others */ }
+      }
+    })
+  }
+
+  async subscribe(topic: string, handler: Handler): Promise<() => void> {
+    let set = this.topics.get(topic)
+    if (!set) this.topics.set(topic, (set = new Set()))
+    // wrap so the same function subscribed twice gets two independent subscriptions
+    const h: Handler = (p) => handler(p)
+    set.add(h)
+    return () => {
+      const s = this.topics.get(topic)
+      if (!s) return
+      s.delete(h)
+      if (s.size === 0) this.topics.delete(topic)
+    }
+  }
+
+  healthy() { return true }
+  async close() { this.topics.clear() }
+}
+
+export function redisOptions(): RedisOptions {
+  return {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy: (n: number) => Math.min(n * 100, 2000),
+    lazyConnect: false,
+  }
+}
+
+export class RedisBackedPubSub implements PubSub {
+  readonly kind = 'redis'
+  readonly publisher: Redis
+  readonly subscriber: Redis
+  private inner: RedisPubSub
+  private prefix: string
+
+  constructor(url: string, opts: { prefix?: string; onError?: (e: Error) => void } = {}) {
+    this.prefix = opts.prefix ?? ''
+    this.publisher = new Redis(url, redisOptions())
+    this.subscriber = new Redis(url, redisOptions())
+    const onError = opts.onError ?? (() => {})
+    this.publisher.on('error', onError)
+    this.subscriber.on('error', onError)
+    this.inner = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber })
+  }
+
+  async publish(topic: string, payload: unknown): Promise<void> {
+    await this.inner.publish(this.prefix + topic, payload)
+  }
+
+  async subscribe(topic: string, handler: Handler): Promise<() => void> {
+    const id = await this.inner.subscribe(this.prefix + topic, handler)
+    return () => { this.inner.unsubscribe(id) }
+  }
+
+  healthy() {
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready'
+  }
+
+  async close() {
+    await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()])
+    this.publisher.disconnect()
+    this.subscriber.disconnect()
+  }
+}

@@ -1,0 +1,147 @@
+// Small shared state that must agree across instances: rate-limit counters, presence leases.
+// Redis when configured, process memory otherwise.
+import type { Redis } from 'ioredis'
+
+export interface Counter { count: number; resetInMs: number }
+
+export interface SharedStore {
+  /** adds one to a fixed-window counter and returns it */
+  hit(key: string, windowMs: number): Promise<Counter>
+  peek(key: string): Promise<Counter>
+  reset(key: string): Promise<void>
+  /** sorted-set leases: member alive until its score (epoch ms) */
+  leasePut(key: string, member: string, untilMs: number): Promise<void>
+  leaseDrop(key: string, member: string): Promise<void>
+  /** members whose lease has not expired at nowMs */
+  leaseLive(key: string, nowMs: number): Promise<string[]>
+  /** a small string value with a TTL */
+  setValue(key: string, value: string, ttlMs: number | null): Promise<void>
+  getValue(key: string): Promise<string | null>
+  delValue(key: string): Promise<void>
+  /** set-if-absent with TTL: true when this caller took it (a cross-instance lock) */
+  claim(key: string, ttlMs: number): Promise<boolean>
+}
+
+export class MemoryStore implements SharedStore {
+  private counters = new Map<string, { count: number; until: number }>()
+  private leases = new Map<string, Map<string, number>>()
+  private values = new Map<string, { v: string; until: number }>()
+
+  async hit(key: string, windowMs: number): Promise<Counter> {
+    const now = Date.now()
+    let c = this.counters.get(key)
+    if (!c || c.until <= now) { c = { count: 0, until: now + windowMs }; this.counters.set(key, c) }
+    c.count++
+    if (this.counters.size > 100_000) this.sweep(now)
+    return { count: c.count, resetInMs: c.until - now }
+  }
+
+  async peek(key: string): Promise<Counter> {
+    const now = Date.now()
+    const c = this.counters.get(key)
+    if (!c || c.until <= now) return { count: 0, resetInMs: 0 }
+    return { count: c.count, resetInMs: c.until - now }
+  }
+
+  async reset(key: string) { this.counters.delete(key) }
+
+  private sweep(now: number) {
+    for (const [k, c] of this.counters) if (c.until <= now) this.counters.delete(k)
+    for (const [k, v] of this.values) if (v.until <= now) this.values.delete(k)
+  }
+
+  async leasePut(key: string, member: string, untilMs: number) {
+    let m = this.leases.get(key)
+    if (!m) this.leases.set(key, (m = new Map()))
+    m.set(member, untilMs)
+  }
+
+  async leaseDrop(key: string, member: string) {
+    const m = this.leases.get(key)
+    if (!m) return
+    m.delete(member)
+    if (m.size === 0) this.leases.delete(key)
+  }
+
+  async leaseLive(key: string, nowMs: number) {
+    const m = this.leases.get(key)
+    if (!m) return []
+    const out: string[] = []
+    for (const [member, until] of m) {
+      if (until > nowMs) out.push(member)
+      else m.delete(member)
+    }
+    if (m.size === 0) this.leases.delete(key)
+    return out
+  }
+
+  async setValue(key: string, value: string, ttlMs: number | null) {
+    this.values.set(key, { v: value, until: ttlMs === null ? Number.MAX_SAFE_INTEGER : Date.now() + ttlMs })
+  }
+
+  async getValue(key: string) {
+    const e = this.values.get(key)
+    if (!e) return null
+    if (e.until <= Date.now()) { this.values.delete(key); return null }
+    return e.v
+  }
+
+  async delValue(key: string) { this.values.delete(key) }
+
+  async claim(key: string, ttlMs: number) {
+    if ((await this.getValue(key)) !== null) return false
+    await this.setValue(key, '1', ttlMs)
+    return true
+  }
+}
+
+export class RedisStore implements SharedStore {
+  constructor(private redis: Redis, private prefix = 'hearth:') {}
+
+  async hit(key: string, windowMs: number): Promise<Counter> {
+    const k = this.prefix + 'rl:' + key
+    const res = await this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').pttl(k).exec()
+    const count = Number(res?.[0]?.[1] ?? 1)
+    const ttl = Number(res?.[2]?.[1] ?? windowMs)
+    return { count, resetInMs: ttl > 0 ? ttl : windowMs }
+  }
+
+  async peek(key: string): Promise<Counter> {
+    const k = this.prefix + 'rl:' + key
+    const res = await this.redis.multi().get(k).pttl(k).exec()
+    const count = Number(res?.[0]?.[1] ?? 0)
+    const ttl = Number(res?.[1]?.[1] ?? 0)
+    return { count, resetInMs: ttl > 0 ? ttl : 0 }
+  }
+
+  async reset(key: string) { await this.redis.del(this.prefix + 'rl:' + key) }
+
+  async leasePut(key: string, member: string, untilMs: number) {
+    const k = this.prefix + 'lease:' + key
+    await this.redis.multi().zadd(k, untilMs, member).pexpireat(k, untilMs + 60_000).exec()
+  }
+
+  async leaseDrop(key: string, member: string) {
+    await this.redis.zrem(this.prefix + 'lease:' + key, member)
+  }
+
+  async leaseLive(key: string, nowMs: number) {
+    const k = this.prefix + 'lease:' + key
+    const res = await this.redis.multi().zremrangebyscore(k, '-inf', nowMs).zrangebyscore(k, `(${nowMs}`, '+inf').exec()
+    return (res?.[1]?.[1] as string[] | undefined) ?? []
+  }
+
+  async setValue(key: string, value: string, ttlMs: number | null) {
+    const k = this.prefix + 'v:' + key
+    if (ttlMs === null) await this.redis.set(k, value)
+    else await this.redis.set(k, value, 'PX', ttlMs)
+  }
+
+  async getValue(key: string) { return this.redis.get(this.prefix + 'v:' + key) }
+  async delValue(key: string) { await this.redis.del(this.prefix + 'v:' + key) }
+
+  async claim(key: string, ttlMs: number) {
+    const r = await this.redis.set(this.prefix + 'v:' + key, '1', 'PX', ttlMs, 'NX')
+    return r === 'OK'
+  }
+}
