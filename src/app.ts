@@ -1,5 +1,6 @@
 // The whole app as one Fastify instance; tests build it with their own config and never listen.
 import fs from 'node:fs'
+import { EventEmitter } from 'node:events'
 import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
@@ -12,7 +13,7 @@ import { MemoryPubSub, RedisBackedPubSub, type PubSub } from './realtime/pubsub.
 import { MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
 import { Gateway } from './realtime/gateway.js'
 import { topics } from './realtime/topics.js'
-import type { Services } from './services.js'
+import type { DomainEvents, Services } from './services.js'
 import { buildAppSchema } from './graphql/schema.js'
 import { httpRules } from './graphql/validation.js'
 import { formatErrors } from './graphql/format.js'
@@ -21,6 +22,11 @@ import { AuthService } from './modules/auth/auth.service.js'
 import { authResolvers, SESSION_COOKIE } from './modules/auth/auth.resolvers.js'
 import { UsersService } from './modules/users/users.service.js'
 import { usersResolvers } from './modules/users/users.resolvers.js'
+import { RoomsService } from './modules/rooms/rooms.service.js'
+import { TypingService } from './modules/rooms/typing.service.js'
+import { roomsResolvers } from './modules/rooms/rooms.resolvers.js'
+import { MessagesService } from './modules/messages/messages.service.js'
+import { messagesResolvers } from './modules/messages/messages.resolvers.js'
 
 declare module 'fastify' {
   interface FastifyInstance { hearth: Services }
@@ -68,6 +74,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let publishErrorLogged = 0
   const services = {
     config, log: app.log, database, pubsub, store,
+    events: new EventEmitter<DomainEvents>(),
+    async hidden() { return false },
     async publish(topic: string, payload: unknown) {
       try {
         await pubsub.publish(topic, payload)
@@ -75,11 +83,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         if (Date.now() - publishErrorLogged > 10_000) { publishErrorLogged = Date.now(); app.log.error({ err: e, topic }, 'publish failed') }
       }
     },
-  } as Services
+  } as unknown as Services
   services.auth = new AuthService(services)
   services.users = new UsersService(services)
+  services.rooms = new RoomsService(services)
+  services.typing = new TypingService(services)
+  services.messages = new MessagesService(services)
 
-  const schema = buildAppSchema([usersResolvers, authResolvers])
+  const schema = buildAppSchema([usersResolvers, authResolvers, roomsResolvers, messagesResolvers])
   const gateway = new Gateway(services, schema)
   services.realtime = gateway
   app.decorate('hearth', services)
@@ -151,6 +162,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   app.addHook('onClose', async () => {
     await gateway.shutdown()
+    services.messages.streams.closeAll()
     offRevoked()
     await pubsub.close()
     await database.close()

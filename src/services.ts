@@ -1,4 +1,5 @@
 // The application's parts, wired once per app instance. Tests build several in one process.
+import type { EventEmitter } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.js'
 import type { Database } from './db/types.js'
@@ -7,6 +8,15 @@ import type { SharedStore } from './realtime/store.js'
 import type { Gateway } from './realtime/gateway.js'
 import type { AuthService } from './modules/auth/auth.service.js'
 import type { UsersService } from './modules/users/users.service.js'
+import type { RoomsService } from './modules/rooms/rooms.service.js'
+import type { TypingService } from './modules/rooms/typing.service.js'
+import type { MessagesService } from './modules/messages/messages.service.js'
+import type { MessageModel, RoomModel } from './graphql/models.js'
+
+/** In-process domain events, after commit: lets one module react to another without a cycle. */
+export interface DomainEvents {
+  messageAdded: [{ room: RoomModel; message: MessageModel }]
+}
 
 export interface Services {
   config: Config
@@ -15,8 +25,14 @@ export interface Services {
   pubsub: PubSub
   store: SharedStore
   realtime: Gateway
+  events: EventEmitter<DomainEvents>
   auth: AuthService
   users: UsersService
+  rooms: RoomsService
+  typing: TypingService
+  messages: MessagesService
   /** publishes after commit; a failed publish is logged, never fails the mutation (the row is stored, replay recovers it) */
   publish(topic: string, payload: unknown): Promise<void>
+  /** true when `viewerId` must not see live activity (typing, presence) of `otherId`: the viewer blocked them */
+  hidden(viewerId: string, otherId: string): Promise<boolean>
 }

@@ -48,6 +48,8 @@ export interface Sink {
   error(err: unknown): void
   /** ends the subscription with a complete frame */
   complete(): void
+  /** resolves once the socket has room again: replays wait on it instead of flooding a slow reader */
+  drained(): Promise<void>
 }
 
 export interface ConnectionHooks {
@@ -336,6 +338,7 @@ export class Gateway {
       await feed.start({
         next: (payload) => { if (!sub.closed) this.deliver(sub, payload) },
         error: fail,
+        drained: () => this.drained(conn),
         complete: () => {
           if (sub.closed) return
           this.stopSub(sub)
@@ -396,6 +399,11 @@ export class Gateway {
       return JSON.stringify({ data: res.data ?? null, errors })
     }
     return JSON.stringify({ data: res.data })
+  }
+
+  private async drained(conn: Connection) {
+    const low = this.app.config.limits.wsMaxBufferedBytes / 4
+    while (!conn.closed && conn.ws.bufferedAmount > low) await new Promise((r) => setTimeout(r, 10))
   }
 
   /** Queries and mutations over the socket: one next, then complete. */

@@ -11,6 +11,8 @@ export interface PubSub {
   /** Resolves once the subscription is live (Redis confirmed it). Returns the unsubscribe function. */
   subscribe(topic: string, handler: Handler): Promise<() => void>
   healthy(): boolean
+  /** called each time the subscriber connection comes back: missed events must be read from the database */
+  onReconnect?(cb: () => void): void
   close(): Promise<void>
 }
 
@@ -88,6 +90,16 @@ export class RedisBackedPubSub implements PubSub {
 
   healthy() {
     return this.publisher.status === 'ready' && this.subscriber.status === 'ready'
+  }
+
+  onReconnect(cb: () => void) {
+    let first = this.subscriber.status !== 'ready'
+    this.subscriber.on('ready', () => {
+      if (first) { first = false; return }
+      cb()
+      // the resubscription is confirmed a moment after 'ready': look once more after that
+      setTimeout(cb, 1000).unref()
+    })
   }
 
   async close() {

@@ -1,0 +1,170 @@
+import { type Kysely, type Selectable, sql } from 'kysely'
+import type { DB, Dialect, MessagesTable } from '../../db/types.js'
+import type { MessageEventKind, MessageEventModel, MessageModel } from '../../graphql/models.js'
+
+export function toMessage(r: Selectable<MessagesTable>): MessageModel {
+  return {
+    id: r.id,
+    roomId: r.room_id,
+    seq: r.seq,
+    senderId: r.sender_id,
+    body: r.body,
+    clientId: r.client_id,
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    deletedAt: r.deleted_at,
+    addedEventSeq: r.added_event_seq,
+  }
+}
+
+const MESSAGE_COLUMNS = ['m.id', 'm.room_id', 'm.seq', 'm.sender_id', 'm.body', 'm.client_id', 'm.created_at', 'm.edited_at', 'm.deleted_at', 'm.added_event_seq'] as const
+
+export class RoomGoneError extends Error {}
+
+export class MessagesRepository {
+  constructor(private db: Kysely<DB>, private dialect: Dialect) {}
+
+  async byId(id: string): Promise<MessageModel | null> {
+    const r = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
+    return r ? toMessage(r) : null
+  }
+
+  async byIds(ids: string[]): Promise<Map<string, MessageModel>> {
+    const out = new Map<string, MessageModel>()
+    if (!ids.length) return out
+    for (const r of await this.db.selectFrom('messages').selectAll().where('id', 'in', ids).execute()) out.set(r.id, toMessage(r))
+    return out
+  }
+
+  async byClientId(senderId: string, roomId: string, clientId: string): Promise<MessageModel | null> {
+    const r = await this.db.selectFrom('messages').selectAll()
+      .where('sender_id', '=', senderId).where('room_id', '=', roomId).where('client_id', '=', clientId).executeTakeFirst()
+    return r ? toMessage(r) : null
+  }
+
+  /**
+   * Stores a message and its ADDED event. Both numbers come from the room row, incremented in
+   * the same transaction: the row lock (PostgreSQL) or the database write lock (SQLite) orders
+   * concurrent senders, and a rolled-back send gives its numbers back, so there is never a gap.
+   */
+  async insert(m: { id: string; roomId: string; senderId: string; body: string; clientId: string | null; now: number }): Promise<MessageEventModel> {
+    return this.db.transaction().execute(async (trx) => {
+      const seqs = await trx.updateTable('rooms')
+        .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: m.now }))
+        .where('id', '=', m.roomId).returning(['msg_seq', 'event_seq']).executeTakeFirst()
+      if (!seqs) throw new RoomGoneError()
+      const row: MessagesTable = {
+        id: m.id, room_id: m.roomId, seq: seqs.msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
+        created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq,
+      }
+      await trx.insertInto('messages').values(row).execute()
+      await trx.insertInto('message_events').values({ room_id: m.roomId, seq: seqs.event_seq, kind: 'ADDED', message_id: m.id, at: m.now }).execute()
+      // sending moves the sender's read marker
+      await trx.updateTable('room_members').set({ last_read_seq: seqs.msg_seq })
+        .where('room_id', '=', m.roomId).where('user_id', '=', m.senderId).where('last_read_seq', '<', seqs.msg_seq).execute()
+      return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: toMessage(row), at: m.now }
+    })
+  }
+
+  /** an EDITED or DELETED event with the message's new state */
+  async change(messageId: string, kind: 'EDITED' | 'DELETED', body: string, now: number): Promise<MessageEventModel> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('messages').select('room_id').where('id', '=', messageId).executeTakeFirst()
+      if (!current) throw new RoomGoneError()
+      const seqs = await trx.updateTable('rooms').set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
+        .where('id', '=', current.room_id).returning(['event_seq']).executeTakeFirst()
+      if (!seqs) throw new RoomGoneError()
+      await trx.updateTable('messages')
+        .set(kind === 'EDITED' ? { body, edited_at: now } : { body: '', deleted_at: now })
+        .where('id', '=', messageId).execute()
+      await trx.insertInto('message_events').values({ room_id: current.room_id, seq: seqs.event_seq, kind, message_id: messageId, at: now }).execute()
+      const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow()
+      return { roomId: current.room_id, seq: seqs.event_seq, kind, message: toMessage(row), at: now }
+    })
+  }
+
+  /** events with afterSeq < seq <= uptoSeq, in order, with the messages' current state */
+  async eventsBetween(roomId: string, afterSeq: number, uptoSeq: number, limit: number): Promise<MessageEventModel[]> {
+    const rows = await this.db.selectFrom('message_events as e').innerJoin('messages as m', 'm.id', 'e.message_id')
+      .select(['e.seq as e_seq', 'e.kind as e_kind', 'e.at as e_at', ...MESSAGE_COLUMNS])
+      .where('e.room_id', '=', roomId).where('e.seq', '>', afterSeq).where('e.seq', '<=', uptoSeq)
+      .orderBy('e.seq').limit(limit).execute()
+    return rows.map((r) => ({ roomId, seq: r.e_seq, kind: r.e_kind as MessageEventKind, at: r.e_at, message: toMessage(r) }))
+  }
+
+  /** messages with seq > afterSeq whose ADDED event is at most uptoEventSeq */
+  async messagesAddedBetween(roomId: string, afterSeq: number, uptoEventSeq: number, limit: number): Promise<MessageModel[]> {
+    const rows = await this.db.selectFrom('messages').selectAll()
+      .where('room_id', '=', roomId).where('seq', '>', afterSeq).where('added_event_seq', '<=', uptoEventSeq)
+      .orderBy('seq').limit(limit).execute()
+    return rows.map(toMessage)
+  }
+
+  async roomHead(roomId: string): Promise<{ msgSeq: number; eventSeq: number } | null> {
+    const r = await this.db.selectFrom('rooms').select(['msg_seq', 'event_seq']).where('id', '=', roomId).executeTakeFirst()
+    return r ? { msgSeq: r.msg_seq, eventSeq: r.event_seq } : null
+  }
+
+  /** one page between exclusive bounds: the first `limit` after the lower bound, or the last `limit` before the upper */
+  async page(roomId: string, lower: number | null, upper: number | null, limit: number, fromEnd: boolean): Promise<MessageModel[]> {
+    let q = this.db.selectFrom('messages').selectAll().where('room_id', '=', roomId)
+    if (lower !== null) q = q.where('seq', '>', lower)
+    if (upper !== null) q = q.where('seq', '<', upper)
+    const rows = await q.orderBy('seq', fromEnd ? 'desc' : 'asc').limit(limit).execute()
+    if (fromEnd) rows.reverse()
+    return rows.map(toMessage)
+  }
+
+  /** the newest message of each room */
+  async lastOf(rooms: { id: string; msgSeq: number }[]): Promise<Map<string, MessageModel>> {
+    const out = new Map<string, MessageModel>()
+    const wanted = rooms.filter((r) => r.msgSeq > 0)
+    if (!wanted.length) return out
+    const rows = await this.db.selectFrom('messages').selectAll()
+      .where((eb) => eb.or(wanted.map((r) => eb.and([eb('room_id', '=', r.id), eb('seq', '=', r.msgSeq)]))))
+      .execute()
+    for (const r of rows) out.set(r.room_id, toMessage(r))
+    return out
+  }
+
+  /** others' non-deleted messages after the user's read marker, per room */
+  async unreadCounts(userId: string, roomIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    if (!roomIds.length) return out
+    const rows = await this.db.selectFrom('messages as m')
+      .innerJoin('room_members as rm', (j) => j.onRef('rm.room_id', '=', 'm.room_id').on('rm.user_id', '=', userId))
+      .select(['m.room_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('m.room_id', 'in', roomIds)
+      .whereRef('m.seq', '>', 'rm.last_read_seq')
+      .where('m.sender_id', '!=', userId)
+      .where('m.deleted_at', 'is', null)
+      .groupBy('m.room_id').execute()
+    for (const r of rows) out.set(r.room_id, Number(r.n))
+    return out
+  }
+
+  /**
+   * Full-text search: every word must match a word or word prefix. `roomIds` null means the
+   * rooms the user belongs to. Oldest first, keyset on (created_at, id).
+   */
+  async search(words: string[], userId: string, roomId: string | null, after: { at: number; id: string } | null, limit: number): Promise<MessageModel[]> {
+    let q = this.db.selectFrom('messages as m').select([...MESSAGE_COLUMNS]).where('m.deleted_at', 'is', null)
+    if (this.dialect === 'sqlite') {
+      const match = words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ')
+      q = q.where(sql<boolean>`m.rowid in (select rowid from messages_fts where messages_fts match ${match})`)
+    } else {
+      const tsq = words.map((w) => `'${w.replace(/'/g, "''").replace(/\\/g, '\\\\')}':*`).join(' & ')
+      q = q.where(sql<boolean>`to_tsvector('simple', m.body) @@ to_tsquery('simple', ${tsq})`)
+    }
+    if (roomId) q = q.where('m.room_id', '=', roomId)
+    else q = q.where('m.room_id', 'in', (eb) => eb.selectFrom('room_members').select('room_id').where('user_id', '=', userId))
+    if (after) {
+      q = q.where((eb) => eb.or([
+        eb('m.created_at', '>', after.at),
+        eb.and([eb('m.created_at', '=', after.at), eb('m.id', '>', after.id)]),
+      ]))
+    }
+    const rows = await q.orderBy('m.created_at').orderBy('m.id').limit(limit).execute()
+    return rows.map((r) => toMessage(r as Selectable<MessagesTable>))
+  }
+}

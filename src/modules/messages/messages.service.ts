@@ -1,0 +1,253 @@
+import type { Services } from '../../services.js'
+import type { Ctx } from '../../graphql/context.js'
+import type { Connection, MessageEventModel, MessageModel, RoomModel } from '../../graphql/models.js'
+import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
+import { connection, decodeCursor, decodeIntCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
+import { cleanText, isId } from '../../lib/text.js'
+import { newId } from '../../lib/ids.js'
+import { spend } from '../../lib/rate-limit.js'
+import { topics } from '../../realtime/topics.js'
+import type { Feed } from '../../realtime/gateway.js'
+import { RoomStreams } from '../../realtime/room-streams.js'
+import { MessagesRepository, RoomGoneError } from './messages.repository.js'
+
+const BODY_RULE = { min: 1, max: 4000, multiline: true }
+const REPLAY_PAGE = 500
+
+export class MessagesService {
+  readonly repo: MessagesRepository
+  readonly streams: RoomStreams
+
+  constructor(private svc: Services) {
+    this.repo = new MessagesRepository(svc.database.db, svc.database.dialect)
+    this.streams = new RoomStreams(
+      {
+        head: async (roomId) => (await this.repo.roomHead(roomId))?.eventSeq ?? null,
+        eventsBetween: (roomId, a, b, limit) => this.repo.eventsBetween(roomId, a, b, limit),
+      },
+      svc.pubsub,
+      (e) => svc.log.error({ err: e }, 'room stream failed'),
+    )
+  }
+
+  load(ctx: Ctx, id: string): Promise<MessageModel | null> {
+    return ctx.loaders.of<string, MessageModel>('message', (ids) => this.repo.byIds(ids)).load(id)
+  }
+
+  private async sendLimit(userId: string) {
+    await spend(this.svc.store, `send:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+  }
+
+  async send(ctx: Ctx, roomId: string, body: string, clientId: string | null | undefined): Promise<MessageModel> {
+    const viewer = ctx.viewer!
+    const text = cleanText(body, 'body', BODY_RULE)
+    let cid: string | null = null
+    if (clientId !== null && clientId !== undefined) {
+      cid = cleanText(clientId, 'clientId', { min: 1, max: 64 })
+    }
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    if (cid) {
+      // a retry: the stored message, unchanged, and nothing new published
+      const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
+      if (existing) return existing
+    }
+    await this.sendLimit(viewer.userId)
+    let ev: MessageEventModel
+    try {
+      ev = await this.repo.insert({ id: newId(), roomId: room.id, senderId: viewer.userId, body: text, clientId: cid, now: Date.now() })
+    } catch (e) {
+      if (e instanceof RoomGoneError) throw notFound('No such room')
+      if (cid) {
+        const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
+        if (existing) return existing
+      }
+      throw e
+    }
+    await this.svc.publish(topics.roomEvents(room.id), ev)
+    this.svc.events.emit('messageAdded', { room, message: ev.message })
+    return ev.message
+  }
+
+  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isOwner: boolean }> {
+    const message = isId(id) ? await this.repo.byId(id) : null
+    if (!message) throw notFound('No such message')
+    let access
+    try {
+      access = await this.svc.rooms.readable(ctx, message.roomId, 'message')
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') throw notFound('No such message')
+      throw e
+    }
+    return { message, room: access.room, isOwner: access.membership?.role === 'OWNER' }
+  }
+
+  async edit(ctx: Ctx, id: string, body: string): Promise<MessageModel> {
+    const text = cleanText(body, 'body', BODY_RULE)
+    const { message } = await this.ownMessage(ctx, id)
+    if (message.senderId !== ctx.viewer!.userId) throw forbidden('Only the sender can edit a message')
+    if (message.deletedAt !== null) throw conflict('The message was deleted')
+    if (message.body === text) return message
+    const ev = await this.changeOrGone(message.id, 'EDITED', text)
+    await this.svc.publish(topics.roomEvents(ev.roomId), ev)
+    return ev.message
+  }
+
+  async delete(ctx: Ctx, id: string): Promise<MessageModel> {
+    const { message, isOwner } = await this.ownMessage(ctx, id)
+    if (message.senderId !== ctx.viewer!.userId && !isOwner) throw forbidden('Only the sender or the room owner can delete a message')
+    if (message.deletedAt !== null) return message
+    const ev = await this.changeOrGone(message.id, 'DELETED', '')
+    await this.svc.publish(topics.roomEvents(ev.roomId), ev)
+    return ev.message
+  }
+
+  private async changeOrGone(id: string, kind: 'EDITED' | 'DELETED', body: string) {
+    try {
+      return await this.repo.change(id, kind, body, Date.now())
+    } catch (e) {
+      if (e instanceof RoomGoneError) throw notFound('No such message')
+      throw e
+    }
+  }
+
+  async markRead(ctx: Ctx, roomId: string, messageId: string): Promise<RoomModel> {
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    const message = isId(messageId) ? await this.repo.byId(messageId) : null
+    if (!message) throw notFound('No such message')
+    if (message.roomId !== room.id) throw badInput('messageId', 'That message belongs to another room')
+    await this.svc.rooms.repo.markRead(room.id, ctx.viewer!.userId, message.seq)
+    return room
+  }
+
+  /** A connection over a room's messages, oldest first. */
+  async page(ctx: Ctx, roomId: string, args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }): Promise<Connection<MessageModel>> {
+    const { room } = await this.svc.rooms.readable(ctx, roomId)
+    const lower = args.after === null || args.after === undefined ? null : decodeIntCursor(args.after, 'm', 'after')
+    const upper = args.before === null || args.before === undefined ? null : decodeIntCursor(args.before, 'm', 'before')
+    const hasFirst = args.first !== null && args.first !== undefined
+    const hasLast = args.last !== null && args.last !== undefined
+    const first = hasFirst ? pageSize(args.first, 'first', 50) : null
+    const last = hasLast ? pageSize(args.last, 'last', 50) : null
+    let rows: MessageModel[]
+    if (last !== null && first === null) rows = await this.repo.page(room.id, lower, upper, last, true)
+    else if (first !== null) {
+      rows = await this.repo.page(room.id, lower, upper, first, false)
+      if (last !== null && rows.length > last) rows = rows.slice(rows.length - last)
+    } else if (lower !== null) rows = await this.repo.page(room.id, lower, upper, 50, false)
+    else rows = await this.repo.page(room.id, lower, upper, 50, true)
+    const head = (await this.repo.roomHead(room.id))?.msgSeq ?? 0
+    const firstSeq = rows.length ? rows[0].seq : (lower ?? 0) + 1
+    const lastSeq = rows.length ? rows[rows.length - 1].seq : (upper ?? head + 1) - 1
+    const messageLoader = ctx.loaders.of<string, MessageModel>('message', (ids) => this.repo.byIds(ids))
+    for (const m of rows) messageLoader.prime(m.id, m)
+    // seq has no gaps and deleted messages stay as tombstones: neighbours exist exactly when in range
+    return connection(rows.map((m) => ({ cursor: encodeCursor('m', m.seq), node: m })), lastSeq < head, firstSeq > 1)
+  }
+
+  lastMessage(ctx: Ctx, room: RoomModel): Promise<MessageModel | null> {
+    return ctx.loaders.of<string, MessageModel>('lastMessage', async (ids) => {
+      const rooms = await Promise.all(ids.map((id) => this.svc.rooms.load(ctx, id)))
+      return this.repo.lastOf(rooms.filter((r): r is RoomModel => !!r).map((r) => ({ id: r.id, msgSeq: r.msgSeq })))
+    }).load(room.id)
+  }
+
+  async unreadCount(ctx: Ctx, room: RoomModel): Promise<number> {
+    const viewer = ctx.viewer
+    if (!viewer) return 0
+    const n = await ctx.loaders.of<string, number>('unread', (ids) => this.repo.unreadCounts(viewer.userId, ids)).load(room.id)
+    return n ?? 0
+  }
+
+  async search(ctx: Ctx, query: string, roomId: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<MessageModel>> {
+    const text = cleanText(query, 'query', { min: 1, max: 200 })
+    const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 10)
+    if (!words.length) throw badInput('query', 'query needs at least one word')
+    const limit = pageSize(first, 'first', 20)
+    let afterKey: { at: number; id: string } | null = null
+    if (after !== null && after !== undefined) {
+      const raw = decodeCursor(after, 's', 'after')
+      const [t, id] = raw.split(':')
+      if (!/^\d{1,15}$/.test(t ?? '') || !isId(id)) throw badInput('after', 'after is not a valid cursor')
+      afterKey = { at: Number(t), id }
+    }
+    let rid: string | null = null
+    if (roomId !== null && roomId !== undefined) rid = (await this.svc.rooms.readable(ctx, roomId)).room.id
+    const rows = await this.repo.search(words, ctx.viewer!.userId, rid, afterKey, limit + 1)
+    const page = rows.slice(0, limit)
+    return connection(page.map((m) => ({ cursor: encodeCursor('s', `${m.createdAt}:${m.id}`), node: m })), rows.length > limit, afterKey !== null)
+  }
+
+  /** `after` of messageAdded: a message cursor or a decimal Message.seq */
+  private parseAfter(after: string | null | undefined): number | null {
+    if (after === null || after === undefined) return null
+    if (typeof after !== 'string' || after.length > 100) throw badInput('after', 'after must be a message cursor or a seq')
+    if (/^\d+$/.test(after)) {
+      const n = Number(after)
+      if (!Number.isSafeInteger(n)) throw badInput('after', 'after is too large')
+      return n
+    }
+    if (/^[+-]?\d/.test(after) && /^[+-]?[\d.eE+-]+$/.test(after)) throw badInput('after', 'after must be a message cursor or a non-negative seq')
+    return decodeIntCursor(after, 'm', 'after')
+  }
+
+  private async feed(ctx: Ctx, roomId: string, kind: 'added' | 'events', after: number | null): Promise<Feed> {
+    const { room } = await this.svc.rooms.readable(ctx, roomId)
+    const viewer = ctx.viewer!
+    let detach: (() => void) | null = null
+    let stopped = false
+    return {
+      start: async (sink) => {
+        let replay: ((from: number, upto: number) => Promise<void>) | null = null
+        let from: number | null = null
+        if (after !== null) {
+          if (kind === 'events') {
+            from = after
+            replay = async (a, b) => {
+              for (let cursor = a; cursor < b && !stopped;) {
+                const rows = await this.repo.eventsBetween(room.id, cursor, b, REPLAY_PAGE)
+                if (!rows.length) break
+                for (const r of rows) sink.next(r)
+                cursor = rows[rows.length - 1].seq
+                await sink.drained()
+              }
+            }
+          } else {
+            // messages with seq > after, walked in event order: the stream's position is an event seq
+            from = 0
+            let msgCursor = after
+            replay = async (_a, b) => {
+              while (!stopped) {
+                const rows = await this.repo.messagesAddedBetween(room.id, msgCursor, b, REPLAY_PAGE)
+                if (!rows.length) break
+                for (const m of rows) sink.next(m)
+                msgCursor = rows[rows.length - 1].seq
+                await sink.drained()
+              }
+            }
+          }
+        }
+        const off = await this.streams.attach(room.id, {
+          userId: viewer.userId,
+          needsMembership: room.kind !== 'PUBLIC',
+          onEvent: (ev) => {
+            if (kind === 'events') sink.next(ev)
+            else if (ev.kind === 'ADDED') sink.next(ev.message)
+          },
+          onEnd: () => sink.complete(),
+        }, from, replay)
+        if (stopped) off(); else detach = off
+      },
+      stop: () => { stopped = true; detach?.() },
+    }
+  }
+
+  messageAddedFeed(ctx: Ctx, roomId: string, after: string | null | undefined): Promise<Feed> {
+    const a = this.parseAfter(after)
+    return this.feed(ctx, roomId, 'added', a)
+  }
+
+  messageEventsFeed(ctx: Ctx, roomId: string, after: number | null | undefined): Promise<Feed> {
+    if (after !== null && after !== undefined && (!Number.isInteger(after) || after < 0)) throw badInput('after', 'after must be a non-negative event seq')
+    return this.feed(ctx, roomId, 'events', after ?? null)
+  }
+}

@@ -1,0 +1,200 @@
+import { type Kysely, type Selectable, sql } from 'kysely'
+import type { DB, RoomsTable } from '../../db/types.js'
+import type { MemberRole, RoomMemberModel, RoomModel } from '../../graphql/models.js'
+import { likePattern } from '../../lib/text.js'
+
+export function toRoom(r: Selectable<RoomsTable>): RoomModel {
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    description: r.description,
+    kind: r.kind,
+    isActive: !!r.is_active,
+    createdById: r.created_by,
+    createdAt: r.created_at,
+    lastActivityAt: r.last_activity_at,
+    msgSeq: r.msg_seq,
+    eventSeq: r.event_seq,
+  }
+}
+
+export interface Membership { role: MemberRole; joinedAt: number; lastReadSeq: number }
+
+export class RoomsRepository {
+  constructor(private db: Kysely<DB>) {}
+
+  async create(room: RoomsTable, ownerId: string | null, extraMembers: string[] = []): Promise<RoomModel> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('rooms').values(room).execute()
+      const members = [
+        ...(ownerId ? [{ room_id: room.id, user_id: ownerId, role: 'OWNER' as const, joined_at: room.created_at, last_read_seq: 0 }] : []),
+        ...extraMembers.map((u) => ({ room_id: room.id, user_id: u, role: 'MEMBER' as const, joined_at: room.created_at, last_read_seq: 0 })),
+      ]
+      if (members.length) await trx.insertInto('room_members').values(members).execute()
+    })
+    return toRoom(room)
+  }
+
+  async byId(id: string): Promise<RoomModel | null> {
+    const r = await this.db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst()
+    return r ? toRoom(r) : null
+  }
+
+  async byIds(ids: string[]): Promise<Map<string, RoomModel>> {
+    const out = new Map<string, RoomModel>()
+    if (!ids.length) return out
+    for (const r of await this.db.selectFrom('rooms').selectAll().where('id', 'in', ids).execute()) out.set(r.id, toRoom(r))
+    return out
+  }
+
+  async byCode(code: string): Promise<RoomModel | null> {
+    const r = await this.db.selectFrom('rooms').selectAll().where('code', '=', code).executeTakeFirst()
+    return r ? toRoom(r) : null
+  }
+
+  async byDirectKey(key: string): Promise<RoomModel | null> {
+    const r = await this.db.selectFrom('rooms').selectAll().where('direct_key', '=', key).executeTakeFirst()
+    return r ? toRoom(r) : null
+  }
+
+  async update(id: string, patch: Partial<Pick<RoomsTable, 'name' | 'name_key' | 'description'>>, now: number): Promise<RoomModel | null> {
+    await this.db.updateTable('rooms').set({ ...patch, updated_at: now }).where('id', '=', id).execute()
+    return this.byId(id)
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // notifications point at messages of the room; remove them with it
+      await trx.deleteFrom('notifications').where('room_id', '=', id).execute()
+      await trx.deleteFrom('message_events').where('room_id', '=', id).execute()
+      await trx.deleteFrom('messages').where('room_id', '=', id).execute()
+      await trx.deleteFrom('room_members').where('room_id', '=', id).execute()
+      await trx.deleteFrom('rooms').where('id', '=', id).execute()
+    })
+  }
+
+  async membership(roomId: string, userId: string): Promise<Membership | null> {
+    const r = await this.db.selectFrom('room_members').select(['role', 'joined_at', 'last_read_seq'])
+      .where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+    return r ? { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq } : null
+  }
+
+  /** the viewer's membership in each of the rooms */
+  async memberships(userId: string, roomIds: string[]): Promise<Map<string, Membership>> {
+    const out = new Map<string, Membership>()
+    if (!roomIds.length) return out
+    const rows = await this.db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq'])
+      .where('user_id', '=', userId).where('room_id', 'in', roomIds).execute()
+    for (const r of rows) out.set(r.room_id, { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq })
+    return out
+  }
+
+  /** adds a member; false when already a member. The first member of an empty room becomes its OWNER. */
+  async addMember(roomId: string, userId: string, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+      if (existing) return false
+      const anyone = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).limit(1).executeTakeFirst()
+      const room = await trx.selectFrom('rooms').select('msg_seq').where('id', '=', roomId).executeTakeFirstOrThrow()
+      // the read marker starts at the join: earlier messages are not "unread"
+      await trx.insertInto('room_members').values({ room_id: roomId, user_id: userId, role: anyone ? 'MEMBER' : 'OWNER', joined_at: now, last_read_seq: room.msg_seq })
+        .onConflict((oc) => oc.doNothing()).execute()
+      return true
+    })
+  }
+
+  /** removes a member; an OWNER leaving hands the room to the longest-standing member */
+  async removeMember(roomId: string, userId: string): Promise<{ removed: boolean; newOwnerId: string | null }> {
+    return this.db.transaction().execute(async (trx) => {
+      const m = await trx.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+      if (!m) return { removed: false, newOwnerId: null }
+      await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+      let newOwnerId: string | null = null
+      if (m.role === 'OWNER') {
+        const owners = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('role', '=', 'OWNER').limit(1).executeTakeFirst()
+        if (!owners) {
+          const next = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId)
+            .orderBy('joined_at').orderBy('user_id').limit(1).executeTakeFirst()
+          if (next) {
+            await trx.updateTable('room_members').set({ role: 'OWNER' }).where('room_id', '=', roomId).where('user_id', '=', next.user_id).execute()
+            newOwnerId = next.user_id
+          }
+        }
+      }
+      return { removed: true, newOwnerId }
+    })
+  }
+
+  async memberIds(roomId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).execute()
+    return rows.map((r) => r.user_id)
+  }
+
+  async membersPage(roomId: string, after: { joinedAt: number; userId: string } | null, limit: number): Promise<RoomMemberModel[]> {
+    let q = this.db.selectFrom('room_members').selectAll().where('room_id', '=', roomId)
+    if (after) {
+      q = q.where((eb) => eb.or([
+        eb('joined_at', '>', after.joinedAt),
+        eb.and([eb('joined_at', '=', after.joinedAt), eb('user_id', '>', after.userId)]),
+      ]))
+    }
+    const rows = await q.orderBy('joined_at').orderBy('user_id').limit(limit).execute()
+    return rows.map((r) => ({ roomId: r.room_id, userId: r.user_id, role: r.role, joinedAt: r.joined_at }))
+  }
+
+  async memberCounts(roomIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    if (!roomIds.length) return out
+    const rows = await this.db.selectFrom('room_members').select(['room_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('room_id', 'in', roomIds).groupBy('room_id').execute()
+    for (const r of rows) out.set(r.room_id, Number(r.n))
+    return out
+  }
+
+  /** PUBLIC rooms and the viewer's non-DIRECT rooms, by name */
+  async listVisible(userId: string, search: string | null, after: { nameKey: string; id: string } | null, limit: number): Promise<{ nameKey: string; room: RoomModel }[]> {
+    let q = this.db.selectFrom('rooms').selectAll()
+      .where((eb) => eb.or([
+        eb('kind', '=', 'PUBLIC'),
+        eb.and([
+          eb('kind', '=', 'PRIVATE'),
+          eb.exists(eb.selectFrom('room_members').select('user_id').whereRef('room_members.room_id', '=', 'rooms.id').where('room_members.user_id', '=', userId)),
+        ]),
+      ]))
+    if (search) q = q.where(sql<boolean>`name_key like ${likePattern(search.toLowerCase())} escape '\\'`)
+    if (after) {
+      q = q.where((eb) => eb.or([
+        eb('name_key', '>', after.nameKey),
+        eb.and([eb('name_key', '=', after.nameKey), eb('id', '>', after.id)]),
+      ]))
+    }
+    const rows = await q.orderBy('name_key').orderBy('id').limit(limit).execute()
+    return rows.map((r) => ({ nameKey: r.name_key, room: toRoom(r) }))
+  }
+
+  async listMine(userId: string): Promise<RoomModel[]> {
+    const rows = await this.db.selectFrom('rooms').innerJoin('room_members', 'room_members.room_id', 'rooms.id')
+      .selectAll('rooms').where('room_members.user_id', '=', userId)
+      .orderBy('rooms.last_activity_at', 'desc').orderBy('rooms.id').execute()
+    return rows.map(toRoom)
+  }
+
+  /** user ids sharing at least one room with the user */
+  async roomMateIds(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('room_members as a').innerJoin('room_members as b', 'b.room_id', 'a.room_id')
+      .select('b.user_id').distinct().where('a.user_id', '=', userId).where('b.user_id', '!=', userId).execute()
+    return rows.map((r) => r.user_id)
+  }
+
+  async shareRoom(a: string, b: string): Promise<boolean> {
+    const r = await this.db.selectFrom('room_members as x').innerJoin('room_members as y', 'y.room_id', 'x.room_id')
+      .select('x.room_id').where('x.user_id', '=', a).where('y.user_id', '=', b).limit(1).executeTakeFirst()
+    return !!r
+  }
+
+  async markRead(roomId: string, userId: string, seq: number): Promise<void> {
+    await this.db.updateTable('room_members').set({ last_read_seq: seq })
+      .where('room_id', '=', roomId).where('user_id', '=', userId).where('last_read_seq', '<', seq).execute()
+  }
+}

@@ -1,0 +1,212 @@
+import type { Services } from '../../services.js'
+import type { Ctx, Viewer } from '../../graphql/context.js'
+import type { Connection, RoomMemberModel, RoomModel } from '../../graphql/models.js'
+import { AppError, badInput, forbidden, notFound } from '../../graphql/errors.js'
+import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
+import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
+import { newId, newJoinCode } from '../../lib/ids.js'
+import { spend } from '../../lib/rate-limit.js'
+import { topics } from '../../realtime/topics.js'
+import { type Membership, RoomsRepository } from './rooms.repository.js'
+
+/** Published on room.<id>.control: lets live subscriptions follow membership and deletion. */
+export type RoomControl =
+  | { type: 'joined'; userId: string; at: number }
+  | { type: 'left'; userId: string; at: number }
+  | { type: 'deleted'; at: number }
+
+const NAME_RULE = { min: 1, max: 80, label: true }
+const DESCRIPTION_RULE = { min: 0, max: 1000, multiline: true }
+
+export class RoomsService {
+  readonly repo: RoomsRepository
+  constructor(private svc: Services) {
+    this.repo = new RoomsRepository(svc.database.db)
+  }
+
+  load(ctx: Ctx, id: string): Promise<RoomModel | null> {
+    return ctx.loaders.of<string, RoomModel>('room', (ids) => this.repo.byIds(ids)).load(id)
+  }
+
+  /** the viewer's membership, batched across the rooms of one operation */
+  membership(ctx: Ctx, roomId: string): Promise<Membership | null> {
+    const viewer = ctx.viewer
+    if (!viewer) return Promise.resolve(null)
+    return ctx.loaders.of<string, Membership>('membership', (ids) => this.repo.memberships(viewer.userId, ids)).load(roomId)
+  }
+
+  memberCount(ctx: Ctx, roomId: string): Promise<number> {
+    return ctx.loaders.of<string, number>('memberCount', (ids) => this.repo.memberCounts(ids)).load(roomId).then((n) => n ?? 0)
+  }
+
+  /**
+   * The room if the viewer may see it: PUBLIC rooms for anyone signed in, PRIVATE and DIRECT rooms
+   * for members only. Everything else is NOT_FOUND, exactly like a missing id.
+   */
+  async readable(ctx: Ctx, roomId: unknown, what = 'room'): Promise<{ room: RoomModel; membership: Membership | null }> {
+    if (!isId(roomId)) throw notFound(`No such ${what}`)
+    const room = await this.load(ctx, roomId)
+    if (!room) throw notFound(`No such ${what}`)
+    const membership = await this.membership(ctx, roomId)
+    if (room.kind !== 'PUBLIC' && !membership) throw notFound(`No such ${what}`)
+    return { room, membership }
+  }
+
+  /** readable and a member: a non-member of a PUBLIC room is FORBIDDEN */
+  async writable(ctx: Ctx, roomId: unknown): Promise<{ room: RoomModel; membership: Membership }> {
+    const { room, membership } = await this.readable(ctx, roomId)
+    if (!membership) throw forbidden('Join the room first')
+    return { room, membership }
+  }
+
+  async owned(ctx: Ctx, roomId: unknown): Promise<RoomModel> {
+    const { room, membership } = await this.writable(ctx, roomId)
+    if (membership.role !== 'OWNER') throw forbidden('Only the owner can do this')
+    return room
+  }
+
+  /** Whether a user (not necessarily the viewer) may read a room: for live subscriptions. */
+  async userMayRead(roomId: string, userId: string): Promise<boolean> {
+    const room = await this.repo.byId(roomId)
+    if (!room) return false
+    if (room.kind === 'PUBLIC') return true
+    return !!(await this.repo.membership(roomId, userId))
+  }
+
+  async create(viewer: Viewer, input: { name: string; description?: string | null; kind?: string | null }): Promise<RoomModel> {
+    const name = cleanText(input.name, 'input.name', NAME_RULE)
+    const description = cleanOptionalText(input.description, 'input.description', DESCRIPTION_RULE) ?? null
+    const kind = input.kind ?? 'PUBLIC'
+    if (kind !== 'PUBLIC' && kind !== 'PRIVATE') throw badInput('input.kind', 'kind must be PUBLIC or PRIVATE (direct rooms come from openDirectRoom)')
+    const now = Date.now()
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.repo.create({
+          id: newId(), code: newJoinCode(), name, name_key: name.toLowerCase(), description, kind, is_active: 1,
+          created_by: viewer.userId, created_at: now, updated_at: now, last_activity_at: now, msg_seq: 0, event_seq: 0, direct_key: null,
+        }, viewer.userId)
+      } catch (e) {
+        // a join-code collision (about 1 in 10^14): draw another
+        if (attempt >= 3) throw e
+      }
+    }
+  }
+
+  async update(ctx: Ctx, id: string, input: { name?: string | null; description?: string | null }): Promise<RoomModel> {
+    const room = await this.owned(ctx, id)
+    if (room.kind === 'DIRECT') throw forbidden('A direct room cannot be renamed')
+    const patch: { name?: string; name_key?: string; description?: string | null } = {}
+    if (input.name !== undefined) {
+      if (input.name === null) throw badInput('input.name', 'name cannot be empty')
+      patch.name = cleanText(input.name, 'input.name', NAME_RULE)
+      patch.name_key = patch.name.toLowerCase()
+    }
+    const description = cleanOptionalText(input.description, 'input.description', DESCRIPTION_RULE)
+    if (description !== undefined) patch.description = description
+    const updated = await this.repo.update(room.id, patch, Date.now())
+    if (!updated) throw notFound('No such room')
+    return updated
+  }
+
+  async delete(ctx: Ctx, id: string): Promise<boolean> {
+    const room = await this.owned(ctx, id)
+    await this.repo.delete(room.id)
+    await this.svc.publish(topics.roomControl(room.id), { type: 'deleted', at: Date.now() } satisfies RoomControl)
+    return true
+  }
+
+  async join(ctx: Ctx, roomId: string | null | undefined, code: string | null | undefined): Promise<RoomModel> {
+    const viewer = ctx.viewer!
+    const byId = roomId !== null && roomId !== undefined
+    const byCode = code !== null && code !== undefined
+    if (byId === byCode) throw badInput(byId ? 'code' : 'roomId', 'Give exactly one of roomId and code')
+    let room: RoomModel | null
+    if (byId) {
+      room = isId(roomId) ? await this.load(ctx, roomId) : null
+      if (!room) throw notFound('No such room')
+      const m = await this.membership(ctx, room.id)
+      if (m) return room
+      if (room.kind !== 'PUBLIC') throw notFound('No such room')
+    } else {
+      if (typeof code !== 'string' || code.trim().length === 0 || code.length > 64) throw badInput('code', 'code must be a join code')
+      const normal = code.trim().toUpperCase()
+      room = await this.repo.byCode(normal)
+      if (!room || room.kind === 'DIRECT') {
+        // guessing codes costs: a wrong code counts against the viewer
+        await spend(this.svc.store, `joincode:${viewer.userId}`, this.svc.config.joinCodeRateLimit, 60_000)
+        throw notFound('No room has that code')
+      }
+    }
+    const added = await this.repo.addMember(room.id, viewer.userId, Date.now())
+    if (added) await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+    ctx.loaders.of('membership', async () => new Map()).clear(room.id)
+    ctx.loaders.of('memberCount', async () => new Map()).clear(room.id)
+    return room
+  }
+
+  async leave(ctx: Ctx, roomId: string): Promise<boolean> {
+    const { room } = await this.writable(ctx, roomId)
+    const viewer = ctx.viewer!
+    const { removed } = await this.repo.removeMember(room.id, viewer.userId)
+    if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+    return true
+  }
+
+  async list(ctx: Ctx, search: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<RoomModel>> {
+    const limit = pageSize(first, 'first', 20)
+    const term = search === null || search === undefined ? null : cleanText(search, 'search', { min: 0, max: 100 }) || null
+    let afterKey: { nameKey: string; id: string } | null = null
+    if (after !== null && after !== undefined) {
+      const raw = decodeCursor(after, 'r', 'after')
+      const i = raw.lastIndexOf('\u0000')
+      if (i < 0 || !isId(raw.slice(i + 1))) throw badInput('after', 'after is not a valid cursor')
+      afterKey = { nameKey: raw.slice(0, i), id: raw.slice(i + 1) }
+    }
+    const rows = await this.repo.listVisible(ctx.viewer!.userId, term, afterKey, limit + 1)
+    const page = rows.slice(0, limit)
+    for (const r of page) ctx.loaders.of<string, RoomModel>('room', (ids) => this.repo.byIds(ids)).prime(r.room.id, r.room)
+    return connection(page.map((r) => ({ cursor: encodeCursor('r', `${r.nameKey}\u0000${r.room.id}`), node: r.room })), rows.length > limit, afterKey !== null)
+  }
+
+  async mine(ctx: Ctx): Promise<RoomModel[]> {
+    const rooms = await this.repo.listMine(ctx.viewer!.userId)
+    const loader = ctx.loaders.of<string, RoomModel>('room', (ids) => this.repo.byIds(ids))
+    for (const r of rooms) loader.prime(r.id, r)
+    return rooms
+  }
+
+  async members(ctx: Ctx, room: RoomModel, first: number | null | undefined, after: string | null | undefined): Promise<Connection<RoomMemberModel>> {
+    await this.readable(ctx, room.id)
+    const limit = pageSize(first, 'first', 50)
+    let afterKey: { joinedAt: number; userId: string } | null = null
+    if (after !== null && after !== undefined) {
+      const raw = decodeCursor(after, 'rm', 'after')
+      const [t, u] = raw.split(':')
+      if (!/^\d{1,15}$/.test(t ?? '') || !isId(u)) throw badInput('after', 'after is not a valid cursor')
+      afterKey = { joinedAt: Number(t), userId: u }
+    }
+    const rows = await this.repo.membersPage(room.id, afterKey, limit + 1)
+    const page = rows.slice(0, limit)
+    return connection(page.map((m) => ({ cursor: encodeCursor('rm', `${m.joinedAt}:${m.userId}`), node: m })), rows.length > limit, afterKey !== null)
+  }
+
+  /** The room a code opens (not DIRECT rooms). Seeing it does not make the viewer a member. */
+  async byCode(ctx: Ctx, code: string): Promise<RoomModel> {
+    if (typeof code !== 'string' || !code.trim() || code.length > 64) throw notFound('No room has that code')
+    const room = await this.repo.byCode(code.trim().toUpperCase())
+    if (!room || room.kind === 'DIRECT') {
+      await spend(this.svc.store, `joincode:${ctx.viewer!.userId}`, this.svc.config.joinCodeRateLimit, 60_000)
+      throw notFound('No room has that code')
+    }
+    return room
+  }
+
+  async roomMateIds(userId: string): Promise<string[]> { return this.repo.roomMateIds(userId) }
+
+  async shareRoom(a: string, b: string): Promise<boolean> { return this.repo.shareRoom(a, b) }
+
+  assertRoomId(id: unknown, field: string): string {
+    if (!isId(id)) throw new AppError('NOT_FOUND', 'No such room', { field })
+    return id
+  }
+}
