@@ -6,7 +6,12 @@ import type { AuthPayloadModel } from '../../graphql/models.js'
 
 export const SESSION_COOKIE = 'hearth_session'
 
+// The session a signUp / logIn starts is the one its caller will be using from now on, so its
+// payload shows it as current although the request itself came without it.
+const startedHere = new WeakSet<object>()
+
 function setCookie(ctx: Ctx, payload: AuthPayloadModel) {
+  startedHere.add(payload.session)
   const reply = ctx.reply as (FastifyReply & { setCookie?: Function }) | undefined
   reply?.setCookie?.(SESSION_COOKIE, payload.token, {
     httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.svc.config.env === 'production',
@@ -30,6 +35,6 @@ export const authResolvers: AppResolvers = {
     revokeSession: (_, { id }, ctx) => ctx.svc.auth.revokeSession(requireViewer(ctx), id),
   },
   Session: {
-    current: (s, _, ctx) => s.id === ctx.viewer?.sessionId,
+    current: (s, _, ctx) => startedHere.has(s) || s.id === ctx.viewer?.sessionId,
   },
 }
