@@ -1,0 +1,235 @@
+// graphql-transport-ws at the frame level, with the raw `ws` package: what a misbehaving or
+// foreign client gets, and that well-behaved clients keep working.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { startApp, type TestApp } from '../helpers/app.js'
+import { ok, signUp, sleep } from '../helpers/client.js'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await startApp({
+    env: { WS_INIT_TIMEOUT_MS: '300', WS_MAX_PAYLOAD_BYTES: '4096', ALLOWED_ORIGINS: 'http://good.example,https://also-good.example:8443' },
+  })
+})
+afterAll(async () => { await t?.close() })
+
+interface Raw {
+  ws: WebSocket
+  frames: any[]
+  closed: Promise<{ code: number; reason: string }>
+  send(m: unknown): void
+}
+
+function raw(url: string, opts: { protocol?: string | string[]; origin?: string } = {}): Promise<Raw> {
+  const ws = new WebSocket(url, opts.protocol ?? 'graphql-transport-ws', opts.origin ? { headers: { origin: opts.origin } } : {})
+  const frames: any[] = []
+  ws.on('message', (d) => { try { frames.push(JSON.parse(String(d))) } catch { frames.push(String(d)) } })
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })))
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, frames, closed, send: (m) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)) }))
+    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })))
+    ws.once('error', reject)
+  })
+}
+
+async function until(pred: () => boolean, ms = 3000, what = 'condition') {
+  const end = Date.now() + ms
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(10)
+  }
+}
+
+async function acked(token?: string): Promise<Raw> {
+  const s = await raw(t.wsUrl)
+  s.send(token ? { type: 'connection_init', payload: { authorization: `Bearer ${token}` } } : { type: 'connection_init' })
+  await until(() => s.frames.some((f) => f.type === 'connection_ack'), 3000, 'connection_ack')
+  return s
+}
+
+async function closeCode(s: Raw, ms = 3000): Promise<number> {
+  const r = await Promise.race([s.closed, sleep(ms).then(() => null)])
+  if (!r) throw new Error(`still open after ${ms} ms`)
+  return r.code
+}
+
+describe('handshake', () => {
+  it('acknowledges connection_init and answers ping with pong', async () => {
+    const s = await acked()
+    s.send({ type: 'ping', payload: { n: 1 } })
+    await until(() => s.frames.some((f) => f.type === 'pong'))
+    expect(s.frames).toContainEqual({ type: 'pong', payload: { n: 1 } })
+    s.ws.close()
+  })
+
+  it('closes 4408 when connection_init does not come within WS_INIT_TIMEOUT_MS', async () => {
+    const s = await raw(t.wsUrl)
+    expect(await closeCode(s)).toBe(4408)
+  })
+
+  it('a socket that did init in time is not closed by the init timer', async () => {
+    const s = await acked()
+    await sleep(500)
+    expect(s.ws.readyState).toBe(WebSocket.OPEN)
+    s.ws.close()
+  })
+
+  it('closes 4429 on a second connection_init', async () => {
+    const s = await acked()
+    s.send({ type: 'connection_init' })
+    expect(await closeCode(s)).toBe(4429)
+  })
+
+  it('an anonymous socket cannot become a user with a second connection_init', async () => {
+    const u = await signUp(t.url)
+    const s = await acked()
+    s.send({ type: 'connection_init', payload: { authorization: `Bearer ${u.token}` } })
+    s.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { userUpdated { id } }' } })
+    expect(await closeCode(s)).toBe(4429)
+    expect(s.frames.filter((f) => f.type === 'next')).toEqual([])
+  })
+
+  it('closes 4401 on subscribe before connection_ack', async () => {
+    const s = await raw(t.wsUrl)
+    s.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { userUpdated { id } }' } })
+    expect(await closeCode(s)).toBe(4401)
+  })
+
+  it('refuses a socket that does not speak graphql-transport-ws', async () => {
+    const s = await raw(t.wsUrl, { protocol: 'graphql-ws' }).catch((e) => e)
+    // either refused at the upgrade or closed 4406 right after
+    if (s instanceof Error) expect(s.message).toMatch(/HTTP|protocol/i)
+    else expect(await closeCode(s)).toBe(4406)
+  })
+})
+
+describe('malformed traffic', () => {
+  it('closes 4400 on a non-JSON message', async () => {
+    const s = await acked()
+    s.send('this is not json')
+    expect(await closeCode(s)).toBe(4400)
+  })
+
+  it.each([
+    ['a JSON array', [1, 2]],
+    ['no type', { id: '1' }],
+    ['an unknown type', { type: 'launch_missiles' }],
+    ['a subscribe without payload', { id: '1', type: 'subscribe' }],
+    ['a subscribe without id', { type: 'subscribe', payload: { query: '{ me { id } }' } }],
+  ])('closes 4400 on %s', async (_what, msg) => {
+    const s = await acked()
+    s.send(msg)
+    expect(await closeCode(s)).toBe(4400)
+  })
+
+  it('closes 4400 on a binary frame', async () => {
+    const s = await acked()
+    s.ws.send(Buffer.from('{"type":"ping"}'), { binary: true })
+    expect(await closeCode(s)).toBe(4400)
+  })
+
+  it('closes 1009 on a frame larger than WS_MAX_PAYLOAD_BYTES', async () => {
+    const s = await acked()
+    s.send({ id: '1', type: 'subscribe', payload: { query: `{ me { id } } # ${'x'.repeat(8000)}` } })
+    expect(await closeCode(s)).toBe(1009)
+  })
+
+  it('a frame just under the limit is fine', async () => {
+    const s = await acked()
+    s.send({ type: 'ping', payload: { pad: 'x'.repeat(3000) } })
+    await until(() => s.frames.some((f) => f.type === 'pong'))
+    expect(s.ws.readyState).toBe(WebSocket.OPEN)
+    s.ws.close()
+  })
+})
+
+describe('subscriptions', () => {
+  it('closes 4409 when a subscription id is reused while it runs, and the first stops delivering', async () => {
+    const u = await signUp(t.url)
+    const s = await acked(u.token)
+    const q = { query: 'subscription { userUpdated { displayName } }' }
+    s.send({ id: 'dup', type: 'subscribe', payload: q })
+    await sleep(200)
+    s.send({ id: 'dup', type: 'subscribe', payload: q })
+    expect(await closeCode(s)).toBe(4409)
+    await ok(t.url, 'mutation { updateProfile(input: { displayName: "after close" }) { id } }', {}, u.token)
+    await sleep(200)
+    expect(s.frames.filter((f) => f.type === 'next')).toEqual([])
+  })
+
+  it('an id may be reused after complete', async () => {
+    const u = await signUp(t.url)
+    const s = await acked(u.token)
+    const q = { query: 'subscription { userUpdated { displayName } }' }
+    s.send({ id: 'x', type: 'subscribe', payload: q })
+    await sleep(150)
+    s.send({ id: 'x', type: 'complete' })
+    s.send({ id: 'x', type: 'subscribe', payload: q })
+    await sleep(200)
+    await ok(t.url, 'mutation { updateProfile(input: { displayName: "once" }) { id } }', {}, u.token)
+    await until(() => s.frames.some((f) => f.type === 'next'))
+    await sleep(150)
+    expect(s.frames.filter((f) => f.type === 'next')).toEqual([{ id: 'x', type: 'next', payload: { data: { userUpdated: { displayName: 'once' } } } }])
+    expect(s.ws.readyState).toBe(WebSocket.OPEN)
+    s.ws.close()
+  })
+
+  it('an invalid document gets an error frame with GRAPHQL_VALIDATION_FAILED and the socket stays open', async () => {
+    const u = await signUp(t.url)
+    const s = await acked(u.token)
+    s.send({ id: 'v', type: 'subscribe', payload: { query: 'subscription { userUpdated { id noSuchField } }' } })
+    s.send({ id: 'p', type: 'subscribe', payload: { query: 'subscription { userUpdated { ' } })
+    await until(() => s.frames.filter((f) => f.type === 'error').length === 2)
+    const byId = Object.fromEntries(s.frames.filter((f) => f.type === 'error').map((f) => [f.id, f.payload[0].extensions.code]))
+    expect(byId).toEqual({ v: 'GRAPHQL_VALIDATION_FAILED', p: 'GRAPHQL_PARSE_FAILED' })
+    expect(s.ws.readyState).toBe(WebSocket.OPEN)
+    s.ws.close()
+  })
+
+  it('queries run over the socket too: one next, then complete', async () => {
+    const u = await signUp(t.url)
+    const s = await acked(u.token)
+    s.send({ id: 'q', type: 'subscribe', payload: { query: '{ me { id } }' } })
+    await until(() => s.frames.some((f) => f.type === 'complete'))
+    expect(s.frames.filter((f) => f.id === 'q')).toEqual([
+      { id: 'q', type: 'next', payload: { data: { me: { id: u.id } } } },
+      { id: 'q', type: 'complete' },
+    ])
+    s.ws.close()
+  })
+})
+
+describe('Origin allow-list', () => {
+  it('refuses a foreign Origin at the upgrade', async () => {
+    const err = await raw(t.wsUrl, { origin: 'http://evil.example' }).then(() => null, (e) => e)
+    expect(err?.status).toBe(403)
+  })
+
+  it('refuses a look-alike Origin (different port or scheme)', async () => {
+    for (const origin of ['https://good.example', 'http://good.example:8080', 'http://good.example.evil.example']) {
+      const err = await raw(t.wsUrl, { origin }).then(() => null, (e) => e)
+      expect(err?.status).toBe(403)
+    }
+  })
+
+  it('accepts a listed Origin, and a client that sends none (not a browser)', async () => {
+    for (const origin of ['http://good.example', 'https://also-good.example:8443', undefined]) {
+      const s = await raw(t.wsUrl, { origin })
+      s.send({ type: 'connection_init' })
+      await until(() => s.frames.some((f) => f.type === 'connection_ack'))
+      s.ws.close()
+    }
+  })
+
+  it('without ALLOWED_ORIGINS any Origin may connect', async () => {
+    const open = await startApp()
+    try {
+      const s = await raw(open.wsUrl, { origin: 'http://anywhere.example' })
+      s.send({ type: 'connection_init' })
+      await until(() => s.frames.some((f) => f.type === 'connection_ack'))
+      s.ws.close()
+    } finally {
+      await open.close()
+    }
+  })
+})
