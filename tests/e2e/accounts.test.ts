@@ -1,0 +1,91 @@
+// Accounts in a real browser: sign up, sign in, the sessions page, and a profile edit made in one
+// window showing up in another window of the same user without a reload.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import type { TestApp } from '../helpers/app.js'
+import { launch, newPage, signInInPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+
+let app: TestApp
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startWebApp()
+  browser = await launch()
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+})
+
+describe('accounts in the browser', () => {
+  it('a profile edit in one window appears in the other without reload', async () => {
+    const username = uname('prof')
+    const a = await newPage(browser)
+    const errorsA = watchErrors(a.page)
+    await signUpInPage(a.page, app.url, username)
+    // a second window of the same user: its own context, signed in separately
+    const b = await newPage(browser)
+    await signInInPage(b.page, app.url, username)
+    await b.page.getByRole('link', { name: 'Profile' }).click()
+    await expect.poll(() => b.page.getByTestId('profile-display-name').textContent()).toBe(username)
+
+    await a.page.getByRole('link', { name: 'Profile' }).click()
+    await a.page.getByLabel('Display name').fill('Ada Lovelace')
+    await a.page.getByLabel('First name').fill('Ada')
+    await a.page.getByRole('button', { name: 'Save profile' }).click()
+    await expect.poll(() => a.page.getByTestId('profile-display-name').textContent()).toBe('Ada Lovelace')
+
+    // the other window was not reloaded: its header and profile card follow the edit live
+    await expect.poll(() => b.page.getByTestId('profile-display-name').textContent(), { timeout: 10_000 }).toBe('Ada Lovelace')
+    await expect.poll(() => b.page.getByTestId('whoami').textContent()).toBe('Ada Lovelace')
+    expect(await b.page.getByLabel('Display name').inputValue()).toBe('Ada Lovelace')
+    expect(errorsA).toEqual([])
+    await a.context.close()
+    await b.context.close()
+  })
+
+  it('lists sessions and revoking one signs that window out', async () => {
+    const username = uname('sess')
+    const a = await newPage(browser)
+    await signUpInPage(a.page, app.url, username)
+    const b = await newPage(browser)
+    await signInInPage(b.page, app.url, username)
+
+    await a.page.getByRole('link', { name: 'Sessions' }).click()
+    const rows = a.page.getByRole('list', { name: 'Active sessions' }).getByRole('listitem')
+    await expect.poll(() => rows.count()).toBe(2)
+    await expect.poll(() => a.page.getByText('This device').count()).toBe(1)
+    await a.page.getByRole('button', { name: /^Revoke session/ }).click()
+    await expect.poll(() => rows.count()).toBe(1)
+
+    // the revoked window learns it through its socket (closed with 4403) and asks to sign in again
+    await expect.poll(() => b.page.getByRole('button', { name: 'Sign in' }).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => b.page.getByText('Your session has ended').count()).toBe(1)
+
+    // a wrong password is refused with a message, a right one gets back in
+    await b.page.getByLabel('Username').fill(username)
+    await b.page.getByLabel('Password').fill('wrong password!')
+    await b.page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => b.page.getByRole('alert').count()).toBeGreaterThan(0)
+    await b.page.getByLabel('Password').fill('correct horse battery')
+    await b.page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => b.page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('Connected')
+
+    // signing out returns to the sign-in page
+    await a.page.getByRole('button', { name: 'Sign out' }).first().click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Sign in' }).count()).toBe(1)
+    await a.context.close()
+    await b.context.close()
+  })
+
+  it('serves GraphiQL from the bundle, without any CDN', async () => {
+    const { context, page } = await newPage(browser)
+    const external: string[] = []
+    page.on('request', (r) => { if (!r.url().startsWith(app.url)) external.push(r.url()) })
+    await page.goto(app.url + '/graphiql')
+    await expect.poll(() => page.locator('.graphiql-container').count(), { timeout: 15_000 }).toBe(1)
+    expect(external).toEqual([])
+    await context.close()
+  })
+})

@@ -1,0 +1,127 @@
+import { createSignal, For, type JSX, Match, type Resource, Show, Switch } from 'solid-js'
+import { toAppError } from '../lib/errors'
+
+export function Loading(props: { label?: string }) {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" /> {props.label ?? 'Loading…'}
+    </p>
+  )
+}
+
+export function ErrorBox(props: { error: unknown; retry?: () => void }) {
+  return (
+    <div class="error-box" role="alert">
+      <span>{toAppError(props.error).message}</span>
+      <Show when={props.retry}>
+        <button type="button" class="btn small" onClick={() => props.retry?.()}>Try again</button>
+      </Show>
+    </div>
+  )
+}
+
+/** Loading, error with retry, then the data: every request shows all three states. */
+export function Async<T>(props: { resource: Resource<T>; refetch?: () => void; label?: string; children: (data: T) => JSX.Element }) {
+  return (
+    <Switch>
+      <Match when={props.resource.error}>
+        <ErrorBox error={props.resource.error} retry={props.refetch} />
+      </Match>
+      <Match when={props.resource.latest === undefined}>
+        <Loading label={props.label} />
+      </Match>
+      <Match when={props.resource.latest !== undefined}>{props.children(props.resource.latest as T)}</Match>
+    </Switch>
+  )
+}
+
+function hue(s: string): number {
+  let h = 0
+  for (const c of s) h = (h * 31 + c.codePointAt(0)!) % 360
+  return h
+}
+
+export function Avatar(props: { name: string; id: string; size?: number }) {
+  const initials = () => {
+    const parts = props.name.trim().split(/\s+/).filter(Boolean)
+    const s = parts.length > 1 ? [...parts[0]][0] + [...parts[1]][0] : [...(parts[0] ?? '?')].slice(0, 2).join('')
+    return s.toUpperCase()
+  }
+  return (
+    <span class="avatar" aria-hidden="true" style={{ '--h': String(hue(props.id)), '--s': `${props.size ?? 32}px` }}>
+      {initials()}
+    </span>
+  )
+}
+
+export type Presence = 'ONLINE' | 'AWAY' | 'OFFLINE'
+
+export function PresenceDot(props: { status: Presence }) {
+  const label = () => ({ ONLINE: 'online', AWAY: 'away', OFFLINE: 'offline' })[props.status]
+  return <span class={`dot ${props.status.toLowerCase()}`} role="img" aria-label={label()} title={label()} />
+}
+
+export function formatTime(iso: string): string {
+  const d = new Date(iso)
+  const now = new Date()
+  const sameDay = d.toDateString() === now.toDateString()
+  return sameDay
+    ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+}
+
+// --- toasts: short notices that also reach screen readers through a polite live region
+interface Toast { id: number; text: string; kind: 'info' | 'error'; action?: { label: string; run: () => void } }
+const [toasts, setToasts] = createSignal<Toast[]>([])
+let toastSeq = 0
+
+export function toast(text: string, opts: { kind?: 'info' | 'error'; action?: Toast['action']; ms?: number } = {}) {
+  const t: Toast = { id: ++toastSeq, text, kind: opts.kind ?? 'info', action: opts.action }
+  setToasts((l) => [...l.slice(-4), t])
+  setTimeout(() => dismiss(t.id), opts.ms ?? 6000)
+}
+
+function dismiss(id: number) {
+  setToasts((l) => l.filter((t) => t.id !== id))
+}
+
+export function Toasts() {
+  return (
+    <div class="toasts" role="status" aria-live="polite">
+      <For each={toasts()}>
+        {(t) => (
+          <div class={`toast ${t.kind}`}>
+            <span>{t.text}</span>
+            <Show when={t.action}>
+              {(a) => (
+                <button type="button" class="btn small" onClick={() => { a().run(); dismiss(t.id) }}>
+                  {a().label}
+                </button>
+              )}
+            </Show>
+            <button type="button" class="icon-btn" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>×</button>
+          </div>
+        )}
+      </For>
+    </div>
+  )
+}
+
+/** Runs an async action with a busy flag and an error message: the usual shape of a form submit. */
+export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unknown>) {
+  const [busy, setBusy] = createSignal(false)
+  const [error, setError] = createSignal<unknown>(null)
+  const run = async (...args: A) => {
+    if (busy()) return
+    setBusy(true)
+    setError(null)
+    try {
+      await fn(...args)
+    } catch (e) {
+      setError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { busy, error, run, setError }
+}

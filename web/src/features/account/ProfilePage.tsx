@@ -1,0 +1,83 @@
+import { createEffect, createSignal, on, Show } from 'solid-js'
+import { graphql } from '../../gql'
+import { mutate } from '../../lib/client'
+import { me, updateMe } from '../../lib/session'
+import { Avatar, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
+
+const UpdateProfile = graphql(`
+  mutation UpdateProfile($input: UpdateProfileInput!) {
+    updateProfile(input: $input) { ...MeFields }
+  }
+`)
+
+export function ProfilePage() {
+  const [displayName, setDisplayName] = createSignal('')
+  const [firstName, setFirstName] = createSignal('')
+  const [lastName, setLastName] = createSignal('')
+  const [dirty, setDirty] = createSignal(false)
+
+  // edits made in another window arrive through userUpdated: show them unless this form has unsaved changes
+  createEffect(on(me, (m) => {
+    if (!m || dirty()) return
+    setDisplayName(m.displayName)
+    setFirstName(m.firstName ?? '')
+    setLastName(m.lastName ?? '')
+  }))
+
+  const save = useAction(async () => {
+    const d = await mutate(UpdateProfile, { input: { displayName: displayName().trim(), firstName: firstName().trim(), lastName: lastName().trim() } })
+    setDirty(false)
+    updateMe(d.updateProfile)
+    toast('Profile saved')
+  })
+
+  const edit = (set: (v: string) => void) => (e: InputEvent & { currentTarget: HTMLInputElement }) => {
+    set(e.currentTarget.value)
+    setDirty(true)
+  }
+
+  return (
+    <Show when={me()}>
+      {(m) => (
+        <section class="page narrow">
+          <h1>Profile</h1>
+          <div class="card profile-card" aria-label="Your profile">
+            <Avatar name={m().displayName} id={m().id} size={56} />
+            <div>
+              <p class="profile-name" data-testid="profile-display-name">{m().displayName}</p>
+              <p class="muted">@{m().username}</p>
+              <Show when={m().firstName || m().lastName}>
+                <p>{[m().firstName, m().lastName].filter(Boolean).join(' ')}</p>
+              </Show>
+              <p class="muted small">Member since {formatTime(m().createdAt)}</p>
+            </div>
+          </div>
+          <form class="card stack" onSubmit={(e) => { e.preventDefault(); void save.run() }}>
+            <h2>Edit profile</h2>
+            <label class="field">
+              <span>Display name</span>
+              <input name="displayName" required maxLength={64} value={displayName()} onInput={edit(setDisplayName)} />
+            </label>
+            <div class="row wrap">
+              <label class="field grow">
+                <span>First name</span>
+                <input name="firstName" maxLength={64} autocomplete="given-name" value={firstName()} onInput={edit(setFirstName)} />
+              </label>
+              <label class="field grow">
+                <span>Last name</span>
+                <input name="lastName" maxLength={64} autocomplete="family-name" value={lastName()} onInput={edit(setLastName)} />
+              </label>
+            </div>
+            <Show when={save.error()}><ErrorBox error={save.error()} /></Show>
+            <div class="row">
+              <button type="submit" class="btn primary" disabled={save.busy()}>{save.busy() ? 'Saving…' : 'Save profile'}</button>
+              <Show when={dirty()}>
+                <button type="button" class="btn" onClick={() => { setDirty(false); const x = me(); if (x) { setDisplayName(x.displayName); setFirstName(x.firstName ?? ''); setLastName(x.lastName ?? '') } }}>Discard changes</button>
+              </Show>
+            </div>
+          </form>
+        </section>
+      )}
+    </Show>
+  )
+}

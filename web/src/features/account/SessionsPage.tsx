@@ -1,0 +1,62 @@
+import { createResource, For, Show } from 'solid-js'
+import { graphql } from '../../gql'
+import { mutate, query } from '../../lib/client'
+import { logOut } from '../../lib/session'
+import { Async, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
+
+const SessionsQuery = graphql(`
+  query Sessions {
+    sessions { id createdAt lastUsedAt expiresAt userAgent current }
+  }
+`)
+
+const RevokeSession = graphql(`
+  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }
+`)
+
+/** "Chrome on Linux" from a user agent string; the raw string stays in the title. */
+function describeAgent(ua: string | null | undefined): string {
+  if (!ua) return 'Unknown device'
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : /node|undici/i.test(ua) ? 'Script' : 'Browser'
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : ''
+  return os ? `${browser} on ${os}` : browser
+}
+
+export function SessionsPage() {
+  const [sessions, { refetch }] = createResource(() => query(SessionsQuery, {}).then((d) => d.sessions))
+  const revoke = useAction(async (id: string, current: boolean) => {
+    if (current) return logOut()
+    await mutate(RevokeSession, { id })
+    toast('Session revoked')
+    await refetch()
+  })
+  return (
+    <section class="page narrow">
+      <h1>Sessions</h1>
+      <p class="muted">Devices where you are signed in. Revoking one signs it out at once.</p>
+      <Show when={revoke.error()}><ErrorBox error={revoke.error()} /></Show>
+      <Async resource={sessions} refetch={refetch} label="Loading sessions…">
+        {(list) => (
+          <ul class="list card" aria-label="Active sessions">
+            <For each={list}>
+              {(s) => (
+                <li class="list-row">
+                  <div class="grow">
+                    <p title={s.userAgent ?? ''}>
+                      <strong>{describeAgent(s.userAgent)}</strong>
+                      <Show when={s.current}> <span class="badge">This device</span></Show>
+                    </p>
+                    <p class="muted small">Signed in {formatTime(s.createdAt)} · last active {formatTime(s.lastUsedAt)}</p>
+                  </div>
+                  <button type="button" class="btn danger small" disabled={revoke.busy()} aria-label={s.current ? 'Sign out of this device' : `Revoke session ${describeAgent(s.userAgent)} from ${formatTime(s.createdAt)}`} onClick={() => void revoke.run(s.id, s.current)}>
+                    {s.current ? 'Sign out' : 'Revoke'}
+                  </button>
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Async>
+    </section>
+  )
+}

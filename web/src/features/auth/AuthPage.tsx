@@ -1,0 +1,79 @@
+import { createSignal, Show } from 'solid-js'
+import { ErrorBox } from '../../components/ui'
+import { Link } from '../../components/Link'
+import { logIn, signedOutReason, signUp } from '../../lib/session'
+import { navigate, queryParam } from '../../lib/router'
+import { toAppError } from '../../lib/errors'
+
+export function AuthPage(props: { mode: 'signin' | 'signup' }) {
+  const [username, setUsername] = createSignal('')
+  const [password, setPassword] = createSignal('')
+  const [displayName, setDisplayName] = createSignal('')
+  const [busy, setBusy] = createSignal(false)
+  const [error, setError] = createSignal<unknown>(null)
+  const isUp = () => props.mode === 'signup'
+  const fieldError = (f: string) => {
+    const e = error()
+    return e && toAppError(e).field === f ? toAppError(e).message : null
+  }
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      if (isUp()) await signUp({ username: username().trim(), password: password(), displayName: displayName().trim() || undefined })
+      else await logIn({ username: username().trim(), password: password() })
+      const next = queryParam('next')
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true })
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <main class="auth-page">
+      <div class="card auth-card">
+        <h1 class="brand-title"><span class="flame" aria-hidden="true">●</span> Hearth</h1>
+        <p class="muted">Chat rooms and focus sessions with friends.</p>
+        <h2>{isUp() ? 'Create an account' : 'Sign in'}</h2>
+        <Show when={signedOutReason() && !isUp()}>
+          <p class="notice" role="status">{signedOutReason()}</p>
+        </Show>
+        <form onSubmit={submit} class="stack" novalidate>
+          <label class="field">
+            <span>Username</span>
+            <input name="username" autocomplete="username" required minLength={3} maxLength={32} value={username()} onInput={(e) => setUsername(e.currentTarget.value)} aria-invalid={!!fieldError('input.username')} />
+            <Show when={isUp()}><small class="hint">3–32 letters, digits, dots, dashes or underscores.</small></Show>
+            <Show when={fieldError('input.username')}><small class="field-error">{fieldError('input.username')}</small></Show>
+          </label>
+          <Show when={isUp()}>
+            <label class="field">
+              <span>Display name (optional)</span>
+              <input name="displayName" autocomplete="nickname" maxLength={64} value={displayName()} onInput={(e) => setDisplayName(e.currentTarget.value)} />
+            </label>
+          </Show>
+          <label class="field">
+            <span>Password</span>
+            <input name="password" type="password" autocomplete={isUp() ? 'new-password' : 'current-password'} required minLength={isUp() ? 8 : 1} value={password()} onInput={(e) => setPassword(e.currentTarget.value)} aria-invalid={!!fieldError('input.password')} />
+            <Show when={isUp()}><small class="hint">At least 8 characters.</small></Show>
+            <Show when={fieldError('input.password')}><small class="field-error">{fieldError('input.password')}</small></Show>
+          </label>
+          <Show when={error() && !fieldError('input.username') && !fieldError('input.password')}>
+            <ErrorBox error={error()} />
+          </Show>
+          <button type="submit" class="btn primary" disabled={busy()}>
+            {busy() ? 'Please wait…' : isUp() ? 'Create account' : 'Sign in'}
+          </button>
+        </form>
+        <p class="switch">
+          <Show when={isUp()} fallback={<>New here? <Link href={`/signup${location.search}`}>Create an account</Link></>}>
+            Already have an account? <Link href={`/signin${location.search}`}>Sign in</Link>
+          </Show>
+        </p>
+      </div>
+    </main>
+  )
+}

@@ -1,0 +1,74 @@
+import { createSignal } from 'solid-js'
+import { graphql } from '../../gql'
+import type { NotificationFieldsFragment } from '../../gql/graphql'
+import { live, query } from '../../lib/client'
+import { navigate } from '../../lib/router'
+import { toast } from '../../components/ui'
+
+graphql(`
+  fragment NotificationFields on Notification {
+    id
+    kind
+    createdAt
+    readAt
+    actor { id displayName username }
+    room { id name kind }
+    message { id body roomId }
+    friendRequest { id status }
+  }
+`)
+
+const UnreadCount = graphql(`
+  query UnreadNotificationCount { unreadNotificationCount }
+`)
+
+const NotificationsLive = graphql(`
+  subscription NotificationsLive {
+    notifications { ...NotificationFields }
+  }
+`)
+
+const [unread, setUnread] = createSignal(0)
+const [lastArrived, setLastArrived] = createSignal<NotificationFieldsFragment | null>(null)
+export { unread, setUnread, lastArrived }
+
+export function describe(n: NotificationFieldsFragment): string {
+  const who = n.actor?.displayName ?? 'Someone'
+  switch (n.kind) {
+    case 'FRIEND_REQUEST_RECEIVED': return `${who} sent you a friend request`
+    case 'FRIEND_REQUEST_ACCEPTED': return `${who} accepted your friend request`
+    case 'DIRECT_MESSAGE': return `${who}: ${n.message?.body ?? 'sent you a message'}`
+    case 'MENTION': return `${who} mentioned you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`
+    default: return 'New notification'
+  }
+}
+
+export function targetOf(n: NotificationFieldsFragment): string {
+  if (n.kind === 'FRIEND_REQUEST_RECEIVED' || n.kind === 'FRIEND_REQUEST_ACCEPTED') return '/friends'
+  if (n.room) return `/rooms/${n.room.id}`
+  return '/notifications'
+}
+
+export async function refreshUnread() {
+  try {
+    setUnread((await query(UnreadCount, {})).unreadNotificationCount)
+  } catch {
+    /* the badge is a nicety; the list page shows errors */
+  }
+}
+
+export function startNotifications(): () => void {
+  void refreshUnread()
+  return live(NotificationsLive, () => ({}), {
+    next: (d) => {
+      const n = d.notifications
+      setUnread((c) => c + 1)
+      setLastArrived(n)
+      // a message in the room on screen needs no toast
+      const target = targetOf(n)
+      if (n.room && location.pathname === target) return
+      toast(describe(n), { action: { label: 'Open', run: () => navigate(target) } })
+    },
+    error: (e) => console.warn('notifications refused', e),
+  })
+}

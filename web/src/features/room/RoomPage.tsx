@@ -1,0 +1,464 @@
+import { createEffect, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
+import { createStore } from 'solid-js/store'
+import { graphql } from '../../gql'
+import type { RoomViewFieldsFragment } from '../../gql/graphql'
+import { connEpoch, live, mutate, query } from '../../lib/client'
+import { me } from '../../lib/session'
+import { navigate } from '../../lib/router'
+import { applyUser, focusOf, nameOf, statusOf } from '../../lib/users'
+import { Async, Avatar, ErrorBox, formatTime, Loading, PresenceDot, toast, useAction } from '../../components/ui'
+import { Link } from '../../components/Link'
+import { createFeed, type Feed, type Msg } from './feed'
+import { MessageBody, mentions } from './MessageBody'
+import { TimerPanel } from '../focus/TimerPanel'
+import { CallPanel } from '../call/CallPanel'
+
+graphql(`
+  fragment RoomViewFields on Room {
+    id
+    name
+    description
+    kind
+    code
+    isActive
+    viewerIsMember
+    viewerRole
+    memberCount
+    unreadCount
+    createdAt
+    createdBy { id displayName }
+  }
+`)
+
+const RoomQuery = graphql(`
+  query RoomView($id: ID!) {
+    room(id: $id) { ...RoomViewFields }
+  }
+`)
+
+const RoomMembers = graphql(`
+  query RoomMembers($id: ID!) {
+    room(id: $id) {
+      id
+      members(first: 100) {
+        edges { node { role joinedAt user { id username displayName status focusUntil } } }
+      }
+    }
+  }
+`)
+
+const RoomPresenceLive = graphql(`
+  subscription RoomPresenceLive($roomId: ID) {
+    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }
+  }
+`)
+
+const TypingLive = graphql(`
+  subscription TypingLive($roomId: ID!) {
+    typing(roomId: $roomId) { typing user { id displayName } }
+  }
+`)
+
+const SetTyping = graphql(`
+  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }
+`)
+
+const MarkRead = graphql(`
+  mutation MarkRead($roomId: ID!, $messageId: ID!) { markRead(roomId: $roomId, messageId: $messageId) { id unreadCount } }
+`)
+
+const JoinRoom = graphql(`
+  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }
+`)
+
+const LeaveRoom = graphql(`
+  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }
+`)
+
+const DeleteRoom = graphql(`
+  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }
+`)
+
+export function RoomPage(props: { id: string }) {
+  const [room, { refetch, mutate: setRoom }] = createResource(() => props.id, (id) => query(RoomQuery, { id }).then((d) => d.room))
+  return (
+    <Async resource={room} refetch={refetch} label="Opening room…">
+      {(r) => (
+        <Show when={r} fallback={<section class="page"><h1>Room not found</h1><p>It does not exist, or it is private. <Link href="/">Back to rooms</Link></p></section>}>
+          {(rr) => (
+            // keyed by id: moving to another room builds a fresh view with fresh subscriptions
+            <Show when={rr().id} keyed>
+              <RoomView room={rr()} onRoom={(x) => setRoom(x)} />
+            </Show>
+          )}
+        </Show>
+      )}
+    </Async>
+  )
+}
+
+function Members(props: { roomId: string; epoch: number }) {
+  const [members, { refetch }] = createResource(() => [props.roomId, props.epoch] as const, ([id]) => query(RoomMembers, { id }).then((d) => d.room?.members.edges.map((e) => e.node) ?? []))
+  const sorted = () => {
+    const rank = { ONLINE: 0, AWAY: 1, OFFLINE: 2 } as const
+    return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || nameOf(a.user).localeCompare(nameOf(b.user)))
+  }
+  return (
+    <section class="members" aria-labelledby="members-title">
+      <h2 id="members-title">Members</h2>
+      <Async resource={members} refetch={refetch} label="Loading members…">
+        {() => (
+          <ul class="member-list" aria-label="Room members">
+            <For each={sorted()}>
+              {(m) => (
+                <li class="member">
+                  <Avatar name={nameOf(m.user)} id={m.user.id} size={28} />
+                  <span class="grow">
+                    <span class="member-name">{nameOf(m.user)}</span>
+                    <Show when={m.role === 'OWNER'}> <span class="tag">Owner</span></Show>
+                    <Show when={focusOf(m.user)}> <span class="tag focus" title="In a focus session">Focusing</span></Show>
+                  </span>
+                  <PresenceDot status={statusOf(m.user)} />
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Async>
+    </section>
+  )
+}
+
+function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void }) {
+  const r = () => props.room
+  const self = me()!
+  const feed = createFeed(props.room.id, self)
+  const [membersEpoch, setMembersEpoch] = createSignal(0)
+  const [typers, setTypers] = createStore<Record<string, { name: string; until: number }>>({})
+  const [now, setNow] = createSignal(Date.now())
+  const [panel, setPanel] = createSignal<'members' | null>(null)
+  // the "new messages" divider sits before the first message that was unread when the room opened
+  const [dividerBefore, setDividerBefore] = createSignal<string | null>(null)
+  let listEl: HTMLDivElement | undefined
+  let stickToBottom = true
+
+  onMount(() => {
+    void feed.start().then(() => {
+      let left = props.room.unreadCount
+      const l = feed.state.list
+      for (let i = l.length - 1; i >= 0 && left > 0; i--) {
+        if (l[i].sender.id !== self.id && !l[i].deletedAt) {
+          left--
+          if (left === 0) setDividerBefore(l[i].id)
+        }
+      }
+      scrollToBottom()
+      scheduleMarkRead()
+    })
+    const stops = [
+      live(TypingLive, () => ({ roomId: props.room.id }), {
+        next: (d) => {
+          const t = d.typing
+          if (t.user.id === self.id) return
+          if (t.typing) setTypers(t.user.id, { name: t.user.displayName, until: Date.now() + 6000 })
+          else setTypers(t.user.id, undefined!)
+        },
+      }),
+      live(RoomPresenceLive, () => ({ roomId: props.room.id }), {
+        next: (d) => {
+          const p = d.presenceChanged
+          applyUser({ ...p.user, status: p.status })
+          if (p.joined || p.left) setMembersEpoch((n) => n + 1)
+        },
+      }),
+    ]
+    const tick = setInterval(() => setNow(Date.now()), 1000)
+    onCleanup(() => {
+      feed.stop()
+      stops.forEach((s) => s())
+      clearInterval(tick)
+      stopTyping()
+    })
+  })
+
+  // after a reconnect presence may have moved while we were away
+  createEffect(on(connEpoch, () => setMembersEpoch((n) => n + 1), { defer: true }))
+
+  feed.onAdded((m) => {
+    if (m.sender.id !== self.id) setTypers(m.sender.id, undefined!)
+    if (stickToBottom) queueMicrotask(scrollToBottom)
+    scheduleMarkRead()
+  })
+
+  function scrollToBottom() {
+    if (listEl) listEl.scrollTop = listEl.scrollHeight
+  }
+
+  let markTimer: ReturnType<typeof setTimeout> | undefined
+  let markedId: string | null = null
+  function scheduleMarkRead() {
+    clearTimeout(markTimer)
+    markTimer = setTimeout(() => {
+      if (!props.room.viewerIsMember || document.visibilityState !== 'visible') return
+      const last = [...feed.state.list].reverse().find((m) => !m.local)
+      if (!last || last.id === markedId) return
+      markedId = last.id
+      mutate(MarkRead, { roomId: props.room.id, messageId: last.id }).catch(() => { markedId = null })
+    }, 400)
+  }
+  const onVisible = () => { if (document.visibilityState === 'visible') scheduleMarkRead() }
+  document.addEventListener('visibilitychange', onVisible)
+  onCleanup(() => { document.removeEventListener('visibilitychange', onVisible); clearTimeout(markTimer) })
+
+  // typing: announce at most every 3 s while typing, and stop after 4 s of quiet
+  let typingSentAt = 0
+  let typingIdle: ReturnType<typeof setTimeout> | undefined
+  function typed() {
+    if (!props.room.viewerIsMember) return
+    const t = Date.now()
+    if (t - typingSentAt > 3000) {
+      typingSentAt = t
+      mutate(SetTyping, { roomId: props.room.id, typing: true }).catch(() => {})
+    }
+    clearTimeout(typingIdle)
+    typingIdle = setTimeout(stopTyping, 4000)
+  }
+  function stopTyping() {
+    clearTimeout(typingIdle)
+    if (!typingSentAt) return
+    typingSentAt = 0
+    mutate(SetTyping, { roomId: props.room.id, typing: false }).catch(() => {})
+  }
+
+  const typingText = () => {
+    const names = Object.values(typers).filter((t) => t && t.until > now()).map((t) => t.name)
+    if (!names.length) return ''
+    if (names.length === 1) return `${names[0]} is typing…`
+    if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`
+    return 'Several people are typing…'
+  }
+
+  const join = useAction(async () => {
+    const d = await mutate(JoinRoom, { roomId: props.room.id })
+    props.onRoom(d.joinRoom)
+    setMembersEpoch((n) => n + 1)
+  })
+  const leave = useAction(async () => {
+    await mutate(LeaveRoom, { roomId: props.room.id })
+    toast(`You left ${props.room.name}`)
+    navigate('/')
+  })
+  const [confirmDelete, setConfirmDelete] = createSignal(false)
+  const del = useAction(async () => {
+    await mutate(DeleteRoom, { id: props.room.id })
+    toast(`${props.room.name} was deleted`)
+    navigate('/')
+  })
+
+  const inviteLink = () => `${location.origin}/join/${r().code}`
+  const share = async () => {
+    try {
+      await navigator.clipboard.writeText(inviteLink())
+      toast('Invite link copied')
+    } catch {
+      toast(`Invite code: ${r().code}`)
+    }
+  }
+
+  const onScroll = () => {
+    if (!listEl) return
+    stickToBottom = listEl.scrollHeight - listEl.scrollTop - listEl.clientHeight < 80
+    if (listEl.scrollTop < 40 && feed.state.hasOlder && !feed.state.loadingOlder) void older()
+  }
+  async function older() {
+    const before = listEl ? listEl.scrollHeight - listEl.scrollTop : 0
+    await feed.loadOlder()
+    // keep the message the reader was looking at in place
+    if (listEl) listEl.scrollTop = listEl.scrollHeight - before
+  }
+
+  return (
+    <div class="room-layout">
+      <section class="room-main" aria-labelledby="room-title">
+        <header class="room-header">
+          <div class="grow">
+            <h1 id="room-title">{r().name}</h1>
+            <p class="muted small">
+              {r().kind === 'PUBLIC' ? 'Public room' : r().kind === 'PRIVATE' ? 'Private room' : 'Direct messages'}
+              <Show when={r().description}> · {r().description}</Show>
+            </p>
+          </div>
+          <div class="row wrap room-actions">
+            <Show when={r().kind !== 'DIRECT' && r().viewerIsMember}>
+              <span class="code-chip" title="Room code">Code: <code data-testid="room-code">{r().code}</code></span>
+              <button type="button" class="btn small" onClick={() => void share()}>Copy invite link</button>
+            </Show>
+            <button type="button" class="btn small members-toggle" aria-expanded={panel() === 'members'} onClick={() => setPanel(panel() === 'members' ? null : 'members')}>Members ({r().memberCount})</button>
+            <Show when={r().viewerIsMember && r().kind !== 'DIRECT'}>
+              <button type="button" class="btn small" disabled={leave.busy()} onClick={() => void leave.run()}>Leave room</button>
+            </Show>
+            <Show when={r().viewerRole === 'OWNER'}>
+              <Show when={confirmDelete()} fallback={<button type="button" class="btn small danger" onClick={() => setConfirmDelete(true)}>Delete room</button>}>
+                <button type="button" class="btn small danger" disabled={del.busy()} onClick={() => void del.run()}>Confirm delete</button>
+                <button type="button" class="btn small" onClick={() => setConfirmDelete(false)}>Cancel</button>
+              </Show>
+            </Show>
+          </div>
+        </header>
+        <Show when={leave.error() || del.error() || join.error()}>
+          <ErrorBox error={leave.error() || del.error() || join.error()} />
+        </Show>
+        <Show when={r().viewerIsMember}>
+          <CallPanel roomId={r().id} />
+        </Show>
+        <div class="messages" ref={listEl} onScroll={onScroll} role="log" aria-label={`Messages in ${r().name}`} aria-live="polite" aria-relevant="additions" tabindex="0">
+          <Show when={feed.state.hasOlder}>
+            <div class="older">
+              <button type="button" class="btn small" disabled={feed.state.loadingOlder} onClick={() => void older()}>
+                {feed.state.loadingOlder ? 'Loading…' : 'Load older messages'}
+              </button>
+            </div>
+          </Show>
+          <Show when={feed.state.olderError}><ErrorBox error={feed.state.olderError} retry={() => void older()} /></Show>
+          <Show when={!feed.state.loading} fallback={<Loading label="Loading messages…" />}>
+            <Show when={!feed.state.error} fallback={<ErrorBox error={feed.state.error} retry={() => void feed.reload()} />}>
+              <Show when={feed.state.list.length} fallback={<p class="muted empty">No messages yet. Say hello!</p>}>
+                <ol class="message-list">
+                  <For each={feed.state.list}>
+                    {(m) => (
+                      <>
+                        <Show when={dividerBefore() === m.id}>
+                          <li class="divider" role="separator" aria-label="New messages"><span>New messages</span></li>
+                        </Show>
+                        <MessageRow msg={m} feed={feed} ownerView={r().viewerRole === 'OWNER'} />
+                      </>
+                    )}
+                  </For>
+                </ol>
+              </Show>
+            </Show>
+          </Show>
+          <Show when={feed.state.liveError}>
+            <ErrorBox error={feed.state.liveError} />
+          </Show>
+        </div>
+        <p class="typing" aria-live="polite">{typingText()}</p>
+        <Show when={r().viewerIsMember} fallback={
+          <div class="join-bar">
+            <span>You are previewing this room.</span>
+            <button type="button" class="btn primary" disabled={join.busy()} onClick={() => void join.run()}>Join room</button>
+          </div>
+        }>
+          <Composer roomName={r().name} onSend={(b) => { stopTyping(); stickToBottom = true; feed.send(b); queueMicrotask(scrollToBottom) }} onTyping={typed} />
+        </Show>
+      </section>
+      <aside class={`room-side ${panel() === 'members' ? 'open' : ''}`} aria-label="Room details">
+        <Show when={r().viewerIsMember}>
+          <TimerPanel roomId={r().id} />
+        </Show>
+        <Members roomId={r().id} epoch={membersEpoch()} />
+      </aside>
+    </div>
+  )
+}
+
+function Composer(props: { roomName: string; onSend: (body: string) => void; onTyping: () => void }) {
+  const [text, setText] = createSignal('')
+  let ta: HTMLTextAreaElement | undefined
+  const submit = () => {
+    const body = text().trim()
+    if (!body) return
+    if ([...body].length > 4000) {
+      toast('Messages can be at most 4000 characters.', { kind: 'error' })
+      return
+    }
+    props.onSend(body)
+    setText('')
+    ta?.focus()
+  }
+  return (
+    <form class="composer" onSubmit={(e) => { e.preventDefault(); submit() }}>
+      <label class="sr-only" for="composer-input">Message</label>
+      <textarea
+        id="composer-input"
+        ref={ta}
+        rows={1}
+        placeholder={`Message ${props.roomName}`}
+        value={text()}
+        onInput={(e) => { setText(e.currentTarget.value); props.onTyping() }}
+        onKeyDown={(e) => {
+          // Enter sends, Shift+Enter starts a new line
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault()
+            submit()
+          }
+        }}
+      />
+      <button type="submit" class="btn primary" disabled={!text().trim()}>Send</button>
+    </form>
+  )
+}
+
+function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) {
+  const self = me()!
+  const m = () => props.msg
+  const mine = () => m().sender.id === self.id
+  const [editing, setEditing] = createSignal(false)
+  const [draft, setDraft] = createSignal('')
+  const save = useAction(async () => {
+    const body = draft().trim()
+    if (!body || body === m().body) return setEditing(false)
+    await props.feed.edit(m().id, body)
+    setEditing(false)
+  })
+  const remove = useAction(() => props.feed.remove(m().id))
+  return (
+    <li class={`message ${mine() ? 'mine' : ''} ${m().local ? 'pending' : ''} ${!mine() && !m().deletedAt && mentions(m().body, self.username) ? 'mentioned' : ''}`} data-seq={m().local ? undefined : m().seq}>
+      <Avatar name={nameOf(m().sender)} id={m().sender.id} size={32} />
+      <div class="bubble">
+        <div class="meta">
+          <span class="sender">{nameOf(m().sender)}</span>
+          <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
+          <Show when={m().editedAt && !m().deletedAt}><span class="muted small"> (edited)</span></Show>
+          <Show when={m().local === 'sending'}><span class="muted small"> Sending…</span></Show>
+        </div>
+        <Show when={!editing()} fallback={
+          <form class="edit-form" onSubmit={(e) => { e.preventDefault(); void save.run() }}>
+            <label class="sr-only" for={`edit-${m().id}`}>Edit message</label>
+            <textarea id={`edit-${m().id}`} value={draft()} onInput={(e) => setDraft(e.currentTarget.value)} onKeyDown={(e) => {
+              if (e.key === 'Escape') setEditing(false)
+              if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void save.run() }
+            }} ref={(el) => queueMicrotask(() => el.focus())} />
+            <div class="row">
+              <button type="submit" class="btn small primary" disabled={save.busy()}>Save</button>
+              <button type="button" class="btn small" onClick={() => setEditing(false)}>Cancel</button>
+            </div>
+            <Show when={save.error()}><ErrorBox error={save.error()} /></Show>
+          </form>
+        }>
+          <p class="body">
+            <Show when={!m().deletedAt} fallback={<em class="muted">Message deleted</em>}>
+              <MessageBody body={m().body} myUsername={self.username} />
+            </Show>
+          </p>
+        </Show>
+        <Show when={m().local === 'failed'}>
+          <p class="send-failed" role="alert">
+            Not sent: {m().localError}
+            <button type="button" class="btn small" onClick={() => props.feed.retry(m())}>Retry</button>
+            <button type="button" class="btn small" onClick={() => props.feed.discard(m())}>Discard</button>
+          </p>
+        </Show>
+        <Show when={!m().local && !m().deletedAt && !editing() && (mine() || props.ownerView)}>
+          <div class="msg-actions">
+            <Show when={mine()}>
+              <button type="button" class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}>✎</button>
+            </Show>
+            <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" disabled={remove.busy()} onClick={() => void remove.run()}>🗑</button>
+          </div>
+        </Show>
+        <Show when={remove.error()}><ErrorBox error={remove.error()} /></Show>
+      </div>
+    </li>
+  )
+}

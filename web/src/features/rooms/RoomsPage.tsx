@@ -1,0 +1,219 @@
+import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { graphql } from '../../gql'
+import type { RoomListFieldsFragment } from '../../gql/graphql'
+import { mutate, query } from '../../lib/client'
+import { navigate } from '../../lib/router'
+import { nameOf } from '../../lib/users'
+import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
+import { Link } from '../../components/Link'
+import { lastArrived } from '../notifications/store'
+import { createEffect, on } from 'solid-js'
+
+graphql(`
+  fragment RoomListFields on Room {
+    id
+    name
+    description
+    kind
+    memberCount
+    viewerIsMember
+    viewerRole
+    unreadCount
+    lastMessage { id body createdAt deletedAt sender { id displayName } }
+  }
+`)
+
+const MyRooms = graphql(`
+  query MyRooms {
+    myRooms { ...RoomListFields }
+  }
+`)
+
+const BrowseRooms = graphql(`
+  query BrowseRooms($search: String, $first: Int, $after: String) {
+    rooms(search: $search, first: $first, after: $after) {
+      edges { cursor node { ...RoomListFields } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`)
+
+const CreateRoom = graphql(`
+  mutation CreateRoom($input: CreateRoomInput!) {
+    createRoom(input: $input) { id }
+  }
+`)
+
+const JoinRoomById = graphql(`
+  mutation JoinRoomById($roomId: ID!) {
+    joinRoom(roomId: $roomId) { id }
+  }
+`)
+
+export function RoomCard(props: { room: RoomListFieldsFragment; dmName?: string }) {
+  const r = () => props.room
+  const last = () => r().lastMessage
+  return (
+    <li class="room-card">
+      <Link href={`/rooms/${r().id}`} class="room-link" aria-label={`${props.dmName ?? r().name}${r().unreadCount ? `, ${r().unreadCount} unread` : ''}`}>
+        <div class="room-card-top">
+          <span class="room-name">{props.dmName ?? r().name}</span>
+          <Show when={r().kind !== 'PUBLIC'}><span class="tag">{r().kind === 'DIRECT' ? 'Direct' : 'Private'}</span></Show>
+          <Show when={r().unreadCount > 0}><span class="badge count" data-testid="unread-badge">{r().unreadCount}</span></Show>
+        </div>
+        <p class="room-last muted small">
+          <Show when={last()} fallback={r().description || 'No messages yet'}>
+            {(m) => (
+              <>
+                <span>{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)}: ${m().body}`}</span>
+                <span class="when"> · {formatTime(m().createdAt)}</span>
+              </>
+            )}
+          </Show>
+        </p>
+        <p class="muted small">{r().memberCount} {r().memberCount === 1 ? 'member' : 'members'}</p>
+      </Link>
+    </li>
+  )
+}
+
+function CreateRoomForm() {
+  const [name, setName] = createSignal('')
+  const [description, setDescription] = createSignal('')
+  const [kind, setKind] = createSignal<'PUBLIC' | 'PRIVATE'>('PUBLIC')
+  const create = useAction(async () => {
+    const d = await mutate(CreateRoom, { input: { name: name().trim(), description: description().trim() || undefined, kind: kind() } })
+    navigate(`/rooms/${d.createRoom.id}`)
+  })
+  return (
+    <form class="card stack" aria-labelledby="create-room-title" onSubmit={(e) => { e.preventDefault(); void create.run() }}>
+      <h2 id="create-room-title">Create a room</h2>
+      <label class="field">
+        <span>Room name</span>
+        <input name="roomName" required maxLength={80} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <label class="field">
+        <span>Description (optional)</span>
+        <input name="roomDescription" maxLength={500} value={description()} onInput={(e) => setDescription(e.currentTarget.value)} />
+      </label>
+      <fieldset class="field">
+        <legend>Who can join</legend>
+        <label class="radio"><input type="radio" name="kind" value="PUBLIC" checked={kind() === 'PUBLIC'} onChange={() => setKind('PUBLIC')} /> Public: anyone can find and join</label>
+        <label class="radio"><input type="radio" name="kind" value="PRIVATE" checked={kind() === 'PRIVATE'} onChange={() => setKind('PRIVATE')} /> Private: only people with the code</label>
+      </fieldset>
+      <Show when={create.error()}><ErrorBox error={create.error()} /></Show>
+      <button type="submit" class="btn primary" disabled={create.busy() || !name().trim()}>{create.busy() ? 'Creating…' : 'Create room'}</button>
+    </form>
+  )
+}
+
+function JoinByCodeForm() {
+  const [code, setCode] = createSignal('')
+  return (
+    <form class="card stack" aria-labelledby="join-code-title" onSubmit={(e) => {
+      e.preventDefault()
+      // a pasted invite link works as well as a bare code
+      const c = code().trim().replace(/^.*\/join\//, '')
+      if (c) navigate(`/join/${encodeURIComponent(c)}`)
+    }}>
+      <h2 id="join-code-title">Join with a code</h2>
+      <label class="field">
+        <span>Room code or invite link</span>
+        <input name="joinCode" required autocomplete="off" value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="btn" disabled={!code().trim()}>Join room</button>
+    </form>
+  )
+}
+
+function BrowsePublic() {
+  const [search, setSearch] = createSignal('')
+  const [term, setTerm] = createSignal('')
+  let t: ReturnType<typeof setTimeout> | undefined
+  const [page, { refetch }] = createResource(term, (s) => query(BrowseRooms, { search: s || undefined, first: 30 }).then((d) => d.rooms), { initialValue: undefined as never })
+  const join = useAction(async (roomId: string) => {
+    await mutate(JoinRoomById, { roomId })
+    navigate(`/rooms/${roomId}`)
+  })
+  onCleanup(() => clearTimeout(t))
+  return (
+    <section aria-labelledby="browse-title" class="stack">
+      <h2 id="browse-title">Browse rooms</h2>
+      <form role="search" onSubmit={(e) => { e.preventDefault(); clearTimeout(t); setTerm(search().trim()) }}>
+        <label class="field">
+          <span>Search rooms</span>
+          <input type="search" name="roomSearch" value={search()} onInput={(e) => {
+            setSearch(e.currentTarget.value)
+            clearTimeout(t)
+            t = setTimeout(() => setTerm(search().trim()), 300)
+          }} />
+        </label>
+      </form>
+      <Show when={join.error()}><ErrorBox error={join.error()} /></Show>
+      <Async resource={page} refetch={refetch} label="Searching rooms…">
+        {(p) => (
+          <Show when={p.edges.length} fallback={<p class="muted">{term() ? 'No rooms match.' : 'No rooms yet. Create the first one!'}</p>}>
+            <ul class="room-grid" aria-label="Rooms">
+              <For each={p.edges}>
+                {(e) => (
+                  <Show when={!e.node.viewerIsMember} fallback={<RoomCard room={e.node} />}>
+                    <li class="room-card">
+                      <div class="room-link">
+                        <div class="room-card-top"><span class="room-name">{e.node.name}</span></div>
+                        <p class="muted small">{e.node.description || `${e.node.memberCount} members`}</p>
+                        <div class="row">
+                          <Link class="btn small" href={`/rooms/${e.node.id}`} aria-label={`Preview ${e.node.name}`}>Preview</Link>
+                          <button type="button" class="btn small primary" disabled={join.busy()} aria-label={`Join ${e.node.name}`} onClick={() => void join.run(e.node.id)}>Join</button>
+                        </div>
+                      </div>
+                    </li>
+                  </Show>
+                )}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Async>
+    </section>
+  )
+}
+
+export function RoomsPage() {
+  const [rooms, { refetch }] = createResource(() => query(MyRooms, {}).then((d) => d.myRooms))
+  // unread counts and last messages move while the list is on screen: refresh on focus, on a slow
+  // timer, and when a notification arrives
+  onMount(() => {
+    const iv = setInterval(() => { if (document.visibilityState === 'visible') void refetch() }, 15_000)
+    const onFocus = () => void refetch()
+    window.addEventListener('focus', onFocus)
+    onCleanup(() => { clearInterval(iv); window.removeEventListener('focus', onFocus) })
+  })
+  createEffect(on(lastArrived, (n) => { if (n) void refetch() }, { defer: true }))
+  return (
+    <section class="page rooms-page">
+      <div class="rooms-main stack">
+        <h1>Your rooms</h1>
+        <Async resource={rooms} refetch={refetch} label="Loading your rooms…">
+          {(list) => (
+            <Show when={list.length} fallback={<p class="muted">You are not in any room yet. Create one or join with a code.</p>}>
+              <ul class="room-grid" aria-label="Your rooms">
+                <For each={list.filter((r) => r.kind !== 'DIRECT')}>{(r) => <RoomCard room={r} />}</For>
+              </ul>
+              <Show when={list.some((r) => r.kind === 'DIRECT')}>
+                <h2>Direct messages</h2>
+                <ul class="room-grid" aria-label="Direct messages">
+                  <For each={list.filter((r) => r.kind === 'DIRECT')}>{(r) => <RoomCard room={r} />}</For>
+                </ul>
+              </Show>
+            </Show>
+          )}
+        </Async>
+        <BrowsePublic />
+      </div>
+      <aside class="rooms-side stack">
+        <CreateRoomForm />
+        <JoinByCodeForm />
+      </aside>
+    </section>
+  )
+}

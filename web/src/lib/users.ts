@@ -1,0 +1,28 @@
+// Live facts about other users (names, presence) arrive as events; views render people through
+// these helpers so that one event updates every place the person appears.
+import { createStore } from 'solid-js/store'
+import type { Presence } from '../components/ui'
+
+interface Patch { displayName?: string; status?: Presence; focusUntil?: string | null }
+const [patches, setPatches] = createStore<Record<string, Patch>>({})
+
+export function applyUser(u: { id: string; displayName?: string; status?: Presence; focusUntil?: string | null }) {
+  const p: Patch = {}
+  if (u.displayName !== undefined) p.displayName = u.displayName
+  if (u.status !== undefined) p.status = u.status
+  if (u.focusUntil !== undefined) p.focusUntil = u.focusUntil
+  setPatches(u.id, (old) => ({ ...old, ...p }))
+}
+
+export function nameOf(u: { id: string; displayName: string }): string {
+  return patches[u.id]?.displayName ?? u.displayName
+}
+
+export function statusOf(u: { id: string; status?: Presence | null }): Presence {
+  return patches[u.id]?.status ?? u.status ?? 'OFFLINE'
+}
+
+export function focusOf(u: { id: string; focusUntil?: string | null }): string | null {
+  const f = patches[u.id]?.focusUntil !== undefined ? patches[u.id]?.focusUntil : u.focusUntil
+  return f && new Date(f).getTime() > Date.now() ? f : null
+}
