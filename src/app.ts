@@ -160,8 +160,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
   })
 
-  app.addHook('onClose', async () => {
+  // before the HTTP server closes: it would otherwise wait forever on the upgraded sockets
+  app.addHook('preClose', async () => {
     await gateway.shutdown()
+  })
+  app.addHook('onClose', async () => {
     services.messages.streams.closeAll()
     offRevoked()
     await pubsub.close()

@@ -80,6 +80,9 @@ export class RedisBackedPubSub implements PubSub {
   }
 
   async publish(topic: string, payload: unknown): Promise<void> {
+    // While Redis is away a doorbell is dropped, not queued: the row is committed and every
+    // instance reads what it missed from the database when its subscriber reconnects.
+    if (this.publisher.status !== 'ready') throw new Error(`redis publisher is ${this.publisher.status}`)
     await this.inner.publish(this.prefix + topic, payload)
   }
 

@@ -1,0 +1,108 @@
+// Nothing is lost across a disconnect, a Redis restart or a server restart: what a mutation
+// acknowledged is in the database and reaches every subscriber that resumes with `after`.
+import { afterAll, describe, expect, it } from 'vitest'
+import { startApp, tempSqlitePath } from '../helpers/app.js'
+import { collect, signUp, sleep, wsClient, ok } from '../helpers/client.js'
+import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
+import { PrivateRedis } from '../helpers/redis-server.js'
+
+const cleanups: (() => Promise<void>)[] = []
+afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}) })
+
+const seqs = (s: { events: any[] }) => s.events.map((e) => e.messageAdded.seq)
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i)
+
+describe('recovery', () => {
+  it('a subscriber that reconnects with after gets every message exactly once while others keep sending', async () => {
+    const app = await startApp()
+    cleanups.push(() => app.close())
+    const a = await signUp(app.url)
+    const b = await signUp(app.url)
+    const room = await createRoom(app.url, a.token, 'Resume', 'PRIVATE')
+    await joinByCode(app.url, b.token, room.code)
+    const c1 = wsClient(app.wsUrl, b.token)
+    const first = collect(c1, MESSAGE_ADDED, { roomId: room.id, after: '0' })
+    for (let i = 0; i < 10; i++) await send(app.url, a.token, room.id, `before ${i}`)
+    await first.waitCount(10)
+    first.dispose()
+    await c1.dispose()
+    for (let i = 0; i < 50; i++) await send(app.url, a.token, room.id, `while away ${i}`)
+    const lastSeen = seqs(first).at(-1)!
+    const c2 = wsClient(app.wsUrl, b.token)
+    cleanups.push(() => c2.dispose())
+    const sending = (async () => { for (let i = 0; i < 40; i++) await send(app.url, a.token, room.id, `during ${i}`) })()
+    const resumed = collect(c2, MESSAGE_ADDED, { roomId: room.id, after: String(lastSeen) })
+    await sending
+    await resumed.waitCount(90, 15_000)
+    await sleep(200)
+    expect(seqs(resumed)).toEqual(range(11, 100))
+  }, 60_000)
+
+  it('a Redis restart during a stream of sends loses nothing that was acknowledged', async () => {
+    const redis = await PrivateRedis.create()
+    cleanups.push(() => redis.kill())
+    const db = tempSqlitePath()
+    const prefix = `rr${Date.now()}:`
+    const app1 = await startApp({ databaseUrl: db, redis: true, redisPrefix: prefix, overrides: { redisUrl: redis.url } })
+    const app2 = await startApp({ databaseUrl: db, redis: true, redisPrefix: prefix, overrides: { redisUrl: redis.url } })
+    cleanups.push(() => app1.close(), () => app2.close())
+    const a = await signUp(app1.url)
+    const b = await signUp(app2.url)
+    const room = await createRoom(app1.url, a.token, 'Flaky')
+    await joinByCode(app2.url, b.token, room.code)
+    const cb = wsClient(app2.wsUrl, b.token)
+    cleanups.push(() => cb.dispose())
+    const live = collect(cb, MESSAGE_ADDED, { roomId: room.id, after: '0' })
+    const acknowledged: number[] = []
+    const sender = (async () => {
+      for (let i = 0; i < 150; i++) {
+        const m = await send(app1.url, a.token, room.id, `flaky ${i}`)
+        acknowledged.push(m.seq)
+        await sleep(10)
+      }
+    })()
+    await sleep(400)
+    await redis.kill()
+    await sleep(1500)
+    await redis.start()
+    await sender
+    expect(acknowledged).toEqual(range(1, 150))
+    // stored
+    const stored = await ok(app2.url, '{ q: messages(roomId: "' + room.id + '", last: 100) { edges { node { seq } } } }', {}, b.token)
+    expect(stored.q.edges.at(-1).node.seq).toBe(150)
+    // the subscriber that stayed connected to instance 2 catches up without any further message
+    await live.waitCount(150, 15_000)
+    expect(seqs(live)).toEqual(range(1, 150))
+    // and one that resumes with after gets all of them too
+    const resumed = collect(cb, MESSAGE_ADDED, { roomId: room.id, after: '0' })
+    await resumed.waitCount(150, 15_000)
+    expect(seqs(resumed)).toEqual(range(1, 150))
+  }, 60_000)
+
+  it('a server restart on the same database: the client resuming with after misses nothing', async () => {
+    const db = tempSqlitePath()
+    let app = await startApp({ databaseUrl: db })
+    const a = await signUp(app.url)
+    const b = await signUp(app.url)
+    const room = await createRoom(app.url, a.token, 'Restart', 'PRIVATE')
+    await joinByCode(app.url, b.token, room.code)
+    const c1 = wsClient(app.wsUrl, b.token)
+    const before = collect(c1, MESSAGE_ADDED, { roomId: room.id })
+    await sleep(200)
+    for (let i = 0; i < 20; i++) await send(app.url, a.token, room.id, `old ${i}`)
+    await before.waitCount(20)
+    await app.close()
+    await before.waitFor(() => before.state.done, 5000, 'the socket to close')
+    await c1.dispose()
+    app = await startApp({ databaseUrl: db })
+    cleanups.push(() => app.close())
+    for (let i = 0; i < 30; i++) await send(app.url, a.token, room.id, `new ${i}`)
+    const c2 = wsClient(app.wsUrl, b.token)
+    cleanups.push(() => c2.dispose())
+    const after = collect(c2, MESSAGE_ADDED, { roomId: room.id, after: String(seqs(before).at(-1)) })
+    await after.waitCount(30)
+    await send(app.url, a.token, room.id, 'live again')
+    await after.waitCount(31)
+    expect([...seqs(before), ...seqs(after)]).toEqual(range(1, 51))
+  }, 60_000)
+})
