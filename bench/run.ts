@@ -1,0 +1,524 @@
+// `npm run bench`: Hearth against the floor (bench/floor-server.ts), same generator, same
+// machine, back to back. See the README's Performance section for the scenarios.
+//
+//   npm run bench                      every scenario, full sizes (a few minutes)
+//   npm run bench -- --quick           small sizes, under a minute; exits 1 on any loss/duplicate
+//   npm run bench -- --scenarios fanout --fanout-n 1000 --modes closed --profile
+import fs from 'node:fs'
+import path from 'node:path'
+import { execSync } from 'node:child_process'
+import { killAll, sample, type ProcSample } from './lib/proc.js'
+import { FloorTarget, HearthTarget, type Member, type Target } from './lib/targets.js'
+import { Recorder, Sub, pool } from './lib/ws-client.js'
+import { summariseProfiles } from './profile-top.js'
+
+// ---------- options ----------
+
+interface Options {
+  quick: boolean
+  scenarios: string[]
+  fanoutN: number[]
+  idleN: number[]
+  multiN: number
+  rooms: number
+  members: number
+  roomRate: number
+  rate: number
+  k: number
+  durationS: number
+  modes: ('open' | 'closed')[]
+  socketsPerUser: number
+  bodyBytes: number
+  profile: boolean
+  floor: boolean
+  redisUrl: string
+  pgUrl: string | null
+  out: string | null
+}
+
+function parseArgs(argv: string[]): Options {
+  const quick = argv.includes('--quick')
+  const o: Options = {
+    quick,
+    scenarios: ['fanout', 'rooms', 'idle', 'multi'],
+    fanoutN: quick ? [100] : [100, 1000, 5000],
+    idleN: quick ? [200] : [1000, 5000],
+    multiN: quick ? 100 : 1000,
+    rooms: quick ? 20 : 200,
+    members: 5,
+    roomRate: 1,
+    rate: 20,
+    k: 16,
+    durationS: quick ? 3 : 10,
+    modes: ['open', 'closed'],
+    socketsPerUser: 25,
+    bodyBytes: 100,
+    profile: false,
+    floor: true,
+    redisUrl: process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    pgUrl: process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? null,
+    out: null,
+  }
+  const nums = (s: string) => s.split(',').map((x) => {
+    const n = Number(x)
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${x}`)
+    return n
+  })
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const val = () => {
+      const v = argv[++i]
+      if (v === undefined) throw new Error(`${a} needs a value`)
+      return v
+    }
+    switch (a) {
+      case '--quick': break
+      case '--scenarios': o.scenarios = val().split(','); break
+      case '--fanout-n': o.fanoutN = nums(val()); break
+      case '--idle-n': o.idleN = nums(val()); break
+      case '--multi-n': o.multiN = nums(val())[0]; break
+      case '--rooms': o.rooms = nums(val())[0]; break
+      case '--members': o.members = nums(val())[0]; break
+      case '--room-rate': o.roomRate = nums(val())[0]; break
+      case '--rate': o.rate = nums(val())[0]; break
+      case '--k': o.k = nums(val())[0]; break
+      case '--duration': o.durationS = nums(val())[0]; break
+      case '--modes': o.modes = val().split(',') as Options['modes']; break
+      case '--sockets-per-user': o.socketsPerUser = nums(val())[0]; break
+      case '--body-bytes': o.bodyBytes = nums(val())[0]; break
+      case '--profile': o.profile = true; break
+      case '--no-floor': o.floor = false; break
+      case '--out': o.out = val(); break
+      case '--help':
+        console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 7).join('\n'))
+        process.exit(0)
+        break
+      default: throw new Error(`unknown option ${a} (see --help)`)
+    }
+  }
+  for (const s of o.scenarios) if (!['fanout', 'rooms', 'idle', 'multi'].includes(s)) throw new Error(`unknown scenario ${s}`)
+  for (const m of o.modes) if (m !== 'open' && m !== 'closed') throw new Error(`unknown mode ${m}`)
+  if (o.members > o.socketsPerUser * 2) o.socketsPerUser = Math.ceil(o.members / 2)
+  return o
+}
+
+// ---------- results ----------
+
+interface Row {
+  scenario: string
+  target: 'hearth' | 'floor'
+  n: number
+  mode: string
+  instances: number
+  rate: number | null
+  k: number | null
+  durationS: number
+  sent: number
+  sendErrors: number
+  expected: number
+  delivered: number
+  missing: number
+  duplicates: number
+  subscriberErrors: number
+  firstError: string | null
+  ok: boolean
+  deliveriesPerSec: number | null
+  latencyMs: { p50: number; p95: number; p99: number; max: number } | null
+  serverCpuUsPerDelivery: number | null
+  serverCpuPct: number
+  generatorCpuPct: number
+  serverRssMB: number
+  rssPerConnKB: number | null
+  ratio?: { throughput: number | null; cpuPerDelivery: number | null; p99: number | null; rssPerConn: number | null }
+}
+
+// ---------- one system under test, one scenario ----------
+
+interface Plan {
+  scenario: string
+  /** sockets per room */
+  perRoom: number
+  rooms: number
+  instances: number
+  /** fanout: a separate owner sends; rooms: the members themselves */
+  membersSend: boolean
+  phases: ({ mode: 'open'; rate: number; durationS: number } | { mode: 'closed'; k: number; durationS: number } | { mode: 'idle'; durationS: number })[]
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function sum(pids: number[]): ProcSample {
+  let cpuMs = 0
+  let rssBytes = 0
+  for (const pid of pids) {
+    const s = sample(pid)
+    if (!s) throw new Error(`server process ${pid} is gone`)
+    cpuMs += s.cpuMs
+    rssBytes += s.rssBytes
+  }
+  return { cpuMs, rssBytes, at: performance.now() }
+}
+
+function makeBody(bytes: number): string {
+  const words = 'the quick brown fox jumps over the lazy dog while we study for the exam together '
+  let s = ''
+  while (s.length < bytes) s += words
+  return s.slice(0, bytes).trim() || 'x'
+}
+
+class Session {
+  rec = new Recorder()
+  subs: Sub[] = []
+  roomIds: string[] = []
+  /** members of each room (users; a user may be in several rooms) */
+  roomMembers: Member[][] = []
+  owner: Member | null = null
+  head: number[] = []
+  subsPerRoom: number[] = []
+  nextIdx = 0
+  body: string
+
+  constructor(readonly target: Target, readonly plan: Plan, readonly opts: Options, readonly tag: string) {
+    this.body = makeBody(opts.bodyBytes)
+  }
+
+  log(msg: string) { console.log(`  [${this.target.kind} ${this.plan.scenario} n=${this.plan.rooms * this.plan.perRoom}] ${msg}`) }
+
+  async setup() {
+    const { rooms, perRoom } = this.plan
+    const totalSockets = rooms * perRoom
+    // a user holds several sockets (tabs): fewer argon2 sign-ups, same fan-out work
+    const byTabs = Math.ceil(totalSockets / this.opts.socketsPerUser)
+    // members of one room are distinct users when they talk to each other
+    const userCount = this.plan.membersSend ? Math.max(perRoom, byTabs) : byTabs
+    const t0 = performance.now()
+    const users = await this.target.users(userCount + 1)
+    this.owner = users.pop()!
+    for (let r = 0; r < rooms; r++) {
+      this.roomIds.push(await this.target.createRoom(this.owner, `bench room ${r}`))
+      this.head.push(0)
+      this.subsPerRoom.push(perRoom)
+      const members: Member[] = []
+      // rooms share users when there are fewer users than seats
+      for (let j = 0; j < perRoom; j++) members.push(users[(r * perRoom + j) % users.length])
+      this.roomMembers.push(members)
+    }
+    const joins: { m: Member; roomId: string }[] = []
+    for (let r = 0; r < rooms; r++) {
+      const seen = new Set<string>()
+      for (const m of this.roomMembers[r]) if (!seen.has(m.userId)) { seen.add(m.userId); joins.push({ m, roomId: this.roomIds[r] }) }
+    }
+    await pool(joins, 8, (j) => this.target.join(j.m, j.roomId))
+    this.log(`${users.length + 1} users, ${rooms} room(s), ${joins.length} joins in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  }
+
+  async connect() {
+    const t0 = performance.now()
+    const { rooms, perRoom, instances } = this.plan
+    for (let r = 0; r < rooms; r++) {
+      for (let j = 0; j < perRoom; j++) this.subs.push(new Sub(r, this.subs.length % instances))
+    }
+    await pool(this.subs, 100, async (s, i) => {
+      const r = s.room
+      const m = this.roomMembers[r][i % perRoom]
+      const inst = this.target.instances[s.instance]
+      await s.open(inst.wsUrl, m.token, this.target.query, this.target.variables(this.roomIds[r]), this.rec)
+    })
+    this.log(`${this.subs.length} sockets subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  }
+
+  senderOf(room: number, i: number): Member {
+    if (!this.plan.membersSend) return this.owner!
+    const ms = this.roomMembers[room]
+    return ms[i % ms.length]
+  }
+
+  /** one message to `room`; counts what every subscriber of the room now must receive */
+  async sendOne(room: number, tally: { sent: number; errors: number; expected: number; firstError: string | null }): Promise<void> {
+    const idx = this.nextIdx++
+    const m = this.senderOf(room, Math.floor(idx / this.plan.rooms))
+    const instance = idx % this.target.instances.length
+    this.rec.markSent(idx, performance.now())
+    try {
+      const seq = await this.target.send(instance, m, this.roomIds[room], String(idx), this.body)
+      if (seq > this.head[room]) this.head[room] = seq
+      tally.sent++
+      tally.expected += this.subsPerRoom[room]
+    } catch (e) {
+      tally.errors++
+      tally.firstError ??= (e as Error).message
+    }
+  }
+
+  /**
+   * Proves every subscription is live before measuring: one message per room until every
+   * socket has received one, then everyone must be at the room's head. The floor has no
+   * history, so its subscribers start counting from there.
+   */
+  async warmUp() {
+    const tally = { sent: 0, errors: 0, expected: 0, firstError: null as string | null }
+    const deadline = performance.now() + 60_000
+    for (let round = 0; ; round++) {
+      const waiting = new Set(this.subs.filter((s) => s.got === 0).map((s) => s.room))
+      if (waiting.size === 0) break
+      if (performance.now() > deadline || round > 30) throw new Error(`warm-up: ${this.subs.filter((s) => s.got === 0).length} subscribers never received anything; first error: ${this.subs.find((s) => s.error)?.error ?? 'none'}`)
+      await pool([...waiting], 16, (r) => this.sendOne(r, tally))
+      if (tally.errors) throw new Error(`warm-up send failed: ${tally.firstError}`)
+      const until = performance.now() + 2000
+      while (performance.now() < until && this.subs.some((s) => s.got === 0)) await sleep(20)
+    }
+    const until = performance.now() + 10_000
+    while (performance.now() < until && this.subs.some((s) => s.last < this.head[s.room])) await sleep(20)
+    if (!this.target.strict) {
+      for (const s of this.subs) { s.last = this.head[s.room]; s.dups = 0; s.gaps = 0 }
+    }
+  }
+
+  integrity() {
+    let missing = 0
+    let duplicates = 0
+    let errors = 0
+    let firstError: string | null = null
+    for (const s of this.subs) {
+      missing += s.gaps + Math.max(0, this.head[s.room] - s.last)
+      duplicates += s.dups
+      if (s.error) { errors++; firstError ??= s.error }
+    }
+    return { missing, duplicates, errors, firstError }
+  }
+
+  async phase(ph: Plan['phases'][number], rssBefore: number): Promise<Row> {
+    const rec = this.rec
+    const tally = { sent: 0, errors: 0, expected: 0, firstError: null as string | null }
+    rec.startPhase(this.nextIdx)
+    const pids = this.target.pids()
+    const s0 = sum(pids)
+    const g0 = process.cpuUsage()
+    const t0 = performance.now()
+    const rooms = this.plan.rooms
+    let roomCursor = 0
+    const nextRoom = () => { const r = roomCursor; roomCursor = (roomCursor + 1) % rooms; return r }
+
+    if (ph.mode === 'open') {
+      const total = Math.round(ph.rate * ph.durationS)
+      const inflight = new Set<Promise<void>>()
+      for (let i = 0; i < total; i++) {
+        const due = t0 + (i * 1000) / ph.rate
+        const wait = due - performance.now()
+        if (wait >= 1) await sleep(wait)
+        const p = this.sendOne(nextRoom(), tally)
+        inflight.add(p)
+        void p.then(() => inflight.delete(p))
+      }
+      await Promise.all(inflight)
+    } else if (ph.mode === 'closed') {
+      const end = t0 + ph.durationS * 1000
+      await Promise.all(Array.from({ length: ph.k }, async () => {
+        while (performance.now() < end) {
+          const before = tally.errors
+          await this.sendOne(nextRoom(), tally)
+          if (tally.errors > before) await sleep(50)
+        }
+      }))
+    } else {
+      await sleep(ph.durationS * 1000)
+    }
+    const sendEnd = performance.now()
+    // drain: everything sent must arrive; give up after 10 s without progress (or 120 s in all)
+    let lastSeen = -1
+    let lastProgress = performance.now()
+    while (rec.delivered < tally.expected) {
+      const now = performance.now()
+      if (rec.delivered !== lastSeen) { lastSeen = rec.delivered; lastProgress = now }
+      if (now - lastProgress > 10_000 || now - sendEnd > 120_000) break
+      await sleep(10)
+    }
+    if (ph.mode !== 'idle') await sleep(200) // late duplicates would show up here
+    const end = ph.mode === 'idle' ? performance.now() : (rec.lastDeliveryAt || performance.now())
+    const s1 = sum(pids)
+    const g1 = process.cpuUsage(g0)
+    const wallMs = (s1.at - t0)
+    const integ = this.integrity()
+    const delivered = rec.delivered
+    const n = this.subs.length
+    const h = rec.hist
+    const row: Row = {
+      scenario: this.plan.scenario,
+      target: this.target.kind,
+      n,
+      mode: ph.mode,
+      instances: this.plan.instances,
+      rate: ph.mode === 'open' ? ph.rate : null,
+      k: ph.mode === 'closed' ? ph.k : null,
+      durationS: ph.durationS,
+      sent: tally.sent,
+      sendErrors: tally.errors,
+      expected: tally.expected,
+      delivered,
+      missing: integ.missing + Math.max(0, tally.expected - delivered - integ.missing),
+      duplicates: integ.duplicates,
+      subscriberErrors: integ.errors + rec.unknown,
+      firstError: tally.firstError ?? integ.firstError,
+      ok: false,
+      deliveriesPerSec: delivered > 0 ? delivered / ((end - t0) / 1000) : null,
+      latencyMs: h.count ? { p50: h.quantile(0.5) / 1000, p95: h.quantile(0.95) / 1000, p99: h.quantile(0.99) / 1000, max: h.max / 1000 } : null,
+      serverCpuUsPerDelivery: delivered > 0 ? ((s1.cpuMs - s0.cpuMs) * 1000) / delivered : null,
+      serverCpuPct: ((s1.cpuMs - s0.cpuMs) / wallMs) * 100,
+      generatorCpuPct: (((g1.user + g1.system) / 1000) / wallMs) * 100,
+      serverRssMB: s1.rssBytes / 1048576,
+      rssPerConnKB: n > 0 ? (s1.rssBytes - rssBefore) / n / 1024 : null,
+    }
+    row.ok = row.sendErrors === 0 && row.missing === 0 && row.duplicates === 0 && row.subscriberErrors === 0 && delivered === tally.expected
+    return row
+  }
+
+  close() { for (const s of this.subs) s.close() }
+}
+
+async function runOn(target: Target, plan: Plan, opts: Options, tag: string, logDir: string, profileDir: string | null): Promise<Row[]> {
+  const rows: Row[] = []
+  await target.start({
+    instances: plan.instances,
+    redisUrl: opts.redisUrl,
+    profileDir: target.kind === 'hearth' ? profileDir : null,
+    pgUrl: plan.instances > 1 ? opts.pgUrl : null,
+    logDir,
+    tag,
+  })
+  const session = new Session(target, plan, opts, tag)
+  try {
+    await session.setup()
+    await sleep(1000)
+    const rssBefore = sum(target.pids()).rssBytes
+    await session.connect()
+    await session.warmUp()
+    for (const ph of plan.phases) {
+      const row = await session.phase(ph, rssBefore)
+      session.log(`${ph.mode}: ${row.delivered}/${row.expected} delivered${row.ok ? '' : ' (FAILED: ' + (row.firstError ?? `missing ${row.missing}, dups ${row.duplicates}`) + ')'}`)
+      rows.push(row)
+    }
+  } finally {
+    session.close()
+    await sleep(300)
+    await target.stop()
+  }
+  return rows
+}
+
+// ---------- output ----------
+
+const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits))
+
+function printTable(rows: Row[]) {
+  const head = ['scenario', 'target', 'N', 'mode', 'sent', 'delivered/expected', 'loss', 'dup', 'dlv/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms',
+    'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'ok']
+  const lines = rows.map((r) => {
+    const mode = r.mode === 'open' ? `open ${r.rate}/s` : r.mode === 'closed' ? `closed K=${r.k}` : r.mode
+    return [r.scenario + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates),
+      fmt(r.deliveriesPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p95, 1), fmt(r.latencyMs?.p99, 1), fmt(r.latencyMs?.max, 1),
+      fmt(r.serverCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1),
+      r.ratio ? fmt(r.ratio.throughput, 2) : '', r.ratio ? fmt(r.ratio.cpuPerDelivery, 2) : '', r.ratio ? fmt(r.ratio.p99, 2) : '', r.ratio ? fmt(r.ratio.rssPerConn, 2) : '',
+      r.ok ? 'ok' : 'FAIL']
+  })
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)))
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |'
+  console.log(line(head))
+  console.log('|' + widths.map((w, i) => (i < 4 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|')
+  for (const l of lines) console.log(line(l))
+}
+
+function addRatios(rows: Row[]) {
+  const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b === 0 ? null : a / b)
+  for (const r of rows) {
+    if (r.target !== 'hearth') continue
+    const f = rows.find((x) => x.target === 'floor' && x.scenario === r.scenario && x.n === r.n && x.mode === r.mode && x.instances === r.instances)
+    if (!f) continue
+    r.ratio = {
+      throughput: ratio(r.deliveriesPerSec, f.deliveriesPerSec),
+      cpuPerDelivery: ratio(r.serverCpuUsPerDelivery, f.serverCpuUsPerDelivery),
+      p99: ratio(r.latencyMs?.p99, f.latencyMs?.p99),
+      rssPerConn: ratio(r.rssPerConnKB, f.rssPerConnKB),
+    }
+  }
+}
+
+// ---------- main ----------
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2))
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+  const resultsDir = path.join(root, 'bench', 'results')
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const logDir = path.join(resultsDir, 'logs', stamp)
+  const profileDir = opts.profile ? path.join(resultsDir, 'profiles', stamp) : null
+  fs.mkdirSync(resultsDir, { recursive: true })
+  const outFile = opts.out ?? path.join(resultsDir, `${stamp}${opts.quick ? '-quick' : ''}.jsonl`)
+  let commit = 'unknown'
+  try { commit = execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim() } catch { /* not a checkout */ }
+  const started = performance.now()
+  const closedDuration = opts.durationS
+  const loadPhases = (rate: number): Plan['phases'] => opts.modes.map((m) => (m === 'open' ? { mode: 'open' as const, rate, durationS: opts.durationS } : { mode: 'closed' as const, k: opts.k, durationS: closedDuration }))
+
+  const plans: Plan[] = []
+  if (opts.scenarios.includes('fanout')) {
+    for (const n of opts.fanoutN) plans.push({ scenario: 'fanout', perRoom: n, rooms: 1, instances: 1, membersSend: false, phases: loadPhases(opts.rate) })
+  }
+  if (opts.scenarios.includes('rooms')) {
+    plans.push({ scenario: 'rooms', perRoom: opts.members, rooms: opts.rooms, instances: 1, membersSend: true, phases: [{ mode: 'open', rate: opts.rooms * opts.roomRate, durationS: opts.durationS }] })
+  }
+  if (opts.scenarios.includes('idle')) {
+    for (const n of opts.idleN) plans.push({ scenario: 'idle', perRoom: n, rooms: 1, instances: 1, membersSend: false, phases: [{ mode: 'idle', durationS: opts.quick ? 2 : 5 }] })
+  }
+  if (opts.scenarios.includes('multi')) {
+    plans.push({ scenario: 'multi', perRoom: opts.multiN, rooms: 1, instances: 2, membersSend: false, phases: loadPhases(opts.rate) })
+  }
+
+  console.log(`hearth bench${opts.quick ? ' (quick)' : ''}: commit ${commit}, node ${process.version}, ${plans.length} scenario run(s); logs in ${path.relative(root, logDir)}`)
+  const rows: Row[] = []
+  const out = fs.openSync(outFile, 'a')
+  let failed = false
+  let run = 0
+  for (const plan of plans) {
+    const targets: Target[] = opts.floor ? [new FloorTarget(), new HearthTarget()] : [new HearthTarget()]
+    const planRows: Row[] = []
+    for (const t of targets) {
+      const tag = `${Date.now().toString(36)}${run++}`
+      try {
+        planRows.push(...await runOn(t, plan, opts, tag, logDir, profileDir))
+      } catch (e) {
+        failed = true
+        console.error(`  [${t.kind} ${plan.scenario}] run failed: ${(e as Error).stack ?? e}`)
+      }
+    }
+    addRatios(planRows)
+    for (const r of planRows) {
+      if (!r.ok) failed = true
+      fs.writeSync(out, JSON.stringify({ at: new Date().toISOString(), commit, quick: opts.quick, node: process.version, ...r }) + '\n')
+    }
+    rows.push(...planRows)
+  }
+  fs.closeSync(out)
+  console.log('')
+  printTable(rows)
+  console.log(`\n${rows.length} row(s) in ${path.relative(process.cwd(), outFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s`)
+  if (profileDir && fs.existsSync(profileDir)) {
+    console.log(`\nCPU profiles in ${path.relative(process.cwd(), profileDir)}`)
+    console.log(summariseProfiles(profileDir, 25))
+  }
+  if (failed) {
+    console.error('\nFAILED: loss, duplicates, errors or a run that did not finish (see above)')
+    process.exitCode = 1
+  }
+}
+
+process.on('SIGINT', () => { killAll(); process.exit(130) })
+process.on('SIGTERM', () => { killAll(); process.exit(143) })
+
+main().catch((e) => {
+  console.error(e)
+  killAll()
+  process.exit(1)
+}).then(() => {
+  // sockets or agents left behind must not keep the generator alive
+  setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref()
+})
