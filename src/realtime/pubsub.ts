@@ -77,18 +77,40 @@ export class RedisBackedPubSub implements PubSub {
     this.publisher.on('error', onError)
     this.subscriber.on('error', onError)
     this.inner = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber })
+    this.firstReady = new Promise<void>((resolve) => this.publisher.once('ready', () => resolve()))
   }
 
+  // Resolves on the publisher's first connection: a doorbell rung right after start-up waits
+  // for it instead of being dropped as if Redis were away.
+  private firstReady: Promise<void>
+  private everReady = false
+
   async publish(topic: string, payload: unknown): Promise<void> {
+    if (!this.everReady && this.publisher.status !== 'ready') {
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())
+      await Promise.race([this.firstReady, timeout])
+    }
     // While Redis is away a doorbell is dropped, not queued: the row is committed and every
     // instance reads what it missed from the database when its subscriber reconnects.
     if (this.publisher.status !== 'ready') throw new Error(`redis publisher is ${this.publisher.status}`)
+    this.everReady = true
     await this.inner.publish(this.prefix + topic, payload)
   }
 
   async subscribe(topic: string, handler: Handler): Promise<() => void> {
-    const id = await this.inner.subscribe(this.prefix + topic, handler)
-    return () => { this.inner.unsubscribe(id) }
+    // graphql-redis-subscriptions calls handlers in a loop: one that throws would stop the rest
+    // and surface as an uncaught error in ioredis' message event
+    const safe: Handler = (payload) => {
+      try { handler(payload) } catch { /* a failing subscriber must not stop the others */ }
+    }
+    const id = await this.inner.subscribe(this.prefix + topic, safe)
+    let done = false
+    return () => {
+      // callers may stop twice (complete then close); the library throws on an unknown id
+      if (done) return
+      done = true
+      this.inner.unsubscribe(id)
+    }
   }
 
   healthy() {

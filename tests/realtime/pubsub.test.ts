@@ -1,0 +1,173 @@
+// The same cases against the in-process pub/sub and the Redis-backed one: the app must not be
+// able to tell them apart, except that Redis also reaches other instances.
+import crypto from 'node:crypto'
+import { Redis } from 'ioredis'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MemoryPubSub, RedisBackedPubSub, type PubSub } from '../../src/realtime/pubsub.js'
+import { REDIS_URL } from '../helpers/app.js'
+import { eventually, sleep } from '../helpers/client.js'
+
+const made: PubSub[] = []
+afterEach(async () => { for (const p of made.splice(0)) await p.close() })
+
+type Factory = () => PubSub
+const prefix = () => 'ps' + crypto.randomBytes(4).toString('hex') + ':'
+
+const kinds: [string, () => Factory][] = [
+  ['MemoryPubSub', () => () => { const p = new MemoryPubSub(); made.push(p); return p }],
+  ['RedisBackedPubSub', () => {
+    const pre = prefix()
+    return () => { const p = new RedisBackedPubSub(REDIS_URL, { prefix: pre }); made.push(p); return p }
+  }],
+]
+
+describe.each(kinds)('%s', (kind, factoryFor) => {
+  function receiver() {
+    const got: any[] = []
+    return { got, handler: (m: any) => { got.push(m) } }
+  }
+
+  it('delivers a published payload to a subscriber that was live before the publish', async () => {
+    const ps = factoryFor()()
+    const r = receiver()
+    await ps.subscribe('room.1.events', r.handler)
+    await ps.publish('room.1.events', { seq: 1, text: 'hi', nested: { list: [1, 2] } })
+    await eventually(() => r.got.length === 1, 3000, 'one delivery')
+    expect(r.got).toEqual([{ seq: 1, text: 'hi', nested: { list: [1, 2] } }])
+  })
+
+  it('delivers a JSON copy: later changes by the publisher do not reach subscribers, and Dates become strings', async () => {
+    const ps = factoryFor()()
+    const r = receiver()
+    await ps.subscribe('t', r.handler)
+    const payload = { n: 1, at: new Date('2026-11-21T23:27:07.123Z') }
+    await ps.publish('t', payload)
+    payload.n = 2
+    await eventually(() => r.got.length === 1, 3000)
+    expect(r.got[0]).toEqual({ n: 1, at: '2026-11-21T23:27:07.123Z' })
+  })
+
+  it('keeps topics apart', async () => {
+    const ps = factoryFor()()
+    const a = receiver()
+    const b = receiver()
+    await ps.subscribe('user.a.profile', a.handler)
+    await ps.subscribe('user.b.profile', b.handler)
+    await ps.publish('user.a.profile', { to: 'a' })
+    await ps.publish('user.b.profile', { to: 'b' })
+    await eventually(() => a.got.length === 1 && b.got.length === 1, 3000)
+    await sleep(100)
+    expect(a.got).toEqual([{ to: 'a' }])
+    expect(b.got).toEqual([{ to: 'b' }])
+  })
+
+  it('every subscriber of a topic gets each event once, in publish order', async () => {
+    const ps = factoryFor()()
+    const a = receiver()
+    const b = receiver()
+    await ps.subscribe('t', a.handler)
+    await ps.subscribe('t', b.handler)
+    for (let i = 0; i < 50; i++) await ps.publish('t', { i })
+    await eventually(() => a.got.length === 50 && b.got.length === 50, 5000, '50 each')
+    await sleep(100)
+    const want = Array.from({ length: 50 }, (_, i) => ({ i }))
+    expect(a.got).toEqual(want)
+    expect(b.got).toEqual(want)
+  })
+
+  it('the same function subscribed twice is two subscriptions; each unsubscribes on its own', async () => {
+    const ps = factoryFor()()
+    const r = receiver()
+    const off1 = await ps.subscribe('t', r.handler)
+    await ps.subscribe('t', r.handler)
+    await ps.publish('t', { n: 1 })
+    await eventually(() => r.got.length === 2, 3000)
+    off1()
+    off1() // twice is harmless
+    await sleep(50)
+    await ps.publish('t', { n: 2 })
+    await eventually(() => r.got.length === 3, 3000)
+    await sleep(100)
+    expect(r.got).toEqual([{ n: 1 }, { n: 1 }, { n: 2 }])
+  })
+
+  it('after unsubscribe nothing more arrives, and other subscribers keep theirs', async () => {
+    const ps = factoryFor()()
+    const gone = receiver()
+    const stays = receiver()
+    const off = await ps.subscribe('t', gone.handler)
+    await ps.subscribe('t', stays.handler)
+    off()
+    await sleep(50)
+    await ps.publish('t', { n: 1 })
+    await eventually(() => stays.got.length === 1, 3000)
+    await sleep(100)
+    expect(gone.got).toEqual([])
+  })
+
+  it('a subscriber that throws does not stop delivery to the others', async () => {
+    const ps = factoryFor()()
+    const r = receiver()
+    await ps.subscribe('t', () => { throw new Error('bad subscriber') })
+    await ps.subscribe('t', r.handler)
+    await ps.publish('t', { n: 1 })
+    await ps.publish('t', { n: 2 })
+    await eventually(() => r.got.length === 2, 3000)
+    expect(r.got).toEqual([{ n: 1 }, { n: 2 }])
+  })
+
+  it('publishing to a topic nobody listens to is fine', async () => {
+    const ps = factoryFor()()
+    await expect(ps.publish('nobody.listens', { x: 1 })).resolves.toBeUndefined()
+    expect(ps.healthy()).toBe(true)
+    expect(ps.kind).toBe(kind === 'MemoryPubSub' ? 'memory' : 'redis')
+  })
+})
+
+describe('RedisBackedPubSub across instances', () => {
+  it('an event published by one instance reaches subscribers of another with the same prefix, not of another prefix', async () => {
+    const pre = prefix()
+    const a = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    const b = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    const other = new RedisBackedPubSub(REDIS_URL, { prefix: prefix() })
+    made.push(a, b, other)
+    const onB: any[] = []
+    const onOther: any[] = []
+    await b.subscribe('user.x.profile', (m) => onB.push(m))
+    await other.subscribe('user.x.profile', (m) => onOther.push(m))
+    await a.publish('user.x.profile', { from: 'a' })
+    await eventually(() => onB.length === 1, 3000)
+    await sleep(150)
+    expect(onB).toEqual([{ from: 'a' }])
+    expect(onOther).toEqual([])
+  })
+
+  it('releases the Redis channel when its last subscriber leaves', async () => {
+    const pre = prefix()
+    const ps = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    made.push(ps)
+    const probe = new Redis(REDIS_URL)
+    try {
+      const numsub = async () => Number(((await probe.pubsub('NUMSUB', pre + 'quiet.topic')) as any[])[1])
+      const off1 = await ps.subscribe('quiet.topic', () => {})
+      const off2 = await ps.subscribe('quiet.topic', () => {})
+      expect(await numsub()).toBe(1) // one Redis SUBSCRIBE per channel per process
+      off1()
+      await sleep(100)
+      expect(await numsub()).toBe(1)
+      off2()
+      await eventually(async () => (await numsub()) === 0, 3000, 'the channel to be released')
+    } finally {
+      probe.disconnect()
+    }
+  })
+
+  it('reports unhealthy while Redis cannot be reached, without throwing', async () => {
+    const errors: Error[] = []
+    // nothing listens on port 1: the connection keeps failing and retrying
+    const ps = new RedisBackedPubSub('redis://127.0.0.1:1', { onError: (e) => errors.push(e) })
+    made.push(ps)
+    await eventually(() => errors.length > 0, 3000, 'a connection error')
+    expect(ps.healthy()).toBe(false)
+  })
+})
