@@ -13,14 +13,17 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number } = {}): Database {
+  const stats = { queries: 0 }
+  const log = (e: { level: string }) => { if (e.level === 'query') stats.queries++ }
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
     // an idle client losing its connection must not crash the process
     pool.on('error', () => {})
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log })
     return {
       db,
       dialect: 'postgres',
+      stats,
       async ping() {
         try { await sql`select 1`.execute(db); return true } catch { return false }
       },
@@ -34,10 +37,11 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   // FULL (default): a committed message survives power loss, not only a process crash.
   sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
   sqlite.pragma('foreign_keys = ON')
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log })
   return {
     db,
     dialect: 'sqlite',
+    stats,
     async ping() {
       try { sqlite.prepare('select 1').get(); return true } catch { return false }
     },

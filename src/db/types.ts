@@ -155,6 +155,8 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface Database {
   db: Kysely<DB>
   dialect: Dialect
+  /** statements executed since start: lets tests count the queries of one operation */
+  stats: { queries: number }
   /** cheap liveness probe for /health */
   ping(): Promise<boolean>
   close(): Promise<void>

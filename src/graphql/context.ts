@@ -16,6 +16,10 @@ export class Loaders {
     if (!l) this.map.set(name, (l = new Loader(batch)))
     return l as Loader<K, V>
   }
+  /** forgets a cached value after a write in the same operation */
+  forget(name: string, key: unknown) {
+    this.map.get(name)?.clear(key)
+  }
 }
 
 /** What a WebSocket connection tells the resolvers about itself. */

@@ -21,7 +21,7 @@ async function run(apps: TestApp[], senders = 10, perSender = 100) {
   // one subscriber per instance, joined before the first send
   const subs = apps.map((app, i) => {
     const client = wsClient(app.wsUrl, users[i].token)
-    cleanups.push(() => client.dispose())
+    cleanups.push(async () => { await client.dispose() })
     return collect(client, MESSAGE_ADDED, { roomId: room.id, after: '0' })
   })
   // and one that joins halfway with a resume point
@@ -33,7 +33,7 @@ async function run(apps: TestApp[], senders = 10, perSender = 100) {
       await send(app.url, u.token, room.id, `m ${i} ${k}`, `c-${i}-${k}`)
       if (++sent === (senders * perSender) / 2 && !late) {
         const client = wsClient(apps[apps.length - 1].wsUrl, owner.token)
-        cleanups.push(() => client.dispose())
+        cleanups.push(async () => { await client.dispose() })
         late = collect(client, MESSAGE_ADDED, { roomId: room.id, after: String(Math.floor(sent / 3)) })
       }
     }

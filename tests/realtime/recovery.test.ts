@@ -29,7 +29,7 @@ describe('recovery', () => {
     for (let i = 0; i < 50; i++) await send(app.url, a.token, room.id, `while away ${i}`)
     const lastSeen = seqs(first).at(-1)!
     const c2 = wsClient(app.wsUrl, b.token)
-    cleanups.push(() => c2.dispose())
+    cleanups.push(async () => { await c2.dispose() })
     const sending = (async () => { for (let i = 0; i < 40; i++) await send(app.url, a.token, room.id, `during ${i}`) })()
     const resumed = collect(c2, MESSAGE_ADDED, { roomId: room.id, after: String(lastSeen) })
     await sending
@@ -51,7 +51,7 @@ describe('recovery', () => {
     const room = await createRoom(app1.url, a.token, 'Flaky')
     await joinByCode(app2.url, b.token, room.code)
     const cb = wsClient(app2.wsUrl, b.token)
-    cleanups.push(() => cb.dispose())
+    cleanups.push(async () => { await cb.dispose() })
     const live = collect(cb, MESSAGE_ADDED, { roomId: room.id, after: '0' })
     const acknowledged: number[] = []
     const sender = (async () => {
@@ -98,7 +98,7 @@ describe('recovery', () => {
     cleanups.push(() => app.close())
     for (let i = 0; i < 30; i++) await send(app.url, a.token, room.id, `new ${i}`)
     const c2 = wsClient(app.wsUrl, b.token)
-    cleanups.push(() => c2.dispose())
+    cleanups.push(async () => { await c2.dispose() })
     const after = collect(c2, MESSAGE_ADDED, { roomId: room.id, after: String(seqs(before).at(-1)) })
     await after.waitCount(30)
     await send(app.url, a.token, room.id, 'live again')

@@ -139,8 +139,8 @@ export class RoomsService {
     }
     const added = await this.repo.addMember(room.id, viewer.userId, Date.now())
     if (added) await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
-    ctx.loaders.of('membership', async () => new Map()).clear(room.id)
-    ctx.loaders.of('memberCount', async () => new Map()).clear(room.id)
+    ctx.loaders.forget('membership', room.id)
+    ctx.loaders.forget('memberCount', room.id)
     return room
   }
 
@@ -148,6 +148,8 @@ export class RoomsService {
     const { room } = await this.writable(ctx, roomId)
     const viewer = ctx.viewer!
     const { removed } = await this.repo.removeMember(room.id, viewer.userId)
+    ctx.loaders.forget('membership', room.id)
+    ctx.loaders.forget('memberCount', room.id)
     if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
     return true
   }
