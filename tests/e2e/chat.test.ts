@@ -1,0 +1,156 @@
+// Two people in two browser contexts: one creates a room, the other joins it by its code link,
+// and they chat both ways live. Hostile-looking text stays text. Edits, deletes, typing and the
+// unread badge reach the other side without a reload.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import type { TestApp } from '../helpers/app.js'
+import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+
+let app: TestApp
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startWebApp()
+  browser = await launch()
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+})
+
+const messages = (page: Page) => page.getByRole('log').locator('li.message .body')
+
+async function send(page: Page, text: string) {
+  await page.getByLabel('Message', { exact: true }).fill(text)
+  await page.getByRole('button', { name: 'Send' }).click()
+}
+
+describe('chatting in the browser', () => {
+  it('two users join by code and chat both ways live; markup shows as text', async () => {
+    const step = (s: string) => { if (process.env.E2E_DEBUG) console.log('step:', s) }
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    const errorsA = watchErrors(a.page)
+    const errorsB = watchErrors(b.page)
+    await signUpInPage(a.page, app.url, uname('ann'), undefined, 'Ann')
+    await signUpInPage(b.page, app.url, uname('bob'), undefined, 'Bob')
+
+    await a.page.getByLabel('Room name').fill('Study Hall')
+    await a.page.getByRole('radio', { name: /Private/ }).check()
+    await a.page.getByRole('button', { name: 'Create room' }).click()
+    step("await expect.poll(() => a.page.getByRole('heading', { name: 'Study Hal")
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Study Hall' }).count()).toBe(1)
+    const code = (await a.page.getByTestId('room-code').textContent())!.trim()
+    expect(code.length).toBeGreaterThanOrEqual(8)
+
+    // the invite link works for someone who is not a member yet
+    await b.page.goto(`${app.url}/join/${code}`)
+    step("await expect.poll(() => b.page.getByRole('heading', { name: 'Study Hal")
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Study Hall' }).count(), { timeout: 10_000 }).toBe(1)
+    step("await expect.poll(() => b.page.getByLabel('Message', { exact: true }).")
+    await expect.poll(() => b.page.getByLabel('Message', { exact: true }).count()).toBe(1)
+
+    await send(a.page, 'hello from Ann')
+    step('await expect.poll(() => messages(b.page).allTextContents(), { timeout:')
+    await expect.poll(() => messages(b.page).allTextContents(), { timeout: 10_000 }).toEqual(['hello from Ann'])
+    await send(b.page, 'hi Ann, Bob here')
+    step('await expect.poll(() => messages(a.page).allTextContents(), { timeout:')
+    await expect.poll(() => messages(a.page).allTextContents(), { timeout: 10_000 }).toEqual(['hello from Ann', 'hi Ann, Bob here'])
+
+    const evil = `<img src=x onerror="window.__pwned=1;document.title='pwned'">`
+    await send(b.page, evil)
+    step('await expect.poll(() => messages(a.page).last().textContent(), { timeo')
+    await expect.poll(() => messages(a.page).last().textContent(), { timeout: 10_000 }).toBe(evil)
+    expect(await a.page.getByRole('log').locator('img').count()).toBe(0)
+    expect(await a.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+    expect(await a.page.title()).not.toBe('pwned')
+
+    // the local echo is reconciled with the server's copy: each message once on both sides
+    step("await expect.poll(() => messages(b.page).allTextContents()).toEqual(['")
+    await expect.poll(() => messages(b.page).allTextContents()).toEqual(['hello from Ann', 'hi Ann, Bob here', evil])
+
+    // typing shows on the other side
+    await b.page.getByLabel('Message', { exact: true }).pressSequentially('still th')
+    step("await expect.poll(() => a.page.getByText('Bob is typing…').count(), { ")
+    await expect.poll(() => a.page.getByText('Bob is typing…').count(), { timeout: 10_000 }).toBe(1)
+    await b.page.getByLabel('Message', { exact: true }).fill('')
+
+    // edit and delete one's own message; the other side follows live
+    const annMsg = a.page.getByRole('log').locator('li.message', { hasText: 'hello from Ann' })
+    await annMsg.hover()
+    await annMsg.getByRole('button', { name: 'Edit message' }).click()
+    await a.page.getByLabel('Edit message').fill('hello from Ann (fixed)')
+    await a.page.getByRole('button', { name: 'Save' }).click()
+    step('await expect.poll(() => messages(b.page).first().textContent(), { time')
+    await expect.poll(() => messages(b.page).first().textContent(), { timeout: 10_000 }).toBe('hello from Ann (fixed)')
+    step("await expect.poll(() => b.page.getByRole('log').getByText('(edited)').")
+    await expect.poll(() => b.page.getByRole('log').getByText('(edited)').count()).toBe(1)
+    // only one's own messages can be edited
+    expect(await b.page.getByRole('log').locator('li.message', { hasText: 'hello from Ann' }).getByRole('button', { name: 'Edit message' }).count()).toBe(0)
+
+    const annMsg2 = a.page.getByRole('log').locator('li.message', { hasText: 'hello from Ann' })
+    await annMsg2.hover()
+    await annMsg2.getByRole('button', { name: 'Delete message' }).click()
+    step("await expect.poll(() => b.page.getByRole('log').getByText('Message del")
+    await expect.poll(() => b.page.getByRole('log').getByText('Message deleted').count(), { timeout: 10_000 }).toBe(1)
+
+    // members list shows both, the creator as owner
+    const members = a.page.getByRole('list', { name: 'Room members' })
+    step("await expect.poll(() => members.getByRole('listitem').count(), { timeo")
+    await expect.poll(() => members.getByRole('listitem').count(), { timeout: 10_000 }).toBe(2)
+    step("await expect.poll(() => members.getByText('Owner').count()).toBe(1)")
+    await expect.poll(() => members.getByText('Owner').count()).toBe(1)
+
+    // away from the room, a new message shows as an unread badge in the room list
+    await a.page.getByRole('link', { name: 'Rooms', exact: true }).click()
+    step("await expect.poll(() => a.page.getByRole('list', { name: 'Your rooms' ")
+    await expect.poll(() => a.page.getByRole('list', { name: 'Your rooms' }).count()).toBe(1)
+    await send(b.page, 'are you there?')
+    await a.page.reload()
+    step("await expect.poll(() => a.page.getByTestId('unread-badge').first().tex")
+    await expect.poll(() => a.page.getByTestId('unread-badge').first().textContent(), { timeout: 10_000 }).toBe('1')
+    await a.page.getByRole('list', { name: 'Your rooms' }).getByRole('link', { name: /Study Hall/ }).click()
+    step("await expect.poll(() => a.page.getByRole('separator', { name: 'New mes")
+    await expect.poll(() => a.page.getByRole('separator', { name: 'New messages' }).count(), { timeout: 10_000 }).toBe(1)
+    step("await expect.poll(() => messages(a.page).last().textContent()).toBe('a")
+    await expect.poll(() => messages(a.page).last().textContent()).toBe('are you there?')
+
+    expect(errorsA).toEqual([])
+    expect(errorsB).toEqual([])
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+
+  it('pages back through history and a public room can be previewed, then joined', async () => {
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    await signUpInPage(a.page, app.url, uname('hist'))
+    await signUpInPage(b.page, app.url, uname('peek'))
+    await a.page.getByLabel('Room name').fill('Long History')
+    await a.page.getByRole('button', { name: 'Create room' }).click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Long History' }).count()).toBe(1)
+    const roomUrl = a.page.url()
+    // 60 messages through the page's own API session (faster than typing them)
+    await a.page.evaluate(async (roomId) => {
+      for (let i = 1; i <= 60; i++) {
+        await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', variables: { r: roomId, b: `m${i}` } }) })
+      }
+    }, roomUrl.split('/rooms/')[1])
+    await expect.poll(() => messages(a.page).count(), { timeout: 10_000 }).toBe(60)
+
+    await b.page.getByLabel('Search rooms').fill('Long Hist')
+    await b.page.getByRole('link', { name: 'Preview Long History' }).click()
+    await expect.poll(() => messages(b.page).count(), { timeout: 10_000 }).toBe(50)
+    await b.page.getByRole('button', { name: 'Load older messages' }).click()
+    await expect.poll(() => messages(b.page).count()).toBe(60)
+    expect(await messages(b.page).first().textContent()).toBe('m1')
+    expect(await b.page.getByLabel('Message', { exact: true }).count()).toBe(0)
+    await b.page.getByRole('button', { name: 'Join room' }).click()
+    await expect.poll(() => b.page.getByLabel('Message', { exact: true }).count()).toBe(1)
+    await send(b.page, 'joined!')
+    await expect.poll(() => messages(a.page).last().textContent(), { timeout: 10_000 }).toBe('joined!')
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+})
