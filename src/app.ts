@@ -27,6 +27,13 @@ import { TypingService } from './modules/rooms/typing.service.js'
 import { roomsResolvers } from './modules/rooms/rooms.resolvers.js'
 import { MessagesService } from './modules/messages/messages.service.js'
 import { messagesResolvers } from './modules/messages/messages.resolvers.js'
+import { StudyService } from './modules/study/study.service.js'
+import { TimerService } from './modules/study/timer.service.js'
+import { studyResolvers } from './modules/study/study.resolvers.js'
+import { withRoomPresence } from './modules/study/room-presence.js'
+import { SignalsService } from './modules/signals/signals.service.js'
+import { CallsService } from './modules/signals/calls.service.js'
+import { signalsResolvers } from './modules/signals/signals.resolvers.js'
 
 declare module 'fastify' {
   interface FastifyInstance { hearth: Services }
@@ -89,10 +96,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.rooms = new RoomsService(services)
   services.typing = new TypingService(services)
   services.messages = new MessagesService(services)
+  services.study = new StudyService(services)
+  services.timers = new TimerService(services)
+  services.signals = new SignalsService(services)
+  services.calls = new CallsService(services)
 
-  const schema = buildAppSchema([usersResolvers, authResolvers, roomsResolvers, messagesResolvers])
+  // every subscription naming a room marks its viewer present there (room timer study sessions)
+  const schema = buildAppSchema(withRoomPresence(() => services.study.presence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers]))
   const gateway = new Gateway(services, schema)
   services.realtime = gateway
+  services.calls.start()
+  await services.study.start()
   app.decorate('hearth', services)
 
   const offRevoked = await pubsub.subscribe(topics.sessionsRevoked(), (msg: { sessionId?: unknown }) => {
@@ -165,6 +179,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await gateway.shutdown()
   })
   app.addHook('onClose', async () => {
+    services.calls.stop()
+    await services.study.stop()
     services.messages.streams.closeAll()
     offRevoked()
     await pubsub.close()

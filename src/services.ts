@@ -11,6 +11,10 @@ import type { UsersService } from './modules/users/users.service.js'
 import type { RoomsService } from './modules/rooms/rooms.service.js'
 import type { TypingService } from './modules/rooms/typing.service.js'
 import type { MessagesService } from './modules/messages/messages.service.js'
+import type { StudyService } from './modules/study/study.service.js'
+import type { TimerService } from './modules/study/timer.service.js'
+import type { SignalsService } from './modules/signals/signals.service.js'
+import type { CallsService } from './modules/signals/calls.service.js'
 import type { MessageModel, RoomModel } from './graphql/models.js'
 
 /** In-process domain events, after commit: lets one module react to another without a cycle. */
@@ -31,6 +35,10 @@ export interface Services {
   rooms: RoomsService
   typing: TypingService
   messages: MessagesService
+  study: StudyService
+  timers: TimerService
+  signals: SignalsService
+  calls: CallsService
   /** publishes after commit; a failed publish is logged, never fails the mutation (the row is stored, replay recovers it) */
   publish(topic: string, payload: unknown): Promise<void>
   /** true when `viewerId` must not see live activity (typing, presence) of `otherId`: the viewer blocked them */

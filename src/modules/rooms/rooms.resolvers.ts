@@ -29,8 +29,8 @@ export const roomsResolvers: AppResolvers = {
     lastMessage: (r, _, ctx) => ctx.svc.messages.lastMessage(ctx, r),
     unreadCount: (r, _, ctx) => ctx.svc.messages.unreadCount(ctx, r),
     onlineMembers: () => [],
-    callParticipants: () => [],
-    timer: () => null,
+    callParticipants: (r, _, ctx) => ctx.svc.calls.participantsOf(ctx, r.id),
+    timer: (r, _, ctx) => ctx.svc.timers.forRoom(ctx, r.id),
   },
   RoomMember: {
     user: async (m, _, ctx) => (await ctx.svc.users.load(ctx, m.userId))!,

@@ -75,5 +75,6 @@ export class UsersService {
   // until those land, the viewer sees plain defaults.
   async statusFor(_ctx: Ctx, _userId: string): Promise<PresenceStatus> { return 'OFFLINE' }
   async friendshipFor(_ctx: Ctx, _userId: string): Promise<FriendshipStatus> { return 'NONE' }
-  async focusUntilFor(_ctx: Ctx, _userId: string): Promise<number | null> { return null }
+  /** the end of the running focus phase the user is present in (study module) */
+  focusUntilFor(ctx: Ctx, userId: string): Promise<number | null> { return this.app.timers.focusUntil(ctx, userId) }
 }

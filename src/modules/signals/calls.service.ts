@@ -1,0 +1,152 @@
+// Who is in a room's call right now. Membership of a call is a lease in the shared store
+// (call:<roomId> -> userId), so every instance agrees. A participant stays in while they have
+// an open socket somewhere: the instance holding their sockets refreshes their leases, the last
+// socket closing (on every instance) takes them out of every call, and the leases of a crashed
+// instance's users run out on their own.
+import crypto from 'node:crypto'
+import type { Services } from '../../services.js'
+import type { Ctx } from '../../graphql/context.js'
+import type { CallEventModel, UserModel } from '../../graphql/models.js'
+import { topics } from '../../realtime/topics.js'
+import type { Connection, Feed } from '../../realtime/gateway.js'
+import type { RoomControl } from '../rooms/rooms.service.js'
+
+const callKey = (roomId: string) => `call:${roomId}`
+const userCallsKey = (userId: string) => `usercalls:${userId}`
+/** instances where the user has at least one open socket */
+const socketsKey = (userId: string) => `wsusers:${userId}`
+
+export class CallsService {
+  private readonly instanceId = crypto.randomUUID()
+  /** users with open sockets on this instance */
+  private local = new Set<string>()
+  private heartbeat: NodeJS.Timeout | null = null
+
+  constructor(private svc: Services) {}
+
+  private until() { return Date.now() + this.svc.config.presence.leaseTtlMs }
+
+  start() {
+    const gateway = this.svc.realtime
+    gateway.hooks.push({
+      ready: (conn: Connection) => {
+        const userId = conn.viewer?.userId
+        if (!userId) return
+        this.local.add(userId)
+        void this.svc.store.leasePut(socketsKey(userId), this.instanceId, this.until()).catch(() => {})
+      },
+      closed: (conn: Connection) => {
+        const userId = conn.viewer?.userId
+        if (!userId || gateway.socketsOfUser(userId) > 0) return
+        this.local.delete(userId)
+        void this.lastSocketClosedHere(userId).catch((err) => this.svc.log.error({ err }, 'leaving calls on close failed'))
+      },
+    })
+    this.heartbeat = setInterval(() => { void this.refresh() }, this.svc.config.presence.heartbeatMs)
+    this.heartbeat.unref()
+  }
+
+  stop() {
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    this.heartbeat = null
+  }
+
+  private async lastSocketClosedHere(userId: string) {
+    await this.svc.store.leaseDrop(socketsKey(userId), this.instanceId)
+    // still connected through another instance: stays in the call
+    if ((await this.svc.store.leaseLive(socketsKey(userId), Date.now())).length > 0) return
+    for (const roomId of await this.svc.store.leaseLive(userCallsKey(userId), Date.now())) await this.remove(roomId, userId)
+  }
+
+  private async refresh() {
+    const until = this.until()
+    await Promise.allSettled([...this.local].map(async (userId) => {
+      await this.svc.store.leasePut(socketsKey(userId), this.instanceId, until)
+      for (const roomId of await this.svc.store.leaseLive(userCallsKey(userId), Date.now())) {
+        if (!(await this.svc.store.leaseLive(callKey(roomId), Date.now())).includes(userId)) continue
+        await this.svc.store.leasePut(callKey(roomId), userId, until)
+        await this.svc.store.leasePut(userCallsKey(userId), roomId, until)
+      }
+    }))
+  }
+
+  /** ids of the room's members in its call now */
+  async participantIds(roomId: string): Promise<string[]> {
+    const ids = await this.svc.store.leaseLive(callKey(roomId), Date.now())
+    // someone who left the room is out of its call, whichever instance noticed first
+    return (await this.svc.study.repo.membersAmong(roomId, ids)).sort()
+  }
+
+  private async users(ctx: Ctx, ids: string[]): Promise<UserModel[]> {
+    const users = await Promise.all(ids.map((id) => this.svc.users.load(ctx, id)))
+    return users.filter((u): u is UserModel => !!u)
+  }
+
+  async participants(ctx: Ctx, roomId: string): Promise<UserModel[]> {
+    const { room } = await this.svc.rooms.readable(ctx, roomId)
+    return this.users(ctx, await this.participantIds(room.id))
+  }
+
+  /** Room.callParticipants: the parent room is already one the viewer may see */
+  async participantsOf(ctx: Ctx, roomId: string): Promise<UserModel[]> {
+    return this.users(ctx, await this.participantIds(roomId))
+  }
+
+  /** joinCall: returns who was already in the call, so the newcomer knows whom to offer to */
+  async join(ctx: Ctx, roomId: string): Promise<UserModel[]> {
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    const userId = ctx.viewer!.userId
+    const before = await this.participantIds(room.id)
+    const until = this.until()
+    await this.svc.store.leasePut(callKey(room.id), userId, until)
+    await this.svc.store.leasePut(userCallsKey(userId), room.id, until)
+    if (!before.includes(userId)) await this.announce(room.id, userId, true)
+    return this.users(ctx, before.filter((id) => id !== userId))
+  }
+
+  async leave(ctx: Ctx, roomId: string): Promise<boolean> {
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    await this.remove(room.id, ctx.viewer!.userId)
+    return true
+  }
+
+  private async remove(roomId: string, userId: string) {
+    const was = (await this.svc.store.leaseLive(callKey(roomId), Date.now())).includes(userId)
+    await this.svc.store.leaseDrop(callKey(roomId), userId)
+    await this.svc.store.leaseDrop(userCallsKey(userId), roomId)
+    if (was) await this.announce(roomId, userId, false)
+  }
+
+  private async announce(roomId: string, userId: string, joined: boolean) {
+    const event: CallEventModel = { roomId, userId, joined, participantIds: await this.participantIds(roomId), at: Date.now() }
+    await this.svc.publish(topics.roomCall(roomId), event)
+  }
+
+  /** callChanged: members only; leaving the room leaves its call and ends the feed */
+  async feed(ctx: Ctx, roomId: string): Promise<Feed> {
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    const viewerId = ctx.viewer!.userId
+    let offs: (() => void)[] = []
+    let stopped = false
+    return {
+      start: async (sink) => {
+        offs.push(await this.svc.pubsub.subscribe(topics.roomCall(room.id), (e: CallEventModel) => {
+          if (e && e.roomId === room.id) sink.next(e)
+        }))
+        offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
+          if (c?.type === 'deleted') sink.complete()
+          else if (c?.type === 'left' && c.userId === viewerId) {
+            void this.remove(room.id, viewerId).catch(() => {})
+            sink.complete()
+          }
+        }))
+        if (stopped) { for (const o of offs) o(); offs = [] }
+      },
+      stop: () => {
+        stopped = true
+        for (const o of offs) o()
+        offs = []
+      },
+    }
+  }
+}

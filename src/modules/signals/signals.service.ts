@@ -1,0 +1,80 @@
+// WebRTC signalling: relayed to exactly one peer, never stored. Each user has a narrow topic
+// of their own, so a signal reaches the addressee on whatever instance their socket is on and
+// nobody else's subscription ever sees it.
+import type { Services } from '../../services.js'
+import type { Ctx } from '../../graphql/context.js'
+import type { SignalModel } from '../../graphql/models.js'
+import { AppError, badInput } from '../../graphql/errors.js'
+import { isId, isWellFormed } from '../../lib/text.js'
+import { newId } from '../../lib/ids.js'
+import { spend } from '../../lib/rate-limit.js'
+import { topics } from '../../realtime/topics.js'
+import type { Feed } from '../../realtime/gateway.js'
+import type { RoomControl } from '../rooms/rooms.service.js'
+
+export const MAX_SIGNAL_BYTES = 65536
+const KINDS = new Set(['OFFER', 'ANSWER', 'ICE_CANDIDATE', 'HANGUP'])
+
+/** Built only from a validated user id. Kept apart from user.<id>.inbox, whose payloads are durable things. */
+export const signalTopic = (userId: string) => `user.${userId}.signals`
+
+export interface SendSignalInput { roomId: string; toUserId: string; kind: string; payload: string }
+
+export class SignalsService {
+  constructor(private svc: Services) {}
+
+  async send(ctx: Ctx, input: SendSignalInput): Promise<SignalModel> {
+    const viewer = ctx.viewer!
+    const { payload } = input
+    if (!KINDS.has(input.kind)) throw badInput('input.kind', 'kind must be OFFER, ANSWER, ICE_CANDIDATE or HANGUP')
+    if (typeof payload !== 'string' || Buffer.byteLength(payload, 'utf8') > MAX_SIGNAL_BYTES) {
+      throw badInput('input.payload', `payload must be at most ${MAX_SIGNAL_BYTES} bytes`)
+    }
+    if (!isWellFormed(payload)) throw badInput('input.payload', 'payload contains invalid Unicode')
+    try {
+      JSON.parse(payload)
+    } catch {
+      throw badInput('input.payload', 'payload must be valid JSON text')
+    }
+    const { room } = await this.svc.rooms.writable(ctx, input.roomId)
+    const to = input.toUserId
+    if (to === viewer.userId) throw badInput('input.toUserId', 'A signal goes to another member')
+    if (!isId(to) || !(await this.svc.rooms.repo.membership(room.id, to))) {
+      throw new AppError('NOT_FOUND', 'No such member in this room', { field: 'input.toUserId' })
+    }
+    await spend(this.svc.store, `signal:${viewer.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    const signal: SignalModel = {
+      id: newId(), roomId: room.id, fromId: viewer.userId, toId: to, kind: input.kind as SignalModel['kind'], payload, createdAt: Date.now(),
+    }
+    // a peer who blocked the sender hears nothing, and the sender is not told why
+    if (!(await this.svc.hidden(to, viewer.userId))) await this.svc.publish(signalTopic(to), signal)
+    return signal
+  }
+
+  /** signalReceived: the viewer's own signals, optionally of one room */
+  async feed(ctx: Ctx, roomId: string | null | undefined): Promise<Feed> {
+    const viewerId = ctx.viewer!.userId
+    const room = roomId === null || roomId === undefined ? null : (await this.svc.rooms.readable(ctx, roomId)).room
+    let offs: (() => void)[] = []
+    let stopped = false
+    return {
+      start: async (sink) => {
+        offs.push(await this.svc.pubsub.subscribe(signalTopic(viewerId), (s: SignalModel) => {
+          if (!s || s.toId !== viewerId || (room && s.roomId !== room.id)) return
+          sink.next(s)
+        }))
+        if (room) {
+          offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
+            if (c?.type === 'deleted' || (c?.type === 'left' && c.userId === viewerId && room.kind !== 'PUBLIC')) sink.complete()
+          }))
+        }
+        if (stopped) { for (const o of offs) o(); offs = [] }
+      },
+      stop: () => {
+        stopped = true
+        for (const o of offs) o()
+        offs = []
+      },
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// Who is "present" in a room: a signed-in user with an open subscription that names the room
+// (messageAdded, messageEvents, typing, presenceChanged(roomId), roomTimer, callChanged,
+// signalReceived(roomId)). Each such subscription holds a lease in the shared store, refreshed
+// while it stays open, so every instance sees the same answer and a crashed instance's
+// subscriptions stop counting when their leases run out.
+import crypto from 'node:crypto'
+import type { Services } from '../../services.js'
+import type { AppResolvers, FeedResolver } from '../../graphql/schema.js'
+import type { Feed, Sink } from '../../realtime/gateway.js'
+import { isId } from '../../lib/text.js'
+
+interface Entry { roomId: string; userId: string; token: string }
+
+export class RoomPresence {
+  private local = new Map<string, Entry>()
+  private heartbeat: NodeJS.Timeout | null = null
+
+  constructor(private svc: Services) {}
+
+  start() {
+    if (this.heartbeat) return
+    this.heartbeat = setInterval(() => { void this.refresh() }, this.svc.config.presence.heartbeatMs)
+    this.heartbeat.unref()
+  }
+
+  stop() {
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    this.heartbeat = null
+  }
+
+  private until() { return Date.now() + this.svc.config.presence.leaseTtlMs }
+
+  /** Marks the user present in the room until the returned function is called. */
+  enter(roomId: string, userId: string): () => void {
+    const e: Entry = { roomId, userId, token: crypto.randomUUID() }
+    this.local.set(e.token, e)
+    void this.put(e).catch((err) => this.svc.log.error({ err }, 'room presence lease failed'))
+    let left = false
+    return () => {
+      if (left) return
+      left = true
+      this.local.delete(e.token)
+      void Promise.all([
+        this.svc.store.leaseDrop(`inroom:${roomId}`, `${userId}|${e.token}`),
+        this.svc.store.leaseDrop(`userin:${userId}`, `${roomId}|${e.token}`),
+      ]).catch(() => { /* the lease expires on its own */ })
+    }
+  }
+
+  private async put(e: Entry) {
+    const until = this.until()
+    await Promise.all([
+      this.svc.store.leasePut(`inroom:${e.roomId}`, `${e.userId}|${e.token}`, until),
+      this.svc.store.leasePut(`userin:${e.userId}`, `${e.roomId}|${e.token}`, until),
+    ])
+  }
+
+  private async refresh() {
+    await Promise.allSettled([...this.local.values()].map((e) => this.put(e)))
+  }
+
+  /** ids of the users present in the room now (any instance) */
+  async present(roomId: string): Promise<string[]> {
+    const live = await this.svc.store.leaseLive(`inroom:${roomId}`, Date.now())
+    return [...new Set(live.map((m) => m.slice(0, m.indexOf('|'))))]
+  }
+
+  /** ids of the rooms the user is present in now (any instance) */
+  async roomsOf(userId: string): Promise<string[]> {
+    const live = await this.svc.store.leaseLive(`userin:${userId}`, Date.now())
+    return [...new Set(live.map((m) => m.slice(0, m.indexOf('|'))))]
+  }
+}
+
+/**
+ * Wraps every subscription field that takes a roomId so that an open, authorised subscription
+ * marks its viewer present in that room. Applied once in app.ts over all resolver parts, so the
+ * modules that own those feeds need not know about presence.
+ */
+export function withRoomPresence(presence: () => RoomPresence, parts: AppResolvers[]): AppResolvers[] {
+  return parts.map((part) => {
+    if (!part.Subscription) return part
+    const wrapped: Record<string, FeedResolver<any>> = {}
+    for (const [name, impl] of Object.entries(part.Subscription)) {
+      wrapped[name] = {
+        subscribe: async (root, args, ctx) => {
+          const feed = await impl.subscribe(root, args, ctx)
+          const roomId = (args as { roomId?: unknown } | undefined)?.roomId
+          const userId = ctx.viewer?.userId
+          if (!isId(roomId) || !userId) return feed
+          return presenceFeed(feed, () => presence().enter(roomId, userId))
+        },
+      }
+    }
+    return { ...part, Subscription: wrapped }
+  })
+}
+
+function presenceFeed(inner: Feed, enter: () => () => void): Feed {
+  let leave: (() => void) | null = null
+  let stopped = false
+  const done = () => { leave?.(); leave = null }
+  return {
+    start: (sink: Sink) => {
+      if (stopped) return
+      leave = enter()
+      return inner.start({
+        next: (p) => sink.next(p),
+        error: (e) => { done(); sink.error(e) },
+        complete: () => { done(); sink.complete() },
+        drained: () => sink.drained(),
+      })
+    },
+    stop: () => { stopped = true; done(); inner.stop() },
+  }
+}

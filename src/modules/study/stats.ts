@@ -1,0 +1,142 @@
+// Calendar arithmetic for studyStats: days are the viewer's local days in an IANA time zone,
+// and a session that crosses midnight counts on both days in proportion to its time on each.
+import type { StudySessionModel } from '../../graphql/models.js'
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    })
+    if (formatters.size > 500) formatters.clear()
+    formatters.set(tz, f)
+  }
+  return f
+}
+
+/** An IANA zone name ("Europe/Paris", "UTC"); offsets like "+02:00" are not names. */
+export function isTimeZone(tz: unknown): tz is string {
+  if (typeof tz !== 'string' || tz.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz)) return false
+  try {
+    formatter(tz)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function parts(ms: number, tz: string) {
+  const p: Record<string, number> = {}
+  for (const x of formatter(tz).formatToParts(ms)) if (x.type !== 'literal') p[x.type] = Number(x.value)
+  return p as { year: number; month: number; day: number; hour: number; minute: number; second: number }
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+
+/** YYYY-MM-DD of the instant in the zone */
+export function localDate(ms: number, tz: string): string {
+  const p = parts(ms, tz)
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`
+}
+
+/** local wall time minus UTC, in ms, at the instant */
+function offset(ms: number, tz: string): number {
+  const p = parts(ms, tz)
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
+  return wall - Math.floor(ms / 1000) * 1000
+}
+
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
+}
+
+/** the first instant of a local day (midnight, or the first hour after a DST gap that skips it) */
+export function startOfDay(date: string, tz: string): number {
+  const [y, m, d] = date.split('-').map(Number)
+  const wall = Date.UTC(y, m - 1, d)
+  let t = wall - offset(wall, tz)
+  t = wall - offset(t, tz)
+  // a DST gap at midnight: the day starts at the first instant that is on it
+  for (let i = 0; i < 4 && localDate(t, tz) < date; i++) t += 3_600_000
+  // a fall-back overlap: step back while still on the same day
+  while (localDate(t - 3_600_000, tz) === date) t -= 3_600_000
+  return t
+}
+
+/** the session's minutes per local day, in proportion to its time on each day; sums to `minutes` */
+export function minutesByDay(s: StudySessionModel, tz: string): Map<string, number> {
+  const out = new Map<string, number>()
+  const start = s.startedAt
+  const end = s.endedAt ?? s.startedAt
+  if (end <= start) {
+    out.set(localDate(end, tz), s.minutes)
+    return out
+  }
+  const slices: { date: string; ms: number }[] = []
+  let date = localDate(start, tz)
+  let from = start
+  for (let i = 0; i < 400 && from < end; i++) {
+    const next = startOfDay(addDays(date, 1), tz)
+    // a calendar day a zone skipped entirely (Samoa, 2011-12-30) has no time of its own
+    if (next <= from) { date = addDays(date, 1); continue }
+    const to = Math.min(end, next)
+    slices.push({ date, ms: to - from })
+    from = to
+    date = addDays(date, 1)
+  }
+  // largest remainder: whole minutes per day that add up exactly
+  const total = end - start
+  const shares = slices.map((x) => ({ date: x.date, exact: (s.minutes * x.ms) / total }))
+  const floors = shares.map((x) => Math.floor(x.exact))
+  let left = s.minutes - floors.reduce((a, b) => a + b, 0)
+  const order = shares.map((x, i) => ({ i, frac: x.exact - floors[i] })).sort((a, b) => b.frac - a.frac || a.i - b.i)
+  for (const o of order) { if (left <= 0) break; floors[o.i]++; left-- }
+  slices.forEach((x, i) => out.set(x.date, (out.get(x.date) ?? 0) + floors[i]))
+  return out
+}
+
+export interface StatsResult {
+  totalMinutes: number
+  sessionCount: number
+  currentStreakDays: number
+  byDay: { date: string; minutes: number }[]
+  byRoom: { roomId: string | null; minutes: number }[]
+}
+
+/**
+ * The window is the last `days` local days ending today. totalMinutes, sessionCount and byRoom
+ * cover the window; the streak looks at all history.
+ */
+export function computeStats(sessions: StudySessionModel[], now: number, days: number, tz: string): StatsResult {
+  const today = localDate(now, tz)
+  const first = addDays(today, -(days - 1))
+  const perDay = new Map<string, number>()
+  const perRoom = new Map<string | null, number>()
+  let sessionCount = 0
+  for (const s of sessions) {
+    if (s.endedAt === null) continue
+    let inWindow = false
+    for (const [date, minutes] of minutesByDay(s, tz)) {
+      perDay.set(date, (perDay.get(date) ?? 0) + minutes)
+      if (date >= first && date <= today) {
+        inWindow = true
+        perRoom.set(s.roomId, (perRoom.get(s.roomId) ?? 0) + minutes)
+      }
+    }
+    if (inWindow) sessionCount++
+  }
+  const byDay: { date: string; minutes: number }[] = []
+  for (let i = 0; i < days; i++) {
+    const date = addDays(first, i)
+    byDay.push({ date, minutes: perDay.get(date) ?? 0 })
+  }
+  let streak = 0
+  let d = (perDay.get(today) ?? 0) > 0 ? today : addDays(today, -1)
+  while ((perDay.get(d) ?? 0) > 0) { streak++; d = addDays(d, -1) }
+  const byRoom = [...perRoom].filter(([, m]) => m > 0).map(([roomId, minutes]) => ({ roomId, minutes }))
+    .sort((a, b) => b.minutes - a.minutes)
+  return { totalMinutes: byDay.reduce((a, b) => a + b.minutes, 0), sessionCount, currentStreakDays: streak, byDay, byRoom }
+}

@@ -1,0 +1,129 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DB, RoomTimersTable, StudySessionsTable } from '../../db/types.js'
+import type { StudySessionModel } from '../../graphql/models.js'
+
+export type TimerRow = Selectable<RoomTimersTable>
+
+export function toSession(r: Selectable<StudySessionsTable>): StudySessionModel {
+  return { id: r.id, userId: r.user_id, roomId: r.room_id, minutes: r.minutes, startedAt: r.started_at, endedAt: r.ended_at }
+}
+
+const RUNNING = ['FOCUS', 'BREAK'] as const
+
+export class StudyRepository {
+  constructor(private db: Kysely<DB>) {}
+
+  // ---- room timers ----
+
+  async timer(roomId: string): Promise<TimerRow | null> {
+    return (await this.db.selectFrom('room_timers').selectAll().where('room_id', '=', roomId).executeTakeFirst()) ?? null
+  }
+
+  async timers(roomIds: string[]): Promise<Map<string, TimerRow>> {
+    const out = new Map<string, TimerRow>()
+    if (!roomIds.length) return out
+    for (const r of await this.db.selectFrom('room_timers').selectAll().where('room_id', 'in', roomIds).execute()) out.set(r.room_id, r)
+    return out
+  }
+
+  /** false when the room already has a timer row (another start won) */
+  async insertTimer(row: TimerRow): Promise<boolean> {
+    const res = await this.db.insertInto('room_timers').values(row).onConflict((oc) => oc.column('room_id').doNothing()).executeTakeFirst()
+    return Number(res.numInsertedOrUpdatedRows ?? 0) === 1
+  }
+
+  /**
+   * Compare-and-set on version: one statement, so exactly one of several instances (or requests)
+   * that read the same version gets to write the next state.
+   */
+  async casTimer(row: TimerRow, expectedVersion: number): Promise<boolean> {
+    const { room_id, ...fields } = row
+    const res = await this.db.updateTable('room_timers').set(fields)
+      .where('room_id', '=', room_id).where('version', '=', expectedVersion).executeTakeFirst()
+    return Number(res.numUpdatedRows) === 1
+  }
+
+  /** running timers whose phase has ended by `now` */
+  async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
+    return this.db.selectFrom('room_timers').selectAll()
+      .where('phase', 'in', RUNNING).where('phase_ends_at', '<=', now)
+      .orderBy('phase_ends_at').limit(limit).execute()
+  }
+
+  async nextPhaseEnd(): Promise<number | null> {
+    const r = await this.db.selectFrom('room_timers').select((eb) => eb.fn.min('phase_ends_at').as('next'))
+      .where('phase', 'in', RUNNING).executeTakeFirst()
+    return r?.next === null || r?.next === undefined ? null : Number(r.next)
+  }
+
+  /** (user, room, focus end) for running FOCUS phases in the given rooms where the user is a member */
+  async focusPhases(userIds: string[], roomIds: string[], now: number): Promise<{ userId: string; roomId: string; endsAt: number }[]> {
+    if (!userIds.length || !roomIds.length) return []
+    const rows = await this.db.selectFrom('room_timers as t')
+      .innerJoin('room_members as m', 'm.room_id', 't.room_id')
+      .select(['m.user_id', 't.room_id', 't.phase_ends_at'])
+      .where('t.room_id', 'in', roomIds).where('m.user_id', 'in', userIds)
+      .where('t.phase', '=', 'FOCUS').where('t.phase_ends_at', '>', now)
+      .execute()
+    return rows.map((r) => ({ userId: r.user_id, roomId: r.room_id, endsAt: Number(r.phase_ends_at) }))
+  }
+
+  async membersAmong(roomId: string, userIds: string[]): Promise<string[]> {
+    if (!userIds.length) return []
+    const rows = await this.db.selectFrom('room_members').select('user_id')
+      .where('room_id', '=', roomId).where('user_id', 'in', userIds).execute()
+    return rows.map((r) => r.user_id)
+  }
+
+  // ---- study sessions ----
+
+  /** sessions a completed FOCUS phase earns; the (user, timer_key) key makes a repeat a no-op */
+  async insertTimerSessions(rows: StudySessionsTable[]): Promise<void> {
+    if (!rows.length) return
+    await this.db.insertInto('study_sessions').values(rows)
+      .onConflict((oc) => oc.columns(['user_id', 'timer_key']).doNothing()).execute()
+  }
+
+  async insertSession(row: StudySessionsTable): Promise<StudySessionModel> {
+    await this.db.insertInto('study_sessions').values(row).execute()
+    return toSession(row)
+  }
+
+  async runningSession(userId: string): Promise<StudySessionModel | null> {
+    const r = await this.db.selectFrom('study_sessions').selectAll()
+      .where('user_id', '=', userId).where('ended_at', 'is', null).executeTakeFirst()
+    return r ? toSession(r) : null
+  }
+
+  async session(id: string): Promise<StudySessionModel | null> {
+    const r = await this.db.selectFrom('study_sessions').selectAll().where('id', '=', id).executeTakeFirst()
+    return r ? toSession(r) : null
+  }
+
+  /** ends a running session; false when it had already ended */
+  async endSession(id: string, endedAt: number, minutes: number): Promise<boolean> {
+    const res = await this.db.updateTable('study_sessions').set({ ended_at: endedAt, minutes })
+      .where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst()
+    return Number(res.numUpdatedRows) === 1
+  }
+
+  /** the user's sessions, newest first, after (startedAt, id) */
+  async page(userId: string, after: { startedAt: number; id: string } | null, limit: number): Promise<StudySessionModel[]> {
+    let q = this.db.selectFrom('study_sessions').selectAll().where('user_id', '=', userId)
+    if (after) {
+      q = q.where((eb) => eb.or([
+        eb('started_at', '<', after.startedAt),
+        eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)]),
+      ]))
+    }
+    const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+    return rows.map(toSession)
+  }
+
+  /** every ended session of the user (stats and streaks) */
+  async ended(userId: string): Promise<StudySessionModel[]> {
+    const rows = await this.db.selectFrom('study_sessions').selectAll()
+      .where('user_id', '=', userId).where('ended_at', 'is not', null).orderBy('started_at').execute()
+    return rows.map(toSession)
+  }
+}

@@ -1,0 +1,319 @@
+// The shared room timer. State lives in room_timers; every instance runs the same scheduler,
+// which wakes when the earliest running phase ends (and polls, to learn of timers other
+// instances started) and moves due timers on with a compare-and-set on `version`, so each
+// transition is performed, and published, by exactly one instance.
+import type { Services } from '../../services.js'
+import type { Ctx } from '../../graphql/context.js'
+import type { RoomTimerModel } from '../../graphql/models.js'
+import { badInput, conflict } from '../../graphql/errors.js'
+import { newId } from '../../lib/ids.js'
+import { topics } from '../../realtime/topics.js'
+import type { Feed } from '../../realtime/gateway.js'
+import type { RoomControl } from '../rooms/rooms.service.js'
+import { type Clock, systemClock } from './clock.js'
+import { StudyRepository, type TimerRow } from './study.repository.js'
+
+const MINUTE = 60_000
+/** how often an instance looks for timers that other instances started or changed */
+const POLL_MS = 2000
+const BATCH = 100
+
+const isRunning = (r: TimerRow) => (r.phase === 'FOCUS' || r.phase === 'BREAK') && r.phase_ends_at !== null
+const phaseMs = (r: TimerRow, phase: 'FOCUS' | 'BREAK') => (phase === 'FOCUS' ? r.focus_minutes : r.break_minutes) * MINUTE
+
+/**
+ * The state once the running phase has ended. Phases follow each other on the schedule, not on
+ * when this runs; whole cycles missed while no instance was up are skipped in one step.
+ */
+function afterPhaseEnd(row: TimerRow, now: number): { next: TimerRow; focusDone: { startedAt: number; endedAt: number } | null } {
+  let r = row
+  const cycle = (r.focus_minutes + r.break_minutes) * MINUTE
+  const behind = now - r.phase_ends_at!
+  if (behind >= cycle) {
+    const k = Math.floor(behind / cycle)
+    r = { ...r, phase_started_at: r.phase_started_at + k * cycle, phase_ends_at: r.phase_ends_at! + k * cycle, cycle: r.cycle + k }
+  }
+  const end = r.phase_ends_at!
+  if (r.phase === 'FOCUS') {
+    return {
+      next: { ...r, phase: 'BREAK', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'BREAK'), cycle: r.cycle + 1, version: row.version + 1 },
+      focusDone: { startedAt: r.phase_started_at, endedAt: end },
+    }
+  }
+  return { next: { ...r, phase: 'FOCUS', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'FOCUS'), version: row.version + 1 }, focusDone: null }
+}
+
+/** what the row will say once due transitions are done: reads never show an ended phase */
+function project(row: TimerRow, now: number): TimerRow {
+  let r = row
+  for (let i = 0; i < 4 && isRunning(r) && r.phase_ends_at! <= now; i++) r = afterPhaseEnd(r, now).next
+  return r
+}
+
+export function toTimerModel(r: TimerRow, now: number): RoomTimerModel {
+  return {
+    roomId: r.room_id,
+    phase: r.phase,
+    pausedPhase: r.paused_phase,
+    focusMinutes: r.focus_minutes,
+    breakMinutes: r.break_minutes,
+    phaseStartedAt: r.phase_started_at,
+    phaseEndsAt: r.phase_ends_at,
+    remainingMs: r.remaining_ms,
+    startedById: r.started_by,
+    cycle: r.cycle,
+    version: r.version,
+    serverTime: now,
+  }
+}
+
+export function remainingSeconds(t: RoomTimerModel): number {
+  if (t.phase === 'PAUSED') return Math.max(0, Math.ceil((t.remainingMs ?? 0) / 1000))
+  if ((t.phase === 'FOCUS' || t.phase === 'BREAK') && t.phaseEndsAt !== null) return Math.max(0, Math.ceil((t.phaseEndsAt - t.serverTime) / 1000))
+  return 0
+}
+
+function minutesArg(value: unknown, field: string, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) throw badInput(field, `${field} must be a whole number from 1 to ${max}`)
+  return value as number
+}
+
+export class TimerService {
+  /** swapped by tests (useClock) to drive phases without waiting */
+  clock: Clock = systemClock
+  readonly repo: StudyRepository
+  private armed: { at: number; cancel: () => void } | null = null
+  private sweeping: Promise<void> | null = null
+  private again = false
+  private stopped = true
+
+  constructor(private svc: Services) {
+    this.repo = new StudyRepository(svc.database.db)
+  }
+
+  /** starts the scheduler: due transitions (e.g. after a restart) are performed at once */
+  startScheduler(): Promise<void> {
+    this.stopped = false
+    return this.sweep()
+  }
+
+  async stopScheduler() {
+    this.stopped = true
+    this.armed?.cancel()
+    this.armed = null
+    await this.sweeping
+  }
+
+  /** Replaces the clock and re-plans the scheduler on it. */
+  async useClock(clock: Clock) {
+    this.armed?.cancel()
+    this.armed = null
+    await this.sweeping
+    this.clock = clock
+    if (!this.stopped) await this.sweep()
+  }
+
+  /** Performs every due transition, then sleeps until the next phase end (or the next poll). */
+  sweep(): Promise<void> {
+    if (this.sweeping) { this.again = true; return this.sweeping }
+    const run = async () => {
+      try {
+        do {
+          this.again = false
+          const now = this.clock.now()
+          const due = await this.repo.dueTimers(now, BATCH)
+          for (const row of due) {
+            if (this.stopped) return
+            await this.advance(row, now).catch((err) => this.svc.log.error({ err, roomId: row.room_id }, 'timer transition failed'))
+          }
+          if (due.length === BATCH) this.again = true
+        } while (this.again && !this.stopped)
+        await this.arm()
+      } catch (err) {
+        if (this.stopped) return
+        this.svc.log.error({ err }, 'timer sweep failed')
+        this.schedule(this.clock.now() + POLL_MS)
+      }
+    }
+    this.sweeping = run().finally(() => { this.sweeping = null })
+    return this.sweeping
+  }
+
+  private async arm() {
+    if (this.stopped) return
+    const next = await this.repo.nextPhaseEnd()
+    this.schedule(Math.min(next ?? Infinity, this.clock.now() + POLL_MS))
+  }
+
+  private schedule(at: number) {
+    if (this.stopped) return
+    this.armed?.cancel()
+    this.armed = { at, cancel: this.clock.setTimer(at, () => this.sweep()) }
+  }
+
+  /** a phase now ends at `at`: wake then if that is sooner than planned */
+  private wake(at: number) {
+    if (!this.stopped && (!this.armed || at < this.armed.at)) this.schedule(at)
+  }
+
+  /** Moves one timer through every transition due by `now`, each one compare-and-set. */
+  private async advance(start: TimerRow, now: number) {
+    let row = start
+    for (let i = 0; i < 8; i++) {
+      if (!isRunning(row) || row.phase_ends_at! > now) return
+      const { next, focusDone } = afterPhaseEnd(row, now)
+      const present = focusDone ? await this.presentMembers(row.room_id) : []
+      if (!(await this.repo.casTimer(next, row.version))) {
+        // another instance (or a pause/stop) got there first: look again
+        const fresh = await this.repo.timer(row.room_id)
+        if (!fresh) return
+        row = fresh
+        continue
+      }
+      if (focusDone && present.length) {
+        // After the CAS, by the one instance that won it; the unique (user, timer_key) makes
+        // a repeat harmless. A crash between the two statements loses these sessions.
+        await this.repo.insertTimerSessions(present.map((userId) => ({
+          id: newId(), user_id: userId, room_id: row.room_id, minutes: row.focus_minutes,
+          started_at: focusDone.startedAt, ended_at: focusDone.endedAt, timer_key: `${row.room_id}:${focusDone.endedAt}`,
+        })))
+      }
+      await this.publish(next)
+      row = next
+    }
+  }
+
+  /** members with an open subscription to one of the room's streams, on any instance */
+  private async presentMembers(roomId: string): Promise<string[]> {
+    const present = await this.svc.study.presence.present(roomId)
+    return this.repo.membersAmong(roomId, present)
+  }
+
+  private async publish(row: TimerRow) {
+    await this.svc.publish(topics.roomTimer(row.room_id), toTimerModel(row, this.clock.now()))
+  }
+
+  /** the row, after performing any transition that is already due */
+  private async current(roomId: string, now: number): Promise<TimerRow | null> {
+    const row = await this.repo.timer(roomId)
+    if (row && isRunning(row) && row.phase_ends_at! <= now) {
+      await this.advance(row, now)
+      return this.repo.timer(roomId)
+    }
+    return row
+  }
+
+  private async changed(row: TimerRow): Promise<RoomTimerModel> {
+    await this.publish(row)
+    if (isRunning(row)) this.wake(row.phase_ends_at!)
+    return toTimerModel(row, this.clock.now())
+  }
+
+  /** Runs `decide` against the current row until its compare-and-set wins. */
+  private async mutate(ctx: Ctx, roomId: string, decide: (row: TimerRow | null, now: number, roomId: string) => TimerRow | 'unchanged'): Promise<RoomTimerModel> {
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const now = this.clock.now()
+      const row = await this.current(room.id, now)
+      const next = decide(row, now, room.id)
+      if (next === 'unchanged') return toTimerModel(row!, now)
+      const won = row ? await this.repo.casTimer(next, row.version) : await this.repo.insertTimer(next)
+      if (won) return this.changed(next)
+    }
+    throw conflict('The timer kept changing; try again')
+  }
+
+  startTimer(ctx: Ctx, roomId: string, focusMinutes: unknown, breakMinutes: unknown): Promise<RoomTimerModel> {
+    const focus = minutesArg(focusMinutes ?? 25, 'focusMinutes', 180)
+    const brk = minutesArg(breakMinutes ?? 5, 'breakMinutes', 60)
+    const userId = ctx.viewer!.userId
+    return this.mutate(ctx, roomId, (row, now, rid) => {
+      if (row && row.phase !== 'STOPPED') throw conflict('A timer is already running in this room')
+      return {
+        room_id: rid, phase: 'FOCUS', paused_phase: null, focus_minutes: focus, break_minutes: brk,
+        phase_started_at: now, phase_ends_at: now + focus * MINUTE, remaining_ms: null, started_by: userId,
+        cycle: 0, version: (row?.version ?? 0) + 1,
+      }
+    })
+  }
+
+  pauseTimer(ctx: Ctx, roomId: string): Promise<RoomTimerModel> {
+    return this.mutate(ctx, roomId, (row, now) => {
+      if (!row || !isRunning(row)) throw conflict('Only a running focus or break can be paused')
+      return {
+        ...row, phase: 'PAUSED', paused_phase: row.phase as 'FOCUS' | 'BREAK', remaining_ms: Math.max(0, row.phase_ends_at! - now),
+        phase_started_at: now, phase_ends_at: null, version: row.version + 1,
+      }
+    })
+  }
+
+  resumeTimer(ctx: Ctx, roomId: string): Promise<RoomTimerModel> {
+    return this.mutate(ctx, roomId, (row, now) => {
+      if (!row || row.phase !== 'PAUSED' || !row.paused_phase) throw conflict('Only a paused timer can be resumed')
+      const phase = row.paused_phase
+      const ends = now + (row.remaining_ms ?? 0)
+      // the phase keeps its length: clients draw progress from phaseStartedAt..phaseEndsAt
+      return {
+        ...row, phase, paused_phase: null, remaining_ms: null, phase_ends_at: ends,
+        phase_started_at: ends - phaseMs(row, phase), version: row.version + 1,
+      }
+    })
+  }
+
+  stopTimer(ctx: Ctx, roomId: string): Promise<RoomTimerModel> {
+    return this.mutate(ctx, roomId, (row, now) => {
+      if (!row) throw conflict('No timer was started in this room')
+      if (row.phase === 'STOPPED') return 'unchanged'
+      return { ...row, phase: 'STOPPED', paused_phase: null, remaining_ms: null, phase_started_at: now, phase_ends_at: null, version: row.version + 1 }
+    })
+  }
+
+  /** Room.timer: batched over the rooms of one operation */
+  async forRoom(ctx: Ctx, roomId: string): Promise<RoomTimerModel | null> {
+    const row = await ctx.loaders.of<string, TimerRow>('roomTimer', (ids) => this.repo.timers(ids)).load(roomId)
+    if (!row) return null
+    const now = this.clock.now()
+    return toTimerModel(project(row, now), now)
+  }
+
+  /** User.focusUntil: the end of a running FOCUS phase in a room where the user is a present member */
+  async focusUntil(ctx: Ctx, userId: string): Promise<number | null> {
+    const v = await ctx.loaders.of<string, number>('focusUntil', async (userIds) => {
+      const out = new Map<string, number>()
+      const rooms = await Promise.all(userIds.map((u) => this.svc.study.presence.roomsOf(u)))
+      const present = new Set<string>()
+      userIds.forEach((u, i) => { for (const r of rooms[i]) present.add(`${u}|${r}`) })
+      const allRooms = [...new Set(rooms.flat())]
+      for (const f of await this.repo.focusPhases(userIds, allRooms, this.clock.now())) {
+        if (!present.has(`${f.userId}|${f.roomId}`)) continue
+        out.set(f.userId, Math.max(out.get(f.userId) ?? 0, f.endsAt))
+      }
+      return out
+    }).load(userId)
+    return v ?? null
+  }
+
+  /** roomTimer(roomId): members only; ends when the viewer leaves or the room is deleted */
+  async feed(ctx: Ctx, roomId: string): Promise<Feed> {
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    const viewerId = ctx.viewer!.userId
+    let offs: (() => void)[] = []
+    let stopped = false
+    return {
+      start: async (sink) => {
+        offs.push(await this.svc.pubsub.subscribe(topics.roomTimer(room.id), (t: RoomTimerModel) => {
+          if (t && t.roomId === room.id) sink.next(t)
+        }))
+        offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
+          if (c?.type === 'deleted' || (c?.type === 'left' && c.userId === viewerId)) sink.complete()
+        }))
+        if (stopped) { for (const o of offs) o(); offs = [] }
+      },
+      stop: () => {
+        stopped = true
+        for (const o of offs) o()
+        offs = []
+      },
+    }
+  }
+}
