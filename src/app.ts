@@ -27,6 +27,12 @@ import { TypingService } from './modules/rooms/typing.service.js'
 import { roomsResolvers } from './modules/rooms/rooms.resolvers.js'
 import { MessagesService } from './modules/messages/messages.service.js'
 import { messagesResolvers } from './modules/messages/messages.resolvers.js'
+import { FriendsService } from './modules/friends/friends.service.js'
+import { friendsResolvers } from './modules/friends/friends.resolvers.js'
+import { NotificationsService } from './modules/notifications/notifications.service.js'
+import { notificationsResolvers } from './modules/notifications/notifications.resolvers.js'
+import { PresenceService } from './modules/presence/presence.service.js'
+import { presenceResolvers } from './modules/presence/presence.resolvers.js'
 import { StudyService } from './modules/study/study.service.js'
 import { TimerService } from './modules/study/timer.service.js'
 import { studyResolvers } from './modules/study/study.resolvers.js'
@@ -82,7 +88,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const services = {
     config, log: app.log, database, pubsub, store,
     events: new EventEmitter<DomainEvents>(),
-    async hidden() { return false },
+    hidden: (viewerId: string, otherId: string) => services.friends.hidden(viewerId, otherId),
     async publish(topic: string, payload: unknown) {
       try {
         await pubsub.publish(topic, payload)
@@ -96,15 +102,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.rooms = new RoomsService(services)
   services.typing = new TypingService(services)
   services.messages = new MessagesService(services)
+  services.friends = new FriendsService(services)
+  services.notifications = new NotificationsService(services)
+  services.presence = new PresenceService(services)
   services.study = new StudyService(services)
   services.timers = new TimerService(services)
   services.signals = new SignalsService(services)
   services.calls = new CallsService(services)
 
   // every subscription naming a room marks its viewer present there (room timer study sessions)
-  const schema = buildAppSchema(withRoomPresence(() => services.study.presence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers]))
+  const schema = buildAppSchema(withRoomPresence(() => services.study.presence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers, friendsResolvers, notificationsResolvers, presenceResolvers]))
   const gateway = new Gateway(services, schema)
   services.realtime = gateway
+  services.presence.attach(gateway)
   services.calls.start()
   await services.study.start()
   app.decorate('hearth', services)
@@ -121,6 +131,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     allowBatchedQueries: false,
     csrfPrevention: true,
     validationRules: httpRules(config),
+    graphql: { parseOptions: { maxTokens: config.limits.tokens } },
     context: async (req, reply): Promise<Omit<Ctx, 'reply'>> => {
       const ctx: Omit<Ctx, 'reply'> = {
         svc: services, viewer: null, tokenRejected: false, ip: req.ip,
@@ -139,7 +150,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       }
       return ctx
     },
-    errorFormatter: (execution, ctx) => formatErrors(execution as any, (err) => (ctx as any)?.reply?.log?.error({ err }, 'internal error') ?? app.log.error({ err }, 'internal error')),
+    errorFormatter: (execution, ctx) => formatErrors(execution as any, (err) => (ctx as any)?.reply?.log?.error({ err }, 'internal error') ?? app.log.error({ err }, 'internal error'), config.env === 'production'),
   })
 
   app.get('/health', async (_req, reply) => {
@@ -177,6 +188,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // before the HTTP server closes: it would otherwise wait forever on the upgraded sockets
   app.addHook('preClose', async () => {
     await gateway.shutdown()
+    // while the store and pub/sub still work: this instance's users go OFFLINE unless online elsewhere
+    await services.presence.shutdown()
   })
   app.addHook('onClose', async () => {
     services.calls.stop()

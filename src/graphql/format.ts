@@ -7,7 +7,12 @@ interface Execution { data?: unknown; errors: readonly GraphQLError[]; statusCod
  * mercurius' errorFormatter: coded errors pass through, graphql-js and framework errors get
  * the contract's codes, anything else becomes a generic internal error that is logged, never shown.
  */
-export function formatErrors(execution: Execution, log: (err: unknown) => void): { statusCode: number; response: { data: any; errors: GraphQLFormattedError[] } } {
+/** In production the schema is not advertised: "Did you mean ...?" hints are dropped. */
+export function stripSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean .*\?$/s, '')
+}
+
+export function formatErrors(execution: Execution, log: (err: unknown) => void, hideSuggestions = false): { statusCode: number; response: { data: any; errors: GraphQLFormattedError[] } } {
   const out: GraphQLError[] = []
   let statusCode = 200
   for (const err of execution.errors) {
@@ -17,7 +22,7 @@ export function formatErrors(execution: Execution, log: (err: unknown) => void):
       statusCode = 400
       for (const inner of orig.errors as GraphQLError[]) {
         const parse = /^Syntax Error/.test(inner.message) || /tokens/.test(inner.message) && /Parsing aborted/.test(inner.message)
-        out.push(new GraphQLError(inner.message, {
+        out.push(new GraphQLError(hideSuggestions ? stripSuggestions(inner.message) : inner.message, {
           nodes: inner.nodes, source: inner.source, positions: inner.positions,
           extensions: { code: parse ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED' },
         }))
@@ -27,6 +32,10 @@ export function formatErrors(execution: Execution, log: (err: unknown) => void):
       statusCode = orig.statusCode ?? 400
       const code = orig.code === 'MER_ERR_GQL_VALIDATION' ? 'GRAPHQL_PARSE_FAILED' : 'BAD_USER_INPUT'
       out.push(new GraphQLError(orig.message, { extensions: { code } }))
+    } else if (!orig && /^Syntax Error/.test(err.message)) {
+      // the token limit aborts parsing before mercurius wraps the error
+      statusCode = 400
+      out.push(new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }))
     } else {
       out.push(toPublicError(err, log))
     }

@@ -126,7 +126,8 @@ export class DocumentCache {
     }
     const errors = validate(this.schema, document, this.rules, { maxErrors: 10 })
     if (errors.length) {
-      return { document, errors: errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), viewerDependent: false }
+      const hide = this.config.env === 'production'
+      return { document, errors: errors.map((e) => new GraphQLError(hide ? e.message.replace(/\s*Did you mean .*\?$/s, '') : e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), viewerDependent: false }
     }
     return { document, errors: null, viewerDependent: this.isViewerDependent(document) }
   }
