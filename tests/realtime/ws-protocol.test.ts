@@ -199,6 +199,76 @@ describe('subscriptions', () => {
   })
 })
 
+describe('caps and validation on the socket', () => {
+  let capped: TestApp
+  beforeAll(async () => {
+    capped = await startApp({ env: { WS_SUBSCRIPTIONS_PER_SOCKET: '2', WS_SOCKETS_PER_USER: '2', QUERY_DEPTH_LIMIT: '4', QUERY_ALIAS_LIMIT: '3', QUERY_TOKEN_LIMIT: '200' } })
+  })
+  afterAll(async () => { await capped?.close() })
+
+  async function on(app: TestApp, token?: string): Promise<Raw> {
+    const s = await raw(app.wsUrl)
+    s.send(token ? { type: 'connection_init', payload: { authorization: `Bearer ${token}` } } : { type: 'connection_init' })
+    await until(() => s.frames.some((f) => f.type === 'connection_ack') || s.ws.readyState !== WebSocket.OPEN, 3000, 'ack or close')
+    return s
+  }
+
+  it('refuses a subscription past WS_SUBSCRIPTIONS_PER_SOCKET with RATE_LIMITED; the others keep running', async () => {
+    const u = await signUp(capped.url)
+    const s = await on(capped, u.token)
+    for (const id of ['1', '2', '3']) s.send({ id, type: 'subscribe', payload: { query: 'subscription { userUpdated { displayName } }' } })
+    await until(() => s.frames.some((f) => f.type === 'error'))
+    const err = s.frames.find((f) => f.type === 'error')
+    expect(err.id).toBe('3')
+    expect(err.payload[0].extensions.code).toBe('RATE_LIMITED')
+    await sleep(150)
+    await ok(capped.url, 'mutation { updateProfile(input: { displayName: "capped" }) { id } }', {}, u.token)
+    await until(() => s.frames.filter((f) => f.type === 'next').length === 2)
+    expect(s.frames.filter((f) => f.type === 'next').map((f) => f.id).sort()).toEqual(['1', '2'])
+    s.ws.close()
+  })
+
+  it('closes a socket past WS_SOCKETS_PER_USER with 4429, leaving the earlier ones open', async () => {
+    const u = await signUp(capped.url)
+    const a = await on(capped, u.token)
+    const b = await on(capped, u.token)
+    const c = await raw(capped.wsUrl)
+    c.send({ type: 'connection_init', payload: { authorization: `Bearer ${u.token}` } })
+    expect(await closeCode(c)).toBe(4429)
+    expect(a.ws.readyState).toBe(WebSocket.OPEN)
+    expect(b.ws.readyState).toBe(WebSocket.OPEN)
+    a.ws.close()
+    b.ws.close()
+  })
+
+  it('applies the HTTP document limits to subscriptions: depth, aliases and tokens', async () => {
+    const u = await signUp(capped.url)
+    const s = await on(capped, u.token)
+    const docs: Record<string, string> = {
+      deep: 'subscription { messageAdded(roomId: "x") { room { lastMessage { room { id } } } } }',
+      aliases: 'subscription { userUpdated { a: id b: id c: id d: id } }',
+      tokens: `subscription { userUpdated { ${'id '.repeat(300)} } }`,
+    }
+    for (const [id, query] of Object.entries(docs)) s.send({ id, type: 'subscribe', payload: { query } })
+    await until(() => s.frames.filter((f) => f.type === 'error').length === 3)
+    const codes = Object.fromEntries(s.frames.filter((f) => f.type === 'error').map((f) => [f.id, f.payload[0].extensions.code]))
+    expect(codes).toEqual({ deep: 'GRAPHQL_VALIDATION_FAILED', aliases: 'GRAPHQL_VALIDATION_FAILED', tokens: 'GRAPHQL_PARSE_FAILED' })
+    expect(s.ws.readyState).toBe(WebSocket.OPEN)
+    s.ws.close()
+  })
+})
+
+describe('shutdown', () => {
+  it('closes open sockets with 1012 (a code clients retry on) when the app stops', async () => {
+    const app = await startApp()
+    const s = await raw(app.wsUrl)
+    s.send({ type: 'connection_init' })
+    await until(() => s.frames.some((f) => f.type === 'connection_ack'))
+    await app.close()
+    expect(await closeCode(s)).toBe(1012)
+  })
+})
+
 describe('Origin allow-list', () => {
   it('refuses a foreign Origin at the upgrade', async () => {
     const err = await raw(t.wsUrl, { origin: 'http://evil.example' }).then(() => null, (e) => e)
