@@ -11,6 +11,9 @@ import type { UsersService } from './modules/users/users.service.js'
 import type { RoomsService } from './modules/rooms/rooms.service.js'
 import type { TypingService } from './modules/rooms/typing.service.js'
 import type { MessagesService } from './modules/messages/messages.service.js'
+import type { FriendsService } from './modules/friends/friends.service.js'
+import type { NotificationsService } from './modules/notifications/notifications.service.js'
+import type { PresenceService } from './modules/presence/presence.service.js'
 import type { StudyService } from './modules/study/study.service.js'
 import type { TimerService } from './modules/study/timer.service.js'
 import type { SignalsService } from './modules/signals/signals.service.js'
@@ -35,6 +38,9 @@ export interface Services {
   rooms: RoomsService
   typing: TypingService
   messages: MessagesService
+  friends: FriendsService
+  notifications: NotificationsService
+  presence: PresenceService
   study: StudyService
   timers: TimerService
   signals: SignalsService

@@ -65,6 +65,14 @@ export type FriendRequestStatus =
   | 'DECLINED'
   | 'PENDING';
 
+export type FriendshipEvent = {
+  __typename?: 'FriendshipEvent';
+  at: Scalars['DateTime']['output'];
+  friendship: FriendshipStatus;
+  request?: Maybe<FriendRequest>;
+  user: User;
+};
+
 export type FriendshipStatus =
   | 'BLOCKED'
   | 'FRIENDS'
@@ -637,6 +645,7 @@ export type StudyStats = {
 export type Subscription = {
   __typename?: 'Subscription';
   callChanged: CallEvent;
+  friendshipChanged: FriendshipEvent;
   messageAdded: Message;
   messageEvents: MessageEvent;
   notifications: Notification;
@@ -822,6 +831,7 @@ export type ResolversTypes = {
   FriendRequest: ResolverTypeWrapper<FriendRequestModel>;
   FriendRequestDirection: FriendRequestDirection;
   FriendRequestStatus: FriendRequestStatus;
+  FriendshipEvent: ResolverTypeWrapper<Omit<FriendshipEvent, 'request' | 'user'> & { request?: Maybe<ResolversTypes['FriendRequest']>, user: ResolversTypes['User'] }>;
   FriendshipStatus: FriendshipStatus;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -877,6 +887,7 @@ export type ResolversParentTypes = {
   DailyMinutes: DailyMinutes;
   DateTime: Scalars['DateTime']['output'];
   FriendRequest: FriendRequestModel;
+  FriendshipEvent: Omit<FriendshipEvent, 'request' | 'user'> & { request?: Maybe<ResolversParentTypes['FriendRequest']>, user: ResolversParentTypes['User'] };
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   LogInInput: LogInInput;
@@ -945,6 +956,13 @@ export type FriendRequestResolvers<ContextType = Ctx, ParentType extends Resolve
   respondedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['FriendRequestStatus'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
+export type FriendshipEventResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['FriendshipEvent'] = ResolversParentTypes['FriendshipEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  friendship?: Resolver<ResolversTypes['FriendshipStatus'], ParentType, ContextType>;
+  request?: Resolver<Maybe<ResolversTypes['FriendRequest']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
 export type MessageResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
@@ -1175,6 +1193,7 @@ export type StudyStatsResolvers<ContextType = Ctx, ParentType extends ResolversP
 
 export type SubscriptionResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   callChanged?: SubscriptionResolver<ResolversTypes['CallEvent'], "callChanged", ParentType, ContextType, RequireFields<SubscriptionCallChangedArgs, 'roomId'>>;
+  friendshipChanged?: SubscriptionResolver<ResolversTypes['FriendshipEvent'], "friendshipChanged", ParentType, ContextType>;
   messageAdded?: SubscriptionResolver<ResolversTypes['Message'], "messageAdded", ParentType, ContextType, RequireFields<SubscriptionMessageAddedArgs, 'roomId'>>;
   messageEvents?: SubscriptionResolver<ResolversTypes['MessageEvent'], "messageEvents", ParentType, ContextType, RequireFields<SubscriptionMessageEventsArgs, 'roomId'>>;
   notifications?: SubscriptionResolver<ResolversTypes['Notification'], "notifications", ParentType, ContextType>;
@@ -1221,6 +1240,7 @@ export type Resolvers<ContextType = Ctx> = {
   DailyMinutes?: DailyMinutesResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   FriendRequest?: FriendRequestResolvers<ContextType>;
+  FriendshipEvent?: FriendshipEventResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;

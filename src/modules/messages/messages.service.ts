@@ -46,6 +46,7 @@ export class MessagesService {
       cid = cleanText(clientId, 'clientId', { min: 1, max: 64 })
     }
     const { room } = await this.svc.rooms.writable(ctx, roomId)
+    if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, viewer.userId)
     if (cid) {
       // a retry: the stored message, unchanged, and nothing new published
       const existing = await this.repo.byClientId(viewer.userId, room.id, cid)

@@ -28,7 +28,7 @@ export const roomsResolvers: AppResolvers = {
     messages: (r, args, ctx) => ctx.svc.messages.page(ctx, r.id, args),
     lastMessage: (r, _, ctx) => ctx.svc.messages.lastMessage(ctx, r),
     unreadCount: (r, _, ctx) => ctx.svc.messages.unreadCount(ctx, r),
-    onlineMembers: () => [],
+    onlineMembers: (r, _, ctx) => ctx.svc.presence.onlineMembers(ctx, r),
     callParticipants: (r, _, ctx) => ctx.svc.calls.participantsOf(ctx, r.id),
     timer: (r, _, ctx) => ctx.svc.timers.forRoom(ctx, r.id),
   },

@@ -7,6 +7,7 @@ import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
 import { UsersRepository } from './users.repository.js'
+import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 
 export type FriendshipStatus = 'NONE' | 'FRIENDS' | 'REQUEST_SENT' | 'REQUEST_RECEIVED' | 'BLOCKED'
 export type PresenceStatus = 'ONLINE' | 'AWAY' | 'OFFLINE'
@@ -53,28 +54,44 @@ export class UsersService {
     const user = await this.repo.update(viewer.userId, patch, Date.now())
     if (!user) throw notFound('No such user')
     await this.app.publish(topics.userProfile(user.id), { user })
+    await this.publishToAudience(user)
     return user
   }
 
-  /** userUpdated: with userId, that user; without, the viewer's own record (other sessions). */
+  /**
+   * Without userId, userUpdated follows the viewer's own record, friends and room-mates: a
+   * profile change is rare, so it is written once into the inbox of each of them, and each
+   * subscriber listens on one topic whoever their friends are right now.
+   */
+  private async publishToAudience(user: UserModel) {
+    const [friends, mates] = await Promise.all([this.app.friends.friendIds(user.id), this.app.rooms.roomMateIds(user.id)])
+    const audience = new Set([user.id, ...friends, ...mates])
+    const msg: InboxMessage = { type: 'profile', user }
+    await Promise.all([...audience].map((id) => this.app.publish(topics.userInbox(id), msg)))
+  }
+
+  /** userUpdated: with userId, that user (any signed-in viewer); without, the viewer's own record, friends and room-mates. */
   async userUpdatedFeed(ctx: Ctx, userId: string | null | undefined): Promise<Feed> {
-    const target = userId ?? ctx.viewer!.userId
-    if (userId !== null && userId !== undefined) await this.get(ctx, userId)
+    const byId = userId !== null && userId !== undefined
+    if (byId) await this.get(ctx, userId)
+    const topic = byId ? topics.userProfile(userId) : topics.userInbox(ctx.viewer!.userId)
     let unsubscribe: (() => void) | null = null
     let stopped = false
     return {
       start: async (sink) => {
-        const off = await this.app.pubsub.subscribe(topics.userProfile(target), (msg: { user: UserModel }) => sink.next(msg.user))
+        const off = await this.app.pubsub.subscribe(topic, (msg: unknown) => {
+          if (byId) sink.next((msg as { user: UserModel }).user)
+          else if (isInbox(msg, 'profile')) sink.next(msg.user)
+        })
         if (stopped) off(); else unsubscribe = off
       },
       stop: () => { stopped = true; unsubscribe?.() },
     }
   }
 
-  // Presence, friendship and focus belong to their own modules (friends, presence, study);
-  // until those land, the viewer sees plain defaults.
-  async statusFor(_ctx: Ctx, _userId: string): Promise<PresenceStatus> { return 'OFFLINE' }
-  async friendshipFor(_ctx: Ctx, _userId: string): Promise<FriendshipStatus> { return 'NONE' }
+  // Presence, friendship and focus belong to their own modules (presence, friends, study).
+  statusFor(ctx: Ctx, userId: string): Promise<PresenceStatus> { return this.app.presence.statusFor(ctx, userId) }
+  friendshipFor(ctx: Ctx, userId: string): Promise<FriendshipStatus> { return this.app.friends.friendshipFor(ctx, userId) }
   /** the end of the running focus phase the user is present in (study module) */
   focusUntilFor(ctx: Ctx, userId: string): Promise<number | null> { return this.app.timers.focusUntil(ctx, userId) }
 }

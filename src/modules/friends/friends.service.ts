@@ -1,0 +1,250 @@
+import type { Services } from '../../services.js'
+import type { Ctx } from '../../graphql/context.js'
+import type { FriendRequestModel, NotificationModel, RoomModel, UserModel } from '../../graphql/models.js'
+import { badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
+import { isId } from '../../lib/text.js'
+import { newId, newJoinCode } from '../../lib/ids.js'
+import { topics } from '../../realtime/topics.js'
+import type { Feed } from '../../realtime/gateway.js'
+import type { RoomControl } from '../rooms/rooms.service.js'
+import type { FriendshipStatus } from '../users/users.service.js'
+import { type FriendshipEventModel, type InboxMessage, isInbox } from '../notifications/inbox.js'
+import { FriendsRepository } from './friends.repository.js'
+
+/** what one mutation changed, published after commit */
+interface Change {
+  a: string
+  b: string
+  requests: FriendRequestModel[]
+  notifications: NotificationModel[]
+}
+
+export class FriendsService {
+  readonly repo: FriendsRepository
+  constructor(private svc: Services) {
+    this.repo = new FriendsRepository(svc.database.db, svc.database.dialect)
+  }
+
+  /** the other user, who must exist and not be the viewer */
+  private async other(ctx: Ctx, userId: unknown, field = 'userId'): Promise<UserModel> {
+    if (!isId(userId)) throw notFound('No such user')
+    if (userId === ctx.viewer!.userId) throw badInput(field, 'That is you')
+    return this.svc.users.get(ctx, userId)
+  }
+
+  friendshipFor(ctx: Ctx, userId: string): Promise<FriendshipStatus> {
+    const viewer = ctx.viewer
+    if (!viewer || viewer.userId === userId) return Promise.resolve('NONE')
+    return ctx.loaders.of<string, FriendshipStatus>('friendship', (ids) => this.repo.relations(viewer.userId, ids))
+      .load(userId).then((s) => s ?? 'NONE')
+  }
+
+  async sendRequest(ctx: Ctx, userId: string): Promise<FriendRequestModel> {
+    const me = ctx.viewer!.userId
+    const other = await this.other(ctx, userId)
+    const now = Date.now()
+    const { result, change } = await this.repo.transaction(async (trx) => {
+      await this.repo.lockPair(trx, me, other.id)
+      const rel = await this.repo.relation(trx, me, other.id)
+      if (rel.blocked || rel.blockedBy) throw forbidden('You cannot send a friend request to this user')
+      if (rel.friends) throw conflict('You are already friends')
+      if (rel.sent) throw conflict('A friend request is already pending')
+      if (rel.received) {
+        // they asked first: asking back is saying yes
+        const accepted = await this.repo.answer(trx, rel.received.id, 'ACCEPTED', now)
+        if (!accepted) throw conflict('That request was already answered')
+        await this.repo.addFriendship(trx, me, other.id, now)
+        const n = await this.svc.notifications.insert(trx, { userId: other.id, kind: 'FRIEND_REQUEST_ACCEPTED', actorId: me, friendRequestId: accepted.id }, now)
+        return { result: accepted, change: { a: me, b: other.id, requests: [accepted], notifications: [n] } satisfies Change }
+      }
+      const req = await this.repo.insertRequest(trx, { id: newId(), from_id: me, to_id: other.id, status: 'PENDING', created_at: now, responded_at: null })
+      const n = await this.svc.notifications.insert(trx, { userId: other.id, kind: 'FRIEND_REQUEST_RECEIVED', actorId: me, friendRequestId: req.id }, now)
+      return { result: req, change: { a: me, b: other.id, requests: [req], notifications: [n] } satisfies Change }
+    })
+    await this.announce(change)
+    return result
+  }
+
+  /** a request the viewer is a party to; anyone else's is NOT_FOUND */
+  private async partyTo(ctx: Ctx, id: unknown): Promise<FriendRequestModel> {
+    const req = isId(id) ? await this.repo.requestById(this.svc.database.db, id) : null
+    const me = ctx.viewer!.userId
+    if (!req || (req.fromId !== me && req.toId !== me)) throw notFound('No such friend request')
+    return req
+  }
+
+  async respond(ctx: Ctx, id: string, accept: boolean): Promise<FriendRequestModel> {
+    const req = await this.partyTo(ctx, id)
+    const me = ctx.viewer!.userId
+    if (req.toId !== me) throw forbidden('Only the addressee can answer a friend request')
+    const now = Date.now()
+    const { result, change } = await this.repo.transaction(async (trx) => {
+      await this.repo.lockPair(trx, req.fromId, req.toId)
+      const answered = await this.repo.answer(trx, req.id, accept ? 'ACCEPTED' : 'DECLINED', now)
+      if (!answered) throw conflict('That request was already answered')
+      const notifications: NotificationModel[] = []
+      if (accept) {
+        await this.repo.addFriendship(trx, req.fromId, req.toId, now)
+        notifications.push(await this.svc.notifications.insert(trx, { userId: req.fromId, kind: 'FRIEND_REQUEST_ACCEPTED', actorId: me, friendRequestId: req.id }, now))
+      }
+      return { result: answered, change: { a: me, b: req.fromId, requests: [answered], notifications } satisfies Change }
+    })
+    await this.announce(change)
+    return result
+  }
+
+  async cancel(ctx: Ctx, id: string): Promise<FriendRequestModel> {
+    const req = await this.partyTo(ctx, id)
+    const me = ctx.viewer!.userId
+    if (req.fromId !== me) throw forbidden('Only the sender can cancel a friend request')
+    const now = Date.now()
+    const result = await this.repo.transaction(async (trx) => {
+      await this.repo.lockPair(trx, req.fromId, req.toId)
+      const cancelled = await this.repo.answer(trx, req.id, 'CANCELLED', now)
+      if (!cancelled) throw conflict('That request was already answered')
+      return cancelled
+    })
+    await this.announce({ a: me, b: req.toId, requests: [result], notifications: [] })
+    return result
+  }
+
+  async remove(ctx: Ctx, userId: string): Promise<boolean> {
+    const me = ctx.viewer!.userId
+    const other = await this.other(ctx, userId)
+    const removed = await this.repo.transaction(async (trx) => {
+      await this.repo.lockPair(trx, me, other.id)
+      return this.repo.removeFriendship(trx, me, other.id)
+    })
+    if (removed) await this.announce({ a: me, b: other.id, requests: [], notifications: [] })
+    return removed
+  }
+
+  async block(ctx: Ctx, userId: string): Promise<boolean> {
+    const me = ctx.viewer!.userId
+    const other = await this.other(ctx, userId)
+    const now = Date.now()
+    const { added, change } = await this.repo.transaction(async (trx) => {
+      await this.repo.lockPair(trx, me, other.id)
+      const added = await this.repo.addBlock(trx, me, other.id, now)
+      await this.repo.removeFriendship(trx, me, other.id)
+      const requests = await this.repo.cancelPendingBetween(trx, me, other.id, now)
+      return { added, change: { a: me, b: other.id, requests, notifications: [] } satisfies Change }
+    })
+    if (added) await this.announce(change)
+    return added
+  }
+
+  async unblock(ctx: Ctx, userId: string): Promise<boolean> {
+    const me = ctx.viewer!.userId
+    const other = await this.other(ctx, userId)
+    const removed = await this.repo.removeBlock(me, other.id)
+    if (removed) await this.announce({ a: me, b: other.id, requests: [], notifications: [] })
+    return removed
+  }
+
+  friends(ctx: Ctx): Promise<UserModel[]> { return this.primed(ctx, this.repo.friends(ctx.viewer!.userId)) }
+  blockedUsers(ctx: Ctx): Promise<UserModel[]> { return this.primed(ctx, this.repo.blockedUsers(ctx.viewer!.userId)) }
+  requests(ctx: Ctx, direction: 'INCOMING' | 'OUTGOING'): Promise<FriendRequestModel[]> { return this.repo.pending(ctx.viewer!.userId, direction) }
+
+  private async primed(ctx: Ctx, p: Promise<UserModel[]>): Promise<UserModel[]> {
+    const users = await p
+    const loader = ctx.loaders.of<string, UserModel>('user', (ids) => this.svc.users.repo.byIds(ids))
+    for (const u of users) loader.prime(u.id, u)
+    return users
+  }
+
+  loadRequest(ctx: Ctx, id: string): Promise<FriendRequestModel | null> {
+    return ctx.loaders.of<string, FriendRequestModel>('friendRequest', (ids) => this.repo.requestsByIds(ids)).load(id)
+  }
+
+  friendIds(userId: string): Promise<string[]> { return this.repo.friendIds(userId) }
+  blockedIds(userId: string): Promise<string[]> { return this.repo.blockedIds(userId) }
+
+  /** true when the viewer blocked the other: their presence and typing stay out of the viewer's sight */
+  hidden(viewerId: string, otherId: string): Promise<boolean> {
+    if (viewerId === otherId) return Promise.resolve(false)
+    return this.repo.isBlocked(viewerId, otherId)
+  }
+
+  /** Both people hear about every change between them, each with the relation from their own side. */
+  private async announce(c: Change) {
+    const at = Date.now()
+    const users = await this.svc.users.repo.byIds([c.a, c.b])
+    const ua = users.get(c.a)
+    const ub = users.get(c.b)
+    if (!ua || !ub) return
+    const [ra, rb] = await Promise.all([this.repo.relations(c.a, [c.b]), this.repo.relations(c.b, [c.a])])
+    const request = c.requests[c.requests.length - 1] ?? null
+    const forA: FriendshipEventModel = { user: ub, friendship: ra.get(c.b) ?? 'NONE', request, at }
+    const forB: FriendshipEventModel = { user: ua, friendship: rb.get(c.a) ?? 'NONE', request, at }
+    await Promise.all([
+      this.svc.publish(topics.userInbox(c.a), { type: 'friendship', event: forA } satisfies InboxMessage),
+      this.svc.publish(topics.userInbox(c.b), { type: 'friendship', event: forB } satisfies InboxMessage),
+      ...c.notifications.map((n) => this.svc.notifications.deliver(n)),
+    ])
+  }
+
+  /** friendshipChanged: the viewer's own relation changes, on every device */
+  async friendshipFeed(ctx: Ctx): Promise<Feed> {
+    const me = ctx.viewer!.userId
+    let off: (() => void) | null = null
+    let stopped = false
+    return {
+      start: async (sink) => {
+        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
+          if (isInbox(m, 'friendship')) sink.next(m.event)
+        })
+        if (stopped) o(); else off = o
+      },
+      stop: () => { stopped = true; off?.() },
+    }
+  }
+
+  // --- direct rooms -------------------------------------------------------------------------
+
+  /** The pair's one DIRECT room, created on first use; friends only. */
+  async openDirect(ctx: Ctx, userId: string): Promise<RoomModel> {
+    const me = ctx.viewer!.userId
+    const other = await this.other(ctx, userId)
+    const rel = await this.repo.relation(this.svc.database.db, me, other.id)
+    if (rel.blocked || rel.blockedBy) throw forbidden('You cannot message this user')
+    if (!rel.friends) throw forbidden('Direct messages are for friends; send a friend request first')
+    const key = [me, other.id].sort().join(':')
+    let room = await this.repo.directRoom(key)
+    if (!room) {
+      const meUser = await this.svc.users.get(ctx, me)
+      const [first, second] = me < other.id ? [meUser, other] : [other, meUser]
+      const now = Date.now()
+      try {
+        room = await this.svc.rooms.repo.create({
+          id: newId(), code: newJoinCode(), name: `${first.username}, ${second.username}`, name_key: `${first.username}, ${second.username}`.toLowerCase(),
+          description: null, kind: 'DIRECT', is_active: 1, created_by: me, created_at: now, updated_at: now, last_activity_at: now,
+          msg_seq: 0, event_seq: 0, direct_key: key,
+        }, null, [first.id, second.id])
+      } catch (e) {
+        // both opened it at once: direct_key is unique, the other insert won
+        room = await this.repo.directRoom(key)
+        if (!room) throw e
+      }
+    } else {
+      // one of them may have left it: opening it again brings both back
+      const added = await this.repo.ensureDirectMembers(room.id, [me, other.id], Date.now())
+      for (const u of added) {
+        await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: u, at: Date.now() } satisfies RoomControl)
+      }
+      if (added.length) {
+        ctx.loaders.of('membership', async () => new Map()).clear(room.id)
+        ctx.loaders.of('memberCount', async () => new Map()).clear(room.id)
+      }
+    }
+    return room
+  }
+
+  /** sendMessage into a DIRECT room: refused across a block in either direction */
+  async assertMaySendDirect(roomId: string, senderId: string): Promise<void> {
+    const peer = await this.repo.directPeer(roomId, senderId)
+    if (!peer) return
+    const [theyBlocked, iBlocked] = await Promise.all([this.repo.isBlocked(peer, senderId), this.repo.isBlocked(senderId, peer)])
+    if (theyBlocked || iBlocked) throw forbidden('You cannot message this user')
+  }
+}

@@ -1,0 +1,60 @@
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { DB, NotificationsTable } from '../../db/types.js'
+import type { NotificationModel } from '../../graphql/models.js'
+
+export function toNotification(r: Selectable<NotificationsTable>): NotificationModel {
+  return {
+    id: r.id, userId: r.user_id, kind: r.kind, actorId: r.actor_id, roomId: r.room_id, messageId: r.message_id,
+    friendRequestId: r.friend_request_id, createdAt: r.created_at, readAt: r.read_at,
+  }
+}
+
+export class NotificationsRepository {
+  constructor(private db: Kysely<DB>) {}
+
+  async insert(db: Kysely<DB> | Transaction<DB>, row: NotificationsTable): Promise<NotificationModel> {
+    await db.insertInto('notifications').values(row).execute()
+    return toNotification(row)
+  }
+
+  async list(userId: string, unreadOnly: boolean, limit: number): Promise<NotificationModel[]> {
+    let q = this.db.selectFrom('notifications').selectAll().where('user_id', '=', userId)
+    if (unreadOnly) q = q.where('read_at', 'is', null)
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+    return rows.map(toNotification)
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const r = await this.db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst()
+    return Number(r?.n ?? 0)
+  }
+
+  /** marks the user's unread notifications (all, or those ids) read; returns how many changed */
+  async markRead(userId: string, ids: string[] | null, now: number): Promise<number> {
+    let q = this.db.updateTable('notifications').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null)
+    if (ids) q = q.where('id', 'in', ids)
+    const res = await q.executeTakeFirst()
+    return Number(res.numUpdatedRows)
+  }
+
+  /** members of the room among these lower-cased usernames: who an @mention reaches */
+  async mentionedMembers(roomId: string, keys: string[]): Promise<string[]> {
+    if (!keys.length) return []
+    const rows = await this.db.selectFrom('users').innerJoin('room_members', 'room_members.user_id', 'users.id')
+      .select('users.id').where('room_members.room_id', '=', roomId).where('users.username_key', 'in', keys).execute()
+    return rows.map((r) => r.id)
+  }
+
+  /** of these users, those who blocked `actorId` */
+  async blockersOf(actorId: string, userIds: string[]): Promise<Set<string>> {
+    if (!userIds.length) return new Set()
+    const rows = await this.db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', actorId).where('blocker_id', 'in', userIds).execute()
+    return new Set(rows.map((r) => r.blocker_id))
+  }
+
+  async otherMembers(roomId: string, userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('user_id', '!=', userId).execute()
+    return rows.map((r) => r.user_id)
+  }
+}

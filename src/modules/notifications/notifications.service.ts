@@ -1,0 +1,142 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Services } from '../../services.js'
+import type { Ctx } from '../../graphql/context.js'
+import type { DB } from '../../db/types.js'
+import type { MessageModel, NotificationModel, RoomModel } from '../../graphql/models.js'
+import { AppError, badInput } from '../../graphql/errors.js'
+import { pageSize } from '../../graphql/connection.js'
+import { isId } from '../../lib/text.js'
+import { newId } from '../../lib/ids.js'
+import { topics } from '../../realtime/topics.js'
+import type { Feed } from '../../realtime/gateway.js'
+import { type InboxMessage, isInbox } from './inbox.js'
+import { NotificationsRepository } from './notifications.repository.js'
+
+export interface NewNotification {
+  userId: string
+  kind: NotificationModel['kind']
+  actorId: string | null
+  roomId?: string | null
+  messageId?: string | null
+  friendRequestId?: string | null
+}
+
+// "@name" where name is a possible username; not inside a word or an e-mail address
+const MENTION = /(?<![\p{L}\p{N}_.@-])@([a-zA-Z0-9_.-]{3,32})/gu
+const MAX_MENTIONS = 20
+
+/** The usernames (lower-cased keys) a message body mentions. A trailing "." or "-" may be punctuation. */
+export function mentionedKeys(body: string): string[] {
+  const keys = new Set<string>()
+  for (const m of body.matchAll(MENTION)) {
+    const name = m[1].toLowerCase()
+    keys.add(name)
+    const bare = name.replace(/[.-]+$/, '')
+    if (bare.length >= 3) keys.add(bare)
+    if (keys.size >= MAX_MENTIONS * 2) break
+  }
+  return [...keys]
+}
+
+export class NotificationsService {
+  readonly repo: NotificationsRepository
+  constructor(private svc: Services) {
+    this.repo = new NotificationsRepository(svc.database.db)
+    svc.events.on('messageAdded', ({ room, message }) => {
+      this.onMessage(room, message).catch((e) => svc.log.error({ err: e }, 'message notifications failed'))
+    })
+  }
+
+  /** stores a notification (inside the caller's transaction when given one); deliver() it after commit */
+  insert(db: Kysely<DB> | Transaction<DB>, n: NewNotification, now: number): Promise<NotificationModel> {
+    return this.repo.insert(db, {
+      id: newId(), user_id: n.userId, kind: n.kind, actor_id: n.actorId, room_id: n.roomId ?? null, message_id: n.messageId ?? null,
+      friend_request_id: n.friendRequestId ?? null, created_at: now, read_at: null,
+    })
+  }
+
+  deliver(n: NotificationModel): Promise<void> {
+    return this.svc.publish(topics.userInbox(n.userId), { type: 'notification', notification: n } satisfies InboxMessage)
+  }
+
+  private async onMessage(room: RoomModel, message: MessageModel) {
+    const now = Date.now()
+    const created: NotificationModel[] = []
+    if (room.kind === 'DIRECT') {
+      // the addressee watching the conversation sees the message itself; anyone else gets a notification
+      for (const peer of await this.repo.otherMembers(room.id, message.senderId)) {
+        if (await this.watching(room.id, peer)) continue
+        created.push(await this.insert(this.svc.database.db, { userId: peer, kind: 'DIRECT_MESSAGE', actorId: message.senderId, roomId: room.id, messageId: message.id }, now))
+      }
+    } else {
+      const keys = mentionedKeys(message.body)
+      if (!keys.length) return
+      const members = (await this.repo.mentionedMembers(room.id, keys)).filter((u) => u !== message.senderId).slice(0, MAX_MENTIONS)
+      const blockers = await this.repo.blockersOf(message.senderId, members)
+      for (const u of members) {
+        if (blockers.has(u)) continue
+        created.push(await this.insert(this.svc.database.db, { userId: u, kind: 'MENTION', actorId: message.senderId, roomId: room.id, messageId: message.id }, now))
+      }
+    }
+    await Promise.all(created.map((n) => this.deliver(n)))
+  }
+
+  /**
+   * Whether the user has a live subscription naming the room, on any instance. The study module
+   * keeps these leases (room timers need the same answer); without it, nobody counts as watching.
+   */
+  private async watching(roomId: string, userId: string): Promise<boolean> {
+    const rooms = (this.svc as { study?: { presence?: { present(roomId: string): Promise<string[]> } } }).study?.presence
+    if (!rooms) return false
+    return (await rooms.present(roomId)).includes(userId)
+  }
+
+  list(ctx: Ctx, unreadOnly: boolean | null | undefined, first: number | null | undefined): Promise<NotificationModel[]> {
+    return this.repo.list(ctx.viewer!.userId, !!unreadOnly, pageSize(first, 'first', 50))
+  }
+
+  unreadCount(ctx: Ctx): Promise<number> { return this.repo.unreadCount(ctx.viewer!.userId) }
+
+  async markRead(ctx: Ctx, ids: readonly string[] | null | undefined): Promise<number> {
+    let list: string[] | null = null
+    if (ids !== null && ids !== undefined) {
+      if (ids.length > 500) throw badInput('ids', 'At most 500 ids at a time')
+      // an id that names nothing of the viewer's simply changes nothing
+      list = [...new Set(ids.filter((id) => isId(id)))]
+      if (!list.length) return 0
+    }
+    return this.repo.markRead(ctx.viewer!.userId, list, Date.now())
+  }
+
+  /** notifications: the viewer's own, live */
+  async feed(ctx: Ctx): Promise<Feed> {
+    const me = ctx.viewer!.userId
+    let off: (() => void) | null = null
+    let stopped = false
+    return {
+      start: async (sink) => {
+        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
+          if (isInbox(m, 'notification') && m.notification.userId === me) sink.next(m.notification)
+        })
+        if (stopped) o(); else off = o
+      },
+      stop: () => { stopped = true; off?.() },
+    }
+  }
+
+  /** Notification.room / .message: only while the viewer may still read the room */
+  async room(ctx: Ctx, n: NotificationModel): Promise<RoomModel | null> {
+    if (!n.roomId) return null
+    try {
+      return (await this.svc.rooms.readable(ctx, n.roomId)).room
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') return null
+      throw e
+    }
+  }
+
+  async message(ctx: Ctx, n: NotificationModel): Promise<MessageModel | null> {
+    if (!n.messageId || !(await this.room(ctx, n))) return null
+    return this.svc.messages.load(ctx, n.messageId)
+  }
+}

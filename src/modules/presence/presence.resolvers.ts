@@ -1,0 +1,16 @@
+import type { AppResolvers } from '../../graphql/schema.js'
+
+export const presenceResolvers: AppResolvers = {
+  Mutation: {
+    setPresence: (_, { status }, ctx) => ctx.svc.presence.setPresence(ctx, status),
+  },
+  Subscription: {
+    presenceChanged: { subscribe: (_, { roomId }: { roomId?: string | null }, ctx) => ctx.svc.presence.feed(ctx, roomId) },
+  },
+  User: {
+    lastSeenAt: (u, _, ctx) => ctx.svc.presence.lastSeenFor(ctx, u),
+  },
+  PresenceEvent: {
+    user: async (e, _, ctx) => (await ctx.svc.users.load(ctx, e.userId))!,
+  },
+}

@@ -1,0 +1,420 @@
+// Presence across instances (DESIGN.md §3). Every authenticated WebSocket is a lease in the
+// SharedStore, refreshed by this instance's heartbeat. A user's status is derived from their
+// leases, their chosen mode (AWAY / appear offline) and their last activity; the derived status is
+// cached in the store so that reads are one lookup, and every change of it is published once.
+// A crashed instance stops refreshing: its leases expire and the sweep of any surviving instance
+// notices within leaseTtlMs of the crash.
+import type { Services } from '../../services.js'
+import type { Ctx } from '../../graphql/context.js'
+import type { PresenceEventModel, RoomModel, UserModel } from '../../graphql/models.js'
+import { badInput } from '../../graphql/errors.js'
+import { topics } from '../../realtime/topics.js'
+import type { Connection, Feed, Gateway } from '../../realtime/gateway.js'
+import type { RoomControl } from '../rooms/rooms.service.js'
+import type { PresenceStatus } from '../users/users.service.js'
+import { isInbox } from '../notifications/inbox.js'
+import { PresenceRepository } from './presence.repository.js'
+
+const USERS = 'presence.users' // user -> the latest lease expiry any instance wrote for them
+const MARKED = 'presence.marked' // users whose last computed state had live leases: the sweep's work list
+const FAR = 365 * 86_400_000
+const leaseKey = (u: string) => `presence:${u}`
+const stateKey = (u: string) => `presence.state:${u}`
+const modeKey = (u: string) => `presence.mode:${u}`
+const activeKey = (u: string) => `presence.active:${u}`
+const lockKey = (u: string) => `presence.lock:${u}`
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export class PresenceService {
+  readonly repo: PresenceRepository
+  /** this instance's authenticated sockets */
+  private conns = new Map<string, string>()
+  private byUser = new Map<string, Set<string>>()
+  private lastLocalActivity = new Map<string, number>()
+  private lastActiveWrite = new Map<string, number>()
+  /** status last computed here for users with a socket here: spares the idle check a lookup */
+  private known = new Map<string, PresenceStatus>()
+  private grace = new Map<string, NodeJS.Timeout>()
+  private chains = new Map<string, Promise<unknown>>()
+  private heartbeat: NodeJS.Timeout | null = null
+  private sweeper: NodeJS.Timeout | null = null
+  private stopped = false
+  /** how often expired leases are looked for; leases are shortened by as much, so OFFLINE comes within leaseTtlMs */
+  readonly sweepMs: number
+  readonly leaseMs: number
+  private controlEvents = new WeakMap<object, Promise<PresenceEventModel>>()
+
+  constructor(private svc: Services) {
+    this.repo = new PresenceRepository(svc.database.db)
+    const p = svc.config.presence
+    this.sweepMs = Math.max(100, Math.min(5000, Math.floor(p.leaseTtlMs / 12)))
+    this.leaseMs = p.leaseTtlMs - this.sweepMs
+    svc.events.on('messageAdded', ({ message }) => this.touch(message.senderId))
+  }
+
+  attach(gateway: Gateway) {
+    gateway.hooks.push({
+      ready: (conn) => this.connected(conn),
+      closed: (conn) => this.disconnected(conn),
+      activity: (conn) => { if (conn.viewer) this.touch(conn.viewer.userId) },
+    })
+    const p = this.svc.config.presence
+    this.heartbeat = setInterval(() => { this.beat().catch((e) => this.fail(e)) }, p.heartbeatMs)
+    this.sweeper = setInterval(() => { this.sweep().catch((e) => this.fail(e)) }, this.sweepMs)
+    this.heartbeat.unref()
+    this.sweeper.unref()
+    // users left ONLINE by an instance that died while nobody else was running
+    setTimeout(() => { this.sweep().catch((e) => this.fail(e)) }, 0).unref()
+  }
+
+  private failLogged = 0
+  private fail(e: unknown) {
+    if (Date.now() - this.failLogged > 10_000) { this.failLogged = Date.now(); this.svc.log.error({ err: e }, 'presence update failed') }
+  }
+
+  /** per-user order on this instance: a connect and a close of the same user never interleave */
+  private run<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(userId) ?? Promise.resolve()
+    const next = prev.then(fn, fn)
+    const tail = next.catch((e) => this.fail(e))
+    this.chains.set(userId, tail)
+    void tail.then(() => { if (this.chains.get(userId) === tail) this.chains.delete(userId) })
+    return next
+  }
+
+  /** across instances: one status computation per user at a time, so each change is published once */
+  private async locked<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + 3000
+    let got = await this.svc.store.claim(lockKey(userId), 3000)
+    while (!got && Date.now() < deadline) {
+      await sleep(15 + Math.random() * 30)
+      got = await this.svc.store.claim(lockKey(userId), 3000)
+    }
+    try {
+      return await fn()
+    } finally {
+      if (got) await this.svc.store.delValue(lockKey(userId)).catch(() => {})
+    }
+  }
+
+  private connected(conn: Connection) {
+    const u = conn.viewer?.userId
+    if (!u || this.stopped) return
+    const now = Date.now()
+    this.conns.set(conn.id, u)
+    let set = this.byUser.get(u)
+    if (!set) this.byUser.set(u, (set = new Set()))
+    set.add(conn.id)
+    this.lastLocalActivity.set(u, now)
+    const t = this.grace.get(u)
+    if (t) { clearTimeout(t); this.grace.delete(u) }
+    void this.run(u, async () => {
+      const store = this.svc.store
+      const t0 = Date.now()
+      // the first socket starts afresh: no AWAY or "appear offline" left over from an earlier visit
+      if (!(await store.leaseLive(leaseKey(u), t0)).length) await store.delValue(modeKey(u))
+      await store.leasePut(leaseKey(u), conn.id, t0 + this.leaseMs)
+      await store.leasePut(USERS, u, t0 + this.leaseMs)
+      await store.setValue(activeKey(u), String(t0), this.activeTtl())
+      this.lastActiveWrite.set(u, t0)
+      await this.recompute(u)
+    })
+  }
+
+  private disconnected(conn: Connection) {
+    const u = conn.viewer?.userId
+    if (!u || !this.conns.has(conn.id)) return
+    this.conns.delete(conn.id)
+    const set = this.byUser.get(u)
+    set?.delete(conn.id)
+    const last = !set || set.size === 0
+    if (last) { this.byUser.delete(u); this.lastLocalActivity.delete(u); this.lastActiveWrite.delete(u) }
+    void this.run(u, async () => {
+      await this.svc.store.leaseDrop(leaseKey(u), conn.id)
+      if (!last || this.stopped || this.byUser.has(u)) return
+      // a reload reconnects within the grace period without anyone seeing OFFLINE; sockets on
+      // other instances keep the user online when the recomputation comes
+      const prev = this.grace.get(u)
+      if (prev) clearTimeout(prev)
+      const timer = setTimeout(() => {
+        this.grace.delete(u)
+        void this.run(u, () => this.recompute(u))
+      }, this.svc.config.presence.offlineGraceMs)
+      timer.unref()
+      this.grace.set(u, timer)
+    })
+  }
+
+  private activeTtl() { return Math.max(2 * this.svc.config.presence.idleAwayMs, 86_400_000) }
+
+  /** activity of a user (any device, any instance): ends an idle AWAY */
+  touch(userId: string) {
+    if (this.stopped) return
+    const now = Date.now()
+    if (this.byUser.has(userId)) this.lastLocalActivity.set(userId, now)
+    if (now - (this.lastActiveWrite.get(userId) ?? 0) < 1000 && this.known.get(userId) === 'ONLINE') return
+    this.lastActiveWrite.set(userId, now)
+    void this.run(userId, async () => {
+      await this.svc.store.setValue(activeKey(userId), String(now), this.activeTtl())
+      if (this.known.get(userId) !== 'ONLINE') await this.recompute(userId)
+    })
+  }
+
+  /** Derives the user's status from the store, and publishes it when it changed. */
+  private recompute(u: string): Promise<PresenceStatus> {
+    return this.locked(u, async () => {
+      const store = this.svc.store
+      const now = Date.now()
+      const [live, mode, active, prev] = await Promise.all([
+        store.leaseLive(leaseKey(u), now), store.getValue(modeKey(u)), store.getValue(activeKey(u)), store.getValue(stateKey(u)),
+      ])
+      let status: PresenceStatus = 'OFFLINE'
+      if (live.length) {
+        if (mode === 'OFFLINE') status = 'OFFLINE'
+        else if (mode === 'AWAY') status = 'AWAY'
+        else if (active !== null && now - Number(active) >= this.svc.config.presence.idleAwayMs) status = 'AWAY'
+        else status = 'ONLINE'
+        await store.leasePut(MARKED, u, now + FAR)
+      } else {
+        // every socket closed: AWAY and "appear offline" end with them
+        if (mode !== null) await store.delValue(modeKey(u))
+        await store.leaseDrop(MARKED, u)
+      }
+      if (this.byUser.has(u)) this.known.set(u, status); else this.known.delete(u)
+      const before: PresenceStatus = prev === 'ONLINE' || prev === 'AWAY' ? prev : 'OFFLINE'
+      if (status === before) return status
+      if (status === 'OFFLINE') await store.delValue(stateKey(u))
+      else await store.setValue(stateKey(u), status, null)
+      if (status === 'OFFLINE' || before === 'OFFLINE') await this.repo.touchLastSeen(u, now)
+      await this.announce(u, status, now)
+      return status
+    })
+  }
+
+  /** friends hear it on the user's presence topic, room-mates on each room's */
+  private async announce(u: string, status: PresenceStatus, at: number) {
+    const ev: PresenceEventModel = { userId: u, status, roomId: null, joined: null, left: null, at }
+    const rooms = await this.repo.roomIdsOf(u)
+    await Promise.all([
+      this.svc.publish(topics.userPresence(u), ev),
+      ...rooms.map((r) => this.svc.publish(topics.roomPresence(r), { ...ev, roomId: r })),
+    ])
+  }
+
+  private async beat() {
+    if (this.stopped) return
+    const store = this.svc.store
+    const now = Date.now()
+    const until = now + this.leaseMs
+    await Promise.all([
+      ...[...this.conns].map(([id, u]) => store.leasePut(leaseKey(u), id, until)),
+      ...[...this.byUser.keys()].map((u) => store.leasePut(USERS, u, until)),
+    ])
+    // a user hosted here whom another instance swept OFFLINE (this one could not reach the store for a while)
+    const marked = new Set(await store.leaseLive(MARKED, Date.now()))
+    for (const u of this.byUser.keys()) if (!marked.has(u)) void this.run(u, () => this.recompute(u))
+  }
+
+  private async sweep() {
+    if (this.stopped) return
+    const store = this.svc.store
+    const now = Date.now()
+    const [marked, live] = await Promise.all([store.leaseLive(MARKED, now), store.leaseLive(USERS, now)])
+    const alive = new Set(live)
+    for (const u of marked) {
+      // nobody refreshed this user's leases in time: whatever instance hosted them is gone
+      if (!alive.has(u) && !this.byUser.has(u)) void this.run(u, () => this.recompute(u))
+    }
+    const idle = this.svc.config.presence.idleAwayMs
+    for (const u of this.byUser.keys()) {
+      if (this.known.get(u) !== 'ONLINE') continue
+      if (now - (this.lastLocalActivity.get(u) ?? now) < idle) continue
+      // idle here; the shared activity time says whether another device is busy
+      void this.run(u, () => this.recompute(u))
+    }
+  }
+
+  /** Clean shutdown: this instance's sockets are closed; their users go OFFLINE now unless online elsewhere. */
+  async shutdown() {
+    if (this.stopped) return
+    this.stopped = true
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    if (this.sweeper) clearInterval(this.sweeper)
+    const users = new Set<string>([...this.byUser.keys(), ...this.grace.keys()])
+    for (const t of this.grace.values()) clearTimeout(t)
+    this.grace.clear()
+    const store = this.svc.store
+    await Promise.allSettled([
+      ...[...this.conns].map(([id, u]) => store.leaseDrop(leaseKey(u), id)),
+    ])
+    this.conns.clear()
+    this.byUser.clear()
+    await Promise.allSettled([...this.chains.values()])
+    await Promise.allSettled([...users].map((u) => this.recompute(u)))
+  }
+
+  // --- reading ------------------------------------------------------------------------------
+
+  /** the real status, for whoever is entitled to it */
+  async rawStatus(userId: string): Promise<PresenceStatus> {
+    const s = await this.svc.store.getValue(stateKey(userId))
+    return s === 'ONLINE' || s === 'AWAY' ? s : 'OFFLINE'
+  }
+
+  private visible(ctx: Ctx, userId: string): Promise<boolean> {
+    const viewer = ctx.viewer
+    if (!viewer) return Promise.resolve(false)
+    if (viewer.userId === userId) return Promise.resolve(true)
+    return ctx.loaders.of<string, boolean>('presenceVisible', async (ids) => {
+      const vis = await this.repo.visibleTo(viewer.userId, ids)
+      return new Map(ids.map((id) => [id, vis.has(id)]))
+    }).load(userId).then((v) => !!v)
+  }
+
+  /** User.status as the viewer may see it: OFFLINE for anyone who is not a friend or room-mate */
+  async statusFor(ctx: Ctx, userId: string): Promise<PresenceStatus> {
+    if (!(await this.visible(ctx, userId))) return 'OFFLINE'
+    return ctx.loaders.of<string, PresenceStatus>('presenceStatus', async (ids) => {
+      const all = await Promise.all(ids.map((id) => this.rawStatus(id)))
+      return new Map(ids.map((id, i) => [id, all[i]]))
+    }).load(userId).then((s) => s ?? 'OFFLINE')
+  }
+
+  /** User.lastSeenAt: now while visibly online, else the stored time; nothing for those who may not see it */
+  async lastSeenFor(ctx: Ctx, user: UserModel): Promise<number | null> {
+    if (!(await this.visible(ctx, user.id))) return null
+    const status = await this.statusFor(ctx, user.id)
+    return status === 'OFFLINE' ? user.lastSeenAt : Date.now()
+  }
+
+  /** Room.onlineMembers: members ONLINE or AWAY whom the viewer may see */
+  async onlineMembers(ctx: Ctx, room: RoomModel): Promise<UserModel[]> {
+    await this.svc.rooms.readable(ctx, room.id)
+    const ids = await this.repo.memberIds(room.id)
+    const statuses = await Promise.all(ids.map((id) => this.rawStatus(id)))
+    const online = ids.filter((_, i) => statuses[i] !== 'OFFLINE')
+    const vis = await Promise.all(online.map((id) => this.visible(ctx, id)))
+    const users = await Promise.all(online.filter((_, i) => vis[i]).map((id) => this.svc.users.load(ctx, id)))
+    return users.filter((u): u is UserModel => !!u).sort((a, b) => a.username.toLowerCase().localeCompare(b.username.toLowerCase()))
+  }
+
+  // --- writing ------------------------------------------------------------------------------
+
+  async setPresence(ctx: Ctx, status: string): Promise<UserModel> {
+    const u = ctx.viewer!.userId
+    if (status !== 'ONLINE' && status !== 'AWAY' && status !== 'OFFLINE') throw badInput('status', 'status must be ONLINE, AWAY or OFFLINE')
+    const store = this.svc.store
+    const now = Date.now()
+    await this.run(u, async () => {
+      if (status === 'ONLINE') {
+        await store.delValue(modeKey(u))
+        await store.setValue(activeKey(u), String(now), this.activeTtl())
+        this.lastActiveWrite.set(u, now)
+        if (this.byUser.has(u)) this.lastLocalActivity.set(u, now)
+      } else {
+        // AWAY, or OFFLINE to appear offline, until ONLINE is set or every socket closes
+        await store.setValue(modeKey(u), status, null)
+      }
+      await this.recompute(u)
+    })
+    ctx.loaders.of('presenceStatus', async () => new Map()).clear(u)
+    return this.svc.users.get(ctx, u)
+  }
+
+  // --- live ---------------------------------------------------------------------------------
+
+  /** presenceChanged: with roomId, that room's members (members only); without, the viewer's friends */
+  async feed(ctx: Ctx, roomId: string | null | undefined): Promise<Feed> {
+    if (roomId !== null && roomId !== undefined) return this.roomFeed(ctx, roomId)
+    return this.friendsFeed(ctx)
+  }
+
+  private async friendsFeed(ctx: Ctx): Promise<Feed> {
+    const me = ctx.viewer!.userId
+    const subs = new Map<string, (() => void) | null>()
+    let offInbox: (() => void) | null = null
+    let stopped = false
+    const drop = (f: string) => { subs.get(f)?.(); subs.delete(f) }
+    return {
+      start: async (sink) => {
+        const follow = async (f: string) => {
+          if (subs.has(f) || stopped) return
+          subs.set(f, null)
+          const off = await this.svc.pubsub.subscribe(topics.userPresence(f), (ev: PresenceEventModel) => {
+            if (subs.has(f) && ev?.userId === f) sink.next(ev)
+          })
+          if (stopped || !subs.has(f)) off(); else subs.set(f, off)
+        }
+        // live before reading the friend list: a friendship made in between is not missed
+        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
+          if (!isInbox(m, 'friendship')) return
+          const other = m.event.user.id
+          if (m.event.friendship === 'FRIENDS') {
+            if (subs.has(other)) return
+            void follow(other).then(async () => {
+              // a new friend who is already online shows up at once
+              const status = await this.rawStatus(other)
+              if (status !== 'OFFLINE' && subs.has(other)) sink.next({ userId: other, status, roomId: null, joined: null, left: null, at: Date.now() })
+            }).catch((e) => this.fail(e))
+          } else if (subs.has(other)) {
+            drop(other)
+          }
+        })
+        if (stopped) { o(); return }
+        offInbox = o
+        await Promise.all((await this.svc.friends.friendIds(me)).map(follow))
+      },
+      stop: () => {
+        stopped = true
+        offInbox?.()
+        for (const f of [...subs.keys()]) drop(f)
+      },
+    }
+  }
+
+  private async roomFeed(ctx: Ctx, roomId: string): Promise<Feed> {
+    // presence is for room-mates: a non-member of a PUBLIC room is FORBIDDEN, of another room NOT_FOUND
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    const me = ctx.viewer!.userId
+    const blocked = new Set(await this.svc.friends.blockedIds(me))
+    let offs: (() => void)[] = []
+    let stopped = false
+    return {
+      start: async (sink) => {
+        offs.push(await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
+          if (!isInbox(m, 'friendship')) return
+          if (m.event.friendship === 'BLOCKED') blocked.add(m.event.user.id); else blocked.delete(m.event.user.id)
+        }))
+        offs.push(await this.svc.pubsub.subscribe(topics.roomPresence(room.id), (ev: PresenceEventModel) => {
+          if (ev?.roomId === room.id && !blocked.has(ev.userId)) sink.next(ev)
+        }))
+        offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
+          if (!c || typeof c !== 'object') return
+          if (c.type === 'deleted' || (c.type === 'left' && c.userId === me)) { sink.complete(); return }
+          if ((c.type === 'joined' || c.type === 'left') && typeof c.userId === 'string' && !blocked.has(c.userId)) {
+            this.controlEvent(room.id, c).then((ev) => { if (!stopped) sink.next(ev) }, (e) => this.fail(e))
+          }
+        }))
+        if (stopped) { for (const o of offs) o(); offs = [] }
+      },
+      stop: () => {
+        stopped = true
+        for (const o of offs) o()
+        offs = []
+      },
+    }
+  }
+
+  /** one event object per control message on this instance: every subscriber shares its rendering */
+  private controlEvent(roomId: string, c: RoomControl & { userId: string }): Promise<PresenceEventModel> {
+    let p = this.controlEvents.get(c)
+    if (!p) {
+      p = this.rawStatus(c.userId).then((status) => ({
+        userId: c.userId, status, roomId, joined: c.type === 'joined' ? true : null, left: c.type === 'left' ? true : null, at: c.at,
+      }))
+      this.controlEvents.set(c, p)
+    }
+    return p
+  }
+}

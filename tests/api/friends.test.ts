@@ -1,0 +1,210 @@
+// Friend requests, friendships and blocks over real HTTP and WebSockets. Every rule is checked
+// from the side of the one who must receive and of the ones who must not.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type TestApp } from '../helpers/app.js'
+import { collect, errorCode, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+
+let t: TestApp
+beforeAll(async () => { t = await startApp() })
+afterAll(async () => { await t.close() })
+
+const SEND = `mutation($u: ID!) { sendFriendRequest(userId: $u) { id status from { id } to { id } createdAt respondedAt } }`
+const RESPOND = `mutation($id: ID!, $a: Boolean!) { respondToFriendRequest(id: $id, accept: $a) { id status respondedAt } }`
+const CANCEL = `mutation($id: ID!) { cancelFriendRequest(id: $id) { id status } }`
+const REMOVE = `mutation($u: ID!) { removeFriend(userId: $u) }`
+const BLOCK = `mutation($u: ID!) { blockUser(userId: $u) }`
+const UNBLOCK = `mutation($u: ID!) { unblockUser(userId: $u) }`
+const RELATION = `query($u: ID!) { user(id: $u) { friendship } }`
+const FRIENDS = `{ friends { id } }`
+const REQUESTS = `query($d: FriendRequestDirection!) { friendRequests(direction: $d) { id status from { id } to { id } } }`
+const CHANGED = `subscription { friendshipChanged { user { id } friendship request { id status } at } }`
+const NOTIFS = `subscription { notifications { id kind actor { id } friendRequest { id status } } }`
+
+const relation = async (viewer: TestUser, other: TestUser) => (await ok(t.url, RELATION, { u: other.id }, viewer.token)).user.friendship
+const friendIds = async (u: TestUser) => (await ok(t.url, FRIENDS, {}, u.token)).friends.map((f: { id: string }) => f.id).sort()
+
+async function befriend(a: TestUser, b: TestUser) {
+  const req = (await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest
+  await ok(t.url, RESPOND, { id: req.id, a: true }, b.token)
+}
+
+/** live feeds of one user: relation changes and notifications */
+function listen(u: TestUser) {
+  const client = wsClient(t.wsUrl, u.token)
+  const changes = collect(client, CHANGED)
+  const notes = collect(client, NOTIFS)
+  return { client, changes, notes, async close() { changes.dispose(); notes.dispose(); await client.dispose() } }
+}
+
+describe('friend requests', () => {
+  it('refuses yourself, unknown and malformed ids', async () => {
+    const a = await signUp(t.url)
+    const self = await gql(t.url, SEND, { u: a.id }, a.token)
+    expect(self.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' })
+    expect(await errorCode(t.url, SEND, { u: '00000000-0000-4000-8000-000000000000' }, a.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, SEND, { u: 'nope' }, a.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, SEND, { u: a.id })).toBe('UNAUTHENTICATED')
+  })
+
+  it('reaches the addressee live, the sender\'s other device, and nobody else', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const la = listen(a), lb = listen(b), lc = listen(c)
+    await sleep(300)
+    const req = (await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest
+    expect(req).toMatchObject({ status: 'PENDING', from: { id: a.id }, to: { id: b.id }, respondedAt: null })
+
+    await lb.changes.waitCount(1)
+    expect(lb.changes.events[0].friendshipChanged).toMatchObject({ user: { id: a.id }, friendship: 'REQUEST_RECEIVED', request: { id: req.id, status: 'PENDING' } })
+    await lb.notes.waitCount(1)
+    expect(lb.notes.events[0].notifications).toMatchObject({ kind: 'FRIEND_REQUEST_RECEIVED', actor: { id: a.id }, friendRequest: { id: req.id } })
+    await la.changes.waitCount(1)
+    expect(la.changes.events[0].friendshipChanged).toMatchObject({ user: { id: b.id }, friendship: 'REQUEST_SENT' })
+
+    expect(await relation(a, b)).toBe('REQUEST_SENT')
+    expect(await relation(b, a)).toBe('REQUEST_RECEIVED')
+    expect(await relation(c, a)).toBe('NONE')
+    expect((await ok(t.url, REQUESTS, { d: 'INCOMING' }, b.token)).friendRequests.map((r: any) => r.id)).toEqual([req.id])
+    expect((await ok(t.url, REQUESTS, { d: 'OUTGOING' }, a.token)).friendRequests.map((r: any) => r.id)).toEqual([req.id])
+    expect((await ok(t.url, REQUESTS, { d: 'INCOMING' }, a.token)).friendRequests).toEqual([])
+    expect((await ok(t.url, REQUESTS, { d: 'INCOMING' }, c.token)).friendRequests).toEqual([])
+
+    // the sender asked, the addressee gets no echo of their own notification
+    expect(la.notes.events).toHaveLength(0)
+    await sleep(200)
+    expect(lc.changes.events).toHaveLength(0)
+    expect(lc.notes.events).toHaveLength(0)
+    await Promise.all([la.close(), lb.close(), lc.close()])
+  })
+
+  it('lets only the addressee answer, once; accepting makes both friends', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const req = (await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest
+    expect(await errorCode(t.url, SEND, { u: b.id }, a.token)).toBe('CONFLICT')
+    expect(await errorCode(t.url, RESPOND, { id: req.id, a: true }, c.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, RESPOND, { id: req.id, a: true }, a.token)).toBe('FORBIDDEN')
+    expect(await errorCode(t.url, CANCEL, { id: req.id }, b.token)).toBe('FORBIDDEN')
+    expect(await errorCode(t.url, CANCEL, { id: req.id }, c.token)).toBe('NOT_FOUND')
+
+    const la = listen(a), lc = listen(c)
+    await sleep(300)
+    const answered = (await ok(t.url, RESPOND, { id: req.id, a: true }, b.token)).respondToFriendRequest
+    expect(answered.status).toBe('ACCEPTED')
+    expect(answered.respondedAt).toMatch(/Z$/)
+    await la.notes.waitCount(1)
+    expect(la.notes.events[0].notifications).toMatchObject({ kind: 'FRIEND_REQUEST_ACCEPTED', actor: { id: b.id }, friendRequest: { id: req.id, status: 'ACCEPTED' } })
+    await la.changes.waitCount(1)
+    expect(la.changes.events[0].friendshipChanged).toMatchObject({ user: { id: b.id }, friendship: 'FRIENDS' })
+
+    expect(await errorCode(t.url, RESPOND, { id: req.id, a: false }, b.token)).toBe('CONFLICT')
+    expect(await errorCode(t.url, CANCEL, { id: req.id }, a.token)).toBe('CONFLICT')
+    expect(await errorCode(t.url, SEND, { u: a.id }, b.token)).toBe('CONFLICT')
+    expect(await friendIds(a)).toEqual([b.id])
+    expect(await friendIds(b)).toEqual([a.id])
+    expect(await friendIds(c)).toEqual([])
+    expect(await relation(a, b)).toBe('FRIENDS')
+    expect(await relation(b, a)).toBe('FRIENDS')
+    expect((await ok(t.url, REQUESTS, { d: 'INCOMING' }, b.token)).friendRequests).toEqual([])
+    await sleep(200)
+    expect(lc.changes.events).toHaveLength(0)
+    expect(lc.notes.events).toHaveLength(0)
+    await Promise.all([la.close(), lc.close()])
+  })
+
+  it('asking someone who already asked you accepts their request', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const theirs = (await ok(t.url, SEND, { u: a.id }, b.token)).sendFriendRequest
+    const lb = listen(b)
+    await sleep(300)
+    const mine = (await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest
+    expect(mine).toMatchObject({ id: theirs.id, status: 'ACCEPTED', from: { id: b.id }, to: { id: a.id } })
+    await lb.notes.waitCount(1)
+    expect(lb.notes.events[0].notifications.kind).toBe('FRIEND_REQUEST_ACCEPTED')
+    expect(await relation(a, b)).toBe('FRIENDS')
+    await lb.close()
+  })
+
+  it('declining and cancelling end a request without a friendship', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const r1 = (await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest
+    expect((await ok(t.url, RESPOND, { id: r1.id, a: false }, b.token)).respondToFriendRequest.status).toBe('DECLINED')
+    expect(await relation(a, b)).toBe('NONE')
+    expect(await relation(b, a)).toBe('NONE')
+
+    const lc = listen(c)
+    await sleep(300)
+    const r2 = (await ok(t.url, SEND, { u: c.id }, a.token)).sendFriendRequest
+    await lc.changes.waitCount(1)
+    expect((await ok(t.url, CANCEL, { id: r2.id }, a.token)).cancelFriendRequest.status).toBe('CANCELLED')
+    await lc.changes.waitCount(2)
+    expect(lc.changes.events[1].friendshipChanged).toMatchObject({ user: { id: a.id }, friendship: 'NONE', request: { id: r2.id, status: 'CANCELLED' } })
+    expect((await ok(t.url, REQUESTS, { d: 'INCOMING' }, c.token)).friendRequests).toEqual([])
+    expect(await friendIds(a)).toEqual([])
+    // a new request after a declined one is fine
+    expect((await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest.status).toBe('PENDING')
+    await lc.close()
+  })
+
+  it('removeFriend ends it for both, live', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await befriend(a, b)
+    const lb = listen(b)
+    await sleep(300)
+    expect((await ok(t.url, REMOVE, { u: b.id }, a.token)).removeFriend).toBe(true)
+    await lb.changes.waitCount(1)
+    expect(lb.changes.events[0].friendshipChanged).toMatchObject({ user: { id: a.id }, friendship: 'NONE' })
+    expect(await friendIds(a)).toEqual([])
+    expect(await friendIds(b)).toEqual([])
+    expect((await ok(t.url, REMOVE, { u: b.id }, a.token)).removeFriend).toBe(false)
+    await lb.close()
+  })
+})
+
+describe('blocking', () => {
+  it('ends the friendship and pending requests, is one-sided, and stops requests both ways', async () => {
+    const [a, d, e] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    await befriend(a, d)
+    const pending = (await ok(t.url, SEND, { u: a.id }, e.token)).sendFriendRequest
+    const ld = listen(d)
+    await sleep(300)
+
+    expect((await ok(t.url, BLOCK, { u: d.id }, a.token)).blockUser).toBe(true)
+    expect((await ok(t.url, BLOCK, { u: e.id }, a.token)).blockUser).toBe(true)
+    expect((await ok(t.url, BLOCK, { u: d.id }, a.token)).blockUser).toBe(false)
+    expect(await errorCode(t.url, BLOCK, { u: a.id }, a.token)).toBe('BAD_USER_INPUT')
+
+    // the blocked user learns the friendship ended, never that they were blocked
+    await ld.changes.waitCount(1)
+    expect(ld.changes.events[0].friendshipChanged).toMatchObject({ user: { id: a.id }, friendship: 'NONE' })
+    expect(await relation(a, d)).toBe('BLOCKED')
+    expect(await relation(d, a)).toBe('NONE')
+    expect(await friendIds(a)).toEqual([])
+    expect(await friendIds(d)).toEqual([])
+    expect((await ok(t.url, REQUESTS, { d: 'INCOMING' }, a.token)).friendRequests).toEqual([])
+    expect((await ok(t.url, REQUESTS, { d: 'OUTGOING' }, e.token)).friendRequests).toEqual([])
+    expect(await errorCode(t.url, RESPOND, { id: pending.id, a: true }, a.token)).toBe('CONFLICT')
+
+    expect(await errorCode(t.url, SEND, { u: a.id }, d.token)).toBe('FORBIDDEN')
+    expect(await errorCode(t.url, SEND, { u: d.id }, a.token)).toBe('FORBIDDEN')
+    const blocked = (await ok(t.url, '{ blockedUsers { id } }', {}, a.token)).blockedUsers.map((u: any) => u.id).sort()
+    expect(blocked).toEqual([d.id, e.id].sort())
+    expect((await ok(t.url, '{ blockedUsers { id } }', {}, d.token)).blockedUsers).toEqual([])
+
+    // unblocking restores neither the friendship nor the requests
+    expect((await ok(t.url, UNBLOCK, { u: d.id }, a.token)).unblockUser).toBe(true)
+    expect((await ok(t.url, UNBLOCK, { u: d.id }, a.token)).unblockUser).toBe(false)
+    expect(await relation(a, d)).toBe('NONE')
+    expect(await friendIds(a)).toEqual([])
+    expect((await ok(t.url, SEND, { u: a.id }, d.token)).sendFriendRequest.status).toBe('PENDING')
+    // still blocked the other way round
+    expect(await errorCode(t.url, SEND, { u: e.id }, a.token)).toBe('FORBIDDEN')
+    await ld.close()
+  })
+
+  it('a block by the other side shows NONE to the blocked, and is FORBIDDEN for requests', async () => {
+    const [a, x] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await ok(t.url, BLOCK, { u: a.id }, x.token)
+    expect(await relation(a, x)).toBe('NONE')
+    expect(await relation(x, a)).toBe('BLOCKED')
+    expect(await errorCode(t.url, SEND, { u: x.id }, a.token)).toBe('FORBIDDEN')
+  })
+})
