@@ -3,13 +3,13 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
-import { collect, gql, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, gql, signUp, sleep, wsClient, type GqlResult, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
 const SEND_SIGNAL = `mutation($input: SendSignalInput!) { sendSignal(input: $input) { id roomId kind payload createdAt from { id } to { id } } }`
 const SIGNAL_RECEIVED = `subscription($roomId: ID) { signalReceived(roomId: $roomId) { id roomId kind payload from { id } to { id } } }`
 
-type Sub = ReturnType<typeof collect>
+type Sub = ReturnType<typeof collect<any>>
 
 async function sendSignal(url: string, from: TestUser, roomId: string, to: string, kind: string, payload: string) {
   return gql(url, SEND_SIGNAL, { input: { roomId, toUserId: to, kind, payload } }, from.token)
@@ -94,7 +94,7 @@ describe('signals on one instance', () => {
     await live(subs[0], () => sendSignal(t.url, a, room.id, b.id, 'ICE_CANDIDATE', '{}'))
     await live(subs[1], () => sendSignal(t.url, b, pub.id, c.id, 'ICE_CANDIDATE', '{}'))
 
-    const cases: { name: string; run: () => ReturnType<typeof gql>; code: string; field?: string }[] = [
+    const cases: { name: string; run: () => Promise<GqlResult>; code: string; field?: string }[] = [
       { name: 'target not a member', run: () => sendSignal(t.url, a, room.id, c.id, 'OFFER', '{}'), code: 'NOT_FOUND', field: 'input.toUserId' },
       { name: 'target unknown id', run: () => sendSignal(t.url, a, room.id, crypto.randomUUID(), 'OFFER', '{}'), code: 'NOT_FOUND' },
       { name: 'target malformed id', run: () => sendSignal(t.url, a, room.id, 'nope', 'OFFER', '{}'), code: 'NOT_FOUND' },
