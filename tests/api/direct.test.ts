@@ -1,0 +1,134 @@
+// Direct rooms: friends only, one room per pair, invisible to everyone else, closed by a block.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type TestApp } from '../helpers/app.js'
+import { collect, errorCode, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { MESSAGE_ADDED, SEND, send } from '../helpers/rooms.js'
+
+let t: TestApp
+beforeAll(async () => { t = await startApp() })
+afterAll(async () => { await t.close() })
+
+const OPEN = `mutation($u: ID!) { openDirectRoom(userId: $u) { id code kind name viewerIsMember memberCount } }`
+const NOTIFS = `subscription { notifications { id kind actor { id } room { id kind } message { id body } } }`
+
+async function befriend(a: TestUser, b: TestUser) {
+  const req = (await ok(t.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)).sendFriendRequest
+  await ok(t.url, `mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }`, { id: req.id }, b.token)
+}
+
+describe('openDirectRoom', () => {
+  it('is for friends only, and gives the same room from either side', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    expect(await errorCode(t.url, OPEN, { u: b.id }, a.token)).toBe('FORBIDDEN')
+    expect(await errorCode(t.url, OPEN, { u: a.id }, a.token)).toBe('BAD_USER_INPUT')
+    expect(await errorCode(t.url, OPEN, { u: '00000000-0000-4000-8000-000000000000' }, a.token)).toBe('NOT_FOUND')
+    await befriend(a, b)
+    const r1 = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+    const r2 = (await ok(t.url, OPEN, { u: a.id }, b.token)).openDirectRoom
+    const r3 = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+    expect(r1).toMatchObject({ kind: 'DIRECT', viewerIsMember: true, memberCount: 2 })
+    expect(r2.id).toBe(r1.id)
+    expect(r3.id).toBe(r1.id)
+    // a stranger still cannot open one with either of them
+    expect(await errorCode(t.url, OPEN, { u: a.id }, c.token)).toBe('FORBIDDEN')
+  })
+
+  it('opening at the same moment from both sides makes one room', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await befriend(a, b)
+    const [x, y] = await Promise.all([ok(t.url, OPEN, { u: b.id }, a.token), ok(t.url, OPEN, { u: a.id }, b.token)])
+    expect(x.openDirectRoom.id).toBe(y.openDirectRoom.id)
+  })
+
+  it('works like any room for the two, and does not exist for anyone else', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    await befriend(a, b)
+    const room = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+    await send(t.url, a.token, room.id, 'first')
+
+    // live delivery with replay for the addressee
+    const cb = wsClient(t.wsUrl, b.token)
+    const sub = collect(cb, MESSAGE_ADDED, { roomId: room.id, after: '0' })
+    await sub.waitCount(1)
+    await send(t.url, a.token, room.id, 'second')
+    await sub.waitCount(2)
+    expect(sub.events.map((e) => e.messageAdded.body)).toEqual(['first', 'second'])
+
+    const unread = await ok(t.url, `query($id: ID!) { room(id: $id) { unreadCount messages { edges { node { body } } } } }`, { id: room.id }, b.token)
+    expect(unread.room.unreadCount).toBe(2)
+    expect(unread.room.messages.edges.map((e: any) => e.node.body)).toEqual(['first', 'second'])
+    const mine = await ok(t.url, '{ myRooms { id kind } }', {}, b.token)
+    expect(mine.myRooms.map((r: any) => r.id)).toContain(room.id)
+    const listed = await ok(t.url, '{ rooms(first: 100) { edges { node { id } } } }', {}, b.token)
+    expect(listed.rooms.edges.map((e: any) => e.node.id)).not.toContain(room.id)
+
+    // the stranger: NOT_FOUND everywhere, exactly like a missing room
+    expect(await errorCode(t.url, `query($id: ID!) { room(id: $id) { id } }`, { id: room.id }, c.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, `query($id: ID!) { messages(roomId: $id) { edges { cursor } } }`, { roomId: room.id, id: room.id }, c.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, `mutation($id: ID!) { joinRoom(roomId: $id) { id } }`, { id: room.id }, c.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, `mutation($c: String!) { joinRoom(code: $c) { id } }`, { c: room.code }, c.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, `query($c: String!) { roomByCode(code: $c) { id } }`, { c: room.code }, c.token)).toBe('NOT_FOUND')
+    expect(await errorCode(t.url, SEND, { roomId: room.id, body: 'let me in' }, c.token)).toBe('NOT_FOUND')
+    const cc = wsClient(t.wsUrl, c.token)
+    const spy = collect(cc, MESSAGE_ADDED, { roomId: room.id, after: '0' })
+    await spy.waitError()
+    expect(spy.state.errors?.[0].extensions.code).toBe('NOT_FOUND')
+    expect(spy.events).toHaveLength(0)
+    sub.dispose()
+    await Promise.all([cb.dispose(), cc.dispose()])
+  })
+
+  it('a block closes the conversation both ways, and history stays readable', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await befriend(a, b)
+    const room = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+    await send(t.url, b.token, room.id, 'before')
+    await ok(t.url, `mutation($u: ID!) { blockUser(userId: $u) }`, { u: b.id }, a.token)
+
+    const refused = await gql(t.url, SEND, { roomId: room.id, body: 'after' }, b.token)
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN')
+    expect(await errorCode(t.url, SEND, { roomId: room.id, body: 'after' }, a.token)).toBe('FORBIDDEN')
+    expect(await errorCode(t.url, OPEN, { u: a.id }, b.token)).toBe('FORBIDDEN')
+    expect(await errorCode(t.url, OPEN, { u: b.id }, a.token)).toBe('FORBIDDEN')
+    const history = await ok(t.url, `query($id: ID!) { messages(roomId: $id) { edges { node { body } } } }`, { id: room.id }, b.token)
+    expect(history.messages.edges.map((e: any) => e.node.body)).toEqual(['before'])
+
+    // unblocking alone does not reopen it: they are no longer friends
+    await ok(t.url, `mutation($u: ID!) { unblockUser(userId: $u) }`, { u: b.id }, a.token)
+    expect(await errorCode(t.url, OPEN, { u: b.id }, a.token)).toBe('FORBIDDEN')
+    await befriend(a, b)
+    expect((await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom.id).toBe(room.id)
+    await send(t.url, b.token, room.id, 'again')
+  })
+})
+
+describe('DIRECT_MESSAGE notifications', () => {
+  it('reach the addressee who is not in the conversation, not the sender, not a stranger', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    await befriend(a, b)
+    const room = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+    const [ca, cb, cc] = [wsClient(t.wsUrl, a.token), wsClient(t.wsUrl, b.token), wsClient(t.wsUrl, c.token)]
+    const na = collect(ca, NOTIFS), nb = collect(cb, NOTIFS), nc = collect(cc, NOTIFS)
+    await sleep(300)
+    const m = await send(t.url, a.token, room.id, 'are you there?')
+    await nb.waitCount(1)
+    expect(nb.events[0].notifications).toMatchObject({ kind: 'DIRECT_MESSAGE', actor: { id: a.id }, room: { id: room.id, kind: 'DIRECT' }, message: { id: m.id, body: 'are you there?' } })
+    await sleep(300)
+    expect(na.events).toHaveLength(0)
+    expect(nc.events).toHaveLength(0)
+
+    // while B has the conversation open, the message itself is enough
+    const live = collect(cb, MESSAGE_ADDED, { roomId: room.id })
+    await sleep(300)
+    await send(t.url, a.token, room.id, 'now you see it')
+    await live.waitCount(1)
+    await sleep(300)
+    expect(nb.events).toHaveLength(1)
+    live.dispose()
+    await sleep(300)
+    await send(t.url, a.token, room.id, 'gone again')
+    await nb.waitCount(2)
+    expect(nb.events[1].notifications.message.body).toBe('gone again')
+    await Promise.all([ca.dispose(), cb.dispose(), cc.dispose()])
+  })
+})

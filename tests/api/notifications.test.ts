@@ -1,0 +1,94 @@
+// Mentions, the stored inbox for users who were away, and marking notifications read.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type TestApp } from '../helpers/app.js'
+import { collect, errorCode, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
+import { createRoom, joinByCode, send } from '../helpers/rooms.js'
+
+let t: TestApp
+beforeAll(async () => { t = await startApp() })
+afterAll(async () => { await t.close() })
+
+const NOTIFS = `subscription { notifications { id kind actor { id } room { id } message { id body } readAt } }`
+const LIST = `query($u: Boolean, $f: Int) { notificationsList(unreadOnly: $u, first: $f) { id kind readAt createdAt actor { id } message { body } friendRequest { id } } unreadNotificationCount }`
+const MARK = `mutation($ids: [ID!]) { markNotificationsRead(ids: $ids) }`
+
+const list = async (u: TestUser, unreadOnly = false, first?: number) => (await ok(t.url, LIST, { u: unreadOnly, f: first }, u.token))
+
+describe('mentions', () => {
+  it('notify mentioned members only: not the sender, not a non-member, not someone who blocked the sender', async () => {
+    const [a, b, c, x] = await Promise.all([signUp(t.url, uniqueName('ann')), signUp(t.url, uniqueName('bob')), signUp(t.url, uniqueName('cid')), signUp(t.url, uniqueName('xav'))])
+    const room = await createRoom(t.url, a.token, 'Mentions', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    await joinByCode(t.url, x.token, room.code)
+    await ok(t.url, `mutation($u: ID!) { blockUser(userId: $u) }`, { u: a.id }, x.token)
+    const clients = [a, b, c, x].map((u) => wsClient(t.wsUrl, u.token))
+    const [na, nb, nc, nx] = clients.map((cl) => collect(cl, NOTIFS))
+    await sleep(300)
+
+    // case-insensitive, trailing punctuation ignored, an e-mail address is not a mention
+    const m = await send(t.url, a.token, room.id, `hey @${b.username.toUpperCase()}, @${c.username}. @${x.username} and @${a.username}; mail me at me@${b.username}`)
+    await nb.waitCount(1)
+    expect(nb.events[0].notifications).toMatchObject({ kind: 'MENTION', actor: { id: a.id }, room: { id: room.id }, message: { id: m.id }, readAt: null })
+    await sleep(400)
+    expect(nb.events).toHaveLength(1)
+    expect(na.events).toHaveLength(0)
+    expect(nc.events).toHaveLength(0)
+    expect(nx.events).toHaveLength(0)
+    expect((await list(x)).notificationsList).toEqual([])
+    expect((await list(c)).notificationsList).toEqual([])
+    await Promise.all(clients.map((cl) => cl.dispose()))
+  })
+})
+
+describe('the notification inbox', () => {
+  it('keeps what arrived while the user was offline, newest first, and marks read by id or all', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url, uniqueName('bea')), signUp(t.url)])
+    // B has no socket open at all
+    const req = (await ok(t.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)).sendFriendRequest
+    const room = await createRoom(t.url, c.token, 'Inbox')
+    await joinByCode(t.url, b.token, room.code)
+    await send(t.url, c.token, room.id, `@${b.username} look`)
+    await send(t.url, c.token, room.id, `@${b.username} look again`)
+
+    const before = await list(b)
+    expect(before.unreadNotificationCount).toBe(3)
+    expect(before.notificationsList.map((n: any) => n.kind)).toEqual(['MENTION', 'MENTION', 'FRIEND_REQUEST_RECEIVED'])
+    expect(before.notificationsList[0].message.body).toBe(`@${b.username} look again`)
+    expect(before.notificationsList[2]).toMatchObject({ actor: { id: a.id }, friendRequest: { id: req.id }, readAt: null })
+    expect((await list(b, false, 1)).notificationsList).toHaveLength(1)
+    expect(await errorCode(t.url, LIST, { f: 0 }, b.token)).toBe('BAD_USER_INPUT')
+
+    // someone else's ids change nothing
+    const ids = before.notificationsList.map((n: any) => n.id)
+    expect((await ok(t.url, MARK, { ids }, a.token)).markNotificationsRead).toBe(0)
+    expect((await ok(t.url, MARK, { ids: [ids[2], 'not-an-id'] }, b.token)).markNotificationsRead).toBe(1)
+    expect((await ok(t.url, MARK, { ids: [ids[2]] }, b.token)).markNotificationsRead).toBe(0)
+    const mid = await list(b, true)
+    expect(mid.unreadNotificationCount).toBe(2)
+    expect(mid.notificationsList.map((n: any) => n.id)).toEqual(ids.slice(0, 2))
+    const all = await list(b)
+    expect(all.notificationsList[2].readAt).toMatch(/Z$/)
+
+    expect((await ok(t.url, MARK, {}, b.token)).markNotificationsRead).toBe(2)
+    expect((await list(b)).unreadNotificationCount).toBe(0)
+    expect((await list(b, true)).notificationsList).toEqual([])
+    expect((await list(a)).notificationsList).toEqual([])
+    expect((await gql(t.url, MARK, {})).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED')
+  })
+
+  it('a notification subscription carries only the viewer\'s own', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const cb = wsClient(t.wsUrl, b.token), cc = wsClient(t.wsUrl, c.token)
+    const nb = collect(cb, NOTIFS), nc = collect(cc, NOTIFS)
+    const unauth = wsClient(t.wsUrl)
+    const nu = collect(unauth, NOTIFS)
+    await nu.waitError()
+    expect(nu.state.errors?.[0].extensions.code).toBe('UNAUTHENTICATED')
+    await sleep(300)
+    await ok(t.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)
+    await nb.waitCount(1)
+    await sleep(300)
+    expect(nc.events).toHaveLength(0)
+    await Promise.all([cb.dispose(), cc.dispose(), unauth.dispose()])
+  })
+})
