@@ -74,12 +74,19 @@ export class Connection {
   get subscriptionCount() { return this.subs.size }
 }
 
+/** One execution result shared by every subscriber with the same share key, for one event. */
+interface Rendered { bytes: Buffer | null; waiters: Subscription[] | null }
+/** a frame that must keep its place behind pending results (complete) */
+interface RawFrame { raw: string }
+type QueueItem = Rendered | RawFrame
+
 class Subscription {
   closed = false
   feed: Feed | null = null
-  /** frames of this subscription still being rendered, in order */
-  private tail: Promise<void> | null = null
-  private pending = 0
+  /** frames waiting for an earlier result to finish rendering: order is per subscription */
+  queue: QueueItem[] = []
+  /** `{"id":"<id>","type":"next","payload":` — the bytes around the shared payload */
+  readonly prefix: Buffer
   constructor(
     readonly conn: Connection,
     readonly id: string,
@@ -88,19 +95,10 @@ class Subscription {
     readonly variables: Record<string, unknown> | undefined,
     readonly shareKey: string,
     readonly ctx: Ctx,
-  ) {}
-
-  enqueue(frame: string | Promise<string | null>, send: (s: string) => void) {
-    if (typeof frame === 'string' && this.pending === 0) { send(frame); return }
-    this.pending++
-    const prev = this.tail ?? Promise.resolve()
-    this.tail = prev.then(() => frame).then((f) => { if (f !== null && !this.closed) send(f) }, () => {}).finally(() => {
-      if (--this.pending === 0) this.tail = null
-    })
+  ) {
+    this.prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`)
   }
 }
-
-type Rendered = { bytes: string | null; promise: Promise<string> | null }
 
 export class Gateway {
   readonly wss: WebSocketServer
@@ -201,7 +199,7 @@ export class Gateway {
     for (const conn of [...set]) this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
   }
 
-  private send(conn: Connection, text: string) {
+  private send(conn: Connection, text: string | Buffer) {
     const ws = conn.ws
     if (ws.readyState !== WebSocket.OPEN) return
     // a reader that stopped reading is cut off before it costs everyone else memory
@@ -209,7 +207,7 @@ export class Gateway {
       this.close(conn, CLOSE.TRY_AGAIN_LATER, 'Too slow: resume with after')
       return
     }
-    ws.send(text)
+    ws.send(text, { binary: false })
   }
 
   private onMessage(conn: Connection, data: Buffer, isBinary: boolean) {
@@ -343,7 +341,7 @@ export class Gateway {
           if (sub.closed) return
           this.stopSub(sub)
           if (conn.subs.get(id) === sub) conn.subs.delete(id)
-          sub.enqueue(JSON.stringify({ id, type: 'complete' }), (s) => this.send(conn, s))
+          this.sendOrdered(sub, JSON.stringify({ id, type: 'complete' }))
         },
       })
     })().catch(fail)
@@ -356,11 +354,36 @@ export class Gateway {
   }
 
   private deliver(sub: Subscription, payload: object) {
-    const r = this.render(sub, payload)
-    const prefix = `{"id":${JSON.stringify(sub.id)},"type":"next","payload":`
-    const send = (s: string) => this.send(sub.conn, s)
-    if (r.bytes !== null) sub.enqueue(prefix + r.bytes + '}', send)
-    else sub.enqueue(r.promise!.then((b) => prefix + b + '}'), send)
+    const entry = this.render(sub, payload)
+    if (sub.queue.length === 0 && entry.bytes !== null) return this.writeNext(sub, entry.bytes)
+    sub.queue.push(entry)
+    if (entry.bytes === null) entry.waiters!.push(sub)
+  }
+
+  /** sends a frame in order behind anything still rendering for this subscription */
+  private sendOrdered(sub: Subscription, text: string) {
+    if (sub.queue.length === 0) this.send(sub.conn, text)
+    else sub.queue.push({ raw: text })
+  }
+
+  private flush(sub: Subscription) {
+    while (sub.queue.length) {
+      const head = sub.queue[0]
+      if ('raw' in head) { sub.queue.shift(); this.send(sub.conn, head.raw); continue }
+      if (head.bytes === null) return
+      sub.queue.shift()
+      this.writeNext(sub, head.bytes)
+    }
+  }
+
+  /** the shared payload bytes wrapped with this subscriber's id: a copy, no re-serialisation */
+  private writeNext(sub: Subscription, payload: Buffer) {
+    if (sub.closed) return
+    const frame = Buffer.allocUnsafe(sub.prefix.length + payload.length + 1)
+    sub.prefix.copy(frame, 0)
+    payload.copy(frame, sub.prefix.length)
+    frame[frame.length - 1] = 0x7d // }
+    this.send(sub.conn, frame)
   }
 
   /** Executes the subscription document for one event, once per share key. */
@@ -370,7 +393,7 @@ export class Gateway {
     const hit = byKey.get(sub.shareKey)
     if (hit) return hit
     const ctx: Ctx = { ...sub.ctx, loaders: new Loaders() }
-    const entry: Rendered = { bytes: null, promise: null }
+    const entry: Rendered = { bytes: null, waiters: null }
     let result: ExecutionResult | Promise<ExecutionResult>
     try {
       result = execute({
@@ -381,13 +404,17 @@ export class Gateway {
       result = { errors: [toPublicError(e)] }
     }
     if (result instanceof Promise) {
-      entry.promise = result.then((res) => {
-        const bytes = this.serialise(res)
-        entry.bytes = bytes
-        return bytes
-      })
+      entry.waiters = []
+      result
+        .then((res) => Buffer.from(this.serialise(res)), (e) => Buffer.from(this.serialise({ errors: [toPublicError(e)] })))
+        .then((bytes) => {
+          entry.bytes = bytes
+          const waiters = entry.waiters!
+          entry.waiters = null
+          for (const w of waiters) this.flush(w)
+        })
     } else {
-      entry.bytes = this.serialise(result)
+      entry.bytes = Buffer.from(this.serialise(result))
     }
     byKey.set(sub.shareKey, entry)
     return entry
