@@ -1,0 +1,330 @@
+// The shared room timer, driven by an injected clock: no test waits for a phase in real time.
+import crypto from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { collect, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
+import { ManualClock } from '../../src/modules/study/clock.js'
+
+const MIN = 60_000
+const T = `roomId phase focusMinutes breakMinutes phaseStartedAt phaseEndsAt remainingSeconds serverTime cycle startedBy { id }`
+const START = `mutation($roomId: ID!, $f: Int, $b: Int) { startRoomTimer(roomId: $roomId, focusMinutes: $f, breakMinutes: $b) { ${T} } }`
+const PAUSE = `mutation($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ${T} } }`
+const RESUME = `mutation($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ${T} } }`
+const STOP = `mutation($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ${T} } }`
+const ROOM_TIMER = `query($id: ID!) { room(id: $id) { timer { ${T} } } }`
+const TIMER_SUB = `subscription($roomId: ID!) { roomTimer(roomId: $roomId) { ${T} } }`
+const SESSIONS = `query { studySessions(first: 100) { edges { node { minutes startedAt endedAt room { id } user { id } } } } }`
+const FOCUS_UNTIL = `query($id: ID!) { user(id: $id) { focusUntil } }`
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+async function sessionsOf(url: string, u: TestUser) {
+  return (await ok(url, SESSIONS, {}, u.token)).studySessions.edges.map((e: any) => e.node)
+}
+async function timerOf(url: string, u: TestUser, roomId: string) {
+  return (await ok(url, ROOM_TIMER, { id: roomId }, u.token)).room.timer
+}
+async function focusUntil(url: string, viewer: TestUser, of: TestUser) {
+  return (await ok(url, FOCUS_UNTIL, { id: of.id }, viewer.token)).user.focusUntil
+}
+/** Pauses and resumes (at one instant: the schedule does not move) until the feeds see it; then they are live. */
+async function timerLive(url: string, u: TestUser, roomId: string, ...subs: { events: unknown[] }[]) {
+  for (let i = 0; subs.some((s) => !s.events.length); i++) {
+    if (i > 50) throw new Error('timer feeds never became live')
+    await ok(url, PAUSE, { roomId }, u.token)
+    await ok(url, RESUME, { roomId }, u.token)
+    await sleep(100)
+  }
+  await sleep(200)
+  for (const s of subs) s.events.length = 0
+}
+
+/** whole minutes from now, rounded to the second: readable times in failures */
+function clockAtNow() { return new ManualClock(Math.ceil(Date.now() / 1000) * 1000) }
+
+describe('room timer on one instance', () => {
+  let t: TestApp
+  let clock: ManualClock
+  beforeAll(async () => {
+    t = await startApp()
+    clock = clockAtNow()
+    await t.app.hearth.timers.useClock(clock)
+  })
+  afterAll(async () => { await t.close() })
+
+  it('runs FOCUS -> BREAK -> FOCUS on the server clock and gives each present member one session per focus', async () => {
+    const [a, b, c, d, e] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url), signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Pomodoro', 'PUBLIC')
+    for (const u of [b, c, d]) await joinByCode(t.url, u.token, room.code)
+    // a and b watch the timer, c only the messages, d nothing; e is no member but reads the public room
+    const [wa, wb, wc, we] = [a, b, c, e].map((u) => wsClient(t.wsUrl, u.token))
+    const sa = collect(wa, TIMER_SUB, { roomId: room.id })
+    const sb = collect(wb, TIMER_SUB, { roomId: room.id })
+    const sc = collect(wc, MESSAGE_ADDED, { roomId: room.id })
+    const se = collect(we, MESSAGE_ADDED, { roomId: room.id })
+    // both message feeds are live once a message arrives
+    for (let i = 0; !(sc.events.length && se.events.length); i++) {
+      if (i > 50) throw new Error('message feeds never became live')
+      await send(t.url, a.token, room.id, `hello ${i}`)
+      await sleep(100)
+    }
+
+    const t0 = clock.now()
+    const started = (await ok(t.url, START, { roomId: room.id, f: 25, b: 5 }, b.token)).startRoomTimer
+    expect(started).toMatchObject({
+      roomId: room.id, phase: 'FOCUS', focusMinutes: 25, breakMinutes: 5, cycle: 0, remainingSeconds: 1500,
+      phaseStartedAt: iso(t0), phaseEndsAt: iso(t0 + 25 * MIN), serverTime: iso(t0), startedBy: { id: b.id },
+    })
+    await sa.waitCount(1)
+    await sb.waitCount(1)
+    expect(sa.events[0].roomTimer).toEqual(started)
+
+    // present members show focusUntil while FOCUS runs; d is a member but not present
+    expect(await focusUntil(t.url, d, a)).toBe(iso(t0 + 25 * MIN))
+    expect(await focusUntil(t.url, a, c)).toBe(iso(t0 + 25 * MIN))
+    expect(await focusUntil(t.url, a, d)).toBeNull()
+    expect(await focusUntil(t.url, a, e)).toBeNull()
+
+    await clock.advance(10 * MIN)
+    expect((await timerOf(t.url, d, room.id))).toMatchObject({ phase: 'FOCUS', remainingSeconds: 900, serverTime: iso(t0 + 10 * MIN) })
+
+    await clock.advance(15 * MIN)
+    await sa.waitCount(2)
+    expect(sa.events[1].roomTimer).toMatchObject({
+      phase: 'BREAK', cycle: 1, phaseStartedAt: iso(t0 + 25 * MIN), phaseEndsAt: iso(t0 + 30 * MIN), remainingSeconds: 300,
+    })
+    expect(await focusUntil(t.url, d, a)).toBeNull()
+    for (const u of [a, b, c]) {
+      expect(await sessionsOf(t.url, u)).toEqual([
+        { minutes: 25, startedAt: iso(t0), endedAt: iso(t0 + 25 * MIN), room: { id: room.id }, user: { id: u.id } },
+      ])
+    }
+    expect(await sessionsOf(t.url, d)).toEqual([])
+    expect(await sessionsOf(t.url, e)).toEqual([])
+
+    await clock.advance(5 * MIN)
+    await sa.waitCount(3)
+    expect(sa.events[2].roomTimer).toMatchObject({ phase: 'FOCUS', cycle: 1, phaseStartedAt: iso(t0 + 30 * MIN), phaseEndsAt: iso(t0 + 55 * MIN) })
+    expect(await focusUntil(t.url, c, b)).toBe(iso(t0 + 55 * MIN))
+
+    // b stops being present: no session for the second focus
+    sb.dispose()
+    await sleep(100)
+    await clock.advance(25 * MIN)
+    await sa.waitCount(4)
+    expect(sa.events[3].roomTimer).toMatchObject({ phase: 'BREAK', cycle: 2 })
+    expect((await sessionsOf(t.url, a)).map((s: any) => s.endedAt)).toEqual([iso(t0 + 55 * MIN), iso(t0 + 25 * MIN)])
+    expect((await sessionsOf(t.url, c)).map((s: any) => s.endedAt)).toEqual([iso(t0 + 55 * MIN), iso(t0 + 25 * MIN)])
+    expect(await sessionsOf(t.url, b)).toHaveLength(1)
+    // each transition was published exactly once
+    await sleep(200)
+    expect(sa.events.map((x) => `${x.roomTimer.phase}${x.roomTimer.cycle}`)).toEqual(['FOCUS0', 'BREAK1', 'FOCUS1', 'BREAK2'])
+    expect(sb.events).toHaveLength(3)
+    await Promise.all([wa, wb, wc, we].map((w) => w.dispose()))
+  })
+
+  it('pauses, resumes and stops, with CONFLICT for the wrong state', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Pausing', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    const wa = wsClient(t.wsUrl, a.token)
+    const sa = collect(wa, TIMER_SUB, { roomId: room.id })
+    const code = async (q: string, u: TestUser) => (await gql(t.url, q, { roomId: room.id }, u.token)).errors?.[0]?.extensions?.code
+
+    expect(await code(PAUSE, a)).toBe('CONFLICT')
+    expect(await code(RESUME, a)).toBe('CONFLICT')
+    expect(await code(STOP, a)).toBe('CONFLICT')
+    const t0 = clock.now()
+    await ok(t.url, START, { roomId: room.id, f: 10, b: 2 }, a.token)
+    await sa.waitCount(1)
+    expect(await code(START, b)).toBe('CONFLICT')
+    expect(await code(RESUME, b)).toBe('CONFLICT')
+
+    await clock.advance(4 * MIN)
+    const paused = (await ok(t.url, PAUSE, { roomId: room.id }, b.token)).pauseRoomTimer
+    expect(paused).toMatchObject({ phase: 'PAUSED', remainingSeconds: 360, phaseEndsAt: null, phaseStartedAt: iso(t0 + 4 * MIN), cycle: 0 })
+    await sa.waitCount(2)
+    expect(await code(PAUSE, a)).toBe('CONFLICT')
+    expect(await code(START, a)).toBe('CONFLICT')
+    expect(await focusUntil(t.url, b, a)).toBeNull()
+
+    // time passes while paused: nothing moves
+    await clock.advance(60 * MIN)
+    expect(await timerOf(t.url, a, room.id)).toMatchObject({ phase: 'PAUSED', remainingSeconds: 360 })
+    expect(await sessionsOf(t.url, a)).toEqual([])
+
+    const resumed = (await ok(t.url, RESUME, { roomId: room.id }, a.token)).resumeRoomTimer
+    const t1 = t0 + 64 * MIN
+    expect(resumed).toMatchObject({ phase: 'FOCUS', remainingSeconds: 360, phaseEndsAt: iso(t1 + 6 * MIN), phaseStartedAt: iso(t1 - 4 * MIN) })
+    await sa.waitCount(3)
+    await clock.advance(6 * MIN)
+    await sa.waitCount(4)
+    expect(sa.events[3].roomTimer).toMatchObject({ phase: 'BREAK', cycle: 1, phaseEndsAt: iso(t1 + 8 * MIN) })
+    expect(await sessionsOf(t.url, a)).toEqual([{ minutes: 10, startedAt: iso(t1 - 4 * MIN), endedAt: iso(t1 + 6 * MIN), room: { id: room.id }, user: { id: a.id } }])
+
+    // pause during BREAK resumes into BREAK
+    await clock.advance(1 * MIN)
+    expect((await ok(t.url, PAUSE, { roomId: room.id }, a.token)).pauseRoomTimer).toMatchObject({ phase: 'PAUSED', remainingSeconds: 60 })
+    expect((await ok(t.url, RESUME, { roomId: room.id }, a.token)).resumeRoomTimer).toMatchObject({ phase: 'BREAK', remainingSeconds: 60 })
+
+    await clock.advance(3 * MIN)
+    const stopped = (await ok(t.url, STOP, { roomId: room.id }, b.token)).stopRoomTimer
+    expect(stopped).toMatchObject({ phase: 'STOPPED', phaseEndsAt: null, remainingSeconds: 0, cycle: 1 })
+    await sa.waitFor(() => sa.events.some((x) => x.roomTimer.phase === 'STOPPED'))
+    const count = sa.events.length
+    // stopping again changes nothing and publishes nothing; a stopped timer never moves
+    expect((await ok(t.url, STOP, { roomId: room.id }, a.token)).stopRoomTimer.phase).toBe('STOPPED')
+    await clock.advance(120 * MIN)
+    expect(await timerOf(t.url, a, room.id)).toMatchObject({ phase: 'STOPPED' })
+    expect(await code(PAUSE, a)).toBe('CONFLICT')
+    expect(await code(RESUME, a)).toBe('CONFLICT')
+    // the stopped focus earned nothing; a new start is allowed
+    expect(await sessionsOf(t.url, a)).toHaveLength(1)
+    const again = (await ok(t.url, START, {roomId: room.id }, b.token)).startRoomTimer
+    expect(again).toMatchObject({ phase: 'FOCUS', focusMinutes: 25, breakMinutes: 5, cycle: 0, startedBy: { id: b.id } })
+    await sleep(200)
+    expect(sa.events.length).toBe(count + 1)
+    await wa.dispose()
+  })
+
+  it('checks arguments and membership', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const pub = await createRoom(t.url, a.token, 'Public timer', 'PUBLIC')
+    const priv = await createRoom(t.url, a.token, 'Private timer', 'PRIVATE')
+    const err = async (q: string, v: Record<string, unknown>, u: TestUser) => (await gql(t.url, q, v, u.token)).errors?.[0]?.extensions
+    expect(await err(START, { roomId: pub.id, f: 0 }, a)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'focusMinutes' })
+    expect(await err(START, { roomId: pub.id, f: 181 }, a)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'focusMinutes' })
+    expect(await err(START, { roomId: pub.id, b: 0 }, a)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'breakMinutes' })
+    expect(await err(START, { roomId: pub.id, b: 61 }, a)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'breakMinutes' })
+    expect(await err(START, { roomId: pub.id }, b)).toMatchObject({ code: 'FORBIDDEN' })
+    expect(await err(START, { roomId: priv.id }, b)).toMatchObject({ code: 'NOT_FOUND' })
+    expect(await err(START, { roomId: crypto.randomUUID() }, b)).toMatchObject({ code: 'NOT_FOUND' })
+    expect(await timerOf(t.url, a, pub.id)).toBeNull()
+    const edge = (await ok(t.url, START, { roomId: pub.id, f: 180, b: 60 }, a.token)).startRoomTimer
+    expect(edge).toMatchObject({ focusMinutes: 180, breakMinutes: 60 })
+    // a non-member sees the public room's timer but may not touch or subscribe to it
+    expect(await timerOf(t.url, b, pub.id)).toMatchObject({ phase: 'FOCUS' })
+    expect(await err(PAUSE, { roomId: pub.id }, b)).toMatchObject({ code: 'FORBIDDEN' })
+    const wb = wsClient(t.wsUrl, b.token)
+    const sub = collect(wb, TIMER_SUB, { roomId: pub.id })
+    await sub.waitError()
+    expect(sub.state.errors?.[0].extensions.code).toBe('FORBIDDEN')
+    const sub2 = collect(wb, TIMER_SUB, { roomId: priv.id })
+    await sub2.waitError()
+    expect(sub2.state.errors?.[0].extensions.code).toBe('NOT_FOUND')
+    await wb.dispose()
+    void c
+  })
+
+  it('ends a member\'s timer feed when they leave the room', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Leaving', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    const wb = wsClient(t.wsUrl, b.token)
+    const sb = collect(wb, TIMER_SUB, { roomId: room.id })
+    await ok(t.url, START, { roomId: room.id }, a.token)
+    await timerLive(t.url, a, room.id, sb)
+    await ok(t.url, PAUSE, { roomId: room.id }, a.token)
+    await sb.waitCount(1)
+    await ok(t.url, `mutation($id: ID!) { leaveRoom(roomId: $id) }`, { id: room.id }, b.token)
+    await sb.waitFor(() => sb.state.done, 5000, 'complete')
+    await ok(t.url, RESUME, { roomId: room.id }, a.token)
+    await sleep(200)
+    expect(sb.events).toHaveLength(1)
+    await wb.dispose()
+  })
+})
+
+describe('room timer across a restart', () => {
+  it('keeps its phase through a restart and moves on when it is due, even with nobody connected', async () => {
+    const databaseUrl = tempSqlitePath()
+    let t = await startApp({ databaseUrl })
+    const t0 = Math.ceil(Date.now() / 1000) * 1000
+    let clock = new ManualClock(t0)
+    await t.app.hearth.timers.useClock(clock)
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Durable', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    await ok(t.url, START, { roomId: room.id, f: 25, b: 5 }, a.token)
+    await clock.advance(10 * MIN)
+    await t.close()
+
+    // back up in the middle of the focus phase
+    t = await startApp({ databaseUrl })
+    clock = new ManualClock(t0 + 12 * MIN)
+    await t.app.hearth.timers.useClock(clock)
+    expect(await timerOf(t.url, a, room.id)).toMatchObject({ phase: 'FOCUS', remainingSeconds: 13 * 60, phaseEndsAt: iso(t0 + 25 * MIN), cycle: 0 })
+    const wb = wsClient(t.wsUrl, b.token)
+    const sb = collect(wb, TIMER_SUB, { roomId: room.id })
+    await sleep(300)
+    await clock.advance(13 * MIN)
+    await sb.waitCount(1)
+    expect(sb.events[0].roomTimer).toMatchObject({ phase: 'BREAK', cycle: 1, phaseStartedAt: iso(t0 + 25 * MIN) })
+    expect(await sessionsOf(t.url, b)).toHaveLength(1)
+    expect(await sessionsOf(t.url, a)).toHaveLength(0)
+    await wb.dispose()
+    await t.close()
+
+    // down across two phase ends: on start it catches up at once
+    t = await startApp({ databaseUrl })
+    clock = new ManualClock(t0 + 31 * MIN)
+    await t.app.hearth.timers.useClock(clock)
+    expect(await timerOf(t.url, a, room.id)).toMatchObject({ phase: 'FOCUS', cycle: 1, phaseStartedAt: iso(t0 + 30 * MIN), phaseEndsAt: iso(t0 + 55 * MIN) })
+    // the row itself moved, not only the view of it
+    const row = await t.app.hearth.timers.repo.timer(room.id)
+    expect(row).toMatchObject({ phase: 'FOCUS', cycle: 1, phase_ends_at: t0 + 55 * MIN })
+    await t.close()
+  })
+})
+
+describe('room timer on two instances', () => {
+  let one: TestApp
+  let two: TestApp
+  beforeAll(async () => {
+    const prefix = 't' + crypto.randomBytes(4).toString('hex') + ':'
+    const databaseUrl = tempSqlitePath()
+    one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
+    two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
+  })
+  afterAll(async () => { await one.close(); await two.close() })
+
+  it('performs and publishes each transition once while both race for it', async () => {
+    const t0 = Math.ceil(Date.now() / 1000) * 1000
+    const c1 = new ManualClock(t0)
+    const c2 = new ManualClock(t0)
+    await one.app.hearth.timers.useClock(c1)
+    await two.app.hearth.timers.useClock(c2)
+    const [a, b, c] = await Promise.all([signUp(one.url), signUp(one.url), signUp(one.url)])
+    const room = await createRoom(one.url, a.token, 'Raced', 'PRIVATE')
+    await joinByCode(one.url, b.token, room.code)
+    await joinByCode(two.url, c.token, room.code)
+    const wa = wsClient(one.wsUrl, a.token)
+    const wb = wsClient(two.wsUrl, b.token)
+    const sa = collect(wa, TIMER_SUB, { roomId: room.id })
+    const sb = collect(wb, TIMER_SUB, { roomId: room.id })
+    await ok(two.url, START, { roomId: room.id, f: 1, b: 1 }, c.token)
+    await timerLive(two.url, c, room.id, sa, sb)
+    // both instances know the timer before the race
+    await Promise.all([c1.advance(2500), c2.advance(2500)])
+
+    const rounds = 6
+    for (let i = 1; i <= rounds; i++) {
+      await Promise.all([c1.set(t0 + i * MIN), c2.set(t0 + i * MIN)])
+      await sa.waitCount(i)
+      await sb.waitCount(i)
+    }
+    await sleep(300)
+    const phases = (s: typeof sa) => s.events.map((x) => `${x.roomTimer.phase}${x.roomTimer.cycle}`)
+    const expected = ['BREAK1', 'FOCUS1', 'BREAK2', 'FOCUS2', 'BREAK3', 'FOCUS3']
+    expect(phases(sa)).toEqual(expected)
+    expect(phases(sb)).toEqual(expected)
+    // three completed focus phases: three sessions for each present member, none for c
+    for (const [u, url] of [[a, one.url], [b, two.url]] as const) {
+      const s = await sessionsOf(url, u)
+      expect(s.map((x: any) => x.endedAt)).toEqual([iso(t0 + 5 * MIN), iso(t0 + 3 * MIN), iso(t0 + MIN)])
+    }
+    expect(await sessionsOf(one.url, c)).toEqual([])
+    await Promise.all([wa.dispose(), wb.dispose()])
+  })
+})
