@@ -233,8 +233,9 @@ export class FriendsService {
         await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: u, at: Date.now() } satisfies RoomControl)
       }
       if (added.length) {
-        ctx.loaders.of('membership', async () => new Map()).clear(room.id)
-        ctx.loaders.of('memberCount', async () => new Map()).clear(room.id)
+        // forget what this operation may have cached (with the real batch functions: of() creates the loader when absent)
+        ctx.loaders.of<string, unknown>('membership', (ids) => this.svc.rooms.repo.memberships(me, ids)).clear(room.id)
+        ctx.loaders.of<string, unknown>('memberCount', (ids) => this.svc.rooms.repo.memberCounts(ids)).clear(room.id)
       }
     }
     return room

@@ -318,7 +318,6 @@ export class PresenceService {
       }
       await this.recompute(u)
     })
-    ctx.loaders.of('presenceStatus', async () => new Map()).clear(u)
     return this.svc.users.get(ctx, u)
   }
 

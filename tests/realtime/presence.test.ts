@@ -1,0 +1,209 @@
+// Presence on one instance (in-process pub/sub and store): who sees a user come and go, and who
+// must not. Leases and grace periods are shortened through the environment.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type TestApp } from '../helpers/app.js'
+import { collect, errorCode, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { createRoom, joinByCode } from '../helpers/rooms.js'
+
+const ENV = { PRESENCE_LEASE_TTL_MS: '3000', PRESENCE_HEARTBEAT_MS: '300', PRESENCE_OFFLINE_GRACE_MS: '300' }
+let t: TestApp
+beforeAll(async () => { t = await startApp({ env: ENV }) })
+afterAll(async () => { await t.close() })
+
+const PRESENCE = `subscription($r: ID) { presenceChanged(roomId: $r) { user { id status } status roomId joined left at } }`
+const STATUS = `query($u: ID!) { user(id: $u) { status lastSeenAt } }`
+const SET = `mutation($s: PresenceStatus!) { setPresence(status: $s) { id status } }`
+const ONLINE_MEMBERS = `query($r: ID!) { room(id: $r) { onlineMembers { id status } } }`
+const KEEP_OPEN = `subscription { notifications { id } }`
+
+async function befriend(url: string, a: TestUser, b: TestUser) {
+  const req = (await ok(url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)).sendFriendRequest
+  await ok(url, `mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }`, { id: req.id }, b.token)
+}
+
+/** an open, authenticated socket: the user is online while it lives */
+function goOnline(url: string, u: TestUser) {
+  const client = wsClient(url, u.token)
+  const sub = collect(client, KEEP_OPEN)
+  return { client, sub, close: () => client.dispose() }
+}
+
+const about = (events: any[], userId: string) => events.map((e) => e.presenceChanged).filter((p) => p.user.id === userId)
+const status = async (viewer: TestUser, u: TestUser) => (await ok(t.url, STATUS, { u: u.id }, viewer.token)).user
+
+describe('presence', () => {
+  it('friends and room-mates see a user come online, go away and go offline; a stranger and a blocker see nothing', async () => {
+    const [a, f, s, m, x] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url), signUp(t.url), signUp(t.url)])
+    await befriend(t.url, a, f)
+    const room = await createRoom(t.url, m.token, 'Library', 'PRIVATE')
+    for (const u of [a, x]) await joinByCode(t.url, u.token, room.code)
+    await ok(t.url, `mutation($u: ID!) { blockUser(userId: $u) }`, { u: a.id }, x.token)
+
+    const watchers = { f, s, m, x }
+    const clients = Object.fromEntries(Object.entries(watchers).map(([k, u]) => [k, wsClient(t.wsUrl, u.token)]))
+    const feeds = {
+      f: collect(clients.f, PRESENCE, {}),
+      s: collect(clients.s, PRESENCE, {}),
+      m: collect(clients.m, PRESENCE, { r: room.id }),
+      x: collect(clients.x, PRESENCE, { r: room.id }),
+    }
+    await sleep(400)
+    expect((await status(f, a)).status).toBe('OFFLINE')
+
+    const online = goOnline(t.wsUrl, a)
+    await feeds.f.waitFor(() => about(feeds.f.events, a.id).some((p) => p.status === 'ONLINE'), 5000, 'friend sees ONLINE')
+    await feeds.m.waitFor(() => about(feeds.m.events, a.id).some((p) => p.status === 'ONLINE'), 5000, 'room-mate sees ONLINE')
+    expect(about(feeds.f.events, a.id)[0]).toMatchObject({ status: 'ONLINE', roomId: null, user: { status: 'ONLINE' } })
+    expect(about(feeds.m.events, a.id)[0]).toMatchObject({ status: 'ONLINE', roomId: room.id })
+
+    expect(await status(f, a)).toMatchObject({ status: 'ONLINE' })
+    expect((await status(f, a)).lastSeenAt).toMatch(/Z$/)
+    expect((await status(m, a)).status).toBe('ONLINE')
+    expect((await status(a, a)).status).toBe('ONLINE')
+    expect(await status(s, a)).toEqual({ status: 'OFFLINE', lastSeenAt: null })
+    expect(await status(x, a)).toEqual({ status: 'OFFLINE', lastSeenAt: null })
+
+    expect((await ok(t.url, SET, { s: 'AWAY' }, a.token)).setPresence.status).toBe('AWAY')
+    await feeds.f.waitFor(() => about(feeds.f.events, a.id).some((p) => p.status === 'AWAY'), 5000, 'friend sees AWAY')
+    const seenByM = (await ok(t.url, ONLINE_MEMBERS, { r: room.id }, m.token)).room.onlineMembers
+    expect(seenByM.find((u: any) => u.id === a.id)).toEqual({ id: a.id, status: 'AWAY' })
+    const seenByX = (await ok(t.url, ONLINE_MEMBERS, { r: room.id }, x.token)).room.onlineMembers
+    expect(seenByX.map((u: any) => u.id)).not.toContain(a.id)
+    await ok(t.url, SET, { s: 'ONLINE' }, a.token)
+    await feeds.f.waitFor(() => about(feeds.f.events, a.id).filter((p) => p.status === 'ONLINE').length === 2, 5000, 'back ONLINE')
+
+    const closedAt = Date.now()
+    await online.close()
+    await feeds.f.waitFor(() => about(feeds.f.events, a.id).some((p) => p.status === 'OFFLINE'), 5000, 'friend sees OFFLINE')
+    expect(Date.now() - closedAt).toBeLessThan(5000)
+    await feeds.m.waitFor(() => about(feeds.m.events, a.id).some((p) => p.status === 'OFFLINE'), 5000, 'room-mate sees OFFLINE')
+    const after = await status(f, a)
+    expect(after.status).toBe('OFFLINE')
+    expect(Date.parse(after.lastSeenAt)).toBeGreaterThanOrEqual(closedAt - 50)
+
+    await sleep(300)
+    expect(about(feeds.f.events, a.id).map((p) => p.status)).toEqual(['ONLINE', 'AWAY', 'ONLINE', 'OFFLINE'])
+    expect(about(feeds.s.events, a.id)).toEqual([])
+    expect(about(feeds.x.events, a.id)).toEqual([])
+    await Promise.all(Object.values(clients).map((c) => c.dispose()))
+  })
+
+  it('stays ONLINE while any socket is open', async () => {
+    const [a, f] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await befriend(t.url, a, f)
+    const cf = wsClient(t.wsUrl, f.token)
+    const feed = collect(cf, PRESENCE, {})
+    await sleep(300)
+    const one = goOnline(t.wsUrl, a)
+    const two = goOnline(t.wsUrl, a)
+    await feed.waitFor(() => about(feed.events, a.id).length >= 1, 5000, 'ONLINE')
+    await one.close()
+    await sleep(1200)
+    expect((await status(f, a)).status).toBe('ONLINE')
+    await two.close()
+    await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'OFFLINE'), 5000, 'OFFLINE')
+    expect(about(feed.events, a.id).map((p) => p.status)).toEqual(['ONLINE', 'OFFLINE'])
+    await cf.dispose()
+  })
+
+  it('"appear offline" shows OFFLINE to friends until the user sets ONLINE', async () => {
+    const [a, f] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await befriend(t.url, a, f)
+    const on = goOnline(t.wsUrl, a)
+    await sleep(400)
+    expect((await status(f, a)).status).toBe('ONLINE')
+    await ok(t.url, SET, { s: 'OFFLINE' }, a.token)
+    expect((await status(f, a)).status).toBe('OFFLINE')
+    await ok(t.url, SET, { s: 'ONLINE' }, a.token)
+    expect((await status(f, a)).status).toBe('ONLINE')
+    await on.close()
+  })
+
+  it('a new friend appears in the friends feed at once; a removed one stops appearing', async () => {
+    const [a, g] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const cg = wsClient(t.wsUrl, g.token)
+    const feed = collect(cg, PRESENCE, {})
+    const on = goOnline(t.wsUrl, a)
+    await sleep(500)
+    expect(about(feed.events, a.id)).toEqual([])
+    await befriend(t.url, a, g)
+    await feed.waitFor(() => about(feed.events, a.id).length === 1, 5000, 'current status of the new friend')
+    expect(about(feed.events, a.id)[0].status).toBe('ONLINE')
+    await ok(t.url, `mutation($u: ID!) { removeFriend(userId: $u) }`, { u: g.id }, a.token)
+    await sleep(300)
+    await ok(t.url, SET, { s: 'AWAY' }, a.token)
+    await on.close()
+    await sleep(800)
+    expect(about(feed.events, a.id)).toHaveLength(1)
+    expect((await status(g, a)).status).toBe('OFFLINE')
+    await cg.dispose()
+  })
+
+  it('room presence: joined and left events, members only, and it ends when the viewer leaves', async () => {
+    const [m, y, s] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const priv = await createRoom(t.url, m.token, 'Quiet', 'PRIVATE')
+    const pub = await createRoom(t.url, m.token, 'Open', 'PUBLIC')
+    const cm = wsClient(t.wsUrl, m.token)
+    const feed = collect(cm, PRESENCE, { r: priv.id })
+    const cs = wsClient(t.wsUrl, s.token)
+    const spy = collect(cs, PRESENCE, { r: priv.id })
+    await spy.waitError()
+    expect(spy.state.errors?.[0].extensions.code).toBe('NOT_FOUND')
+    const spy2 = collect(cs, PRESENCE, { r: pub.id })
+    await spy2.waitError()
+    expect(spy2.state.errors?.[0].extensions.code).toBe('FORBIDDEN')
+    await sleep(300)
+
+    await joinByCode(t.url, y.token, priv.code)
+    await feed.waitFor(() => about(feed.events, y.id).some((p) => p.joined), 5000, 'joined')
+    expect(about(feed.events, y.id).find((p) => p.joined)).toMatchObject({ joined: true, left: null, roomId: priv.id })
+    const cy = wsClient(t.wsUrl, y.token)
+    const yFeed = collect(cy, PRESENCE, { r: priv.id })
+    await feed.waitFor(() => about(feed.events, y.id).some((p) => p.status === 'ONLINE' && !p.joined), 5000, 'y online')
+    await ok(t.url, `mutation($r: ID!) { leaveRoom(roomId: $r) }`, { r: priv.id }, y.token)
+    await feed.waitFor(() => about(feed.events, y.id).some((p) => p.left), 5000, 'left')
+    await yFeed.waitFor(() => yFeed.state.done, 5000, 'the leaver\'s feed ends')
+    await Promise.all([cm.dispose(), cs.dispose(), cy.dispose()])
+  })
+
+  it('typing of a blocked user is hidden from the blocker only', async () => {
+    const [a, m, x] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, m.token, 'Typing', 'PRIVATE')
+    for (const u of [a, x]) await joinByCode(t.url, u.token, room.code)
+    await ok(t.url, `mutation($u: ID!) { blockUser(userId: $u) }`, { u: a.id }, x.token)
+    const [cm, cx] = [wsClient(t.wsUrl, m.token), wsClient(t.wsUrl, x.token)]
+    const TYPING = `subscription($r: ID!) { typing(roomId: $r) { user { id } typing } }`
+    const tm = collect(cm, TYPING, { r: room.id }), tx = collect(cx, TYPING, { r: room.id })
+    await sleep(300)
+    await ok(t.url, `mutation($r: ID!) { setTyping(roomId: $r, typing: true) }`, { r: room.id }, a.token)
+    await tm.waitCount(1)
+    expect(tm.events[0].typing.user.id).toBe(a.id)
+    await sleep(300)
+    expect(tx.events).toHaveLength(0)
+    await Promise.all([cm.dispose(), cx.dispose()])
+  })
+})
+
+describe('idle AWAY', () => {
+  let idle: TestApp
+  beforeAll(async () => { idle = await startApp({ env: { ...ENV, PRESENCE_IDLE_AWAY_MS: '1000' } }) })
+  afterAll(async () => { await idle.close() })
+
+  it('turns AWAY without activity from any device, and ONLINE again on activity', async () => {
+    const [a, f] = await Promise.all([signUp(idle.url), signUp(idle.url)])
+    await befriend(idle.url, a, f)
+    const cf = wsClient(idle.wsUrl, f.token)
+    const feed = collect(cf, PRESENCE, {})
+    await sleep(300)
+    const on = goOnline(idle.wsUrl, a)
+    await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'AWAY'), 6000, 'idle AWAY')
+    expect(about(feed.events, a.id).map((p) => p.status)).toEqual(['ONLINE', 'AWAY'])
+    // any new subscription is activity
+    collect(on.client, `subscription { friendshipChanged { at } }`)
+    await feed.waitFor(() => about(feed.events, a.id).length >= 3, 5000, 'ONLINE again')
+    expect(about(feed.events, a.id)[2].status).toBe('ONLINE')
+    await on.close()
+    await cf.dispose()
+    expect(await errorCode(idle.url, SET, { s: 'AWAY' })).toBe('UNAUTHENTICATED')
+  })
+})
