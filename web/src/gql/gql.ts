@@ -20,6 +20,18 @@ type Documents = {
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeSessionDocument,
+    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": typeof types.PersonFieldsFragmentDoc,
+    "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": typeof types.FriendsOverviewDocument,
+    "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": typeof types.SearchPeopleDocument,
+    "\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n": typeof types.SendFriendRequestDocument,
+    "\n  mutation RespondToFriendRequest($id: ID!, $accept: Boolean!) { respondToFriendRequest(id: $id, accept: $accept) { id status } }\n": typeof types.RespondToFriendRequestDocument,
+    "\n  mutation CancelFriendRequest($id: ID!) { cancelFriendRequest(id: $id) { id status } }\n": typeof types.CancelFriendRequestDocument,
+    "\n  mutation RemoveFriend($userId: ID!) { removeFriend(userId: $userId) }\n": typeof types.RemoveFriendDocument,
+    "\n  mutation BlockUser($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockUserDocument,
+    "\n  mutation UnblockUser($userId: ID!) { unblockUser(userId: $userId) }\n": typeof types.UnblockUserDocument,
+    "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": typeof types.OpenDirectRoomDocument,
+    "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n": typeof types.NotificationsListDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkNotificationsReadDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": typeof types.NotificationFieldsFragmentDoc,
     "\n  query UnreadNotificationCount { unreadNotificationCount }\n": typeof types.UnreadNotificationCountDocument,
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": typeof types.NotificationsLiveDocument,
@@ -59,6 +71,18 @@ const documents: Documents = {
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": types.RevokeSessionDocument,
+    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": types.PersonFieldsFragmentDoc,
+    "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": types.FriendsOverviewDocument,
+    "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": types.SearchPeopleDocument,
+    "\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n": types.SendFriendRequestDocument,
+    "\n  mutation RespondToFriendRequest($id: ID!, $accept: Boolean!) { respondToFriendRequest(id: $id, accept: $accept) { id status } }\n": types.RespondToFriendRequestDocument,
+    "\n  mutation CancelFriendRequest($id: ID!) { cancelFriendRequest(id: $id) { id status } }\n": types.CancelFriendRequestDocument,
+    "\n  mutation RemoveFriend($userId: ID!) { removeFriend(userId: $userId) }\n": types.RemoveFriendDocument,
+    "\n  mutation BlockUser($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockUserDocument,
+    "\n  mutation UnblockUser($userId: ID!) { unblockUser(userId: $userId) }\n": types.UnblockUserDocument,
+    "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": types.OpenDirectRoomDocument,
+    "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n": types.NotificationsListDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkNotificationsReadDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": types.NotificationFieldsFragmentDoc,
     "\n  query UnreadNotificationCount { unreadNotificationCount }\n": types.UnreadNotificationCountDocument,
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": types.NotificationsLiveDocument,
@@ -130,6 +154,54 @@ export function graphql(source: "\n  query Sessions {\n    sessions { id created
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n"): (typeof documents)["\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n"): (typeof documents)["\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n"): (typeof documents)["\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n"): (typeof documents)["\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RespondToFriendRequest($id: ID!, $accept: Boolean!) { respondToFriendRequest(id: $id, accept: $accept) { id status } }\n"): (typeof documents)["\n  mutation RespondToFriendRequest($id: ID!, $accept: Boolean!) { respondToFriendRequest(id: $id, accept: $accept) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelFriendRequest($id: ID!) { cancelFriendRequest(id: $id) { id status } }\n"): (typeof documents)["\n  mutation CancelFriendRequest($id: ID!) { cancelFriendRequest(id: $id) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveFriend($userId: ID!) { removeFriend(userId: $userId) }\n"): (typeof documents)["\n  mutation RemoveFriend($userId: ID!) { removeFriend(userId: $userId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BlockUser($userId: ID!) { blockUser(userId: $userId) }\n"): (typeof documents)["\n  mutation BlockUser($userId: ID!) { blockUser(userId: $userId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnblockUser($userId: ID!) { unblockUser(userId: $userId) }\n"): (typeof documents)["\n  mutation UnblockUser($userId: ID!) { unblockUser(userId: $userId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n"): (typeof documents)["\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n"): (typeof documents)["\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n"): (typeof documents)["\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
