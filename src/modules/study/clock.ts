@@ -44,7 +44,8 @@ export class ManualClock implements Clock {
   }
 
   async set(to: number) {
-    if (to > this.current) this.current = to
+    if (to < this.current) throw new Error(`ManualClock only moves forward (at ${new Date(this.current).toISOString()}, asked for ${new Date(to).toISOString()})`)
+    this.current = to
     for (;;) {
       const due = this.timers.filter((t) => t.at <= this.current).sort((a, b) => a.at - b.at || a.id - b.id)[0]
       if (!due) return
