@@ -1,0 +1,162 @@
+// The social layer across app instances that share Redis and one database: presence, direct
+// messages, notifications and profile changes reach people on the other instance, and a crashed
+// instance leaves nobody ONLINE forever.
+import crypto from 'node:crypto'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WebSocket } from 'ws'
+import { REDIS_URL, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { collect, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { MESSAGE_ADDED, send } from '../helpers/rooms.js'
+
+const TTL = 3000
+const ENV = { PRESENCE_LEASE_TTL_MS: String(TTL), PRESENCE_HEARTBEAT_MS: '300', PRESENCE_OFFLINE_GRACE_MS: '300' }
+const prefix = 'tsocial' + crypto.randomBytes(4).toString('hex') + ':'
+const databaseUrl = tempSqlitePath()
+let one: TestApp
+let two: TestApp
+beforeAll(async () => {
+  one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env: ENV })
+  two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env: ENV })
+})
+afterAll(async () => { await Promise.all([one?.close(), two?.close()]) })
+
+const PRESENCE = `subscription { presenceChanged { user { id } status at } }`
+const NOTIFS = `subscription { notifications { kind actor { id } room { id } message { body } } }`
+const STATUS = `query($u: ID!) { user(id: $u) { status } }`
+
+async function befriend(a: TestUser, b: TestUser) {
+  const req = (await ok(one.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)).sendFriendRequest
+  await ok(two.url, `mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }`, { id: req.id }, b.token)
+}
+
+/** an app instance in a child process (same Redis prefix, same database) that can be killed outright */
+async function startChild(): Promise<{ url: string; wsUrl: string; kill(): void }> {
+  const script = fileURLToPath(new URL('./social-multi.child.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: {
+      ...process.env, ...ENV, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, REDIS_URL,
+      CHILD_REDIS_PREFIX: prefix, AUTH_RATE_LIMIT_PER_IP: '100000', WEB_DIST_DIR: '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error('child app did not start')), 30_000)
+    child.stdout!.on('data', (d) => {
+      out += String(d)
+      const m = /\{"port":(\d+)\}/.exec(out)
+      if (m) { clearTimeout(timer); resolve(Number(m[1])) }
+    })
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`child app exited with ${code}`)) })
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') },
+  }
+}
+
+const about = (events: any[], userId: string) => events.map((e) => e.presenceChanged).filter((p) => p.user.id === userId).map((p) => p.status)
+
+/** a user's open socket on an app; `raw` is the client's end, to cut it without a close frame */
+function connect(app: { wsUrl: string }, u: TestUser) {
+  let raw: WebSocket | null = null
+  const client = wsClient(app.wsUrl, u.token, { on: { connected: (s) => { raw = s as WebSocket } } })
+  const sub = collect(client, `subscription { friendshipChanged { at } }`)
+  return { client, sub, raw: () => raw, close: () => client.dispose() }
+}
+
+describe('across two instances', () => {
+  it("A's friend on the other instance sees A come online and go offline; a stranger sees nothing", async () => {
+    const [a, b, c] = await Promise.all([signUp(one.url), signUp(two.url), signUp(two.url)])
+    await befriend(a, b)
+    const cb = wsClient(two.wsUrl, b.token), cc = wsClient(two.wsUrl, c.token)
+    const fb = collect(cb, PRESENCE), fc = collect(cc, PRESENCE)
+    await sleep(400)
+    const on = connect(one, a)
+    await fb.waitFor(() => about(fb.events, a.id).includes('ONLINE'), 5000, 'ONLINE on the other instance')
+    expect((await ok(two.url, STATUS, { u: a.id }, b.token)).user.status).toBe('ONLINE')
+    expect((await ok(two.url, STATUS, { u: a.id }, c.token)).user.status).toBe('OFFLINE')
+    const closedAt = Date.now()
+    await on.close()
+    await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), 5000, 'OFFLINE on the other instance')
+    expect(Date.now() - closedAt).toBeLessThan(5000)
+    expect(about(fb.events, a.id)).toEqual(['ONLINE', 'OFFLINE'])
+    expect((await ok(two.url, STATUS, { u: a.id }, b.token)).user.status).toBe('OFFLINE')
+    expect(about(fc.events, a.id)).toEqual([])
+    await Promise.all([cb.dispose(), cc.dispose()])
+  })
+
+  it('a direct message, a notification and a profile change cross instances, to the addressee only', async () => {
+    const [a, b, c] = await Promise.all([signUp(one.url), signUp(two.url), signUp(two.url)])
+    const cb = wsClient(two.wsUrl, b.token), cc = wsClient(two.wsUrl, c.token)
+    const nb = collect(cb, NOTIFS), nc = collect(cc, NOTIFS)
+    const ub = collect(cb, `subscription { userUpdated { id displayName } }`), uc = collect(cc, `subscription { userUpdated { id displayName } }`)
+    await sleep(400)
+
+    // a friend request made on instance one is a live notification on instance two
+    await ok(one.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)
+    await nb.waitCount(1)
+    expect(nb.events[0].notifications).toMatchObject({ kind: 'FRIEND_REQUEST_RECEIVED', actor: { id: a.id } })
+    const req = (await ok(two.url, `{ friendRequests(direction: INCOMING) { id } }`, {}, b.token)).friendRequests[0]
+    await ok(two.url, `mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }`, { id: req.id }, b.token)
+
+    const room = (await ok(one.url, `mutation($u: ID!) { openDirectRoom(userId: $u) { id } }`, { u: b.id }, a.token)).openDirectRoom
+    const live = collect(cb, MESSAGE_ADDED, { roomId: room.id })
+    await sleep(400)
+    await send(one.url, a.token, room.id, 'over here')
+    await live.waitCount(1)
+    expect(live.events[0].messageAdded).toMatchObject({ body: 'over here', sender: { id: a.id } })
+    live.dispose()
+    await sleep(600)
+    await send(one.url, a.token, room.id, 'while you were away')
+    await nb.waitFor(() => nb.events.some((e) => e.notifications.kind === 'DIRECT_MESSAGE'), 5000, 'DIRECT_MESSAGE')
+    const dm = nb.events.filter((e) => e.notifications.kind === 'DIRECT_MESSAGE')
+    expect(dm).toHaveLength(1)
+    expect(dm[0].notifications).toMatchObject({ actor: { id: a.id }, room: { id: room.id }, message: { body: 'while you were away' } })
+
+    // userUpdated without userId: friends hear it on any instance, strangers do not
+    await ok(one.url, `mutation { updateProfile(input: { displayName: "Ada on one" }) { id } }`, {}, a.token)
+    await ub.waitFor(() => ub.events.some((e) => e.userUpdated.id === a.id), 5000, 'friend profile change')
+    expect(ub.events.find((e) => e.userUpdated.id === a.id).userUpdated.displayName).toBe('Ada on one')
+    await sleep(400)
+    expect(nc.events).toHaveLength(0)
+    expect(uc.events).toHaveLength(0)
+    await Promise.all([cb.dispose(), cc.dispose()])
+  })
+
+  it('a crashed instance leaves nobody ONLINE: its users go OFFLINE when their leases run out', async () => {
+    // the victim is a separate process killed with SIGKILL: no shutdown hook, no close frames, no goodbye to Redis
+    const victim = await startChild()
+    try {
+      const [a, b, d] = await Promise.all([signUp(one.url), signUp(two.url), signUp(one.url)])
+      await befriend(a, b)
+      await befriend(d, b)
+      const cb = wsClient(two.wsUrl, b.token)
+      const fb = collect(cb, PRESENCE)
+      await sleep(400)
+      const onVictim = connect(victim, a)
+      // D has a device on the victim and another on a healthy instance
+      const dVictim = connect(victim, d)
+      const dHealthy = connect(one, d)
+      await fb.waitFor(() => about(fb.events, a.id).includes('ONLINE') && about(fb.events, d.id).includes('ONLINE'), 8000, 'both ONLINE')
+
+      victim.kill()
+      const crashedAt = Date.now()
+      await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), TTL * 3, 'OFFLINE after the crash')
+      const took = Date.now() - crashedAt
+      console.log(`presence: a crashed instance's user went OFFLINE for a friend on another instance after ${took} ms (lease TTL ${TTL} ms)`)
+      expect(took).toBeLessThanOrEqual(TTL + 1000)
+      expect((await ok(two.url, STATUS, { u: a.id }, b.token)).user.status).toBe('OFFLINE')
+      // the device on the healthy instance keeps D online
+      await sleep(500)
+      expect(about(fb.events, d.id)).toEqual(['ONLINE'])
+      expect((await ok(two.url, STATUS, { u: d.id }, b.token)).user.status).toBe('ONLINE')
+      await Promise.all([cb.dispose(), dHealthy.close(), onVictim.close(), dVictim.close()])
+    } finally {
+      victim.kill()
+    }
+  })
+})
