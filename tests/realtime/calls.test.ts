@@ -1,0 +1,173 @@
+// Who is in a room's call: join and leave live, on one instance and across two, and a
+// participant whose sockets all close leaves the call.
+import crypto from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { createRoom, joinByCode } from '../helpers/rooms.js'
+
+const JOIN = `mutation($r: ID!) { joinCall(roomId: $r) { id } }`
+const LEAVE = `mutation($r: ID!) { leaveCall(roomId: $r) }`
+const PARTS = `query($r: ID!) { callParticipants(roomId: $r) { id } room(id: $r) { callParticipants { id } } }`
+const CALL_SUB = `subscription($r: ID!) { callChanged(roomId: $r) { roomId user { id } joined participants { id } at } }`
+
+type Sub = ReturnType<typeof collect<any>>
+const ids = (users: { id: string }[]) => users.map((u) => u.id).sort()
+
+async function participants(url: string, u: TestUser, roomId: string) {
+  const d = await ok(url, PARTS, { r: roomId }, u.token)
+  expect(ids(d.room.callParticipants)).toEqual(ids(d.callParticipants))
+  return ids(d.callParticipants)
+}
+
+/** A prober joins and leaves until every feed has seen it: then they are live. */
+async function live(url: string, prober: TestUser, roomId: string, ...subs: Sub[]) {
+  for (let i = 0; subs.some((s) => !s.events.length); i++) {
+    if (i > 50) throw new Error('call feeds never became live')
+    await ok(url, JOIN, { r: roomId }, prober.token)
+    await ok(url, LEAVE, { r: roomId }, prober.token)
+    await sleep(100)
+  }
+  await sleep(200)
+  for (const s of subs) s.events.length = 0
+}
+
+describe('calls on one instance', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp() })
+  afterAll(async () => { await t.close() })
+
+  it('tells a newcomer who is already in, and everyone who joins and leaves', async () => {
+    const [a, b, p] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Call', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    await joinByCode(t.url, p.token, room.code)
+    const [wa, wb] = [wsClient(t.wsUrl, a.token), wsClient(t.wsUrl, b.token)]
+    const sa = collect(wa, CALL_SUB, { r: room.id })
+    const sb = collect(wb, CALL_SUB, { r: room.id })
+    await live(t.url, p, room.id, sa, sb)
+
+    expect((await ok(t.url, JOIN, { r: room.id }, a.token)).joinCall).toEqual([])
+    await sb.waitCount(1)
+    expect(sb.events[0].callChanged).toMatchObject({ roomId: room.id, user: { id: a.id }, joined: true, participants: [{ id: a.id }] })
+    expect(ids((await ok(t.url, JOIN, { r: room.id }, b.token)).joinCall)).toEqual([a.id])
+    await sa.waitCount(2)
+    expect(sa.events[1].callChanged).toMatchObject({ user: { id: b.id }, joined: true })
+    expect(ids(sa.events[1].callChanged.participants)).toEqual(ids([a, b]))
+    expect(await participants(t.url, b, room.id)).toEqual(ids([a, b]))
+
+    // joining again changes nothing and announces nothing
+    expect(ids((await ok(t.url, JOIN, { r: room.id }, b.token)).joinCall)).toEqual([a.id])
+    expect(await ok(t.url, LEAVE, { r: room.id }, b.token)).toEqual({ leaveCall: true })
+    await sa.waitCount(3)
+    expect(sa.events[2].callChanged).toMatchObject({ user: { id: b.id }, joined: false, participants: [{ id: a.id }] })
+    expect(await participants(t.url, a, room.id)).toEqual([a.id])
+    await sleep(200)
+    expect(sa.events).toHaveLength(3)
+    await Promise.all([wa.dispose(), wb.dispose()])
+  })
+
+  it('takes a participant out when their last socket closes, not before', async () => {
+    const [a, b, p] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Drop', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    await joinByCode(t.url, p.token, room.code)
+    const a1 = wsClient(t.wsUrl, a.token)
+    const a2 = wsClient(t.wsUrl, a.token)
+    const wb = wsClient(t.wsUrl, b.token)
+    const sa1 = collect(a1, CALL_SUB, { r: room.id })
+    const sa2 = collect(a2, CALL_SUB, { r: room.id })
+    const sb = collect(wb, CALL_SUB, { r: room.id })
+    await live(t.url, p, room.id, sa1, sa2, sb)
+    await ok(t.url, JOIN, { r: room.id }, a.token)
+    await sb.waitCount(1)
+
+    await a1.dispose()
+    await sleep(500)
+    expect(await participants(t.url, b, room.id)).toEqual([a.id])
+    expect(sb.events).toHaveLength(1)
+
+    await a2.dispose()
+    await sb.waitCount(2)
+    expect(sb.events[1].callChanged).toMatchObject({ user: { id: a.id }, joined: false, participants: [] })
+    expect(await participants(t.url, b, room.id)).toEqual([])
+    await wb.dispose()
+  })
+
+  it('is for members only, and leaving the room leaves its call', async () => {
+    const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const priv = await createRoom(t.url, a.token, 'Members', 'PRIVATE')
+    const pub = await createRoom(t.url, a.token, 'Lobby', 'PUBLIC')
+    const code = async (q: string, r: string, u: TestUser) => (await gql(t.url, q, { r }, u.token)).errors?.[0]?.extensions?.code
+    expect(await code(JOIN, priv.id, c)).toBe('NOT_FOUND')
+    expect(await code(JOIN, pub.id, c)).toBe('FORBIDDEN')
+    expect(await code(JOIN, crypto.randomUUID(), c)).toBe('NOT_FOUND')
+    expect(await code(LEAVE, priv.id, c)).toBe('NOT_FOUND')
+    expect(await code(PARTS, priv.id, c)).toBe('NOT_FOUND')
+    const wc = wsClient(t.wsUrl, c.token)
+    const s1 = collect(wc, CALL_SUB, { r: priv.id })
+    const s2 = collect(wc, CALL_SUB, { r: pub.id })
+    await s1.waitError()
+    await s2.waitError()
+    expect(s1.state.errors?.[0].extensions.code).toBe('NOT_FOUND')
+    expect(s2.state.errors?.[0].extensions.code).toBe('FORBIDDEN')
+    await wc.dispose()
+
+    await joinByCode(t.url, b.token, priv.code)
+    const [wa, wb] = [wsClient(t.wsUrl, a.token), wsClient(t.wsUrl, b.token)]
+    const sa = collect(wa, CALL_SUB, { r: priv.id })
+    const sb = collect(wb, CALL_SUB, { r: priv.id })
+    await live(t.url, b, priv.id, sa)
+    await sleep(100)
+    sb.events.length = 0
+    await ok(t.url, JOIN, { r: priv.id }, b.token)
+    await sa.waitCount(1)
+    await ok(t.url, `mutation($r: ID!) { leaveRoom(roomId: $r) }`, { r: priv.id }, b.token)
+    await sa.waitCount(2)
+    expect(sa.events[1].callChanged).toMatchObject({ user: { id: b.id }, joined: false, participants: [] })
+    await sb.waitFor(() => sb.state.done, 5000, 'b\'s feed to end')
+    expect(await participants(t.url, a, priv.id)).toEqual([])
+    await Promise.all([wa.dispose(), wb.dispose()])
+  })
+})
+
+describe('calls across two instances sharing Redis', () => {
+  let one: TestApp
+  let two: TestApp
+  beforeAll(async () => {
+    const prefix = 't' + crypto.randomBytes(4).toString('hex') + ':'
+    const databaseUrl = tempSqlitePath()
+    one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
+    two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
+  })
+  afterAll(async () => { await one.close(); await two.close() })
+
+  it('shares who is in the call, and a socket closing on one instance counts only when it was the last anywhere', async () => {
+    const [a, b, p] = await Promise.all([signUp(one.url), signUp(one.url), signUp(one.url)])
+    const room = await createRoom(one.url, a.token, 'Across', 'PRIVATE')
+    await joinByCode(one.url, b.token, room.code)
+    await joinByCode(one.url, p.token, room.code)
+    const a1 = wsClient(one.wsUrl, a.token)
+    const a2 = wsClient(two.wsUrl, a.token)
+    const wb = wsClient(two.wsUrl, b.token)
+    const sa1 = collect(a1, CALL_SUB, { r: room.id })
+    const sa2 = collect(a2, CALL_SUB, { r: room.id })
+    const sb = collect(wb, CALL_SUB, { r: room.id })
+    await live(one.url, p, room.id, sa1, sa2, sb)
+
+    expect((await ok(one.url, JOIN, { r: room.id }, a.token)).joinCall).toEqual([])
+    await sb.waitCount(1)
+    expect(sb.events[0].callChanged).toMatchObject({ user: { id: a.id }, joined: true })
+    expect(ids((await ok(two.url, JOIN, { r: room.id }, b.token)).joinCall)).toEqual([a.id])
+    expect(await participants(one.url, a, room.id)).toEqual(ids([a, b]))
+
+    // a still has a socket on instance two
+    await a1.dispose()
+    await sleep(500)
+    expect(await participants(two.url, b, room.id)).toEqual(ids([a, b]))
+    await a2.dispose()
+    await eventually(() => sb.events.some((e) => e.callChanged.user.id === a.id && !e.callChanged.joined), 5000, 'a to leave')
+    expect(await participants(one.url, b, room.id)).toEqual([b.id])
+    await wb.dispose()
+  })
+})
