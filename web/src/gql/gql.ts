@@ -20,6 +20,19 @@ type Documents = {
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeSessionDocument,
+    "\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n": typeof types.CallParticipantsDocument,
+    "\n  subscription CallChangedLive($roomId: ID!) {\n    callChanged(roomId: $roomId) { joined user { id displayName } participants { id displayName } }\n  }\n": typeof types.CallChangedLiveDocument,
+    "\n  subscription SignalsLive($roomId: ID) {\n    signalReceived(roomId: $roomId) { id kind payload from { id } }\n  }\n": typeof types.SignalsLiveDocument,
+    "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": typeof types.JoinCallDocument,
+    "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": typeof types.LeaveCallDocument,
+    "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": typeof types.SendSignalDocument,
+    "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": typeof types.TimerFieldsFragmentDoc,
+    "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": typeof types.RoomTimerDocument,
+    "\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n": typeof types.RoomTimerLiveDocument,
+    "\n  mutation StartRoomTimer($roomId: ID!, $focusMinutes: Int, $breakMinutes: Int) {\n    startRoomTimer(roomId: $roomId, focusMinutes: $focusMinutes, breakMinutes: $breakMinutes) { ...TimerFields }\n  }\n": typeof types.StartRoomTimerDocument,
+    "\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.PauseRoomTimerDocument,
+    "\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.ResumeRoomTimerDocument,
+    "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.StopRoomTimerDocument,
     "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": typeof types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": typeof types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": typeof types.SearchPeopleDocument,
@@ -71,6 +84,19 @@ const documents: Documents = {
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": types.RevokeSessionDocument,
+    "\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n": types.CallParticipantsDocument,
+    "\n  subscription CallChangedLive($roomId: ID!) {\n    callChanged(roomId: $roomId) { joined user { id displayName } participants { id displayName } }\n  }\n": types.CallChangedLiveDocument,
+    "\n  subscription SignalsLive($roomId: ID) {\n    signalReceived(roomId: $roomId) { id kind payload from { id } }\n  }\n": types.SignalsLiveDocument,
+    "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": types.JoinCallDocument,
+    "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": types.LeaveCallDocument,
+    "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": types.SendSignalDocument,
+    "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": types.TimerFieldsFragmentDoc,
+    "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": types.RoomTimerDocument,
+    "\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n": types.RoomTimerLiveDocument,
+    "\n  mutation StartRoomTimer($roomId: ID!, $focusMinutes: Int, $breakMinutes: Int) {\n    startRoomTimer(roomId: $roomId, focusMinutes: $focusMinutes, breakMinutes: $breakMinutes) { ...TimerFields }\n  }\n": types.StartRoomTimerDocument,
+    "\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.PauseRoomTimerDocument,
+    "\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.ResumeRoomTimerDocument,
+    "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.StopRoomTimerDocument,
     "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": types.SearchPeopleDocument,
@@ -154,6 +180,58 @@ export function graphql(source: "\n  query Sessions {\n    sessions { id created
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n"): (typeof documents)["\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CallChangedLive($roomId: ID!) {\n    callChanged(roomId: $roomId) { joined user { id displayName } participants { id displayName } }\n  }\n"): (typeof documents)["\n  subscription CallChangedLive($roomId: ID!) {\n    callChanged(roomId: $roomId) { joined user { id displayName } participants { id displayName } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SignalsLive($roomId: ID) {\n    signalReceived(roomId: $roomId) { id kind payload from { id } }\n  }\n"): (typeof documents)["\n  subscription SignalsLive($roomId: ID) {\n    signalReceived(roomId: $roomId) { id kind payload from { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n"): (typeof documents)["\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n"): (typeof documents)["\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n"): (typeof documents)["\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n"): (typeof documents)["\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n"): (typeof documents)["\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartRoomTimer($roomId: ID!, $focusMinutes: Int, $breakMinutes: Int) {\n    startRoomTimer(roomId: $roomId, focusMinutes: $focusMinutes, breakMinutes: $breakMinutes) { ...TimerFields }\n  }\n"): (typeof documents)["\n  mutation StartRoomTimer($roomId: ID!, $focusMinutes: Int, $breakMinutes: Int) {\n    startRoomTimer(roomId: $roomId, focusMinutes: $focusMinutes, breakMinutes: $breakMinutes) { ...TimerFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n"): (typeof documents)["\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n"): (typeof documents)["\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n"): (typeof documents)["\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,92 @@
+// A call between two pages with Chromium's fake camera and microphone, and the room's shared focus
+// timer seen the same by two members.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import type { TestApp } from '../helpers/app.js'
+import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+
+let app: TestApp
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startWebApp()
+  browser = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'])
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+})
+
+async function twoMembers(roomName: string) {
+  const a = await newPage(browser)
+  const b = await newPage(browser)
+  await a.context.grantPermissions(['camera', 'microphone'])
+  await b.context.grantPermissions(['camera', 'microphone'])
+  await signUpInPage(a.page, app.url, uname('cara'), undefined, 'Cara')
+  await signUpInPage(b.page, app.url, uname('dan'), undefined, 'Dan')
+  await a.page.getByLabel('Room name').fill(roomName)
+  await a.page.getByRole('button', { name: 'Create room' }).click()
+  await expect.poll(() => a.page.getByRole('heading', { name: roomName }).count()).toBe(1)
+  const code = (await a.page.getByTestId('room-code').textContent())!.trim()
+  await b.page.goto(`${app.url}/join/${code}`)
+  await expect.poll(() => b.page.getByRole('heading', { name: roomName }).count(), { timeout: 10_000 }).toBe(1)
+  return { a, b }
+}
+
+const seconds = (s: string | null) => {
+  const [m, sec] = (s ?? '').split(':').map(Number)
+  return m * 60 + sec
+}
+
+describe('live room features', () => {
+  it('a call between two pages connects both ways', async () => {
+    const { a, b } = await twoMembers('Call Room')
+    const errors = [watchErrors(a.page), watchErrors(b.page)]
+    await a.page.getByRole('button', { name: 'Start call' }).click()
+    await expect.poll(() => a.page.getByRole('button', { name: 'Hang up' }).count(), { timeout: 10_000 }).toBe(1)
+    // the other member sees the call and joins it
+    await expect.poll(() => b.page.getByRole('button', { name: 'Join call' }).count(), { timeout: 10_000 }).toBe(1)
+    await b.page.getByRole('button', { name: 'Join call' }).click()
+
+    const state = (p: Page) => p.locator('figure.tile[data-peer]').first().getAttribute('data-connection')
+    await expect.poll(() => state(a.page), { timeout: 20_000 }).toBe('connected')
+    await expect.poll(() => state(b.page), { timeout: 20_000 }).toBe('connected')
+    // the remote video actually plays frames from the fake camera
+    await expect.poll(() => b.page.locator('figure.tile[data-peer] video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 10_000 }).toBeGreaterThan(0)
+
+    await a.page.getByRole('button', { name: 'Mute' }).click()
+    await expect.poll(() => a.page.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed')).toBe('true')
+
+    // hanging up removes the tile on the other side
+    await a.page.getByRole('button', { name: 'Hang up' }).click()
+    await expect.poll(() => b.page.locator('figure.tile[data-peer]').count(), { timeout: 10_000 }).toBe(0)
+    expect(errors.flat()).toEqual([])
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+
+  it('the room timer shows the same phase and countdown to both members', async () => {
+    const { a, b } = await twoMembers('Timer Room')
+    await a.page.getByLabel('Focus minutes').fill('25')
+    await a.page.getByLabel('Break minutes').fill('5')
+    await a.page.getByRole('button', { name: 'Start timer' }).click()
+    await expect.poll(() => a.page.getByTestId('timer-phase').textContent(), { timeout: 10_000 }).toBe('Focus')
+    await expect.poll(() => b.page.getByTestId('timer-phase').textContent(), { timeout: 10_000 }).toBe('Focus')
+    const [ca, cb] = await Promise.all([a.page.getByTestId('timer-clock').textContent(), b.page.getByTestId('timer-clock').textContent()])
+    expect(Math.abs(seconds(ca) - seconds(cb))).toBeLessThanOrEqual(1)
+    expect(seconds(ca)).toBeGreaterThan(24 * 60)
+
+    // pause from the other member: both show the same frozen time
+    await b.page.getByRole('button', { name: 'Pause' }).click()
+    await expect.poll(() => a.page.getByTestId('timer-phase').textContent(), { timeout: 10_000 }).toBe('Paused')
+    const [pa, pb] = await Promise.all([a.page.getByTestId('timer-clock').textContent(), b.page.getByTestId('timer-clock').textContent()])
+    expect(Math.abs(seconds(pa) - seconds(pb))).toBeLessThanOrEqual(1)
+    await a.page.getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => b.page.getByTestId('timer-phase').textContent(), { timeout: 10_000 }).toBe('Focus')
+    await b.page.getByRole('button', { name: 'Stop timer' }).click()
+    await expect.poll(() => a.page.getByTestId('timer-phase').textContent(), { timeout: 10_000 }).toBe('Not running')
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+})

@@ -1,0 +1,153 @@
+// A small-room video call as a mesh: one RTCPeerConnection per other participant, signalled
+// through sendSignal / signalReceived, with the "perfect negotiation" pattern so that two peers
+// making offers at the same time (glare) settle without a coordinator: the polite side rolls
+// back its own offer, the impolite side ignores the colliding one.
+import { createSignal, type Accessor } from 'solid-js'
+import { graphql } from '../../gql'
+import type { SignalKind } from '../../gql/graphql'
+import { mutate } from '../../lib/client'
+
+const SendSignal = graphql(`
+  mutation SendSignal($input: SendSignalInput!) {
+    sendSignal(input: $input) { id }
+  }
+`)
+
+export interface Peer {
+  userId: string
+  stream: Accessor<MediaStream | null>
+  state: Accessor<RTCPeerConnectionState>
+}
+
+interface PeerInternal extends Peer {
+  pc: RTCPeerConnection
+  polite: boolean
+  makingOffer: boolean
+  ignoreOffer: boolean
+  settingRemoteAnswer: boolean
+  queue: Promise<void>
+  setStream(s: MediaStream | null): void
+  setState(s: RTCPeerConnectionState): void
+}
+
+// Host candidates are enough on one network; a deployment across NATs adds STUN/TURN here.
+const RTC_CONFIG: RTCConfiguration = { iceServers: [] }
+
+export class Mesh {
+  private peers = new Map<string, PeerInternal>()
+  private readonly peerList = createSignal<Peer[]>([])
+  readonly list = this.peerList[0]
+
+  constructor(
+    private roomId: string,
+    private myId: string,
+    private local: MediaStream | null,
+  ) {}
+
+  private publish() {
+    this.peerList[1]([...this.peers.values()])
+  }
+
+  private send(toUserId: string, kind: SignalKind, data: unknown) {
+    return mutate(SendSignal, { input: { roomId: this.roomId, toUserId, kind, payload: JSON.stringify(data) } }).catch((e) => console.warn('signal not sent', e))
+  }
+
+  has(userId: string) {
+    return this.peers.has(userId)
+  }
+
+  /** A connection to one peer; adding our tracks makes it negotiate (offer) on its own. */
+  connect(userId: string): PeerInternal {
+    const existing = this.peers.get(userId)
+    if (existing) return existing
+    const pc = new RTCPeerConnection(RTC_CONFIG)
+    const [stream, setStream] = createSignal<MediaStream | null>(null)
+    const [state, setState] = createSignal<RTCPeerConnectionState>(pc.connectionState)
+    const peer: PeerInternal = {
+      userId, pc, stream, state, setStream, setState,
+      // both sides derive the same roles from the ids, so exactly one of them is polite
+      polite: this.myId > userId,
+      makingOffer: false, ignoreOffer: false, settingRemoteAnswer: false,
+      queue: Promise.resolve(),
+    }
+    this.peers.set(userId, peer)
+    pc.onconnectionstatechange = () => setState(pc.connectionState)
+    pc.ontrack = (ev) => {
+      const s = ev.streams[0] ?? new MediaStream([ev.track])
+      setStream(s)
+      // a track added later to the same stream still needs the element to notice
+      ev.track.onunmute = () => setStream(s)
+    }
+    pc.onicecandidate = (ev) => {
+      if (ev.candidate) void this.send(userId, 'ICE_CANDIDATE', { candidate: ev.candidate.toJSON() })
+    }
+    pc.onnegotiationneeded = async () => {
+      try {
+        peer.makingOffer = true
+        await pc.setLocalDescription()
+        if (pc.localDescription) await this.send(userId, 'OFFER', { description: pc.localDescription.toJSON() })
+      } catch (e) {
+        console.warn('negotiation failed', e)
+      } finally {
+        peer.makingOffer = false
+      }
+    }
+    if (this.local) for (const t of this.local.getTracks()) pc.addTrack(t, this.local)
+    else {
+      // nothing to send (no camera or microphone): still ask to receive both
+      pc.addTransceiver('audio', { direction: 'recvonly' })
+      pc.addTransceiver('video', { direction: 'recvonly' })
+    }
+    this.publish()
+    return peer
+  }
+
+  /** Signals from one peer are handled strictly in arrival order. */
+  onSignal(fromUserId: string, kind: SignalKind, payload: string) {
+    if (kind === 'HANGUP') return this.drop(fromUserId)
+    const peer = this.connect(fromUserId)
+    peer.queue = peer.queue.then(() => this.handle(peer, kind, payload)).catch((e) => console.warn('signal failed', e))
+  }
+
+  private async handle(peer: PeerInternal, kind: SignalKind, payload: string) {
+    const pc = peer.pc
+    const data = JSON.parse(payload) as { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit }
+    if ((kind === 'OFFER' || kind === 'ANSWER') && data.description) {
+      const description = data.description
+      const readyForOffer = !peer.makingOffer && (pc.signalingState === 'stable' || peer.settingRemoteAnswer)
+      const collision = description.type === 'offer' && !readyForOffer
+      peer.ignoreOffer = !peer.polite && collision
+      if (peer.ignoreOffer) return
+      peer.settingRemoteAnswer = description.type === 'answer'
+      await pc.setRemoteDescription(description)
+      peer.settingRemoteAnswer = false
+      if (description.type === 'offer') {
+        await pc.setLocalDescription()
+        if (pc.localDescription) await this.send(peer.userId, 'ANSWER', { description: pc.localDescription.toJSON() })
+      }
+    } else if (kind === 'ICE_CANDIDATE' && data.candidate) {
+      try {
+        await pc.addIceCandidate(data.candidate)
+      } catch (e) {
+        // candidates of an offer we ignored fail to apply; that is expected
+        if (!peer.ignoreOffer) throw e
+      }
+    }
+  }
+
+  drop(userId: string) {
+    const p = this.peers.get(userId)
+    if (!p) return
+    p.pc.close()
+    this.peers.delete(userId)
+    this.publish()
+  }
+
+  /** Ends every connection and tells the peers at once (the server also announces the leave). */
+  close(sayGoodbye: boolean) {
+    for (const id of [...this.peers.keys()]) {
+      if (sayGoodbye) void this.send(id, 'HANGUP', {})
+      this.drop(id)
+    }
+  }
+}
