@@ -4,12 +4,15 @@
 //   npm run bench                      every scenario, full sizes (a few minutes)
 //   npm run bench -- --quick           small sizes, under a minute; exits 1 on any loss/duplicate
 //   npm run bench -- --scenarios fanout --fanout-n 1000 --modes closed --profile
+//   npm run bench -- --env SQLITE_SYNCHRONOUS=NORMAL      (extra server environment, repeatable)
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { execSync } from 'node:child_process'
 import { killAll, sample, type ProcSample } from './lib/proc.js'
 import { FloorTarget, HearthTarget, type Member, type Target } from './lib/targets.js'
 import { Recorder, Sub, pool } from './lib/ws-client.js'
+import { Histogram } from './lib/hist.js'
 import { summariseProfiles } from './profile-top.js'
 
 // ---------- options ----------
@@ -34,13 +37,18 @@ interface Options {
   redisUrl: string
   pgUrl: string | null
   out: string | null
+  /** one deployment for every scenario instead of fresh servers per scenario */
+  reuse: boolean
+  /** extra environment for the Hearth server (--env KEY=VALUE, repeatable) */
+  env: Record<string, string>
 }
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick')
   const o: Options = {
     quick,
-    scenarios: ['fanout', 'rooms', 'idle', 'multi'],
+    // quick: a smoke test of every code path; fanout rows report memory per connection too
+    scenarios: quick ? ['fanout', 'rooms', 'multi'] : ['fanout', 'rooms', 'idle', 'multi'],
     fanoutN: quick ? [100] : [100, 1000, 5000],
     idleN: quick ? [200] : [1000, 5000],
     multiN: quick ? 100 : 1000,
@@ -49,7 +57,7 @@ function parseArgs(argv: string[]): Options {
     roomRate: 1,
     rate: 20,
     k: 16,
-    durationS: quick ? 3 : 10,
+    durationS: quick ? 2 : 10,
     modes: ['open', 'closed'],
     socketsPerUser: 25,
     bodyBytes: 100,
@@ -58,6 +66,8 @@ function parseArgs(argv: string[]): Options {
     redisUrl: process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     pgUrl: process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? null,
     out: null,
+    reuse: quick,
+    env: {},
   }
   const nums = (s: string) => s.split(',').map((x) => {
     const n = Number(x)
@@ -88,9 +98,18 @@ function parseArgs(argv: string[]): Options {
       case '--body-bytes': o.bodyBytes = nums(val())[0]; break
       case '--profile': o.profile = true; break
       case '--no-floor': o.floor = false; break
+      case '--reuse': o.reuse = true; break
+      case '--no-reuse': o.reuse = false; break
       case '--out': o.out = val(); break
+      case '--env': {
+        const kv = val()
+        const eq = kv.indexOf('=')
+        if (eq <= 0) throw new Error(`--env wants KEY=VALUE (got ${kv})`)
+        o.env[kv.slice(0, eq)] = kv.slice(eq + 1)
+        break
+      }
       case '--help':
-        console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 7).join('\n'))
+        console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 8).join('\n'))
         process.exit(0)
         break
       default: throw new Error(`unknown option ${a} (see --help)`)
@@ -124,11 +143,15 @@ interface Row {
   ok: boolean
   deliveriesPerSec: number | null
   latencyMs: { p50: number; p95: number; p99: number; max: number } | null
+  /** the sendMessage round trip alone */
+  sendMs: { p50: number; p99: number } | null
   serverCpuUsPerDelivery: number | null
   serverCpuPct: number
   generatorCpuPct: number
   serverRssMB: number
   rssPerConnKB: number | null
+  /** 1-minute load average of the machine when the phase ended: the machine is shared */
+  loadAvg: number
   ratio?: { throughput: number | null; cpuPerDelivery: number | null; p99: number | null; rssPerConn: number | null }
 }
 
@@ -145,6 +168,7 @@ interface Plan {
   phases: ({ mode: 'open'; rate: number; durationS: number } | { mode: 'closed'; k: number; durationS: number } | { mode: 'idle'; durationS: number })[]
 }
 
+const T0 = performance.now()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function sum(pids: number[]): ProcSample {
@@ -176,13 +200,15 @@ class Session {
   head: number[] = []
   subsPerRoom: number[] = []
   nextIdx = 0
+  /** round trip of the send request alone (the write path), apart from fan-out */
+  sendHist = new Histogram()
   body: string
 
   constructor(readonly target: Target, readonly plan: Plan, readonly opts: Options, readonly tag: string) {
     this.body = makeBody(opts.bodyBytes)
   }
 
-  log(msg: string) { console.log(`  [${this.target.kind} ${this.plan.scenario} n=${this.plan.rooms * this.plan.perRoom}] ${msg}`) }
+  log(msg: string) { console.log(`  ${((performance.now() - T0) / 1000).toFixed(1).padStart(6)}s [${this.target.kind} ${this.plan.scenario} n=${this.plan.rooms * this.plan.perRoom}] ${msg}`) }
 
   async setup() {
     const { rooms, perRoom } = this.plan
@@ -237,10 +263,12 @@ class Session {
   async sendOne(room: number, tally: { sent: number; errors: number; expected: number; firstError: string | null }): Promise<void> {
     const idx = this.nextIdx++
     const m = this.senderOf(room, Math.floor(idx / this.plan.rooms))
-    const instance = idx % this.target.instances.length
-    this.rec.markSent(idx, performance.now())
+    const instance = idx % this.plan.instances
+    const t = performance.now()
+    this.rec.markSent(idx, t)
     try {
       const seq = await this.target.send(instance, m, this.roomIds[room], String(idx), this.body)
+      this.sendHist.add((performance.now() - t) * 1000)
       if (seq > this.head[room]) this.head[room] = seq
       tally.sent++
       tally.expected += this.subsPerRoom[room]
@@ -291,7 +319,8 @@ class Session {
     const rec = this.rec
     const tally = { sent: 0, errors: 0, expected: 0, firstError: null as string | null }
     rec.startPhase(this.nextIdx)
-    const pids = this.target.pids()
+    this.sendHist.reset()
+    const pids = this.target.pids().slice(0, this.plan.instances)
     const s0 = sum(pids)
     const g0 = process.cpuUsage()
     const t0 = performance.now()
@@ -361,12 +390,15 @@ class Session {
       firstError: tally.firstError ?? integ.firstError,
       ok: false,
       deliveriesPerSec: delivered > 0 ? delivered / ((end - t0) / 1000) : null,
+      sendMs: this.sendHist.count ? { p50: this.sendHist.quantile(0.5) / 1000, p99: this.sendHist.quantile(0.99) / 1000 } : null,
       latencyMs: h.count ? { p50: h.quantile(0.5) / 1000, p95: h.quantile(0.95) / 1000, p99: h.quantile(0.99) / 1000, max: h.max / 1000 } : null,
       serverCpuUsPerDelivery: delivered > 0 ? ((s1.cpuMs - s0.cpuMs) * 1000) / delivered : null,
       serverCpuPct: ((s1.cpuMs - s0.cpuMs) / wallMs) * 100,
       generatorCpuPct: (((g1.user + g1.system) / 1000) / wallMs) * 100,
       serverRssMB: s1.rssBytes / 1048576,
-      rssPerConnKB: n > 0 ? (s1.rssBytes - rssBefore) / n / 1024 : null,
+      // a deployment shared by several scenarios has garbage of the earlier ones to collect
+      rssPerConnKB: n > 0 && !this.opts.reuse ? (s1.rssBytes - rssBefore) / n / 1024 : null,
+      loadAvg: os.loadavg()[0],
     }
     row.ok = row.sendErrors === 0 && row.missing === 0 && row.duplicates === 0 && row.subscriberErrors === 0 && delivered === tally.expected
     return row
@@ -375,21 +407,28 @@ class Session {
   close() { for (const s of this.subs) s.close() }
 }
 
-async function runOn(target: Target, plan: Plan, opts: Options, tag: string, logDir: string, profileDir: string | null): Promise<Row[]> {
-  const rows: Row[] = []
-  await target.start({
-    instances: plan.instances,
+function startTarget(target: Target, instances: number, pg: boolean, opts: Options, tag: string, logDir: string, profileDir: string | null) {
+  return target.start({
+    instances,
     redisUrl: opts.redisUrl,
     profileDir: target.kind === 'hearth' ? profileDir : null,
-    pgUrl: plan.instances > 1 ? opts.pgUrl : null,
+    pgUrl: pg ? opts.pgUrl : null,
+    env: opts.env,
     logDir,
     tag,
   })
+}
+
+/** Runs one plan; starts and stops the target unless it is `shared` (already running). */
+async function runOn(target: Target, plan: Plan, opts: Options, tag: string, logDir: string, profileDir: string | null, shared: boolean): Promise<Row[]> {
+  const rows: Row[] = []
+  if (!shared) await startTarget(target, plan.instances, plan.instances > 1, opts, tag, logDir, profileDir)
   const session = new Session(target, plan, opts, tag)
+  session.log(`${plan.instances} instance(s) up`)
   try {
     await session.setup()
-    await sleep(1000)
-    const rssBefore = sum(target.pids()).rssBytes
+    await sleep(opts.quick ? 300 : 1000)
+    const rssBefore = sum(target.pids().slice(0, plan.instances)).rssBytes
     await session.connect()
     await session.warmUp()
     for (const ph of plan.phases) {
@@ -400,7 +439,7 @@ async function runOn(target: Target, plan: Plan, opts: Options, tag: string, log
   } finally {
     session.close()
     await sleep(300)
-    await target.stop()
+    if (!shared) await target.stop()
   }
   return rows
 }
@@ -410,15 +449,15 @@ async function runOn(target: Target, plan: Plan, opts: Options, tag: string, log
 const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits))
 
 function printTable(rows: Row[]) {
-  const head = ['scenario', 'target', 'N', 'mode', 'sent', 'delivered/expected', 'loss', 'dup', 'dlv/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms',
-    'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'ok']
+  const head = ['scenario', 'target', 'N', 'mode', 'sent', 'delivered/expected', 'loss', 'dup', 'dlv/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'send p50/p99',
+    'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'load', 'ok']
   const lines = rows.map((r) => {
     const mode = r.mode === 'open' ? `open ${r.rate}/s` : r.mode === 'closed' ? `closed K=${r.k}` : r.mode
     return [r.scenario + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates),
-      fmt(r.deliveriesPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p95, 1), fmt(r.latencyMs?.p99, 1), fmt(r.latencyMs?.max, 1),
+      fmt(r.deliveriesPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p95, 1), fmt(r.latencyMs?.p99, 1), fmt(r.latencyMs?.max, 1), r.sendMs ? `${fmt(r.sendMs.p50, 1)}/${fmt(r.sendMs.p99, 1)}` : '-',
       fmt(r.serverCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1),
       r.ratio ? fmt(r.ratio.throughput, 2) : '', r.ratio ? fmt(r.ratio.cpuPerDelivery, 2) : '', r.ratio ? fmt(r.ratio.p99, 2) : '', r.ratio ? fmt(r.ratio.rssPerConn, 2) : '',
-      r.ok ? 'ok' : 'FAIL']
+      fmt(r.loadAvg, 1), r.ok ? 'ok' : 'FAIL']
   })
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)))
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |'
@@ -443,6 +482,11 @@ function addRatios(rows: Row[]) {
 }
 
 // ---------- main ----------
+
+function multiDb(opts: Options): string {
+  if (!opts.scenarios.includes('multi')) return ''
+  return opts.pgUrl ? ', multi on PostgreSQL' : ', multi on one shared SQLite file'
+}
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2))
@@ -473,18 +517,35 @@ async function main() {
     plans.push({ scenario: 'multi', perRoom: opts.multiN, rooms: 1, instances: 2, membersSend: false, phases: loadPhases(opts.rate) })
   }
 
-  console.log(`hearth bench${opts.quick ? ' (quick)' : ''}: commit ${commit}, node ${process.version}, ${plans.length} scenario run(s); logs in ${path.relative(root, logDir)}`)
+  console.log(`hearth bench${opts.quick ? ' (quick)' : ''}: commit ${commit}, node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, ${plans.length} scenario run(s)${multiDb(opts)}; logs in ${path.relative(root, logDir)}`)
+  if (os.loadavg()[0] > os.cpus().length * 0.75) console.log('  note: the machine is busy with other work; figures will be noisy (the load column shows it per row)')
   const rows: Row[] = []
   const out = fs.openSync(outFile, 'a')
   let failed = false
   let run = 0
+  const newTag = () => `${Date.now().toString(36)}${run++}`
+  // --quick: one floor and one Hearth deployment (two instances each) serve every scenario, since
+  // starting a server is most of a short run; full runs start fresh servers for each scenario
+  let shared: Target[] | null = null
+  try {
+    if (opts.reuse) {
+      const n = Math.max(...plans.map((p) => p.instances))
+      const pg = n > 1 && !!opts.pgUrl
+      shared = opts.floor ? [new FloorTarget(), new HearthTarget()] : [new HearthTarget()]
+      const tag = newTag()
+      await Promise.all(shared.map((t) => startTarget(t, n, pg, opts, tag, logDir, profileDir)))
+      console.log(`  ${((performance.now() - T0) / 1000).toFixed(1).padStart(6)}s servers up (shared by every scenario${pg ? ', PostgreSQL' : ''})`)
+    }
+  } catch (e) {
+    for (const t of shared ?? []) await t.stop().catch(() => {})
+    throw e
+  }
   for (const plan of plans) {
-    const targets: Target[] = opts.floor ? [new FloorTarget(), new HearthTarget()] : [new HearthTarget()]
+    const targets: Target[] = shared ?? (opts.floor ? [new FloorTarget(), new HearthTarget()] : [new HearthTarget()])
     const planRows: Row[] = []
     for (const t of targets) {
-      const tag = `${Date.now().toString(36)}${run++}`
       try {
-        planRows.push(...await runOn(t, plan, opts, tag, logDir, profileDir))
+        planRows.push(...await runOn(t, plan, opts, newTag(), logDir, profileDir, shared !== null))
       } catch (e) {
         failed = true
         console.error(`  [${t.kind} ${plan.scenario}] run failed: ${(e as Error).stack ?? e}`)
@@ -498,6 +559,7 @@ async function main() {
     rows.push(...planRows)
   }
   fs.closeSync(out)
+  for (const t of shared ?? []) await t.stop()
   console.log('')
   printTable(rows)
   console.log(`\n${rows.length} row(s) in ${path.relative(process.cwd(), outFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s`)

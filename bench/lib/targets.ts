@@ -22,6 +22,8 @@ export interface StartOptions {
   pgUrl?: string | null
   logDir: string
   tag: string
+  /** extra environment for the Hearth server */
+  env?: Record<string, string>
 }
 
 export interface Target {
@@ -96,6 +98,7 @@ export class HearthTarget implements Target {
         AUTH_RATE_LIMIT_PER_IP: '1000000000',
         SEND_RATE_LIMIT_PER_USER: '0',
         WEB_DIST_DIR: path.join(os.tmpdir(), 'hearth-bench-no-web'),
+        ...o.env,
       }, ROOT, o.logDir)
       this.instances.push({ child, port, http: new HttpClient(port, 64), wsUrl: `ws://127.0.0.1:${port}/graphql` })
       await waitHealthy(child, `http://127.0.0.1:${port}/health`)
