@@ -171,3 +171,33 @@ describe('calls across two instances sharing Redis', () => {
     await wb.dispose()
   })
 })
+
+describe('calls whose lease runs out', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { PRESENCE_LEASE_TTL_MS: '1000', PRESENCE_HEARTBEAT_MS: '200' } }) })
+  afterAll(async () => { await t.close() })
+
+  it('drops and announces a participant nobody holds a socket for (as after a crashed instance), and keeps the connected one', async () => {
+    const [a, b, p] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Lease', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    await joinByCode(t.url, p.token, room.code)
+    const wb = wsClient(t.wsUrl, b.token)
+    const sb = collect(wb, CALL_SUB, { r: room.id })
+    await live(t.url, p, room.id, sb)
+    await sleep(1500)
+    sb.events.length = 0
+    // a joins over HTTP and has no socket anywhere: nothing keeps the lease alive
+    await ok(t.url, JOIN, { r: room.id }, a.token)
+    await ok(t.url, JOIN, { r: room.id }, b.token)
+    await sb.waitCount(2)
+    await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === a.id && !e.callChanged.joined), 8000, 'a to time out')
+    const gone = sb.events.find((e) => e.callChanged.user.id === a.id && !e.callChanged.joined)
+    expect(ids(gone.callChanged.participants)).toEqual([b.id])
+    // b's socket keeps b in well past the lease time
+    await sleep(2500)
+    expect(await participants(t.url, b, room.id)).toEqual([b.id])
+    expect(sb.events.filter((e) => !e.callChanged.joined).map((e) => e.callChanged.user.id)).toEqual([a.id])
+    await wb.dispose()
+  })
+})

@@ -15,6 +15,13 @@ const callKey = (roomId: string) => `call:${roomId}`
 const userCallsKey = (userId: string) => `usercalls:${userId}`
 /** instances where the user has at least one open socket */
 const socketsKey = (userId: string) => `wsusers:${userId}`
+/**
+ * The same members as call:<roomId> but outliving their lease by one TTL: whoever is here and no
+ * longer in call:<roomId> ran out (crashed instance, no socket anywhere) and is announced as gone.
+ */
+const seenKey = (roomId: string) => `callseen:${roomId}`
+/** rooms that had a call lately: where the sweep looks */
+const ROOMS_KEY = 'callrooms'
 
 export class CallsService {
   private readonly instanceId = crypto.randomUUID()
@@ -64,10 +71,35 @@ export class CallsService {
       await this.svc.store.leasePut(socketsKey(userId), this.instanceId, until)
       for (const roomId of await this.svc.store.leaseLive(userCallsKey(userId), Date.now())) {
         if (!(await this.svc.store.leaseLive(callKey(roomId), Date.now())).includes(userId)) continue
-        await this.svc.store.leasePut(callKey(roomId), userId, until)
-        await this.svc.store.leasePut(userCallsKey(userId), roomId, until)
+        await this.hold(roomId, userId, until)
       }
     }))
+    await this.sweep().catch((err) => this.svc.log.error({ err }, 'call sweep failed'))
+  }
+
+  private async hold(roomId: string, userId: string, until: number) {
+    const ttl = this.svc.config.presence.leaseTtlMs
+    await Promise.all([
+      this.svc.store.leasePut(callKey(roomId), userId, until),
+      this.svc.store.leasePut(userCallsKey(userId), roomId, until),
+      this.svc.store.leasePut(seenKey(roomId), userId, until + ttl),
+      this.svc.store.leasePut(ROOMS_KEY, roomId, until + ttl),
+    ])
+  }
+
+  /** Announces participants whose lease ran out; one instance per heartbeat does it. */
+  private async sweep() {
+    if (!(await this.svc.store.claim('callsweep', Math.max(100, this.svc.config.presence.heartbeatMs / 2)))) return
+    const now = Date.now()
+    for (const roomId of await this.svc.store.leaseLive(ROOMS_KEY, now)) {
+      const live = new Set(await this.svc.store.leaseLive(callKey(roomId), now))
+      for (const userId of await this.svc.store.leaseLive(seenKey(roomId), now)) {
+        if (live.has(userId)) continue
+        await this.svc.store.leaseDrop(seenKey(roomId), userId)
+        await this.svc.store.leaseDrop(userCallsKey(userId), roomId)
+        await this.announce(roomId, userId, false)
+      }
+    }
   }
 
   /** ids of the room's members in its call now */
@@ -97,9 +129,7 @@ export class CallsService {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const userId = ctx.viewer!.userId
     const before = await this.participantIds(room.id)
-    const until = this.until()
-    await this.svc.store.leasePut(callKey(room.id), userId, until)
-    await this.svc.store.leasePut(userCallsKey(userId), room.id, until)
+    await this.hold(room.id, userId, this.until())
     if (!before.includes(userId)) await this.announce(room.id, userId, true)
     return this.users(ctx, before.filter((id) => id !== userId))
   }
@@ -114,6 +144,7 @@ export class CallsService {
     const was = (await this.svc.store.leaseLive(callKey(roomId), Date.now())).includes(userId)
     await this.svc.store.leaseDrop(callKey(roomId), userId)
     await this.svc.store.leaseDrop(userCallsKey(userId), roomId)
+    await this.svc.store.leaseDrop(seenKey(roomId), userId)
     if (was) await this.announce(roomId, userId, false)
   }
 
