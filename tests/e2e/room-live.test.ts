@@ -89,4 +89,18 @@ describe('live room features', () => {
     await a.context.close()
     await b.context.close()
   }, 120_000)
+
+  it('the progress page charts the minutes studied', async () => {
+    const { context, page } = await newPage(browser)
+    await signUpInPage(page, app.url, uname('prog'))
+    await page.getByRole('link', { name: 'Progress' }).click()
+    await expect.poll(() => page.getByTestId('total-minutes').textContent(), { timeout: 10_000 }).toBe('0 min')
+    await page.getByLabel('Minutes studied', { exact: true }).fill('45')
+    await page.getByRole('button', { name: 'Log session' }).click()
+    await expect.poll(() => page.getByTestId('total-minutes').textContent(), { timeout: 10_000 }).toBe('45 min')
+    await expect.poll(() => page.getByTestId('streak').textContent()).toBe('1')
+    // today's bar carries its value
+    await expect.poll(() => page.locator('svg.chart rect.bar title').allTextContents()).toContainEqual(expect.stringMatching(/: 45 min$/))
+    await context.close()
+  }, 60_000)
 })

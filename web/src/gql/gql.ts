@@ -26,6 +26,8 @@ type Documents = {
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": typeof types.JoinCallDocument,
     "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": typeof types.LeaveCallDocument,
     "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": typeof types.SendSignalDocument,
+    "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": typeof types.ProgressDocument,
+    "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": typeof types.RecordStudySessionDocument,
     "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": typeof types.TimerFieldsFragmentDoc,
     "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": typeof types.RoomTimerDocument,
     "\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n": typeof types.RoomTimerLiveDocument,
@@ -90,6 +92,8 @@ const documents: Documents = {
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": types.JoinCallDocument,
     "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": types.LeaveCallDocument,
     "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": types.SendSignalDocument,
+    "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": types.ProgressDocument,
+    "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": types.RecordStudySessionDocument,
     "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": types.TimerFieldsFragmentDoc,
     "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": types.RoomTimerDocument,
     "\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n": types.RoomTimerLiveDocument,
@@ -204,6 +208,14 @@ export function graphql(source: "\n  mutation LeaveCall($roomId: ID!) { leaveCal
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n"): (typeof documents)["\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"): (typeof documents)["\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n"): (typeof documents)["\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
