@@ -13,7 +13,7 @@ import { killAll, sample, type ProcSample } from './lib/proc.js'
 import { FloorTarget, HearthTarget, type Member, type Target } from './lib/targets.js'
 import { Recorder, Sub, pool } from './lib/ws-client.js'
 import { Histogram } from './lib/hist.js'
-import { summariseProfiles } from './profile-top.js'
+import { summariseProfiles, type Window } from './profile-top.js'
 
 // ---------- options ----------
 
@@ -169,6 +169,9 @@ interface Plan {
 }
 
 const T0 = performance.now()
+/** measured phases on CLOCK_MONOTONIC, to cut the server's CPU profile down to them */
+const windows: Window[] = []
+const monoUs = () => Number(process.hrtime.bigint() / 1000n)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function sum(pids: number[]): ProcSample {
@@ -324,6 +327,7 @@ class Session {
     const s0 = sum(pids)
     const g0 = process.cpuUsage()
     const t0 = performance.now()
+    const w0 = monoUs()
     const rooms = this.plan.rooms
     let roomCursor = 0
     const nextRoom = () => { const r = roomCursor; roomCursor = (roomCursor + 1) % rooms; return r }
@@ -366,6 +370,7 @@ class Session {
     const end = ph.mode === 'idle' ? performance.now() : (rec.lastDeliveryAt || performance.now())
     const s1 = sum(pids)
     const g1 = process.cpuUsage(g0)
+    if (this.target.kind === 'hearth') windows.push({ label: `${this.plan.scenario} ${ph.mode}`, fromUs: w0, toUs: monoUs() })
     const wallMs = (s1.at - t0)
     const integ = this.integrity()
     const delivered = rec.delivered
@@ -565,7 +570,7 @@ async function main() {
   console.log(`\n${rows.length} row(s) in ${path.relative(process.cwd(), outFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s`)
   if (profileDir && fs.existsSync(profileDir)) {
     console.log(`\nCPU profiles in ${path.relative(process.cwd(), profileDir)}`)
-    console.log(summariseProfiles(profileDir, 25))
+    console.log(summariseProfiles(profileDir, 30, windows))
   }
   if (failed) {
     console.error('\nFAILED: loss, duplicates, errors or a run that did not finish (see above)')
