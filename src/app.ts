@@ -187,6 +187,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // before the HTTP server closes: it would otherwise wait forever on the upgraded sockets
   app.addHook('preClose', async () => {
+    // call participants reconnect elsewhere and keep their calls (leases cover those who do not)
+    services.calls.drain()
     await gateway.shutdown()
     // while the store and pub/sub still work: this instance's users go OFFLINE unless online elsewhere
     await services.presence.shutdown()

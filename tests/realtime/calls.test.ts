@@ -201,3 +201,46 @@ describe('calls whose lease runs out', () => {
     await wb.dispose()
   })
 })
+
+describe('calls through a graceful restart of one instance', () => {
+  let one: TestApp
+  let two: TestApp
+  beforeAll(async () => {
+    const prefix = 't' + crypto.randomBytes(4).toString('hex') + ':'
+    const databaseUrl = tempSqlitePath()
+    const env = { PRESENCE_LEASE_TTL_MS: '1500', PRESENCE_HEARTBEAT_MS: '200' }
+    one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env })
+    two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env })
+  })
+  afterAll(async () => { await two.close() })
+
+  it('keeps those who reconnect elsewhere in the call, and lets the others time out', async () => {
+    const [a, b, c, p] = await Promise.all([signUp(two.url), signUp(two.url), signUp(two.url), signUp(two.url)])
+    const room = await createRoom(two.url, a.token, 'Restart', 'PRIVATE')
+    for (const u of [b, c, p]) await joinByCode(two.url, u.token, room.code)
+    const wb = wsClient(two.wsUrl, b.token)
+    const sb = collect(wb, CALL_SUB, { r: room.id })
+    await live(two.url, p, room.id, sb)
+    // a and c are connected to instance one only
+    const [wa, wc] = [wsClient(one.wsUrl, a.token), wsClient(one.wsUrl, c.token)]
+    const sa = collect(wa, CALL_SUB, { r: room.id })
+    const sc = collect(wc, CALL_SUB, { r: room.id })
+    await live(two.url, p, room.id, sa, sc)
+    sb.events.length = 0
+    await ok(one.url, JOIN, { r: room.id }, a.token)
+    await ok(one.url, JOIN, { r: room.id }, c.token)
+    await ok(two.url, JOIN, { r: room.id }, b.token)
+    await sb.waitCount(3)
+
+    await one.close()
+    await Promise.all([wa.dispose(), wc.dispose()])
+    // a comes back on instance two at once; c never does
+    const wa2 = wsClient(two.wsUrl, a.token)
+    collect(wa2, CALL_SUB, { r: room.id })
+    await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === c.id && !e.callChanged.joined), 8000, 'c to time out')
+    await sleep(2000)
+    expect(await participants(two.url, b, room.id)).toEqual(ids([a, b]))
+    expect(sb.events.filter((e) => !e.callChanged.joined).map((e) => e.callChanged.user.id)).toEqual([c.id])
+    await Promise.all([wa2.dispose(), wb.dispose()])
+  })
+})

@@ -7,6 +7,7 @@ import crypto from 'node:crypto'
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { CallEventModel, UserModel } from '../../graphql/models.js'
+import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Connection, Feed } from '../../realtime/gateway.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
@@ -28,6 +29,7 @@ export class CallsService {
   /** users with open sockets on this instance */
   private local = new Set<string>()
   private heartbeat: NodeJS.Timeout | null = null
+  private draining = false
 
   constructor(private svc: Services) {}
 
@@ -44,13 +46,21 @@ export class CallsService {
       },
       closed: (conn: Connection) => {
         const userId = conn.viewer?.userId
-        if (!userId || gateway.socketsOfUser(userId) > 0) return
+        if (!userId || this.draining || gateway.socketsOfUser(userId) > 0) return
         this.local.delete(userId)
         void this.lastSocketClosedHere(userId).catch((err) => this.svc.log.error({ err }, 'leaving calls on close failed'))
       },
     })
     this.heartbeat = setInterval(() => { void this.refresh() }, this.svc.config.presence.heartbeatMs)
     this.heartbeat.unref()
+  }
+
+  /**
+   * Called before a graceful shutdown closes every socket (1012): those users reconnect to another
+   * instance and keep their calls; the leases of any who do not come back run out and are announced.
+   */
+  drain() {
+    this.draining = true
   }
 
   stop() {
@@ -128,6 +138,7 @@ export class CallsService {
   async join(ctx: Ctx, roomId: string): Promise<UserModel[]> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const userId = ctx.viewer!.userId
+    await spend(this.svc.store, `call:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const before = await this.participantIds(room.id)
     await this.hold(room.id, userId, this.until())
     if (!before.includes(userId)) await this.announce(room.id, userId, true)
@@ -136,6 +147,7 @@ export class CallsService {
 
   async leave(ctx: Ctx, roomId: string): Promise<boolean> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
+    await spend(this.svc.store, `call:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     await this.remove(room.id, ctx.viewer!.userId)
     return true
   }

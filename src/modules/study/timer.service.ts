@@ -7,6 +7,7 @@ import type { Ctx } from '../../graphql/context.js'
 import type { RoomTimerModel } from '../../graphql/models.js'
 import { badInput, conflict } from '../../graphql/errors.js'
 import { newId } from '../../lib/ids.js'
+import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
@@ -212,6 +213,8 @@ export class TimerService {
   /** Runs `decide` against the current row until its compare-and-set wins. */
   private async mutate(ctx: Ctx, roomId: string, decide: (row: TimerRow | null, now: number, roomId: string) => TimerRow | 'unchanged'): Promise<RoomTimerModel> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
+    // every change is published to the whole room
+    await spend(this.svc.store, `timer:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = this.clock.now()
       const row = await this.current(room.id, now)
