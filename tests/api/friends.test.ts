@@ -208,3 +208,30 @@ describe('blocking', () => {
     expect(await errorCode(t.url, SEND, { u: x.id }, a.token)).toBe('FORBIDDEN')
   })
 })
+
+describe('userUpdated without userId', () => {
+  it('reaches the user\'s other sessions, friends and room-mates, and not a stranger', async () => {
+    const [a, f, m, s] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url), signUp(t.url)])
+    await befriend(a, f)
+    const room = (await ok(t.url, `mutation { createRoom(input: { name: "Profiles", kind: PRIVATE }) { id code } }`, {}, m.token)).createRoom
+    await ok(t.url, `mutation($c: String!) { joinRoom(code: $c) { id } }`, { c: room.code }, a.token)
+    const UPDATED = `subscription { userUpdated { id displayName } }`
+    const clients = [a, f, m, s].map((u) => wsClient(t.wsUrl, u.token))
+    const [ua, uf, um, us] = clients.map((c) => collect(c, UPDATED))
+    await sleep(300)
+    await ok(t.url, `mutation { updateProfile(input: { displayName: "Renamed" }) { id } }`, {}, a.token)
+    for (const sub of [ua, uf, um]) {
+      await sub.waitCount(1)
+      expect(sub.events[0].userUpdated).toEqual({ id: a.id, displayName: 'Renamed' })
+    }
+    // a friendship that ended takes the friend out of the audience at once
+    await ok(t.url, REMOVE, { u: f.id }, a.token)
+    await sleep(200)
+    await ok(t.url, `mutation { updateProfile(input: { displayName: "Renamed twice" }) { id } }`, {}, a.token)
+    await um.waitCount(2)
+    await sleep(300)
+    expect(uf.events).toHaveLength(1)
+    expect(us.events).toHaveLength(0)
+    await Promise.all(clients.map((c) => c.dispose()))
+  })
+})

@@ -207,3 +207,28 @@ describe('idle AWAY', () => {
     expect(await errorCode(idle.url, SET, { s: 'AWAY' })).toBe('UNAUTHENTICATED')
   })
 })
+
+describe('a dead peer', () => {
+  let hb: TestApp
+  beforeAll(async () => { hb = await startApp({ env: { ...ENV, WS_HEARTBEAT_MS: '300' } }) })
+  afterAll(async () => { await hb.close() })
+
+  it('a socket that stops answering (no close frame) goes OFFLINE once the heartbeat cuts it', async () => {
+    const [a, f] = await Promise.all([signUp(hb.url), signUp(hb.url)])
+    await befriend(hb.url, a, f)
+    const cf = wsClient(hb.wsUrl, f.token)
+    const feed = collect(cf, PRESENCE, {})
+    await sleep(300)
+    let raw: any = null
+    const ca = wsClient(hb.wsUrl, a.token, { on: { connected: (s) => { raw = s } } })
+    collect(ca, KEEP_OPEN)
+    await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'ONLINE'), 5000, 'ONLINE')
+    // the peer vanishes: it reads nothing more, so pings go unanswered, and it never closes
+    raw._socket.pause()
+    const goneAt = Date.now()
+    await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'OFFLINE'), 5000, 'OFFLINE')
+    console.log(`presence: a silent peer went OFFLINE after ${Date.now() - goneAt} ms (WS heartbeat 300 ms)`)
+    expect((await ok(hb.url, STATUS, { u: a.id }, f.token)).user.status).toBe('OFFLINE')
+    await Promise.all([cf.dispose(), ca.dispose().catch(() => {})])
+  })
+})

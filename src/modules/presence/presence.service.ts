@@ -125,6 +125,7 @@ export class PresenceService {
   private disconnected(conn: Connection) {
     const u = conn.viewer?.userId
     if (!u || !this.conns.has(conn.id)) return
+    const unanswered = !conn.alive
     this.conns.delete(conn.id)
     const set = this.byUser.get(u)
     set?.delete(conn.id)
@@ -134,13 +135,14 @@ export class PresenceService {
       await this.svc.store.leaseDrop(leaseKey(u), conn.id)
       if (!last || this.stopped || this.byUser.has(u)) return
       // a reload reconnects within the grace period without anyone seeing OFFLINE; sockets on
-      // other instances keep the user online when the recomputation comes
+      // other instances keep the user online when the recomputation comes. A socket that died
+      // with a ping unanswered (the gateway's heartbeat cut a dead peer) has used up its time already.
       const prev = this.grace.get(u)
       if (prev) clearTimeout(prev)
       const timer = setTimeout(() => {
         this.grace.delete(u)
         void this.run(u, () => this.recompute(u))
-      }, this.svc.config.presence.offlineGraceMs)
+      }, unanswered ? 0 : this.svc.config.presence.offlineGraceMs)
       timer.unref()
       this.grace.set(u, timer)
     })
