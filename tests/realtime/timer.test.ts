@@ -217,6 +217,39 @@ describe('room timer on one instance', () => {
     void c
   })
 
+  it('counts a member present while any one of their feeds for the room is open', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Two feeds', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    const wa = wsClient(t.wsUrl, a.token)
+    const wb = wsClient(t.wsUrl, b.token)
+    const sa = collect(wa, TIMER_SUB, { roomId: room.id })
+    const typing = collect(wb, `subscription($roomId: ID!) { typing(roomId: $roomId) { typing } }`, { roomId: room.id })
+    const timerB = collect(wb, TIMER_SUB, { roomId: room.id })
+    const t0 = clock.now()
+    await ok(t.url, START, { roomId: room.id, f: 5, b: 5 }, a.token)
+    await timerLive(t.url, a, room.id, sa, timerB)
+    // b closes the timer feed but keeps typing open: still present
+    timerB.dispose()
+    await sleep(100)
+    expect(await focusUntil(t.url, a, b)).toBe(iso(t0 + 5 * MIN))
+    await clock.advance(5 * MIN)
+    await sa.waitCount(1)
+    expect(await sessionsOf(t.url, b)).toHaveLength(1)
+    // and with no feed left, not present
+    typing.dispose()
+    await sleep(100)
+    await clock.advance(5 * MIN)
+    await sa.waitCount(2)
+    expect(await focusUntil(t.url, a, b)).toBeNull()
+    expect(await focusUntil(t.url, b, a)).toBe(iso(t0 + 15 * MIN))
+    await clock.advance(5 * MIN)
+    await sa.waitCount(3)
+    expect(await sessionsOf(t.url, b)).toHaveLength(1)
+    expect(await sessionsOf(t.url, a)).toHaveLength(2)
+    await Promise.all([wa.dispose(), wb.dispose()])
+  })
+
   it('ends a member\'s timer feed when they leave the room', async () => {
     const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
     const room = await createRoom(t.url, a.token, 'Leaving', 'PRIVATE')

@@ -1,18 +1,18 @@
 // Who is "present" in a room: a signed-in user with an open subscription that names the room
 // (messageAdded, messageEvents, typing, presenceChanged(roomId), roomTimer, callChanged,
-// signalReceived(roomId)). Each such subscription holds a lease in the shared store, refreshed
-// while it stays open, so every instance sees the same answer and a crashed instance's
-// subscriptions stop counting when their leases run out.
+// signalReceived(roomId)). While an instance holds at least one such subscription for a
+// (room, user) pair it keeps a lease for the pair in the shared store, so every instance sees the
+// same answer and a crashed instance's subscriptions stop counting when their leases run out.
 import crypto from 'node:crypto'
 import type { Services } from '../../services.js'
 import type { AppResolvers, FeedResolver } from '../../graphql/schema.js'
 import type { Feed, Sink } from '../../realtime/gateway.js'
 import { isId } from '../../lib/text.js'
 
-interface Entry { roomId: string; userId: string; token: string }
-
 export class RoomPresence {
-  private local = new Map<string, Entry>()
+  /** open subscriptions per (room, user) on this instance: one lease however many feeds */
+  private local = new Map<string, { roomId: string; userId: string; count: number }>()
+  private readonly instanceId = crypto.randomUUID()
   private heartbeat: NodeJS.Timeout | null = null
 
   constructor(private svc: Services) {}
@@ -28,35 +28,39 @@ export class RoomPresence {
     this.heartbeat = null
   }
 
-  private until() { return Date.now() + this.svc.config.presence.leaseTtlMs }
-
   /** Marks the user present in the room until the returned function is called. */
   enter(roomId: string, userId: string): () => void {
-    const e: Entry = { roomId, userId, token: crypto.randomUUID() }
-    this.local.set(e.token, e)
-    void this.put(e).catch((err) => this.svc.log.error({ err }, 'room presence lease failed'))
+    const key = `${roomId}|${userId}`
+    let e = this.local.get(key)
+    if (!e) {
+      this.local.set(key, (e = { roomId, userId, count: 0 }))
+      void this.put(roomId, userId).catch((err) => this.svc.log.error({ err }, 'room presence lease failed'))
+    }
+    e.count++
     let left = false
     return () => {
       if (left) return
       left = true
-      this.local.delete(e.token)
+      const cur = this.local.get(key)
+      if (!cur || --cur.count > 0) return
+      this.local.delete(key)
       void Promise.all([
-        this.svc.store.leaseDrop(`inroom:${roomId}`, `${userId}|${e.token}`),
-        this.svc.store.leaseDrop(`userin:${userId}`, `${roomId}|${e.token}`),
-      ]).catch(() => { /* the lease expires on its own */ })
+        this.svc.store.leaseDrop(`inroom:${roomId}`, `${userId}|${this.instanceId}`),
+        this.svc.store.leaseDrop(`userin:${userId}`, `${roomId}|${this.instanceId}`),
+      ]).catch(() => { /* the lease runs out on its own */ })
     }
   }
 
-  private async put(e: Entry) {
-    const until = this.until()
+  private async put(roomId: string, userId: string) {
+    const until = Date.now() + this.svc.config.presence.leaseTtlMs
     await Promise.all([
-      this.svc.store.leasePut(`inroom:${e.roomId}`, `${e.userId}|${e.token}`, until),
-      this.svc.store.leasePut(`userin:${e.userId}`, `${e.roomId}|${e.token}`, until),
+      this.svc.store.leasePut(`inroom:${roomId}`, `${userId}|${this.instanceId}`, until),
+      this.svc.store.leasePut(`userin:${userId}`, `${roomId}|${this.instanceId}`, until),
     ])
   }
 
   private async refresh() {
-    await Promise.allSettled([...this.local.values()].map((e) => this.put(e)))
+    await Promise.allSettled([...this.local.values()].map((e) => this.put(e.roomId, e.userId)))
   }
 
   /** ids of the users present in the room now (any instance) */
