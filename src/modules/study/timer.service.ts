@@ -116,6 +116,7 @@ export class TimerService {
 
   /** Performs every due transition, then sleeps until the next phase end (or the next poll). */
   sweep(): Promise<void> {
+    if (this.stopped) return Promise.resolve()
     if (this.sweeping) { this.again = true; return this.sweeping }
     const run = async () => {
       try {
