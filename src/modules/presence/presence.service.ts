@@ -36,20 +36,29 @@ export class PresenceService {
   /** status last computed here for users with a socket here: spares the idle check a lookup */
   private known = new Map<string, PresenceStatus>()
   private grace = new Map<string, NodeJS.Timeout>()
+  /** users whose last socket here closed and whose OFFLINE is still to be decided */
+  private closing = new Set<string>()
   private chains = new Map<string, Promise<unknown>>()
   private heartbeat: NodeJS.Timeout | null = null
   private sweeper: NodeJS.Timeout | null = null
   private stopped = false
-  /** how often expired leases are looked for; leases are shortened by as much, so OFFLINE comes within leaseTtlMs */
+  /**
+   * How often expired leases are looked for. A lease is written for leaseTtlMs minus two sweeps
+   * (one to notice, one of slack for the work after it), so a crashed instance's users are
+   * OFFLINE within leaseTtlMs of the crash.
+   */
   readonly sweepMs: number
   readonly leaseMs: number
+  /** the heartbeat, never so slow that a live lease could lapse between two beats */
+  readonly beatMs: number
   private controlEvents = new WeakMap<object, Promise<PresenceEventModel>>()
 
   constructor(private svc: Services) {
     this.repo = new PresenceRepository(svc.database.db)
     const p = svc.config.presence
     this.sweepMs = Math.max(100, Math.min(5000, Math.floor(p.leaseTtlMs / 12)))
-    this.leaseMs = p.leaseTtlMs - this.sweepMs
+    this.leaseMs = p.leaseTtlMs - 2 * this.sweepMs
+    this.beatMs = Math.min(p.heartbeatMs, Math.floor(this.leaseMs / 2))
     svc.events.on('messageAdded', ({ message }) => this.touch(message.senderId))
   }
 
@@ -59,8 +68,7 @@ export class PresenceService {
       closed: (conn) => this.disconnected(conn),
       activity: (conn) => { if (conn.viewer) this.touch(conn.viewer.userId) },
     })
-    const p = this.svc.config.presence
-    this.heartbeat = setInterval(() => { this.beat().catch((e) => this.fail(e)) }, p.heartbeatMs)
+    this.heartbeat = setInterval(() => { this.beat().catch((e) => this.fail(e)) }, this.beatMs)
     this.sweeper = setInterval(() => { this.sweep().catch((e) => this.fail(e)) }, this.sweepMs)
     this.heartbeat.unref()
     this.sweeper.unref()
@@ -109,6 +117,7 @@ export class PresenceService {
     this.lastLocalActivity.set(u, now)
     const t = this.grace.get(u)
     if (t) { clearTimeout(t); this.grace.delete(u) }
+    this.closing.delete(u)
     void this.run(u, async () => {
       const store = this.svc.store
       const t0 = Date.now()
@@ -130,7 +139,7 @@ export class PresenceService {
     const set = this.byUser.get(u)
     set?.delete(conn.id)
     const last = !set || set.size === 0
-    if (last) { this.byUser.delete(u); this.lastLocalActivity.delete(u); this.lastActiveWrite.delete(u) }
+    if (last) { this.byUser.delete(u); this.lastLocalActivity.delete(u); this.lastActiveWrite.delete(u); this.closing.add(u) }
     void this.run(u, async () => {
       await this.svc.store.leaseDrop(leaseKey(u), conn.id)
       if (!last || this.stopped || this.byUser.has(u)) return
@@ -141,6 +150,7 @@ export class PresenceService {
       if (prev) clearTimeout(prev)
       const timer = setTimeout(() => {
         this.grace.delete(u)
+        this.closing.delete(u)
         void this.run(u, () => this.recompute(u))
       }, unanswered ? 0 : this.svc.config.presence.offlineGraceMs)
       timer.unref()
@@ -237,23 +247,31 @@ export class PresenceService {
     }
   }
 
-  /** Clean shutdown: this instance's sockets are closed; their users go OFFLINE now unless online elsewhere. */
+  /**
+   * Clean shutdown, after the gateway closed this instance's sockets (1012: clients reconnect
+   * elsewhere). Its leases go, and so do its claims that its users are alive: the next sweep of
+   * any instance recomputes them, so a client that reconnected meanwhile never shows OFFLINE and
+   * one that did not is OFFLINE within a sweep. With no other instance running, the next one to
+   * start does it.
+   */
   async shutdown() {
     if (this.stopped) return
     this.stopped = true
     if (this.heartbeat) clearInterval(this.heartbeat)
     if (this.sweeper) clearInterval(this.sweeper)
-    const users = new Set<string>([...this.byUser.keys(), ...this.grace.keys()])
+    const users = new Set<string>([...this.byUser.keys(), ...this.closing])
     for (const t of this.grace.values()) clearTimeout(t)
     this.grace.clear()
+    this.closing.clear()
+    // the closes the gateway just made are still dropping their leases
+    await Promise.allSettled([...this.chains.values()])
     const store = this.svc.store
     await Promise.allSettled([
       ...[...this.conns].map(([id, u]) => store.leaseDrop(leaseKey(u), id)),
+      ...[...users].map((u) => store.leaseDrop(USERS, u)),
     ])
     this.conns.clear()
     this.byUser.clear()
-    await Promise.allSettled([...this.chains.values()])
-    await Promise.allSettled([...users].map((u) => this.recompute(u)))
   }
 
   // --- reading ------------------------------------------------------------------------------
