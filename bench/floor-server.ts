@@ -73,5 +73,7 @@ wss.on('connection', (ws) => {
   ws.on('close', () => { for (const id of [...mine.keys()]) drop(id) })
 })
 
+// the generator keeps connections alive across pauses: an idle close racing a new request is a reset
+server.keepAliveTimeout = 120_000
 server.listen(port, '127.0.0.1')
 process.on('SIGTERM', () => { wss.close(); server.close(); pub.disconnect(); sub.disconnect(); process.exit(0) })
