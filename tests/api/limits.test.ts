@@ -118,9 +118,7 @@ describe('request limits', () => {
     expect(r.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
   })
 
-  // Skipped until src/app.ts passes the token limit to mercurius (`graphql: { parseOptions:
-  // { maxTokens: config.limits.tokens } }`): today only the WebSocket gateway applies it.
-  it.skip('refuses a document with more tokens than QUERY_TOKEN_LIMIT as GRAPHQL_PARSE_FAILED', async () => {
+  it('refuses a document with more tokens than QUERY_TOKEN_LIMIT as GRAPHQL_PARSE_FAILED', async () => {
     const r = await post(JSON.stringify({ query: `{ me { ${'id '.repeat(300)} } }` }))
     expect(r.status).toBe(400)
     expect(r.json.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED')
