@@ -17,6 +17,7 @@ type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": typeof types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": typeof types.FriendsPresenceDocument,
+    "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": typeof types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeSessionDocument,
@@ -83,6 +84,7 @@ const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": types.FriendsPresenceDocument,
+    "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": types.RevokeSessionDocument,
@@ -172,6 +174,10 @@ export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"): (typeof documents)["\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n"): (typeof documents)["\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

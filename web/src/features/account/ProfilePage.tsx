@@ -4,6 +4,12 @@ import { mutate } from '../../lib/client'
 import { me, updateMe } from '../../lib/session'
 import { Avatar, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
 
+const SetPresence = graphql(`
+  mutation SetPresence($status: PresenceStatus!) {
+    setPresence(status: $status) { id status }
+  }
+`)
+
 const UpdateProfile = graphql(`
   mutation UpdateProfile($input: UpdateProfileInput!) {
     updateProfile(input: $input) { ...MeFields }
@@ -31,6 +37,11 @@ export function ProfilePage() {
     toast('Profile saved')
   })
 
+  const presence = useAction(async (status: 'ONLINE' | 'AWAY') => {
+    const d = await mutate(SetPresence, { status })
+    updateMe({ status: d.setPresence.status })
+  })
+
   const edit = (set: (v: string) => void) => (e: InputEvent & { currentTarget: HTMLInputElement }) => {
     set(e.currentTarget.value)
     setDirty(true)
@@ -52,6 +63,14 @@ export function ProfilePage() {
               <p class="muted small">Member since {formatTime(m().createdAt)}</p>
             </div>
           </div>
+          <fieldset class="card field presence-choice">
+            <legend>Show me as</legend>
+            <div class="row wrap">
+              <label class="radio"><input type="radio" name="presence" checked={m().status !== 'AWAY'} disabled={presence.busy()} onChange={() => void presence.run('ONLINE')} /> Online</label>
+              <label class="radio"><input type="radio" name="presence" checked={m().status === 'AWAY'} disabled={presence.busy()} onChange={() => void presence.run('AWAY')} /> Away</label>
+            </div>
+            <Show when={presence.error()}><ErrorBox error={presence.error()} /></Show>
+          </fieldset>
           <form class="card stack" onSubmit={(e) => { e.preventDefault(); void save.run() }}>
             <h2>Edit profile</h2>
             <label class="field">

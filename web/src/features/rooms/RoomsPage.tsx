@@ -152,9 +152,10 @@ function BrowsePublic() {
       <Show when={join.error()}><ErrorBox error={join.error()} /></Show>
       <Async resource={page} refetch={refetch} label="Searching rooms…">
         {(p) => (
-          <Show when={p.edges.length} fallback={<p class="muted">{term() ? 'No rooms match.' : 'No rooms yet. Create the first one!'}</p>}>
+          // without a search term, show only rooms to discover: the viewer's own are listed above
+          <Show when={p.edges.filter((e) => term() || !e.node.viewerIsMember).length} fallback={<p class="muted">{term() ? 'No rooms match.' : 'No other public rooms yet. Create one!'}</p>}>
             <ul class="room-grid" aria-label="Rooms">
-              <For each={p.edges}>
+              <For each={p.edges.filter((e) => term() || !e.node.viewerIsMember)}>
                 {(e) => (
                   <Show when={!e.node.viewerIsMember} fallback={<RoomCard room={e.node} />}>
                     <li class="room-card">
