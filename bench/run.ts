@@ -170,7 +170,7 @@ interface Plan {
 
 const T0 = performance.now()
 /** measured phases on CLOCK_MONOTONIC, to cut the server's CPU profile down to them */
-const windows: Window[] = []
+const windows: Record<'hearth' | 'floor', Window[]> = { hearth: [], floor: [] }
 const monoUs = () => Number(process.hrtime.bigint() / 1000n)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -370,7 +370,7 @@ class Session {
     const end = ph.mode === 'idle' ? performance.now() : (rec.lastDeliveryAt || performance.now())
     const s1 = sum(pids)
     const g1 = process.cpuUsage(g0)
-    if (this.target.kind === 'hearth') windows.push({ label: `${this.plan.scenario} ${ph.mode}`, fromUs: w0, toUs: monoUs() })
+    windows[this.target.kind].push({ label: `${this.plan.scenario} ${ph.mode}`, fromUs: w0, toUs: monoUs() })
     const wallMs = (s1.at - t0)
     const integ = this.integrity()
     const delivered = rec.delivered
@@ -416,7 +416,7 @@ function startTarget(target: Target, instances: number, pg: boolean, opts: Optio
   return target.start({
     instances,
     redisUrl: opts.redisUrl,
-    profileDir: target.kind === 'hearth' ? profileDir : null,
+    profileDir: profileDir ? path.join(profileDir, target.kind) : null,
     pgUrl: pg ? opts.pgUrl : null,
     env: opts.env,
     logDir,
@@ -569,8 +569,12 @@ async function main() {
   printTable(rows)
   console.log(`\n${rows.length} row(s) in ${path.relative(process.cwd(), outFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s`)
   if (profileDir && fs.existsSync(profileDir)) {
-    console.log(`\nCPU profiles in ${path.relative(process.cwd(), profileDir)}`)
-    console.log(summariseProfiles(profileDir, 30, windows))
+    // wall-clock samples: on a busy machine time spent descheduled in a syscall counts as that syscall
+    console.log(`\nCPU profiles (server main threads, measured phases only) in ${path.relative(process.cwd(), profileDir)}`)
+    for (const kind of ['floor', 'hearth'] as const) {
+      const dir = path.join(profileDir, kind)
+      if (fs.existsSync(dir)) console.log(`\n${kind}:\n${summariseProfiles(dir, kind === 'hearth' ? 30 : 12, windows[kind])}`)
+    }
   }
   if (failed) {
     console.error('\nFAILED: loss, duplicates, errors or a run that did not finish (see above)')

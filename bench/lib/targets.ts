@@ -153,7 +153,8 @@ export class FloorTarget implements Target {
     const prefix = `bench:floor:${o.tag}:`
     for (let i = 0; i < o.instances; i++) {
       const port = await freePort()
-      const child = spawnNode(`${o.tag}-floor-${i}`, ['--import', 'tsx', 'bench/floor-server.ts'], {
+      const args = [...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []), '--import', 'tsx', 'bench/floor-server.ts']
+      const child = spawnNode(`${o.tag}-floor-${i}`, args, {
         PORT: String(port), REDIS_URL: o.redisUrl, FLOOR_PREFIX: prefix,
       }, ROOT, o.logDir)
       this.instances.push({ child, port, http: new HttpClient(port, 64), wsUrl: `ws://127.0.0.1:${port}/graphql` })
