@@ -63,7 +63,9 @@ export class Sub {
       ws.on('open', () => {
         ws.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }))
       })
-      ws.on('message', (data: Buffer) => {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        // graphql-transport-ws is text only: a browser would get a Blob it cannot parse
+        if (isBinary) { this.error ??= 'binary frame'; return }
         const p = data.indexOf(SEQ)
         if (p >= 0) {
           const now = performance.now()
