@@ -26,3 +26,10 @@ export function focusOf(u: { id: string; focusUntil?: string | null }): string |
   const f = patches[u.id]?.focusUntil !== undefined ? patches[u.id]?.focusUntil : u.focusUntil
   return f && new Date(f).getTime() > Date.now() ? f : null
 }
+
+/** A direct room is named after both usernames; show the other person's. */
+export function roomTitle(room: { name: string; kind: string }, myUsername: string | undefined): string {
+  if (room.kind !== 'DIRECT') return room.name
+  const others = room.name.split(', ').filter((n) => n.toLowerCase() !== (myUsername ?? '').toLowerCase())
+  return others.length ? `@${others.join(', @')}` : room.name
+}

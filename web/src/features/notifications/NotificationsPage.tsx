@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
-import { describe, lastArrived, setUnread, targetOf } from './store'
+import { describe, lastArrived, refreshUnread, setUnread, targetOf } from './store'
 
 const NotificationsList = graphql(`
   query NotificationsList {
@@ -18,6 +18,13 @@ const MarkNotificationsRead = graphql(`
 export function NotificationsPage() {
   const [list, { refetch }] = createResource(() => query(NotificationsList, {}).then((d) => d.notificationsList))
   createEffect(on(lastArrived, (n) => { if (n) void refetch() }, { defer: true }))
+  // what is on screen has been seen: clear the badge, but keep this view's unread marks until it reloads
+  createEffect(() => {
+    const items = list.latest
+    const ids = items?.filter((n) => !n.readAt).map((n) => n.id) ?? []
+    if (!ids.length) return
+    mutate(MarkNotificationsRead, { ids }).then(() => refreshUnread()).catch(() => {})
+  })
   const markAll = useAction(async () => {
     await mutate(MarkNotificationsRead, {})
     setUnread(0)

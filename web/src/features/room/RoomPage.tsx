@@ -5,7 +5,7 @@ import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { connEpoch, live, mutate, query } from '../../lib/client'
 import { me } from '../../lib/session'
 import { navigate } from '../../lib/router'
-import { applyUser, focusOf, nameOf, statusOf } from '../../lib/users'
+import { applyUser, focusOf, nameOf, roomTitle, statusOf } from '../../lib/users'
 import { Async, Avatar, ErrorBox, formatTime, Loading, PresenceDot, toast, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { createFeed, type Feed, type Msg } from './feed'
@@ -282,7 +282,7 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
       <section class="room-main" aria-labelledby="room-title">
         <header class="room-header">
           <div class="grow">
-            <h1 id="room-title">{r().name}</h1>
+            <h1 id="room-title">{roomTitle(r(), self.username)}</h1>
             <p class="muted small">
               {r().kind === 'PUBLIC' ? 'Public room' : r().kind === 'PRIVATE' ? 'Private room' : 'Direct messages'}
               <Show when={r().description}> · {r().description}</Show>
@@ -311,7 +311,7 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
         <Show when={r().viewerIsMember}>
           <CallPanel roomId={r().id} />
         </Show>
-        <div class="messages" ref={listEl} onScroll={onScroll} role="log" aria-label={`Messages in ${r().name}`} aria-live="polite" aria-relevant="additions" tabindex="0">
+        <div class="messages" ref={listEl} onScroll={onScroll} role="log" aria-label={`Messages in ${roomTitle(r(), self.username)}`} aria-live="polite" aria-relevant="additions" tabindex="0">
           <Show when={feed.state.hasOlder}>
             <div class="older">
               <button type="button" class="btn small" disabled={feed.state.loadingOlder} onClick={() => void older()}>
@@ -349,7 +349,7 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
             <button type="button" class="btn primary" disabled={join.busy()} onClick={() => void join.run()}>Join room</button>
           </div>
         }>
-          <Composer roomName={r().name} onSend={(b) => { stopTyping(); stickToBottom = true; feed.send(b); queueMicrotask(scrollToBottom) }} onTyping={typed} />
+          <Composer roomName={roomTitle(r(), self.username)} onSend={(b) => { stopTyping(); stickToBottom = true; feed.send(b); queueMicrotask(scrollToBottom) }} onTyping={typed} />
         </Show>
       </section>
       <aside class={`room-side ${panel() === 'members' ? 'open' : ''}`} aria-label="Room details">

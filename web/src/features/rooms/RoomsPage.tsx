@@ -3,7 +3,8 @@ import { graphql } from '../../gql'
 import type { RoomListFieldsFragment } from '../../gql/graphql'
 import { mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
-import { nameOf } from '../../lib/users'
+import { nameOf, roomTitle } from '../../lib/users'
+import { me } from '../../lib/session'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { lastArrived } from '../notifications/store'
@@ -50,14 +51,15 @@ const JoinRoomById = graphql(`
   }
 `)
 
-export function RoomCard(props: { room: RoomListFieldsFragment; dmName?: string }) {
+export function RoomCard(props: { room: RoomListFieldsFragment }) {
   const r = () => props.room
+  const title = () => roomTitle(r(), me()?.username)
   const last = () => r().lastMessage
   return (
     <li class="room-card">
-      <Link href={`/rooms/${r().id}`} class="room-link" aria-label={`${props.dmName ?? r().name}${r().unreadCount ? `, ${r().unreadCount} unread` : ''}`}>
+      <Link href={`/rooms/${r().id}`} class="room-link" aria-label={`${title()}${r().unreadCount ? `, ${r().unreadCount} unread` : ''}`}>
         <div class="room-card-top">
-          <span class="room-name">{props.dmName ?? r().name}</span>
+          <span class="room-name">{title()}</span>
           <Show when={r().kind !== 'PUBLIC'}><span class="tag">{r().kind === 'DIRECT' ? 'Direct' : 'Private'}</span></Show>
           <Show when={r().unreadCount > 0}><span class="badge count" data-testid="unread-badge">{r().unreadCount}</span></Show>
         </div>
