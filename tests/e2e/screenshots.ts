@@ -1,6 +1,6 @@
 // Captures the main screens at desktop and phone widths into docs/screenshots/ with Debian's
 // Chromium. Seeds a throwaway database with a few people, rooms and messages first.
-//   npm run build && node --import tsx web/scripts/screenshots.ts
+//   npm run build && node --import tsx tests/e2e/screenshots.ts   (not a test: it writes files)
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
