@@ -2,7 +2,7 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
-import { collect, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
 import { ManualClock } from '../../src/modules/study/clock.js'
 
@@ -110,7 +110,7 @@ describe('room timer on one instance', () => {
 
     // b stops being present: no session for the second focus
     sb.dispose()
-    await sleep(100)
+    await eventually(async () => (await focusUntil(t.url, a, b)) === null, 5000, 'b to be absent')
     await clock.advance(25 * MIN)
     await sa.waitCount(4)
     expect(sa.events[3].roomTimer).toMatchObject({ phase: 'BREAK', cycle: 2 })
@@ -238,10 +238,9 @@ describe('room timer on one instance', () => {
     expect(await sessionsOf(t.url, b)).toHaveLength(1)
     // and with no feed left, not present
     typing.dispose()
-    await sleep(100)
     await clock.advance(5 * MIN)
     await sa.waitCount(2)
-    expect(await focusUntil(t.url, a, b)).toBeNull()
+    await eventually(async () => (await focusUntil(t.url, a, b)) === null, 5000, 'b to be absent')
     expect(await focusUntil(t.url, b, a)).toBe(iso(t0 + 15 * MIN))
     await clock.advance(5 * MIN)
     await sa.waitCount(3)
