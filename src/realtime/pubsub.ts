@@ -103,6 +103,16 @@ export class RedisBackedPubSub implements PubSub {
     const safe: Handler = (payload) => {
       try { handler(payload) } catch { /* a failing subscriber must not stop the others */ }
     }
+    // A SUBSCRIBE written between 'connect' and 'ready' puts the connection in subscriber mode
+    // before ioredis' ready check (INFO) runs; the check then fails, the connection is torn down
+    // and this subscription is silently lost. Under load that window is wide: wait it out.
+    if (this.subscriber.status !== 'ready' && this.subscriber.status !== 'end') {
+      await new Promise<void>((resolve) => {
+        const done = () => { this.subscriber.off('ready', done); this.subscriber.off('end', done); resolve() }
+        this.subscriber.on('ready', done)
+        this.subscriber.on('end', done)
+      })
+    }
     const id = await this.inner.subscribe(this.prefix + topic, safe)
     let done = false
     return () => {

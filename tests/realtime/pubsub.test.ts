@@ -162,6 +162,20 @@ describe('RedisBackedPubSub across instances', () => {
     }
   })
 
+  it('a subscription made while the connection is still being readied is not lost', async () => {
+    // the window between ioredis' 'connect' and 'ready' events, wide on a loaded machine
+    const errors: Error[] = []
+    const ps = new RedisBackedPubSub(REDIS_URL, { prefix: prefix(), onError: (e) => errors.push(e) })
+    made.push(ps)
+    const got: any[] = []
+    await new Promise<void>((resolve, reject) => ps.subscriber.once('connect', () => {
+      ps.subscribe('early', (m) => got.push(m)).then(() => resolve(), reject)
+    }))
+    await ps.publish('early', { n: 1 })
+    await eventually(() => got.length === 1, 3000, 'the early subscription to receive')
+    expect(errors).toEqual([])
+  })
+
   it('reports unhealthy while Redis cannot be reached, without throwing', async () => {
     const errors: Error[] = []
     // nothing listens on port 1: the connection keeps failing and retrying
