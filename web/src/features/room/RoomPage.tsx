@@ -182,7 +182,10 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
   })
 
   // after a reconnect presence may have moved while we were away
-  createEffect(on(connEpoch, () => setMembersEpoch((n) => n + 1), { defer: true }))
+  createEffect(on(connEpoch, () => {
+    setMembersEpoch((n) => n + 1)
+    void feed.resync()
+  }, { defer: true }))
 
   feed.onAdded((m) => {
     if (m.sender.id !== self.id) setTypers(m.sender.id, undefined!)

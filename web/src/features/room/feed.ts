@@ -216,12 +216,26 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     upsert(d.deleteMessage, 'changed')
   }
 
+  /**
+   * After a reconnect: messageAdded resumes by itself, and messageEvents does once it has seen an
+   * event. Until then an edit or delete made while away would be missed, so re-read the newest page.
+   */
+  async function resync() {
+    if (lastEventSeq !== null || state.loading || state.error) return
+    try {
+      const d = await query(RoomMessages, { roomId, last: PAGE })
+      for (const e of d.messages.edges) upsert(e.node, 'changed')
+    } catch {
+      /* the next reconnect tries again */
+    }
+  }
+
   function stop() {
     for (const s of stops.splice(0)) s()
   }
 
   return {
-    state, start, stop, loadOlder, send, retry, discard, edit, remove, reload: start,
+    state, start, stop, resync, loadOlder, send, retry, discard, edit, remove, reload: start,
     onAdded(fn: (m: Msg, live: boolean) => void) { onAdded = fn },
   }
 }
