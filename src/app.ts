@@ -111,7 +111,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.calls = new CallsService(services)
 
   // every subscription naming a room marks its viewer present there (room timer study sessions)
-  const schema = buildAppSchema(withRoomPresence(() => services.study.presence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers, friendsResolvers, notificationsResolvers, presenceResolvers]))
+  const schema = buildAppSchema(withRoomPresence(() => services.study.roomPresence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers, friendsResolvers, notificationsResolvers, presenceResolvers]))
   const gateway = new Gateway(services, schema)
   services.realtime = gateway
   services.presence.attach(gateway)

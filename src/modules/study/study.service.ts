@@ -22,23 +22,24 @@ export interface StudyStatsModel {
 /** Personal study sessions and their statistics. Room-timer sessions come from TimerService. */
 export class StudyService {
   readonly repo: StudyRepository
-  readonly presence: RoomPresence
+  /** who has a feed open for a room (not online status: that is svc.presence) */
+  readonly roomPresence: RoomPresence
 
   constructor(private svc: Services) {
     this.repo = new StudyRepository(svc.database.db)
-    this.presence = new RoomPresence(svc)
+    this.roomPresence = new RoomPresence(svc)
   }
 
   /** the same clock as the room timer, so tests drive both */
   private now() { return this.svc.timers.clock.now() }
 
   async start(): Promise<void> {
-    this.presence.start()
+    this.roomPresence.start()
     await this.svc.timers.startScheduler()
   }
 
   async stop(): Promise<void> {
-    this.presence.stop()
+    this.roomPresence.stop()
     await this.svc.timers.stopScheduler()
   }
 

@@ -187,7 +187,7 @@ export class TimerService {
 
   /** members with an open subscription to one of the room's streams, on any instance */
   private async presentMembers(roomId: string): Promise<string[]> {
-    const present = await this.svc.study.presence.present(roomId)
+    const present = await this.svc.study.roomPresence.present(roomId)
     return this.repo.membersAmong(roomId, present)
   }
 
@@ -284,7 +284,7 @@ export class TimerService {
   async focusUntil(ctx: Ctx, userId: string): Promise<number | null> {
     const v = await ctx.loaders.of<string, number>('focusUntil', async (userIds) => {
       const out = new Map<string, number>()
-      const rooms = await Promise.all(userIds.map((u) => this.svc.study.presence.roomsOf(u)))
+      const rooms = await Promise.all(userIds.map((u) => this.svc.study.roomPresence.roomsOf(u)))
       const present = new Set<string>()
       userIds.forEach((u, i) => { for (const r of rooms[i]) present.add(`${u}|${r}`) })
       const allRooms = [...new Set(rooms.flat())]
