@@ -27,14 +27,24 @@ async function send(page: Page, text: string) {
 }
 
 describe('chatting in the browser', () => {
-  it('two users join by code and chat both ways live; markup shows as text', async () => {
+  it('two users befriend, join by code and chat both ways live; markup shows as text', async () => {
     const step = (s: string) => { if (process.env.E2E_DEBUG) console.log('step:', s) }
     const a = await newPage(browser)
     const b = await newPage(browser)
     const errorsA = watchErrors(a.page)
     const errorsB = watchErrors(b.page)
     await signUpInPage(a.page, app.url, uname('ann'), undefined, 'Ann')
-    await signUpInPage(b.page, app.url, uname('bob'), undefined, 'Bob')
+    const bobName = uname('bob')
+    await signUpInPage(b.page, app.url, bobName, undefined, 'Bob')
+
+    // they befriend each other first
+    await a.page.getByRole('link', { name: 'Friends' }).click()
+    await a.page.getByLabel('Search people').fill(bobName)
+    await a.page.getByRole('button', { name: 'Add Bob as friend' }).click()
+    await b.page.getByRole('link', { name: 'Friends' }).click()
+    await b.page.getByRole('list', { name: 'Incoming friend requests' }).getByRole('button', { name: 'Accept Ann' }).click()
+    await expect.poll(() => a.page.getByRole('list', { name: 'Your friends' }).getByText('Bob', { exact: true }).count(), { timeout: 10_000 }).toBe(1)
+    await a.page.getByRole('link', { name: 'Rooms', exact: true }).click()
 
     await a.page.getByLabel('Room name').fill('Study Hall')
     await a.page.getByRole('radio', { name: /Private/ }).check()
@@ -152,6 +162,38 @@ describe('chatting in the browser', () => {
     await expect.poll(() => b.page.getByLabel('Message', { exact: true }).count()).toBe(1)
     await send(b.page, 'joined!')
     await expect.poll(() => messages(a.page).last().textContent(), { timeout: 10_000 }).toBe('joined!')
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+
+  it('a member leaves and the owner deletes the room', async () => {
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    await signUpInPage(a.page, app.url, uname('own'))
+    await signUpInPage(b.page, app.url, uname('mem'))
+    await a.page.getByLabel('Room name').fill('Short Lived')
+    await a.page.getByRole('button', { name: 'Create room' }).click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Short Lived' }).count()).toBe(1)
+    const code = (await a.page.getByTestId('room-code').textContent())!.trim()
+    // a pasted invite link works in the join form
+    await b.page.getByLabel('Room code or invite link').fill(`${app.url}/join/${code}`)
+    await b.page.getByRole('button', { name: 'Join room' }).click()
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Short Lived' }).count(), { timeout: 10_000 }).toBe(1)
+    const members = a.page.getByRole('list', { name: 'Room members' }).getByRole('listitem')
+    await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(2)
+
+    await b.page.getByRole('button', { name: 'Leave room' }).click()
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
+    await expect.poll(() => b.page.getByRole('list', { name: 'Your rooms' }).getByText('Short Lived').count()).toBe(0)
+    await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(1)
+
+    // only the owner sees the delete button, and it asks once more
+    expect(await b.page.getByRole('button', { name: 'Delete room' }).count()).toBe(0)
+    await a.page.getByRole('button', { name: 'Delete room' }).click()
+    await a.page.getByRole('button', { name: 'Confirm delete' }).click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
+    await b.page.goto(`${app.url}/join/${code}`)
+    await expect.poll(() => b.page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('does not exist')
     await a.context.close()
     await b.context.close()
   }, 120_000)
