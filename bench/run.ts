@@ -39,6 +39,8 @@ interface Options {
   out: string | null
   /** one deployment for every scenario instead of fresh servers per scenario */
   reuse: boolean
+  /** every scenario on PostgreSQL (pgUrl), not only multi */
+  pgAll: boolean
   /** extra environment for the Hearth server (--env KEY=VALUE, repeatable) */
   env: Record<string, string>
 }
@@ -67,6 +69,7 @@ function parseArgs(argv: string[]): Options {
     pgUrl: process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? null,
     out: null,
     reuse: quick,
+    pgAll: false,
     env: {},
   }
   const nums = (s: string) => s.split(',').map((x) => {
@@ -100,6 +103,7 @@ function parseArgs(argv: string[]): Options {
       case '--no-floor': o.floor = false; break
       case '--reuse': o.reuse = true; break
       case '--no-reuse': o.reuse = false; break
+      case '--pg': o.pgAll = true; break
       case '--out': o.out = val(); break
       case '--env': {
         const kv = val()
@@ -117,6 +121,7 @@ function parseArgs(argv: string[]): Options {
   }
   for (const s of o.scenarios) if (!['fanout', 'rooms', 'idle', 'multi'].includes(s)) throw new Error(`unknown scenario ${s}`)
   for (const m of o.modes) if (m !== 'open' && m !== 'closed') throw new Error(`unknown mode ${m}`)
+  if (o.pgAll && !o.pgUrl) throw new Error('--pg needs BENCH_PG_URL or TEST_PG_URL')
   if (o.members > o.socketsPerUser * 2) o.socketsPerUser = Math.ceil(o.members / 2)
   return o
 }
@@ -427,7 +432,7 @@ function startTarget(target: Target, instances: number, pg: boolean, opts: Optio
 /** Runs one plan; starts and stops the target unless it is `shared` (already running). */
 async function runOn(target: Target, plan: Plan, opts: Options, tag: string, logDir: string, profileDir: string | null, shared: boolean): Promise<Row[]> {
   const rows: Row[] = []
-  if (!shared) await startTarget(target, plan.instances, plan.instances > 1, opts, tag, logDir, profileDir)
+  if (!shared) await startTarget(target, plan.instances, plan.instances > 1 || opts.pgAll, opts, tag, logDir, profileDir)
   const session = new Session(target, plan, opts, tag)
   session.log(`${plan.instances} instance(s) up`)
   try {
@@ -489,6 +494,7 @@ function addRatios(rows: Row[]) {
 // ---------- main ----------
 
 function multiDb(opts: Options): string {
+  if (opts.pgAll) return opts.pgUrl ? ', on PostgreSQL' : ''
   if (!opts.scenarios.includes('multi')) return ''
   return opts.pgUrl ? ', multi on PostgreSQL' : ', multi on one shared SQLite file'
 }
@@ -535,7 +541,7 @@ async function main() {
   try {
     if (opts.reuse) {
       const n = Math.max(...plans.map((p) => p.instances))
-      const pg = n > 1 && !!opts.pgUrl
+      const pg = (n > 1 || opts.pgAll) && !!opts.pgUrl
       shared = opts.floor ? [new FloorTarget(), new HearthTarget()] : [new HearthTarget()]
       const tag = newTag()
       await Promise.all(shared.map((t) => startTarget(t, n, pg, opts, tag, logDir, profileDir)))
