@@ -43,7 +43,21 @@ function isSubscription(params: FetcherParams): boolean {
   }
 }
 
-function fetcher(params: FetcherParams, opts?: FetcherOpts) {
+/** GraphiQL can send the previous operation's name for a moment after the editor changes: drop a name the document lacks. */
+function fixOperationName(params: FetcherParams): FetcherParams {
+  if (!params.operationName) return params
+  try {
+    const doc = parse(params.query)
+    if (getOperationAST(doc, params.operationName)) return params
+    const ops = doc.definitions.filter((d) => d.kind === 'OperationDefinition')
+    return ops.length === 1 ? { ...params, operationName: null } : params
+  } catch {
+    return params
+  }
+}
+
+function fetcher(raw: FetcherParams, opts?: FetcherOpts) {
+  const params = fixOperationName(raw)
   const headers = Object.fromEntries(Object.entries(opts?.headers ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>
   if (isSubscription(params)) {
     return wsFor(headerValue(opts?.headers, 'authorization')).iterate({
