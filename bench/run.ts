@@ -459,11 +459,11 @@ async function runOn(target: Target, plan: Plan, opts: Options, tag: string, log
 const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits))
 
 function printTable(rows: Row[]) {
-  const head = ['scenario', 'target', 'N', 'mode', 'sent', 'delivered/expected', 'loss', 'dup', 'dlv/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'send p50/p99',
+  const head = ['scenario', 'target', 'N', 'mode', 'sent', 'delivered/expected', 'loss', 'dup', 'err', 'dlv/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'send p50/p99',
     'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'load', 'ok']
   const lines = rows.map((r) => {
     const mode = r.mode === 'open' ? `open ${r.rate}/s` : r.mode === 'closed' ? `closed K=${r.k}` : r.mode
-    return [r.scenario + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates),
+    return [r.scenario + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates), String(r.sendErrors + r.subscriberErrors),
       fmt(r.deliveriesPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p95, 1), fmt(r.latencyMs?.p99, 1), fmt(r.latencyMs?.max, 1), r.sendMs ? `${fmt(r.sendMs.p50, 1)}/${fmt(r.sendMs.p99, 1)}` : '-',
       fmt(r.serverCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1),
       r.ratio ? fmt(r.ratio.throughput, 2) : '', r.ratio ? fmt(r.ratio.cpuPerDelivery, 2) : '', r.ratio ? fmt(r.ratio.p99, 2) : '', r.ratio ? fmt(r.ratio.rssPerConn, 2) : '',
