@@ -33,7 +33,8 @@ describe('chatting in the browser', () => {
     const b = await newPage(browser)
     const errorsA = watchErrors(a.page)
     const errorsB = watchErrors(b.page)
-    await signUpInPage(a.page, app.url, uname('ann'), undefined, 'Ann')
+    const annName = uname('ann')
+    await signUpInPage(a.page, app.url, annName, undefined, 'Ann')
     const bobName = uname('bob')
     await signUpInPage(b.page, app.url, bobName, undefined, 'Bob')
 
@@ -79,12 +80,22 @@ describe('chatting in the browser', () => {
     // the local echo is reconciled with the server's copy: each message once on both sides
     step("await expect.poll(() => messages(b.page).allTextContents()).toEqual(['")
     await expect.poll(() => messages(b.page).allTextContents()).toEqual(['hello from Ann', 'hi Ann, Bob here', evil])
+    await expect.poll(() => messages(a.page).allTextContents()).toEqual(['hello from Ann', 'hi Ann, Bob here', evil])
 
     // typing shows on the other side
     await b.page.getByLabel('Message', { exact: true }).pressSequentially('still th')
     step("await expect.poll(() => a.page.getByText('Bob is typing…').count(), { ")
     await expect.poll(() => a.page.getByText('Bob is typing…').count(), { timeout: 10_000 }).toBe(1)
     await b.page.getByLabel('Message', { exact: true }).fill('')
+
+    // @mentions: suggestions from the room's members, completed with Tab, highlighted for the one mentioned
+    await b.page.getByLabel('Message', { exact: true }).pressSequentially('thanks @An')
+    await expect.poll(() => b.page.getByRole('option', { name: /Ann/ }).count()).toBe(1)
+    await b.page.getByLabel('Message', { exact: true }).press('Tab')
+    await b.page.getByLabel('Message', { exact: true }).pressSequentially('!')
+    await b.page.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => a.page.getByRole('log').locator('.mention.me').count(), { timeout: 10_000 }).toBe(1)
+    expect(await messages(a.page).last().textContent()).toBe(`thanks @${annName} !`)
 
     // edit and delete one's own message; the other side follows live
     const annMsg = a.page.getByRole('log').locator('li.message', { hasText: 'hello from Ann' })

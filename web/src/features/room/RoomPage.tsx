@@ -97,8 +97,14 @@ export function RoomPage(props: { id: string }) {
   )
 }
 
-function Members(props: { roomId: string; epoch: number }) {
-  const [members, { refetch }] = createResource(() => [props.roomId, props.epoch] as const, ([id]) => query(RoomMembers, { id }).then((d) => d.room?.members.edges.map((e) => e.node) ?? []))
+function fetchMembers(id: string) {
+  return query(RoomMembers, { id }).then((d) => d.room?.members.edges.map((e) => e.node) ?? [])
+}
+type MemberList = Awaited<ReturnType<typeof fetchMembers>>
+
+function Members(props: { members: import('solid-js').Resource<MemberList>; refetch: () => void }) {
+  const members = props.members
+  const refetch = props.refetch
   const sorted = () => {
     const rank = { ONLINE: 0, AWAY: 1, OFFLINE: 2 } as const
     return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || nameOf(a.user).localeCompare(nameOf(b.user)))
@@ -134,6 +140,7 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
   const self = me()!
   const feed = createFeed(props.room.id, self)
   const [membersEpoch, setMembersEpoch] = createSignal(0)
+  const [members, { refetch: refetchMembers }] = createResource(() => [props.room.id, membersEpoch()] as const, ([id]) => fetchMembers(id))
   const [typers, setTypers] = createStore<Record<string, { name: string; until: number }>>({})
   const [now, setNow] = createSignal(Date.now())
   const [panel, setPanel] = createSignal<'members' | null>(null)
@@ -352,22 +359,49 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
             <button type="button" class="btn primary" disabled={join.busy()} onClick={() => void join.run()}>Join room</button>
           </div>
         }>
-          <Composer roomName={roomTitle(r(), self.username)} onSend={(b) => { stopTyping(); stickToBottom = true; feed.send(b); queueMicrotask(scrollToBottom) }} onTyping={typed} />
+          <Composer roomName={roomTitle(r(), self.username)} people={(members.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { stopTyping(); stickToBottom = true; feed.send(b); queueMicrotask(scrollToBottom) }} onTyping={typed} />
         </Show>
       </section>
       <aside class={`room-side ${panel() === 'members' ? 'open' : ''}`} aria-label="Room details">
         <Show when={r().viewerIsMember}>
           <TimerPanel roomId={r().id} />
         </Show>
-        <Members roomId={r().id} epoch={membersEpoch()} />
+        <Members members={members} refetch={() => void refetchMembers()} />
       </aside>
     </div>
   )
 }
 
-function Composer(props: { roomName: string; onSend: (body: string) => void; onTyping: () => void }) {
+function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string) => void; onTyping: () => void }) {
   const [text, setText] = createSignal('')
+  const [mention, setMention] = createSignal<string | null>(null)
+  const [active, setActive] = createSignal(0)
   let ta: HTMLTextAreaElement | undefined
+
+  // "@par" right before the caret offers matching members; Tab or Enter completes
+  const suggestions = () => {
+    const q = mention()
+    if (q === null) return []
+    const l = q.toLowerCase()
+    return props.people.filter((p) => p.username.toLowerCase().startsWith(l) || p.displayName.toLowerCase().startsWith(l)).slice(0, 5)
+  }
+  const updateQuery = () => {
+    if (!ta) return
+    const m = /(^|\s)@([A-Za-z0-9_.-]{0,32})$/.exec(ta.value.slice(0, ta.selectionStart ?? ta.value.length))
+    setMention(m ? m[2] : null)
+    setActive(0)
+  }
+  const complete = (username: string) => {
+    if (!ta) return
+    const caret = ta.selectionStart ?? ta.value.length
+    const before = ta.value.slice(0, caret).replace(/@[A-Za-z0-9_.-]*$/, `@${username} `)
+    const next = before + ta.value.slice(caret)
+    setText(next)
+    ta.value = next
+    ta.setSelectionRange(before.length, before.length)
+    setMention(null)
+    ta.focus()
+  }
   const submit = () => {
     const body = text().trim()
     if (!body) return
@@ -377,26 +411,61 @@ function Composer(props: { roomName: string; onSend: (body: string) => void; onT
     }
     props.onSend(body)
     setText('')
+    setMention(null)
     ta?.focus()
   }
   return (
     <form class="composer" onSubmit={(e) => { e.preventDefault(); submit() }}>
       <label class="sr-only" for="composer-input">Message</label>
-      <textarea
-        id="composer-input"
-        ref={ta}
-        rows={1}
-        placeholder={`Message ${props.roomName}`}
-        value={text()}
-        onInput={(e) => { setText(e.currentTarget.value); props.onTyping() }}
-        onKeyDown={(e) => {
-          // Enter sends, Shift+Enter starts a new line
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-            e.preventDefault()
-            submit()
-          }
-        }}
-      />
+      <div class="composer-input grow">
+        <Show when={suggestions().length}>
+          <ul class="mention-list" role="listbox" id="mention-list" aria-label="Mention someone">
+            <For each={suggestions()}>
+              {(p, i) => (
+                <li role="option" id={`mention-${i()}`} aria-selected={i() === active()} class={i() === active() ? 'active' : ''} onMouseDown={(e) => { e.preventDefault(); complete(p.username) }}>
+                  <strong>{p.displayName}</strong> <span class="muted">@{p.username}</span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <textarea
+          id="composer-input"
+          ref={ta}
+          rows={1}
+          placeholder={`Message ${props.roomName}`}
+          value={text()}
+          aria-autocomplete="list"
+          aria-controls={suggestions().length ? 'mention-list' : undefined}
+          aria-activedescendant={suggestions().length ? `mention-${active()}` : undefined}
+          onInput={(e) => { setText(e.currentTarget.value); updateQuery(); props.onTyping() }}
+          onBlur={() => setMention(null)}
+          onKeyDown={(e) => {
+            const list = suggestions()
+            if (list.length) {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault()
+                setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : list.length - 1)) % list.length)
+                return
+              }
+              if (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) {
+                e.preventDefault()
+                complete(list[active()].username)
+                return
+              }
+              if (e.key === 'Escape') {
+                setMention(null)
+                return
+              }
+            }
+            // Enter sends, Shift+Enter starts a new line
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault()
+              submit()
+            }
+          }}
+        />
+      </div>
       <button type="submit" class="btn primary" disabled={!text().trim()}>Send</button>
     </form>
   )
