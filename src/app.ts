@@ -79,6 +79,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const r = new RedisBackedPubSub(config.redisUrl, { prefix: opts.redisPrefix ?? '', onError: onRedisError })
     pubsub = r
     store = new RedisStore(r.publisher, `${opts.redisPrefix ?? ''}hearth:`)
+    // start degraded rather than not at all when Redis is away: the database is the truth
+    if (!(await r.connected(5000))) app.log.warn('Redis is not reachable yet; starting degraded')
   } else {
     pubsub = new MemoryPubSub()
     store = new MemoryStore()

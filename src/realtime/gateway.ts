@@ -82,6 +82,8 @@ type QueueItem = Rendered | RawFrame
 
 class Subscription {
   closed = false
+  /** its feed has started: events from now on reach it */
+  live = false
   feed: Feed | null = null
   /** frames waiting for an earlier result to finish rendering: order is per subscription */
   queue: QueueItem[] = []
@@ -112,6 +114,8 @@ export class Gateway {
   /** payload object -> (share key -> serialised execution result) */
   private rendered = new WeakMap<object, Map<string, Rendered>>()
   private draining = false
+  /** subscriptions whose feed has started; tests wait on it instead of sleeping */
+  liveSubscriptions = 0
 
   constructor(private app: Services, private schema: GraphQLSchema) {
     const limits = app.config.limits
@@ -344,12 +348,14 @@ export class Gateway {
           this.sendOrdered(sub, JSON.stringify({ id, type: 'complete' }))
         },
       })
+      if (!sub.closed) { sub.live = true; this.liveSubscriptions++ }
     })().catch(fail)
   }
 
   private stopSub(sub: Subscription) {
     if (sub.closed) return
     sub.closed = true
+    if (sub.live) { sub.live = false; this.liveSubscriptions-- }
     try { sub.feed?.stop() } catch (e) { this.app.log.error({ err: e }, 'feed stop failed') }
   }
 

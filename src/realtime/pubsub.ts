@@ -127,6 +127,14 @@ export class RedisBackedPubSub implements PubSub {
     return this.publisher.status === 'ready' && this.subscriber.status === 'ready'
   }
 
+  /** Waits (bounded) for both connections at start-up, so /health and the first events see Redis up. */
+  async connected(timeoutMs: number): Promise<boolean> {
+    const ready = (r: Redis) => r.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => r.once('ready', () => resolve()))
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())
+    await Promise.race([Promise.all([ready(this.publisher), ready(this.subscriber)]), timeout])
+    return this.healthy()
+  }
+
   onReconnect(cb: () => void) {
     let first = this.subscriber.status !== 'ready'
     this.subscriber.on('ready', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, errorCode, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, MESSAGE_EVENTS, SEND, createRoom, joinByCode, send } from '../helpers/rooms.js'
 
@@ -185,8 +185,9 @@ describe('subscriptions', () => {
     await sleep(200)
     expect(s.events.map((e) => e.messageAdded.body)).toEqual(['seen'])
     const co = wsClient(t.wsUrl, owner.token)
+    const live = t.app.hearth.realtime.liveSubscriptions
     const os = collect(co, MESSAGE_ADDED, { roomId: room.id })
-    await sleep(150)
+    await waitLive(t, live + 1)
     await ok(t.url, 'mutation($id: ID!) { deleteRoom(id: $id) }', { id: room.id }, owner.token)
     await os.waitFor(() => os.state.done, 3000, 'the subscription to end on deletion')
     await c.dispose(); await co.dispose()
@@ -199,12 +200,13 @@ describe('subscriptions', () => {
     const co = wsClient(t.wsUrl, owner.token)
     const cm = wsClient(t.wsUrl, member.token)
     const co2 = wsClient(t.wsUrl, outsider.token)
+    const live = t.app.hearth.realtime.liveSubscriptions
     const ownerSees = collect(co, TYPING, { r: room.id })
     const memberSees = collect(cm, TYPING, { r: room.id })
     const outsiderSees = collect(co2, TYPING, { r: room.id })
     await outsiderSees.waitError()
     expect(outsiderSees.state.errors?.[0].extensions?.code).toBe('NOT_FOUND')
-    await sleep(200)
+    await waitLive(t, live + 2)
     await ok(t.url, 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', { r: room.id }, member.token)
     await ownerSees.waitCount(2, 3000)
     expect(ownerSees.events.map((e) => e.typing.typing)).toEqual([true, false])

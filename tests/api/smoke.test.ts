@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
-import { collect, gql, ok, signUp, sleep, wsClient } from '../helpers/client.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, gql, ok, signUp, wsClient } from '../helpers/client.js'
 
 let t: TestApp
 beforeAll(async () => { t = await startApp() })
@@ -19,8 +19,9 @@ describe('smoke', () => {
     expect(me.me.id).toBe(u.id)
     expect(me.me.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     const client = wsClient(t.wsUrl, u.token)
+    const live = t.app.hearth.realtime.liveSubscriptions
     const sub = collect(client, 'subscription { userUpdated { id displayName } }')
-    await sleep(200)
+    await waitLive(t, live + 1)
     await ok(t.url, 'mutation { updateProfile(input: { displayName: "  New Name " }) { displayName } }', {}, u.token)
     await sub.waitCount(1)
     expect(sub.events[0]).toEqual({ userUpdated: { id: u.id, displayName: 'New Name' } })

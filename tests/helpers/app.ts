@@ -80,3 +80,13 @@ export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
     close: () => app.close(),
   }
 }
+
+/** Resolves once `count` subscriptions on this app have started their feeds: live from then on. */
+export async function waitLive(t: TestApp | FastifyInstance, count: number, timeoutMs = 10_000): Promise<void> {
+  const app = 'app' in t ? t.app : t
+  const end = Date.now() + timeoutMs
+  while (app.hearth.realtime.liveSubscriptions < count) {
+    if (Date.now() > end) throw new Error(`only ${app.hearth.realtime.liveSubscriptions} of ${count} subscriptions went live`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}

@@ -1,7 +1,7 @@
 // Nothing is lost across a disconnect, a Redis restart or a server restart: what a mutation
 // acknowledged is in the database and reaches every subscriber that resumes with `after`.
 import { afterAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath } from '../helpers/app.js'
+import { startApp, tempSqlitePath, waitLive } from '../helpers/app.js'
 import { collect, signUp, sleep, wsClient, ok } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
@@ -88,7 +88,7 @@ describe('recovery', () => {
     await joinByCode(app.url, b.token, room.code)
     const c1 = wsClient(app.wsUrl, b.token)
     const before = collect(c1, MESSAGE_ADDED, { roomId: room.id })
-    await sleep(200)
+    await waitLive(app, 1)
     for (let i = 0; i < 20; i++) await send(app.url, a.token, room.id, `old ${i}`)
     await before.waitCount(20)
     await app.close()
