@@ -43,7 +43,7 @@ describe('accounts in the browser', () => {
     expect(errorsA).toEqual([])
     await a.context.close()
     await b.context.close()
-  })
+  }, 90_000)
 
   it('lists sessions and revoking one signs that window out', async () => {
     const username = uname('sess')
@@ -77,7 +77,7 @@ describe('accounts in the browser', () => {
     await expect.poll(() => a.page.getByRole('heading', { name: 'Sign in' }).count()).toBe(1)
     await a.context.close()
     await b.context.close()
-  })
+  }, 90_000)
 
   it('serves GraphiQL from the bundle, without any CDN', async () => {
     const { context, page } = await newPage(browser)
@@ -87,5 +87,5 @@ describe('accounts in the browser', () => {
     await expect.poll(() => page.locator('.graphiql-container').count(), { timeout: 15_000 }).toBe(1)
     expect(external).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 })

@@ -84,7 +84,7 @@ export async function signUpInPage(page: Page, baseUrl: string, username: string
   if (displayName) await page.getByLabel('Display name (optional)').fill(displayName)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Create account' }).click()
-  await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('Connected')
+  await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
 }
 
 export async function signInInPage(page: Page, baseUrl: string, username: string, password = 'correct horse battery') {
@@ -92,7 +92,7 @@ export async function signInInPage(page: Page, baseUrl: string, username: string
   await page.getByLabel('Username').fill(username)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('Connected')
+  await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
 }
 
 export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
