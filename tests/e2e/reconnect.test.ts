@@ -78,4 +78,19 @@ describe('a server restart under an open page', () => {
     expect(errors).toEqual([])
     await context.close()
   }, 120_000)
+
+  it('shows offline while the browser has no network, and connected again after', async () => {
+    if (!app) {
+      app = await build()
+      await app.listen({ port: 0, host: '127.0.0.1' })
+    }
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+    const { page, context } = await newPage(browser)
+    await signUpInPage(page, url, uname('offl'))
+    await context.setOffline(true)
+    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('Offline')
+    await context.setOffline(false)
+    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
+    await context.close()
+  }, 60_000)
 })

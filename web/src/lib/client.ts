@@ -18,6 +18,8 @@ export { connEpoch }
 const wsUrl = () => new URL('/graphql', location.href).toString().replace(/^http/, 'ws')
 
 let ws: WsClient | null = null
+// whether the current socket is acknowledged and open: going back online with it still open is "connected"
+let socketUp = false
 let onAuthLost: (() => void) | null = null
 
 export function setAuthLostHandler(fn: () => void) {
@@ -49,6 +51,7 @@ export function startSocket(token: string) {
       connecting: () => setConnState(navigator.onLine === false ? 'offline' : retries > 0 || connEpoch() > 0 ? 'reconnecting' : 'connecting'),
       connected: (socket) => {
         active = socket as WebSocket
+        socketUp = true
         retries = 0
         setConnState('connected')
         setConnEpoch((n) => n + 1)
@@ -57,6 +60,7 @@ export function startSocket(token: string) {
         active = null
         clearTimeout(pongTimer)
         if (ws !== client) return
+        socketUp = false
         if ((ev as CloseEvent)?.code === 4403) {
           setConnState('idle')
           onAuthLost?.()
@@ -84,12 +88,13 @@ export function startSocket(token: string) {
 export function stopSocket() {
   const old = ws
   ws = null
+  socketUp = false
   old?.dispose()
   setConnState('idle')
 }
 
 window.addEventListener('offline', () => { if (ws) setConnState('offline') })
-window.addEventListener('online', () => { if (ws && connState() === 'offline') setConnState('reconnecting') })
+window.addEventListener('online', () => { if (ws && connState() === 'offline') setConnState(socketUp ? 'connected' : 'reconnecting') })
 
 export const client = new Client({
   url: '/graphql',
