@@ -125,7 +125,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       wsSocketsPerUser: int(env, 'WS_SOCKETS_PER_USER', 50, 1, 1_000_000, problems),
       wsSocketsPerIp: int(env, 'WS_SOCKETS_PER_IP', 20_000, 1, 10_000_000, problems),
       wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024, problems),
-      wsHeartbeatMs: int(env, 'WS_HEARTBEAT_MS', 30_000, 100, 600_000, problems),
+      wsHeartbeatMs: int(env, 'WS_HEARTBEAT_MS', 20_000, 100, 600_000, problems),
       argon2Concurrency: int(env, 'ARGON2_CONCURRENCY', 4, 1, 256, problems),
     },
     presence: {
