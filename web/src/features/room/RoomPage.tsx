@@ -86,8 +86,9 @@ export function RoomPage(props: { id: string }) {
       {(r) => (
         <Show when={r} fallback={<section class="page"><h1>Room not found</h1><p>It does not exist, or it is private. <Link href="/">Back to rooms</Link></p></section>}>
           {(rr) => (
-            // keyed by id: moving to another room builds a fresh view with fresh subscriptions
-            <Show when={rr().id} keyed>
+            // keyed by room and membership: another room, or joining this one, builds a fresh view whose
+            // subscriptions start with the viewer's new rights (typing and presence are for members)
+            <Show when={`${rr().id}:${rr().viewerIsMember}`} keyed>
               <RoomView room={rr()} onRoom={(x) => setRoom(x)} />
             </Show>
           )}

@@ -132,7 +132,7 @@ function BrowsePublic() {
   const [search, setSearch] = createSignal('')
   const [term, setTerm] = createSignal('')
   let t: ReturnType<typeof setTimeout> | undefined
-  const [page, { refetch }] = createResource(term, (s) => query(BrowseRooms, { search: s || undefined, first: 30 }).then((d) => d.rooms), { initialValue: undefined as never })
+  const [page, { refetch }] = createResource(term, (s) => query(BrowseRooms, { search: s || undefined, first: 30 }).then((d) => d.rooms))
   const join = useAction(async (roomId: string) => {
     await mutate(JoinRoomById, { roomId })
     navigate(`/rooms/${roomId}`)
