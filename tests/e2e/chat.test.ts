@@ -233,4 +233,40 @@ describe('chatting in the browser', () => {
     await expect.poll(() => messages(page).allTextContents(), { timeout: 10_000 }).toEqual(['edited by keyboard'])
     await context.close()
   }, 60_000)
+
+  it('a send that fails is retried, and shown once', async () => {
+    const { context, page } = await newPage(browser)
+    await signUpInPage(page, app.url, uname('flaky'))
+    await page.getByLabel('Room name').fill('Flaky Network')
+    await page.getByRole('button', { name: 'Create room' }).click()
+    await expect.poll(() => page.getByRole('heading', { name: 'Flaky Network' }).count()).toBe(1)
+    const isSend = (body: string | null) => !!body && body.includes('sendMessage')
+
+    // the first attempt is lost on the way: the client retries by itself with the same clientId
+    let dropped = 0
+    await page.route('**/graphql', (route) => {
+      if (isSend(route.request().postData()) && dropped === 0) { dropped++; return route.abort('failed') }
+      return route.continue()
+    })
+    await page.getByLabel('Message', { exact: true }).fill('first try lost')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => messages(page).allTextContents(), { timeout: 15_000 }).toEqual(['first try lost'])
+    await expect.poll(() => page.getByText('Sending…').count(), { timeout: 10_000 }).toBe(0)
+    expect(dropped).toBe(1)
+
+    // every attempt fails: the message stays, marked as not sent, until the user retries
+    await page.unroute('**/graphql')
+    await page.route('**/graphql', (route) => (isSend(route.request().postData()) ? route.abort('failed') : route.continue()))
+    await page.getByLabel('Message', { exact: true }).fill('needs a manual retry')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => page.getByText(/Not sent/).count(), { timeout: 20_000 }).toBe(1)
+    await page.unroute('**/graphql')
+    await page.getByRole('button', { name: 'Retry' }).click()
+    await expect.poll(() => page.getByText(/Not sent/).count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => messages(page).allTextContents(), { timeout: 10_000 }).toEqual(['first try lost', 'needs a manual retry'])
+    // after a reload (the server's view), each message is there once
+    await page.reload()
+    await expect.poll(() => messages(page).allTextContents(), { timeout: 10_000 }).toEqual(['first try lost', 'needs a manual retry'])
+    await context.close()
+  }, 90_000)
 })
