@@ -64,8 +64,14 @@ describe('friends, direct messages and notifications', () => {
     await signInInPage(b.page, app.url, bobName)
     await b.page.getByRole('link', { name: /Notifications/ }).click()
     await expect.poll(() => b.page.getByRole('list', { name: 'Notifications' }).getByText(/see this later/).count(), { timeout: 10_000 }).toBe(1)
+
+    // presence follows live on the friends list: online while Bob has the app open, offline after
+    await a.page.getByRole('link', { name: 'Friends' }).click()
+    const bobRow = a.page.getByRole('list', { name: 'Your friends' }).getByRole('listitem').filter({ hasText: 'Bob' })
+    await expect.poll(() => bobRow.getByText('Online', { exact: true }).count(), { timeout: 15_000 }).toBe(1)
+    await b.context.close()
+    await expect.poll(() => bobRow.getByText('Offline', { exact: true }).count(), { timeout: 20_000 }).toBe(1)
     expect(errorsA).toEqual([])
     await a.context.close()
-    await b.context.close()
   }, 120_000)
 })
