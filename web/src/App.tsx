@@ -1,4 +1,4 @@
-import { createEffect, Match, onMount, Show, Switch } from 'solid-js'
+import { createEffect, Match, onCleanup, onMount, Show, Switch } from 'solid-js'
 import { Link } from './components/Link'
 import { ErrorBox, Loading, Toasts } from './components/ui'
 import { connState } from './lib/client'
@@ -40,6 +40,10 @@ function NavLink(props: { href: string; children: string; badge?: number }) {
 }
 
 function Shell() {
+  createEffect(() => {
+    document.title = unread() > 0 ? `(${unread()}) Hearth` : 'Hearth'
+  })
+  onCleanup(() => { document.title = 'Hearth' })
   return (
     <div class="shell">
       <a class="skip-link" href="#main">Skip to content</a>
