@@ -1,0 +1,226 @@
+// Hostile GraphQL documents over HTTP and over the socket: what is refused, that nothing ran,
+// and that the server keeps serving.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { gql, ok, signUp, sleep, type TestUser } from '../helpers/client.js'
+import { createRoom, send } from '../helpers/rooms.js'
+import { acked, bearer, until } from './raw.js'
+
+async function healthy(t: TestApp) {
+  const h = await fetch(t.url + '/health')
+  expect(h.status).toBe(200)
+  expect(await ok(t.url, '{ me { id } }')).toEqual({ me: null })
+}
+
+describe('GET never runs a mutation', () => {
+  let t: TestApp
+  let u: TestUser
+  beforeAll(async () => {
+    t = await startApp()
+    u = await signUp(t.url)
+  })
+  afterAll(async () => { await t?.close() })
+
+  const get = (params: Record<string, string>, headers: Record<string, string>) =>
+    fetch(t.url + '/graphql?' + new URLSearchParams(params), { headers: { authorization: `Bearer ${u.token}`, ...headers } })
+
+  it('a query over GET with a preflight header works (so the refusals below are about mutations)', async () => {
+    const res = await get({ query: '{ me { id } }' }, { 'x-mercurius-operation-name': 'Me' })
+    expect(res.status).toBe(200)
+    expect((await res.json()).data.me.id).toBe(u.id)
+  })
+
+  it('refuses mutations over GET whatever CSRF-satisfying headers come with them, and stores nothing', async () => {
+    const headerSets: Record<string, string>[] = [
+      {},
+      { 'content-type': 'application/json' },
+      // mercurius' preflight headers satisfy CSRF prevention; Apollo's are listed for good measure
+      { 'x-mercurius-operation-name': 'M' },
+      { 'mercurius-require-preflight': 'true' },
+      { 'x-apollo-operation-name': 'M', 'apollo-require-preflight': 'true' },
+      { 'content-type': 'application/json', 'x-mercurius-operation-name': 'M', 'x-http-method-override': 'POST' },
+    ]
+    const docs: Record<string, string>[] = [
+      { query: 'mutation M { createRoom(input: { name: "via GET" }) { id } }' },
+      // a query and a mutation in one document, the mutation picked by name
+      { query: 'query Q { me { id } } mutation M { createRoom(input: { name: "via GET" }) { id } }', operationName: 'M' },
+      { query: 'mutation M { logOut }' },
+    ]
+    for (const headers of headerSets) {
+      for (const params of docs) {
+        const res = await get(params, headers)
+        expect(res.status, JSON.stringify({ headers, params })).toBeGreaterThanOrEqual(400)
+        expect(res.status).toBeLessThan(500)
+        const body: any = await res.json().catch(() => null)
+        expect(body?.data?.createRoom ?? null).toBeNull()
+        expect(body?.data?.logOut ?? null).toBeNull()
+      }
+    }
+    // nothing was created and the session was not logged out
+    const rooms = await ok(t.url, '{ myRooms { name } }', {}, u.token)
+    expect(rooms.myRooms).toEqual([])
+    await healthy(t)
+  })
+})
+
+describe('production mode (NODE_ENV=production)', () => {
+  let t: TestApp
+  let dev: TestApp
+  let u: TestUser
+  beforeAll(async () => {
+    t = await startApp({ env: { NODE_ENV: 'production' } })
+    dev = await startApp()
+    u = await signUp(t.url)
+  })
+  afterAll(async () => { await t?.close(); await dev?.close() })
+
+  const INTROSPECTION = ['{ __schema { queryType { name } } }', '{ __type(name: "User") { fields { name } } }', '{ me { id } __schema { types { name } } }']
+  // each of these earns a "Did you mean" hint from graphql-js in development
+  const TYPOS: { query: string; variables?: Record<string, unknown> }[] = [
+    { query: '{ mee { id } }' },
+    { query: '{ me { usernam } }' },
+    { query: '{ friendRequests(direction: INCOMIN) { id } }' },
+    { query: 'query($d: FriendRequestDirectio!) { friendRequests(direction: $d) { id } }', variables: { d: 'INCOMING' } },
+    { query: 'query($d: FriendRequestDirection!) { friendRequests(direction: $d) { id } }', variables: { d: 'INCOMIN' } },
+    { query: 'query { user(idd: "x") { id } }' },
+    { query: 'mutation { signUp(input: { usernam: "abc", password: "12345678" }) { token } }' },
+  ]
+
+  it('in development the same documents do get hints and introspection (the test can tell)', async () => {
+    const r = await gql(dev.url, '{ mee { id } }')
+    expect(JSON.stringify(r.errors)).toMatch(/Did you mean/)
+    expect((await gql(dev.url, INTROSPECTION[0])).data.__schema.queryType.name).toBe('Query')
+  })
+
+  it('HTTP: introspection is refused and no error suggests a name', async () => {
+    for (const q of INTROSPECTION) {
+      const r = await gql(t.url, q, {}, u.token)
+      expect(r.status, q).toBe(400)
+      expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+      expect(r.data ?? null).toBeNull()
+    }
+    for (const d of TYPOS) {
+      const r = await gql(t.url, d.query, d.variables, u.token)
+      expect(r.errors?.length, d.query).toBeGreaterThan(0)
+      expect(JSON.stringify(r.errors), d.query).not.toMatch(/did you mean/i)
+    }
+    const graphiql = await fetch(t.url + '/graphiql', { headers: { accept: 'text/html' } })
+    expect(graphiql.status).toBe(404)
+    await healthy(t)
+  })
+
+  it('WebSocket: introspection is refused and no error frame suggests a name', async () => {
+    const s = await acked(t.wsUrl, bearer(u.token))
+    const docs = [
+      ...INTROSPECTION.map((query) => ({ query })),
+      ...TYPOS,
+      { query: 'subscription { messageAddd(roomId: "x") { id } }' },
+      { query: 'subscription { userUpdated { displayNam } }' },
+      { query: 'subscription { __schema { types { name } } }' },
+    ]
+    docs.forEach((d, i) => s.send({ id: String(i), type: 'subscribe', payload: d }))
+    await until(() => docs.every((_d, i) => s.of(String(i)).some((f) => f.type === 'error' || f.type === 'complete')), 10_000, 'an answer to every document')
+    for (let i = 0; i < docs.length; i++) {
+      const frames = s.of(String(i))
+      const text = JSON.stringify(frames)
+      expect(text, docs[i].query).not.toMatch(/did you mean/i)
+      // refused: an error frame, or a result carrying only errors; never introspection data
+      expect(text).not.toMatch(/"queryType"|"fields"|"types"/)
+      const errored = frames.some((f) => f.type === 'error' || (f.type === 'next' && f.payload.errors?.length))
+      expect(errored, docs[i].query).toBe(true)
+    }
+    expect(s.ws.readyState).toBe(s.ws.OPEN)
+    s.ws.close()
+    await healthy(t)
+  })
+})
+
+describe('page sizes, directives and subscription documents', () => {
+  let t: TestApp
+  let u: TestUser
+  let roomId: string
+  beforeAll(async () => {
+    t = await startApp({ env: { QUERY_DIRECTIVE_LIMIT: '5', SEND_RATE_LIMIT_PER_USER: '0' } })
+    u = await signUp(t.url)
+    roomId = (await createRoom(t.url, u.token, 'Pages')).id
+    for (let i = 0; i < 105; i++) await send(t.url, u.token, roomId, `m${i}`)
+  })
+  afterAll(async () => { await t?.close() })
+
+  it('first: 1000000 is clamped to 100 (and last too); 0 and below are BAD_USER_INPUT', async () => {
+    const d = await ok(t.url, 'query($r: ID!) { messages(roomId: $r, first: 1000000) { edges { node { seq } } pageInfo { hasNextPage } } }', { r: roomId }, u.token)
+    expect(d.messages.edges).toHaveLength(100)
+    expect(d.messages.pageInfo.hasNextPage).toBe(true)
+    const l = await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 2147483647) { edges { node { seq } } pageInfo { hasPreviousPage } } }', { r: roomId }, u.token)
+    expect(l.messages.edges).toHaveLength(100)
+    expect(l.messages.edges.at(-1).node.seq).toBe(105)
+    // every other connection and list that takes a page size survives the same number
+    const others = [
+      '{ users(first: 1000000) { edges { node { id } } } }',
+      '{ rooms(first: 1000000) { edges { node { id members(first: 1000000) { edges { node { role } } } messages(first: 1000000) { edges { node { id } } } } } } }',
+      '{ searchMessages(query: "m1", first: 1000000) { edges { node { id } } } }',
+      '{ studySessions(first: 1000000) { edges { node { id } } } }',
+      '{ notificationsList(first: 1000000) { id } }',
+    ]
+    for (const q of others) {
+      const r = await gql(t.url, q, {}, u.token)
+      expect(r.errors, q).toBeUndefined()
+      expect(JSON.stringify(r.data).length).toBeLessThan(200_000)
+    }
+    const search = await ok(t.url, '{ searchMessages(query: "m1", first: 1000000) { edges { node { id } } } }', {}, u.token)
+    expect(search.searchMessages.edges.length).toBeLessThanOrEqual(100)
+    for (const q of ['first: 0', 'first: -5', 'last: 0']) {
+      const r = await gql(t.url, `query($r: ID!) { messages(roomId: $r, ${q}) { edges { node { id } } } }`, { r: roomId }, u.token)
+      expect(r.errors?.[0].extensions?.code, q).toBe('BAD_USER_INPUT')
+    }
+  })
+
+  it('refuses more directives than QUERY_DIRECTIVE_LIMIT over HTTP and over the socket', async () => {
+    // one directive per field (the same directive twice at one place is refused anyway)
+    const fields = ['id', 'username', 'displayName', 'createdAt', 'updatedAt', 'firstName']
+    const dirs = (n: number) => fields.slice(0, n).map((f) => `${f} @include(if: true)`).join(' ')
+    expect((await gql(t.url, `{ me { ${dirs(5)} } }`, {}, u.token)).status).toBe(200)
+    const r = await gql(t.url, `{ me { ${dirs(6)} } }`, {}, u.token)
+    expect(r.status).toBe(400)
+    expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    // spread over fields and fragments, still counted
+    const spread = await gql(t.url, `{ me @skip(if: false) { id @include(if: true) ...F @include(if: true) } } fragment F on User { username @skip(if: false) displayName @skip(if: false) createdAt @skip(if: false) }`, {}, u.token)
+    expect(spread.status).toBe(400)
+    const s = await acked(t.wsUrl, bearer(u.token))
+    s.send({ id: 'd', type: 'subscribe', payload: { query: `subscription { userUpdated { ${dirs(6)} } }` } })
+    await until(() => s.of('d', 'error').length === 1)
+    expect(s.of('d', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    s.ws.close()
+  })
+
+  it('a 1000-alias subscription and a fragment-cycle subscription are refused over the socket; nothing runs, the socket keeps working', async () => {
+    const gw = t.app.hearth.realtime
+    const base = gw.liveSubscriptions
+    const s = await acked(t.wsUrl, bearer(u.token))
+    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: body`).join(' ')
+    s.send({ id: 'alias', type: 'subscribe', payload: { query: `subscription($r: ID!) { messageAdded(roomId: $r) { ${aliases} } }`, variables: { r: roomId } } })
+    s.send({
+      id: 'cycle', type: 'subscribe', payload: {
+        query: `subscription($r: ID!) { messageAdded(roomId: $r) { ...A } }
+          fragment A on Message { room { lastMessage { ...B } } }
+          fragment B on Message { id ...A }`,
+        variables: { r: roomId },
+      },
+    })
+    await until(() => s.of('alias', 'error').length === 1 && s.of('cycle', 'error').length === 1, 10_000, 'two error frames')
+    expect(s.of('alias', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(s.of('cycle', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(gw.liveSubscriptions).toBe(base)
+    // a well-formed subscription on the same socket receives the next message; the refused ones nothing
+    s.send({ id: 'good', type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { body } }', variables: { r: roomId } } })
+    await waitLive(t, base + 1)
+    await send(t.url, u.token, roomId, 'after the bombs')
+    await until(() => s.of('good', 'next').length === 1)
+    await sleep(100)
+    expect(s.of('good', 'next')[0].payload.data.messageAdded.body).toBe('after the bombs')
+    expect(s.of('alias', 'next')).toEqual([])
+    expect(s.of('cycle', 'next')).toEqual([])
+    s.ws.close()
+    await healthy(t)
+  })
+})
