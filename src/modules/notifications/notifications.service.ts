@@ -86,7 +86,7 @@ export class NotificationsService {
    * keeps these leases (room timers need the same answer); without it, nobody counts as watching.
    */
   private async watching(roomId: string, userId: string): Promise<boolean> {
-    const rooms = (this.svc as { study?: { presence?: { present(roomId: string): Promise<string[]> } } }).study?.presence
+    const rooms = (this.svc as { study?: { roomPresence?: { present(roomId: string): Promise<string[]> } } }).study?.roomPresence
     if (!rooms) return false
     return (await rooms.present(roomId)).includes(userId)
   }
