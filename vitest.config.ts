@@ -14,8 +14,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // 2 cores: a few files at a time, each with its own apps, databases and Redis prefix
-    maxWorkers: 3,
+    // CI runs `npm test` alone on 2 cores, and each file's apps share their worker's event loop
+    // with the test itself (plus Redis, PostgreSQL and, for e2e, a browser): one file per core.
+    // More workers only stretch every timer; tests wait for state (waitLive, eventually) rather
+    // than sleeping, so no retry is configured: a failure is a finding, not noise to re-roll.
+    maxWorkers: 2,
     fileParallelism: true,
     globalSetup: ['tests/helpers/global-setup.ts'],
   },

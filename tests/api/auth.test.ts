@@ -1,8 +1,8 @@
 // The contract's authentication rules, driven from outside over real HTTP and real WebSockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { startApp, type TestApp } from '../helpers/app.js'
-import { SIGN_UP, collect, gql, ok, signUp, sleep, uniqueName, wsClient } from '../helpers/client.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { SIGN_UP, collect, eventually, gql, ok, signUp, sleep, uniqueName, wsClient } from '../helpers/client.js'
 
 const LOG_IN = `mutation($input: LogInInput!) { logIn(input: $input) { token user { id username } session { id current } } }`
 const PASSWORD = 'correct horse battery'
@@ -300,9 +300,8 @@ describe('sessions on open sockets', () => {
     expect(await closedWithin(sa, 1000)).toBe(4403)
     // the other session's socket still answers
     sb.send({ type: 'ping' })
-    await sleep(200)
+    await eventually(() => sb.frames.some((f) => f.type === 'pong'), 5000, 'pong')
     expect(sb.ws.readyState).toBe(WebSocket.OPEN)
-    expect(sb.frames.some((f) => f.type === 'pong')).toBe(true)
     sb.ws.close()
   })
 
@@ -311,8 +310,9 @@ describe('sessions on open sockets', () => {
     const a = await signUp(t.url, name)
     const b = (await ok(t.url, LOG_IN, { input: { username: name, password: PASSWORD } })).logIn
     const sb = await ackedSocket(t.wsUrl, b.token)
+    const base = t.app.hearth.realtime.liveSubscriptions
     sb.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { userUpdated { id } }' } })
-    await sleep(100)
+    await waitLive(t, base + 1)
     await ok(t.url, 'mutation($id: ID!) { revokeSession(id: $id) }', { id: b.session.id }, a.token)
     expect(await closedWithin(sb, 1000)).toBe(4403)
   })
@@ -321,10 +321,12 @@ describe('sessions on open sockets', () => {
     const u = await signUp(t.url)
     let closeCode = 0
     const client = wsClient(t.wsUrl, u.token, { on: { closed: (e: any) => { closeCode = e?.code ?? 0 } } })
+    const base = t.app.hearth.realtime.liveSubscriptions
     const sub = collect(client, 'subscription { userUpdated { id displayName } }')
-    await sleep(300)
+    await waitLive(t, base + 1)
     await ok(t.url, 'mutation { logOut }', {}, u.token)
-    await sub.waitFor(() => sub.state.done, 2000, 'the subscription to end')
+    // what the client sees, not how fast (the tests above hold the second)
+    await sub.waitFor(() => sub.state.done, 5000, 'the subscription to end')
     expect(closeCode).toBe(4403)
     await client.dispose()
   })
@@ -356,22 +358,22 @@ describe('connection_init', () => {
     const s = rawSocket(t.wsUrl)
     await s.open
     s.send({ type: 'connection_init' })
-    await sleep(100)
+    await eventually(() => s.frames.length > 0, 5000, 'connection_ack')
     expect(s.frames[0]).toEqual({ type: 'connection_ack' })
     s.send({ id: 'a', type: 'subscribe', payload: { query: 'subscription { userUpdated { id } }' } })
     s.send({ id: 'b', type: 'subscribe', payload: { query: 'subscription($u: ID) { userUpdated(userId: $u) { id } }', variables: { u: '00000000-0000-4000-8000-000000000000' } } })
-    const end = Date.now() + 3000
+    const end = Date.now() + 10_000
     while (s.frames.filter((f) => f.type === 'error').length < 2 && Date.now() < end) await sleep(20)
     const errs = s.frames.filter((f) => f.type === 'error')
     expect(errs.map((f) => f.id).sort()).toEqual(['a', 'b'])
     for (const f of errs) expect(f.payload[0].extensions.code).toBe('UNAUTHENTICATED')
     s.send({ type: 'ping' })
-    await sleep(100)
+    await eventually(() => s.frames.some((f) => f.type === 'pong'), 5000, 'pong')
     expect(s.ws.readyState).toBe(WebSocket.OPEN)
     expect(s.frames.at(-1)).toEqual({ type: 'pong' })
     // the same id may be used again once its subscription was refused
     s.send({ id: 'a', type: 'subscribe', payload: { query: 'subscription { userUpdated { id } }' } })
-    await sleep(200)
+    await eventually(() => s.frames.filter((f) => f.type === 'error' && f.id === 'a').length >= 2 || s.ws.readyState !== WebSocket.OPEN, 5000, 'the second refusal')
     expect(s.ws.readyState).toBe(WebSocket.OPEN)
     expect(s.frames.filter((f) => f.type === 'error' && f.id === 'a')).toHaveLength(2)
     s.ws.close()

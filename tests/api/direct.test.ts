@@ -1,7 +1,7 @@
 // Direct rooms: friends only, one room per pair, invisible to everyone else, closed by a block.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, errorCode, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, SEND, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -108,8 +108,9 @@ describe('DIRECT_MESSAGE notifications', () => {
     await befriend(a, b)
     const room = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
     const [ca, cb, cc] = [wsClient(t.wsUrl, a.token), wsClient(t.wsUrl, b.token), wsClient(t.wsUrl, c.token)]
+    const base = t.app.hearth.realtime.liveSubscriptions
     const na = collect(ca, NOTIFS), nb = collect(cb, NOTIFS), nc = collect(cc, NOTIFS)
-    await sleep(300)
+    await waitLive(t, base + 3)
     const m = await send(t.url, a.token, room.id, 'are you there?')
     await nb.waitCount(1)
     expect(nb.events[0].notifications).toMatchObject({ kind: 'DIRECT_MESSAGE', actor: { id: a.id }, room: { id: room.id, kind: 'DIRECT' }, message: { id: m.id, body: 'are you there?' } })
@@ -119,13 +120,13 @@ describe('DIRECT_MESSAGE notifications', () => {
 
     // while B has the conversation open, the message itself is enough
     const live = collect(cb, MESSAGE_ADDED, { roomId: room.id })
-    await sleep(300)
+    await waitLive(t, base + 4)
     await send(t.url, a.token, room.id, 'now you see it')
     await live.waitCount(1)
     await sleep(300)
     expect(nb.events).toHaveLength(1)
     live.dispose()
-    await sleep(300)
+    await eventually(() => t.app.hearth.realtime.liveSubscriptions === base + 3, 5000, 'the conversation to close')
     await send(t.url, a.token, room.id, 'gone again')
     await nb.waitCount(2)
     expect(nb.events[1].notifications.message.body).toBe('gone again')

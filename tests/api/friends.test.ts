@@ -1,7 +1,7 @@
 // Friend requests, friendships and blocks over real HTTP and WebSockets. Every rule is checked
 // from the side of the one who must receive and of the ones who must not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, errorCode, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 
 let t: TestApp
@@ -48,8 +48,9 @@ describe('friend requests', () => {
 
   it('reaches the addressee live, the sender\'s other device, and nobody else', async () => {
     const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const base = t.app.hearth.realtime.liveSubscriptions
     const la = listen(a), lb = listen(b), lc = listen(c)
-    await sleep(300)
+    await waitLive(t, base + 6)
     const req = (await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest
     expect(req).toMatchObject({ status: 'PENDING', from: { id: a.id }, to: { id: b.id }, respondedAt: null })
 
@@ -85,8 +86,9 @@ describe('friend requests', () => {
     expect(await errorCode(t.url, CANCEL, { id: req.id }, b.token)).toBe('FORBIDDEN')
     expect(await errorCode(t.url, CANCEL, { id: req.id }, c.token)).toBe('NOT_FOUND')
 
+    const base = t.app.hearth.realtime.liveSubscriptions
     const la = listen(a), lc = listen(c)
-    await sleep(300)
+    await waitLive(t, base + 4)
     const answered = (await ok(t.url, RESPOND, { id: req.id, a: true }, b.token)).respondToFriendRequest
     expect(answered.status).toBe('ACCEPTED')
     expect(answered.respondedAt).toMatch(/Z$/)
@@ -113,8 +115,9 @@ describe('friend requests', () => {
   it('asking someone who already asked you accepts their request', async () => {
     const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
     const theirs = (await ok(t.url, SEND, { u: a.id }, b.token)).sendFriendRequest
+    const base = t.app.hearth.realtime.liveSubscriptions
     const lb = listen(b)
-    await sleep(300)
+    await waitLive(t, base + 2)
     const mine = (await ok(t.url, SEND, { u: b.id }, a.token)).sendFriendRequest
     expect(mine).toMatchObject({ id: theirs.id, status: 'ACCEPTED', from: { id: b.id }, to: { id: a.id } })
     await lb.notes.waitCount(1)
@@ -130,8 +133,9 @@ describe('friend requests', () => {
     expect(await relation(a, b)).toBe('NONE')
     expect(await relation(b, a)).toBe('NONE')
 
+    const base = t.app.hearth.realtime.liveSubscriptions
     const lc = listen(c)
-    await sleep(300)
+    await waitLive(t, base + 2)
     const r2 = (await ok(t.url, SEND, { u: c.id }, a.token)).sendFriendRequest
     await lc.changes.waitCount(1)
     expect((await ok(t.url, CANCEL, { id: r2.id }, a.token)).cancelFriendRequest.status).toBe('CANCELLED')
@@ -147,8 +151,9 @@ describe('friend requests', () => {
   it('removeFriend ends it for both, live', async () => {
     const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
     await befriend(a, b)
+    const base = t.app.hearth.realtime.liveSubscriptions
     const lb = listen(b)
-    await sleep(300)
+    await waitLive(t, base + 2)
     expect((await ok(t.url, REMOVE, { u: b.id }, a.token)).removeFriend).toBe(true)
     await lb.changes.waitCount(1)
     expect(lb.changes.events[0].friendshipChanged).toMatchObject({ user: { id: a.id }, friendship: 'NONE' })
@@ -164,8 +169,9 @@ describe('blocking', () => {
     const [a, d, e] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
     await befriend(a, d)
     const pending = (await ok(t.url, SEND, { u: a.id }, e.token)).sendFriendRequest
+    const base = t.app.hearth.realtime.liveSubscriptions
     const ld = listen(d)
-    await sleep(300)
+    await waitLive(t, base + 2)
 
     expect((await ok(t.url, BLOCK, { u: d.id }, a.token)).blockUser).toBe(true)
     expect((await ok(t.url, BLOCK, { u: e.id }, a.token)).blockUser).toBe(true)
@@ -217,8 +223,9 @@ describe('userUpdated without userId', () => {
     await ok(t.url, `mutation($c: String!) { joinRoom(code: $c) { id } }`, { c: room.code }, a.token)
     const UPDATED = `subscription { userUpdated { id displayName } }`
     const clients = [a, f, m, s].map((u) => wsClient(t.wsUrl, u.token))
+    const base = t.app.hearth.realtime.liveSubscriptions
     const [ua, uf, um, us] = clients.map((c) => collect(c, UPDATED))
-    await sleep(300)
+    await waitLive(t, base + 4)
     await ok(t.url, `mutation { updateProfile(input: { displayName: "Renamed" }) { id } }`, {}, a.token)
     for (const sub of [ua, uf, um]) {
       await sub.waitCount(1)
@@ -226,7 +233,6 @@ describe('userUpdated without userId', () => {
     }
     // a friendship that ended takes the friend out of the audience at once
     await ok(t.url, REMOVE, { u: f.id }, a.token)
-    await sleep(200)
     await ok(t.url, `mutation { updateProfile(input: { displayName: "Renamed twice" }) { id } }`, {}, a.token)
     await um.waitCount(2)
     await sleep(300)

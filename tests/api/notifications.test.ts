@@ -1,6 +1,6 @@
 // Mentions, the stored inbox for users who were away, and marking notifications read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, errorCode, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
@@ -22,8 +22,9 @@ describe('mentions', () => {
     await joinByCode(t.url, x.token, room.code)
     await ok(t.url, `mutation($u: ID!) { blockUser(userId: $u) }`, { u: a.id }, x.token)
     const clients = [a, b, c, x].map((u) => wsClient(t.wsUrl, u.token))
+    const live = t.app.hearth.realtime.liveSubscriptions
     const [na, nb, nc, nx] = clients.map((cl) => collect(cl, NOTIFS))
-    await sleep(300)
+    await waitLive(t, live + 4)
 
     // case-insensitive, trailing punctuation ignored, an e-mail address is not a mention
     const m = await send(t.url, a.token, room.id, `hey @${b.username.toUpperCase()}, @${c.username}. @${x.username} and @${a.username}; mail me at me@${b.username}`)
@@ -79,12 +80,14 @@ describe('the notification inbox', () => {
   it('a notification subscription carries only the viewer\'s own', async () => {
     const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
     const cb = wsClient(t.wsUrl, b.token), cc = wsClient(t.wsUrl, c.token)
+    const live = t.app.hearth.realtime.liveSubscriptions
     const nb = collect(cb, NOTIFS), nc = collect(cc, NOTIFS)
     const unauth = wsClient(t.wsUrl)
     const nu = collect(unauth, NOTIFS)
     await nu.waitError()
     expect(nu.state.errors?.[0].extensions.code).toBe('UNAUTHENTICATED')
-    await sleep(300)
+    // the refused one never goes live
+    await waitLive(t, live + 2)
     await ok(t.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)
     await nb.waitCount(1)
     await sleep(300)

@@ -3,7 +3,7 @@
 // with the one-running rule, and stats. Runs when TEST_PG_URL is set (CI always sets it).
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { PG_URL, freshPgDatabase, startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 import { ManualClock } from '../../src/modules/study/clock.js'
@@ -34,15 +34,13 @@ describe.runIf(PG_URL)('study on PostgreSQL', () => {
     const room = await createRoom(one.url, a.token, 'PG timer', 'PRIVATE')
     await joinByCode(one.url, b.token, room.code)
     const wa = wsClient(two.wsUrl, a.token)
+    const live = two.app.hearth.realtime.liveSubscriptions
     const sa = collect(wa, `subscription($r: ID!) { roomTimer(roomId: $r) { ${T} } }`, { r: room.id })
+    await waitLive(two, live + 1)
     await ok(one.url, `mutation($r: ID!) { startRoomTimer(roomId: $r, focusMinutes: 2, breakMinutes: 1) { phase } }`, { r: room.id }, b.token)
-    for (let i = 0; !sa.events.length; i++) {
-      if (i > 50) throw new Error('timer feed never became live')
-      await ok(one.url, `mutation($r: ID!) { pauseRoomTimer(roomId: $r) { phase } }`, { r: room.id }, b.token)
-      await ok(one.url, `mutation($r: ID!) { resumeRoomTimer(roomId: $r) { phase } }`, { r: room.id }, b.token)
-      await sleep(100)
-    }
-    await sleep(200)
+    // the start, seen through the other instance: nothing else is in flight after it
+    await sa.waitCount(1)
+    expect(sa.events[0].roomTimer.phase).toBe('FOCUS')
     sa.events.length = 0
     await Promise.all([c1.advance(2500), c2.advance(2500)])
     for (const at of [2, 3, 5, 6]) {

@@ -1,7 +1,7 @@
 // The contract's user rules: profiles, lookups, search, and live userUpdated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
-import { collect, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, eventually, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 
 const PROFILE = 'id username displayName firstName lastName updatedAt'
 const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { ${PROFILE} } }`
@@ -119,11 +119,11 @@ describe('user and users', () => {
 describe('userUpdated', () => {
   async function live(token: string, userId?: string) {
     const client = wsClient(t.wsUrl, token)
+    const live = t.app.hearth.realtime.liveSubscriptions
     const sub = collect(client, userId
       ? 'subscription($u: ID) { userUpdated(userId: $u) { id displayName firstName } }'
       : 'subscription { userUpdated { id displayName firstName } }', userId ? { u: userId } : undefined)
-    // the subscription is live once the server has had a moment to register it
-    await sleep(250)
+    await waitLive(t, live + 1)
     return { client, sub }
   }
 
@@ -175,8 +175,9 @@ describe('userUpdated', () => {
       await bad.waitError()
       expect(bad.state.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
     }
+    const live = t.app.hearth.realtime.liveSubscriptions
     const good = collect(client, 'subscription { userUpdated { id displayName } }')
-    await sleep(250)
+    await waitLive(t, live + 1)
     await ok(t.url, UPDATE, { input: { displayName: 'Still live' } }, u.token)
     await good.waitCount(1)
     expect(good.events[0].userUpdated.displayName).toBe('Still live')
@@ -185,11 +186,13 @@ describe('userUpdated', () => {
 
   it('stops after complete: an unsubscribed client gets nothing more', async () => {
     const [u, other] = await twoSessions()
+    const before = t.app.hearth.realtime.liveSubscriptions
     const { client, sub } = await live(other)
     await ok(t.url, UPDATE, { input: { displayName: 'one' } }, u.token)
     await sub.waitCount(1)
     sub.dispose()
-    await sleep(100)
+    // the server has stopped the feed before the next edit is published
+    await eventually(() => t.app.hearth.realtime.liveSubscriptions === before, 5000, 'the subscription to stop')
     await ok(t.url, UPDATE, { input: { displayName: 'two' } }, u.token)
     await sleep(300)
     expect(sub.events).toHaveLength(1)

@@ -1,8 +1,9 @@
 // Who is in a room's call: join and leave live, on one instance and across two, and a
 // participant whose sockets all close leaves the call.
 import crypto from 'node:crypto'
+import type WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
@@ -11,7 +12,6 @@ const LEAVE = `mutation($r: ID!) { leaveCall(roomId: $r) }`
 const PARTS = `query($r: ID!) { callParticipants(roomId: $r) { id } room(id: $r) { callParticipants { id } } }`
 const CALL_SUB = `subscription($r: ID!) { callChanged(roomId: $r) { roomId user { id } joined participants { id } at } }`
 
-type Sub = ReturnType<typeof collect<any>>
 const ids = (users: { id: string }[]) => users.map((u) => u.id).sort()
 
 async function participants(url: string, u: TestUser, roomId: string) {
@@ -20,17 +20,7 @@ async function participants(url: string, u: TestUser, roomId: string) {
   return ids(d.callParticipants)
 }
 
-/** A prober joins and leaves until every feed has seen it: then they are live. */
-async function live(url: string, prober: TestUser, roomId: string, ...subs: Sub[]) {
-  for (let i = 0; subs.some((s) => !s.events.length); i++) {
-    if (i > 50) throw new Error('call feeds never became live')
-    await ok(url, JOIN, { r: roomId }, prober.token)
-    await ok(url, LEAVE, { r: roomId }, prober.token)
-    await sleep(100)
-  }
-  await sleep(200)
-  for (const s of subs) s.events.length = 0
-}
+const liveCount = (t: TestApp) => t.app.hearth.realtime.liveSubscriptions
 
 describe('calls on one instance', () => {
   let t: TestApp
@@ -43,9 +33,10 @@ describe('calls on one instance', () => {
     await joinByCode(t.url, b.token, room.code)
     await joinByCode(t.url, p.token, room.code)
     const [wa, wb] = [wsClient(t.wsUrl, a.token), wsClient(t.wsUrl, b.token)]
+    const base = liveCount(t)
     const sa = collect(wa, CALL_SUB, { r: room.id })
     const sb = collect(wb, CALL_SUB, { r: room.id })
-    await live(t.url, p, room.id, sa, sb)
+    await waitLive(t, base + 2)
 
     expect((await ok(t.url, JOIN, { r: room.id }, a.token)).joinCall).toEqual([])
     await sb.waitCount(1)
@@ -75,15 +66,18 @@ describe('calls on one instance', () => {
     const a1 = wsClient(t.wsUrl, a.token)
     const a2 = wsClient(t.wsUrl, a.token)
     const wb = wsClient(t.wsUrl, b.token)
+    const base = liveCount(t)
     const sa1 = collect(a1, CALL_SUB, { r: room.id })
     const sa2 = collect(a2, CALL_SUB, { r: room.id })
     const sb = collect(wb, CALL_SUB, { r: room.id })
-    await live(t.url, p, room.id, sa1, sa2, sb)
+    await waitLive(t, base + 3)
     await ok(t.url, JOIN, { r: room.id }, a.token)
     await sb.waitCount(1)
 
     await a1.dispose()
-    await sleep(500)
+    // the server has seen the socket go; give a wrong removal time to show
+    await eventually(() => liveCount(t) === base + 2, 5000, 'the first socket to close')
+    await sleep(300)
     expect(await participants(t.url, b, room.id)).toEqual([a.id])
     expect(sb.events).toHaveLength(1)
 
@@ -115,11 +109,10 @@ describe('calls on one instance', () => {
 
     await joinByCode(t.url, b.token, priv.code)
     const [wa, wb] = [wsClient(t.wsUrl, a.token), wsClient(t.wsUrl, b.token)]
+    const base = liveCount(t)
     const sa = collect(wa, CALL_SUB, { r: priv.id })
     const sb = collect(wb, CALL_SUB, { r: priv.id })
-    await live(t.url, b, priv.id, sa)
-    await sleep(100)
-    sb.events.length = 0
+    await waitLive(t, base + 2)
     await ok(t.url, JOIN, { r: priv.id }, b.token)
     await sa.waitCount(1)
     await ok(t.url, `mutation($r: ID!) { leaveRoom(roomId: $r) }`, { r: priv.id }, b.token)
@@ -150,10 +143,12 @@ describe('calls across two instances sharing Redis', () => {
     const a1 = wsClient(one.wsUrl, a.token)
     const a2 = wsClient(two.wsUrl, a.token)
     const wb = wsClient(two.wsUrl, b.token)
+    const [base1, base2] = [liveCount(one), liveCount(two)]
     const sa1 = collect(a1, CALL_SUB, { r: room.id })
     const sa2 = collect(a2, CALL_SUB, { r: room.id })
     const sb = collect(wb, CALL_SUB, { r: room.id })
-    await live(one.url, p, room.id, sa1, sa2, sb)
+    await waitLive(one, base1 + 1)
+    await waitLive(two, base2 + 2)
 
     expect((await ok(one.url, JOIN, { r: room.id }, a.token)).joinCall).toEqual([])
     await sb.waitCount(1)
@@ -163,7 +158,8 @@ describe('calls across two instances sharing Redis', () => {
 
     // a still has a socket on instance two
     await a1.dispose()
-    await sleep(500)
+    await eventually(() => liveCount(one) === base1, 5000, 'the socket on one to close')
+    await sleep(300)
     expect(await participants(two.url, b, room.id)).toEqual(ids([a, b]))
     await a2.dispose()
     await eventually(() => sb.events.some((e) => e.callChanged.user.id === a.id && !e.callChanged.joined), 5000, 'a to leave')
@@ -184,10 +180,9 @@ describe('calls whose lease runs out', () => {
     await joinByCode(t.url, b.token, room.code)
     await joinByCode(t.url, p.token, room.code)
     const wb = wsClient(t.wsUrl, b.token)
+    const base = liveCount(t)
     const sb = collect(wb, CALL_SUB, { r: room.id })
-    await live(t.url, p, room.id, sb)
-    await sleep(3500)
-    sb.events.length = 0
+    await waitLive(t, base + 1)
     // a joins over HTTP and has no socket anywhere: nothing keeps the lease alive
     await ok(t.url, JOIN, { r: room.id }, a.token)
     await ok(t.url, JOIN, { r: room.id }, b.token)
@@ -220,24 +215,30 @@ describe('calls through a graceful restart of one instance', () => {
     const room = await createRoom(two.url, a.token, 'Restart', 'PRIVATE')
     for (const u of [b, c, p]) await joinByCode(two.url, u.token, room.code)
     const wb = wsClient(two.wsUrl, b.token)
+    const base2 = liveCount(two)
     const sb = collect(wb, CALL_SUB, { r: room.id })
-    await live(two.url, p, room.id, sb)
+    await waitLive(two, base2 + 1)
     // a and c are connected to instance one only
-    const [wa, wc] = [wsClient(one.wsUrl, a.token), wsClient(one.wsUrl, c.token)]
+    let aSocket: WebSocket | null = null
+    const wa = wsClient(one.wsUrl, a.token, { on: { connected: (s) => { aSocket = s as WebSocket } } })
+    const wc = wsClient(one.wsUrl, c.token)
+    const base1 = liveCount(one)
     const sa = collect(wa, CALL_SUB, { r: room.id })
     const sc = collect(wc, CALL_SUB, { r: room.id })
-    await live(two.url, p, room.id, sa, sc)
-    sb.events.length = 0
+    await waitLive(one, base1 + 2)
     await ok(one.url, JOIN, { r: room.id }, a.token)
     await ok(one.url, JOIN, { r: room.id }, c.token)
     await ok(two.url, JOIN, { r: room.id }, b.token)
     await sb.waitCount(3)
 
-    await one.close()
-    await Promise.all([wa.dispose(), wc.dispose()])
-    // a comes back on instance two at once; c never does
+    // a comes back on instance two as soon as one closes its socket (1012), as a client does; c never does
+    const aClosed = new Promise<void>((resolve) => aSocket!.once('close', () => resolve()))
+    const closing = one.close()
+    await aClosed
     const wa2 = wsClient(two.wsUrl, a.token)
     collect(wa2, CALL_SUB, { r: room.id })
+    await closing
+    await Promise.all([wa.dispose(), wc.dispose()])
     await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === c.id && !e.callChanged.joined), 20_000, 'c to time out')
     await sleep(1000)
     expect(await participants(two.url, b, room.id)).toEqual(ids([a, b]))

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { PG_URL, freshPgDatabase, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { PG_URL, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
 import { SIGN_UP, collect, gql, ok, signUp, sleep, uniqueName, wsClient } from '../helpers/client.js'
 
 const LOG_IN = `mutation($input: LogInInput!) { logIn(input: $input) { token session { id } } }`
@@ -62,8 +62,9 @@ describe('two instances sharing Redis', () => {
     const editor = await signUp(a.url)
     const watcher = await signUp(b.url)
     const client = wsClient(b.wsUrl, watcher.token)
+    const live = b.app.hearth.realtime.liveSubscriptions
     const sub = collect(client, 'subscription($u: ID) { userUpdated(userId: $u) { id displayName } }', { u: editor.id })
-    await sleep(300)
+    await waitLive(b, live + 1)
     await ok(a.url, UPDATE, { input: { displayName: 'Edited on A' } }, editor.token)
     await sub.waitCount(1)
     expect(sub.events).toEqual([{ userUpdated: { id: editor.id, displayName: 'Edited on A' } }])
@@ -75,8 +76,9 @@ describe('two instances sharing Redis', () => {
     const u = await signUp(a.url, name)
     const other = (await ok(b.url, LOG_IN, { input: { username: name, password: 'correct horse battery' } })).logIn.token
     const client = wsClient(b.wsUrl, other)
+    const live = b.app.hearth.realtime.liveSubscriptions
     const sub = collect(client, 'subscription { userUpdated { id displayName } }')
-    await sleep(300)
+    await waitLive(b, live + 1)
     await ok(a.url, UPDATE, { input: { displayName: 'Phone edit' } }, u.token)
     await sub.waitCount(1)
     expect(sub.events[0].userUpdated).toEqual({ id: u.id, displayName: 'Phone edit' })

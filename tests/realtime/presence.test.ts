@@ -1,8 +1,8 @@
 // Presence on one instance (in-process pub/sub and store): who sees a user come and go, and who
 // must not. Leases and grace periods are shortened through the environment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, errorCode, eventually, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
 const ENV = { PRESENCE_LEASE_TTL_MS: '3000', PRESENCE_HEARTBEAT_MS: '300', PRESENCE_OFFLINE_GRACE_MS: '300' }
@@ -30,6 +30,7 @@ function goOnline(url: string, u: TestUser) {
 
 const about = (events: any[], userId: string) => events.map((e) => e.presenceChanged).filter((p) => p.user.id === userId)
 const status = async (viewer: TestUser, u: TestUser) => (await ok(t.url, STATUS, { u: u.id }, viewer.token)).user
+const liveCount = (app: TestApp) => app.app.hearth.realtime.liveSubscriptions
 
 describe('presence', () => {
   it('friends and room-mates see a user come online, go away and go offline; a stranger and a blocker see nothing', async () => {
@@ -41,13 +42,14 @@ describe('presence', () => {
 
     const watchers = { f, s, m, x }
     const clients = Object.fromEntries(Object.entries(watchers).map(([k, u]) => [k, wsClient(t.wsUrl, u.token)]))
+    const base = liveCount(t)
     const feeds = {
       f: collect(clients.f, PRESENCE, {}),
       s: collect(clients.s, PRESENCE, {}),
       m: collect(clients.m, PRESENCE, { r: room.id }),
       x: collect(clients.x, PRESENCE, { r: room.id }),
     }
-    await sleep(400)
+    await waitLive(t, base + 4)
     expect((await status(f, a)).status).toBe('OFFLINE')
 
     const online = goOnline(t.wsUrl, a)
@@ -92,12 +94,16 @@ describe('presence', () => {
     const [a, f] = await Promise.all([signUp(t.url), signUp(t.url)])
     await befriend(t.url, a, f)
     const cf = wsClient(t.wsUrl, f.token)
+    const base = liveCount(t)
     const feed = collect(cf, PRESENCE, {})
-    await sleep(300)
+    await waitLive(t, base + 1)
     const one = goOnline(t.wsUrl, a)
     const two = goOnline(t.wsUrl, a)
+    await waitLive(t, base + 3)
     await feed.waitFor(() => about(feed.events, a.id).length >= 1, 5000, 'ONLINE')
     await one.close()
+    // the server has seen that socket go; then a wrong OFFLINE has the grace period and more to show
+    await eventually(() => liveCount(t) === base + 2, 5000, 'the first socket to close')
     await sleep(1200)
     expect((await status(f, a)).status).toBe('ONLINE')
     await two.close()
@@ -110,8 +116,7 @@ describe('presence', () => {
     const [a, f] = await Promise.all([signUp(t.url), signUp(t.url)])
     await befriend(t.url, a, f)
     const on = goOnline(t.wsUrl, a)
-    await sleep(400)
-    expect((await status(f, a)).status).toBe('ONLINE')
+    await eventually(async () => (await status(f, a)).status === 'ONLINE', 5000, 'ONLINE')
     await ok(t.url, SET, { s: 'OFFLINE' }, a.token)
     expect((await status(f, a)).status).toBe('OFFLINE')
     await ok(t.url, SET, { s: 'ONLINE' }, a.token)
@@ -122,9 +127,13 @@ describe('presence', () => {
   it('a new friend appears in the friends feed at once; a removed one stops appearing', async () => {
     const [a, g] = await Promise.all([signUp(t.url), signUp(t.url)])
     const cg = wsClient(t.wsUrl, g.token)
+    const base = liveCount(t)
     const feed = collect(cg, PRESENCE, {})
     const on = goOnline(t.wsUrl, a)
-    await sleep(500)
+    await waitLive(t, base + 2)
+    // a is ONLINE (seen by a) and g, not yet a friend, heard nothing of it
+    await eventually(async () => (await status(a, a)).status === 'ONLINE', 5000, 'a ONLINE')
+    await sleep(200)
     expect(about(feed.events, a.id)).toEqual([])
     await befriend(t.url, a, g)
     await feed.waitFor(() => about(feed.events, a.id).length === 1, 5000, 'current status of the new friend')
@@ -144,6 +153,7 @@ describe('presence', () => {
     const priv = await createRoom(t.url, m.token, 'Quiet', 'PRIVATE')
     const pub = await createRoom(t.url, m.token, 'Open', 'PUBLIC')
     const cm = wsClient(t.wsUrl, m.token)
+    const base = liveCount(t)
     const feed = collect(cm, PRESENCE, { r: priv.id })
     const cs = wsClient(t.wsUrl, s.token)
     const spy = collect(cs, PRESENCE, { r: priv.id })
@@ -152,7 +162,8 @@ describe('presence', () => {
     const spy2 = collect(cs, PRESENCE, { r: pub.id })
     await spy2.waitError()
     expect(spy2.state.errors?.[0].extensions.code).toBe('FORBIDDEN')
-    await sleep(300)
+    // the refused ones never go live
+    await waitLive(t, base + 1)
 
     await joinByCode(t.url, y.token, priv.code)
     await feed.waitFor(() => about(feed.events, y.id).some((p) => p.joined), 5000, 'joined')
@@ -173,8 +184,9 @@ describe('presence', () => {
     await ok(t.url, `mutation($u: ID!) { blockUser(userId: $u) }`, { u: a.id }, x.token)
     const [cm, cx] = [wsClient(t.wsUrl, m.token), wsClient(t.wsUrl, x.token)]
     const TYPING = `subscription($r: ID!) { typing(roomId: $r) { user { id } typing } }`
+    const base = liveCount(t)
     const tm = collect(cm, TYPING, { r: room.id }), tx = collect(cx, TYPING, { r: room.id })
-    await sleep(300)
+    await waitLive(t, base + 2)
     await ok(t.url, `mutation($r: ID!) { setTyping(roomId: $r, typing: true) }`, { r: room.id }, a.token)
     await tm.waitCount(1)
     expect(tm.events[0].typing.user.id).toBe(a.id)
@@ -193,8 +205,9 @@ describe('idle AWAY', () => {
     const [a, f] = await Promise.all([signUp(idle.url), signUp(idle.url)])
     await befriend(idle.url, a, f)
     const cf = wsClient(idle.wsUrl, f.token)
+    const base = liveCount(idle)
     const feed = collect(cf, PRESENCE, {})
-    await sleep(300)
+    await waitLive(idle, base + 1)
     const on = goOnline(idle.wsUrl, a)
     await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'AWAY'), 6000, 'idle AWAY')
     expect(about(feed.events, a.id).map((p) => p.status)).toEqual(['ONLINE', 'AWAY'])
@@ -217,8 +230,9 @@ describe('a dead peer', () => {
     const [a, f] = await Promise.all([signUp(hb.url), signUp(hb.url)])
     await befriend(hb.url, a, f)
     const cf = wsClient(hb.wsUrl, f.token)
+    const base = liveCount(hb)
     const feed = collect(cf, PRESENCE, {})
-    await sleep(300)
+    await waitLive(hb, base + 1)
     let raw: any = null
     const ca = wsClient(hb.wsUrl, a.token, { on: { connected: (s) => { raw = s } } })
     collect(ca, KEEP_OPEN)

@@ -2,7 +2,7 @@
 // instance or across two sharing Redis, and an invalid signal reaches nobody.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, signUp, sleep, wsClient, type GqlResult, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
@@ -15,17 +15,7 @@ async function sendSignal(url: string, from: TestUser, roomId: string, to: strin
   return gql(url, SEND_SIGNAL, { input: { roomId, toUserId: to, kind, payload } }, from.token)
 }
 
-/** Sends probes until the subscription has seen one: from then on it is live. */
-async function live(sub: Sub, probe: () => Promise<unknown>) {
-  const end = Date.now() + 10_000
-  while (!sub.events.length) {
-    if (Date.now() > end) throw new Error('subscription never became live')
-    await probe()
-    await sleep(100)
-  }
-  await sleep(100)
-  sub.events.length = 0
-}
+const liveCount = (app: TestApp) => app.app.hearth.realtime.liveSubscriptions
 
 const offer = JSON.stringify({ type: 'offer', sdp: 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n', note: 'ünïcødé ✓ 🎥' })
 
@@ -43,12 +33,11 @@ describe('signals on one instance', () => {
     await joinByCode(t.url, a.token, other.code)
 
     const [wb, wc, wd] = [wsClient(t.wsUrl, b.token), wsClient(t.wsUrl, c.token), wsClient(t.wsUrl, d.token)]
+    const base = liveCount(t)
     const sb = collect(wb, SIGNAL_RECEIVED, { roomId: room.id })
     const sc = collect(wc, SIGNAL_RECEIVED, {})
     const sd = collect(wd, SIGNAL_RECEIVED, {})
-    await live(sb, () => sendSignal(t.url, a, room.id, b.id, 'ICE_CANDIDATE', '{"probe":true}'))
-    await live(sc, () => sendSignal(t.url, a, room.id, c.id, 'ICE_CANDIDATE', '{"probe":true}'))
-    await live(sd, () => sendSignal(t.url, a, other.id, d.id, 'ICE_CANDIDATE', '{"probe":true}'))
+    await waitLive(t, base + 3)
 
     const sent = await sendSignal(t.url, a, room.id, b.id, 'OFFER', offer)
     expect(sent.errors).toBeUndefined()
@@ -90,9 +79,9 @@ describe('signals on one instance', () => {
     await gql(t.url, `mutation($id: ID!) { joinRoom(roomId: $id) { id } }`, { id: pub.id }, b.token)
     const subs: Sub[] = []
     const clients = [b, c, outsider].map((u) => wsClient(t.wsUrl, u.token))
+    const base = liveCount(t)
     for (const cl of clients) subs.push(collect(cl, SIGNAL_RECEIVED, {}))
-    await live(subs[0], () => sendSignal(t.url, a, room.id, b.id, 'ICE_CANDIDATE', '{}'))
-    await live(subs[1], () => sendSignal(t.url, b, pub.id, c.id, 'ICE_CANDIDATE', '{}'))
+    await waitLive(t, base + 3)
 
     const cases: { name: string; run: () => Promise<GqlResult>; code: string; field?: string }[] = [
       { name: 'target not a member', run: () => sendSignal(t.url, a, room.id, c.id, 'OFFER', '{}'), code: 'NOT_FOUND', field: 'input.toUserId' },
@@ -176,18 +165,19 @@ describe('signals across two instances sharing Redis', () => {
     await joinByCode(two.url, c.token, room.code)
     const wb = wsClient(two.wsUrl, b.token)
     const wc = wsClient(two.wsUrl, c.token)
+    const base2 = liveCount(two)
     const sb = collect(wb, SIGNAL_RECEIVED, { roomId: room.id })
     const sc = collect(wc, SIGNAL_RECEIVED, { roomId: room.id })
-    await live(sb, () => sendSignal(one.url, a, room.id, b.id, 'ICE_CANDIDATE', '{}'))
-    await live(sc, () => sendSignal(one.url, a, room.id, c.id, 'ICE_CANDIDATE', '{}'))
+    await waitLive(two, base2 + 2)
     const sent = await sendSignal(one.url, a, room.id, b.id, 'OFFER', offer)
     expect(sent.errors).toBeUndefined()
     await sb.waitCount(1)
     expect(sb.events[0].signalReceived).toMatchObject({ kind: 'OFFER', payload: offer, from: { id: a.id }, to: { id: b.id } })
     // and back: B answers through instance two, A listens on instance one
     const wa = wsClient(one.wsUrl, a.token)
+    const base1 = liveCount(one)
     const sa = collect(wa, SIGNAL_RECEIVED, {})
-    await live(sa, () => sendSignal(two.url, b, room.id, a.id, 'ICE_CANDIDATE', '{}'))
+    await waitLive(one, base1 + 1)
     await sendSignal(two.url, b, room.id, a.id, 'ANSWER', '{"type":"answer","sdp":"v=0"}')
     await sa.waitCount(1)
     expect(sa.events[0].signalReceived).toMatchObject({ kind: 'ANSWER', from: { id: b.id }, to: { id: a.id } })

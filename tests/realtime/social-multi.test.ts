@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebSocket } from 'ws'
-import { REDIS_URL, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
-import { collect, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { REDIS_URL, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, eventually, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, send } from '../helpers/rooms.js'
 
 const TTL = 3000
@@ -58,6 +58,22 @@ async function startChild(): Promise<{ url: string; wsUrl: string; kill(): void 
   }
 }
 
+/**
+ * How long this process was kept from running while it was measured: the lateness of a short
+ * repeating timer, summed. On an idle machine it is a few ms; under load it is what every timer
+ * of the in-process instances lost as well.
+ */
+function stallMeter(stepMs = 20) {
+  let last = performance.now()
+  let stalled = 0
+  const timer = setInterval(() => {
+    const now = performance.now()
+    stalled += Math.max(0, now - last - stepMs)
+    last = now
+  }, stepMs)
+  return { stop() { clearInterval(timer); stalled += Math.max(0, performance.now() - last - stepMs); return Math.ceil(stalled) } }
+}
+
 const about = (events: any[], userId: string) => events.map((e) => e.presenceChanged).filter((p) => p.user.id === userId).map((p) => p.status)
 
 /** a user's open socket on an app; `raw` is the client's end, to cut it without a close frame */
@@ -73,8 +89,9 @@ describe('across two instances', () => {
     const [a, b, c] = await Promise.all([signUp(one.url), signUp(two.url), signUp(two.url)])
     await befriend(a, b)
     const cb = wsClient(two.wsUrl, b.token), cc = wsClient(two.wsUrl, c.token)
+    const base = two.app.hearth.realtime.liveSubscriptions
     const fb = collect(cb, PRESENCE), fc = collect(cc, PRESENCE)
-    await sleep(400)
+    await waitLive(two, base + 2)
     const on = connect(one, a)
     await fb.waitFor(() => about(fb.events, a.id).includes('ONLINE'), 5000, 'ONLINE on the other instance')
     expect((await ok(two.url, STATUS, { u: a.id }, b.token)).user.status).toBe('ONLINE')
@@ -92,9 +109,10 @@ describe('across two instances', () => {
   it('a direct message, a notification and a profile change cross instances, to the addressee only', async () => {
     const [a, b, c] = await Promise.all([signUp(one.url), signUp(two.url), signUp(two.url)])
     const cb = wsClient(two.wsUrl, b.token), cc = wsClient(two.wsUrl, c.token)
+    const base = two.app.hearth.realtime.liveSubscriptions
     const nb = collect(cb, NOTIFS), nc = collect(cc, NOTIFS)
     const ub = collect(cb, `subscription { userUpdated { id displayName } }`), uc = collect(cc, `subscription { userUpdated { id displayName } }`)
-    await sleep(400)
+    await waitLive(two, base + 4)
 
     // a friend request made on instance one is a live notification on instance two
     await ok(one.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)
@@ -105,12 +123,13 @@ describe('across two instances', () => {
 
     const room = (await ok(one.url, `mutation($u: ID!) { openDirectRoom(userId: $u) { id } }`, { u: b.id }, a.token)).openDirectRoom
     const live = collect(cb, MESSAGE_ADDED, { roomId: room.id })
-    await sleep(400)
+    await waitLive(two, base + 5)
     await send(one.url, a.token, room.id, 'over here')
     await live.waitCount(1)
     expect(live.events[0].messageAdded).toMatchObject({ body: 'over here', sender: { id: a.id } })
     live.dispose()
-    await sleep(600)
+    // B has left the conversation (its room lease is dropped as the feed stops)
+    await eventually(() => two.app.hearth.realtime.liveSubscriptions === base + 4, 5000, 'the conversation to close')
     await send(one.url, a.token, room.id, 'while you were away')
     await nb.waitFor(() => nb.events.some((e) => e.notifications.kind === 'DIRECT_MESSAGE'), 5000, 'DIRECT_MESSAGE')
     const dm = nb.events.filter((e) => e.notifications.kind === 'DIRECT_MESSAGE')
@@ -133,16 +152,18 @@ describe('across two instances', () => {
     await befriend(a, b)
     await befriend(d, b)
     const cb = wsClient(two.wsUrl, b.token)
+    const base = two.app.hearth.realtime.liveSubscriptions
     const fb = collect(cb, PRESENCE)
-    await sleep(400)
+    await waitLive(two, base + 1)
     const onLeaving = connect(leaving, a)
     const dLeaving = connect(leaving, d)
     const dStaying = connect(one, d)
     await fb.waitFor(() => about(fb.events, a.id).includes('ONLINE') && about(fb.events, d.id).includes('ONLINE'), 5000, 'both ONLINE')
-    const closedAt = Date.now()
+    // the contract's 5 s run from the close of A's socket, not from the start of the shutdown
+    const closedAt = new Promise<number>((resolve) => onLeaving.raw()!.once('close', () => resolve(Date.now())))
     await leaving.close()
-    await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), 5000, 'OFFLINE after the shutdown')
-    expect(Date.now() - closedAt).toBeLessThan(5000)
+    await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), 10_000, 'OFFLINE after the shutdown')
+    expect(Date.now() - await closedAt).toBeLessThan(5000)
     await sleep(500)
     expect(about(fb.events, d.id)).toEqual(['ONLINE'])
     await Promise.all([cb.dispose(), dStaying.close(), onLeaving.close(), dLeaving.close()])
@@ -156,21 +177,26 @@ describe('across two instances', () => {
       await befriend(a, b)
       await befriend(d, b)
       const cb = wsClient(two.wsUrl, b.token)
+      const base = two.app.hearth.realtime.liveSubscriptions
       const fb = collect(cb, PRESENCE)
-      await sleep(400)
+      await waitLive(two, base + 1)
       const onVictim = connect(victim, a)
       // D has a device on the victim and another on a healthy instance
       const dVictim = connect(victim, d)
       const dHealthy = connect(one, d)
       await fb.waitFor(() => about(fb.events, a.id).includes('ONLINE') && about(fb.events, d.id).includes('ONLINE'), 8000, 'both ONLINE')
 
+      const stall = stallMeter()
       victim.kill()
       const crashedAt = Date.now()
       await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), TTL * 3, 'OFFLINE after the crash')
       const took = Date.now() - crashedAt
-      console.log(`presence: a crashed instance's user went OFFLINE for a friend on another instance after ${took} ms (lease TTL ${TTL} ms)`)
-      // the design bound is TTL; the slack is for timers on a machine shared by several test runs
-      expect(took).toBeLessThanOrEqual(TTL + 2000)
+      const stalled = stall.stop()
+      console.log(`presence: a crashed instance's user went OFFLINE for a friend on another instance after ${took} ms (lease TTL ${TTL} ms, this process stalled ${stalled} ms)`)
+      // The design bound is the TTL: leases last TTL minus two sweeps, so noticing and announcing
+      // fit inside it. The surviving instances run in this process, so their sweep can be no
+      // earlier than this process gets the CPU: the time it was kept from running is the only slack.
+      expect(took).toBeLessThanOrEqual(TTL + stalled)
       expect((await ok(two.url, STATUS, { u: a.id }, b.token)).user.status).toBe('OFFLINE')
       // the device on the healthy instance keeps D online
       await sleep(500)

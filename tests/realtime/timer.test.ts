@@ -1,9 +1,9 @@
 // The shared room timer, driven by an injected clock: no test waits for a phase in real time.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
-import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
+import { MESSAGE_ADDED, createRoom, joinByCode } from '../helpers/rooms.js'
 import { ManualClock } from '../../src/modules/study/clock.js'
 
 const MIN = 60_000
@@ -28,16 +28,14 @@ async function timerOf(url: string, u: TestUser, roomId: string) {
 async function focusUntil(url: string, viewer: TestUser, of: TestUser) {
   return (await ok(url, FOCUS_UNTIL, { id: of.id }, viewer.token)).user.focusUntil
 }
-/** Pauses and resumes (at one instant: the schedule does not move) until the feeds see it; then they are live. */
-async function timerLive(url: string, u: TestUser, roomId: string, ...subs: { events: unknown[] }[]) {
-  for (let i = 0; subs.some((s) => !s.events.length); i++) {
-    if (i > 50) throw new Error('timer feeds never became live')
-    await ok(url, PAUSE, { roomId }, u.token)
-    await ok(url, RESUME, { roomId }, u.token)
-    await sleep(100)
+const liveCount = (app: TestApp) => app.app.hearth.realtime.liveSubscriptions
+/** Waits for the start of a timer on every (live) feed, then forgets it: later events count from zero. */
+async function sawStart(...subs: ReturnType<typeof collect<any>>[]) {
+  for (const s of subs) await s.waitCount(1)
+  for (const s of subs) {
+    expect(s.events.map((x) => x.roomTimer.phase)).toEqual(['FOCUS'])
+    s.events.length = 0
   }
-  await sleep(200)
-  for (const s of subs) s.events.length = 0
 }
 
 /** whole minutes from now, rounded to the second: readable times in failures */
@@ -59,16 +57,12 @@ describe('room timer on one instance', () => {
     for (const u of [b, c, d]) await joinByCode(t.url, u.token, room.code)
     // a and b watch the timer, c only the messages, d nothing; e is no member but reads the public room
     const [wa, wb, wc, we] = [a, b, c, e].map((u) => wsClient(t.wsUrl, u.token))
+    const base = liveCount(t)
     const sa = collect(wa, TIMER_SUB, { roomId: room.id })
     const sb = collect(wb, TIMER_SUB, { roomId: room.id })
-    const sc = collect(wc, MESSAGE_ADDED, { roomId: room.id })
-    const se = collect(we, MESSAGE_ADDED, { roomId: room.id })
-    // both message feeds are live once a message arrives
-    for (let i = 0; !(sc.events.length && se.events.length); i++) {
-      if (i > 50) throw new Error('message feeds never became live')
-      await send(t.url, a.token, room.id, `hello ${i}`)
-      await sleep(100)
-    }
+    collect(wc, MESSAGE_ADDED, { roomId: room.id })
+    collect(we, MESSAGE_ADDED, { roomId: room.id })
+    await waitLive(t, base + 4)
 
     const t0 = clock.now()
     const started = (await ok(t.url, START, { roomId: room.id, f: 25, b: 5 }, b.token)).startRoomTimer
@@ -129,7 +123,9 @@ describe('room timer on one instance', () => {
     const room = await createRoom(t.url, a.token, 'Pausing', 'PRIVATE')
     await joinByCode(t.url, b.token, room.code)
     const wa = wsClient(t.wsUrl, a.token)
+    const base = liveCount(t)
     const sa = collect(wa, TIMER_SUB, { roomId: room.id })
+    await waitLive(t, base + 1)
     const code = async (q: string, u: TestUser) => (await gql(t.url, q, { roomId: room.id }, u.token)).errors?.[0]?.extensions?.code
 
     expect(await code(PAUSE, a)).toBe('CONFLICT')
@@ -223,15 +219,17 @@ describe('room timer on one instance', () => {
     await joinByCode(t.url, b.token, room.code)
     const wa = wsClient(t.wsUrl, a.token)
     const wb = wsClient(t.wsUrl, b.token)
+    const base = liveCount(t)
     const sa = collect(wa, TIMER_SUB, { roomId: room.id })
     const typing = collect(wb, `subscription($roomId: ID!) { typing(roomId: $roomId) { typing } }`, { roomId: room.id })
     const timerB = collect(wb, TIMER_SUB, { roomId: room.id })
+    await waitLive(t, base + 3)
     const t0 = clock.now()
     await ok(t.url, START, { roomId: room.id, f: 5, b: 5 }, a.token)
-    await timerLive(t.url, a, room.id, sa, timerB)
+    await sawStart(sa, timerB)
     // b closes the timer feed but keeps typing open: still present
     timerB.dispose()
-    await sleep(100)
+    await eventually(() => liveCount(t) === base + 2, 5000, 'the timer feed to stop')
     expect(await focusUntil(t.url, a, b)).toBe(iso(t0 + 5 * MIN))
     await clock.advance(5 * MIN)
     await sa.waitCount(1)
@@ -254,9 +252,11 @@ describe('room timer on one instance', () => {
     const room = await createRoom(t.url, a.token, 'Leaving', 'PRIVATE')
     await joinByCode(t.url, b.token, room.code)
     const wb = wsClient(t.wsUrl, b.token)
+    const base = liveCount(t)
     const sb = collect(wb, TIMER_SUB, { roomId: room.id })
+    await waitLive(t, base + 1)
     await ok(t.url, START, { roomId: room.id }, a.token)
-    await timerLive(t.url, a, room.id, sb)
+    await sawStart(sb)
     await ok(t.url, PAUSE, { roomId: room.id }, a.token)
     await sb.waitCount(1)
     await ok(t.url, `mutation($id: ID!) { leaveRoom(roomId: $id) }`, { id: room.id }, b.token)
@@ -288,8 +288,9 @@ describe('room timer across a restart', () => {
     await t.app.hearth.timers.useClock(clock)
     expect(await timerOf(t.url, a, room.id)).toMatchObject({ phase: 'FOCUS', remainingSeconds: 13 * 60, phaseEndsAt: iso(t0 + 25 * MIN), cycle: 0 })
     const wb = wsClient(t.wsUrl, b.token)
+    const base = liveCount(t)
     const sb = collect(wb, TIMER_SUB, { roomId: room.id })
-    await sleep(300)
+    await waitLive(t, base + 1)
     await clock.advance(13 * MIN)
     await sb.waitCount(1)
     expect(sb.events[0].roomTimer).toMatchObject({ phase: 'BREAK', cycle: 1, phaseStartedAt: iso(t0 + 25 * MIN) })
@@ -333,10 +334,13 @@ describe('room timer on two instances', () => {
     await joinByCode(two.url, c.token, room.code)
     const wa = wsClient(one.wsUrl, a.token)
     const wb = wsClient(two.wsUrl, b.token)
+    const [base1, base2] = [liveCount(one), liveCount(two)]
     const sa = collect(wa, TIMER_SUB, { roomId: room.id })
     const sb = collect(wb, TIMER_SUB, { roomId: room.id })
+    await waitLive(one, base1 + 1)
+    await waitLive(two, base2 + 1)
     await ok(two.url, START, { roomId: room.id, f: 1, b: 1 }, c.token)
-    await timerLive(two.url, c, room.id, sa, sb)
+    await sawStart(sa, sb)
     // both instances know the timer before the race
     await Promise.all([c1.advance(2500), c2.advance(2500)])
 

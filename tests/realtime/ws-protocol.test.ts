@@ -2,7 +2,7 @@
 // foreign client gets, and that well-behaved clients keep working.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { startApp, type TestApp } from '../helpers/app.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { ok, signUp, sleep } from '../helpers/client.js'
 
 let t: TestApp
@@ -32,7 +32,7 @@ function raw(url: string, opts: { protocol?: string | string[]; origin?: string 
   })
 }
 
-async function until(pred: () => boolean, ms = 3000, what = 'condition') {
+async function until(pred: () => boolean, ms = 10_000, what = 'condition') {
   const end = Date.now() + ms
   while (!pred()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
@@ -43,11 +43,11 @@ async function until(pred: () => boolean, ms = 3000, what = 'condition') {
 async function acked(token?: string): Promise<Raw> {
   const s = await raw(t.wsUrl)
   s.send(token ? { type: 'connection_init', payload: { authorization: `Bearer ${token}` } } : { type: 'connection_init' })
-  await until(() => s.frames.some((f) => f.type === 'connection_ack'), 3000, 'connection_ack')
+  await until(() => s.frames.some((f) => f.type === 'connection_ack'), 10_000, 'connection_ack')
   return s
 }
 
-async function closeCode(s: Raw, ms = 3000): Promise<number> {
+async function closeCode(s: Raw, ms = 10_000): Promise<number> {
   const r = await Promise.race([s.closed, sleep(ms).then(() => null)])
   if (!r) throw new Error(`still open after ${ms} ms`)
   return r.code
@@ -148,8 +148,9 @@ describe('subscriptions', () => {
     const u = await signUp(t.url)
     const s = await acked(u.token)
     const q = { query: 'subscription { userUpdated { displayName } }' }
+    const base = t.app.hearth.realtime.liveSubscriptions
     s.send({ id: 'dup', type: 'subscribe', payload: q })
-    await sleep(200)
+    await waitLive(t, base + 1)
     s.send({ id: 'dup', type: 'subscribe', payload: q })
     expect(await closeCode(s)).toBe(4409)
     await ok(t.url, 'mutation { updateProfile(input: { displayName: "after close" }) { id } }', {}, u.token)
@@ -161,11 +162,15 @@ describe('subscriptions', () => {
     const u = await signUp(t.url)
     const s = await acked(u.token)
     const q = { query: 'subscription { userUpdated { displayName } }' }
+    const base = t.app.hearth.realtime.liveSubscriptions
     s.send({ id: 'x', type: 'subscribe', payload: q })
-    await sleep(150)
+    await waitLive(t, base + 1)
     s.send({ id: 'x', type: 'complete' })
     s.send({ id: 'x', type: 'subscribe', payload: q })
-    await sleep(200)
+    // frames are handled in order: at the pong the first is stopped, so one live is the second
+    s.send({ type: 'ping', payload: { after: 'x' } })
+    await until(() => s.frames.some((f) => f.type === 'pong' && f.payload?.after === 'x'), 10_000, 'pong')
+    await waitLive(t, base + 1)
     await ok(t.url, 'mutation { updateProfile(input: { displayName: "once" }) { id } }', {}, u.token)
     await until(() => s.frames.some((f) => f.type === 'next'))
     await sleep(150)
@@ -209,19 +214,20 @@ describe('caps and validation on the socket', () => {
   async function on(app: TestApp, token?: string): Promise<Raw> {
     const s = await raw(app.wsUrl)
     s.send(token ? { type: 'connection_init', payload: { authorization: `Bearer ${token}` } } : { type: 'connection_init' })
-    await until(() => s.frames.some((f) => f.type === 'connection_ack') || s.ws.readyState !== WebSocket.OPEN, 3000, 'ack or close')
+    await until(() => s.frames.some((f) => f.type === 'connection_ack') || s.ws.readyState !== WebSocket.OPEN, 10_000, 'ack or close')
     return s
   }
 
   it('refuses a subscription past WS_SUBSCRIPTIONS_PER_SOCKET with RATE_LIMITED; the others keep running', async () => {
     const u = await signUp(capped.url)
     const s = await on(capped, u.token)
+    const base = capped.app.hearth.realtime.liveSubscriptions
     for (const id of ['1', '2', '3']) s.send({ id, type: 'subscribe', payload: { query: 'subscription { userUpdated { displayName } }' } })
     await until(() => s.frames.some((f) => f.type === 'error'))
     const err = s.frames.find((f) => f.type === 'error')
     expect(err.id).toBe('3')
     expect(err.payload[0].extensions.code).toBe('RATE_LIMITED')
-    await sleep(150)
+    await waitLive(capped, base + 2)
     await ok(capped.url, 'mutation { updateProfile(input: { displayName: "capped" }) { id } }', {}, u.token)
     await until(() => s.frames.filter((f) => f.type === 'next').length === 2)
     expect(s.frames.filter((f) => f.type === 'next').map((f) => f.id).sort()).toEqual(['1', '2'])
