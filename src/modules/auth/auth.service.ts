@@ -23,7 +23,8 @@ export interface RequestMeta { ip: string; userAgent: string | null }
 export class AuthService {
   private users: UsersRepository
   private sessions: SessionsRepository
-  private hashing: Semaphore
+  /** argon2 work in line; public so tests can see how much ran at once */
+  readonly hashing: Semaphore
   private dummyHash: Promise<string> | null = null
 
   constructor(private app: Services) {
