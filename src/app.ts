@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import { EventEmitter } from 'node:events'
 import path from 'node:path'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import mercurius from 'mercurius'
@@ -48,6 +48,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** prefix for Redis channels and keys: lets parallel test files share one Redis */
   redisPrefix?: string
+  /** where log lines go (default stdout): tests count what a failure logs */
+  logStream?: NodeJS.WritableStream
 }
 
 function bearer(req: FastifyRequest): string | null {
@@ -59,7 +61,7 @@ function bearer(req: FastifyRequest): string | null {
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.limits.bodyBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
@@ -144,7 +146,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const cookieToken = req.cookies?.[SESSION_COOKIE]
       const token = header ?? cookieToken ?? null
       if (token !== null) {
-        const found = await services.auth.authenticate(token)
+        let found: Awaited<ReturnType<typeof services.auth.authenticate>> = null
+        try {
+          found = await services.auth.authenticate(token)
+        } catch (e) {
+          // thrown here, mercurius' error handler would rebuild the context, fail again and let
+          // Fastify answer with the raw message: fail the operation instead, masked as internal
+          ctx.authError = e
+          return ctx
+        }
         if (found) ctx.viewer = found.viewer
         else if (header !== null) ctx.tokenRejected = true
         // a stale cookie is simply dropped: the page can still sign in
@@ -152,7 +162,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       }
       return ctx
     },
-    errorFormatter: (execution, ctx) => formatErrors(execution as any, (err) => (ctx as any)?.reply?.log?.error({ err }, 'internal error') ?? app.log.error({ err }, 'internal error'), config.env === 'production'),
+    errorFormatter: (execution, ctx) => {
+      // the request's logger carries the request id; one line per internal error
+      const log = (ctx as { reply?: { log?: FastifyBaseLogger } })?.reply?.log ?? app.log
+      return formatErrors(execution as any, (err) => log.error({ err }, 'internal error'), config.env === 'production')
+    },
   })
 
   app.get('/health', async (_req, reply) => {

@@ -34,6 +34,8 @@ export interface Ctx {
   viewer: Viewer | null
   /** a token was sent but is unknown, expired or revoked: every operation is UNAUTHENTICATED */
   tokenRejected: boolean
+  /** the session lookup itself failed (database down): every operation fails as an internal error */
+  authError?: unknown
   ip: string
   userAgent: string | null
   loaders: Loaders

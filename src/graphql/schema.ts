@@ -54,6 +54,7 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
       const inner = def.resolve
       const isPublic = PUBLIC_ROOT_FIELDS.has(`${root.name}.${def.name}`)
       def.resolve = (parent, args, ctx: Ctx, info) => {
+        if (ctx.authError) throw ctx.authError
         if (ctx.tokenRejected) throw unauthenticated('Your session has ended; sign in again')
         if (!isPublic && !ctx.viewer) throw unauthenticated()
         if (!inner) throw new Error(`${root.name}.${def.name} is not implemented`)
