@@ -21,5 +21,6 @@ export default defineConfig({
     maxWorkers: 2,
     fileParallelism: true,
     globalSetup: ['tests/helpers/global-setup.ts'],
+    reporters: ['default', './tests/helpers/summary-reporter.ts'],
   },
 })
