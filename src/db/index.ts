@@ -37,7 +37,22 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   // FULL (default): a committed message survives power loss, not only a process crash.
   sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
   sqlite.pragma('foreign_keys = ON')
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log })
+  // kysely prepares every statement on every call; the same few dozen SQL texts repeat, so keep
+  // their prepared statements (better-sqlite3 runs them synchronously: sharing one is safe)
+  const prepared = new Map<string, ReturnType<typeof sqlite.prepare>>()
+  const database = {
+    prepare(text: string) {
+      let stmt = prepared.get(text)
+      if (!stmt) {
+        stmt = sqlite.prepare(text)
+        if (prepared.size >= 500) prepared.delete(prepared.keys().next().value as string)
+        prepared.set(text, stmt)
+      }
+      return stmt
+    },
+    close() { prepared.clear(); sqlite.close() },
+  }
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }), log })
   return {
     db,
     dialect: 'sqlite',
