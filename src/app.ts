@@ -10,7 +10,7 @@ import type { Config } from './config.js'
 import { openDatabase } from './db/index.js'
 import { migrateToLatest } from './db/migrate.js'
 import { MemoryPubSub, RedisBackedPubSub, type PubSub } from './realtime/pubsub.js'
-import { MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
+import { FallbackStore, MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
 import { Gateway } from './realtime/gateway.js'
 import { topics } from './realtime/topics.js'
 import type { DomainEvents, Services } from './services.js'
@@ -80,7 +80,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (config.redisUrl) {
     const r = new RedisBackedPubSub(config.redisUrl, { prefix: opts.redisPrefix ?? '', onError: onRedisError })
     pubsub = r
-    store = new RedisStore(r.publisher, `${opts.redisPrefix ?? ''}hearth:`)
+    store = new FallbackStore(new RedisStore(r.publisher, `${opts.redisPrefix ?? ''}hearth:`), r.publisher)
     // start degraded rather than not at all when Redis is away: the database is the truth
     if (!(await r.connected(5000))) app.log.warn('Redis is not reachable yet; starting degraded')
   } else {
@@ -123,9 +123,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await services.study.start()
   app.decorate('hearth', services)
 
-  const offRevoked = await pubsub.subscribe(topics.sessionsRevoked(), (msg: { sessionId?: unknown }) => {
+  // Joined before serving when Redis is up; when it is away (started degraded) the subscribe
+  // waits for it to come back, and must not hold up the start meanwhile.
+  let offRevoked: (() => void) | null = null
+  let closing = false
+  const revocations = pubsub.subscribe(topics.sessionsRevoked(), (msg: { sessionId?: unknown }) => {
     if (typeof msg?.sessionId === 'string') gateway.closeSession(msg.sessionId)
-  })
+  }).then((off) => { if (closing) off(); else offRevoked = off }, (err) => { if (!closing) app.log.error({ err }, 'revocation channel failed') })
+  if (pubsub.healthy()) await revocations
 
   await app.register(cookie)
   await app.register(mercurius, {
@@ -213,7 +218,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     services.calls.stop()
     await services.study.stop()
     services.messages.streams.closeAll()
-    offRevoked()
+    closing = true
+    offRevoked?.()
     await pubsub.close()
     await database.close()
   })

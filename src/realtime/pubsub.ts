@@ -84,11 +84,14 @@ export class RedisBackedPubSub implements PubSub {
   // for it instead of being dropped as if Redis were away.
   private firstReady: Promise<void>
   private everReady = false
+  private firstWait: Promise<void> | null = null
 
   async publish(topic: string, payload: unknown): Promise<void> {
     if (!this.everReady && this.publisher.status !== 'ready') {
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())
-      await Promise.race([this.firstReady, timeout])
+      // one bounded wait shared by every early publish: with Redis away from the start, each
+      // later publish must not wait its own 5 s
+      this.firstWait ??= Promise.race([this.firstReady, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())])
+      await this.firstWait
     }
     // While Redis is away a doorbell is dropped, not queued: the row is committed and every
     // instance reads what it missed from the database when its subscriber reconnects.
@@ -146,7 +149,9 @@ export class RedisBackedPubSub implements PubSub {
   }
 
   async close() {
-    await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()])
+    // QUIT is queued while Redis is away and would wait for it forever: only a live connection gets one
+    const quit = (r: Redis) => (r.status === 'ready' ? r.quit() : Promise.resolve())
+    await Promise.allSettled([quit(this.publisher), quit(this.subscriber)])
     this.publisher.disconnect()
     this.subscriber.disconnect()
   }

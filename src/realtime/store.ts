@@ -145,3 +145,25 @@ export class RedisStore implements SharedStore {
     return r === 'OK'
   }
 }
+
+/**
+ * Redis while it is connected, process memory while it is not. ioredis queues commands while
+ * Redis is away (maxRetriesPerRequest: null), so a rate-limit check or a presence lease would
+ * otherwise hold a mutation until Redis returns. Limits then hold per instance instead of
+ * across instances, and presence leases are rewritten to Redis by the next heartbeat.
+ */
+export class FallbackStore implements SharedStore {
+  private memory = new MemoryStore()
+  constructor(private redisStore: RedisStore, private redis: Redis) {}
+  private get s(): SharedStore { return this.redis.status === 'ready' ? this.redisStore : this.memory }
+  hit(key: string, windowMs: number) { return this.s.hit(key, windowMs) }
+  peek(key: string) { return this.s.peek(key) }
+  reset(key: string) { return this.s.reset(key) }
+  leasePut(key: string, member: string, untilMs: number) { return this.s.leasePut(key, member, untilMs) }
+  leaseDrop(key: string, member: string) { return this.s.leaseDrop(key, member) }
+  leaseLive(key: string, nowMs: number) { return this.s.leaseLive(key, nowMs) }
+  setValue(key: string, value: string, ttlMs: number | null) { return this.s.setValue(key, value, ttlMs) }
+  getValue(key: string) { return this.s.getValue(key) }
+  delValue(key: string) { return this.s.delValue(key) }
+  claim(key: string, ttlMs: number) { return this.s.claim(key, ttlMs) }
+}

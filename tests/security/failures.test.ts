@@ -1,0 +1,124 @@
+// Failing infrastructure: Redis that is not there at all, and a database another process
+// holds locked. Mutations are stored or cleanly refused, nothing half-written, logs stay quiet.
+import { spawn, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
+import { Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { gql, ok, signUp } from '../helpers/client.js'
+import { createRoom, send, SEND } from '../helpers/rooms.js'
+
+describe('Redis absent for a long time (REDIS_URL points at a closed port)', () => {
+  let app: FastifyInstance
+  let url: string
+  const lines: any[] = []
+  beforeAll(async () => {
+    const logStream = new Writable({
+      write(chunk, _enc, cb) {
+        for (const l of String(chunk).split('\n')) if (l.trim()) { try { lines.push(JSON.parse(l)) } catch { lines.push({ msg: l }) } }
+        cb()
+      },
+    })
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_IP: '100000', SEND_RATE_LIMIT_PER_USER: '600', WEB_DIST_DIR: '' }, {
+      port: 0, databaseUrl: tempSqlitePath(), redisUrl: 'redis://127.0.0.1:1', webDistDir: null,
+    })
+    app = await buildApp(config, { redisPrefix: 't' + crypto.randomBytes(4).toString('hex') + ':', logStream })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const addr = app.server.address()
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+  }, 60_000)
+  afterAll(async () => { await app?.close() })
+
+  it('starts degraded: /health answers 200 with status degraded', async () => {
+    const res = await fetch(url + '/health')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'degraded', db: 'up', redis: 'down' })
+  })
+
+  it('mutations still succeed and are stored; errors are logged once per burst, not per message', async () => {
+    const errorsBefore = lines.filter((l) => l.level >= 50).length
+    const u = await signUp(url)
+    const room = await createRoom(url, u.token, 'No Redis')
+    const N = 30
+    const sent = []
+    for (let i = 0; i < N; i++) sent.push(await send(url, u.token, room.id, `m${i}`, `c${i}`))
+    expect(sent.map((m) => m.seq)).toEqual(Array.from({ length: N }, (_, i) => i + 1))
+    const d = await ok(url, 'query($r: ID!) { messages(roomId: $r, first: 100) { edges { node { body seq } } } }', { r: room.id }, u.token)
+    expect(d.messages.edges.map((e: any) => e.node.body)).toEqual(sent.map((m) => m.body))
+    // a burst of 30 sends (each with a doorbell that cannot ring) logs a handful of lines, not 30
+    const errors = lines.filter((l) => l.level >= 50).slice(errorsBefore)
+    expect(errors.length).toBeLessThanOrEqual(3)
+    // (the stream does see them: Redis being away was logged at start-up)
+    expect(lines.some((l) => l.level >= 50 && /redis/i.test(l.msg))).toBe(true)
+    // no stack traces or internals reached the client on the way
+    expect((await fetch(url + '/health')).status).toBe(200)
+  }, 120_000)
+})
+
+/** Another process holding SQLite's write lock (BEGIN IMMEDIATE) for `ms`; resolves once it holds it. */
+function holdLock(file: string, ms: number): Promise<{ child: ChildProcess; released: Promise<void> }> {
+  const script = `
+    const Database = require('better-sqlite3')
+    const db = new Database(process.argv[1])
+    db.exec('BEGIN IMMEDIATE')
+    db.prepare("INSERT INTO users (id) SELECT 'never' WHERE 0").run()
+    process.stdout.write('locked\\n')
+    setTimeout(() => { db.exec('ROLLBACK'); db.close(); process.stdout.write('released\\n'); process.exit(0) }, Number(process.argv[2]))
+  `
+  const child = spawn(process.execPath, ['-e', script, file, String(ms)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  const released = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => { out += String(d); if (out.includes('locked')) resolve({ child, released }) })
+    child.on('exit', (code) => { if (!out.includes('locked')) reject(new Error(`lock holder exited ${code}`)) })
+  })
+}
+
+describe('the database briefly locked by another process', () => {
+  let t: TestApp
+  let token: string
+  let roomId: string
+  beforeAll(async () => {
+    t = await startApp()
+    token = (await signUp(t.url)).token
+    roomId = (await createRoom(t.url, token, 'Locked')).id
+    await send(t.url, token, roomId, 'before')
+  })
+  afterAll(async () => { await t?.close() })
+
+  const history = async () => (await ok(t.url, 'query($r: ID!) { messages(roomId: $r, first: 100) { edges { node { body seq } } } }', { r: roomId }, token)).messages.edges.map((e: any) => e.node)
+  const events = async () => {
+    const d = await ok(t.url, 'query($r: ID!) { room(id: $r) { lastMessage { seq } } }', { r: roomId }, token)
+    return d.room.lastMessage.seq
+  }
+
+  it('a lock shorter than the busy timeout: the send waits, then succeeds once', async () => {
+    const { released } = await holdLock(t.config.databaseUrl, 1000)
+    const r = await gql(t.url, SEND, { roomId, body: 'during a short lock', clientId: 'short' }, token)
+    await released
+    expect(r.errors).toBeUndefined()
+    expect(r.data.sendMessage.seq).toBe(2)
+    expect((await history()).map((m: any) => m.body)).toEqual(['before', 'during a short lock'])
+  })
+
+  it('a lock longer than the busy timeout: a clear, masked error, nothing half-written, and the retry stores it once', async () => {
+    const { released } = await holdLock(t.config.databaseUrl, 15000)
+    const r = await gql(t.url, SEND, { roomId, body: 'during a long lock', clientId: 'long' }, token)
+    await released
+    expect(r.data?.sendMessage ?? null).toBeNull()
+    expect(r.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR')
+    expect(JSON.stringify(r.errors)).not.toMatch(/SQLITE|database is locked|INSERT|select|at .*\.ts/i)
+    expect((await history()).map((m: any) => m.body)).toEqual(['before', 'during a short lock'])
+    // the retry with the same clientId stores it exactly once, with the next seq (no hole left behind)
+    const again = await ok(t.url, SEND, { roomId, body: 'during a long lock', clientId: 'long' }, token)
+    expect(again.sendMessage.seq).toBe(3)
+    const again2 = await ok(t.url, SEND, { roomId, body: 'during a long lock', clientId: 'long' }, token)
+    expect(again2.sendMessage.id).toBe(again.sendMessage.id)
+    expect((await history()).map((m: any) => m.seq)).toEqual([1, 2, 3])
+    expect(await events()).toBe(3)
+    expect((await fetch(t.url + '/health')).status).toBe(200)
+  }, 60_000)
+})
