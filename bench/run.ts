@@ -39,6 +39,8 @@ interface Options {
   out: string | null
   /** one deployment for every scenario instead of fresh servers per scenario */
   reuse: boolean
+  /** runs per scenario; the table shows medians */
+  repeat: number
   /** every scenario on PostgreSQL (pgUrl), not only multi */
   pgAll: boolean
   /** extra environment for the Hearth server (--env KEY=VALUE, repeatable) */
@@ -70,6 +72,7 @@ function parseArgs(argv: string[]): Options {
     out: null,
     reuse: quick,
     pgAll: false,
+    repeat: 1,
     env: {},
   }
   const nums = (s: string) => s.split(',').map((x) => {
@@ -104,6 +107,7 @@ function parseArgs(argv: string[]): Options {
       case '--reuse': o.reuse = true; break
       case '--no-reuse': o.reuse = false; break
       case '--pg': o.pgAll = true; break
+      case '--repeat': o.repeat = Math.max(1, Math.round(nums(val())[0])); break
       case '--out': o.out = val(); break
       case '--env': {
         const kv = val()
@@ -491,6 +495,41 @@ function addRatios(rows: Row[]) {
   }
 }
 
+/** one row per target/scenario/N/mode: medians of the measurements, sums of the counts and failures */
+function medianRows(all: Row[]): Row[] {
+  const groups = new Map<string, Row[]>()
+  for (const r of all) {
+    const key = `${r.target}|${r.scenario}|${r.n}|${r.mode}|${r.instances}`
+    const g = groups.get(key)
+    if (g) g.push(r); else groups.set(key, [r])
+  }
+  const med = (xs: (number | null | undefined)[]): number | null => {
+    const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b)
+    if (!v.length) return null
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2
+  }
+  const total = (g: Row[], f: (r: Row) => number) => g.reduce((a, r) => a + f(r), 0)
+  return [...groups.values()].map((g) => {
+    const lat = g.every((r) => r.latencyMs) ? {
+      p50: med(g.map((r) => r.latencyMs!.p50))!, p95: med(g.map((r) => r.latencyMs!.p95))!,
+      p99: med(g.map((r) => r.latencyMs!.p99))!, max: med(g.map((r) => r.latencyMs!.max))!,
+    } : null
+    const send = g.every((r) => r.sendMs) ? { p50: med(g.map((r) => r.sendMs!.p50))!, p99: med(g.map((r) => r.sendMs!.p99))! } : null
+    const { ratio: _ratio, ...first } = g[0]
+    return {
+      ...first,
+      sent: total(g, (r) => r.sent), sendErrors: total(g, (r) => r.sendErrors), expected: total(g, (r) => r.expected),
+      delivered: total(g, (r) => r.delivered), missing: total(g, (r) => r.missing), duplicates: total(g, (r) => r.duplicates),
+      subscriberErrors: total(g, (r) => r.subscriberErrors), firstError: g.find((r) => r.firstError)?.firstError ?? null,
+      ok: g.every((r) => r.ok),
+      deliveriesPerSec: med(g.map((r) => r.deliveriesPerSec)), latencyMs: lat, sendMs: send,
+      serverCpuUsPerDelivery: med(g.map((r) => r.serverCpuUsPerDelivery)), serverCpuPct: med(g.map((r) => r.serverCpuPct))!,
+      generatorCpuPct: med(g.map((r) => r.generatorCpuPct))!, serverRssMB: med(g.map((r) => r.serverRssMB))!,
+      rssPerConnKB: med(g.map((r) => r.rssPerConnKB)), loadAvg: med(g.map((r) => r.loadAvg))!,
+    }
+  })
+}
+
 // ---------- main ----------
 
 function multiDb(opts: Options): string {
@@ -552,27 +591,37 @@ async function main() {
     throw e
   }
   for (const plan of plans) {
-    const targets: Target[] = shared ?? (opts.floor ? [new FloorTarget(), new HearthTarget()] : [new HearthTarget()])
-    const planRows: Row[] = []
-    for (const t of targets) {
-      try {
-        planRows.push(...await runOn(t, plan, opts, newTag(), logDir, profileDir, shared !== null))
-      } catch (e) {
-        failed = true
-        console.error(`  [${t.kind} ${plan.scenario}] run failed: ${(e as Error).stack ?? e}`)
+    const runs: Row[][] = []
+    // floor and Hearth alternate, so slow drifts of the shared machine hit both alike
+    for (let rep = 0; rep < opts.repeat; rep++) {
+      const targets: Target[] = shared ?? (opts.floor ? [new FloorTarget(), new HearthTarget()] : [new HearthTarget()])
+      const planRows: Row[] = []
+      for (const t of targets) {
+        try {
+          planRows.push(...await runOn(t, plan, opts, newTag(), logDir, profileDir, shared !== null))
+        } catch (e) {
+          failed = true
+          console.error(`  [${t.kind} ${plan.scenario}] run failed: ${(e as Error).stack ?? e}`)
+        }
       }
+      addRatios(planRows)
+      for (const r of planRows) {
+        if (!r.ok) failed = true
+        fs.writeSync(out, JSON.stringify({ at: new Date().toISOString(), commit, quick: opts.quick, node: process.version, ...(opts.repeat > 1 ? { repeat: rep + 1 } : {}), ...r }) + '\n')
+      }
+      runs.push(planRows)
     }
-    addRatios(planRows)
-    for (const r of planRows) {
-      if (!r.ok) failed = true
-      fs.writeSync(out, JSON.stringify({ at: new Date().toISOString(), commit, quick: opts.quick, node: process.version, ...r }) + '\n')
-    }
-    rows.push(...planRows)
+    if (opts.repeat === 1) { rows.push(...runs[0]); continue }
+    const medians = medianRows(runs.flat())
+    addRatios(medians)
+    for (const r of medians) fs.writeSync(out, JSON.stringify({ at: new Date().toISOString(), commit, quick: opts.quick, node: process.version, median: opts.repeat, ...r }) + '\n')
+    rows.push(...medians)
   }
   fs.closeSync(out)
   for (const t of shared ?? []) await t.stop()
   console.log('')
   printTable(rows)
+  if (opts.repeat > 1) console.log(`medians of ${opts.repeat} runs each (counts and failures summed); every run is in the JSON lines`)
   console.log(`\n${rows.length} row(s) in ${path.relative(process.cwd(), outFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s`)
   if (profileDir && fs.existsSync(profileDir)) {
     // wall-clock samples: on a busy machine time spent descheduled in a syscall counts as that syscall
