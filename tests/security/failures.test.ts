@@ -8,27 +8,35 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
-import { gql, ok, signUp } from '../helpers/client.js'
-import { createRoom, send, SEND } from '../helpers/rooms.js'
+import { collect, eventually, gql, ok, signUp, wsClient } from '../helpers/client.js'
+import { PrivateRedis } from '../helpers/redis-server.js'
+import { createRoom, MESSAGE_ADDED, send, SEND } from '../helpers/rooms.js'
+
+/** an app whose log lines (JSON) the test can read */
+async function startLogged(redisUrl: string) {
+  const lines: any[] = []
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split('\n')) if (l.trim()) { try { lines.push(JSON.parse(l)) } catch { lines.push({ msg: l }) } }
+      cb()
+    },
+  })
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_IP: '100000', SEND_RATE_LIMIT_PER_USER: '600', WEB_DIST_DIR: '' }, {
+    port: 0, databaseUrl: tempSqlitePath(), redisUrl, webDistDir: null,
+  })
+  const app = await buildApp(config, { redisPrefix: 't' + crypto.randomBytes(4).toString('hex') + ':', logStream })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : 0
+  return { app, lines, url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/graphql` }
+}
 
 describe('Redis absent for a long time (REDIS_URL points at a closed port)', () => {
   let app: FastifyInstance
   let url: string
-  const lines: any[] = []
+  let lines: any[]
   beforeAll(async () => {
-    const logStream = new Writable({
-      write(chunk, _enc, cb) {
-        for (const l of String(chunk).split('\n')) if (l.trim()) { try { lines.push(JSON.parse(l)) } catch { lines.push({ msg: l }) } }
-        cb()
-      },
-    })
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_IP: '100000', SEND_RATE_LIMIT_PER_USER: '600', WEB_DIST_DIR: '' }, {
-      port: 0, databaseUrl: tempSqlitePath(), redisUrl: 'redis://127.0.0.1:1', webDistDir: null,
-    })
-    app = await buildApp(config, { redisPrefix: 't' + crypto.randomBytes(4).toString('hex') + ':', logStream })
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const addr = app.server.address()
-    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+    ({ app, url, lines } = await startLogged('redis://127.0.0.1:1'))
   }, 60_000)
   afterAll(async () => { await app?.close() })
 
@@ -121,4 +129,46 @@ describe('the database briefly locked by another process', () => {
     expect(await events()).toBe(3)
     expect((await fetch(t.url + '/health')).status).toBe(200)
   }, 60_000)
+})
+
+describe('Redis going away mid-run, for long', () => {
+  it('mutations keep succeeding and are stored, /health says degraded, few log lines; when Redis is back the subscriber has everything', async () => {
+    const redis = await PrivateRedis.create()
+    const { app, url, wsUrl, lines } = await startLogged(redis.url)
+    try {
+      const a = await signUp(url)
+      const b = await signUp(url)
+      const room = await createRoom(url, a.token, 'Outage')
+      await ok(url, 'mutation($c: String) { joinRoom(code: $c) { id } }', { c: room.code }, b.token)
+      const client = wsClient(wsUrl, b.token)
+      const live = collect(client, MESSAGE_ADDED, { roomId: room.id, after: '0' })
+      await send(url, a.token, room.id, 'before')
+      await live.waitCount(1)
+
+      await redis.kill()
+      await eventually(async () => (await (await fetch(url + '/health')).json()).status === 'degraded', 10_000, 'degraded')
+      const errorsBefore = lines.filter((l) => l.level >= 50).length
+      // sends, a new account and a room while Redis is away (rate limits count in memory meanwhile)
+      const sent = []
+      for (let i = 0; i < 20; i++) sent.push(await send(url, a.token, room.id, `during ${i}`))
+      expect(sent.map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2))
+      const c = await signUp(url)
+      expect(c.token).toBeTruthy()
+      const stored = await ok(url, 'query($r: ID!) { messages(roomId: $r, first: 100) { edges { node { seq } } } }', { r: room.id }, a.token)
+      expect(stored.messages.edges).toHaveLength(21)
+      expect(lines.filter((l) => l.level >= 50).length - errorsBefore).toBeLessThanOrEqual(4)
+
+      await redis.start()
+      await eventually(async () => (await (await fetch(url + '/health')).json()).status === 'ok', 15_000, 'ok again')
+      // the subscriber that stayed connected gets what it missed (from the database), in order
+      await send(url, a.token, room.id, 'after')
+      await live.waitCount(22, 15_000)
+      expect(live.events.map((e: any) => e.messageAdded.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1))
+      live.dispose()
+      await client.dispose()
+    } finally {
+      await app.close()
+      await redis.kill()
+    }
+  }, 120_000)
 })
