@@ -5,7 +5,7 @@ import { AppError, badInput, forbidden, notFound } from '../../graphql/errors.js
 import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
-import { spend } from '../../lib/rate-limit.js'
+import { spend, check } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import { type Membership, RoomsRepository } from './rooms.repository.js'
 
@@ -130,6 +130,8 @@ export class RoomsService {
     } else {
       if (typeof code !== 'string' || code.trim().length === 0 || code.length > 64) throw badInput('code', 'code must be a join code')
       const normal = code.trim().toUpperCase()
+      // checked before the lookup: a limited guesser must not learn that a guess was right
+      await this.codeGuessesLeft(viewer.userId)
       room = await this.repo.byCode(normal)
       if (!room || room.kind === 'DIRECT') {
         // guessing codes costs: a wrong code counts against the viewer
@@ -192,9 +194,14 @@ export class RoomsService {
     return connection(page.map((m) => ({ cursor: encodeCursor('rm', `${m.joinedAt}:${m.userId}`), node: m })), rows.length > limit, afterKey !== null)
   }
 
+  private async codeGuessesLeft(userId: string) {
+    await check(this.svc.store, `joincode:${userId}`, this.svc.config.joinCodeRateLimit)
+  }
+
   /** The room a code opens (not DIRECT rooms). Seeing it does not make the viewer a member. */
   async byCode(ctx: Ctx, code: string): Promise<RoomModel> {
     if (typeof code !== 'string' || !code.trim() || code.length > 64) throw notFound('No room has that code')
+    await this.codeGuessesLeft(ctx.viewer!.userId)
     const room = await this.repo.byCode(code.trim().toUpperCase())
     if (!room || room.kind === 'DIRECT') {
       await spend(this.svc.store, `joincode:${ctx.viewer!.userId}`, this.svc.config.joinCodeRateLimit, 60_000)

@@ -1,0 +1,78 @@
+// Abuse limits that must actually stop the abuse: a limited send stores and publishes nothing
+// (whichever transport carries it), and a limited join-code guesser cannot win by guessing on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, gql, ok, signUp, sleep, wsClient } from '../helpers/client.js'
+import { createRoom, joinByCode, MESSAGE_ADDED, SEND, send } from '../helpers/rooms.js'
+import { acked, bearer, until } from './raw.js'
+
+describe('sending limited per user (SEND_RATE_LIMIT_PER_USER)', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { SEND_RATE_LIMIT_PER_USER: '5' } }) })
+  afterAll(async () => { await t?.close() })
+
+  it('past the limit: RATE_LIMITED with retryAfterSeconds, nothing stored or published, over HTTP and over the socket alike', async () => {
+    const spammer = await signUp(t.url)
+    const other = await signUp(t.url)
+    const room = await createRoom(t.url, spammer.token, 'Spam')
+    await joinByCode(t.url, other.token, room.code)
+    const client = wsClient(t.wsUrl, other.token)
+    const live = collect(client, MESSAGE_ADDED, { roomId: room.id })
+    await waitLive(t, 1)
+
+    for (let i = 0; i < 5; i++) await send(t.url, spammer.token, room.id, `ok ${i}`, `c${i}`)
+    const r = await gql(t.url, SEND, { roomId: room.id, body: 'one too many', clientId: 'c5' }, spammer.token)
+    expect(r.errors?.[0].extensions?.code).toBe('RATE_LIMITED')
+    expect(r.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThanOrEqual(1)
+    expect(r.errors?.[0].extensions?.retryAfterSeconds).toBeLessThanOrEqual(60)
+    expect(r.data?.sendMessage ?? null).toBeNull()
+    // the socket is no way around it
+    const s = await acked(t.wsUrl, bearer(spammer.token))
+    s.send({ id: 'w', type: 'subscribe', payload: { query: SEND, variables: { roomId: room.id, body: 'via the socket', clientId: 'c6' } } })
+    await until(() => s.of('w').some((f) => f.type === 'complete' || f.type === 'error'))
+    expect(JSON.stringify(s.of('w'))).toMatch(/RATE_LIMITED/)
+    s.ws.close()
+    // a retry of a message that was stored is not a new send: it answers the original
+    const retry = await ok(t.url, SEND, { roomId: room.id, body: 'ok 0', clientId: 'c0' }, spammer.token)
+    expect(retry.sendMessage.seq).toBe(1)
+    // others are not limited by it
+    await send(t.url, other.token, room.id, 'someone else')
+
+    await live.waitCount(6)
+    await sleep(200)
+    expect(live.events.map((e: any) => e.messageAdded.body)).toEqual(['ok 0', 'ok 1', 'ok 2', 'ok 3', 'ok 4', 'someone else'])
+    const stored = await ok(t.url, 'query($r: ID!) { messages(roomId: $r) { edges { node { body } } } }', { r: room.id }, other.token)
+    expect(stored.messages.edges.map((e: any) => e.node.body)).toEqual(['ok 0', 'ok 1', 'ok 2', 'ok 3', 'ok 4', 'someone else'])
+    live.dispose()
+    await client.dispose()
+  })
+})
+
+describe('join-code guessing (JOIN_CODE_RATE_LIMIT)', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { JOIN_CODE_RATE_LIMIT: '3' } }) })
+  afterAll(async () => { await t?.close() })
+
+  it('once limited, even the right code is refused: guessing on cannot win, by joinRoom or by roomByCode', async () => {
+    const owner = await signUp(t.url)
+    const guesser = await signUp(t.url)
+    const room = await createRoom(t.url, owner.token, 'Hidden', 'PRIVATE')
+    const JOIN = 'mutation($c: String!) { joinRoom(code: $c) { id } }'
+    const LOOK = 'query($c: String!) { roomByCode(code: $c) { id name } }'
+    const codes: (string | undefined)[] = []
+    for (let i = 0; i < 4; i++) codes.push((await gql(t.url, i % 2 ? LOOK : JOIN, { c: `WRONG${i}ABC` }, guesser.token)).errors?.[0].extensions?.code)
+    expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'RATE_LIMITED'])
+
+    const join = await gql(t.url, JOIN, { c: room.code }, guesser.token)
+    expect(join.errors?.[0].extensions?.code).toBe('RATE_LIMITED')
+    expect(join.data?.joinRoom ?? null).toBeNull()
+    const look = await gql(t.url, LOOK, { c: room.code }, guesser.token)
+    expect(look.errors?.[0].extensions?.code).toBe('RATE_LIMITED')
+    expect(look.data?.roomByCode ?? null).toBeNull()
+    // not a member: the PRIVATE room is still NOT_FOUND for the guesser
+    expect((await gql(t.url, 'query($r: ID!) { room(id: $r) { id } }', { r: room.id }, guesser.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND')
+    // someone who was not guessing joins with the same code
+    const friend = await signUp(t.url)
+    expect((await ok(t.url, JOIN, { c: room.code }, friend.token)).joinRoom.id).toBe(room.id)
+  })
+})
