@@ -95,13 +95,21 @@ export interface PreparedDocument {
   viewerDependent: boolean
 }
 
-/** Parses and validates once per distinct document text. */
+/**
+ * Parses and validates once per distinct document text. Bounded by count and by the total
+ * length of the texts held: a few tokens can carry a 256 KB string literal, so a client sending
+ * distinct large documents must not make the cache hold count x frame size.
+ */
 export class DocumentCache {
   private cache = new Map<string, PreparedDocument>()
   private rules: ValidationRule[]
-  constructor(private schema: GraphQLSchema, private config: Config, private max = 1000) {
+  /** total length of the cached document texts (their ASTs hold about as much again) */
+  chars = 0
+  constructor(private schema: GraphQLSchema, private config: Config, private max = 1000, readonly maxChars = 4 * 1024 * 1024) {
     this.rules = [...specifiedRules, ...customRules(config)]
   }
+
+  get size() { return this.cache.size }
 
   get(query: string): PreparedDocument {
     const hit = this.cache.get(query)
@@ -111,8 +119,15 @@ export class DocumentCache {
       return hit
     }
     const prepared = this.prepare(query)
+    // a document bigger than a sixteenth of the budget is prepared each time, never kept
+    if (query.length > this.maxChars / 16) return prepared
     this.cache.set(query, prepared)
-    if (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value as string)
+    this.chars += query.length
+    while (this.cache.size > this.max || this.chars > this.maxChars) {
+      const oldest = this.cache.keys().next().value as string
+      this.cache.delete(oldest)
+      this.chars -= oldest.length
+    }
     return prepared
   }
 

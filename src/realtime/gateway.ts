@@ -108,7 +108,8 @@ export class Gateway {
   private bySession = new Map<string, Set<Connection>>()
   private byUser = new Map<string, Set<Connection>>()
   private byIp = new Map<string, number>()
-  private documents: DocumentCache
+  /** parsed and validated subscription documents; public so tests can see what it holds */
+  readonly documents: DocumentCache
   private heartbeat: NodeJS.Timeout
   readonly hooks: ConnectionHooks[] = []
   /** payload object -> (share key -> serialised execution result) */

@@ -223,4 +223,25 @@ describe('page sizes, directives and subscription documents', () => {
     s.ws.close()
     await healthy(t)
   })
+
+  it('distinct large documents (one token can be a 200 KB string) do not pile up in the server\'s document cache', async () => {
+    const cache = t.app.hearth.realtime.documents
+    const s = await acked(t.wsUrl, bearer(u.token))
+    const N = 60
+    for (let i = 0; i < N; i++) {
+      const filler = `${i}-` + 'x'.repeat(200_000)
+      s.send({ id: `big${i}`, type: 'subscribe', payload: { query: `subscription { userUpdated(userId: "${filler}") { id } }` } })
+    }
+    await until(() => s.frames.filter((f) => f.type === 'error').length === N, 20_000, 'an answer to each')
+    expect(new Set(s.frames.filter((f) => f.type === 'error').map((f) => f.payload[0].extensions.code))).toEqual(new Set(['NOT_FOUND']))
+    // 60 x 200 KB was sent; the cache keeps within its budget
+    expect(cache.chars).toBeLessThanOrEqual(cache.maxChars)
+    expect(cache.chars).toBeGreaterThan(0)
+    // and small everyday documents are still cached and served
+    s.send({ id: 'small', type: 'subscribe', payload: { query: '{ me { id } }' } })
+    await until(() => s.of('small', 'complete').length === 1)
+    expect(s.of('small', 'next')[0].payload.data.me.id).toBe(u.id)
+    s.ws.close()
+    await healthy(t)
+  })
 })
