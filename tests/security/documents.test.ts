@@ -63,6 +63,39 @@ describe('GET never runs a mutation', () => {
   })
 })
 
+describe('cross-site requests carrying the session cookie', () => {
+  let t: TestApp
+  let u: TestUser
+  beforeAll(async () => {
+    t = await startApp()
+    u = await signUp(t.url)
+  })
+  afterAll(async () => { await t?.close() })
+
+  it('a foreign page\'s simple POST (form or multipart, with the cookie) runs no mutation, and no CORS header lets it read', async () => {
+    const cookie = `hearth_session=${u.token}`
+    const origin = 'http://evil.example'
+    const mutation = 'mutation { createRoom(input: { name: "csrf" }) { id } }'
+    const attempts: RequestInit[] = [
+      { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: mutation }).toString() },
+      { method: 'POST', headers: { cookie, origin, 'content-type': 'text/plain' }, body: JSON.stringify({ query: mutation }) },
+      { method: 'POST', headers: { cookie, origin }, body: (() => { const f = new FormData(); f.set('query', mutation); return f })() },
+    ]
+    for (const init of attempts) {
+      const res = await fetch(t.url + '/graphql', init)
+      expect(res.status).toBeGreaterThanOrEqual(400)
+      expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    }
+    // a preflight from the foreign page is not granted either
+    const pre = await fetch(t.url + '/graphql', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } })
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull()
+    expect((await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms).toEqual([])
+    // the same cookie works for a same-origin JSON request (so the refusals above are about CSRF)
+    const own = await fetch(t.url + '/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id } }' }) })
+    expect((await own.json()).data.me.id).toBe(u.id)
+  })
+})
+
 describe('production mode (NODE_ENV=production)', () => {
   let t: TestApp
   let dev: TestApp
