@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSchema, type GraphQLObjectType } from 'graphql'
 import type { Client } from 'graphql-ws'
 import { startApp, type TestApp } from '../helpers/app.js'
-import { gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
+import { eventually, gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, send } from '../helpers/rooms.js'
 
 const ACTORS = ['anonymous', 'owner', 'member', 'nonMember', 'friend', 'nonFriend', 'blocked', 'removed', 'deletedRoom'] as const
@@ -412,6 +412,54 @@ describe('authorization matrix', () => {
     expect(missing, 'fields without a row in the authorization matrix').toEqual([])
     const stale = [...covered].filter((f) => !schemaFields().includes(f))
     expect(stale, 'rows for fields the schema no longer has').toEqual([])
+  })
+
+  // before the matrix, which changes who is whose friend
+  it('lists and viewer-dependent fields show each actor only what they may see', async () => {
+    const O = fx.users.owner
+    // the owner online: an open socket
+    const c = clientOf('owner')
+    const dispose = c.subscribe({ query: 'subscription { notifications { id } }' }, { next: () => {}, error: () => {}, complete: () => {} })
+    await eventually(async () => (await ok(t.url, 'query($id: ID!) { user(id: $id) { status } }', { id: O.id }, tokenOf('friend'))).user.status === 'ONLINE', 10_000, 'owner ONLINE')
+    const sees: Record<Signed, { status: string; friendship: string; rooms: string[]; search: string[] }> = {} as any
+    for (const a of SIGNED) {
+      const d = await ok(t.url, `query($id: ID!) {
+        user(id: $id) { status friendship }
+        rooms(first: 100) { edges { node { id } } }
+        searchMessages(query: "hello", first: 100) { edges { node { body } } }
+        users(search: "", first: 100) { edges { node { id status } } }
+      }`, { id: O.id }, tokenOf(a))
+      sees[a] = {
+        status: d.user.status, friendship: d.user.friendship,
+        rooms: d.rooms.edges.map((e: any) => e.node.id),
+        search: d.searchMessages.edges.map((e: any) => e.node.body).sort(),
+      }
+      // the same status wherever the user shows up
+      const inList = d.users.edges.find((e: any) => e.node.id === O.id)
+      if (inList) expect(inList.node.status, a).toBe(d.user.status)
+    }
+    dispose()
+    const expected: Record<Signed, [string, string]> = {
+      owner: ['ONLINE', 'NONE'], member: ['ONLINE', 'NONE'], friend: ['ONLINE', 'FRIENDS'],
+      nonMember: ['OFFLINE', 'NONE'], nonFriend: ['OFFLINE', 'NONE'], blocked: ['OFFLINE', 'NONE'],
+      removed: ['OFFLINE', 'NONE'], deletedRoom: ['OFFLINE', 'NONE'],
+    }
+    for (const a of SIGNED) expect([sees[a].status, sees[a].friendship], a).toEqual(expected[a])
+    // the blocker, and only the blocker, sees BLOCKED
+    const b = await ok(t.url, 'query($id: ID!) { user(id: $id) { friendship } }', { id: fx.users.blocked.id }, tokenOf('owner'))
+    expect(b.user.friendship).toBe('BLOCKED')
+    // rooms: the PUBLIC room for everyone, the PRIVATE one for its members, never a DIRECT or deleted one
+    for (const a of SIGNED) {
+      expect(sees[a].rooms, a).toContain(fx.pub.id)
+      expect(sees[a].rooms.includes(fx.priv.id), a).toBe(a === 'owner' || a === 'member')
+      expect(sees[a].rooms, a).not.toContain(fx.direct.id)
+      expect(sees[a].rooms, a).not.toContain(fx.deleted.id)
+    }
+    // search without a room: only rooms the viewer belongs to
+    expect(sees.owner.search).toEqual(['hello friend', 'hello private', 'hello public'])
+    expect(sees.member.search).toEqual(['hello private', 'hello public'])
+    expect(sees.friend.search).toEqual(['hello friend'])
+    for (const a of ['nonMember', 'nonFriend', 'blocked', 'removed', 'deletedRoom'] as const) expect(sees[a].search, a).toEqual([])
   })
 
   it('each actor gets the outcome the contract gives, for every row', async () => {
