@@ -184,7 +184,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // The web client (built by `npm run build`) and GraphiQL, served from the same origin.
   const dist = config.webDistDir ? path.resolve(config.webDistDir) : null
   if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: dist, prefix: '/', decorateReply: false, wildcard: false, index: false })
+    await app.register(fastifyStatic, {
+      root: dist, prefix: '/', decorateReply: false, wildcard: false, index: false,
+      // with GraphiQL off (production) its page must not be reachable as a plain file either
+      allowedPath: (pathName) => config.graphiql || !/^\/graphiql\.html$/i.test(pathName),
+    })
     const indexHtml = fs.readFileSync(path.join(dist, 'index.html'), 'utf8')
     const graphiqlHtml = fs.existsSync(path.join(dist, 'graphiql.html')) ? fs.readFileSync(path.join(dist, 'graphiql.html'), 'utf8') : null
     if (config.graphiql && graphiqlHtml) app.get('/graphiql', (_req, reply) => reply.type('text/html').send(graphiqlHtml))

@@ -1,5 +1,8 @@
 // Hostile GraphQL documents over HTTP and over the socket: what is refused, that nothing ran,
 // and that the server keeps serving.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { gql, ok, signUp, sleep, type TestUser } from '../helpers/client.js'
@@ -137,9 +140,25 @@ describe('production mode (NODE_ENV=production)', () => {
       expect(r.errors?.length, d.query).toBeGreaterThan(0)
       expect(JSON.stringify(r.errors), d.query).not.toMatch(/did you mean/i)
     }
-    const graphiql = await fetch(t.url + '/graphiql', { headers: { accept: 'text/html' } })
-    expect(graphiql.status).toBe(404)
     await healthy(t)
+  })
+
+  it('GraphiQL is served in development and not in production, from the same build', async () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-dist-'))
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>app</title>')
+    fs.writeFileSync(path.join(dist, 'graphiql.html'), '<!doctype html><title>GraphiQL</title>')
+    const prod = await startApp({ env: { NODE_ENV: 'production' }, overrides: { webDistDir: dist } })
+    const devWeb = await startApp({ overrides: { webDistDir: dist } })
+    try {
+      const d = await fetch(devWeb.url + '/graphiql', { headers: { accept: 'text/html' } })
+      expect(await d.text()).toContain('GraphiQL')
+      const p = await fetch(prod.url + '/graphiql', { headers: { accept: 'text/html' } })
+      expect(await p.text()).not.toContain('GraphiQL')
+      expect(await (await fetch(prod.url + '/graphiql.html', { headers: { accept: 'text/html' } })).text()).not.toContain('GraphiQL')
+    } finally {
+      await prod.close()
+      await devWeb.close()
+    }
   })
 
   it('WebSocket: introspection is refused and no error frame suggests a name', async () => {
