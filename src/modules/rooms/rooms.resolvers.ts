@@ -1,5 +1,12 @@
 import type { AppResolvers } from '../../graphql/schema.js'
-import { requireViewer } from '../../graphql/context.js'
+import { type Ctx, requireViewer } from '../../graphql/context.js'
+import { notFound } from '../../graphql/errors.js'
+import type { RoomModel } from '../../graphql/models.js'
+
+/** may the viewer see inside the room: anyone signed in for PUBLIC rooms, members otherwise */
+async function insider(ctx: Ctx, r: RoomModel): Promise<boolean> {
+  return r.kind === 'PUBLIC' || !!(await ctx.svc.rooms.membership(ctx, r.id))
+}
 
 export const roomsResolvers: AppResolvers = {
   Query: {
@@ -26,11 +33,15 @@ export const roomsResolvers: AppResolvers = {
     memberCount: (r, _, ctx) => ctx.svc.rooms.memberCount(ctx, r.id),
     members: (r, { first, after }, ctx) => ctx.svc.rooms.members(ctx, r, first, after),
     messages: (r, args, ctx) => ctx.svc.messages.page(ctx, r.id, args),
-    lastMessage: (r, _, ctx) => ctx.svc.messages.lastMessage(ctx, r),
+    // roomByCode hands a non-member a PRIVATE room to preview: what happens inside stays inside
+    lastMessage: async (r, _, ctx) => ((await insider(ctx, r)) ? ctx.svc.messages.lastMessage(ctx, r) : null),
     unreadCount: (r, _, ctx) => ctx.svc.messages.unreadCount(ctx, r),
     onlineMembers: (r, _, ctx) => ctx.svc.presence.onlineMembers(ctx, r),
-    callParticipants: (r, _, ctx) => ctx.svc.calls.participantsOf(ctx, r.id),
-    timer: (r, _, ctx) => ctx.svc.timers.forRoom(ctx, r.id),
+    callParticipants: async (r, _, ctx) => {
+      if (!(await insider(ctx, r))) throw notFound('No such room')
+      return ctx.svc.calls.participantsOf(ctx, r.id)
+    },
+    timer: async (r, _, ctx) => ((await insider(ctx, r)) ? ctx.svc.timers.forRoom(ctx, r.id) : null),
   },
   RoomMember: {
     user: async (m, _, ctx) => (await ctx.svc.users.load(ctx, m.userId))!,
