@@ -83,7 +83,7 @@ export function httpRules(config: Config): ValidationRule[] {
 // Fields whose value depends on who is asking: a subscription selecting any of them is
 // executed per viewer instead of once for every subscriber.
 const VIEWER_DEPENDENT = new Set([
-  'User.status', 'User.lastSeenAt', 'User.friendship', 'Room.viewerIsMember', 'Room.viewerRole', 'Room.unreadCount',
+  'User.status', 'User.lastSeenAt', 'User.friendship', 'User.focusUntil', 'Room.viewerIsMember', 'Room.viewerRole', 'Room.unreadCount',
   'Room.onlineMembers', 'Room.messages', 'Room.lastMessage', 'Room.members', 'Room.callParticipants', 'Room.timer',
   'RoomTimer.remainingSeconds', 'RoomTimer.serverTime',
 ])

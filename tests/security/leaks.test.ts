@@ -1,8 +1,8 @@
 // What a room's code shows to someone outside the room: enough to decide to join (name,
 // description, size), nothing of what happens inside (messages, members, the timer, the call).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
-import { gql, ok, signUp, type TestUser } from '../helpers/client.js'
+import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, eventually, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -63,5 +63,31 @@ describe('roomByCode for someone outside a PRIVATE room', () => {
       expect(d.roomByCode.timer.phase).toBe('FOCUS')
       expect(d.roomByCode.callParticipants.map((u: any) => u.id)).toEqual([member.id])
     }
+  })
+})
+
+describe('what a stranger sees of a user', () => {
+  it('a user focusing in a room timer: strangers see neither status nor focusUntil; room-mates see both', async () => {
+    const room = await createRoom(t.url, owner.token, 'Focus', 'PRIVATE')
+    await joinByCode(t.url, member.token, room.code)
+    const c = wsClient(t.wsUrl, owner.token)
+    const base = t.app.hearth.realtime.liveSubscriptions
+    const sub = collect(c, 'subscription($r: ID!) { roomTimer(roomId: $r) { phase } }', { r: room.id })
+    await waitLive(t, base + 1)
+    await ok(t.url, 'mutation($r: ID!) { startRoomTimer(roomId: $r) { phase } }', { r: room.id }, owner.token)
+    const Q = 'query($id: ID!) { user(id: $id) { status lastSeenAt focusUntil } }'
+    const mate = await eventually(async () => {
+      const d = (await ok(t.url, Q, { id: owner.id }, member.token)).user
+      return d.focusUntil && d.status === 'ONLINE' ? d : null
+    }, 10_000, 'the room-mate to see the focus')
+    expect(mate.status).toBe('ONLINE')
+    const stranger = await signUp(t.url)
+    const d = (await ok(t.url, Q, { id: owner.id }, stranger.token)).user
+    expect(d).toEqual({ status: 'OFFLINE', lastSeenAt: null, focusUntil: null })
+    // the same through a list
+    const list = await ok(t.url, 'query($s: String) { users(search: $s) { edges { node { id focusUntil status } } } }', { s: owner.username }, stranger.token)
+    expect(list.users.edges.find((e: any) => e.node.id === owner.id)?.node).toEqual({ id: owner.id, focusUntil: null, status: 'OFFLINE' })
+    sub.dispose()
+    await c.dispose()
   })
 })

@@ -93,5 +93,9 @@ export class UsersService {
   statusFor(ctx: Ctx, userId: string): Promise<PresenceStatus> { return this.app.presence.statusFor(ctx, userId) }
   friendshipFor(ctx: Ctx, userId: string): Promise<FriendshipStatus> { return this.app.friends.friendshipFor(ctx, userId) }
   /** the end of the running focus phase the user is present in (study module) */
-  focusUntilFor(ctx: Ctx, userId: string): Promise<number | null> { return this.app.timers.focusUntil(ctx, userId) }
+  async focusUntilFor(ctx: Ctx, userId: string): Promise<number | null> {
+    // being in a focus phase tells that the user is online: only those who may see that see it
+    if (ctx.viewer?.userId !== userId && (await this.app.presence.statusFor(ctx, userId)) === 'OFFLINE') return null
+    return this.app.timers.focusUntil(ctx, userId)
+  }
 }
