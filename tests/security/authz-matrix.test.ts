@@ -161,6 +161,8 @@ const ROWS: Row[] = [
   // readers of a PUBLIC room may watch who types, as they may read its messages; only members may type
   { field: 'Subscription.typing', label: 'PUBLIC', doc: 'subscription($r: ID!) { typing(roomId: $r) { typing } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('ok') },
   { field: 'Subscription.presenceChanged', label: 'PRIVATE room', doc: 'subscription($r: ID) { presenceChanged(roomId: $r) { status } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
+  // presence is for room-mates: readers of a PUBLIC room who are not in it see nobody's status
+  { field: 'Subscription.presenceChanged', label: 'PUBLIC room', doc: 'subscription($r: ID) { presenceChanged(roomId: $r) { status } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   { field: 'Subscription.presenceChanged', label: 'friends', doc: 'subscription { presenceChanged { status } }', expect: all('ok') },
   { field: 'Subscription.userUpdated', label: 'a user', doc: 'subscription($u: ID) { userUpdated(userId: $u) { id } }', vars: (_a, f) => ({ u: f.users.owner.id }), expect: all('ok') },
   { field: 'Subscription.userUpdated', label: 'own circle', doc: 'subscription { userUpdated { id } }', expect: all('ok') },
@@ -168,6 +170,9 @@ const ROWS: Row[] = [
   { field: 'Subscription.signalReceived', label: 'any room', doc: 'subscription { signalReceived { id } }', expect: all('ok') },
   { field: 'Subscription.notifications', doc: 'subscription { notifications { id } }', expect: all('ok') },
   { field: 'Subscription.callChanged', label: 'PRIVATE', doc: 'subscription($r: ID!) { callChanged(roomId: $r) { joined } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
+  { field: 'Subscription.callChanged', label: 'PUBLIC', doc: 'subscription($r: ID!) { callChanged(roomId: $r) { joined } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
+  // a reader of a PUBLIC room may listen, but only signals addressed to them arrive, and those need both in the room
+  { field: 'Subscription.signalReceived', label: 'PUBLIC room', doc: 'subscription($r: ID) { signalReceived(roomId: $r) { id } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('ok') },
   { field: 'Subscription.friendshipChanged', doc: 'subscription { friendshipChanged { friendship } }', expect: all('ok') },
 
   // ---------------------------------------------------------------- mutations on rooms and messages
