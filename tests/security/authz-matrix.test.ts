@@ -22,7 +22,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSchema, type GraphQLObjectType } from 'graphql'
 import type { Client } from 'graphql-ws'
-import { startApp, type TestApp } from '../helpers/app.js'
+import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
 import { eventually, gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, send } from '../helpers/rooms.js'
 
@@ -330,37 +330,6 @@ function schemaFields(): string[] {
   return out
 }
 
-beforeAll(async () => {
-  t = await startApp({ env: { JOIN_CODE_RATE_LIMIT: '1000', SEND_RATE_LIMIT_PER_USER: '0' } })
-  const users = {} as Record<Signed, TestUser>
-  for (const a of SIGNED) users[a] = await signUp(t.url, uniqueName(a.slice(0, 6)), PASSWORD)
-  const spare = await signUp(t.url, uniqueName('spare'), PASSWORD)
-  const O = users.owner.token
-  const pub = await createRoom(t.url, O, 'Public hall', 'PUBLIC')
-  const priv = await createRoom(t.url, O, 'Private den', 'PRIVATE')
-  for (const who of ['member', 'removed'] as const) {
-    await ok(t.url, `mutation($r: ID) { joinRoom(roomId: $r) { id } }`, { r: pub.id }, users[who].token)
-    await ok(t.url, `mutation($c: String) { joinRoom(code: $c) { id } }`, { c: priv.code }, users[who].token)
-  }
-  const pubMsg = (await send(t.url, users.member.token, pub.id, 'hello public')).id
-  const privMsg = (await send(t.url, users.member.token, priv.id, 'hello private')).id
-  for (const r of [pub.id, priv.id]) await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r }, users.removed.token)
-  // friends: a request answered
-  const req = await ok(t.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: users.friend.id }, O)
-  await ok(t.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { status } }', { id: req.sendFriendRequest.id }, users.friend.token)
-  const direct = (await ok(t.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id code } }', { u: users.friend.id }, O)).openDirectRoom
-  await send(t.url, O, direct.id, 'hello friend')
-  await ok(t.url, 'mutation($u: ID!) { blockUser(userId: $u) }', { u: users.blocked.id }, O)
-  // the deleted room: its owner had a message in it
-  const del = await createRoom(t.url, users.deletedRoom.token, 'Doomed', 'PRIVATE')
-  const deletedMsg = (await send(t.url, users.deletedRoom.token, del.id, 'hello doomed')).id
-  await ok(t.url, 'mutation($r: ID!) { deleteRoom(id: $r) }', { r: del.id }, users.deletedRoom.token)
-  fx = { users, pub, priv, direct, deleted: del, pubMsg, privMsg, deletedMsg, spare }
-}, 120_000)
-afterAll(async () => {
-  for (const c of clients.values()) await c.dispose()
-  await t?.close()
-})
 
 const clients = new Map<Actor, Client>()
 function clientOf(a: Actor): Client {
@@ -410,7 +379,57 @@ async function runRow(row: Row, a: Actor): Promise<string> {
   return 'ok'
 }
 
-describe('authorization matrix', () => {
+async function setUp(databaseUrl?: string) {
+  t = await startApp({ databaseUrl, env: { JOIN_CODE_RATE_LIMIT: '1000', SEND_RATE_LIMIT_PER_USER: '0' } })
+  pendingFor = null
+  const users = {} as Record<Signed, TestUser>
+  for (const a of SIGNED) users[a] = await signUp(t.url, uniqueName(a.slice(0, 6)), PASSWORD)
+  const spare = await signUp(t.url, uniqueName('spare'), PASSWORD)
+  const O = users.owner.token
+  const pub = await createRoom(t.url, O, 'Public hall', 'PUBLIC')
+  const priv = await createRoom(t.url, O, 'Private den', 'PRIVATE')
+  for (const who of ['member', 'removed'] as const) {
+    await ok(t.url, `mutation($r: ID) { joinRoom(roomId: $r) { id } }`, { r: pub.id }, users[who].token)
+    await ok(t.url, `mutation($c: String) { joinRoom(code: $c) { id } }`, { c: priv.code }, users[who].token)
+  }
+  const pubMsg = (await send(t.url, users.member.token, pub.id, 'hello public')).id
+  const privMsg = (await send(t.url, users.member.token, priv.id, 'hello private')).id
+  for (const r of [pub.id, priv.id]) await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r }, users.removed.token)
+  // friends: a request answered
+  const req = await ok(t.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: users.friend.id }, O)
+  await ok(t.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { status } }', { id: req.sendFriendRequest.id }, users.friend.token)
+  const direct = (await ok(t.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id code } }', { u: users.friend.id }, O)).openDirectRoom
+  await send(t.url, O, direct.id, 'hello friend')
+  await ok(t.url, 'mutation($u: ID!) { blockUser(userId: $u) }', { u: users.blocked.id }, O)
+  // the deleted room: its owner had a message in it
+  const del = await createRoom(t.url, users.deletedRoom.token, 'Doomed', 'PRIVATE')
+  const deletedMsg = (await send(t.url, users.deletedRoom.token, del.id, 'hello doomed')).id
+  await ok(t.url, 'mutation($r: ID!) { deleteRoom(id: $r) }', { r: del.id }, users.deletedRoom.token)
+  fx = { users, pub, priv, direct, deleted: del, pubMsg, privMsg, deletedMsg, spare }
+}
+
+async function tearDown() {
+  for (const c of clients.values()) await c.dispose()
+  clients.clear()
+  await t?.close()
+}
+
+// SQLite always; PostgreSQL too when TEST_PG_URL is set (the visibility queries differ per dialect)
+const DATABASES: [string, (() => Promise<{ url: string; drop(): Promise<void> }>) | null][] = [['SQLite', null]]
+if (PG_URL) DATABASES.push(['PostgreSQL', freshPgDatabase])
+
+describe.each(DATABASES)('authorization matrix (%s)', (_name, makeDb) => {
+  let dropDb: (() => Promise<void>) | null = null
+  beforeAll(async () => {
+    const db = makeDb ? await makeDb() : null
+    dropDb = db ? db.drop : null
+    await setUp(db?.url)
+  }, 120_000)
+  afterAll(async () => {
+    await tearDown()
+    await dropDb?.()
+  })
+
   it('every Query, Mutation and Subscription field of schema.graphql has a row', () => {
     const covered = new Set(ROWS.map((r) => r.field))
     const missing = schemaFields().filter((f) => !covered.has(f))
