@@ -13,6 +13,7 @@ import { killAll, sample, type ProcSample } from './lib/proc.js'
 import { FloorTarget, HearthTarget, type Member, type Target } from './lib/targets.js'
 import { Recorder, Sub, pool } from './lib/ws-client.js'
 import { Histogram } from './lib/hist.js'
+import { heapDiff, takeSnapshot } from './lib/heap.js'
 import { summariseProfiles, type Window } from './profile-top.js'
 
 // ---------- options ----------
@@ -39,6 +40,8 @@ interface Options {
   out: string | null
   /** one deployment for every scenario instead of fresh servers per scenario */
   reuse: boolean
+  /** heap snapshots of the servers before and after the sockets: heap per connection, by kind */
+  heap: boolean
   /** runs per scenario; the table shows medians */
   repeat: number
   /** every scenario on PostgreSQL (pgUrl), not only multi */
@@ -73,6 +76,7 @@ function parseArgs(argv: string[]): Options {
     reuse: quick,
     pgAll: false,
     repeat: 1,
+    heap: false,
     env: {},
   }
   const nums = (s: string) => s.split(',').map((x) => {
@@ -107,6 +111,7 @@ function parseArgs(argv: string[]): Options {
       case '--reuse': o.reuse = true; break
       case '--no-reuse': o.reuse = false; break
       case '--pg': o.pgAll = true; break
+      case '--heap': o.heap = true; break
       case '--repeat': o.repeat = Math.max(1, Math.round(nums(val())[0])); break
       case '--out': o.out = val(); break
       case '--env': {
@@ -159,9 +164,11 @@ interface Row {
   generatorCpuPct: number
   serverRssMB: number
   rssPerConnKB: number | null
+  /** --heap: V8 heap growth per connection between snapshots (each after a full GC) */
+  heapPerConnKB?: number | null
   /** 1-minute load average of the machine when the phase ended: the machine is shared */
   loadAvg: number
-  ratio?: { throughput: number | null; cpuPerDelivery: number | null; p99: number | null; rssPerConn: number | null }
+  ratio?: { throughput: number | null; cpuPerDelivery: number | null; p99: number | null; rssPerConn: number | null; heapPerConn?: number | null }
 }
 
 // ---------- one system under test, one scenario ----------
@@ -428,6 +435,7 @@ function startTarget(target: Target, instances: number, pg: boolean, opts: Optio
     profileDir: profileDir ? path.join(profileDir, target.kind) : null,
     pgUrl: pg ? opts.pgUrl : null,
     env: opts.env,
+    heapDir: opts.heap ? path.join(logDir, 'heap') : null,
     logDir,
     tag,
   })
@@ -443,12 +451,22 @@ async function runOn(target: Target, plan: Plan, opts: Options, tag: string, log
     await session.setup()
     await sleep(opts.quick ? 300 : 1000)
     const rssBefore = sum(target.pids().slice(0, plan.instances)).rssBytes
+    const heapDir = path.join(logDir, 'heap')
+    const snapA = opts.heap && plan.instances === 1 ? await takeSnapshot(target.pids()[0], heapDir) : null
     await session.connect()
     await session.warmUp()
     for (const ph of plan.phases) {
       const row = await session.phase(ph, rssBefore)
       session.log(`${ph.mode}: ${row.delivered}/${row.expected} delivered${row.ok ? '' : ' (FAILED: ' + (row.firstError ?? `missing ${row.missing}, dups ${row.duplicates}`) + ')'}`)
       rows.push(row)
+    }
+    if (snapA) {
+      const snapB = await takeSnapshot(target.pids()[0], heapDir)
+      const d = heapDiff(snapA, snapB, session.subs.length)
+      session.log(d.text.replace(/\n/g, '\n      '))
+      for (const r of rows) r.heapPerConnKB = d.perConnKB
+      fs.rmSync(snapA, { force: true })
+      fs.rmSync(snapB, { force: true })
     }
   } finally {
     session.close()
@@ -464,12 +482,12 @@ const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === u
 
 function printTable(rows: Row[]) {
   const head = ['scenario', 'target', 'N', 'mode', 'sent', 'delivered/expected', 'loss', 'dup', 'err', 'dlv/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'send p50/p99',
-    'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'load', 'ok']
+    'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'heap KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'load', 'ok']
   const lines = rows.map((r) => {
     const mode = r.mode === 'open' ? `open ${r.rate}/s` : r.mode === 'closed' ? `closed K=${r.k}` : r.mode
     return [r.scenario + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates), String(r.sendErrors + r.subscriberErrors),
       fmt(r.deliveriesPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p95, 1), fmt(r.latencyMs?.p99, 1), fmt(r.latencyMs?.max, 1), r.sendMs ? `${fmt(r.sendMs.p50, 1)}/${fmt(r.sendMs.p99, 1)}` : '-',
-      fmt(r.serverCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1),
+      fmt(r.serverCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1), fmt(r.heapPerConnKB, 1),
       r.ratio ? fmt(r.ratio.throughput, 2) : '', r.ratio ? fmt(r.ratio.cpuPerDelivery, 2) : '', r.ratio ? fmt(r.ratio.p99, 2) : '', r.ratio ? fmt(r.ratio.rssPerConn, 2) : '',
       fmt(r.loadAvg, 1), r.ok ? 'ok' : 'FAIL']
   })
@@ -491,6 +509,7 @@ function addRatios(rows: Row[]) {
       cpuPerDelivery: ratio(r.serverCpuUsPerDelivery, f.serverCpuUsPerDelivery),
       p99: ratio(r.latencyMs?.p99, f.latencyMs?.p99),
       rssPerConn: ratio(r.rssPerConnKB, f.rssPerConnKB),
+      heapPerConn: ratio(r.heapPerConnKB, f.heapPerConnKB),
     }
   }
 }
@@ -525,7 +544,7 @@ function medianRows(all: Row[]): Row[] {
       deliveriesPerSec: med(g.map((r) => r.deliveriesPerSec)), latencyMs: lat, sendMs: send,
       serverCpuUsPerDelivery: med(g.map((r) => r.serverCpuUsPerDelivery)), serverCpuPct: med(g.map((r) => r.serverCpuPct))!,
       generatorCpuPct: med(g.map((r) => r.generatorCpuPct))!, serverRssMB: med(g.map((r) => r.serverRssMB))!,
-      rssPerConnKB: med(g.map((r) => r.rssPerConnKB)), loadAvg: med(g.map((r) => r.loadAvg))!,
+      rssPerConnKB: med(g.map((r) => r.rssPerConnKB)), heapPerConnKB: med(g.map((r) => r.heapPerConnKB)), loadAvg: med(g.map((r) => r.loadAvg))!,
     }
   })
 }

@@ -24,6 +24,15 @@ export interface StartOptions {
   tag: string
   /** extra environment for the Hearth server */
   env?: Record<string, string>
+  /** SIGUSR2 writes a heap snapshot here */
+  heapDir?: string | null
+}
+
+function diagArgs(o: StartOptions): string[] {
+  return [
+    ...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []),
+    ...(o.heapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${o.heapDir}`] : []),
+  ]
 }
 
 export interface Target {
@@ -87,7 +96,7 @@ export class HearthTarget implements Target {
     // one after the other: the first one runs the migrations
     for (let i = 0; i < o.instances; i++) {
       const port = await freePort()
-      const args = [...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []), '--import', 'tsx', 'src/server.ts']
+      const args = [...diagArgs(o), '--import', 'tsx', 'src/server.ts']
       const child = spawnNode(`${o.tag}-hearth-${i}`, args, {
         NODE_ENV: 'production',
         PORT: String(port),
@@ -153,7 +162,7 @@ export class FloorTarget implements Target {
     const prefix = `bench:floor:${o.tag}:`
     for (let i = 0; i < o.instances; i++) {
       const port = await freePort()
-      const args = [...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []), '--import', 'tsx', 'bench/floor-server.ts']
+      const args = [...diagArgs(o), '--import', 'tsx', 'bench/floor-server.ts']
       const child = spawnNode(`${o.tag}-floor-${i}`, args, {
         PORT: String(port), REDIS_URL: o.redisUrl, FLOOR_PREFIX: prefix,
       }, ROOT, o.logDir)
