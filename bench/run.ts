@@ -417,8 +417,9 @@ class Session {
       serverCpuPct: ((s1.cpuMs - s0.cpuMs) / wallMs) * 100,
       generatorCpuPct: (((g1.user + g1.system) / 1000) / wallMs) * 100,
       serverRssMB: s1.rssBytes / 1048576,
-      // a deployment shared by several scenarios has garbage of the earlier ones to collect
-      rssPerConnKB: n > 0 && !this.opts.reuse ? (s1.rssBytes - rssBefore) / n / 1024 : null,
+      // a deployment shared by several scenarios has garbage of the earlier ones to collect, and
+      // writing a heap snapshot (--heap) leaves the server's RSS inflated
+      rssPerConnKB: n > 0 && !this.opts.reuse && !this.opts.heap ? (s1.rssBytes - rssBefore) / n / 1024 : null,
       loadAvg: os.loadavg()[0],
     }
     row.ok = row.sendErrors === 0 && row.missing === 0 && row.duplicates === 0 && row.subscriberErrors === 0 && delivered === tally.expected
