@@ -36,6 +36,11 @@ export function formatErrors(execution: Execution, log: (err: unknown) => void, 
       // the token limit aborts parsing before mercurius wraps the error
       statusCode = 400
       out.push(new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }))
+    } else if (!orig && !err.path && execution.data == null) {
+      // graphql-js threw while validating instead of reporting (a variable in @include on a
+      // subscription's root field): a refused document like the others, not a 200
+      statusCode = 400
+      out.push(toPublicError(err, log))
     } else {
       out.push(toPublicError(err, log))
     }

@@ -139,7 +139,14 @@ export class DocumentCache {
       const err = e instanceof GraphQLError ? e : new GraphQLError('Syntax error')
       return { document: { kind: Kind.DOCUMENT, definitions: [] }, errors: [new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })], viewerDependent: false }
     }
-    const errors = validate(this.schema, document, this.rules, { maxErrors: 10 })
+    let errors: readonly GraphQLError[]
+    try {
+      errors = validate(this.schema, document, this.rules, { maxErrors: 10 })
+    } catch (e) {
+      // graphql-js 16 throws (instead of reporting) for @skip/@include with a variable on a
+      // subscription's root field; anything validate() throws is a refusal, never a crash
+      errors = [e instanceof GraphQLError ? e : new GraphQLError('Invalid document')]
+    }
     if (errors.length) {
       const hide = this.config.env === 'production'
       return { document, errors: errors.map((e) => new GraphQLError(hide ? e.message.replace(/\s*Did you mean .*\?$/s, '') : e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), viewerDependent: false }

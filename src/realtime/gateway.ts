@@ -12,7 +12,8 @@ import crypto from 'node:crypto'
 import { WebSocketServer, WebSocket } from 'ws'
 import {
   type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type FieldNode, GraphQLError,
-  execute, getArgumentValues, getOperationAST, getVariableValues,
+  type FragmentDefinitionNode, type SelectionNode, type SelectionSetNode, GraphQLIncludeDirective, GraphQLSkipDirective, Kind,
+  execute, getArgumentValues, getDirectiveValues, getOperationAST, getVariableValues,
 } from 'graphql'
 import type { Services } from '../services.js'
 import { type Ctx, Loaders, type Viewer } from '../graphql/context.js'
@@ -162,7 +163,15 @@ export class Gateway {
     conn.initTimer = setTimeout(() => {
       if (!conn.acknowledged) this.close(conn, CLOSE.INIT_TIMEOUT, 'Connection initialisation timeout')
     }, this.app.config.limits.wsInitTimeoutMs)
-    ws.on('message', (data, isBinary) => this.onMessage(conn, data as Buffer, isBinary))
+    ws.on('message', (data, isBinary) => {
+      // a throw here would be an uncaught exception: one frame must never take the process down
+      try {
+        this.onMessage(conn, data as Buffer, isBinary)
+      } catch (err) {
+        this.app.log.error({ err }, 'websocket message failed')
+        this.close(conn, 1011, 'Internal error')
+      }
+    })
     ws.on('pong', () => { conn.alive = true })
     ws.on('close', () => this.cleanup(conn))
     ws.on('error', () => this.cleanup(conn))
@@ -318,7 +327,9 @@ export class Gateway {
     }
     const coerced = getVariableValues(this.schema, op.variableDefinitions ?? [], variables ?? {})
     if (coerced.errors) return this.sendErrors(conn, id, coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } })))
-    const field = op.selectionSet.selections[0] as FieldNode
+    // the root field may sit inside fragments or carry @skip/@include: find the one that runs
+    const field = rootField(prepared.document, op.selectionSet, coerced.coerced)
+    if (!field) return this.sendErrors(conn, id, [new GraphQLError('The subscription selects no field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })])
     const subType = this.schema.getSubscriptionType()!
     const def = subType.getFields()[field.name.value]
     const ctx = this.makeCtx(conn)
@@ -466,6 +477,32 @@ export class Gateway {
     for (const conn of [...this.connections]) this.close(conn, CLOSE.RESTART, 'Service restarting')
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
+}
+
+/** The field a subscription operation runs, through inline fragments and fragment spreads. */
+function rootField(document: DocumentNode, set: SelectionSetNode, variables: Record<string, unknown>): FieldNode | null {
+  const included = (node: SelectionNode) =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false
+  const seen = new Set<string>()
+  const walk = (s: SelectionSetNode): FieldNode | null => {
+    for (const sel of s.selections) {
+      if (!included(sel)) continue
+      if (sel.kind === Kind.FIELD) return sel
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const f = walk(sel.selectionSet)
+        if (f) return f
+        continue
+      }
+      if (seen.has(sel.name.value)) continue
+      seen.add(sel.name.value)
+      const frag = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === sel.name.value)
+      const f = frag ? walk(frag.selectionSet) : null
+      if (f) return f
+    }
+    return null
+  }
+  return walk(set)
 }
 
 function addTo(map: Map<string, Set<Connection>>, key: string, conn: Connection) {

@@ -296,4 +296,36 @@ describe('page sizes, directives and subscription documents', () => {
     s.ws.close()
     await healthy(t)
   })
+
+  it('a subscription whose root field sits in a fragment or behind @skip/@include neither crashes the server nor slips past', async () => {
+    // before: the gateway read selections[0].name and threw from the socket's message handler,
+    // an uncaught exception that ended the process (one frame from any client)
+    const gw = t.app.hearth.realtime
+    const base = gw.liveSubscriptions
+    const s = await acked(t.wsUrl, bearer(u.token))
+    const docs: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+      inline: { query: 'subscription { ... on Subscription { userUpdated { id displayName } } }' },
+      spread: { query: 'subscription { ...F } fragment F on Subscription { userUpdated { id displayName } }' },
+      skipped: { query: 'subscription { userUpdated @skip(if: true) { id } }' },
+      variable: { query: 'subscription($x: Boolean!) { userUpdated @include(if: $x) { id } }', variables: { x: false } },
+      nested: { query: 'subscription { ... on Subscription { ...F } } fragment F on Subscription { ... on Subscription { userUpdated { id displayName } } }' },
+    }
+    for (const [id, payload] of Object.entries(docs)) s.send({ id, type: 'subscribe', payload })
+    await until(() => s.of('skipped', 'error').length === 1 && s.of('variable', 'error').length === 1)
+    expect(s.of('skipped', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(s.of('variable', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    await waitLive(t, base + 3)
+    await ok(t.url, 'mutation { updateProfile(input: { displayName: "Fragmented" }) { id } }', {}, u.token)
+    await until(() => ['inline', 'spread', 'nested'].every((id) => s.of(id, 'next').length === 1))
+    for (const id of ['inline', 'spread', 'nested']) expect(s.of(id, 'next')[0].payload.data.userUpdated.displayName).toBe('Fragmented')
+    expect(s.ws.readyState).toBe(s.ws.OPEN)
+    // the same documents over HTTP are refused as documents, not as internal errors
+    for (const payload of Object.values(docs)) {
+      const r = await gql(t.url, payload.query, payload.variables, u.token)
+      expect(r.status).toBe(400)
+      expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    }
+    s.ws.close()
+    await healthy(t)
+  })
 })

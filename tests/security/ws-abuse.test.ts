@@ -1,7 +1,8 @@
 // Hostile WebSocket clients: forged identity in connection_init, too many sockets from one
 // address, a reader that stops reading, a peer that never answers pings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { startChildServer } from '../helpers/child-server.js'
 import { collect, eventually, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_ADDED, send } from '../helpers/rooms.js'
 import { acked, bearer, raw, until } from './raw.js'
@@ -160,4 +161,25 @@ describe('heartbeat (WS_HEARTBEAT_MS)', () => {
     good.ws.close()
     bad.ws.terminate()
   })
+})
+
+describe('one frame cannot take the process down', () => {
+  it('the real server (child process) survives subscriptions that once threw from the socket handler', async () => {
+    const server = await startChildServer({ DATABASE_URL: tempSqlitePath() })
+    try {
+      // anonymous sockets are acknowledged too: no account needed to try this
+      const s = await acked(server.wsUrl)
+      s.send({ id: 'a', type: 'subscribe', payload: { query: 'subscription { ... on Subscription { userUpdated { id } } }' } })
+      s.send({ id: 'b', type: 'subscribe', payload: { query: 'subscription($x: Boolean!) { userUpdated @include(if: $x) { id } }', variables: { x: true } } })
+      await until(() => s.of('a', 'error').length === 1 && s.of('b', 'error').length === 1, 10_000, 'two error frames')
+      expect(s.of('a', 'error')[0].payload[0].extensions.code).toBe('UNAUTHENTICATED')
+      expect(s.of('b', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+      expect(server.proc.exitCode).toBeNull()
+      expect((await fetch(server.url + '/health')).status).toBe(200)
+      s.ws.close()
+    } finally {
+      server.proc.kill('SIGKILL')
+      await server.exited
+    }
+  }, 60_000)
 })
