@@ -62,9 +62,12 @@ export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
     WEB_DIST_DIR: '',
     ...opts.env,
   }
+  // TEST_DATABASE=postgres runs every app without an explicit database on a fresh PostgreSQL one
+  let databaseUrl = opts.databaseUrl
+  if (!databaseUrl && process.env.TEST_DATABASE === 'postgres') databaseUrl = (await freshPgDatabase()).url
   const config = loadConfig(env, {
     port: 0,
-    databaseUrl: opts.databaseUrl ?? tempSqlitePath(),
+    databaseUrl: databaseUrl ?? tempSqlitePath(),
     redisUrl: opts.redis ? REDIS_URL : null,
     webDistDir: null,
     ...opts.overrides,

@@ -61,7 +61,7 @@ export class MessagesRepository {
    * sharing it keeps power-loss durability without paying it per message.
    */
   insert(m: NewMessage): Promise<MessageEventModel> {
-    if (this.dialect !== 'sqlite') return this.db.transaction().execute((trx) => this.insertIn(trx, m))
+    if (this.dialect !== 'sqlite') return this.insertPg(m)
     return new Promise((resolve, reject) => {
       this.pending.push({ m, resolve, reject })
       if (!this.flushing) {
@@ -89,6 +89,37 @@ export class MessagesRepository {
       }
     }
     this.flushing = false
+  }
+
+  /**
+   * PostgreSQL: the whole send is one statement. The room row's lock is taken by its first step
+   * and released at its commit, with no client round trip in between: with separate statements
+   * other senders of the room queued behind a lock held across four round trips.
+   */
+  private async insertPg(m: NewMessage): Promise<MessageEventModel> {
+    const res = await sql<{ msg_seq: number; event_seq: number }>`
+      WITH r AS (
+        UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = ${m.now}
+        WHERE id = ${m.roomId} RETURNING msg_seq, event_seq
+      ), msg AS (
+        INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq)
+        SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq FROM r
+        RETURNING id
+      ), ev AS (
+        INSERT INTO message_events (room_id, seq, kind, message_id, at)
+        SELECT ${m.roomId}, r.event_seq, 'ADDED', msg.id, ${m.now} FROM r, msg
+      ), mark AS (
+        UPDATE room_members SET last_read_seq = r.msg_seq FROM r
+        WHERE room_members.room_id = ${m.roomId} AND room_members.user_id = ${m.senderId} AND room_members.last_read_seq < r.msg_seq
+      )
+      SELECT msg_seq, event_seq FROM r`.execute(this.db)
+    const seqs = res.rows[0]
+    if (!seqs) throw new RoomGoneError()
+    const row: MessagesTable = {
+      id: m.id, room_id: m.roomId, seq: Number(seqs.msg_seq), sender_id: m.senderId, body: m.body, client_id: m.clientId,
+      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: Number(seqs.event_seq),
+    }
+    return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: toMessage(row), at: m.now }
   }
 
   private async insertIn(trx: Kysely<DB>, m: NewMessage): Promise<MessageEventModel> {
