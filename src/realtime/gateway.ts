@@ -68,6 +68,8 @@ export class Connection {
   initReceived = false
   alive = true
   closed = false
+  /** its socket holds this tick's frames until the uncork at setImmediate */
+  corked = false
   readonly subs = new Map<string, Subscription>()
   initTimer: NodeJS.Timeout | null = null
   lastActivity = Date.now()
@@ -221,7 +223,32 @@ export class Gateway {
       this.close(conn, CLOSE.TRY_AGAIN_LATER, 'Too slow: resume with after')
       return
     }
+    // Frames sent to one socket in the same tick leave in one writev: under load several events
+    // reach a room together (group commit, Redis batching), and the syscall per frame is most of
+    // the cost of fan-out.
+    const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket
+    if (raw && !conn.corked) {
+      raw.cork()
+      conn.corked = true
+      this.corked.push(conn)
+      if (!this.uncorkScheduled) {
+        this.uncorkScheduled = true
+        setImmediate(this.uncorkAll)
+      }
+    }
     ws.send(text, { binary: false })
+  }
+
+  private corked: Connection[] = []
+  private uncorkScheduled = false
+  private uncorkAll = () => {
+    this.uncorkScheduled = false
+    const list = this.corked
+    this.corked = []
+    for (const conn of list) {
+      conn.corked = false
+      ;(conn.ws as unknown as { _socket?: { uncork(): void } })._socket?.uncork()
+    }
   }
 
   private onMessage(conn: Connection, data: Buffer, isBinary: boolean) {
