@@ -31,6 +31,8 @@ export interface Config {
     aliases: number
     directives: number
     tokens: number
+    /** estimated field resolutions per operation (page sizes multiply) */
+    cost: number
     wsMaxPayloadBytes: number
     wsInitTimeoutMs: number
     wsSubscriptionsPerSocket: number
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       aliases: int(env, 'QUERY_ALIAS_LIMIT', 30, 1, 10_000, problems),
       directives: int(env, 'QUERY_DIRECTIVE_LIMIT', 30, 1, 10_000, problems),
       tokens: int(env, 'QUERY_TOKEN_LIMIT', 5000, 100, 1_000_000, problems),
+      cost: int(env, 'QUERY_COST_LIMIT', 20_000, 100, 100_000_000, problems),
       wsMaxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024, problems),
       wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5000, 100, 600_000, problems),
       wsSubscriptionsPerSocket: int(env, 'WS_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000, problems),

@@ -2,9 +2,11 @@
 // directives and tokens. mercurius does not validate subscription documents, so the
 // WebSocket gateway runs the same list itself.
 import {
-  type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, GraphQLError, type GraphQLSchema, Kind,
+  type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type GraphQLField,
+  type GraphQLNamedType, type GraphQLSchema, Kind,
   NoSchemaIntrospectionCustomRule, type SelectionSetNode, type ValidationContext, type ValidationRule,
-  parse, specifiedRules, validate, TypeInfo, visit, visitWithTypeInfo, getNamedType,
+  parse, specifiedRules, validate, TypeInfo, visit, visitWithTypeInfo, getNamedType, getNullableType,
+  isInterfaceType, isListType, isObjectType,
 } from 'graphql'
 import type { Config } from '../config.js'
 
@@ -57,6 +59,75 @@ function countRule(kind: 'aliases' | 'directives', max: number): ValidationRule 
   }
 }
 
+// Page sizes multiply: 30 aliases of rooms(first: 100) { messages(first: 100) { ... } } asks
+// for millions of objects in one small document (seconds of CPU and hundreds of MB measured
+// with only 2000 messages). The estimate counts each field once per object it is resolved on.
+const MAX_PAGE = 100
+/** objects a paged field without `first`/`last` returns (the contract's newest 50) */
+const DEFAULT_PAGE = 50
+/** objects assumed for a plain list field (myRooms, friends, onlineMembers, byDay ...) */
+const LIST_GUESS = 50
+
+function costRule(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const schema = context.getSchema()
+    const fragments = new Map<string, FragmentDefinitionNode>()
+    for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
+    const pageSize = (field: FieldNode, def: GraphQLField<unknown, unknown>): number | null => {
+      const paged = def.args.filter((a) => a.name === 'first' || a.name === 'last')
+      if (!paged.length) return null
+      let size = 0
+      for (const a of paged) {
+        const arg = field.arguments?.find((x) => x.name.value === a.name)
+        let n: number
+        if (!arg) n = typeof a.defaultValue === 'number' ? a.defaultValue : 0
+        else if (arg.value.kind === Kind.INT) n = Number(arg.value.value)
+        else if (arg.value.kind === Kind.VARIABLE) n = MAX_PAGE // unknown until run: the most it could be
+        else n = 0
+        size = Math.max(size, Math.min(Math.max(n, 0), MAX_PAGE))
+      }
+      return size || DEFAULT_PAGE
+    }
+    const costOf = (set: SelectionSetNode | undefined, type: GraphQLNamedType, mult: number, seen: Set<string>): number => {
+      if (!set || !isObjectType(type) && !isInterfaceType(type)) return 0
+      let total = 0
+      for (const s of set.selections) {
+        if (s.kind === Kind.FIELD) {
+          if (s.name.value.startsWith('__')) continue
+          const def = type.getFields()[s.name.value]
+          if (!def) continue
+          const inner = getNamedType(def.type)
+          const page = pageSize(s, def)
+          // a connection's page size already counts its edges list
+          const factor = page ?? (isListType(getNullableType(def.type)) && !type.name.endsWith('Connection') ? LIST_GUESS : 1)
+          total += mult + costOf(s.selectionSet, inner, mult * factor, seen)
+        } else if (s.kind === Kind.INLINE_FRAGMENT) {
+          const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type
+          total += costOf(s.selectionSet, cond ?? type, mult, seen)
+        } else {
+          const f = fragments.get(s.name.value)
+          if (!f || seen.has(f.name.value)) continue // a cycle: NoFragmentCycles reports it
+          seen.add(f.name.value)
+          total += costOf(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type, mult, seen)
+          seen.delete(f.name.value)
+        }
+        if (total > max) return total
+      }
+      return total
+    }
+    return {
+      OperationDefinition(node) {
+        const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType()
+        if (!root) return
+        const cost = costOf(node.selectionSet, root, 1, new Set())
+        if (cost > max) {
+          context.reportError(new GraphQLError(`Query is too costly (more than ${max} field resolutions estimated; ask for smaller pages or fewer fields)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
+        }
+      },
+    }
+  }
+}
+
 /** Operations over HTTP: subscriptions need the WebSocket. */
 const noHttpSubscriptions: ValidationRule = (context) => ({
   OperationDefinition(node) {
@@ -71,6 +142,7 @@ export function customRules(config: Config): ValidationRule[] {
     depthRule(config.limits.queryDepth),
     countRule('aliases', config.limits.aliases),
     countRule('directives', config.limits.directives),
+    costRule(config.limits.cost),
   ]
   if (!config.introspection) rules.push(NoSchemaIntrospectionCustomRule)
   return rules

@@ -209,13 +209,14 @@ describe('page sizes, directives and subscription documents', () => {
     // every other connection and list that takes a page size survives the same number
     const others = [
       '{ users(first: 1000000) { edges { node { id } } } }',
-      '{ rooms(first: 1000000) { edges { node { id members(first: 1000000) { edges { node { role } } } messages(first: 1000000) { edges { node { id } } } } } } }',
+      '{ rooms(first: 1000000) { edges { node { id } } } }',
+      'query($r: ID!) { room(id: $r) { members(first: 1000000) { edges { node { role } } } messages(first: 1000000) { edges { node { id } } } } }',
       '{ searchMessages(query: "m1", first: 1000000) { edges { node { id } } } }',
       '{ studySessions(first: 1000000) { edges { node { id } } } }',
       '{ notificationsList(first: 1000000) { id } }',
     ]
     for (const q of others) {
-      const r = await gql(t.url, q, {}, u.token)
+      const r = await gql(t.url, q, { r: roomId }, u.token)
       expect(r.errors, q).toBeUndefined()
       expect(JSON.stringify(r.data).length).toBeLessThan(200_000)
     }
@@ -225,6 +226,32 @@ describe('page sizes, directives and subscription documents', () => {
       const r = await gql(t.url, `query($r: ID!) { messages(roomId: $r, ${q}) { edges { node { id } } } }`, { r: roomId }, u.token)
       expect(r.errors?.[0].extensions?.code, q).toBe('BAD_USER_INPUT')
     }
+  })
+
+  it('page sizes that multiply are refused by the cost estimate (QUERY_COST_LIMIT), over HTTP and over the socket', async () => {
+    // measured before the limit: 30 of these over 20 rooms x 100 messages took ~5 s of CPU and ~600 MB
+    const one = 'rooms(first: 100) { edges { node { name messages(first: 100) { edges { node { id body sender { username } room { name } } } } } } }'
+    const bomb = '{ ' + Array.from({ length: 30 }, (_, i) => `a${i}: ${one}`).join(' ') + ' }'
+    for (const q of [bomb, `{ ${one} }`, `query($n: Int) { rooms(first: $n) { edges { node { messages(first: $n) { edges { node { id body } } } } } } }`]) {
+      const r = await gql(t.url, q, { n: 100 }, u.token)
+      expect(r.status, q.slice(0, 60)).toBe(400)
+      expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+      expect(r.errors?.[0].message).toMatch(/costly/)
+      expect(r.data ?? null).toBeNull()
+    }
+    // the same through fragments
+    const viaFragments = await gql(t.url, '{ rooms(first: 100) { edges { node { ...R } } } } fragment R on Room { messages(first: 100) { edges { node { ...M } } } } fragment M on Message { id body sender { username } }', {}, u.token)
+    expect(viaFragments.status).toBe(400)
+    // what a client really asks for passes: a page of messages with their senders, a page of rooms
+    await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 100) { edges { cursor node { id body seq createdAt editedAt deletedAt clientId sender { id username displayName status } } } pageInfo { hasPreviousPage startCursor } } }', { r: roomId }, u.token)
+    await ok(t.url, '{ rooms(first: 100) { edges { node { id name kind memberCount viewerIsMember unreadCount lastMessage { id body sender { displayName } } } } } }', {}, u.token)
+    // subscriptions are executed per event: the same estimate applies
+    const s = await acked(t.wsUrl, bearer(u.token))
+    s.send({ id: 'c', type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { room { members(first: 100) { edges { node { user { id } } } } messages(first: 100) { edges { node { room { members(first: 100) { edges { node { role } } } } } } } } } }', variables: { r: roomId } } })
+    await until(() => s.of('c', 'error').length === 1)
+    expect(s.of('c', 'error')[0].payload[0].message).toMatch(/costly/)
+    s.ws.close()
+    await healthy(t)
   })
 
   it('refuses more directives than QUERY_DIRECTIVE_LIMIT over HTTP and over the socket', async () => {
