@@ -135,6 +135,10 @@ describe('production mode (NODE_ENV=production)', () => {
       expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
       expect(r.data ?? null).toBeNull()
     }
+    // GET runs the same rules
+    const viaGet = await fetch(t.url + '/graphql?' + new URLSearchParams({ query: INTROSPECTION[0] }), { headers: { authorization: `Bearer ${u.token}`, 'x-mercurius-operation-name': 'I' } })
+    expect(viaGet.status).toBe(400)
+    expect(await viaGet.text()).not.toMatch(/"queryType"/)
     for (const d of TYPOS) {
       const r = await gql(t.url, d.query, d.variables, u.token)
       expect(r.errors?.length, d.query).toBeGreaterThan(0)
