@@ -48,6 +48,32 @@ describe('sending limited per user (SEND_RATE_LIMIT_PER_USER)', () => {
   })
 })
 
+describe('typing floods (limited like sending, in a bucket of their own)', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { SEND_RATE_LIMIT_PER_USER: '5' } }) })
+  afterAll(async () => { await t?.close() })
+
+  it('past the limit setTyping is RATE_LIMITED and nothing more fans out; sending messages is unaffected', async () => {
+    const flooder = await signUp(t.url)
+    const watcher = await signUp(t.url)
+    const room = await createRoom(t.url, flooder.token, 'Typing')
+    await joinByCode(t.url, watcher.token, room.code)
+    const client = wsClient(t.wsUrl, watcher.token)
+    const live = collect(client, 'subscription($r: ID!) { typing(roomId: $r) { typing user { id } } }', { r: room.id })
+    await waitLive(t, 1)
+    const codes: (string | undefined)[] = []
+    for (let i = 0; i < 8; i++) codes.push((await gql(t.url, 'mutation($r: ID!, $on: Boolean!) { setTyping(roomId: $r, typing: $on) }', { r: room.id, on: i % 2 === 0 }, flooder.token)).errors?.[0]?.extensions?.code)
+    expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED'])
+    await live.waitCount(5)
+    await sleep(300)
+    expect(live.events).toHaveLength(5)
+    // messages have their own allowance
+    await send(t.url, flooder.token, room.id, 'still allowed')
+    live.dispose()
+    await client.dispose()
+  })
+})
+
 describe('join-code guessing (JOIN_CODE_RATE_LIMIT)', () => {
   let t: TestApp
   beforeAll(async () => { t = await startApp({ env: { JOIN_CODE_RATE_LIMIT: '3' } }) })

@@ -3,6 +3,7 @@ import type { Ctx } from '../../graphql/context.js'
 import type { TypingEventModel } from '../../graphql/models.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
+import { spend } from '../../lib/rate-limit.js'
 
 interface TypingMessage { roomId: string; userId: string; typing: boolean }
 
@@ -12,6 +13,9 @@ export class TypingService {
 
   async set(ctx: Ctx, roomId: string, typing: boolean): Promise<boolean> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
+    // every call fans out to each member watching: a flood is limited like sending (its own
+    // bucket, so typing never eats the message allowance; the web client sends ~20 a minute)
+    await spend(this.svc.store, `typing:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     await this.svc.publish(topics.roomTyping(room.id), { roomId: room.id, userId: ctx.viewer!.userId, typing } satisfies TypingMessage)
     return true
   }
