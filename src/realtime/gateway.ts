@@ -37,6 +37,9 @@ export const CLOSE = {
 
 const PROTOCOL = 'graphql-transport-ws'
 
+/** the net.Socket under a ws WebSocket */
+interface RawSocket { cork(): void; uncork(): void; write(b: Buffer): boolean; writableLength: number }
+
 /** What a subscription field's `subscribe` returns: started by the gateway, stopped on complete/close. */
 export interface Feed {
   start(sink: Sink): void | Promise<void>
@@ -223,20 +226,25 @@ export class Gateway {
       this.close(conn, CLOSE.TRY_AGAIN_LATER, 'Too slow: resume with after')
       return
     }
-    // Frames sent to one socket in the same tick leave in one writev: under load several events
-    // reach a room together (group commit, Redis batching), and the syscall per frame is most of
-    // the cost of fan-out.
-    const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket
-    if (raw && !conn.corked) {
-      raw.cork()
-      conn.corked = true
-      this.corked.push(conn)
-      if (!this.uncorkScheduled) {
-        this.uncorkScheduled = true
-        setImmediate(this.uncorkAll)
-      }
-    }
+    const raw = (ws as unknown as { _socket?: RawSocket })._socket
+    if (raw) this.cork(conn, raw)
     ws.send(text, { binary: false })
+  }
+
+  /**
+   * Frames sent to one socket in the same tick leave in one writev: under load several events
+   * reach a room together (group commit, Redis batching), and the syscall per frame is most of
+   * the cost of fan-out.
+   */
+  private cork(conn: Connection, raw: RawSocket) {
+    if (conn.corked) return
+    raw.cork()
+    conn.corked = true
+    this.corked.push(conn)
+    if (!this.uncorkScheduled) {
+      this.uncorkScheduled = true
+      setImmediate(this.uncorkAll)
+    }
   }
 
   private corked: Connection[] = []
@@ -247,7 +255,7 @@ export class Gateway {
     this.corked = []
     for (const conn of list) {
       conn.corked = false
-      ;(conn.ws as unknown as { _socket?: { uncork(): void } })._socket?.uncork()
+      ;(conn.ws as unknown as { _socket?: RawSocket })._socket?.uncork()
     }
   }
 
@@ -424,11 +432,29 @@ export class Gateway {
   /** the shared payload bytes wrapped with this subscriber's id: a copy, no re-serialisation */
   private writeNext(sub: Subscription, payload: Buffer) {
     if (sub.closed) return
-    const frame = Buffer.allocUnsafe(sub.prefix.length + payload.length + 1)
-    sub.prefix.copy(frame, 0)
-    payload.copy(frame, sub.prefix.length)
+    const conn = sub.conn
+    const raw = (conn.ws as unknown as { _socket?: RawSocket })._socket
+    if (!raw || conn.ws.readyState !== WebSocket.OPEN) return
+    if (raw.writableLength > this.app.config.limits.wsMaxBufferedBytes) {
+      this.close(conn, CLOSE.TRY_AGAIN_LATER, 'Too slow: resume with after')
+      return
+    }
+    // The hot path writes the whole WebSocket text frame itself: header, the subscriber's
+    // prefix, the shared payload and "}" in one buffer and one write. ws sends unmasked,
+    // uncompressed server frames straight to the socket (perMessageDeflate is off), so these
+    // writes keep their order with everything ws writes on the same socket.
+    const len = sub.prefix.length + payload.length + 1
+    const head = len < 126 ? 2 : len < 65536 ? 4 : 10
+    const frame = Buffer.allocUnsafe(head + len)
+    frame[0] = 0x81 // FIN + text
+    if (head === 2) frame[1] = len
+    else if (head === 4) { frame[1] = 126; frame.writeUInt16BE(len, 2) }
+    else { frame[1] = 127; frame.writeUInt32BE(0, 2); frame.writeUInt32BE(len, 6) }
+    sub.prefix.copy(frame, head)
+    payload.copy(frame, head + sub.prefix.length)
     frame[frame.length - 1] = 0x7d // }
-    this.send(sub.conn, frame)
+    this.cork(conn, raw)
+    raw.write(frame)
   }
 
   /** Executes the subscription document for one event, once per share key. */
