@@ -5,6 +5,18 @@ import { Redis, type RedisOptions } from 'ioredis'
 
 export type Handler = (payload: any) => void
 
+/**
+ * Runs one subscriber: a throw, or a rejected promise from an async handler (a database error
+ * while filtering an event), must neither stop the other subscribers nor become an unhandled
+ * rejection, which would end the process.
+ */
+function runHandler(handler: Handler, payload: unknown) {
+  try {
+    const r = (handler as (p: unknown) => unknown)(payload)
+    if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(() => {})
+  } catch { /* a failing subscriber must not stop the others */ }
+}
+
 export interface PubSub {
   readonly kind: 'memory' | 'redis'
   publish(topic: string, payload: unknown): Promise<void>
@@ -29,9 +41,7 @@ export class MemoryPubSub implements PubSub {
     // deliver after the publisher's current tick, as a network hop would
     queueMicrotask(() => {
       const copy = JSON.parse(text)
-      for (const h of [...handlers]) {
-        try { h(copy) } catch { /* a failing subscriber must not stop the others */ }
-      }
+      for (const h of [...handlers]) runHandler(h, copy)
     })
   }
 
@@ -103,9 +113,7 @@ export class RedisBackedPubSub implements PubSub {
   async subscribe(topic: string, handler: Handler): Promise<() => void> {
     // graphql-redis-subscriptions calls handlers in a loop: one that throws would stop the rest
     // and surface as an uncaught error in ioredis' message event
-    const safe: Handler = (payload) => {
-      try { handler(payload) } catch { /* a failing subscriber must not stop the others */ }
-    }
+    const safe: Handler = (payload) => runHandler(handler, payload)
     // A SUBSCRIBE written between 'connect' and 'ready' puts the connection in subscriber mode
     // before ioredis' ready check (INFO) runs; the check then fails, the connection is torn down
     // and this subscription is silently lost. Under load that window is wide: wait it out.

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import { Writable } from 'node:stream'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
@@ -171,4 +172,33 @@ describe('Redis going away mid-run, for long', () => {
       await redis.kill()
     }
   }, 120_000)
+})
+
+describe('a subscriber whose filter fails', () => {
+  it('a database error while filtering a live event is contained: no crash, the server keeps serving', async () => {
+    const file = tempSqlitePath()
+    const t = await startApp({ databaseUrl: file })
+    try {
+      const typer = await signUp(t.url)
+      const watcher = await signUp(t.url)
+      const room = await createRoom(t.url, typer.token, 'Broken filter')
+      await ok(t.url, 'mutation($c: String) { joinRoom(code: $c) { id } }', { c: room.code }, watcher.token)
+      const client = wsClient(t.wsUrl, watcher.token)
+      const live = collect(client, 'subscription($r: ID!) { typing(roomId: $r) { typing } }', { r: room.id })
+      await eventually(() => t.app.hearth.realtime.liveSubscriptions === 1, 5000, 'live')
+      // the typing feed checks blocks for every event: make that check fail
+      const side = new Database(file)
+      side.exec('ALTER TABLE blocks RENAME TO blocks_gone')
+      side.close()
+      await ok(t.url, 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', { r: room.id }, typer.token)
+      await new Promise((r) => setTimeout(r, 300))
+      // (before: an unhandled rejection, which ends a Node process)
+      expect((await fetch(t.url + '/health')).status).toBe(200)
+      await send(t.url, typer.token, room.id, 'still here')
+      live.dispose()
+      await client.dispose()
+    } finally {
+      await t.close()
+    }
+  })
 })
