@@ -74,6 +74,37 @@ describe('typing floods (limited like sending, in a bucket of their own)', () =>
   })
 })
 
+describe('profile and presence floods (each fans out to every friend and room-mate)', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { SEND_RATE_LIMIT_PER_USER: '5' } }) })
+  afterAll(async () => { await t?.close() })
+
+  it('past the limit updateProfile and setPresence are RATE_LIMITED: nothing stored, nothing more published', async () => {
+    const flooder = await signUp(t.url)
+    const mate = await signUp(t.url)
+    const room = await createRoom(t.url, flooder.token, 'Profiles')
+    await joinByCode(t.url, mate.token, room.code)
+    const client = wsClient(t.wsUrl, mate.token)
+    const live = collect(client, 'subscription($u: ID) { userUpdated(userId: $u) { displayName } }', { u: flooder.id })
+    await waitLive(t, 1)
+    const codes: (string | undefined)[] = []
+    for (let i = 0; i < 7; i++) codes.push((await gql(t.url, 'mutation($n: String) { updateProfile(input: { displayName: $n }) { id } }', { n: `name ${i}` }, flooder.token)).errors?.[0]?.extensions?.code)
+    expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED'])
+    await live.waitCount(5)
+    await sleep(300)
+    expect(live.events.map((e: any) => e.userUpdated.displayName)).toEqual(['name 0', 'name 1', 'name 2', 'name 3', 'name 4'])
+    expect((await ok(t.url, '{ me { displayName } }', {}, flooder.token)).me.displayName).toBe('name 4')
+
+    const presence: (string | undefined)[] = []
+    for (let i = 0; i < 7; i++) presence.push((await gql(t.url, 'mutation($s: PresenceStatus!) { setPresence(status: $s) { id } }', { s: i % 2 ? 'ONLINE' : 'AWAY' }, flooder.token)).errors?.[0]?.extensions?.code)
+    expect(presence).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED'])
+    // messages keep their own allowance
+    await send(t.url, flooder.token, room.id, 'still allowed')
+    live.dispose()
+    await client.dispose()
+  })
+})
+
 describe('join-code guessing (JOIN_CODE_RATE_LIMIT)', () => {
   let t: TestApp
   beforeAll(async () => { t = await startApp({ env: { JOIN_CODE_RATE_LIMIT: '3' } }) })

@@ -8,6 +8,7 @@ import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { PresenceEventModel, RoomModel, UserModel } from '../../graphql/models.js'
 import { badInput } from '../../graphql/errors.js'
+import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Connection, Feed, Gateway } from '../../realtime/gateway.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
@@ -324,6 +325,8 @@ export class PresenceService {
   async setPresence(ctx: Ctx, status: string): Promise<UserModel> {
     const u = ctx.viewer!.userId
     if (status !== 'ONLINE' && status !== 'AWAY' && status !== 'OFFLINE') throw badInput('status', 'status must be ONLINE, AWAY or OFFLINE')
+    // every change is published to friends and room-mates: a toggling flood is bounded like sending
+    await spend(this.svc.store, `setpresence:${u}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const store = this.svc.store
     const now = Date.now()
     await this.run(u, async () => {

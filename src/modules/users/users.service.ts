@@ -3,6 +3,7 @@ import type { Ctx, Viewer } from '../../graphql/context.js'
 import type { Connection, UserModel } from '../../graphql/models.js'
 import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { badInput, notFound } from '../../graphql/errors.js'
+import { spend } from '../../lib/rate-limit.js'
 import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
@@ -51,6 +52,8 @@ export class UsersService {
     if (first !== undefined) patch.first_name = first
     const last = cleanOptionalText(input.lastName, 'input.lastName', { min: 0, max: 64, label: true })
     if (last !== undefined) patch.last_name = last
+    // each change is written into the inbox of every friend and room-mate: rare by design, so bounded
+    await spend(this.app.store, `profile:${viewer.userId}`, this.app.config.sendRateLimitPerUser, 60_000)
     const user = await this.repo.update(viewer.userId, patch, Date.now())
     if (!user) throw notFound('No such user')
     await this.app.publish(topics.userProfile(user.id), { user })
