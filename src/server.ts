@@ -29,5 +29,7 @@ async function stop(signal: string) {
     process.exit(1)
   }
 }
+// a stray rejection is a bug to log, not a reason to drop every connected user
+process.on('unhandledRejection', (reason) => { app.log.error({ err: reason }, 'unhandled rejection') })
 process.on('SIGTERM', () => void stop('SIGTERM'))
 process.on('SIGINT', () => void stop('SIGINT'))
