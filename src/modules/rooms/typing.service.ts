@@ -1,6 +1,7 @@
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { TypingEventModel } from '../../graphql/models.js'
+import { roomTopicFeed } from '../../realtime/room-feed.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
 import { spend } from '../../lib/rate-limit.js'
@@ -25,40 +26,28 @@ export class TypingService {
     const viewerId = ctx.viewer!.userId
     const ttl = this.svc.config.typingTtlMs
     const timers = new Map<string, NodeJS.Timeout>()
-    let offs: (() => void)[] = []
-    let stopped = false
-    return {
-      start: async (sink) => {
-        const emit = (ev: TypingEventModel) => sink.next(ev)
-        const off = await this.svc.pubsub.subscribe(topics.roomTyping(room.id), async (m: TypingMessage) => {
-          if (!m || typeof m.userId !== 'string' || m.userId === viewerId) return
-          if (await this.svc.hidden(viewerId, m.userId)) return
-          const t = timers.get(m.userId)
-          if (t) clearTimeout(t)
-          if (m.typing) {
-            timers.set(m.userId, setTimeout(() => {
-              timers.delete(m.userId)
-              emit({ roomId: room.id, userId: m.userId, typing: false })
-            }, ttl))
-          } else {
+    return roomTopicFeed<TypingMessage>(this.svc.pubsub, {
+      roomId: room.id, topic: topics.roomTyping(room.id), viewerId, endOnLeave: room.kind !== 'PUBLIC',
+      onMessage: async (m, sink) => {
+        if (!m || typeof m.userId !== 'string' || m.userId === viewerId) return
+        if (await this.svc.hidden(viewerId, m.userId)) return
+        const t = timers.get(m.userId)
+        if (t) clearTimeout(t)
+        if (m.typing) {
+          timers.set(m.userId, setTimeout(() => {
             timers.delete(m.userId)
-          }
-          emit({ roomId: room.id, userId: m.userId, typing: !!m.typing })
-        })
-        offs.push(off)
-        const offControl = await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: { type?: string; userId?: string }) => {
-          if (c?.type === 'deleted' || (c?.type === 'left' && c.userId === viewerId && room.kind !== 'PUBLIC')) sink.complete()
-        })
-        offs.push(offControl)
-        if (stopped) { for (const o of offs) o(); offs = [] }
+            sink.next({ roomId: room.id, userId: m.userId, typing: false } satisfies TypingEventModel)
+          }, ttl))
+        } else {
+          timers.delete(m.userId)
+        }
+        sink.next({ roomId: room.id, userId: m.userId, typing: !!m.typing } satisfies TypingEventModel)
       },
-      stop: () => {
-        stopped = true
-        for (const o of offs) o()
-        offs = []
+      onStop: () => {
         for (const t of timers.values()) clearTimeout(t)
         timers.clear()
       },
-    }
+    })
   }
+
 }

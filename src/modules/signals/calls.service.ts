@@ -8,9 +8,9 @@ import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { CallEventModel, UserModel } from '../../graphql/models.js'
 import { spend } from '../../lib/rate-limit.js'
+import { roomTopicFeed } from '../../realtime/room-feed.js'
 import { topics } from '../../realtime/topics.js'
 import type { Connection, Feed } from '../../realtime/gateway.js'
-import type { RoomControl } from '../rooms/rooms.service.js'
 
 const callKey = (roomId: string) => `call:${roomId}`
 const userCallsKey = (userId: string) => `usercalls:${userId}`
@@ -169,27 +169,11 @@ export class CallsService {
   async feed(ctx: Ctx, roomId: string): Promise<Feed> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const viewerId = ctx.viewer!.userId
-    let offs: (() => void)[] = []
-    let stopped = false
-    return {
-      start: async (sink) => {
-        offs.push(await this.svc.pubsub.subscribe(topics.roomCall(room.id), (e: CallEventModel) => {
-          if (e && e.roomId === room.id) sink.next(e)
-        }))
-        offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
-          if (c?.type === 'deleted') sink.complete()
-          else if (c?.type === 'left' && c.userId === viewerId) {
-            void this.remove(room.id, viewerId).catch(() => {})
-            sink.complete()
-          }
-        }))
-        if (stopped) { for (const o of offs) o(); offs = [] }
-      },
-      stop: () => {
-        stopped = true
-        for (const o of offs) o()
-        offs = []
-      },
-    }
+    return roomTopicFeed<CallEventModel>(this.svc.pubsub, {
+      roomId: room.id, topic: topics.roomCall(room.id), viewerId, endOnLeave: true,
+      onMessage: (e, sink) => { if (e && e.roomId === room.id) sink.next(e) },
+      onLeave: () => { void this.remove(room.id, viewerId).catch(() => {}) },
+    })
   }
+
 }

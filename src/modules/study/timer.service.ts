@@ -8,9 +8,9 @@ import type { RoomTimerModel } from '../../graphql/models.js'
 import { badInput, conflict } from '../../graphql/errors.js'
 import { newId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
+import { roomTopicFeed } from '../../realtime/room-feed.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
-import type { RoomControl } from '../rooms/rooms.service.js'
 import { type Clock, systemClock } from './clock.js'
 import { StudyRepository, type TimerRow } from './study.repository.js'
 
@@ -300,24 +300,10 @@ export class TimerService {
   /** roomTimer(roomId): members only; ends when the viewer leaves or the room is deleted */
   async feed(ctx: Ctx, roomId: string): Promise<Feed> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
-    const viewerId = ctx.viewer!.userId
-    let offs: (() => void)[] = []
-    let stopped = false
-    return {
-      start: async (sink) => {
-        offs.push(await this.svc.pubsub.subscribe(topics.roomTimer(room.id), (t: RoomTimerModel) => {
-          if (t && t.roomId === room.id) sink.next(t)
-        }))
-        offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
-          if (c?.type === 'deleted' || (c?.type === 'left' && c.userId === viewerId)) sink.complete()
-        }))
-        if (stopped) { for (const o of offs) o(); offs = [] }
-      },
-      stop: () => {
-        stopped = true
-        for (const o of offs) o()
-        offs = []
-      },
-    }
+    return roomTopicFeed<RoomTimerModel>(this.svc.pubsub, {
+      roomId: room.id, topic: topics.roomTimer(room.id), viewerId: ctx.viewer!.userId, endOnLeave: true,
+      onMessage: (t, sink) => { if (t && t.roomId === room.id) sink.next(t) },
+    })
   }
+
 }
