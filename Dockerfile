@@ -1,4 +1,4 @@
-# The app image: the server runs from TypeScript through tsx, the web client is built into web/dist.
+# The app image: `npm run build` compiles the server into dist/ and the web client into web/dist.
 FROM node:20-bookworm
 
 WORKDIR /app
@@ -12,4 +12,4 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000
 EXPOSE 4000
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "dist/server.js"]

@@ -5,6 +5,7 @@
 //   npm run bench -- --quick           small sizes, under a minute; exits 1 on any loss/duplicate
 //   npm run bench -- --scenarios fanout --fanout-n 1000 --modes closed --profile
 //   npm run bench -- --env SQLITE_SYNCHRONOUS=NORMAL      (extra server environment, repeatable)
+//   npm run bench -- --node-arg --trace-gc                 (extra node option for the server, repeatable)
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -48,6 +49,8 @@ interface Options {
   pgAll: boolean
   /** extra environment for the Hearth server (--env KEY=VALUE, repeatable) */
   env: Record<string, string>
+  /** extra node options for the Hearth server (--node-arg --trace-gc, repeatable) */
+  nodeArgs: string[]
 }
 
 function parseArgs(argv: string[]): Options {
@@ -78,6 +81,7 @@ function parseArgs(argv: string[]): Options {
     repeat: 1,
     heap: false,
     env: {},
+    nodeArgs: [],
   }
   const nums = (s: string) => s.split(',').map((x) => {
     const n = Number(x)
@@ -121,6 +125,7 @@ function parseArgs(argv: string[]): Options {
         o.env[kv.slice(0, eq)] = kv.slice(eq + 1)
         break
       }
+      case '--node-arg': o.nodeArgs.push(val()); break
       case '--help':
         console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 8).join('\n'))
         process.exit(0)
@@ -436,6 +441,7 @@ function startTarget(target: Target, instances: number, pg: boolean, opts: Optio
     profileDir: profileDir ? path.join(profileDir, target.kind) : null,
     pgUrl: pg ? opts.pgUrl : null,
     env: opts.env,
+    nodeArgs: opts.nodeArgs,
     heapDir: opts.heap ? path.join(logDir, 'heap') : null,
     logDir,
     tag,
@@ -466,8 +472,8 @@ async function runOn(target: Target, plan: Plan, opts: Options, tag: string, log
       const d = heapDiff(snapA, snapB, session.subs.length)
       session.log(d.text.replace(/\n/g, '\n      '))
       for (const r of rows) r.heapPerConnKB = d.perConnKB
-      fs.rmSync(snapA, { force: true })
-      fs.rmSync(snapB, { force: true })
+      if (!process.env.KEEP_HEAP) fs.rmSync(snapA, { force: true })
+      if (!process.env.KEEP_HEAP) fs.rmSync(snapB, { force: true })
     }
   } finally {
     session.close()

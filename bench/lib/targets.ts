@@ -1,6 +1,7 @@
-// The two systems under test behind one interface: Hearth (src/server.ts, the real API) and
-// the floor (bench/floor-server.ts). Each runs as its own child process(es) on 127.0.0.1.
+// The two systems under test behind one interface: Hearth (dist/server.js, the real API as
+// `npm start` runs it, built from src/ when a bench starts) and the floor (bench/floor-server.ts). Each runs as its own child process(es) on 127.0.0.1.
 import crypto from 'node:crypto'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -24,6 +25,8 @@ export interface StartOptions {
   tag: string
   /** extra environment for the Hearth server */
   env?: Record<string, string>
+  /** extra node options for the Hearth server */
+  nodeArgs?: string[]
   /** SIGUSR2 writes a heap snapshot here */
   heapDir?: string | null
 }
@@ -53,6 +56,14 @@ export interface Target {
 }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+
+let built = false
+/** The server is measured as production runs it: compiled to dist/ (see scripts/build-server.mjs), not through tsx. */
+function buildServer() {
+  if (built) return
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  built = true
+}
 const PASSWORD = 'bench-password-1234'
 
 export const MESSAGE_ADDED = 'subscription($roomId: ID!, $after: String) { messageAdded(roomId: $roomId, after: $after) { id seq clientId createdAt sender { id displayName } body } }'
@@ -96,7 +107,8 @@ export class HearthTarget implements Target {
     // one after the other: the first one runs the migrations
     for (let i = 0; i < o.instances; i++) {
       const port = await freePort()
-      const args = [...diagArgs(o), '--import', 'tsx', 'src/server.ts']
+      buildServer()
+      const args = [...diagArgs(o), ...(o.nodeArgs ?? []), 'dist/server.js']
       const child = spawnNode(`${o.tag}-hearth-${i}`, args, {
         NODE_ENV: 'production',
         PORT: String(port),
