@@ -1,9 +1,11 @@
-// Presence across instances (DESIGN.md §3). Every authenticated WebSocket is a lease in the
-// SharedStore, refreshed by this instance's heartbeat. A user's status is derived from their
+// Presence across instances (DESIGN.md §3). Every instance holding at least one authenticated
+// WebSocket of a user keeps a lease (user, instance) in the SharedStore, refreshed by its
+// heartbeat: a user's second tab on the same instance costs the store nothing. A user's status is derived from their
 // leases, their chosen mode (AWAY / appear offline) and their last activity; the derived status is
 // cached in the store so that reads are one lookup, and every change of it is published once.
 // A crashed instance stops refreshing: its leases expire and the sweep of any surviving instance
 // notices within leaseTtlMs of the crash.
+import crypto from 'node:crypto'
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { PresenceEventModel, RoomModel, UserModel } from '../../graphql/models.js'
@@ -29,6 +31,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export class PresenceService {
   readonly repo: PresenceRepository
+  /** the member this instance writes in each of its users' leases */
+  private readonly instanceId = crypto.randomUUID()
   /** this instance's authenticated sockets */
   private conns = new Map<string, string>()
   private byUser = new Map<string, Set<string>>()
@@ -115,6 +119,11 @@ export class PresenceService {
     let set = this.byUser.get(u)
     if (!set) this.byUser.set(u, (set = new Set()))
     set.add(conn.id)
+    if (set.size > 1) {
+      // this instance holds the user's lease already: a new tab is only activity
+      this.touch(u)
+      return
+    }
     this.lastLocalActivity.set(u, now)
     const t = this.grace.get(u)
     if (t) { clearTimeout(t); this.grace.delete(u) }
@@ -124,7 +133,7 @@ export class PresenceService {
       const t0 = Date.now()
       // the first socket starts afresh: no AWAY or "appear offline" left over from an earlier visit
       if (!(await store.leaseLive(leaseKey(u), t0)).length) await store.delValue(modeKey(u))
-      await store.leasePut(leaseKey(u), conn.id, t0 + this.leaseMs)
+      await store.leasePut(leaseKey(u), this.instanceId, t0 + this.leaseMs)
       await store.leasePut(USERS, u, t0 + this.leaseMs)
       await store.setValue(activeKey(u), String(t0), this.activeTtl())
       this.lastActiveWrite.set(u, t0)
@@ -140,10 +149,12 @@ export class PresenceService {
     const set = this.byUser.get(u)
     set?.delete(conn.id)
     const last = !set || set.size === 0
-    if (last) { this.byUser.delete(u); this.lastLocalActivity.delete(u); this.lastActiveWrite.delete(u); this.closing.add(u) }
+    if (!last) return
+    this.byUser.delete(u); this.lastLocalActivity.delete(u); this.lastActiveWrite.delete(u); this.closing.add(u)
     void this.run(u, async () => {
-      await this.svc.store.leaseDrop(leaseKey(u), conn.id)
-      if (!last || this.stopped || this.byUser.has(u)) return
+      // a socket that opened meanwhile queued its lease behind this drop
+      await this.svc.store.leaseDrop(leaseKey(u), this.instanceId)
+      if (this.stopped || this.byUser.has(u)) return
       // a reload reconnects within the grace period without anyone seeing OFFLINE; sockets on
       // other instances keep the user online when the recomputation comes. A socket that died
       // with a ping unanswered (the gateway's heartbeat cut a dead peer) has used up its time already.
@@ -220,10 +231,10 @@ export class PresenceService {
     const store = this.svc.store
     const now = Date.now()
     const until = now + this.leaseMs
-    await Promise.all([
-      ...[...this.conns].map(([id, u]) => store.leasePut(leaseKey(u), id, until)),
-      ...[...this.byUser.keys()].map((u) => store.leasePut(USERS, u, until)),
-    ])
+    await Promise.all([...this.byUser.keys()].flatMap((u) => [
+      store.leasePut(leaseKey(u), this.instanceId, until),
+      store.leasePut(USERS, u, until),
+    ]))
     // a user hosted here whom another instance swept OFFLINE (this one could not reach the store for a while)
     const marked = new Set(await store.leaseLive(MARKED, Date.now()))
     for (const u of this.byUser.keys()) if (!marked.has(u)) void this.run(u, () => this.recompute(u))
@@ -268,7 +279,7 @@ export class PresenceService {
     await Promise.allSettled([...this.chains.values()])
     const store = this.svc.store
     await Promise.allSettled([
-      ...[...this.conns].map(([id, u]) => store.leaseDrop(leaseKey(u), id)),
+      ...[...this.byUser.keys()].map((u) => store.leaseDrop(leaseKey(u), this.instanceId)),
       ...[...users].map((u) => store.leaseDrop(USERS, u)),
     ])
     this.conns.clear()

@@ -40,7 +40,8 @@ export class CallsService {
     gateway.hooks.push({
       ready: (conn: Connection) => {
         const userId = conn.viewer?.userId
-        if (!userId) return
+        // one lease per (user, instance), refreshed by the heartbeat: a second tab writes nothing
+        if (!userId || this.local.has(userId)) return
         this.local.add(userId)
         void this.svc.store.leasePut(socketsKey(userId), this.instanceId, this.until()).catch(() => {})
       },
