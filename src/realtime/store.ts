@@ -95,15 +95,42 @@ export class MemoryStore implements SharedStore {
   }
 }
 
+/**
+ * The store's compound operations as Lua scripts (EVALSHA, one round trip, one reply): a MULTI
+ * through ioredis costs a pipeline, a transaction and one reply per command, and these run on
+ * every send (rate limit) and every socket that connects (leases).
+ */
+const SCRIPTS = {
+  hearthHit: `local c = redis.call('INCR', KEYS[1])
+if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local t = redis.call('PTTL', KEYS[1])
+if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
+return {c, t}`,
+  hearthLeasePut: `redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], tonumber(ARGV[1]) + 60000)
+return 1`,
+  hearthLeaseLive: `redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')`,
+} as const
+
+type ScriptedRedis = Redis & {
+  hearthHit(key: string, windowMs: number): Promise<[number, number]>
+  hearthLeasePut(key: string, untilMs: number, member: string): Promise<number>
+  hearthLeaseLive(key: string, nowMs: number): Promise<string[]>
+}
+
 export class RedisStore implements SharedStore {
-  constructor(private redis: Redis, private prefix = 'hearth:') {}
+  private redis: ScriptedRedis
+  constructor(redis: Redis, private prefix = 'hearth:') {
+    for (const [name, lua] of Object.entries(SCRIPTS)) {
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua })
+    }
+    this.redis = redis as ScriptedRedis
+  }
 
   async hit(key: string, windowMs: number): Promise<Counter> {
-    const k = this.prefix + 'rl:' + key
-    const res = await this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').pttl(k).exec()
-    const count = Number(res?.[0]?.[1] ?? 1)
-    const ttl = Number(res?.[2]?.[1] ?? windowMs)
-    return { count, resetInMs: ttl > 0 ? ttl : windowMs }
+    const [count, ttl] = await this.redis.hearthHit(this.prefix + 'rl:' + key, windowMs)
+    return { count: Number(count), resetInMs: ttl > 0 ? Number(ttl) : windowMs }
   }
 
   async peek(key: string): Promise<Counter> {
@@ -117,8 +144,7 @@ export class RedisStore implements SharedStore {
   async reset(key: string) { await this.redis.del(this.prefix + 'rl:' + key) }
 
   async leasePut(key: string, member: string, untilMs: number) {
-    const k = this.prefix + 'lease:' + key
-    await this.redis.multi().zadd(k, untilMs, member).pexpireat(k, untilMs + 60_000).exec()
+    await this.redis.hearthLeasePut(this.prefix + 'lease:' + key, untilMs, member)
   }
 
   async leaseDrop(key: string, member: string) {
@@ -126,9 +152,7 @@ export class RedisStore implements SharedStore {
   }
 
   async leaseLive(key: string, nowMs: number) {
-    const k = this.prefix + 'lease:' + key
-    const res = await this.redis.multi().zremrangebyscore(k, '-inf', nowMs).zrangebyscore(k, `(${nowMs}`, '+inf').exec()
-    return (res?.[1]?.[1] as string[] | undefined) ?? []
+    return this.redis.hearthLeaseLive(this.prefix + 'lease:' + key, nowMs)
   }
 
   async setValue(key: string, value: string, ttlMs: number | null) {
