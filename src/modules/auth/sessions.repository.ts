@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { DB, SessionsTable, UsersTable } from '../../db/types.js'
 import type { SessionModel, UserModel } from '../../graphql/models.js'
 import { toUser } from '../users/users.repository.js'
+import { compiledOnce } from '../../db/compiled.js'
 
 export function toSession(r: Selectable<SessionsTable>): SessionModel {
   return {
@@ -15,16 +16,9 @@ export function toSession(r: Selectable<SessionsTable>): SessionModel {
 }
 
 export class SessionsRepository {
-  constructor(private db: Kysely<DB>) {}
-
-  async insert(row: SessionsTable): Promise<SessionModel> {
-    await this.db.insertInto('sessions').values(row).execute()
-    return toSession(row)
-  }
-
-  /** the live session a token hash names, with its user */
-  async liveByTokenHash(hash: string, now: number): Promise<{ session: SessionModel; user: UserModel } | null> {
-    const r = await this.db.selectFrom('sessions as s')
+  private byTokenHash
+  constructor(private db: Kysely<DB>) {
+    this.byTokenHash = compiledOnce(db, 2, (hash: string, now: number) => db.selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .selectAll('s')
       .select(['u.username', 'u.username_key', 'u.display_name', 'u.first_name', 'u.last_name', 'u.password_hash',
@@ -32,7 +26,17 @@ export class SessionsRepository {
       .where('s.token_hash', '=', hash)
       .where('s.revoked_at', 'is', null)
       .where('s.expires_at', '>', now)
-      .executeTakeFirst()
+      .limit(1))
+  }
+
+  async insert(row: SessionsTable): Promise<SessionModel> {
+    await this.db.insertInto('sessions').values(row).execute()
+    return toSession(row)
+  }
+
+  /** the live session a token hash names, with its user (every request and every socket asks) */
+  async liveByTokenHash(hash: string, now: number): Promise<{ session: SessionModel; user: UserModel } | null> {
+    const [r] = await this.byTokenHash(hash, now)
     if (!r) return null
     const userRow: Selectable<UsersTable> = {
       id: r.user_id, username: r.username, username_key: r.username_key, display_name: r.display_name,

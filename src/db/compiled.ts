@@ -1,0 +1,28 @@
+import type { Compilable, CompiledQuery, Kysely } from 'kysely'
+
+/**
+ * A query built and compiled once. kysely builds an operation tree and compiles it to SQL on
+ * every call (some 10 KB of short-lived objects for a join, on every request and every socket
+ * that signs in); a hot lookup keeps the SQL and only swaps the parameters. `build` receives
+ * placeholders: each must be used as a parameter value as it is (not inspected, not combined).
+ */
+export function compiledOnce<A extends unknown[], R>(db: Kysely<any>, arity: number, build: (...args: A) => Compilable<R>): (...args: A) => Promise<R[]> {
+  let compiled: CompiledQuery<R> | null = null
+  /** per parameter of the SQL: the argument it takes, or -1 for a constant of the query */
+  let slots: number[] = []
+  return async (...args: A) => {
+    if (!compiled) {
+      const marks = Array.from({ length: arity }, (_, i) => `\u0000compiledOnce:${i}\u0000`)
+      const c = build(...(marks as unknown as A)).compile()
+      slots = c.parameters.map((p) => marks.indexOf(p as string))
+      for (let i = 0; i < arity; i++) {
+        if (!slots.includes(i)) throw new Error(`compiledOnce: argument ${i} is not a parameter of ${c.sql}`)
+      }
+      compiled = c
+    }
+    const base = compiled
+    const parameters = slots.map((s, i) => (s >= 0 ? args[s] : base.parameters[i]))
+    const res = await db.executeQuery<R>({ ...base, parameters })
+    return res.rows
+  }
+}
