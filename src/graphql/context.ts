@@ -10,15 +10,17 @@ export interface Viewer {
 
 /** The per-operation loaders: each domain asks for its own by name, so no central list to edit. */
 export class Loaders {
-  private map = new Map<string, Loader<any, any>>()
+  /** made on first use: a live subscription holds a Loaders it may never use */
+  private map: Map<string, Loader<any, any>> | null = null
   of<K, V>(name: string, batch: (keys: K[]) => Promise<Map<K, V>>): Loader<K, V> {
-    let l = this.map.get(name)
-    if (!l) this.map.set(name, (l = new Loader(batch)))
+    const map = (this.map ??= new Map())
+    let l = map.get(name)
+    if (!l) map.set(name, (l = new Loader(batch)))
     return l as Loader<K, V>
   }
   /** forgets a cached value after a write in the same operation */
   forget(name: string, key: unknown) {
-    this.map.get(name)?.clear(key)
+    this.map?.get(name)?.clear(key)
   }
 }
 

@@ -161,6 +161,8 @@ const VIEWER_DEPENDENT = new Set([
 ])
 
 export interface PreparedDocument {
+  /** short and unique per prepared text: share keys use it instead of the text */
+  key: string
   document: DocumentNode
   /** graphql-js errors, already safe to show */
   errors: readonly GraphQLError[] | null
@@ -172,6 +174,8 @@ export interface PreparedDocument {
  * length of the texts held: a few tokens can carry a 256 KB string literal, so a client sending
  * distinct large documents must not make the cache hold count x frame size.
  */
+let prepareCount = 0
+
 export class DocumentCache {
   private cache = new Map<string, PreparedDocument>()
   private rules: ValidationRule[]
@@ -204,12 +208,13 @@ export class DocumentCache {
   }
 
   private prepare(query: string): PreparedDocument {
+    const key = `d${++prepareCount}`
     let document: DocumentNode
     try {
       document = parse(query, { maxTokens: this.config.limits.tokens })
     } catch (e) {
       const err = e instanceof GraphQLError ? e : new GraphQLError('Syntax error')
-      return { document: { kind: Kind.DOCUMENT, definitions: [] }, errors: [new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })], viewerDependent: false }
+      return { key, document: { kind: Kind.DOCUMENT, definitions: [] }, errors: [new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })], viewerDependent: false }
     }
     let errors: readonly GraphQLError[]
     try {
@@ -221,9 +226,9 @@ export class DocumentCache {
     }
     if (errors.length) {
       const hide = this.config.env === 'production'
-      return { document, errors: errors.map((e) => new GraphQLError(hide ? e.message.replace(/\s*Did you mean .*\?$/s, '') : e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), viewerDependent: false }
+      return { key, document, errors: errors.map((e) => new GraphQLError(hide ? e.message.replace(/\s*Did you mean .*\?$/s, '') : e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), viewerDependent: false }
     }
-    return { document, errors: null, viewerDependent: this.isViewerDependent(document) }
+    return { key, document, errors: null, viewerDependent: this.isViewerDependent(document) }
   }
 
   private isViewerDependent(document: DocumentNode): boolean {

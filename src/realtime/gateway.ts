@@ -368,7 +368,7 @@ export class Gateway {
     const subType = this.schema.getSubscriptionType()!
     const def = subType.getFields()[field.name.value]
     const ctx = this.makeCtx(conn)
-    const shareKey = `${query}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${prepared.viewerDependent ? conn.viewer?.userId ?? '-' : ''}`
+    const shareKey = `${prepared.key}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${prepared.viewerDependent ? conn.viewer?.userId ?? '-' : ''}`
     const sub = new Subscription(conn, id, prepared, operationName, variables, shareKey, ctx)
     conn.subs.set(id, sub)
     const fail = (err: unknown) => {
@@ -396,6 +396,9 @@ export class Gateway {
         },
       })
       if (!sub.closed) { sub.live = true; this.liveSubscriptions++ }
+      // what authorising the subscription cached (room, membership) would go stale and stay in
+      // memory as long as the subscription: later reads by the feed start from an empty cache
+      ctx.loaders = new Loaders()
     })().catch(fail)
   }
 
