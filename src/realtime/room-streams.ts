@@ -46,7 +46,7 @@ class RoomStream {
     this.last = (await this.source.head(this.roomId)) ?? 0
   }
 
-  private enqueue(ev: MessageEventModel) {
+  enqueue(ev: MessageEventModel) {
     if (!ev || typeof ev.seq !== 'number') return
     this.chain = this.chain.then(() => this.process(ev)).catch(this.onError)
   }
@@ -110,6 +110,15 @@ export class RoomStreams {
   }
 
   get size() { return this.streams.size }
+
+  /**
+   * An event committed by this instance, before its publish comes back through the pub/sub: the
+   * room's stream (if anyone here listens) dispatches it now and ignores the published copy.
+   */
+  local(roomId: string, ev: MessageEventModel) {
+    const s = this.streams.get(roomId)
+    if (s && !s.closed) s.enqueue(ev)
+  }
 
   /**
    * Attaches a listener. `replay(from, upto)` must deliver everything the listener needs from

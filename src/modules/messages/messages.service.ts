@@ -38,6 +38,16 @@ export class MessagesService {
     await spend(this.svc.store, `send:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
   }
 
+  /**
+   * After commit: this instance's subscribers of the room get the event at once, without the
+   * round trip through Redis; the published copy reaches the other instances, and here it is
+   * dropped by the room stream as already dispatched (same seq).
+   */
+  private async announce(ev: MessageEventModel) {
+    this.streams.local(ev.roomId, ev)
+    await this.svc.publish(topics.roomEvents(ev.roomId), ev)
+  }
+
   async send(ctx: Ctx, roomId: string, body: string, clientId: string | null | undefined): Promise<MessageModel> {
     const viewer = ctx.viewer!
     const text = cleanText(body, 'body', BODY_RULE)
@@ -64,7 +74,7 @@ export class MessagesService {
       }
       throw e
     }
-    await this.svc.publish(topics.roomEvents(room.id), ev)
+    await this.announce(ev)
     this.svc.events.emit('messageAdded', { room, message: ev.message })
     return ev.message
   }
@@ -89,7 +99,7 @@ export class MessagesService {
     if (message.deletedAt !== null) throw conflict('The message was deleted')
     if (message.body === text) return message
     const ev = await this.changeOrGone(message.id, 'EDITED', text)
-    await this.svc.publish(topics.roomEvents(ev.roomId), ev)
+    await this.announce(ev)
     return ev.message
   }
 
@@ -98,7 +108,7 @@ export class MessagesService {
     if (message.senderId !== ctx.viewer!.userId && !isOwner) throw forbidden('Only the sender or the room owner can delete a message')
     if (message.deletedAt !== null) return message
     const ev = await this.changeOrGone(message.id, 'DELETED', '')
-    await this.svc.publish(topics.roomEvents(ev.roomId), ev)
+    await this.announce(ev)
     return ev.message
   }
 
