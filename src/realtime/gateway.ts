@@ -76,6 +76,8 @@ export class Connection {
   readonly subs = new Map<string, Subscription>()
   initTimer: NodeJS.Timeout | null = null
   lastActivity = Date.now()
+  /** when the session it signed in with ends: the heartbeat closes it then (4403) */
+  expiresAt = Infinity
   constructor(readonly ws: WebSocket, readonly ip: string, readonly userAgent: string | null) {}
   get subscriptionCount() { return this.subs.size }
 }
@@ -183,8 +185,11 @@ export class Gateway {
   }
 
   private beat() {
+    const now = Date.now()
     for (const conn of this.connections) {
       if (!conn.alive) { conn.ws.terminate(); this.cleanup(conn); continue }
+      // a socket does not outlive its session: the client signs in again, like over HTTP
+      if (conn.expiresAt <= now) { this.close(conn, CLOSE.FORBIDDEN, 'Forbidden'); continue }
       conn.alive = false
       try { conn.ws.ping() } catch { /* closed meanwhile */ }
     }
@@ -322,6 +327,7 @@ export class Gateway {
       if (!found) return this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
       // registered in the same tick as the lookup: a revocation cannot slip in between
       conn.viewer = found.viewer
+      conn.expiresAt = found.session.expiresAt
       if (this.socketsOfUser(found.viewer.userId) >= this.app.config.limits.wsSocketsPerUser) {
         return this.close(conn, CLOSE.TOO_MANY_INITS, 'Too many sockets for this user')
       }
