@@ -73,6 +73,8 @@ export class Connection {
   closed = false
   /** its socket holds this tick's frames until the uncork at setImmediate */
   corked = false
+  /** 1 once a frame went out in this tick: later ones are corked until setImmediate */
+  tick = 0
   readonly subs = new Map<string, Subscription>()
   initTimer: NodeJS.Timeout | null = null
   lastActivity = Date.now()
@@ -243,9 +245,14 @@ export class Gateway {
    */
   private cork(conn: Connection, raw: RawSocket) {
     if (conn.corked) return
-    raw.cork()
-    conn.corked = true
-    this.corked.push(conn)
+    if (conn.tick === 0) {
+      // the first frame of the tick leaves at once: a lone event is not held behind the rest of the fan-out
+      conn.tick = 1
+      this.corked.push(conn)
+    } else {
+      raw.cork()
+      conn.corked = true
+    }
     if (!this.uncorkScheduled) {
       this.uncorkScheduled = true
       setImmediate(this.uncorkAll)
@@ -259,6 +266,8 @@ export class Gateway {
     const list = this.corked
     this.corked = []
     for (const conn of list) {
+      conn.tick = 0
+      if (!conn.corked) continue
       conn.corked = false
       ;(conn.ws as unknown as { _socket?: RawSocket })._socket?.uncork()
     }
