@@ -371,10 +371,12 @@ export class Gateway {
     if (prepared.errors) return this.sendErrors(conn, id, prepared.errors)
     const op = getOperationAST(prepared.document, operationName)
     if (!op) return this.sendErrors(conn, id, [new GraphQLError('Unknown or ambiguous operation', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })])
-    if (op.operation !== 'subscription') return this.runOnce(conn, id, prepared.document, op, variables, operationName)
+    // subscriptions and queries/mutations still running share one budget per socket: a client
+    // cannot pile up unbounded work on one connection
     if (conn.subs.size >= this.app.config.limits.wsSubscriptionsPerSocket) {
-      return this.sendErrors(conn, id, [toPublicError(new AppError('RATE_LIMITED', `At most ${this.app.config.limits.wsSubscriptionsPerSocket} subscriptions per socket`, { retryAfterSeconds: 1 }))])
+      return this.sendErrors(conn, id, [toPublicError(new AppError('RATE_LIMITED', `At most ${this.app.config.limits.wsSubscriptionsPerSocket} subscriptions and operations in flight per socket`, { retryAfterSeconds: 1 }))])
     }
+    if (op.operation !== 'subscription') return this.runOnce(conn, id, prepared.document, op, variables, operationName)
     const coerced = getVariableValues(this.schema, op.variableDefinitions ?? [], variables ?? {})
     if (coerced.errors) return this.sendErrors(conn, id, coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } })))
     // the root field may sit inside fragments or carry @skip/@include: find the one that runs

@@ -234,6 +234,25 @@ describe('caps and validation on the socket', () => {
     s.ws.close()
   })
 
+  it('a query over a socket whose budget is held by subscriptions is RATE_LIMITED; once one completes it runs', async () => {
+    const u = await signUp(capped.url)
+    const s = await on(capped, u.token)
+    const base = capped.app.hearth.realtime.liveSubscriptions
+    for (const id of ['1', '2']) s.send({ id, type: 'subscribe', payload: { query: 'subscription { userUpdated { displayName } }' } })
+    await waitLive(capped, base + 2)
+    s.send({ id: 'q1', type: 'subscribe', payload: { query: '{ me { id } }' } })
+    await until(() => s.frames.some((f) => f.id === 'q1'))
+    const refused = s.frames.find((f) => f.id === 'q1')
+    expect(refused.type).toBe('error')
+    expect(refused.payload[0].extensions.code).toBe('RATE_LIMITED')
+    s.send({ id: '1', type: 'complete' })
+    await waitLive(capped, base + 1)
+    s.send({ id: 'q2', type: 'subscribe', payload: { query: '{ me { id } }' } })
+    await until(() => s.frames.some((f) => f.id === 'q2' && f.type === 'complete'))
+    expect(s.frames.find((f) => f.id === 'q2' && f.type === 'next').payload).toEqual({ data: { me: { id: u.id } } })
+    s.ws.close()
+  })
+
   it('closes a socket past WS_SOCKETS_PER_USER with 4429, leaving the earlier ones open', async () => {
     const u = await signUp(capped.url)
     const a = await on(capped, u.token)
