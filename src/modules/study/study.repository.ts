@@ -36,11 +36,25 @@ export class StudyRepository {
    * Compare-and-set on version: one statement, so exactly one of several instances (or requests)
    * that read the same version gets to write the next state.
    */
-  async casTimer(row: TimerRow, expectedVersion: number): Promise<boolean> {
+  /**
+   * Compare-and-set on the timer's version. `sessions` (earned by the FOCUS phase this move
+   * ends) are written in the same transaction, only by the caller that wins: a crash cannot keep
+   * the move and lose them, and the unique (user, timer_key) makes a repeat harmless.
+   */
+  async casTimer(row: TimerRow, expectedVersion: number, sessions: StudySessionsTable[] = []): Promise<boolean> {
     const { room_id, ...fields } = row
-    const res = await this.db.updateTable('room_timers').set(fields)
-      .where('room_id', '=', room_id).where('version', '=', expectedVersion).executeTakeFirst()
-    return Number(res.numUpdatedRows) === 1
+    const cas = async (db: Kysely<DB>) => {
+      const res = await db.updateTable('room_timers').set(fields)
+        .where('room_id', '=', room_id).where('version', '=', expectedVersion).executeTakeFirst()
+      return Number(res.numUpdatedRows) === 1
+    }
+    if (!sessions.length) return cas(this.db)
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await cas(trx))) return false
+      await trx.insertInto('study_sessions').values(sessions)
+        .onConflict((oc) => oc.columns(['user_id', 'timer_key']).doNothing()).execute()
+      return true
+    })
   }
 
   /** running timers whose phase has ended by `now` */
@@ -78,12 +92,6 @@ export class StudyRepository {
   // ---- study sessions ----
 
   /** sessions a completed FOCUS phase earns; the (user, timer_key) key makes a repeat a no-op */
-  async insertTimerSessions(rows: StudySessionsTable[]): Promise<void> {
-    if (!rows.length) return
-    await this.db.insertInto('study_sessions').values(rows)
-      .onConflict((oc) => oc.columns(['user_id', 'timer_key']).doNothing()).execute()
-  }
-
   async insertSession(row: StudySessionsTable): Promise<StudySessionModel> {
     await this.db.insertInto('study_sessions').values(row).execute()
     return toSession(row)

@@ -165,20 +165,17 @@ export class TimerService {
       if (!isRunning(row) || row.phase_ends_at! > now) return
       const { next, focusDone } = afterPhaseEnd(row, now)
       const present = focusDone ? await this.presentMembers(row.room_id) : []
-      if (!(await this.repo.casTimer(next, row.version))) {
+      const earned = focusDone ? present.map((userId) => ({
+        id: newId(), user_id: userId, room_id: row.room_id, minutes: row.focus_minutes,
+        started_at: focusDone.startedAt, ended_at: focusDone.endedAt, timer_key: `${row.room_id}:${focusDone.endedAt}`,
+      })) : []
+      // the sessions the ending FOCUS earned commit with the move, by the one instance that wins it
+      if (!(await this.repo.casTimer(next, row.version, earned))) {
         // another instance (or a pause/stop) got there first: look again
         const fresh = await this.repo.timer(row.room_id)
         if (!fresh) return
         row = fresh
         continue
-      }
-      if (focusDone && present.length) {
-        // After the CAS, by the one instance that won it; the unique (user, timer_key) makes
-        // a repeat harmless. A crash between the two statements loses these sessions.
-        await this.repo.insertTimerSessions(present.map((userId) => ({
-          id: newId(), user_id: userId, room_id: row.room_id, minutes: row.focus_minutes,
-          started_at: focusDone.startedAt, ended_at: focusDone.endedAt, timer_key: `${row.room_id}:${focusDone.endedAt}`,
-        })))
       }
       await this.publish(next)
       row = next
