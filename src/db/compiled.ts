@@ -3,26 +3,30 @@ import type { Compilable, CompiledQuery, Kysely } from 'kysely'
 /**
  * A query built and compiled once. kysely builds an operation tree and compiles it to SQL on
  * every call (some 10 KB of short-lived objects for a join, on every request and every socket
- * that signs in); a hot lookup keeps the SQL and only swaps the parameters. `build` receives
- * placeholders: each must be used as a parameter value as it is (not inspected, not combined).
+ * that signs in, and several times in every send); a hot statement keeps the SQL and only swaps
+ * the parameters. `build` receives placeholders: each must be used as a parameter value as it is
+ * (not inspected, not combined). The returned function runs on `db`, or on the executor given
+ * with `.on(trx)` (a transaction).
  */
-export function compiledOnce<A extends unknown[], R>(db: Kysely<any>, arity: number, build: (...args: A) => Compilable<R>): (...args: A) => Promise<R[]> {
+export function compiledOnce<A extends unknown[], R>(db: Kysely<any>, arity: number, build: (...args: A) => Compilable<R>) {
   let compiled: CompiledQuery<R> | null = null
   /** per parameter of the SQL: the argument it takes, or -1 for a constant of the query */
   let slots: number[] = []
-  return async (...args: A) => {
-    if (!compiled) {
-      const marks = Array.from({ length: arity }, (_, i) => `\u0000compiledOnce:${i}\u0000`)
-      const c = build(...(marks as unknown as A)).compile()
-      slots = c.parameters.map((p) => marks.indexOf(p as string))
-      for (let i = 0; i < arity; i++) {
-        if (!slots.includes(i)) throw new Error(`compiledOnce: argument ${i} is not a parameter of ${c.sql}`)
-      }
-      compiled = c
+  const prepare = (): CompiledQuery<R> => {
+    if (compiled) return compiled
+    const marks = Array.from({ length: arity }, (_, i) => `\u0000compiledOnce:${i}\u0000`)
+    const c = build(...(marks as unknown as A)).compile()
+    slots = c.parameters.map((p) => marks.indexOf(p as string))
+    for (let i = 0; i < arity; i++) {
+      if (!slots.includes(i)) throw new Error(`compiledOnce: argument ${i} is not a parameter of ${c.sql}`)
     }
-    const base = compiled
+    return (compiled = c)
+  }
+  const on = (executor: Kysely<any>) => async (...args: A): Promise<R[]> => {
+    const base = prepare()
     const parameters = slots.map((s, i) => (s >= 0 ? args[s] : base.parameters[i]))
-    const res = await db.executeQuery<R>({ ...base, parameters })
+    const res = await executor.executeQuery<R>({ ...base, parameters })
     return res.rows
   }
+  return Object.assign(on(db), { on })
 }

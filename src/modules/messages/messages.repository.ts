@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DB, Dialect, MessagesTable } from '../../db/types.js'
 import type { MessageEventKind, MessageEventModel, MessageModel } from '../../graphql/models.js'
+import { compiledOnce } from '../../db/compiled.js'
 
 export function toMessage(r: Selectable<MessagesTable>): MessageModel {
   return {
@@ -31,7 +32,25 @@ export class MessagesRepository {
   private pending: Pending[] = []
   private flushing = false
 
-  constructor(private db: Kysely<DB>, private dialect: Dialect) {}
+  /** the four statements of a send on SQLite, compiled once (they run in every group commit) */
+  private readonly sendSql
+
+  constructor(private db: Kysely<DB>, private dialect: Dialect) {
+    this.sendSql = {
+      bump: compiledOnce(db, 2, (now: number, roomId: string) => db.updateTable('rooms')
+        .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: now }))
+        .where('id', '=', roomId).returning(['msg_seq', 'event_seq'])),
+      message: compiledOnce(db, 8, (id: string, roomId: string, seq: number, senderId: string, body: string, clientId: string | null, at: number, eventSeq: number) =>
+        db.insertInto('messages').values({
+          id, room_id: roomId, seq, sender_id: senderId, body, client_id: clientId, created_at: at, edited_at: null, deleted_at: null, added_event_seq: eventSeq,
+        })),
+      event: compiledOnce(db, 4, (roomId: string, seq: number, messageId: string, at: number) =>
+        db.insertInto('message_events').values({ room_id: roomId, seq, kind: 'ADDED', message_id: messageId, at })),
+      mark: compiledOnce(db, 4, (seq: number, roomId: string, userId: string, below: number) =>
+        db.updateTable('room_members').set({ last_read_seq: seq })
+          .where('room_id', '=', roomId).where('user_id', '=', userId).where('last_read_seq', '<', below)),
+    }
+  }
 
   async byId(id: string): Promise<MessageModel | null> {
     const r = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
@@ -123,21 +142,20 @@ export class MessagesRepository {
   }
 
   private async insertIn(trx: Kysely<DB>, m: NewMessage): Promise<MessageEventModel> {
-    const seqs = await trx.updateTable('rooms')
-      .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: m.now }))
-      .where('id', '=', m.roomId).returning(['msg_seq', 'event_seq']).executeTakeFirst()
+    const q = this.sendSql
+    const [seqs] = await q.bump.on(trx)(m.now, m.roomId)
     if (!seqs) throw new RoomGoneError()
     const row: MessagesTable = {
       id: m.id, room_id: m.roomId, seq: seqs.msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
       created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq,
     }
-    await trx.insertInto('messages').values(row).execute()
-    await trx.insertInto('message_events').values({ room_id: m.roomId, seq: seqs.event_seq, kind: 'ADDED', message_id: m.id, at: m.now }).execute()
+    await q.message.on(trx)(m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, m.now, seqs.event_seq)
+    await q.event.on(trx)(m.roomId, seqs.event_seq, m.id, m.now)
     // sending moves the sender's read marker
-    await trx.updateTable('room_members').set({ last_read_seq: seqs.msg_seq })
-      .where('room_id', '=', m.roomId).where('user_id', '=', m.senderId).where('last_read_seq', '<', seqs.msg_seq).execute()
+    await q.mark.on(trx)(seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
     return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: toMessage(row), at: m.now }
   }
+
 
   /** an EDITED or DELETED event with the message's new state */
   async change(messageId: string, kind: 'EDITED' | 'DELETED', body: string, now: number): Promise<MessageEventModel> {
