@@ -25,6 +25,8 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL'
   trustProxy: boolean
   webDistDir: string | null
+  /** STUN/TURN servers handed to signed-in clients for calls; empty = host candidates only (one network) */
+  iceServers: IceServer[]
   limits: {
     bodyBytes: number
     queryDepth: number
@@ -77,6 +79,32 @@ function bool(env: Env, name: string, def: boolean, problems: string[]): boolean
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
+export interface IceServer { urls: string[]; username: string | null; credential: string | null }
+
+/** ICE_SERVERS: a JSON array of {urls, username?, credential?} (RTCIceServer), urls stun:, stuns:, turn: or turns: */
+function iceServers(env: Env, problems: string[]): IceServer[] {
+  const text = (env.ICE_SERVERS ?? '').trim()
+  if (!text) return []
+  const bad = (why: string) => { problems.push(`ICE_SERVERS ${why}`); return [] }
+  let parsed: unknown
+  try { parsed = JSON.parse(text) } catch { return bad('must be a JSON array of {"urls": ..., "username"?, "credential"?}') }
+  if (!Array.isArray(parsed) || parsed.length > 20) return bad('must be a JSON array of at most 20 servers')
+  const out: IceServer[] = []
+  for (const e of parsed) {
+    if (!e || typeof e !== 'object') return bad('entries must be objects')
+    const { urls, username, credential } = e as Record<string, unknown>
+    const list = typeof urls === 'string' ? [urls] : urls
+    if (!Array.isArray(list) || !list.length || !list.every((u) => typeof u === 'string' && /^(stuns?|turns?):[^\s]{1,250}$/i.test(u))) {
+      return bad('urls must be stun:, stuns:, turn: or turns: URLs')
+    }
+    if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
+      return bad('username and credential must be strings')
+    }
+    out.push({ urls: list as string[], username: (username as string | undefined) ?? null, credential: (credential as string | undefined) ?? null })
+  }
+  return out
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const problems: string[] = []
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
@@ -115,6 +143,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sqliteSynchronous: sync === 'NORMAL' ? 'NORMAL' : 'FULL',
     trustProxy: bool(env, 'TRUST_PROXY', false, problems),
     webDistDir: (env.WEB_DIST_DIR ?? '').trim() || 'web/dist',
+    iceServers: iceServers(env, problems),
     limits: {
       bodyBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024, problems),
       queryDepth: int(env, 'QUERY_DEPTH_LIMIT', 10, 2, 100, problems),

@@ -24,6 +24,11 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CallConfig = {
+  __typename?: 'CallConfig';
+  iceServers: Array<IceServer>;
+};
+
 export type CallEvent = {
   __typename?: 'CallEvent';
   at: Scalars['DateTime']['output'];
@@ -79,6 +84,13 @@ export type FriendshipStatus =
   | 'NONE'
   | 'REQUEST_RECEIVED'
   | 'REQUEST_SENT';
+
+export type IceServer = {
+  __typename?: 'IceServer';
+  credential?: Maybe<Scalars['String']['output']>;
+  urls: Array<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
 
 export type LogInInput = {
   password: Scalars['String']['input'];
@@ -386,6 +398,7 @@ export type PresenceStatus =
 export type Query = {
   __typename?: 'Query';
   blockedUsers: Array<User>;
+  callConfig: CallConfig;
   callParticipants: Array<User>;
   friendRequests: Array<FriendRequest>;
   friends: Array<User>;
@@ -824,6 +837,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<AuthPayloadModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CallConfig: ResolverTypeWrapper<CallConfig>;
   CallEvent: ResolverTypeWrapper<CallEventModel>;
   CreateRoomInput: CreateRoomInput;
   DailyMinutes: ResolverTypeWrapper<DailyMinutes>;
@@ -834,6 +848,7 @@ export type ResolversTypes = {
   FriendshipEvent: ResolverTypeWrapper<Omit<FriendshipEvent, 'request' | 'user'> & { request?: Maybe<ResolversTypes['FriendRequest']>, user: ResolversTypes['User'] }>;
   FriendshipStatus: FriendshipStatus;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IceServer: ResolverTypeWrapper<IceServer>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LogInInput: LogInInput;
   MemberRole: MemberRole;
@@ -882,6 +897,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AuthPayload: AuthPayloadModel;
   Boolean: Scalars['Boolean']['output'];
+  CallConfig: CallConfig;
   CallEvent: CallEventModel;
   CreateRoomInput: CreateRoomInput;
   DailyMinutes: DailyMinutes;
@@ -889,6 +905,7 @@ export type ResolversParentTypes = {
   FriendRequest: FriendRequestModel;
   FriendshipEvent: Omit<FriendshipEvent, 'request' | 'user'> & { request?: Maybe<ResolversParentTypes['FriendRequest']>, user: ResolversParentTypes['User'] };
   ID: Scalars['ID']['output'];
+  IceServer: IceServer;
   Int: Scalars['Int']['output'];
   LogInInput: LogInInput;
   Message: MessageModel;
@@ -932,6 +949,10 @@ export type AuthPayloadResolvers<ContextType = Ctx, ParentType extends Resolvers
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type CallConfigResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['CallConfig'] = ResolversParentTypes['CallConfig']> = {
+  iceServers?: Resolver<Array<ResolversTypes['IceServer']>, ParentType, ContextType>;
+};
+
 export type CallEventResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['CallEvent'] = ResolversParentTypes['CallEvent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   joined?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -963,6 +984,12 @@ export type FriendshipEventResolvers<ContextType = Ctx, ParentType extends Resol
   friendship?: Resolver<ResolversTypes['FriendshipStatus'], ParentType, ContextType>;
   request?: Resolver<Maybe<ResolversTypes['FriendRequest']>, ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
+export type IceServerResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['IceServer'] = ResolversParentTypes['IceServer']> = {
+  credential?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  urls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MessageResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
@@ -1061,6 +1088,7 @@ export type PresenceEventResolvers<ContextType = Ctx, ParentType extends Resolve
 
 export type QueryResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   blockedUsers?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  callConfig?: Resolver<ResolversTypes['CallConfig'], ParentType, ContextType>;
   callParticipants?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryCallParticipantsArgs, 'roomId'>>;
   friendRequests?: Resolver<Array<ResolversTypes['FriendRequest']>, ParentType, ContextType, RequireFields<QueryFriendRequestsArgs, 'direction'>>;
   friends?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
@@ -1236,11 +1264,13 @@ export type UserEdgeResolvers<ContextType = Ctx, ParentType extends ResolversPar
 
 export type Resolvers<ContextType = Ctx> = {
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  CallConfig?: CallConfigResolvers<ContextType>;
   CallEvent?: CallEventResolvers<ContextType>;
   DailyMinutes?: DailyMinutesResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   FriendRequest?: FriendRequestResolvers<ContextType>;
   FriendshipEvent?: FriendshipEventResolvers<ContextType>;
+  IceServer?: IceServerResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;

@@ -148,6 +148,7 @@ const ROWS: Row[] = [
   { field: 'Query.callParticipants', label: 'PRIVATE', doc: 'query($r: ID!) { callParticipants(roomId: $r) { id } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   // a PUBLIC room is readable by any signed-in user; only joining its call needs membership
   { field: 'Query.callParticipants', label: 'PUBLIC', doc: 'query($r: ID!) { callParticipants(roomId: $r) { id } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('ok') },
+  { field: 'Query.callConfig', doc: '{ callConfig { iceServers { urls } } }', expect: all('ok') },
 
   // ---------------------------------------------------------------- subscriptions (graphql-ws)
   { field: 'Subscription.messageAdded', label: 'PRIVATE', doc: 'subscription($r: ID!) { messageAdded(roomId: $r) { id } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },

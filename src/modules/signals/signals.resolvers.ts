@@ -3,6 +3,7 @@ import type { AppResolvers } from '../../graphql/schema.js'
 export const signalsResolvers: AppResolvers = {
   Query: {
     callParticipants: (_, { roomId }, ctx) => ctx.svc.calls.participants(ctx, roomId),
+    callConfig: (_, __, ctx) => ({ iceServers: ctx.svc.config.iceServers }),
   },
   Mutation: {
     sendSignal: (_, { input }, ctx) => ctx.svc.signals.send(ctx, input),

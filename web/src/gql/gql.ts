@@ -22,6 +22,7 @@ type Documents = {
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeSessionDocument,
     "\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n": typeof types.CallParticipantsDocument,
+    "\n  query CallConfig {\n    callConfig { iceServers { urls username credential } }\n  }\n": typeof types.CallConfigDocument,
     "\n  subscription CallChangedLive($roomId: ID!) {\n    callChanged(roomId: $roomId) { joined user { id displayName } participants { id displayName } }\n  }\n": typeof types.CallChangedLiveDocument,
     "\n  subscription SignalsLive($roomId: ID) {\n    signalReceived(roomId: $roomId) { id kind payload from { id } }\n  }\n": typeof types.SignalsLiveDocument,
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": typeof types.JoinCallDocument,
@@ -89,6 +90,7 @@ const documents: Documents = {
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }\n": types.RevokeSessionDocument,
     "\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n": types.CallParticipantsDocument,
+    "\n  query CallConfig {\n    callConfig { iceServers { urls username credential } }\n  }\n": types.CallConfigDocument,
     "\n  subscription CallChangedLive($roomId: ID!) {\n    callChanged(roomId: $roomId) { joined user { id displayName } participants { id displayName } }\n  }\n": types.CallChangedLiveDocument,
     "\n  subscription SignalsLive($roomId: ID) {\n    signalReceived(roomId: $roomId) { id kind payload from { id } }\n  }\n": types.SignalsLiveDocument,
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": types.JoinCallDocument,
@@ -194,6 +196,10 @@ export function graphql(source: "\n  mutation RevokeSession($id: ID!) { revokeSe
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n"): (typeof documents)["\n  query CallParticipants($roomId: ID!) {\n    callParticipants(roomId: $roomId) { id displayName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CallConfig {\n    callConfig { iceServers { urls username credential } }\n  }\n"): (typeof documents)["\n  query CallConfig {\n    callConfig { iceServers { urls username credential } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -12,6 +12,28 @@ const CallParticipants = graphql(`
   }
 `)
 
+const CallConfigQuery = graphql(`
+  query CallConfig {
+    callConfig { iceServers { urls username credential } }
+  }
+`)
+
+/** the deployment's STUN/TURN servers; none (or unreachable): host candidates, which work on one network */
+async function rtcConfiguration(): Promise<RTCConfiguration> {
+  try {
+    const d = await query(CallConfigQuery, {})
+    return {
+      iceServers: d.callConfig.iceServers.map((s) => ({
+        urls: s.urls,
+        ...(s.username != null ? { username: s.username } : {}),
+        ...(s.credential != null ? { credential: s.credential } : {}),
+      })),
+    }
+  } catch {
+    return { iceServers: [] }
+  }
+}
+
 const CallChangedLive = graphql(`
   subscription CallChangedLive($roomId: ID!) {
     callChanged(roomId: $roomId) { joined user { id displayName } participants { id displayName } }
@@ -80,7 +102,7 @@ export function CallPanel(props: { roomId: string }) {
         toast('No camera or microphone: you can watch and listen')
       }
     }
-    const m = new Mesh(props.roomId, self.id, stream)
+    const m = new Mesh(props.roomId, self.id, stream, await rtcConfiguration())
     setLocal(stream)
     setMicOn(!!stream?.getAudioTracks().length)
     setCamOn(!!stream?.getVideoTracks().length)

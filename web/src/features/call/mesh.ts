@@ -30,9 +30,6 @@ interface PeerInternal extends Peer {
   setState(s: RTCPeerConnectionState): void
 }
 
-// Host candidates are enough on one network; a deployment across NATs adds STUN/TURN here.
-const RTC_CONFIG: RTCConfiguration = { iceServers: [] }
-
 export class Mesh {
   private peers = new Map<string, PeerInternal>()
   private readonly peerList = createSignal<Peer[]>([])
@@ -42,6 +39,8 @@ export class Mesh {
     private roomId: string,
     private myId: string,
     private local: MediaStream | null,
+    /** from the server's callConfig: STUN/TURN of the deployment (ICE_SERVERS) */
+    private rtc: RTCConfiguration = { iceServers: [] },
   ) {}
 
   private publish() {
@@ -60,7 +59,7 @@ export class Mesh {
   connect(userId: string): PeerInternal {
     const existing = this.peers.get(userId)
     if (existing) return existing
-    const pc = new RTCPeerConnection(RTC_CONFIG)
+    const pc = new RTCPeerConnection(this.rtc)
     const [stream, setStream] = createSignal<MediaStream | null>(null)
     const [state, setState] = createSignal<RTCPeerConnectionState>(pc.connectionState)
     const peer: PeerInternal = {
