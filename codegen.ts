@@ -35,6 +35,7 @@ const config: CodegenConfig = {
           RoomTimer: './models.js#RoomTimerModel',
           StudySession: './models.js#StudySessionModel',
           CallEvent: './models.js#CallEventModel',
+          RoomActivity: './models.js#RoomActivityModel',
         },
       },
     },

@@ -153,3 +153,9 @@ export interface Connection<T> {
   edges: { cursor: string; node: T }[]
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }
 }
+
+/** roomActivity: a message added in one of the viewer's rooms */
+export interface RoomActivityModel {
+  roomId: string
+  message: MessageModel
+}

@@ -170,6 +170,7 @@ const ROWS: Row[] = [
   { field: 'Subscription.signalReceived', label: 'PRIVATE room', doc: 'subscription($r: ID) { signalReceived(roomId: $r) { id } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   { field: 'Subscription.signalReceived', label: 'any room', doc: 'subscription { signalReceived { id } }', expect: all('ok') },
   { field: 'Subscription.notifications', doc: 'subscription { notifications { id } }', expect: all('ok') },
+  { field: 'Subscription.roomActivity', doc: 'subscription { roomActivity { room { id } } }', expect: all('ok') },
   { field: 'Subscription.callChanged', label: 'PRIVATE', doc: 'subscription($r: ID!) { callChanged(roomId: $r) { joined } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   { field: 'Subscription.callChanged', label: 'PUBLIC', doc: 'subscription($r: ID!) { callChanged(roomId: $r) { joined } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   // a reader of a PUBLIC room may listen, but only signals addressed to them arrive, and those need both in the room

@@ -221,6 +221,7 @@ export class FriendsService {
           description: null, kind: 'DIRECT', is_active: 1, created_by: me, created_at: now, updated_at: now, last_activity_at: now,
           msg_seq: 0, event_seq: 0, direct_key: key,
         }, null, [first.id, second.id])
+        await Promise.all([first.id, second.id].map((u) => this.svc.rooms.announceMember(u, room!.id)))
       } catch (e) {
         // both opened it at once: direct_key is unique, the other insert won
         room = await this.repo.directRoom(key)
@@ -231,6 +232,7 @@ export class FriendsService {
       const added = await this.repo.ensureDirectMembers(room.id, [me, other.id], Date.now())
       for (const u of added) {
         await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: u, at: Date.now() } satisfies RoomControl)
+        await this.svc.rooms.announceMember(u, room.id)
       }
       if (added.length) {
         // forget what this operation may have cached (with the real batch functions: of() creates the loader when absent)

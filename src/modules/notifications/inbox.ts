@@ -16,6 +16,8 @@ export type InboxMessage =
   | { type: 'notification'; notification: NotificationModel }
   | { type: 'friendship'; event: FriendshipEventModel }
   | { type: 'profile'; user: UserModel }
+  /** the user became a member of a room (joined, created it, a direct room opened): live room lists follow it */
+  | { type: 'rooms'; roomId: string }
 
 export function isInbox<T extends InboxMessage['type']>(m: unknown, type: T): m is Extract<InboxMessage, { type: T }> {
   return !!m && typeof m === 'object' && (m as { type?: unknown }).type === type

@@ -74,6 +74,11 @@ export class RoomsRepository {
     })
   }
 
+  async roomIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('room_members').select('room_id').where('user_id', '=', userId).execute()
+    return rows.map((r) => r.room_id)
+  }
+
   async membership(roomId: string, userId: string): Promise<Membership | null> {
     const r = await this.db.selectFrom('room_members').select(['role', 'joined_at', 'last_read_seq'])
       .where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()

@@ -25,6 +25,10 @@ export const roomsResolvers: AppResolvers = {
   },
   Subscription: {
     typing: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.typing.feed(ctx, roomId) },
+    roomActivity: { subscribe: (_, __, ctx) => ctx.svc.rooms.activityFeed(ctx) },
+  },
+  RoomActivity: {
+    room: async (a, _, ctx) => (await ctx.svc.rooms.load(ctx, a.roomId))!,
   },
   Room: {
     createdBy: (r, _, ctx) => (r.createdById ? ctx.svc.users.load(ctx, r.createdById) : null),

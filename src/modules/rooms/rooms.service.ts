@@ -8,6 +8,17 @@ import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, check } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import { type Membership, RoomsRepository } from './rooms.repository.js'
+import type { Feed } from '../../realtime/gateway.js'
+import { type InboxMessage, isInbox } from '../notifications/inbox.js'
+import type { MessageEventModel, RoomActivityModel } from '../../graphql/models.js'
+
+/** one payload object per event, so every roomActivity subscriber shares its rendering */
+const activities = new WeakMap<MessageEventModel, RoomActivityModel>()
+function activityOf(ev: MessageEventModel): RoomActivityModel {
+  let a = activities.get(ev)
+  if (!a) activities.set(ev, (a = { roomId: ev.roomId, message: ev.message }))
+  return a
+}
 
 /** Published on room.<id>.control: lets live subscriptions follow membership and deletion. */
 export type RoomControl =
@@ -81,10 +92,12 @@ export class RoomsService {
     const now = Date.now()
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.repo.create({
+        const room = await this.repo.create({
           id: newId(), code: newJoinCode(), name, name_key: name.toLowerCase(), description, kind, is_active: 1,
           created_by: viewer.userId, created_at: now, updated_at: now, last_activity_at: now, msg_seq: 0, event_seq: 0, direct_key: null,
         }, viewer.userId)
+        await this.announceMember(viewer.userId, room.id)
+        return room
       } catch (e) {
         // a join-code collision (about 1 in 10^14): draw another
         if (attempt >= 3) throw e
@@ -140,10 +153,64 @@ export class RoomsService {
       }
     }
     const added = await this.repo.addMember(room.id, viewer.userId, Date.now())
-    if (added) await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+    if (added) {
+      await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+      await this.announceMember(viewer.userId, room.id)
+    }
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
     return room
+  }
+
+  /** tells the user's live room lists (roomActivity, every instance) to follow a room they now belong to */
+  announceMember(userId: string, roomId: string): Promise<void> {
+    return this.svc.publish(topics.userInbox(userId), { type: 'rooms', roomId } satisfies InboxMessage)
+  }
+
+  /**
+   * roomActivity: every message added in a room the viewer belongs to, from now on. It follows
+   * the viewer's rooms as they change: a room joined later (any device) is added, a room left or
+   * deleted is dropped. Each room's events come from its ordered stream on this instance.
+   */
+  async activityFeed(ctx: Ctx): Promise<Feed> {
+    const me = ctx.viewer!.userId
+    const followed = new Map<string, (() => void) | null>()
+    let offInbox: (() => void) | null = null
+    let stopped = false
+    const streams = this.svc.messages.streams
+    return {
+      start: async (sink) => {
+        const follow = async (roomId: string) => {
+          if (stopped || followed.has(roomId)) return
+          followed.set(roomId, null)
+          const detach = await streams.attach(roomId, {
+            userId: me,
+            // leaving (any kind of room) or deletion drops the room, not the subscription
+            needsMembership: true,
+            onEvent: (ev) => { if (ev.kind === 'ADDED' && followed.has(roomId)) sink.next(activityOf(ev)) },
+            onEnd: () => { const off = followed.get(roomId); followed.delete(roomId); off?.() },
+          }, null, null)
+          if (stopped || !followed.has(roomId)) detach(); else followed.set(roomId, detach)
+        }
+        const failed = (e: unknown) => this.svc.log.error({ err: e }, 'roomActivity: following a room failed')
+        // live before reading the memberships: a room joined in between is not missed
+        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
+          if (isInbox(m, 'rooms') && typeof m.roomId === 'string') {
+            // only a membership the database confirms is followed
+            void this.repo.memberships(me, [m.roomId]).then((ms) => (ms.has(m.roomId) ? follow(m.roomId) : undefined)).catch(failed)
+          }
+        })
+        if (stopped) { o(); return }
+        offInbox = o
+        await Promise.all((await this.repo.roomIdsOf(me)).map(follow))
+      },
+      stop: () => {
+        stopped = true
+        offInbox?.()
+        for (const off of followed.values()) off?.()
+        followed.clear()
+      },
+    }
   }
 
   async leave(ctx: Ctx, roomId: string): Promise<boolean> {

@@ -75,6 +75,7 @@ type Documents = {
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": typeof types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": typeof types.JoinRoomByIdDocument,
+    "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": typeof types.RoomActivityLiveDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": typeof types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { token user { ...MeFields } }\n  }\n": typeof types.SignUpDocument,
@@ -143,6 +144,7 @@ const documents: Documents = {
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": types.JoinRoomByIdDocument,
+    "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": types.RoomActivityLiveDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { token user { ...MeFields } }\n  }\n": types.SignUpDocument,
@@ -408,6 +410,10 @@ export function graphql(source: "\n  mutation CreateRoom($input: CreateRoomInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n"): (typeof documents)["\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n"): (typeof documents)["\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

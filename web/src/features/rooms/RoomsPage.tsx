@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import type { RoomListFieldsFragment } from '../../gql/graphql'
-import { mutate, query } from '../../lib/client'
+import { connEpoch, live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { nameOf, roomTitle } from '../../lib/users'
 import { me } from '../../lib/session'
@@ -181,16 +181,28 @@ function BrowsePublic() {
   )
 }
 
+const RoomActivityLive = graphql(`
+  subscription RoomActivityLive {
+    roomActivity { room { id } }
+  }
+`)
+
 export function RoomsPage() {
   const [rooms, { refetch }] = createResource(() => query(MyRooms, {}).then((d) => d.myRooms))
-  // unread counts and last messages move while the list is on screen: refresh on focus, on a slow
-  // timer, and when a notification arrives
+  // unread counts and last messages move while the list is on screen: a message in any of the
+  // viewer's rooms (roomActivity) refreshes it, a burst of them once; so do focus, a reconnect
+  // (whatever happened meanwhile) and a notification
   onMount(() => {
-    const iv = setInterval(() => { if (document.visibilityState === 'visible') void refetch() }, 15_000)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const soon = () => { clearTimeout(timer); timer = setTimeout(() => void refetch(), 250) }
+    const stop = live(RoomActivityLive, () => ({}), { next: soon })
+    // the first fetch raced the subscription going live: one more look covers the gap between them
+    const settle = setTimeout(() => void refetch(), 1000)
     const onFocus = () => void refetch()
     window.addEventListener('focus', onFocus)
-    onCleanup(() => { clearInterval(iv); window.removeEventListener('focus', onFocus) })
+    onCleanup(() => { stop(); clearTimeout(timer); clearTimeout(settle); window.removeEventListener('focus', onFocus) })
   })
+  createEffect(on(connEpoch, () => void refetch(), { defer: true }))
   createEffect(on(lastArrived, (n) => { if (n) void refetch() }, { defer: true }))
   return (
     <section class="page rooms-page">
