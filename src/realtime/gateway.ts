@@ -239,16 +239,16 @@ export class Gateway {
   }
 
   /**
-   * Frames sent to one socket in the same tick leave in one writev: under load several events
-   * reach a room together (group commit, Redis batching), and the syscall per frame is most of
-   * the cost of fan-out.
+   * Before each write to a socket. Its first frame of a tick leaves at once (a lone event is not
+   * held behind the rest of the fan-out); later frames of the same tick are corked and leave
+   * together in one writev at setImmediate: under load several events reach a room together
+   * (group commit, Redis batching), and the syscall per frame is most of the cost of fan-out.
    */
   private cork(conn: Connection, raw: RawSocket) {
     if (conn.corked) return
     if (conn.tick === 0) {
-      // the first frame of the tick leaves at once: a lone event is not held behind the rest of the fan-out
       conn.tick = 1
-      this.corked.push(conn)
+      this.touched.push(conn)
     } else {
       raw.cork()
       conn.corked = true
@@ -259,12 +259,13 @@ export class Gateway {
     }
   }
 
-  private corked: Connection[] = []
+  /** sockets written to in this tick: their tick marks reset, the corked ones uncork, at setImmediate */
+  private touched: Connection[] = []
   private uncorkScheduled = false
   private uncorkAll = () => {
     this.uncorkScheduled = false
-    const list = this.corked
-    this.corked = []
+    const list = this.touched
+    this.touched = []
     for (const conn of list) {
       conn.tick = 0
       if (!conn.corked) continue
