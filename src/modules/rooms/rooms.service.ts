@@ -183,22 +183,34 @@ export class RoomsService {
         const follow = async (roomId: string) => {
           if (stopped || followed.has(roomId)) return
           followed.set(roomId, null)
-          const detach = await streams.attach(roomId, {
+          // events are held until the membership is confirmed after attaching: a leave that came
+          // between reading the memberships and attaching would otherwise go unnoticed
+          let confirmed = false
+          const early: MessageEventModel[] = []
+          const attaching = streams.attach(roomId, {
             userId: me,
             // leaving (any kind of room) or deletion drops the room, not the subscription
             needsMembership: true,
-            onEvent: (ev) => { if (ev.kind === 'ADDED' && followed.has(roomId)) sink.next(activityOf(ev)) },
+            onEvent: (ev) => {
+              if (ev.kind !== 'ADDED' || !followed.has(roomId)) return
+              if (confirmed) sink.next(activityOf(ev)); else early.push(ev)
+            },
             onEnd: () => { const off = followed.get(roomId); followed.delete(roomId); off?.() },
           }, null, null)
-          if (stopped || !followed.has(roomId)) detach(); else followed.set(roomId, detach)
+          // a failed attach (database away) leaves the room to a later announcement
+          const detach = await attaching.catch((e) => { if (followed.get(roomId) === null) followed.delete(roomId); throw e })
+          if (stopped || !followed.has(roomId)) { detach(); return }
+          followed.set(roomId, detach)
+          const member = (await this.repo.memberships(me, [roomId])).has(roomId)
+          if (stopped || followed.get(roomId) !== detach) return
+          if (!member) { followed.delete(roomId); detach(); return }
+          confirmed = true
+          for (const ev of early.splice(0)) sink.next(activityOf(ev))
         }
         const failed = (e: unknown) => this.svc.log.error({ err: e }, 'roomActivity: following a room failed')
         // live before reading the memberships: a room joined in between is not missed
         const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
-          if (isInbox(m, 'rooms') && typeof m.roomId === 'string') {
-            // only a membership the database confirms is followed
-            void this.repo.memberships(me, [m.roomId]).then((ms) => (ms.has(m.roomId) ? follow(m.roomId) : undefined)).catch(failed)
-          }
+          if (isInbox(m, 'rooms') && typeof m.roomId === 'string') follow(m.roomId).catch(failed)
         })
         if (stopped) { o(); return }
         offInbox = o
