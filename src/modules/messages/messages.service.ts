@@ -208,6 +208,18 @@ export class MessagesService {
     let stopped = false
     return {
       start: async (sink) => {
+        // PRIVATE and DIRECT rooms: a leave while this starts must not let later messages through.
+        // Each replayed page is fetched, then the membership read again before it is sent (a
+        // member then was a member when the page was read), and once attached the membership is
+        // read again while live events wait: the stream ends listeners on a 'left' it sees after
+        // they attached, not on one that came before.
+        const gated = room.kind !== 'PUBLIC'
+        let revoked = false
+        const stillMember = async () => {
+          if (!gated || revoked) return !revoked
+          if (!(await this.svc.rooms.repo.membership(room.id, viewer.userId))) revoked = true
+          return !revoked
+        }
         let replay: ((from: number, upto: number) => Promise<void>) | null = null
         let from: number | null = null
         if (after !== null) {
@@ -216,7 +228,7 @@ export class MessagesService {
             replay = async (a, b) => {
               for (let cursor = a; cursor < b && !stopped;) {
                 const rows = await this.repo.eventsBetween(room.id, cursor, b, REPLAY_PAGE)
-                if (!rows.length) break
+                if (!rows.length || !(await stillMember())) break
                 for (const r of rows) sink.next(r)
                 cursor = rows[rows.length - 1].seq
                 await sink.drained()
@@ -229,7 +241,7 @@ export class MessagesService {
             replay = async (_a, b) => {
               while (!stopped) {
                 const rows = await this.repo.messagesAddedBetween(room.id, msgCursor, b, REPLAY_PAGE)
-                if (!rows.length) break
+                if (!rows.length || !(await stillMember())) break
                 for (const m of rows) sink.next(m)
                 msgCursor = rows[rows.length - 1].seq
                 await sink.drained()
@@ -237,16 +249,26 @@ export class MessagesService {
             }
           }
         }
+        let confirmed = !gated
+        const early: MessageEventModel[] = []
+        const emit = (ev: MessageEventModel) => {
+          if (kind === 'events') sink.next(ev)
+          else if (ev.kind === 'ADDED') sink.next(ev.message)
+        }
         const off = await this.streams.attach(room.id, {
           userId: viewer.userId,
-          needsMembership: room.kind !== 'PUBLIC',
-          onEvent: (ev) => {
-            if (kind === 'events') sink.next(ev)
-            else if (ev.kind === 'ADDED') sink.next(ev.message)
-          },
+          needsMembership: gated,
+          onEvent: (ev) => { if (confirmed) emit(ev); else early.push(ev) },
           onEnd: () => sink.complete(),
         }, from, replay)
-        if (stopped) off(); else detach = off
+        if (stopped) { off(); return }
+        detach = off
+        if (!gated) return
+        const still = await stillMember()
+        if (stopped) return
+        if (!still) { off(); detach = null; sink.complete(); return }
+        confirmed = true
+        for (const ev of early.splice(0)) emit(ev)
       },
       stop: () => { stopped = true; detach?.() },
     }
