@@ -162,8 +162,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         }
         if (found) ctx.viewer = found.viewer
         else if (header !== null) ctx.tokenRejected = true
-        // a stale cookie is simply dropped: the page can still sign in
-        else reply.clearCookie(SESSION_COOKIE, { path: '/' })
+        else {
+          // a stale cookie is a rejected token too (the contract: UNAUTHENTICATED for every
+          // operation, `me` included), but it is dropped and signUp / logIn still work, so the
+          // page that holds it can sign in again
+          ctx.cookieRejected = true
+          reply.clearCookie(SESSION_COOKIE, { path: '/' })
+        }
       }
       return ctx
     },

@@ -36,6 +36,8 @@ export interface Ctx {
   viewer: Viewer | null
   /** a token was sent but is unknown, expired or revoked: every operation is UNAUTHENTICATED */
   tokenRejected: boolean
+  /** the hearth_session cookie named no live session: every operation but signUp and logIn is UNAUTHENTICATED */
+  cookieRejected?: boolean
   /** the session lookup itself failed (database down): every operation fails as an internal error */
   authError?: unknown
   ip: string

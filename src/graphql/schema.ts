@@ -53,9 +53,10 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
     for (const def of Object.values(root.getFields())) {
       const inner = def.resolve
       const isPublic = PUBLIC_ROOT_FIELDS.has(`${root.name}.${def.name}`)
+      const signsIn = isPublic && root.name === 'Mutation'
       def.resolve = (parent, args, ctx: Ctx, info) => {
         if (ctx.authError) throw ctx.authError
-        if (ctx.tokenRejected) throw unauthenticated('Your session has ended; sign in again')
+        if (ctx.tokenRejected || (ctx.cookieRejected && !signsIn)) throw unauthenticated('Your session has ended; sign in again')
         if (!isPublic && !ctx.viewer) throw unauthenticated()
         if (!inner) throw new Error(`${root.name}.${def.name} is not implemented`)
         return inner(parent, args, ctx, info)

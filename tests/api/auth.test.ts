@@ -232,10 +232,19 @@ describe('tokens', () => {
     const out = await gql(t.url, 'mutation { logOut }', {}, null, { cookie })
     expect(out.data).toEqual({ logOut: true })
     expect(out.headers.get('set-cookie') ?? '').toMatch(/hearth_session=;/)
-    // a stale cookie is dropped, not an error: the sign-in page must still load
+    // a stale cookie is a rejected token (UNAUTHENTICATED, `me` included) and is cleared
     const after = await gql(t.url, '{ me { id } }', {}, null, { cookie })
-    expect(after.errors).toBeUndefined()
-    expect(after.data).toEqual({ me: null })
+    expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+    expect(after.data?.me ?? null).toBeNull()
+    expect(after.headers.get('set-cookie') ?? '').toMatch(/hearth_session=;/)
+    const bogus = await gql(t.url, '{ me { id } }', {}, null, { cookie: 'hearth_session=bogus' })
+    expect(bogus.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+    // but the page that still holds it can sign in again
+    const again = await gql(t.url, LOG_IN, { input: { username: body.data.signUp.user.username, password: PASSWORD } }, null, { cookie })
+    expect(again.errors).toBeUndefined()
+    expect(again.data.logIn.user.id).toBe(body.data.signUp.user.id)
+    const fresh = await gql(t.url, SIGN_UP, { input: { username: uniqueName('ck'), password: PASSWORD } }, null, { cookie })
+    expect(fresh.errors).toBeUndefined()
   })
 })
 
@@ -264,8 +273,9 @@ describe('sessions', () => {
     expect((await gql(t.url, '{ me { id } }', {}, b.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
     const list = await ok(t.url, '{ sessions { id } }', {}, a.token)
     expect(list.sessions.map((s: any) => s.id)).toEqual([a.sessionId])
-    // already ended: nothing left to revoke
-    expect((await gql(t.url, 'mutation($id: ID!) { revokeSession(id: $id) }', { id: b.session.id }, a.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+    // ending a session that has ended: CONFLICT (it is the viewer's own, so nothing leaks)
+    expect((await gql(t.url, 'mutation($id: ID!) { revokeSession(id: $id) }', { id: b.session.id }, a.token)).errors?.[0]?.extensions?.code).toBe('CONFLICT')
+    expect((await ok(t.url, '{ sessions { id } }', {}, a.token)).sessions.map((s: any) => s.id)).toEqual([a.sessionId])
   })
 
   it('another user\'s session id, or a malformed id, is NOT_FOUND and changes nothing', async () => {

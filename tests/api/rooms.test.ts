@@ -174,6 +174,14 @@ describe('unread counts and read markers', () => {
     const foreign = await send(t.url, b.token, other.id, 'elsewhere')
     const r = await gql(t.url, MARK, { r: room.id, m: foreign.id }, b.token)
     expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'messageId' })
+    // a message of a PRIVATE room b is not in does not exist for b, exactly like a random id
+    const secret = await createRoom(t.url, a.token, 'Secret', 'PRIVATE')
+    const hidden = await send(t.url, a.token, secret.id, 'not for b')
+    const probe = await gql(t.url, MARK, { r: room.id, m: hidden.id }, b.token)
+    const random = await gql(t.url, MARK, { r: room.id, m: '00000000-0000-4000-8000-000000000000' }, b.token)
+    expect(probe.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' })
+    expect(probe.errors?.[0].message).toBe(random.errors?.[0].message)
+    expect(random.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' })
     // sending moves the sender's marker
     await send(t.url, b.token, room.id, 'reply')
     expect((await ok(t.url, UNREAD, { id: room.id }, b.token)).room.unreadCount).toBe(0)

@@ -131,7 +131,13 @@ export class AuthService {
   }
 
   async revokeSession(viewer: Viewer, id: string): Promise<boolean> {
-    if (!isId(id) || !(await this.sessions.revoke(viewer.userId, id, Date.now()))) throw notFound('No such session')
+    if (!isId(id)) throw notFound('No such session')
+    if (!(await this.sessions.revoke(viewer.userId, id, Date.now()))) {
+      // the viewer's own session that was logged out, revoked or expired: ending it again is a
+      // state conflict; anyone else's id names nothing the viewer may see
+      if (await this.sessions.ownedBy(viewer.userId, id)) throw conflict('That session has already ended')
+      throw notFound('No such session')
+    }
     await this.announceRevoked(id)
     return true
   }

@@ -57,6 +57,12 @@ export class SessionsRepository {
     return rows.map(toSession)
   }
 
+  /** whether the user ever had a session with that id (live or ended) */
+  async ownedBy(userId: string, id: string): Promise<boolean> {
+    const row = await this.db.selectFrom('sessions').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
+    return row !== undefined
+  }
+
   /** revokes one live session of the user; false when there is none with that id */
   async revoke(userId: string, id: string, now: number): Promise<boolean> {
     const res = await this.db.updateTable('sessions').set({ revoked_at: now })

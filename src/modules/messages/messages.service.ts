@@ -125,7 +125,16 @@ export class MessagesService {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const message = isId(messageId) ? await this.repo.byId(messageId) : null
     if (!message) throw notFound('No such message')
-    if (message.roomId !== room.id) throw badInput('messageId', 'That message belongs to another room')
+    if (message.roomId !== room.id) {
+      // a message of a room the viewer may not read does not exist for them (NOT_FOUND, as for a
+      // random id); only a message they could see anyway is "of another room"
+      const visible = await this.svc.rooms.readable(ctx, message.roomId).then(() => true, (e: unknown) => {
+        if (e instanceof AppError && e.code === 'NOT_FOUND') return false
+        throw e
+      })
+      if (!visible) throw notFound('No such message')
+      throw badInput('messageId', 'That message belongs to another room')
+    }
     await this.svc.rooms.repo.markRead(room.id, ctx.viewer!.userId, message.seq)
     return room
   }
