@@ -111,6 +111,8 @@ describe('signUp', () => {
     ['257 code points', 'p'.repeat(257)],
     ['a megabyte', 'x'.repeat(1024 * 1024 - 200)],
     ['empty', ''],
+    ['7 characters padded with spaces (counted after trimming)', '   short77   '],
+    ['only spaces', ' '.repeat(12)],
   ])('refuses a password of %s as BAD_USER_INPUT on input.password, and stores nothing', async (_what, password) => {
     const username = uniqueName('pw')
     const r = await fetch(t.url + '/graphql', {
@@ -132,6 +134,13 @@ describe('signUp', () => {
     await signUp(t.url, uniqueName(), '12345678')
     const u = await signUp(t.url, uniqueName(), '😀'.repeat(256))
     expect(u.token).toBeTruthy()
+  })
+
+  it('keeps the spaces around a password as part of it', async () => {
+    const name = uniqueName('sp')
+    await signUp(t.url, name, '  spaced secret  ')
+    expect((await ok(t.url, LOG_IN, { input: { username: name, password: '  spaced secret  ' } })).logIn.user.username).toBe(name)
+    expect((await gql(t.url, LOG_IN, { input: { username: name, password: 'spaced secret' } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
   })
 
   it.each([

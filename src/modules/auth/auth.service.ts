@@ -37,7 +37,9 @@ export class AuthService {
     if (typeof value !== 'string' || !isWellFormed(value)) throw badInput(field, 'password must be a valid string')
     // capped before hashing: a megabyte password must not cost a megabyte of argon2 work
     if (value.length > PASSWORD_MAX * 2) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
-    const n = codePoints(value)
+    // counted after trimming like every length (eight spaces are no password), but hashed as
+    // typed: the spaces around a password are part of the secret
+    const n = codePoints(value.trim())
     if (n < 8) throw badInput(field, 'password must be at least 8 characters')
     if (n > PASSWORD_MAX) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
     return value
