@@ -206,20 +206,30 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
   }
 
   let markTimer: ReturnType<typeof setTimeout> | undefined
+  let markPending = false
   let markedId: string | null = null
+  function markNow() {
+    clearTimeout(markTimer)
+    markPending = false
+    if (!props.room.viewerIsMember || document.visibilityState !== 'visible') return
+    const last = [...feed.state.list].reverse().find((m) => !m.local)
+    if (!last || last.id === markedId) return
+    markedId = last.id
+    mutate(MarkRead, { roomId: props.room.id, messageId: last.id }).catch(() => { markedId = null })
+  }
+  /** a burst of messages marks once, shortly after the last one */
   function scheduleMarkRead() {
     clearTimeout(markTimer)
-    markTimer = setTimeout(() => {
-      if (!props.room.viewerIsMember || document.visibilityState !== 'visible') return
-      const last = [...feed.state.list].reverse().find((m) => !m.local)
-      if (!last || last.id === markedId) return
-      markedId = last.id
-      mutate(MarkRead, { roomId: props.room.id, messageId: last.id }).catch(() => { markedId = null })
-    }, 400)
+    markPending = true
+    markTimer = setTimeout(markNow, 400)
   }
   const onVisible = () => { if (document.visibilityState === 'visible') scheduleMarkRead() }
   document.addEventListener('visibilitychange', onVisible)
-  onCleanup(() => { document.removeEventListener('visibilitychange', onVisible); clearTimeout(markTimer) })
+  onCleanup(() => {
+    document.removeEventListener('visibilitychange', onVisible)
+    // leaving right after a message arrived: what was on screen still counts as read
+    if (markPending) markNow()
+  })
 
   // typing: announce at most every 3 s while typing, and stop after 4 s of quiet
   let typingSentAt = 0
