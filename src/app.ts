@@ -95,6 +95,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     hidden: (viewerId: string, otherId: string) => services.friends.hidden(viewerId, otherId),
     async publish(topic: string, payload: unknown) {
       try {
+        // events follow their commit to disk (SQLite FULL): nobody hears of a write a power loss could undo
+        await database.durable()
         await pubsub.publish(topic, payload)
       } catch (e) {
         if (Date.now() - publishErrorLogged > 10_000) { publishErrorLogged = Date.now(); app.log.error({ err: e, topic }, 'publish failed') }

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database, DB } from './types.js'
+import { WalSync } from './wal-sync.js'
 
 // int8 (bigint) columns hold epoch milliseconds, far below 2^53: read them as numbers.
 pg.types.setTypeParser(20, (v) => Number(v))
@@ -13,7 +14,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number } = {}): Database {
-  const stats = { queries: 0 }
+  const stats = { queries: 0, syncs: 0, synced: 0 }
   const log = (e: { level: string }) => { if (e.level === 'query') stats.queries++ }
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
@@ -27,6 +28,8 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
       async ping() {
         try { await sql`select 1`.execute(db); return true } catch { return false }
       },
+      // PostgreSQL acknowledges a commit once it is durable
+      durable: () => Promise.resolve(),
       close: () => db.destroy(),
     }
   }
@@ -34,14 +37,19 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   const sqlite = new SQLite(url)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('busy_timeout = 5000')
-  // FULL (default): a committed message survives power loss, not only a process crash.
-  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
   sqlite.pragma('foreign_keys = ON')
+  // FULL (default): an acknowledged write survives power loss, not only a process crash. The
+  // connection itself runs NORMAL (a commit does not fsync on the event loop) and WalSync
+  // supplies the fsync, off the main thread, before anything is acknowledged or published.
+  sqlite.pragma('synchronous = NORMAL')
+  const walSync = url !== ':memory:' && (opts.synchronous ?? 'FULL') === 'FULL' ? new WalSync(path.resolve(url) + '-wal', stats) : null
+  const PLAIN_SELECT = /^\s*select\b/i
   // kysely prepares every statement on every call; the same few dozen SQL texts repeat, so keep
   // their prepared statements (better-sqlite3 runs them synchronously: sharing one is safe)
   const prepared = new Map<string, ReturnType<typeof sqlite.prepare>>()
   const database = {
     prepare(text: string) {
+      if (walSync && !PLAIN_SELECT.test(text)) walSync.wrote()
       let stmt = prepared.get(text)
       if (!stmt) {
         stmt = sqlite.prepare(text)
@@ -60,6 +68,10 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
     async ping() {
       try { sqlite.prepare('select 1').get(); return true } catch { return false }
     },
-    close: () => db.destroy(),
+    durable: () => (walSync ? walSync.durable() : Promise.resolve()),
+    async close() {
+      await walSync?.close()
+      await db.destroy()
+    },
   }
 }

@@ -155,9 +155,15 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface Database {
   db: Kysely<DB>
   dialect: Dialect
-  /** statements executed since start: lets tests count the queries of one operation */
-  stats: { queries: number }
+  /** statements executed since start (lets tests count the queries of one operation); WAL syncs started and finished */
+  stats: { queries: number; syncs: number; synced: number }
   /** cheap liveness probe for /health */
   ping(): Promise<boolean>
+  /**
+   * Resolves once every write committed before the call is on disk (SQLite with
+   * SQLITE_SYNCHRONOUS=FULL: an fsync of the WAL off the event loop; otherwise at once). A
+   * mutation's answer and the events it publishes wait for it.
+   */
+  durable(): Promise<void>
   close(): Promise<void>
 }

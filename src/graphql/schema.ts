@@ -53,13 +53,18 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
     for (const def of Object.values(root.getFields())) {
       const inner = def.resolve
       const isPublic = PUBLIC_ROOT_FIELDS.has(`${root.name}.${def.name}`)
-      const signsIn = isPublic && root.name === 'Mutation'
+      const isMutation = root.name === 'Mutation'
+      const signsIn = isPublic && isMutation
       def.resolve = (parent, args, ctx: Ctx, info) => {
         if (ctx.authError) throw ctx.authError
         if (ctx.tokenRejected || (ctx.cookieRejected && !signsIn)) throw unauthenticated('Your session has ended; sign in again')
         if (!isPublic && !ctx.viewer) throw unauthenticated()
         if (!inner) throw new Error(`${root.name}.${def.name} is not implemented`)
-        return inner(parent, args, ctx, info)
+        const result = inner(parent, args, ctx, info)
+        if (!isMutation) return result
+        // a mutation is acknowledged once what it committed is on disk (SQLite FULL: an fsync
+        // off the event loop, see src/db/wal-sync.ts); a failed one committed nothing
+        return Promise.resolve(result).then((value) => ctx.svc.database.durable().then(() => value))
       }
     }
   }

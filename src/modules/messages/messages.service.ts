@@ -44,6 +44,8 @@ export class MessagesService {
    * dropped by the room stream as already dispatched (same seq).
    */
   private async announce(ev: MessageEventModel) {
+    // nobody sees an event that a power loss could still take back
+    await this.svc.database.durable()
     this.streams.local(ev.roomId, ev)
     await this.svc.publish(topics.roomEvents(ev.roomId), ev)
   }
