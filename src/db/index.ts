@@ -42,7 +42,7 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   // connection itself runs NORMAL (a commit does not fsync on the event loop) and WalSync
   // supplies the fsync, off the main thread, before anything is acknowledged or published.
   sqlite.pragma('synchronous = NORMAL')
-  const walSync = url !== ':memory:' && (opts.synchronous ?? 'FULL') === 'FULL' ? new WalSync(path.resolve(url) + '-wal', stats) : null
+  const walSync = url !== ':memory:' && (opts.synchronous ?? 'FULL') === 'FULL' ? new WalSync(fs.realpathSync(url) + '-wal', stats) : null
   const PLAIN_SELECT = /^\s*select\b/i
   // kysely prepares every statement on every call; the same few dozen SQL texts repeat, so keep
   // their prepared statements (better-sqlite3 runs them synchronously: sharing one is safe)

@@ -19,32 +19,48 @@ import { Worker } from 'node:worker_threads'
  * another connection beside a busy writer never finished before the next frames arrived, so the
  * WAL never restarted and every read got slower as it grew.
  *
+ * What this does not give: a query may read a commit whose sync is still running (under FULL a
+ * commit is synced before anyone can read it), so a power loss within that millisecond can take
+ * back something a reader saw. Acknowledgements, events and the room streams' replay heads wait.
+ *
  * The WAL file keeps its inode while this process holds the database open (SQLite deletes it
  * only when the last connection closes), so syncing it by path is syncing the file SQLite writes.
  */
+type Deferred = { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
+
+function deferred(): Deferred {
+  let resolve!: () => void
+  let reject!: (e: unknown) => void
+  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
+  return { promise, resolve, reject }
+}
+
 export class WalSync {
   /** writes since the last fdatasync started */
   private dirty = false
-  private syncing: Promise<void> | null = null
-  /** callers waiting for the sync after the running one */
-  private next: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null
+  /** the running sync: everyone it covers shares this one promise, so they resolve in call order */
+  private current: Promise<void> | null = null
+  /** the sync that starts when the running one ends, for writes made while it runs */
+  private queued: Deferred | null = null
   private closed = false
   private worker: Worker | null = null
-  private calls = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>()
+  private calls = new Map<number, Deferred>()
   private nextCall = 0
 
   constructor(private readonly walPath: string, private readonly stats: { syncs: number; synced: number } = { syncs: 0, synced: 0 }) {
     try {
       const w = new Worker(SYNCER, { eval: true, workerData: { file: walPath } })
-      w.unref()
       w.on('message', (m: { id: number; error?: string }) => {
         const call = this.calls.get(m.id)
         this.calls.delete(m.id)
+        if (this.calls.size === 0) w.unref()
         if (m.error === undefined) call?.resolve()
         else call?.reject(new Error(`fdatasync of the WAL failed: ${m.error}`))
       })
       w.on('error', () => this.workerGone(w))
       w.on('exit', () => this.workerGone(w))
+      // after the listeners (adding a message listener refs the worker again): idle, it never holds the process
+      w.unref()
       this.worker = w
     } catch {
       this.worker = null
@@ -53,8 +69,7 @@ export class WalSync {
 
   /** Without the worker, the thread pool does it; nobody waiting is left behind. */
   private workerGone(w: Worker) {
-    if (this.worker !== w) return
-    this.worker = null
+    if (this.worker === w) this.worker = null
     const pending = [...this.calls.values()]
     this.calls.clear()
     for (const call of pending) fdatasyncPath(this.walPath).then(call.resolve, call.reject)
@@ -63,11 +78,13 @@ export class WalSync {
   private fdatasync(): Promise<void> {
     const w = this.worker
     if (!w) return fdatasyncPath(this.walPath)
-    return new Promise((resolve, reject) => {
-      const id = this.nextCall++
-      this.calls.set(id, { resolve, reject })
-      w.postMessage(id)
-    })
+    const call = deferred()
+    const id = this.nextCall++
+    this.calls.set(id, call)
+    // held while a sync is owed, so a waiting acknowledgement is never dropped at exit
+    if (this.calls.size === 1) w.ref()
+    w.postMessage(id)
+    return call.promise
   }
 
   /** A statement other than a plain select is about to run (better-sqlite3 runs it at once). */
@@ -77,40 +94,37 @@ export class WalSync {
 
   /** Resolves once every write made before this call has reached the disk. */
   durable(): Promise<void> {
-    if (this.closed) return Promise.resolve()
-    if (!this.syncing) return this.dirty ? this.startSync() : Promise.resolve()
+    if (!this.current) return this.dirty ? this.begin(deferred()) : Promise.resolve()
     // nothing written since the running sync started: it covers every earlier write
-    if (!this.dirty) return this.syncing
+    if (!this.dirty) return this.current
     // a sync is running, but it may have started before these writes: wait for the next one
-    if (!this.next) {
-      let resolve!: () => void
-      let reject!: (e: unknown) => void
-      const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
-      this.next = { promise, resolve, reject }
-    }
-    return this.next.promise
+    if (!this.queued) this.queued = deferred()
+    return this.queued.promise
   }
 
-  private startSync(): Promise<void> {
+  private begin(d: Deferred): Promise<void> {
     this.dirty = false
     this.stats.syncs++
-    const run = this.fdatasync().then(() => { this.stats.synced++ })
-    this.syncing = run
-    const after = () => {
-      this.syncing = null
-      const waiting = this.next
-      this.next = null
-      if (waiting) this.startSync().then(waiting.resolve, waiting.reject)
-    }
-    run.then(after, after)
-    return run
+    this.current = d.promise
+    // once closed (the worker gone), the thread pool syncs what is still written before the connection closes
+    const run = this.closed ? fdatasyncPath(this.walPath) : this.fdatasync()
+    run.then(() => { this.stats.synced++; this.finish(d, null) }, (e: unknown) => this.finish(d, e))
+    return d.promise
   }
 
-  /** Waits for a running sync; later calls resolve at once. */
+  private finish(d: Deferred, err: unknown) {
+    if (err === null) d.resolve()
+    else d.reject(err)
+    this.current = null
+    const q = this.queued
+    this.queued = null
+    if (q) this.begin(q)
+  }
+
+  /** Waits for the syncs still owed, then stops the worker; later writes are synced in the thread pool. */
   async close(): Promise<void> {
-    const waiting = this.syncing
     this.closed = true
-    await waiting?.catch(() => {})
+    while (this.current || this.queued) await (this.queued?.promise ?? this.current)?.catch(() => {})
     const w = this.worker
     this.worker = null
     if (!w) return

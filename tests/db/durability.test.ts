@@ -54,6 +54,20 @@ describe('WAL sync (SQLite, synchronous FULL)', () => {
     expect(d.stats.syncs).toBe(before + 2)
   })
 
+  it('callers resolve in the order they called, across consecutive syncs', async () => {
+    const { d } = await fresh()
+    const order: string[] = []
+    await insertUser(d, 'walsync_o1')
+    const a0 = d.durable().then(() => order.push('a0'))
+    await insertUser(d, 'walsync_o2')
+    // waits for the sync after the running one
+    const a = d.durable().then(() => order.push('a'))
+    // the moment that next sync starts, with nothing written since: it shares it
+    const b = a0.then(() => new Promise<void>((r) => setImmediate(r))).then(() => d.durable()).then(() => order.push('b'))
+    await Promise.all([a0, a, b])
+    expect(order).toEqual(['a0', 'a', 'b'])
+  })
+
   it('NORMAL acknowledges without syncing', async () => {
     const { d } = await fresh('NORMAL')
     await insertUser(d, 'walsync_d')

@@ -22,7 +22,12 @@ export class MessagesService {
     this.repo = new MessagesRepository(svc.database.db, svc.database.dialect)
     this.streams = new RoomStreams(
       {
-        head: async (roomId) => (await this.repo.roomHead(roomId))?.eventSeq ?? null,
+        head: async (roomId) => {
+          const head = (await this.repo.roomHead(roomId))?.eventSeq ?? null
+          // what a stream dispatches up to its head must be on disk, as a published event is
+          await svc.database.durable()
+          return head
+        },
         eventsBetween: (roomId, a, b, limit) => this.repo.eventsBetween(roomId, a, b, limit),
       },
       svc.pubsub,
