@@ -217,8 +217,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
   })
 
+  // Once shutdown begins, every answer still being written ends its connection. The HTTP server's
+  // close() drops the connections that are idle at that moment, once; one whose answer (say, a
+  // send waiting for its commit) went out after that would otherwise stay open until the
+  // keep-alive timeout and hold the process past its shutdown bound.
+  let draining = false
+  app.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close')
+  })
   // before the HTTP server closes: it would otherwise wait forever on the upgraded sockets
   app.addHook('preClose', async () => {
+    draining = true
     // call participants reconnect elsewhere and keep their calls (leases cover those who do not)
     services.calls.drain()
     await gateway.shutdown()
