@@ -39,7 +39,7 @@ describe('SIGTERM under load', () => {
     a.proc.kill('SIGTERM')
     const results = await Promise.all(sends)
     expect(await closed).toBe(1012)
-    const ex = await a.exited; console.log('OUT', a.output()); expect(ex.code, a.output()).toBe(0)
+    expect((await a.exited).code, a.output()).toBe(0)
 
     const acknowledged = results.filter((r: any) => r.data?.sendMessage).map((r: any) => r.data.sendMessage.body as string)
     const stored = (await ok(b.url, 'query($r: ID!) { messages(roomId: $r, first: 100) { edges { node { body seq clientId } } } }', { r: room.id }, q.token)).messages.edges.map((e: any) => e.node)
