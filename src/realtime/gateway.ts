@@ -545,11 +545,15 @@ export class Gateway {
   }
 
   /** Graceful shutdown: refuse new sockets and close the open ones with 1012 (clients retry). */
-  async shutdown() {
+  async shutdown(graceMs = 2000) {
     this.draining = true
     clearInterval(this.heartbeat)
     for (const conn of [...this.connections]) this.close(conn, CLOSE.RESTART, 'Service restarting')
+    // ws waits 30 s for a client's close frame; one that never answers (a dead network, a stuck
+    // client) is cut off after the grace, so shutdown stays within its bound
+    const cutOff = setTimeout(() => { for (const ws of this.wss.clients) ws.terminate() }, graceMs)
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+    clearTimeout(cutOff)
   }
 }
 

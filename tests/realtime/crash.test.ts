@@ -1,6 +1,8 @@
 // The process dies in the worst way (kill -9 while writing) or is asked to stop (SIGTERM):
 // nothing acknowledged is lost, the database stays intact, and clients are told to come back.
 import Database from 'better-sqlite3'
+import crypto from 'node:crypto'
+import net from 'node:net'
 import WebSocket from 'ws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tempSqlitePath } from '../helpers/app.js'
@@ -72,5 +74,37 @@ describe('process failures', () => {
     expect(code).toBe(0)
     expect(Date.now() - started).toBeLessThan(10_000)
     await expect(fetch(server.url + '/health')).rejects.toThrow()
+  }, 60_000)
+
+  it('SIGTERM still exits cleanly when a client never answers the close frame', async () => {
+    const server = await startChildServer({ DATABASE_URL: tempSqlitePath() })
+    children.push(server)
+    // a WebSocket upgrade by hand, then silence: the client's end never sends its close frame
+    const port = Number(new URL(server.url).port)
+    const sock = net.connect(port, '127.0.0.1')
+    let received = Buffer.alloc(0)
+    const upgraded = new Promise<void>((resolve) => sock.on('data', (d) => {
+      received = Buffer.concat([received, d])
+      if (received.includes('\r\n\r\n')) resolve()
+    }))
+    const ended = new Promise<void>((resolve) => { sock.on('close', () => resolve()); sock.on('end', () => resolve()) })
+    await new Promise<void>((resolve) => sock.on('connect', () => resolve()))
+    sock.write([
+      'GET /graphql HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Protocol: graphql-transport-ws', '', ''].join('\r\n'))
+    await upgraded
+    expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 101/)
+    server.proc.kill('SIGTERM')
+    // ws would wait 30 s for the close frame; the process must not sit past its shutdown bound
+    const { code } = await server.exited
+    expect(code, server.output()).toBe(0)
+    await ended
+    // what the server sent after the upgrade ends with a close frame (opcode 8) carrying 1012
+    const frames = received.subarray(received.indexOf('\r\n\r\n') + 4)
+    const close = frames.indexOf(0x88)
+    expect(close).toBeGreaterThanOrEqual(0)
+    expect(frames.readUInt16BE(close + 2)).toBe(1012)
+    sock.destroy()
   }, 60_000)
 })
