@@ -52,8 +52,13 @@ export interface Sink {
   error(err: unknown): void
   /** ends the subscription with a complete frame */
   complete(): void
-  /** resolves once the socket has room again: replays wait on it instead of flooding a slow reader */
-  drained(): Promise<void>
+  /**
+   * Resolves when this subscription may write its next chunk of replayed history: the socket has
+   * room again and no other replay on the same socket is writing. It resolves to how many frames
+   * the chunk may hold; the caller writes them before its next await. Replays wait on it instead
+   * of flooding the reader.
+   */
+  drained(): Promise<number>
 }
 
 export interface ConnectionHooks {
@@ -80,6 +85,8 @@ export class Connection {
   lastActivity = Date.now()
   /** when the session it signed in with ends: the heartbeat closes it then (4403) */
   expiresAt = Infinity
+  /** the replay whose turn it is to write a chunk: one at a time per socket */
+  replayTurn: Promise<void> = Promise.resolve()
   constructor(readonly ws: WebSocket, readonly ip: string, readonly userAgent: string | null) {}
   get subscriptionCount() { return this.subs.size }
 }
@@ -520,9 +527,31 @@ export class Gateway {
     return JSON.stringify({ data: res.data })
   }
 
-  private async drained(conn: Connection) {
-    const low = this.app.config.limits.wsMaxBufferedBytes / 4
-    while (!conn.closed && conn.ws.bufferedAmount > low) await new Promise((r) => setTimeout(r, 10))
+  /**
+   * Replays on one socket take turns, first come first served, and each waits until the socket's
+   * buffer is low and no frame of the socket is still rendering (those are not in the buffer
+   * yet). Without turns, several subscriptions resuming together each put a page into the same
+   * buffer and a client reading at full speed was cut off with 1013. The turn passes on at the
+   * next macrotask, once the caller has written its chunk (it writes before any other await).
+   */
+  private drained(conn: Connection): Promise<number> {
+    const max = this.app.config.limits.wsMaxBufferedBytes
+    const low = max / 4
+    // a chunk of the largest frames (4000 code points, escaped) fills at most half the headroom
+    const frames = Math.max(1, Math.min(50, Math.floor((max - low) / 2 / LARGEST_FRAME_BYTES)))
+    const prev = conn.replayTurn
+    let pass!: () => void
+    conn.replayTurn = new Promise<void>((resolve) => { pass = resolve })
+    const ready = () => conn.closed || (conn.ws.bufferedAmount <= low && !rendering(conn))
+    return (async () => {
+      await prev
+      try {
+        while (!ready()) await new Promise((r) => setTimeout(r, 5))
+      } finally {
+        setImmediate(pass)
+      }
+      return frames
+    })()
   }
 
   /** Queries and mutations over the socket: one next, then complete. */
@@ -594,6 +623,15 @@ function removeFrom(map: Map<string, Set<Connection>>, key: string, conn: Connec
   if (!s) return
   s.delete(conn)
   if (s.size === 0) map.delete(key)
+}
+
+/** about the largest frame a replay writes: a 4000-code-point body, JSON-escaped, with its fields */
+const LARGEST_FRAME_BYTES = 32 * 1024
+
+/** a frame of this socket waits for its rendering (it is not in the socket's buffer yet) */
+function rendering(conn: Connection): boolean {
+  for (const sub of conn.subs.values()) if (sub.queue?.length) return true
+  return false
 }
 
 function safe(fn: () => void) {

@@ -5,6 +5,7 @@ import { startApp, tempSqlitePath, waitLive } from '../helpers/app.js'
 import { collect, signUp, sleep, wsClient, ok } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
+import { acked, bearer, until } from '../security/raw.js'
 
 const cleanups: (() => Promise<void>)[] = []
 afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}) })
@@ -13,6 +14,43 @@ const seqs = (s: { events: any[] }) => s.events.map((e) => e.messageAdded.seq)
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i)
 
 describe('recovery', () => {
+  it('a client reading at full speed resumes several busy rooms on one socket without being cut off', async () => {
+    // a small send buffer, so the history owed is many times what the socket may hold
+    const app = await startApp({ env: { WS_MAX_BUFFERED_BYTES: String(256 * 1024), SEND_RATE_LIMIT_PER_USER: '0' } })
+    cleanups.push(() => app.close())
+    const a = await signUp(app.url)
+    const rooms = [await createRoom(app.url, a.token, 'Busy 1'), await createRoom(app.url, a.token, 'Busy 2'), await createRoom(app.url, a.token, 'Busy 3')]
+    // 16 KB bodies (4000 four-byte code points); 3 rooms x 40 = 1.9 MB of history
+    const M = 40
+    for (const room of rooms) {
+      await Promise.all(Array.from({ length: 4 }, async (_, k) => {
+        for (let i = k; i < M; i += 4) await send(app.url, a.token, room.id, String(i).padStart(3, '0') + '\u{1F525}'.repeat(3997))
+      }))
+    }
+    const s = await acked(app.wsUrl, bearer(a.token))
+    // two subscriptions per room, all resuming from the start at once
+    const ids: string[] = []
+    for (const [r, room] of rooms.entries()) {
+      for (const k of [0, 1]) {
+        const id = `r${r}-${k}`
+        ids.push(id)
+        s.send({ id, type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r, after: "0") { seq body } }', variables: { r: room.id } } })
+      }
+    }
+    await until(() => ids.every((id) => s.of(id, 'next').length === M) || s.ws.readyState !== 1, 30_000, 'every replay')
+    expect(s.ws.readyState).toBe(1)
+    for (const id of ids) {
+      const got = s.of(id, 'next').map((f) => f.payload.data.messageAdded)
+      expect(got.map((m: any) => m.seq)).toEqual(range(1, M))
+      expect(got.every((m: any) => m.body.length === 3 + 2 * 3997)).toBe(true)
+    }
+    // and it is still live on all of them
+    await send(app.url, a.token, rooms[2].id, 'live')
+    await until(() => s.of('r2-0', 'next').length === M + 1 && s.of('r2-1', 'next').length === M + 1, 10_000, 'the live message')
+    expect(s.of('r2-1', 'next').at(-1).payload.data.messageAdded).toEqual({ seq: M + 1, body: 'live' })
+    s.ws.close()
+  }, 90_000)
+
   it('a subscriber that reconnects with after gets every message exactly once while others keep sending', async () => {
     const app = await startApp()
     cleanups.push(() => app.close())

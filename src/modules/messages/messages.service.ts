@@ -245,9 +245,8 @@ export class MessagesService {
               for (let cursor = a; cursor < b && !stopped;) {
                 const rows = await this.repo.eventsBetween(room.id, cursor, b, REPLAY_PAGE)
                 if (!rows.length || !(await stillMember())) break
-                for (const r of rows) sink.next(r)
+                await writeChunked(rows, (r) => sink.next(r), sink, () => stopped)
                 cursor = rows[rows.length - 1].seq
-                await sink.drained()
               }
             }
           } else {
@@ -258,9 +257,8 @@ export class MessagesService {
               while (!stopped) {
                 const rows = await this.repo.messagesAddedBetween(room.id, msgCursor, b, REPLAY_PAGE)
                 if (!rows.length || !(await stillMember())) break
-                for (const m of rows) sink.next(m)
+                await writeChunked(rows, (m) => sink.next(m), sink, () => stopped)
                 msgCursor = rows[rows.length - 1].seq
-                await sink.drained()
               }
             }
           }
@@ -298,5 +296,15 @@ export class MessagesService {
   messageEventsFeed(ctx: Ctx, roomId: string, after: number | null | undefined): Promise<Feed> {
     if (after !== null && after !== undefined && (!Number.isInteger(after) || after < 0)) throw badInput('after', 'after must be a non-negative event seq')
     return this.feed(ctx, roomId, 'events', after ?? null)
+  }
+}
+
+/** A page of replayed history, written in chunks, each in its own turn of the socket. */
+async function writeChunked<T>(rows: T[], write: (row: T) => void, sink: { drained(): Promise<number> }, stopped: () => boolean) {
+  for (let i = 0; i < rows.length && !stopped();) {
+    const n = await sink.drained()
+    if (stopped()) return
+    for (const row of rows.slice(i, i + n)) write(row)
+    i += n
   }
 }
