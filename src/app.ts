@@ -20,6 +20,7 @@ import { formatErrors } from './graphql/format.js'
 import { type Ctx, Loaders } from './graphql/context.js'
 import { AuthService } from './modules/auth/auth.service.js'
 import { authResolvers, SESSION_COOKIE } from './modules/auth/auth.resolvers.js'
+import { bearerToken } from './modules/auth/bearer.js'
 import { UsersService } from './modules/users/users.service.js'
 import { usersResolvers } from './modules/users/users.resolvers.js'
 import { RoomsService } from './modules/rooms/rooms.service.js'
@@ -53,10 +54,7 @@ export interface BuildOptions {
 }
 
 function bearer(req: FastifyRequest): string | null {
-  const h = req.headers.authorization
-  if (typeof h !== 'string') return null
-  const m = /^Bearer\s+(.+)$/i.exec(h.trim())
-  return m ? m[1] : ''
+  return bearerToken(req.headers.authorization)
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {

@@ -19,6 +19,7 @@ import type { Services } from '../services.js'
 import { type Ctx, Loaders, type Viewer } from '../graphql/context.js'
 import { AppError, toPublicError } from '../graphql/errors.js'
 import { DocumentCache, type PreparedDocument } from '../graphql/validation.js'
+import { bearerToken } from '../modules/auth/bearer.js'
 
 export const CLOSE = {
   NORMAL: 1000,
@@ -332,11 +333,7 @@ export class Gateway {
   private async init(conn: Connection, payload: unknown) {
     let token: string | null = null
     if (payload && typeof payload === 'object') {
-      const auth = (payload as any).authorization ?? (payload as any).Authorization
-      if (typeof auth === 'string') {
-        const m = /^Bearer\s+(.+)$/i.exec(auth.trim())
-        token = m ? m[1] : ''
-      }
+      token = bearerToken((payload as any).authorization ?? (payload as any).Authorization)
     }
     if (token !== null) {
       const found = await this.app.auth.authenticate(token)

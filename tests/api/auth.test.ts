@@ -207,9 +207,31 @@ describe('tokens', () => {
     expect(r.data?.me ?? null).toBeNull()
   })
 
-  it('an empty Bearer header counts as a token sent and rejected', async () => {
-    const r = await gql(t.url, '{ me { id } }', {}, null, { authorization: 'Bearer ' })
-    expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+  it('an empty or blank Authorization header counts as none sent (clients that send `Bearer ${token ?? ""}`)', async () => {
+    for (const authorization of ['', 'Bearer ', 'bearer']) {
+      const r = await gql(t.url, '{ me { id } }', {}, null, { authorization })
+      expect(r.errors, authorization).toBeUndefined()
+      expect(r.data?.me).toBeNull()
+      const name = uniqueName()
+      const up = await gql(t.url, SIGN_UP, { input: { username: name, password: 'correct horse battery' } }, null, { authorization })
+      expect(up.data?.signUp?.user?.username).toBe(name)
+    }
+    // and the web client's cookie still applies beside a blank header
+    const res = await fetch(t.url + '/graphql', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: SIGN_UP, variables: { input: { username: uniqueName(), password: 'correct horse battery' } } }),
+    })
+    const me = (await res.json()).data.signUp.user.id
+    const cookie = /hearth_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0]
+    const r = await gql(t.url, '{ me { id } }', {}, null, { authorization: '', cookie })
+    expect(r.data?.me?.id).toBe(me)
+  })
+
+  it('an Authorization header of another scheme, or a token without one, is a rejected token', async () => {
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'y'.repeat(43), 'Bearer a b']) {
+      const r = await gql(t.url, '{ me { id } }', {}, null, { authorization })
+      expect(r.errors?.[0]?.extensions?.code, authorization).toBe('UNAUTHENTICATED')
+    }
   })
 
   it('an expired token is UNAUTHENTICATED, me included', async () => {
@@ -354,14 +376,26 @@ describe('sessions on open sockets', () => {
 describe('connection_init', () => {
   it.each([
     ['an unknown token', `Bearer ${'y'.repeat(43)}`],
-    ['an empty Bearer', 'Bearer '],
     ['a non-Bearer scheme', 'Basic dXNlcjpwYXNz'],
+    ['a token without a scheme', 'y'.repeat(43)],
+    ['a number', 123],
+    ['an object', { token: 'x' }],
   ])('with %s closes 4403', async (_what, authorization) => {
     const s = rawSocket(t.wsUrl)
     await s.open
     s.send({ type: 'connection_init', payload: { authorization } })
     expect(await closedWithin(s, 2000)).toBe(4403)
     expect(s.frames.some((f) => f.type === 'connection_ack')).toBe(false)
+  })
+
+  it.each([['an empty string', ''], ['a bare Bearer', 'Bearer '], ['null', null]])('with %s as authorization is an anonymous socket', async (_what, authorization) => {
+    const s = rawSocket(t.wsUrl)
+    await s.open
+    s.send({ type: 'connection_init', payload: { authorization } })
+    await eventually(() => s.frames.some((f) => f.type === 'connection_ack'), 5000, 'connection_ack')
+    s.send({ id: 'a', type: 'subscribe', payload: { query: 'subscription { notifications { id } }' } })
+    await eventually(() => s.frames.some((f) => f.id === 'a'), 5000, 'the refusal')
+    expect(s.frames.find((f) => f.id === 'a')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'UNAUTHENTICATED' } }] })
   })
 
   it('with a revoked token closes 4403', async () => {
