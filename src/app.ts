@@ -15,7 +15,7 @@ import { Gateway } from './realtime/gateway.js'
 import { topics } from './realtime/topics.js'
 import type { DomainEvents, Services } from './services.js'
 import { buildAppSchema } from './graphql/schema.js'
-import { httpRules } from './graphql/validation.js'
+import { httpRules, MAX_NESTING, nestingDepth, TOO_DEEP } from './graphql/validation.js'
 import { formatErrors } from './graphql/format.js'
 import { type Ctx, Loaders } from './graphql/context.js'
 import { AuthService } from './modules/auth/auth.service.js'
@@ -177,6 +177,20 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const log = (ctx as { reply?: { log?: FastifyBaseLogger } })?.reply?.log ?? app.log
       return formatErrors(execution as any, (err) => log.error({ err }, 'internal error'), config.env === 'production')
     },
+  })
+
+  // Before mercurius' own checks (its schema would coerce a number to a string and its
+  // executor then failed as an internal error): the query must be a string, nested within bounds.
+  app.addHook('preValidation', async (req, reply) => {
+    if (req.routeOptions.url !== '/graphql') return
+    const source = req.method === 'GET' ? req.query : req.body
+    if (!source || typeof source !== 'object' || Array.isArray(source) || !('query' in source)) return
+    const query = (source as { query?: unknown }).query
+    if (query === undefined || query === null) return
+    const refuse = (message: string, extensions: Record<string, unknown>) =>
+      reply.code(400).send({ data: null, errors: [{ message, extensions }] })
+    if (typeof query !== 'string') return refuse('query must be a string', { code: 'BAD_USER_INPUT', field: 'query' })
+    if (nestingDepth(query) > MAX_NESTING) return refuse(TOO_DEEP, { code: 'GRAPHQL_PARSE_FAILED' })
   })
 
   app.get('/health', async (_req, reply) => {

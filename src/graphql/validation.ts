@@ -211,6 +211,7 @@ export class DocumentCache {
     const key = `d${++prepareCount}`
     let document: DocumentNode
     try {
+      if (nestingDepth(query) > MAX_NESTING) throw new GraphQLError(TOO_DEEP)
       document = parse(query, { maxTokens: this.config.limits.tokens })
     } catch (e) {
       const err = e instanceof GraphQLError ? e : new GraphQLError('Syntax error')
@@ -243,4 +244,38 @@ export class DocumentCache {
     }))
     return dependent
   }
+}
+
+/**
+ * Brackets, braces and parentheses nested deeper than this refuse the document before it is
+ * parsed. Selections are bounded by QUERY_DEPTH_LIMIT; this bounds list and object values too
+ * (graphql-js validates them recursively: a list nested 2400 deep overflowed its stack).
+ */
+export const MAX_NESTING = 64
+export const TOO_DEEP = `Syntax Error: the document is nested more than ${MAX_NESTING} levels deep.`
+
+/** How deeply `{ [ (` nest in a GraphQL document, strings and comments skipped. */
+export function nestingDepth(query: string): number {
+  let depth = 0
+  let max = 0
+  for (let i = 0; i < query.length; i++) {
+    const c = query.charCodeAt(i)
+    if (c === 0x23) { // # comment to the end of the line
+      while (i < query.length && query.charCodeAt(i) !== 0x0a && query.charCodeAt(i) !== 0x0d) i++
+    } else if (c === 0x22) { // "string" or """block string"""
+      if (query.startsWith('"""', i)) {
+        i += 3
+        while (i < query.length && !query.startsWith('"""', i)) i += query.startsWith('\\"""', i) ? 4 : 1
+        i += 2
+      } else {
+        i++
+        while (i < query.length && query.charCodeAt(i) !== 0x22 && query.charCodeAt(i) !== 0x0a) i += query.charCodeAt(i) === 0x5c ? 2 : 1
+      }
+    } else if (c === 0x7b || c === 0x5b || c === 0x28) {
+      if (++depth > max) max = depth
+    } else if (c === 0x7d || c === 0x5d || c === 0x29) {
+      depth--
+    }
+  }
+  return max
 }

@@ -19,6 +19,7 @@ import type { Services } from '../services.js'
 import { type Ctx, Loaders, type Viewer } from '../graphql/context.js'
 import { AppError, toPublicError } from '../graphql/errors.js'
 import { DocumentCache, type PreparedDocument } from '../graphql/validation.js'
+import { stripSuggestions } from '../graphql/format.js'
 import { bearerToken } from '../modules/auth/bearer.js'
 
 export const CLOSE = {
@@ -381,17 +382,28 @@ export class Gateway {
     if (conn.subs.size >= this.app.config.limits.wsSubscriptionsPerSocket) {
       return this.sendErrors(conn, id, [toPublicError(new AppError('RATE_LIMITED', `At most ${this.app.config.limits.wsSubscriptionsPerSocket} subscriptions and operations in flight per socket`, { retryAfterSeconds: 1 }))])
     }
-    if (op.operation !== 'subscription') return this.runOnce(conn, id, prepared.document, op, variables, operationName)
+    // variables of the wrong type are refused before anything runs, with the code HTTP gives them
     const coerced = getVariableValues(this.schema, op.variableDefinitions ?? [], variables ?? {})
-    if (coerced.errors) return this.sendErrors(conn, id, coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } })))
+    if (coerced.errors) {
+      const hide = this.app.config.env === 'production'
+      return this.sendErrors(conn, id, coerced.errors.map((e) => new GraphQLError(hide ? stripSuggestions(e.message) : e.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })))
+    }
+    // only the declared variables are kept (and keyed on) for the life of the subscription:
+    // anything else the client sent along is dropped here
+    const declared: Record<string, unknown> = {}
+    for (const def of op.variableDefinitions ?? []) {
+      const name = def.variable.name.value
+      if (variables && Object.prototype.hasOwnProperty.call(variables, name)) declared[name] = variables[name]
+    }
+    if (op.operation !== 'subscription') return this.runOnce(conn, id, prepared.document, op, declared, operationName)
     // the root field may sit inside fragments or carry @skip/@include: find the one that runs
     const field = rootField(prepared.document, op.selectionSet, coerced.coerced)
     if (!field) return this.sendErrors(conn, id, [new GraphQLError('The subscription selects no field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })])
     const subType = this.schema.getSubscriptionType()!
     const def = subType.getFields()[field.name.value]
     const ctx = this.makeCtx(conn)
-    const shareKey = `${prepared.key}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${prepared.viewerDependent ? conn.viewer?.userId ?? '-' : ''}`
-    const sub = new Subscription(conn, id, prepared, operationName, variables, shareKey, ctx)
+    const shareKey = `${prepared.key}\u0000${operationName ?? ''}\u0000${JSON.stringify(declared)}\u0000${prepared.viewerDependent ? conn.viewer?.userId ?? '-' : ''}`
+    const sub = new Subscription(conn, id, prepared, operationName, declared, shareKey, ctx)
     conn.subs.set(id, sub)
     const fail = (err: unknown) => {
       if (sub.closed) return

@@ -359,4 +359,50 @@ describe('page sizes, directives and subscription documents', () => {
     s.ws.close()
     await healthy(t)
   })
+  it('variables over the socket: the wrong type is refused like over HTTP, and undeclared ones are neither kept nor able to break the socket', async () => {
+    const s = await acked(t.wsUrl, bearer(u.token))
+    // a query and a subscription with a variable of the wrong type: an error message, not an internal error
+    s.send({ id: 'q', type: 'subscribe', payload: { query: 'query($id: ID!) { room(id: $id) { id } }', variables: { id: [1] } } })
+    s.send({ id: 's', type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { id } }', variables: { r: { no: 1 } } } })
+    s.send({ id: 'm', type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { id } }' } })
+    await until(() => ['q', 's', 'm'].every((id) => s.of(id, 'error').length === 1))
+    for (const id of ['q', 's', 'm']) expect(s.of(id, 'error')[0].payload[0].extensions.code, id).toBe('GRAPHQL_VALIDATION_FAILED')
+    const http = await gql(t.url, 'query($id: ID!) { room(id: $id) { id } }', { id: [1] }, u.token)
+    expect(http.status).toBe(400)
+    expect(http.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    // an undeclared variable nested far deeper than JSON.stringify can walk (it closed the socket with 1011)
+    const frame = JSON.stringify({ id: 'deep', type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { body } }', variables: { r: roomId } } })
+    const deep = '['.repeat(50_000) + '1' + ']'.repeat(50_000)
+    const gw = t.app.hearth.realtime
+    const base = gw.liveSubscriptions
+    s.send(frame.replace('"variables":{', `"variables":{"junk":${deep},`))
+    await waitLive(t, base + 1)
+    await send(t.url, u.token, roomId, 'still here')
+    await until(() => s.of('deep', 'next').length === 1)
+    expect(s.of('deep', 'next')[0].payload.data.messageAdded.body).toBe('still here')
+    expect(s.ws.readyState).toBe(s.ws.OPEN)
+    s.ws.close()
+    await healthy(t)
+  })
+
+  it('a query that is not a string is a 400, and a document nested too deeply is refused without an internal message', async () => {
+    for (const query of [5, true, ['{ me { id } }']]) {
+      const res = await fetch(t.url + '/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
+      const body = await res.json()
+      expect(res.status, JSON.stringify(query)).toBe(400)
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT')
+      expect(body.errors[0].extensions.field).toBe('query')
+    }
+    const deep = `{ users(search: ${'['.repeat(2400)}"a"${']'.repeat(2400)}) { edges { cursor } } }`
+    const r = await gql(t.url, deep, {}, u.token)
+    expect(r.status).toBe(400)
+    expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED')
+    expect(r.errors?.[0].message).not.toMatch(/call stack/i)
+    const s = await acked(t.wsUrl, bearer(u.token))
+    s.send({ id: 'd', type: 'subscribe', payload: { query: deep } })
+    await until(() => s.of('d', 'error').length === 1)
+    expect(s.of('d', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED')
+    s.ws.close()
+    await healthy(t)
+  })
 })
