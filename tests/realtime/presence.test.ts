@@ -2,7 +2,7 @@
 // must not. Leases and grace periods are shortened through the environment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, eventually, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, errorCode, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
 const ENV = { PRESENCE_LEASE_TTL_MS: '3000', PRESENCE_HEARTBEAT_MS: '300', PRESENCE_OFFLINE_GRACE_MS: '300' }
@@ -193,6 +193,30 @@ describe('presence', () => {
     await sleep(300)
     expect(tx.events).toHaveLength(0)
     await Promise.all([cm.dispose(), cx.dispose()])
+  })
+
+  it('in a DIRECT room a block stops typing both ways, as it stops messages', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await befriend(t.url, a, b)
+    const direct = (await ok(t.url, `mutation($u: ID!) { openDirectRoom(userId: $u) { id } }`, { u: b.id }, a.token)).openDirectRoom.id
+    const SET_TYPING = `mutation($r: ID!) { setTyping(roomId: $r, typing: true) }`
+    expect(await ok(t.url, SET_TYPING, { r: direct }, a.token)).toEqual({ setTyping: true })
+    await ok(t.url, `mutation($u: ID!) { blockUser(userId: $u) }`, { u: b.id }, a.token)
+    const cb = wsClient(t.wsUrl, b.token), ca = wsClient(t.wsUrl, a.token)
+    const TYPING = `subscription($r: ID!) { typing(roomId: $r) { user { id } typing } }`
+    const base = liveCount(t)
+    const tb = collect(cb, TYPING, { r: direct }), ta = collect(ca, TYPING, { r: direct })
+    await waitLive(t, base + 2)
+    // the blocker and the blocked: both refused like sendMessage, and nobody sees anything
+    for (const u of [a, b]) {
+      const r = await gql(t.url, SET_TYPING, { r: direct }, u.token)
+      expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+      expect(r.data?.setTyping ?? null).toBeNull()
+    }
+    await sleep(300)
+    expect(tb.events).toHaveLength(0)
+    expect(ta.events).toHaveLength(0)
+    await Promise.all([ca.dispose(), cb.dispose()])
   })
 })
 

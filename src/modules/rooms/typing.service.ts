@@ -14,6 +14,8 @@ export class TypingService {
 
   async set(ctx: Ctx, roomId: string, typing: boolean): Promise<boolean> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
+    // a block ends a one-to-one conversation both ways: no message, and no typing either
+    if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, ctx.viewer!.userId)
     // every call fans out to each member watching: a flood is limited like sending (its own
     // bucket, so typing never eats the message allowance; the web client sends ~20 a minute)
     await spend(this.svc.store, `typing:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
