@@ -27,7 +27,8 @@ export function decodeCursor(cursor: unknown, kind: string, field: string): stri
 
 export function decodeIntCursor(cursor: unknown, kind: string, field: string): number {
   const s = decodeCursor(cursor, kind, field)
-  if (!/^\d{1,15}$/.test(s)) throw badInput(field, `${field} is not a valid cursor`)
+  // seqs are 32-bit (PostgreSQL integer columns): no cursor this server made holds more
+  if (!/^\d{1,10}$/.test(s) || Number(s) > 2147483647) throw badInput(field, `${field} is not a valid cursor`)
   return Number(s)
 }
 

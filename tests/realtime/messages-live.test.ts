@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
-import { collect, signUp, sleep, wsClient } from '../helpers/client.js'
+import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { collect, gql, signUp, sleep, wsClient } from '../helpers/client.js'
 import { MESSAGE_ADDED, MESSAGE_EVENTS, createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -27,6 +27,33 @@ describe('live messages', () => {
     expect(ev.events.map((e) => e.messageEvents.kind)).toEqual(['ADDED', 'ADDED', 'ADDED'])
     sub.dispose(); ev.dispose()
     await cb.dispose()
+  })
+
+  it.each([['SQLite', false], ['PostgreSQL', true]] as const)('%s: an after beyond any seq (2^31, 2^53 and more) replays nothing and continues live', async (_name, pg) => {
+    if (pg && !PG_URL) throw new Error('TEST_PG_URL is not set: the PostgreSQL case cannot run')
+    const db = pg ? await freshPgDatabase() : null
+    const app = db ? await startApp({ databaseUrl: db.url }) : t
+    try {
+      const a = await signUp(app.url)
+      const room = await createRoom(app.url, a.token, 'Far ahead')
+      await send(app.url, a.token, room.id, 'old')
+      const ca = wsClient(app.wsUrl, a.token)
+      const subs = ['2147483648', '9007199254740993', '99999999999999999999'].map((after) => collect(ca, MESSAGE_ADDED, { roomId: room.id, after }))
+      await sleep(300)
+      await send(app.url, a.token, room.id, 'new')
+      for (const sub of subs) {
+        await sub.waitCount(1)
+        expect(sub.state.errors ?? null).toBeNull()
+        expect(sub.events.map((e) => e.messageAdded.body)).toEqual(['new'])
+      }
+      await ca.dispose()
+      // a forged message cursor past every seq is a bad cursor, not an internal error
+      const forged = Buffer.from('m:99999999999').toString('base64url')
+      const r = await gql(app.url, 'query($r: ID!, $c: String) { messages(roomId: $r, after: $c) { edges { node { id } } } }', { r: room.id, c: forged }, a.token)
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' })
+    } finally {
+      if (db) { await app.close(); await db.drop() }
+    }
   })
 
   it('refuses a non-member of a private room with NOT_FOUND', async () => {

@@ -13,6 +13,8 @@ import { MessagesRepository, RoomGoneError } from './messages.repository.js'
 
 const BODY_RULE = { min: 1, max: 4000, multiline: true }
 const REPLAY_PAGE = 500
+/** the largest seq a room can reach (seq columns are 32-bit integers) */
+const SEQ_MAX = 2147483647
 
 export class MessagesService {
   readonly repo: MessagesRepository
@@ -209,9 +211,10 @@ export class MessagesService {
     if (after === null || after === undefined) return null
     if (typeof after !== 'string' || after.length > 100) throw badInput('after', 'after must be a message cursor or a seq')
     if (/^\d+$/.test(after)) {
+      // seqs are 32-bit integers (PostgreSQL's integer column): anything larger is beyond every
+      // message, which replays nothing and continues live, as "2147483647" does
       const n = Number(after)
-      if (!Number.isSafeInteger(n)) throw badInput('after', 'after is too large')
-      return n
+      return Math.min(n, SEQ_MAX)
     }
     if (/^[+-]?\d/.test(after) && /^[+-]?[\d.eE+-]+$/.test(after)) throw badInput('after', 'after must be a message cursor or a non-negative seq')
     return decodeIntCursor(after, 'm', 'after')
