@@ -159,8 +159,8 @@ const ROWS: Row[] = [
   { field: 'Subscription.roomTimer', label: 'PRIVATE', doc: 'subscription($r: ID!) { roomTimer(roomId: $r) { phase } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   { field: 'Subscription.roomTimer', label: 'PUBLIC', doc: 'subscription($r: ID!) { roomTimer(roomId: $r) { phase } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   { field: 'Subscription.typing', label: 'PRIVATE', doc: 'subscription($r: ID!) { typing(roomId: $r) { typing } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
-  // readers of a PUBLIC room may watch who types, as they may read its messages; only members may type
-  { field: 'Subscription.typing', label: 'PUBLIC', doc: 'subscription($r: ID!) { typing(roomId: $r) { typing } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('ok') },
+  // typing is for members (DESIGN §2), as presence is: readers of a PUBLIC room who are not in it are FORBIDDEN
+  { field: 'Subscription.typing', label: 'PUBLIC', doc: 'subscription($r: ID!) { typing(roomId: $r) { typing } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   { field: 'Subscription.presenceChanged', label: 'PRIVATE room', doc: 'subscription($r: ID) { presenceChanged(roomId: $r) { status } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   // presence is for room-mates: readers of a PUBLIC room who are not in it see nobody's status
   { field: 'Subscription.presenceChanged', label: 'PUBLIC room', doc: 'subscription($r: ID) { presenceChanged(roomId: $r) { status } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },

@@ -24,12 +24,14 @@ export class TypingService {
   }
 
   async feed(ctx: Ctx, roomId: string): Promise<Feed> {
-    const { room } = await this.svc.rooms.readable(ctx, roomId)
+    // typing is for members (DESIGN §2): a reader of a PUBLIC room who is not in it is FORBIDDEN,
+    // as for presence and the timer, and a member who leaves stops seeing it
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
     const viewerId = ctx.viewer!.userId
     const ttl = this.svc.config.typingTtlMs
     const timers = new Map<string, NodeJS.Timeout>()
     return roomTopicFeed<TypingMessage>(this.svc.pubsub, {
-      roomId: room.id, topic: topics.roomTyping(room.id), viewerId, endOnLeave: room.kind !== 'PUBLIC',
+      roomId: room.id, topic: topics.roomTyping(room.id), viewerId, endOnLeave: true,
       onMessage: async (m, sink) => {
         if (!m || typeof m.userId !== 'string' || m.userId === viewerId) return
         if (await this.svc.hidden(viewerId, m.userId)) return

@@ -163,7 +163,8 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
       scrollToBottom()
       scheduleMarkRead()
     })
-    const stops = [
+    // typing and presence are for members: a reader of a PUBLIC room would only be refused
+    const stops = !props.room.viewerIsMember ? [] : [
       live(TypingLive, () => ({ roomId: props.room.id }), {
         next: (d) => {
           const t = d.typing
