@@ -29,22 +29,33 @@ export interface TextRule {
   label?: boolean
 }
 
+const LABELS: Record<string, string> = { body: 'A message', displayName: 'Display name', firstName: 'First name', lastName: 'Last name' }
+
+/** What a person calls a field: "input.displayName" is "Display name" (extensions.field keeps the path). */
+export function fieldLabel(field: string): string {
+  const last = field.split('.').pop() ?? field
+  if (LABELS[last]) return LABELS[last]
+  const words = last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
 /** Validates and normalises user text: well-formed, NFC, trimmed, within limits. Throws BAD_USER_INPUT on `field`. */
 export function cleanText(value: unknown, field: string, rule: TextRule): string {
-  if (typeof value !== 'string') throw badInput(field, `${field} must be a string`)
-  if (!isWellFormed(value)) throw badInput(field, `${field} contains invalid Unicode`)
-  if (value.length > rule.max * 2 + 1024) throw badInput(field, `${field} must be at most ${rule.max} characters`)
+  const what = fieldLabel(field)
+  if (typeof value !== 'string') throw badInput(field, `${what} must be a string`)
+  if (!isWellFormed(value)) throw badInput(field, `${what} contains invalid Unicode`)
+  if (value.length > rule.max * 2 + 1024) throw badInput(field, `${what} must be at most ${rule.max} characters`)
   let s = value.normalize('NFC')
-  if (CONTROL.test(s)) throw badInput(field, `${field} contains control characters`)
-  if (!rule.multiline && /[\n\r\t]/.test(s)) throw badInput(field, `${field} must be a single line`)
+  if (CONTROL.test(s)) throw badInput(field, `${what} contains control characters`)
+  if (!rule.multiline && /[\n\r\t]/.test(s)) throw badInput(field, `${what} must be a single line`)
   if (rule.label) {
-    if (BIDI.test(s)) throw badInput(field, `${field} contains text-direction control characters`)
+    if (BIDI.test(s)) throw badInput(field, `${what} contains text-direction control characters`)
     s = s.replace(INVISIBLE, '')
   }
   s = s.trim()
   const n = codePoints(s)
-  if (n < rule.min) throw badInput(field, rule.min === 1 ? `${field} must not be empty` : `${field} must be at least ${rule.min} characters`)
-  if (n > rule.max) throw badInput(field, `${field} must be at most ${rule.max} characters`)
+  if (n < rule.min) throw badInput(field, rule.min === 1 ? `${what} must not be empty` : `${what} must be at least ${rule.min} characters`)
+  if (n > rule.max) throw badInput(field, `${what} must be at most ${rule.max} characters`)
   return s
 }
 

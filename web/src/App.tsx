@@ -2,7 +2,7 @@ import { createEffect, Match, onCleanup, onMount, Show, Switch } from 'solid-js'
 import { Link } from './components/Link'
 import { ErrorBox, Loading, Toasts } from './components/ui'
 import { connState } from './lib/client'
-import { match, navigate, pathname } from './lib/router'
+import { match, navigate, pathname, queryParam, safeNext } from './lib/router'
 import { bootError, bootstrap, logOut, me } from './lib/session'
 import { nameOf } from './lib/users'
 import { AuthPage } from './features/auth/AuthPage'
@@ -89,7 +89,9 @@ export function App() {
     const p = pathname()
     const authPage = p === '/signin' || p === '/signup'
     if (m === null && !authPage && !bootError()) navigate(`/signin${p === '/' ? '' : `?next=${encodeURIComponent(p)}`}`, { replace: true })
-    if (m && authPage) navigate('/', { replace: true })
+    // signed in on an auth page: go where the visitor was headed (this runs as soon as the session
+    // starts, before the form's own navigation, so it must keep `next` too)
+    if (m && authPage) navigate(safeNext(queryParam('next')), { replace: true })
   })
 
   return (

@@ -145,6 +145,8 @@ export async function mutate<D, V extends AnyVariables>(doc: TypedDocumentNode<D
 export interface LiveHandlers<D> {
   next(data: D): void
   error?(e: AppError): void
+  /** the server ended the subscription (the room was deleted, or the viewer left it) */
+  complete?(): void
 }
 
 /**
@@ -176,7 +178,9 @@ export function live<D, V extends Record<string, unknown>>(doc: TypedDocumentNod
     error: (e) => {
       if (!stopped) h.error?.(fromSocketError(e))
     },
-    complete: () => {},
+    complete: () => {
+      if (!stopped) h.complete?.()
+    },
   })
   return () => {
     stopped = true

@@ -40,3 +40,8 @@ export function match(pattern: string, p = pathname()): Record<string, string> |
 export function queryParam(name: string): string | null {
   return new URLSearchParams(path().split('?')[1] ?? '').get(name)
 }
+
+/** A `next` parameter as a path on this site ('/' when missing or pointing elsewhere). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !/^\/(signin|signup)(\?|$)/.test(next) ? next : '/'
+}

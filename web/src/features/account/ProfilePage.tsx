@@ -1,6 +1,7 @@
 import { createEffect, createSignal, on, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import { mutate } from '../../lib/client'
+import { toAppError } from '../../lib/errors'
 import { me, updateMe } from '../../lib/session'
 import { Avatar, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
 
@@ -42,6 +43,16 @@ export function ProfilePage() {
     updateMe({ status: d.setPresence.status })
   })
 
+  // an error about one field shows under it; anything else above the buttons
+  const fieldError = (f: string) => {
+    const e = save.error()
+    return e && toAppError(e).field === `input.${f}` ? toAppError(e).message : null
+  }
+  const generalError = () => {
+    const e = save.error()
+    return e && !['displayName', 'firstName', 'lastName'].some((f) => toAppError(e).field === `input.${f}`) ? e : null
+  }
+
   const edit = (set: (v: string) => void) => (e: InputEvent & { currentTarget: HTMLInputElement }) => {
     set(e.currentTarget.value)
     setDirty(true)
@@ -75,19 +86,22 @@ export function ProfilePage() {
             <h2>Edit profile</h2>
             <label class="field">
               <span>Display name</span>
-              <input name="displayName" required maxLength={64} value={displayName()} onInput={edit(setDisplayName)} />
+              <input name="displayName" required maxLength={64} value={displayName()} onInput={edit(setDisplayName)} aria-invalid={!!fieldError('displayName')} />
+              <Show when={fieldError('displayName')}><small class="field-error">{fieldError('displayName')}</small></Show>
             </label>
             <div class="row wrap">
               <label class="field grow">
                 <span>First name</span>
-                <input name="firstName" maxLength={64} autocomplete="given-name" value={firstName()} onInput={edit(setFirstName)} />
+                <input name="firstName" maxLength={64} autocomplete="given-name" value={firstName()} onInput={edit(setFirstName)} aria-invalid={!!fieldError('firstName')} />
+                <Show when={fieldError('firstName')}><small class="field-error">{fieldError('firstName')}</small></Show>
               </label>
               <label class="field grow">
                 <span>Last name</span>
-                <input name="lastName" maxLength={64} autocomplete="family-name" value={lastName()} onInput={edit(setLastName)} />
+                <input name="lastName" maxLength={64} autocomplete="family-name" value={lastName()} onInput={edit(setLastName)} aria-invalid={!!fieldError('lastName')} />
+                <Show when={fieldError('lastName')}><small class="field-error">{fieldError('lastName')}</small></Show>
               </label>
             </div>
-            <Show when={save.error()}><ErrorBox error={save.error()} /></Show>
+            <Show when={generalError()}><ErrorBox error={generalError()} /></Show>
             <div class="row">
               <button type="submit" class="btn primary" disabled={save.busy()}>{save.busy() ? 'Saving…' : 'Save profile'}</button>
               <Show when={dirty()}>

@@ -2,7 +2,7 @@ import { createSignal, Show } from 'solid-js'
 import { ErrorBox } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { logIn, signedOutReason, signUp } from '../../lib/session'
-import { navigate, queryParam } from '../../lib/router'
+import { navigate, queryParam, safeNext } from '../../lib/router'
 import { toAppError } from '../../lib/errors'
 
 export function AuthPage(props: { mode: 'signin' | 'signup' }) {
@@ -24,8 +24,7 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
     try {
       if (isUp()) await signUp({ username: username().trim(), password: password(), displayName: displayName().trim() || undefined })
       else await logIn({ username: username().trim(), password: password() })
-      const next = queryParam('next')
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true })
+      navigate(safeNext(queryParam('next')), { replace: true })
     } catch (err) {
       setError(err)
     } finally {

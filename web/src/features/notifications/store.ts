@@ -1,7 +1,7 @@
 import { createSignal } from 'solid-js'
 import { graphql } from '../../gql'
 import type { NotificationFieldsFragment } from '../../gql/graphql'
-import { live, query } from '../../lib/client'
+import { live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { toast } from '../../components/ui'
 
@@ -47,6 +47,31 @@ export function targetOf(n: NotificationFieldsFragment): string {
   if (n.kind === 'FRIEND_REQUEST_RECEIVED' || n.kind === 'FRIEND_REQUEST_ACCEPTED') return '/friends'
   if (n.room) return `/rooms/${n.room.id}`
   return '/notifications'
+}
+
+const UnreadInRooms = graphql(`
+  query UnreadNotifications { notificationsList(unreadOnly: true, first: 100) { id kind room { id } } }
+`)
+
+const MarkRead = graphql(`
+  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }
+`)
+
+/**
+ * The room's messages were read on screen: its direct-message and mention notifications are read
+ * too, so the badge and the "(n)" in the title do not keep counting what the user just saw.
+ */
+export async function markRoomNotificationsRead(roomId: string) {
+  if (unread() === 0) return
+  try {
+    const list = (await query(UnreadInRooms, {})).notificationsList
+    const ids = list.filter((n) => (n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION') && n.room?.id === roomId).map((n) => n.id)
+    if (!ids.length) return
+    await mutate(MarkRead, { ids })
+    await refreshUnread()
+  } catch {
+    /* the badge is a nicety */
+  }
 }
 
 export async function refreshUnread() {

@@ -12,6 +12,8 @@ import { createFeed, type Feed, type Msg } from './feed'
 import { MessageBody, mentions } from './MessageBody'
 import { TimerPanel } from '../focus/TimerPanel'
 import { CallPanel } from '../call/CallPanel'
+import { markRoomNotificationsRead } from '../notifications/store'
+import { toAppError } from '../../lib/errors'
 
 graphql(`
   fragment RoomViewFields on Room {
@@ -40,6 +42,7 @@ const RoomMembers = graphql(`
   query RoomMembers($id: ID!) {
     room(id: $id) {
       id
+      memberCount
       members(first: 100) {
         edges { node { role joinedAt user { id username displayName status focusUntil } } }
       }
@@ -81,6 +84,14 @@ const DeleteRoom = graphql(`
 
 export function RoomPage(props: { id: string }) {
   const [room, { refetch, mutate: setRoom }] = createResource(() => props.id, (id) => query(RoomQuery, { id }).then((d) => d.room))
+  // the server ended the room's stream: deleted, or no longer ours to read (left in another window)
+  const ended = async () => {
+    // room(id) answers NOT_FOUND for a room that is gone or not ours to read
+    const now = await query(RoomQuery, { id: props.id }).then((d) => d.room, (e) => (toAppError(e).code === 'NOT_FOUND' ? null : undefined))
+    if (now === undefined) return
+    if (now === null) toast('This room was deleted, or you are no longer in it.', { kind: 'error' })
+    setRoom(now)
+  }
   return (
     <Async resource={room} refetch={refetch} label="Opening room…">
       {(r) => (
@@ -89,7 +100,7 @@ export function RoomPage(props: { id: string }) {
             // keyed by room and membership: another room, or joining this one, builds a fresh view whose
             // subscriptions start with the viewer's new rights (typing and presence are for members)
             <Show when={`${rr().id}:${rr().viewerIsMember}`} keyed>
-              <RoomView room={rr()} onRoom={(x) => setRoom(x)} />
+              <RoomView room={rr()} onRoom={(x) => setRoom(x)} onEnded={() => void ended()} />
             </Show>
           )}
         </Show>
@@ -98,8 +109,11 @@ export function RoomPage(props: { id: string }) {
   )
 }
 
-function fetchMembers(id: string) {
-  return query(RoomMembers, { id }).then((d) => d.room?.members.edges.map((e) => e.node) ?? [])
+function fetchMembers(id: string, onCount?: (n: number) => void) {
+  return query(RoomMembers, { id }).then((d) => {
+    if (d.room) onCount?.(d.room.memberCount)
+    return d.room?.members.edges.map((e) => e.node) ?? []
+  })
 }
 type MemberList = Awaited<ReturnType<typeof fetchMembers>>
 
@@ -136,15 +150,24 @@ function Members(props: { members: import('solid-js').Resource<MemberList>; refe
   )
 }
 
-function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void }) {
+function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void; onEnded: () => void }) {
   const r = () => props.room
   const self = me()!
   const feed = createFeed(props.room.id, self)
+  createEffect(on(() => feed.state.ended, (e) => { if (e) props.onEnded() }, { defer: true }))
   const [membersEpoch, setMembersEpoch] = createSignal(0)
-  const [members, { refetch: refetchMembers }] = createResource(() => [props.room.id, membersEpoch()] as const, ([id]) => fetchMembers(id))
+  // the header's count follows joins and leaves with the list (both refetched on joined / left)
+  const [memberCount, setMemberCount] = createSignal<number | null>(null)
+  const [members, { refetch: refetchMembers }] = createResource(() => [props.room.id, membersEpoch()] as const, ([id]) => fetchMembers(id, setMemberCount))
   const [typers, setTypers] = createStore<Record<string, { name: string; until: number }>>({})
   const [now, setNow] = createSignal(Date.now())
   const [panel, setPanel] = createSignal<'members' | null>(null)
+  let sideClose: HTMLButtonElement | undefined
+  // Escape puts the phone panel away wherever the focus is; opening it moves the focus inside
+  const onEscape = (e: KeyboardEvent) => { if (e.key === 'Escape' && panel()) setPanel(null) }
+  window.addEventListener('keydown', onEscape)
+  onCleanup(() => window.removeEventListener('keydown', onEscape))
+  createEffect(on(panel, (p) => { if (p) queueMicrotask(() => sideClose?.focus()) }, { defer: true }))
   // the "new messages" divider sits before the first message that was unread when the room opened
   const [dividerBefore, setDividerBefore] = createSignal<string | null>(null)
   let listEl: HTMLDivElement | undefined
@@ -216,7 +239,8 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
     const last = [...feed.state.list].reverse().find((m) => !m.local)
     if (!last || last.id === markedId) return
     markedId = last.id
-    mutate(MarkRead, { roomId: props.room.id, messageId: last.id }).catch(() => { markedId = null })
+    const roomId = props.room.id
+    mutate(MarkRead, { roomId, messageId: last.id }).then(() => markRoomNotificationsRead(roomId), () => { markedId = null })
   }
   /** a burst of messages marks once, shortly after the last one */
   function scheduleMarkRead() {
@@ -315,7 +339,9 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
               <span class="code-chip" title="Room code">Code: <code data-testid="room-code">{r().code}</code></span>
               <button type="button" class="btn small" onClick={() => void share()}>Copy invite link</button>
             </Show>
-            <button type="button" class="btn small members-toggle" aria-expanded={panel() === 'members'} onClick={() => setPanel(panel() === 'members' ? null : 'members')}>Members ({r().memberCount})</button>
+            <button type="button" class="btn small members-toggle" aria-controls="room-side" aria-expanded={panel() === 'members'} onClick={() => setPanel(panel() === 'members' ? null : 'members')}>
+              {r().viewerIsMember && r().kind !== 'DIRECT' ? `Members & timer (${memberCount() ?? r().memberCount})` : `Members (${memberCount() ?? r().memberCount})`}
+            </button>
             <Show when={r().viewerIsMember && r().kind !== 'DIRECT'}>
               <button type="button" class="btn small" disabled={leave.busy()} onClick={() => void leave.run()}>Leave room</button>
             </Show>
@@ -374,7 +400,12 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
           <Composer roomName={roomTitle(r(), self.username)} people={(members.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { stopTyping(); stickToBottom = true; feed.send(b); queueMicrotask(scrollToBottom) }} onTyping={typed} />
         </Show>
       </section>
-      <aside class={`room-side ${panel() === 'members' ? 'open' : ''}`} aria-label="Room details">
+      <Show when={panel() === 'members'}>
+        {/* phones: the panel covers the room; a tap beside it, Escape or Close puts it away */}
+        <div class="side-backdrop" aria-hidden="true" onClick={() => setPanel(null)} />
+      </Show>
+      <aside id="room-side" class={`room-side ${panel() === 'members' ? 'open' : ''}`} aria-label="Room details">
+        <button type="button" class="btn small side-close" ref={sideClose} onClick={() => setPanel(null)}>Close</button>
         <Show when={r().viewerIsMember}>
           <TimerPanel roomId={r().id} />
         </Show>
@@ -460,7 +491,9 @@ function Composer(props: { roomName: string; people: { username: string; display
                 setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : list.length - 1)) % list.length)
                 return
               }
-              if (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) {
+              // "thanks @bob" + Enter sends: a name typed in full needs no completing
+              const typedInFull = list.some((p) => p.username.toLowerCase() === (mention() ?? '').toLowerCase())
+              if (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey && !typedInFull)) {
                 e.preventDefault()
                 complete(list[active()].username)
                 return

@@ -81,6 +81,8 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     olderCursor: null as string | null,
     loadingOlder: false,
     olderError: null as AppError | null,
+    /** the server ended the live stream: the room is gone or no longer readable */
+    ended: false,
   })
   let lastSeq = 0
   let lastEventSeq: number | null = null
@@ -135,6 +137,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     stops.push(live(MessageAddedLive, () => ({ roomId, after: String(lastSeq) }), {
       next: (d) => upsert(d.messageAdded, 'added'),
       error: (e) => setState('liveError', e),
+      complete: () => setState('ended', true),
     }))
     stops.push(live(MessageEventsLive, () => (lastEventSeq === null ? { roomId } : { roomId, after: lastEventSeq }), {
       next: (d) => {
