@@ -146,6 +146,28 @@ describe('rough edges of the web client', () => {
     await Promise.all([a.context.close(), b.context.close()])
   })
 
+  it('a declined friend request leaves the sender\'s page at once; a wrong room code says so plainly', async () => {
+    const [annName, bobName] = [uname('ann'), uname('bob')]
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    await signUpInPage(a.page, app.url, annName, PASSWORD, 'Ann')
+    await signUpInPage(b.page, app.url, bobName, PASSWORD, 'Bob')
+    const [ta, tb] = [await tokenOf(annName), await tokenOf(bobName)]
+    await b.page.getByRole('link', { name: 'Friends' }).click()
+    await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: await idOf(ta) }, tb)
+    const cancel = b.page.getByRole('button', { name: 'Cancel request to Ann' })
+    await expect.poll(() => cancel.count(), { timeout: 10_000 }).toBe(1)
+    const req = (await ok(app.url, '{ friendRequests(direction: INCOMING) { id } }', {}, ta)).friendRequests[0].id
+    await ok(app.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: false) { id } }', { id: req }, ta)
+    // well before the page's 20 s refresh: the change is pushed
+    await expect.poll(() => cancel.count(), { timeout: 5000 }).toBe(0)
+
+    await b.page.goto(`${app.url}/join/NOPE234567`)
+    await expect.poll(() => b.page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/No room has the code NOPE234567/)
+    expect(await b.page.getByRole('button', { name: /Try again/ }).count()).toBe(0)
+    await Promise.all([a.context.close(), b.context.close()])
+  })
+
   it('a profile error shows under its field in words, not as a field path', async () => {
     const p = await newPage(browser)
     await signUpInPage(p.page, app.url, uname('pro'))

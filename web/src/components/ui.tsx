@@ -70,6 +70,11 @@ export function formatTime(iso: string): string {
     : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
 }
 
+/** A calendar date ("3 Dec 2026"): for when something began, where a time of day says nothing. */
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
+}
+
 // --- toasts: short notices that also reach screen readers through a polite live region
 interface Toast { id: number; text: string; kind: 'info' | 'error'; action?: { label: string; run: () => void } }
 const [toasts, setToasts] = createSignal<Toast[]>([])

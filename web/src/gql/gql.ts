@@ -47,6 +47,7 @@ type Documents = {
     "\n  mutation BlockUser($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockUserDocument,
     "\n  mutation UnblockUser($userId: ID!) { unblockUser(userId: $userId) }\n": typeof types.UnblockUserDocument,
     "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": typeof types.OpenDirectRoomDocument,
+    "\n  subscription FriendshipLive { friendshipChanged { at } }\n": typeof types.FriendshipLiveDocument,
     "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n": typeof types.NotificationsListDocument,
     "\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkNotificationsReadDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": typeof types.NotificationFieldsFragmentDoc,
@@ -118,6 +119,7 @@ const documents: Documents = {
     "\n  mutation BlockUser($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockUserDocument,
     "\n  mutation UnblockUser($userId: ID!) { unblockUser(userId: $userId) }\n": types.UnblockUserDocument,
     "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": types.OpenDirectRoomDocument,
+    "\n  subscription FriendshipLive { friendshipChanged { at } }\n": types.FriendshipLiveDocument,
     "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n": types.NotificationsListDocument,
     "\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkNotificationsReadDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": types.NotificationFieldsFragmentDoc,
@@ -302,6 +304,10 @@ export function graphql(source: "\n  mutation UnblockUser($userId: ID!) { unbloc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n"): (typeof documents)["\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FriendshipLive { friendshipChanged { at } }\n"): (typeof documents)["\n  subscription FriendshipLive { friendshipChanged { at } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import { mutate } from '../../lib/client'
 import { toAppError } from '../../lib/errors'
 import { me, updateMe } from '../../lib/session'
-import { Avatar, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
+import { Avatar, ErrorBox, formatDate, toast, useAction } from '../../components/ui'
 
 const SetPresence = graphql(`
   mutation SetPresence($status: PresenceStatus!) {
@@ -71,7 +71,7 @@ export function ProfilePage() {
               <Show when={m().firstName || m().lastName}>
                 <p>{[m().firstName, m().lastName].filter(Boolean).join(' ')}</p>
               </Show>
-              <p class="muted small">Member since {formatTime(m().createdAt)}</p>
+              <p class="muted small">Member since {formatDate(m().createdAt)}</p>
             </div>
           </div>
           <fieldset class="card field presence-choice">

@@ -1,7 +1,7 @@
 import { createEffect, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import type { PersonFieldsFragment } from '../../gql/graphql'
-import { mutate, query } from '../../lib/client'
+import { live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, ErrorBox, PresenceDot, toast, useAction } from '../../components/ui'
@@ -70,6 +70,10 @@ function Person(props: { user: PersonFieldsFragment; children?: import('solid-js
   )
 }
 
+const FriendshipLive = graphql(`
+  subscription FriendshipLive { friendshipChanged { at } }
+`)
+
 export function FriendsPage() {
   const [overview, { refetch }] = createResource(() => query(FriendsOverview, {}))
   const [search, setSearch] = createSignal('')
@@ -82,9 +86,11 @@ export function FriendsPage() {
     await refetch()
     if (term()) await refetchFound()
   }
-  // requests answered elsewhere arrive as notifications; other changes on a slow timer and on focus
+  // every change of a relation (a request declined or cancelled, a block, an unfriend, from the
+  // other side or another device) arrives live; the slow timer and focus cover a missed one
   createEffect(on(lastArrived, (n) => { if (n) void refresh() }, { defer: true }))
   onMount(() => {
+    onCleanup(live(FriendshipLive, () => ({}), { next: () => void refresh() }))
     const iv = setInterval(() => { if (document.visibilityState === 'visible') void refresh() }, 20_000)
     const onFocus = () => void refresh()
     window.addEventListener('focus', onFocus)

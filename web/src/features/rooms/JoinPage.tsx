@@ -4,6 +4,7 @@ import { mutate } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { ErrorBox, Loading } from '../../components/ui'
 import { Link } from '../../components/Link'
+import { toAppError } from '../../lib/errors'
 
 const JoinRoomByCode = graphql(`
   mutation JoinRoomByCode($code: String!) {
@@ -22,7 +23,10 @@ export function JoinPage(props: { code: string }) {
     <section class="page narrow">
       <h1>Joining room</h1>
       <Show when={joined.error} fallback={<Loading label="Joining…" />}>
-        <ErrorBox error={joined.error} retry={refetch} />
+        {/* a wrong code stays wrong: say so plainly, with no retry that can only fail again */}
+        <Show when={toAppError(joined.error).code === 'NOT_FOUND'} fallback={<ErrorBox error={joined.error} retry={refetch} />}>
+          <p class="notice" role="alert">No room has the code <code>{props.code}</code>. Check it with whoever shared it, and enter it again on the rooms page.</p>
+        </Show>
         <p><Link href="/">Back to rooms</Link></p>
       </Show>
     </section>

@@ -163,7 +163,7 @@ function BrowsePublic() {
                     <li class="room-card">
                       <div class="room-link">
                         <div class="room-card-top"><span class="room-name">{e.node.name}</span></div>
-                        <p class="muted small">{e.node.description || `${e.node.memberCount} members`}</p>
+                        <p class="muted small">{e.node.description || `${e.node.memberCount} ${e.node.memberCount === 1 ? 'member' : 'members'}`}</p>
                         <div class="row">
                           <Link class="btn small" href={`/rooms/${e.node.id}`} aria-label={`Preview ${e.node.name}`}>Preview</Link>
                           <button type="button" class="btn small primary" disabled={join.busy()} aria-label={`Join ${e.node.name}`} onClick={() => void join.run(e.node.id)}>Join</button>
