@@ -113,6 +113,12 @@ describe('chatting in the browser', () => {
     const annMsg2 = a.page.getByRole('log').locator('li.message', { hasText: 'hello from Ann' })
     await annMsg2.hover()
     await annMsg2.getByRole('button', { name: 'Delete message' }).click()
+    // it asks first: Keep leaves the message, Confirm delete removes it
+    await annMsg2.getByRole('button', { name: 'Keep' }).click()
+    expect(await annMsg2.locator('.body').textContent()).toBe('hello from Ann (fixed)')
+    await annMsg2.hover()
+    await annMsg2.getByRole('button', { name: 'Delete message' }).click()
+    await annMsg2.getByRole('button', { name: 'Confirm delete' }).click()
     step("await expect.poll(() => b.page.getByRole('log').getByText('Message del")
     await expect.poll(() => b.page.getByRole('log').getByText('Message deleted').count(), { timeout: 10_000 }).toBe(1)
 
@@ -206,7 +212,7 @@ describe('chatting in the browser', () => {
     await a.page.getByRole('button', { name: 'Confirm delete' }).click()
     await expect.poll(() => a.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
     await b.page.goto(`${app.url}/join/${code}`)
-    await expect.poll(() => b.page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('does not exist')
+    await expect.poll(() => b.page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('the room was deleted')
     await a.context.close()
     await b.context.close()
   }, 120_000)

@@ -168,6 +168,28 @@ describe('rough edges of the web client', () => {
     await Promise.all([a.context.close(), b.context.close()])
   })
 
+  it('the timer form refuses out-of-range minutes in place, and a stopped timer offers the lengths its clock shows', async () => {
+    const owner = uname('tm')
+    const p = await newPage(browser)
+    await signUpInPage(p.page, app.url, owner)
+    const t = await tokenOf(owner)
+    const room = await createRoom(app.url, t, 'Timer Room')
+    await ok(app.url, 'mutation($r: ID!) { startRoomTimer(roomId: $r, focusMinutes: 7, breakMinutes: 3) { phase } }', { r: room.id }, t)
+    await ok(app.url, 'mutation($r: ID!) { stopRoomTimer(roomId: $r) { phase } }', { r: room.id }, t)
+    await p.page.goto(`${app.url}/rooms/${room.id}`)
+    const focus = p.page.getByLabel('Focus minutes')
+    await expect.poll(() => focus.inputValue(), { timeout: 10_000 }).toBe('7')
+    expect(await p.page.getByLabel('Break minutes').inputValue()).toBe('3')
+    expect(await p.page.getByTestId('timer-clock').textContent()).toBe('07:00')
+    await focus.fill('500')
+    await expect.poll(() => p.page.getByText('1 to 180 minutes').count()).toBe(1)
+    expect(await p.page.getByRole('button', { name: 'Start timer' }).isDisabled()).toBe(true)
+    await focus.fill('20')
+    expect(await p.page.getByRole('button', { name: 'Start timer' }).isDisabled()).toBe(false)
+    expect(await p.page.getByTestId('timer-clock').textContent()).toBe('20:00')
+    await p.context.close()
+  })
+
   it('a profile error shows under its field in words, not as a field path', async () => {
     const p = await newPage(browser)
     await signUpInPage(p.page, app.url, uname('pro'))

@@ -61,11 +61,17 @@ export function formatClock(totalSeconds: number): string {
 export function TimerPanel(props: { roomId: string }) {
   const [shown, setShown] = createSignal<Shown | null>(null)
   const [now, setNow] = createSignal(Date.now())
-  const [focusMin, setFocusMin] = createSignal(25)
-  const [breakMin, setBreakMin] = createSignal(5)
+  // what the inputs hold, as typed; the timer starts only with whole minutes in range
+  const [focusText, setFocusText] = createSignal('25')
+  const [breakText, setBreakText] = createSignal('5')
+  const minutes = (text: string, max: number) => (/^\d+$/.test(text.trim()) && +text >= 1 && +text <= max ? +text : null)
+  const focusMin = () => minutes(focusText(), 180)
+  const breakMin = () => minutes(breakText(), 60)
 
   const accept = (t: TimerFieldsFragment | null | undefined) => {
     if (!t) return setShown(null)
+    // a stopped timer offers its last lengths again, so the clock and the inputs agree
+    if (t.phase === 'STOPPED') { setFocusText(String(t.focusMinutes)); setBreakText(String(t.breakMinutes)) }
     // serverTime is when the server produced this value; taking it as "now" bounds the error by the latency
     setShown({ timer: t, skewMs: Date.parse(t.serverTime) - Date.now() })
   }
@@ -79,10 +85,9 @@ export function TimerPanel(props: { roomId: string }) {
 
   const remaining = () => {
     const s = shown()
-    if (!s) return focusMin() * 60
-    const t = s.timer
+    const t = s?.timer
+    if (!s || !t || t.phase === 'STOPPED') return (focusMin() ?? 25) * 60
     if (t.phaseEndsAt && (t.phase === 'FOCUS' || t.phase === 'BREAK')) return (Date.parse(t.phaseEndsAt) - (now() + s.skewMs)) / 1000
-    if (t.phase === 'STOPPED') return t.focusMinutes * 60
     return t.remainingSeconds
   }
   const phase = () => shown()?.timer.phase ?? 'STOPPED'
@@ -91,7 +96,7 @@ export function TimerPanel(props: { roomId: string }) {
 
   const act = useAction(async (kind: 'start' | 'pause' | 'resume' | 'stop') => {
     const roomId = props.roomId
-    if (kind === 'start') accept((await mutate(StartTimer, { roomId, focusMinutes: focusMin(), breakMinutes: breakMin() })).startRoomTimer)
+    if (kind === 'start') accept((await mutate(StartTimer, { roomId, focusMinutes: focusMin() ?? 25, breakMinutes: breakMin() ?? 5 })).startRoomTimer)
     if (kind === 'pause') accept((await mutate(PauseTimer, { roomId })).pauseRoomTimer)
     if (kind === 'resume') accept((await mutate(ResumeTimer, { roomId })).resumeRoomTimer)
     if (kind === 'stop') accept((await mutate(StopTimer, { roomId })).stopRoomTimer)
@@ -105,19 +110,22 @@ export function TimerPanel(props: { roomId: string }) {
           <p class="timer-phase" data-testid="timer-phase">{label()}</p>
           <p class="timer-clock" role="timer" aria-label={`${label()}: ${formatClock(remaining())} left`} data-testid="timer-clock">{formatClock(remaining())}</p>
           <Show when={shown()?.timer.phase !== 'STOPPED' && shown()}>
-            {(s) => <p class="muted small">Cycle {s().timer.cycle + 1} · {s().timer.focusMinutes}/{s().timer.breakMinutes} min{s().timer.startedBy ? ` · started by ${s().timer.startedBy!.displayName}` : ''}</p>}
+            {/* cycle counts completed focus phases: the break after round 1 is still round 1 */}
+            {(s) => <p class="muted small">Round {s().timer.phase === 'BREAK' ? s().timer.cycle : s().timer.cycle + 1} · {s().timer.focusMinutes}/{s().timer.breakMinutes} min{s().timer.startedBy ? ` · started by ${s().timer.startedBy!.displayName}` : ''}</p>}
           </Show>
           <Show when={phase() === 'STOPPED'}>
             <form class="row wrap timer-form" onSubmit={(e) => { e.preventDefault(); void act.run('start') }}>
               <label class="field small-field">
                 <span>Focus minutes</span>
-                <input type="number" min="1" max="180" value={focusMin()} onInput={(e) => setFocusMin(Number(e.currentTarget.value) || 25)} />
+                <input type="number" min="1" max="180" step="1" value={focusText()} onInput={(e) => setFocusText(e.currentTarget.value)} aria-invalid={focusMin() === null} />
+                <Show when={focusMin() === null}><small class="field-error">1 to 180 minutes</small></Show>
               </label>
               <label class="field small-field">
                 <span>Break minutes</span>
-                <input type="number" min="1" max="60" value={breakMin()} onInput={(e) => setBreakMin(Number(e.currentTarget.value) || 5)} />
+                <input type="number" min="1" max="60" step="1" value={breakText()} onInput={(e) => setBreakText(e.currentTarget.value)} aria-invalid={breakMin() === null} />
+                <Show when={breakMin() === null}><small class="field-error">1 to 60 minutes</small></Show>
               </label>
-              <button type="submit" class="btn primary" disabled={act.busy()}>Start timer</button>
+              <button type="submit" class="btn primary" disabled={act.busy() || focusMin() === null || breakMin() === null}>Start timer</button>
             </form>
           </Show>
           <div class="row wrap">

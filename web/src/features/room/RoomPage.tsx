@@ -529,6 +529,8 @@ function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) {
     setEditing(false)
   })
   const remove = useAction(() => props.feed.remove(m().id))
+  // one mis-tap must not delete (an owner sees Delete on everyone's messages): ask once, inline
+  const [confirming, setConfirming] = createSignal(false)
   return (
     <li class={`message ${mine() ? 'mine' : ''} ${m().local ? 'pending' : ''} ${!mine() && !m().deletedAt && mentions(m().body, self.username) ? 'mentioned' : ''}`} data-seq={m().local ? undefined : m().seq}>
       <Avatar name={nameOf(m().sender)} id={m().sender.id} size={32} />
@@ -567,15 +569,30 @@ function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) {
           </p>
         </Show>
         <Show when={!m().local && !m().deletedAt && !editing() && (mine() || props.ownerView)}>
-          <div class="msg-actions">
-            <Show when={mine()}>
-              <button type="button" class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}>✎</button>
+          <div class={`msg-actions ${confirming() ? 'confirming' : ''}`}>
+            <Show when={!confirming()} fallback={
+              <>
+                <span class="small">Delete this message?</span>
+                <button type="button" class="btn small danger" disabled={remove.busy()} ref={(el) => queueMicrotask(() => el.focus())} onClick={() => { setConfirming(false); void remove.run() }}>Confirm delete</button>
+                <button type="button" class="btn small" onClick={() => setConfirming(false)} onKeyDown={(e) => { if (e.key === 'Escape') setConfirming(false) }}>Keep</button>
+              </>
+            }>
+              <Show when={mine()}>
+                <button type="button" class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}><Icon d={PENCIL} /></button>
+              </Show>
+              <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
             </Show>
-            <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" disabled={remove.busy()} onClick={() => void remove.run()}>🗑</button>
           </div>
         </Show>
         <Show when={remove.error()}><ErrorBox error={remove.error()} /></Show>
       </div>
     </li>
   )
+}
+
+// icons as paths (no emoji font needed): a pencil and a bin, drawn in the text colour
+const PENCIL = 'M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zm17.7-10.2a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z'
+const TRASH = 'M6 19a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z'
+function Icon(props: { d: string }) {
+  return <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d={props.d} /></svg>
 }

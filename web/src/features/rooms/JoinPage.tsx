@@ -25,7 +25,7 @@ export function JoinPage(props: { code: string }) {
       <Show when={joined.error} fallback={<Loading label="Joining…" />}>
         {/* a wrong code stays wrong: say so plainly, with no retry that can only fail again */}
         <Show when={toAppError(joined.error).code === 'NOT_FOUND'} fallback={<ErrorBox error={joined.error} retry={refetch} />}>
-          <p class="notice" role="alert">No room has the code <code>{props.code}</code>. Check it with whoever shared it, and enter it again on the rooms page.</p>
+          <p class="notice" role="alert">No room has the code <code>{props.code}</code>: it may be mistyped, or the room was deleted. Check it with whoever shared it.</p>
         </Show>
         <p><Link href="/">Back to rooms</Link></p>
       </Show>
