@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
+import { ok } from '../helpers/client.js'
 import { launch, newPage, signInInPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
 
 let app: TestApp
@@ -71,6 +72,15 @@ describe('accounts in the browser', () => {
     await b.page.getByLabel('Password').fill('correct horse battery')
     await b.page.getByRole('button', { name: 'Sign in' }).click()
     await expect.poll(() => b.page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('Connected')
+
+    // and a script's session too: one button ends every session but this one
+    await ok(app.url, 'mutation($i: LogInInput!) { logIn(input: $i) { token } }', { i: { username, password: 'correct horse battery' } })
+    await a.page.reload()
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(3)
+    await a.page.getByRole('button', { name: 'Sign out all 2 other sessions' }).click()
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1)
+    expect(await a.page.getByText('This device').count()).toBe(1)
+    await expect.poll(() => b.page.getByText('Your session has ended').count(), { timeout: 10_000 }).toBe(1)
 
     // signing out returns to the sign-in page
     await a.page.getByRole('button', { name: 'Sign out' }).first().click()

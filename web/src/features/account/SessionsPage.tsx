@@ -24,6 +24,12 @@ function describeAgent(ua: string | null | undefined): string {
 
 export function SessionsPage() {
   const [sessions, { refetch }] = createResource(() => query(SessionsQuery, {}).then((d) => d.sessions))
+  // forgotten sign-ins pile up (every browser, every test script): end them all in one go
+  const revokeOthers = useAction(async (ids: string[]) => {
+    for (const id of ids) await mutate(RevokeSession, { id })
+    toast(ids.length === 1 ? 'Signed out of 1 other session' : `Signed out of ${ids.length} other sessions`)
+    await refetch()
+  })
   const revoke = useAction(async (id: string, current: boolean) => {
     if (current) return logOut()
     await mutate(RevokeSession, { id })
@@ -34,9 +40,19 @@ export function SessionsPage() {
     <section class="page narrow">
       <h1>Sessions</h1>
       <p class="muted">Devices where you are signed in. Revoking one signs it out at once.</p>
-      <Show when={revoke.error()}><ErrorBox error={revoke.error()} /></Show>
+      <Show when={revoke.error() || revokeOthers.error()}><ErrorBox error={revoke.error() || revokeOthers.error()} /></Show>
       <Async resource={sessions} refetch={refetch} label="Loading sessions…">
         {(list) => (
+          <>
+          <Show when={list.filter((s) => !s.current).length}>
+            {(n) => (
+              <p>
+                <button type="button" class="btn small" disabled={revokeOthers.busy()} onClick={() => void revokeOthers.run(list.filter((s) => !s.current).map((s) => s.id))}>
+                  {n() === 1 ? 'Sign out the other session' : `Sign out all ${n()} other sessions`}
+                </button>
+              </p>
+            )}
+          </Show>
           <ul class="list card" aria-label="Active sessions">
             <For each={list}>
               {(s) => (
@@ -55,6 +71,7 @@ export function SessionsPage() {
               )}
             </For>
           </ul>
+          </>
         )}
       </Async>
     </section>

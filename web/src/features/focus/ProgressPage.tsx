@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
 import { Async, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
@@ -41,20 +41,27 @@ function hours(min: number): string {
 
 /** Minutes per day as bars, drawn as SVG; every bar has its value in a title for pointer and screen reader. */
 function DayBars(props: { days: { date: string; minutes: number }[] }) {
-  const W = 640
+  // the SVG scales to its box: on a phone a narrower drawing keeps the labels readable
+  const narrowQuery = window.matchMedia('(max-width: 600px)')
+  const [narrow, setNarrow] = createSignal(narrowQuery.matches)
+  const onChange = () => setNarrow(narrowQuery.matches)
+  narrowQuery.addEventListener('change', onChange)
+  onCleanup(() => narrowQuery.removeEventListener('change', onChange))
+  const W = () => (narrow() ? 360 : 640)
   const H = 200
   const pad = { l: 34, r: 8, t: 10, b: 26 }
   const max = () => Math.max(30, ...props.days.map((d) => d.minutes))
-  const bw = () => (W - pad.l - pad.r) / Math.max(1, props.days.length)
+  const bw = () => (W() - pad.l - pad.r) / Math.max(1, props.days.length)
   const y = (m: number) => pad.t + (H - pad.t - pad.b) * (1 - m / max())
   const label = (date: string) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, { weekday: 'short' })
   const ticks = () => [0, Math.round(max() / 2), max()]
+  const labelStep = () => Math.max(1, Math.ceil(props.days.length / (narrow() ? 7 : 15)))
   return (
-    <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Minutes studied per day: ${props.days.map((d) => `${d.date} ${d.minutes}`).join(', ')}`}>
+    <svg class="chart" viewBox={`0 0 ${W()} ${H}`} role="img" aria-label={`Minutes studied per day: ${props.days.map((d) => `${d.date} ${d.minutes}`).join(', ')}`}>
       <For each={ticks()}>
         {(t) => (
           <>
-            <line x1={pad.l} x2={W - pad.r} y1={y(t)} y2={y(t)} class="grid" />
+            <line x1={pad.l} x2={W() - pad.r} y1={y(t)} y2={y(t)} class="grid" />
             <text x={pad.l - 4} y={y(t) + 4} text-anchor="end" class="axis">{t}</text>
           </>
         )}
@@ -65,7 +72,8 @@ function DayBars(props: { days: { date: string; minutes: number }[] }) {
             <rect x={pad.l + i() * bw() + bw() * 0.15} width={bw() * 0.7} y={y(d.minutes)} height={Math.max(0, H - pad.b - y(d.minutes))} rx="3" class="bar">
               <title>{`${d.date}: ${d.minutes} min`}</title>
             </rect>
-            <Show when={props.days.length <= 14 || i() % 2 === 0}>
+            {/* as many labels as fit, counted back from today so today always has one */}
+            <Show when={(props.days.length - 1 - i()) % labelStep() === 0}>
               <text x={pad.l + i() * bw() + bw() / 2} y={H - 8} text-anchor="middle" class="axis">{props.days.length <= 7 ? label(d.date) : d.date.slice(8)}</text>
             </Show>
           </g>
