@@ -201,7 +201,12 @@ describe('chatting in the browser', () => {
     const members = a.page.getByRole('list', { name: 'Room members' }).getByRole('listitem')
     await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(2)
 
+    // leaving asks once: Stay keeps the membership
     await b.page.getByRole('button', { name: 'Leave room' }).click()
+    await b.page.getByRole('button', { name: 'Stay' }).click()
+    expect(await b.page.getByRole('heading', { name: 'Short Lived' }).count()).toBe(1)
+    await b.page.getByRole('button', { name: 'Leave room' }).click()
+    await b.page.getByRole('button', { name: 'Confirm leave' }).click()
     await expect.poll(() => b.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
     await expect.poll(() => b.page.getByRole('list', { name: 'Your rooms' }).getByText('Short Lived').count()).toBe(0)
     await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(1)

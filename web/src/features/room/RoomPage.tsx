@@ -295,6 +295,7 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
     navigate('/')
   })
   const [confirmDelete, setConfirmDelete] = createSignal(false)
+  const [confirmLeave, setConfirmLeave] = createSignal(false)
   const del = useAction(async () => {
     await mutate(DeleteRoom, { id: props.room.id })
     toast(`${props.room.name} was deleted`)
@@ -343,7 +344,11 @@ function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFie
               {r().viewerIsMember && r().kind !== 'DIRECT' ? `Members & timer (${memberCount() ?? r().memberCount})` : `Members (${memberCount() ?? r().memberCount})`}
             </button>
             <Show when={r().viewerIsMember && r().kind !== 'DIRECT'}>
-              <button type="button" class="btn small" disabled={leave.busy()} onClick={() => void leave.run()}>Leave room</button>
+              {/* a PRIVATE room cannot be found again without its code: ask once */}
+              <Show when={confirmLeave()} fallback={<button type="button" class="btn small" onClick={() => setConfirmLeave(true)}>Leave room</button>}>
+                <button type="button" class="btn small danger" disabled={leave.busy()} onClick={() => void leave.run()}>Confirm leave</button>
+                <button type="button" class="btn small" onClick={() => setConfirmLeave(false)}>Stay</button>
+              </Show>
             </Show>
             <Show when={r().viewerRole === 'OWNER'}>
               <Show when={confirmDelete()} fallback={<button type="button" class="btn small danger" onClick={() => setConfirmDelete(true)}>Delete room</button>}>

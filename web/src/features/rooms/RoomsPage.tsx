@@ -64,11 +64,11 @@ export function RoomCard(props: { room: RoomListFieldsFragment }) {
           <Show when={r().unreadCount > 0}><span class="badge count" data-testid="unread-badge">{r().unreadCount}</span></Show>
         </div>
         <p class="room-last muted small">
-          <Show when={last()} fallback={r().description || 'No messages yet'}>
+          <Show when={last()} fallback={<span class="room-last-text">{r().description || 'No messages yet'}</span>}>
             {(m) => (
               <>
-                <span>{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)}: ${m().body}`}</span>
-                <span class="when"> · {formatTime(m().createdAt)}</span>
+                <span class="room-last-text">{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)}: ${m().body}`}</span>
+                <span class="when">· {formatTime(m().createdAt)}</span>
               </>
             )}
           </Show>
