@@ -22,7 +22,12 @@ export function decodeCursor(cursor: unknown, kind: string, field: string): stri
   if (!text.startsWith(prefix) || Buffer.from(text, 'utf8').toString('base64url') !== cursor) {
     throw badInput(field, `${field} is not a valid cursor`)
   }
-  return text.slice(prefix.length)
+  const payload = text.slice(prefix.length)
+  // only room cursors separate their parts with one NUL; PostgreSQL text cannot hold any other
+  if (payload.includes('\u0000') && (kind !== 'r' || payload.indexOf('\u0000') !== payload.lastIndexOf('\u0000'))) {
+    throw badInput(field, `${field} is not a valid cursor`)
+  }
+  return payload
 }
 
 export function decodeIntCursor(cursor: unknown, kind: string, field: string): number {

@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { type GraphQLFieldResolver, type GraphQLSchema, GraphQLObjectType, GraphQLScalarType, buildSchema } from 'graphql'
+import { type GraphQLFieldResolver, type GraphQLInputType, type GraphQLSchema, GraphQLObjectType, GraphQLScalarType, buildSchema, getNamedType, isInputObjectType, isListType, isNonNullType } from 'graphql'
 import type { Resolvers } from './generated.js'
 import type { Ctx } from './context.js'
 import type { Feed } from '../realtime/gateway.js'
-import { unauthenticated } from './errors.js'
+import { badInput, unauthenticated } from './errors.js'
 import { DateTime } from './scalars.js'
+import { fieldLabel } from '../lib/text.js'
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url))
 
@@ -55,11 +56,18 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
       const isPublic = PUBLIC_ROOT_FIELDS.has(`${root.name}.${def.name}`)
       const isMutation = root.name === 'Mutation'
       const signsIn = isPublic && isMutation
+      // text arguments checked for NUL; ids and join codes are lookups instead (garbage names
+      // nothing: NOT_FOUND, checked before any query by the services)
+      const textArgs = def.args.filter((a) => a.name !== 'code')
       def.resolve = (parent, args, ctx: Ctx, info) => {
         if (ctx.authError) throw ctx.authError
         if (ctx.tokenRejected || (ctx.cookieRejected && !signsIn)) throw unauthenticated('Your session has ended; sign in again')
         if (!isPublic && !ctx.viewer) throw unauthenticated()
         if (!inner) throw new Error(`${root.name}.${def.name} is not implemented`)
+        // no text takes NUL (PostgreSQL cannot store it): refused alike on both backends
+        let nul: string | null = null
+        for (const a of textArgs) if (nul === null && args[a.name] != null) nul = nulPath(args[a.name], a.type, a.name)
+        if (nul !== null) throw badInput(nul, `${fieldLabel(nul)} must not contain NUL characters`)
         const result = inner(parent, args, ctx, info)
         if (!isMutation) return result
         // a mutation is acknowledged once what it committed is on disk (SQLite FULL: an fsync
@@ -69,4 +77,28 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
     }
   }
   return schema
+}
+
+/** the dotted path of the first text (not an ID) in an argument holding U+0000, or null */
+function nulPath(value: unknown, type: GraphQLInputType, path: string): string | null {
+  if (value === null || value === undefined) return null
+  const t = isNonNullType(type) ? type.ofType : type
+  if (isListType(t)) {
+    if (!Array.isArray(value)) return null
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], t.ofType, `${path}.${i}`)
+      if (found !== null) return found
+    }
+    return null
+  }
+  if (isInputObjectType(t)) {
+    if (typeof value !== 'object') return null
+    for (const [name, field] of Object.entries(t.getFields())) {
+      const found = nulPath((value as Record<string, unknown>)[name], field.type, `${path}.${name}`)
+      if (found !== null) return found
+    }
+    return null
+  }
+  if (getNamedType(t).name === 'ID') return null
+  return typeof value === 'string' && value.includes('\u0000') ? path : null
 }

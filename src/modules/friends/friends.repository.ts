@@ -33,7 +33,7 @@ export class FriendsRepository {
    */
   async lockPair(trx: Transaction<DB>, a: string, b: string): Promise<void> {
     if (this.dialect !== 'postgres') return
-    await trx.selectFrom('users').select('id').where('id', 'in', [a, b]).orderBy('id').forUpdate().execute()
+    await trx.selectFrom('users').select('id').where('id', 'in', [a, b]).orderBy('id').forNoKeyUpdate().execute()
   }
 
   async relation(db: Kysely<DB>, viewerId: string, otherId: string): Promise<Relation> {

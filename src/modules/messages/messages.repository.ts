@@ -21,6 +21,8 @@ export function toMessage(r: Selectable<MessagesTable>): MessageModel {
 const MESSAGE_COLUMNS = ['m.id', 'm.room_id', 'm.seq', 'm.sender_id', 'm.body', 'm.client_id', 'm.created_at', 'm.edited_at', 'm.deleted_at', 'm.added_event_seq'] as const
 
 export class RoomGoneError extends Error {}
+/** the message was deleted while the change waited for the room */
+export class MessageDeletedError extends Error {}
 
 type NewMessage = { id: string; roomId: string; senderId: string; body: string; clientId: string | null; now: number }
 type Pending = { m: NewMessage; resolve: (ev: MessageEventModel) => void; reject: (e: unknown) => void }
@@ -165,6 +167,11 @@ export class MessagesRepository {
       const seqs = await trx.updateTable('rooms').set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
         .where('id', '=', current.room_id).returning(['event_seq']).executeTakeFirst()
       if (!seqs) throw new RoomGoneError()
+      // read again under the room's lock (taken by the update above): a delete that committed
+      // while this waited wins, and the change is rolled back with its seq
+      const fresh = await trx.selectFrom('messages').select('deleted_at').where('id', '=', messageId).executeTakeFirst()
+      if (!fresh) throw new RoomGoneError()
+      if (fresh.deleted_at !== null) throw new MessageDeletedError()
       await trx.updateTable('messages')
         .set(kind === 'EDITED' ? { body, edited_at: now } : { body: '', deleted_at: now })
         .where('id', '=', messageId).execute()

@@ -9,7 +9,7 @@ import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
 import { RoomStreams } from '../../realtime/room-streams.js'
-import { MessagesRepository, RoomGoneError } from './messages.repository.js'
+import { MessageDeletedError, MessagesRepository, RoomGoneError } from './messages.repository.js'
 
 const BODY_RULE = { min: 1, max: 4000, multiline: true }
 const REPLAY_PAGE = 500
@@ -116,7 +116,14 @@ export class MessagesService {
     const { message, isOwner } = await this.ownMessage(ctx, id)
     if (message.senderId !== ctx.viewer!.userId && !isOwner) throw forbidden('Only the sender or the room owner can delete a message')
     if (message.deletedAt !== null) return message
-    const ev = await this.changeOrGone(message.id, 'DELETED', '')
+    let ev: MessageEventModel
+    try {
+      ev = await this.changeOrGone(message.id, 'DELETED', '')
+    } catch (e) {
+      // deleted by someone else meanwhile: the same answer as deleting it again
+      if (e instanceof MessageDeletedError) return (await this.repo.byId(message.id)) ?? message
+      throw e
+    }
     await this.announce(ev)
     return ev.message
   }
@@ -126,6 +133,7 @@ export class MessagesService {
       return await this.repo.change(id, kind, body, Date.now())
     } catch (e) {
       if (e instanceof RoomGoneError) throw notFound('No such message')
+      if (e instanceof MessageDeletedError && kind === 'EDITED') throw conflict('The message was deleted')
       throw e
     }
   }

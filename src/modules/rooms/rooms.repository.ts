@@ -1,5 +1,5 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
-import type { DB, RoomsTable } from '../../db/types.js'
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
+import type { DB, Dialect, RoomsTable } from '../../db/types.js'
 import type { MemberRole, RoomMemberModel, RoomModel } from '../../graphql/models.js'
 import { likePattern } from '../../lib/text.js'
 
@@ -22,7 +22,18 @@ export function toRoom(r: Selectable<RoomsTable>): RoomModel {
 export interface Membership { role: MemberRole; joinedAt: number; lastReadSeq: number }
 
 export class RoomsRepository {
-  constructor(private db: Kysely<DB>) {}
+  constructor(private db: Kysely<DB>, private dialect: Dialect = 'sqlite') {}
+
+  /**
+   * Takes the room's row lock for the rest of the transaction, so that joins, leaves, deletion and
+   * sends of one room happen one after another (on SQLite the database write lock already does),
+   * and in one order: room first, so deleting a room never deadlocks with a send into it.
+   * False when the room is gone.
+   */
+  private async lockRoom(trx: Transaction<DB>, roomId: string): Promise<boolean> {
+    if (this.dialect !== 'postgres') return !!(await trx.selectFrom('rooms').select('id').where('id', '=', roomId).executeTakeFirst())
+    return !!(await trx.selectFrom('rooms').select('id').where('id', '=', roomId).forUpdate().executeTakeFirst())
+  }
 
   async create(room: RoomsTable, ownerId: string | null, extraMembers: string[] = []): Promise<RoomModel> {
     await this.db.transaction().execute(async (trx) => {
@@ -49,6 +60,8 @@ export class RoomsRepository {
   }
 
   async byCode(code: string): Promise<RoomModel | null> {
+    // codes are letters and digits: anything else names no room (and a NUL would not reach PostgreSQL)
+    if (!/^[A-Za-z0-9]+$/.test(code)) return null
     const r = await this.db.selectFrom('rooms').selectAll().where('code', '=', code).executeTakeFirst()
     return r ? toRoom(r) : null
   }
@@ -65,6 +78,7 @@ export class RoomsRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockRoom(trx, id))) return
       // notifications point at messages of the room; remove them with it
       await trx.deleteFrom('notifications').where('room_id', '=', id).execute()
       await trx.deleteFrom('message_events').where('room_id', '=', id).execute()
@@ -98,6 +112,7 @@ export class RoomsRepository {
   /** adds a member; false when already a member. The first member of an empty room becomes its OWNER. */
   async addMember(roomId: string, userId: string, now: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockRoom(trx, roomId))) throw new RoomDeletedError()
       const existing = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
       if (existing) return false
       const anyone = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).limit(1).executeTakeFirst()
@@ -112,6 +127,7 @@ export class RoomsRepository {
   /** removes a member; an OWNER leaving hands the room to the longest-standing member */
   async removeMember(roomId: string, userId: string): Promise<{ removed: boolean; newOwnerId: string | null }> {
     return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockRoom(trx, roomId))) return { removed: false, newOwnerId: null }
       const m = await trx.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
       if (!m) return { removed: false, newOwnerId: null }
       await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
@@ -203,3 +219,6 @@ export class RoomsRepository {
       .where('room_id', '=', roomId).where('user_id', '=', userId).where('last_read_seq', '<', seq).execute()
   }
 }
+
+/** the room was deleted while the operation ran */
+export class RoomDeletedError extends Error {}

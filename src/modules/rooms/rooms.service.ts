@@ -7,7 +7,7 @@ import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, check } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import { type Membership, RoomsRepository } from './rooms.repository.js'
+import { type Membership, RoomDeletedError, RoomsRepository } from './rooms.repository.js'
 import type { Feed } from '../../realtime/gateway.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 import type { MessageEventModel, RoomActivityModel } from '../../graphql/models.js'
@@ -32,7 +32,7 @@ const DESCRIPTION_RULE = { min: 0, max: 1000, multiline: true }
 export class RoomsService {
   readonly repo: RoomsRepository
   constructor(private svc: Services) {
-    this.repo = new RoomsRepository(svc.database.db)
+    this.repo = new RoomsRepository(svc.database.db, svc.database.dialect)
   }
 
   load(ctx: Ctx, id: string): Promise<RoomModel | null> {
@@ -152,7 +152,10 @@ export class RoomsService {
         throw notFound('No room has that code')
       }
     }
-    const added = await this.repo.addMember(room.id, viewer.userId, Date.now())
+    const added = await this.repo.addMember(room.id, viewer.userId, Date.now()).catch((e: unknown) => {
+      if (e instanceof RoomDeletedError) throw notFound('No such room')
+      throw e
+    })
     if (added) {
       await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
       await this.announceMember(viewer.userId, room.id)
@@ -242,7 +245,8 @@ export class RoomsService {
     if (after !== null && after !== undefined) {
       const raw = decodeCursor(after, 'r', 'after')
       const i = raw.lastIndexOf('\u0000')
-      if (i < 0 || !isId(raw.slice(i + 1))) throw badInput('after', 'after is not a valid cursor')
+      // names never hold NUL (it is the separator, and PostgreSQL text cannot store it)
+      if (i < 0 || !isId(raw.slice(i + 1)) || raw.slice(0, i).includes('\u0000')) throw badInput('after', 'after is not a valid cursor')
       afterKey = { nameKey: raw.slice(0, i), id: raw.slice(i + 1) }
     }
     const rows = await this.repo.listVisible(ctx.viewer!.userId, term, afterKey, limit + 1)

@@ -1,0 +1,111 @@
+// Races a PostgreSQL parity audit found (SQLite runs one write transaction at a time and never
+// showed them): an edit racing a delete, an owner and the next owner leaving together, joins into
+// an emptied room, and a room deleted while people send and join. Each runs on both backends.
+import crypto from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { gql, ok, signUp } from '../helpers/client.js'
+import { createRoom, joinByCode, SEND } from '../helpers/rooms.js'
+
+const ROLES = `query($r: ID!) { room(id: $r) { members(first: 100) { edges { node { role user { id } } } } } }`
+const roles = async (url: string, token: string, roomId: string): Promise<string[]> =>
+  (await ok(url, ROLES, { r: roomId }, token)).room.members.edges.map((e: any) => e.node.role).sort()
+
+for (const backend of ['sqlite', 'postgres'] as const) {
+  describe.runIf(backend === 'sqlite' || PG_URL)(`room races (${backend})`, () => {
+    let t: TestApp
+    let drop: (() => Promise<void>) | null = null
+    beforeAll(async () => {
+      if (backend === 'postgres') {
+        const db = await freshPgDatabase()
+        drop = db.drop
+        t = await startApp({ databaseUrl: db.url, env: { SEND_RATE_LIMIT_PER_USER: '0' } })
+      } else {
+        t = await startApp({ env: { SEND_RATE_LIMIT_PER_USER: '0' } })
+      }
+    })
+    afterAll(async () => { await t.close(); await drop?.() })
+
+    it('an edit racing a delete never brings the text back: the message ends deleted and empty', async () => {
+      const a = await signUp(t.url)
+      const room = await createRoom(t.url, a.token, 'Race')
+      for (let trial = 0; trial < 10; trial++) {
+        const m = (await ok(t.url, SEND, { roomId: room.id, body: `original ${trial}` }, a.token)).sendMessage
+        const results = await Promise.all([
+          gql(t.url, 'mutation($id: ID!) { deleteMessage(id: $id) { id deletedAt } }', { id: m.id }, a.token),
+          ...[1, 2, 3, 4].map((n) => gql(t.url, 'mutation($id: ID!, $b: String!) { editMessage(id: $id, body: $b) { id } }', { id: m.id, b: `edit ${n}` }, a.token)),
+        ])
+        expect(results[0].errors).toBeUndefined()
+        // an edit that lost the race is CONFLICT ("deleted"), never an internal error
+        for (const r of results.slice(1)) if (r.errors) expect(r.errors[0].extensions?.code).toBe('CONFLICT')
+        const stored = (await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 1) { edges { node { id body deletedAt } } } }', { r: room.id }, a.token)).messages.edges[0].node
+        expect(stored.id).toBe(m.id)
+        expect(stored.deletedAt).not.toBeNull()
+        expect(stored.body).toBe('')
+      }
+    })
+
+    it('the owner and the next in line leaving together still leave exactly one owner', async () => {
+      for (let trial = 0; trial < 6; trial++) {
+        const [o, n, x, y] = [await signUp(t.url), await signUp(t.url), await signUp(t.url), await signUp(t.url)]
+        const room = await createRoom(t.url, o.token, 'Handover')
+        for (const u of [n, x, y]) await joinByCode(t.url, u.token, room.code)
+        const out = await Promise.all([o, n].map((u) => gql(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, u.token)))
+        for (const r of out) expect(r.errors).toBeUndefined()
+        expect(await roles(t.url, x.token, room.id)).toEqual(['MEMBER', 'OWNER'])
+      }
+    })
+
+    it('people joining an emptied room together: one of them becomes its owner', async () => {
+      for (let trial = 0; trial < 5; trial++) {
+        const o = await signUp(t.url)
+        const room = await createRoom(t.url, o.token, 'Emptied')
+        await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, o.token)
+        const people = await Promise.all(Array.from({ length: 5 }, () => signUp(t.url)))
+        const joins = await Promise.all(people.map((u) => gql(t.url, 'mutation($r: ID!) { joinRoom(roomId: $r) { id } }', { r: room.id }, u.token)))
+        for (const r of joins) expect(r.errors).toBeUndefined()
+        expect(await roles(t.url, people[0].token, room.id)).toEqual(['MEMBER', 'MEMBER', 'MEMBER', 'MEMBER', 'OWNER'])
+      }
+    })
+
+    it('NUL in any text or cursor is BAD_USER_INPUT, never an internal error', async () => {
+      const a = await signUp(t.url)
+      const b64 = (s: string) => Buffer.from(s).toString('base64url')
+      const cases: [string, Record<string, unknown>, string | null, string][] = [
+        ['mutation($i: LogInInput!) { logIn(input: $i) { token } }', { i: { username: 'x\u0000y', password: 'password123' } }, null, 'input.username'],
+        ['query($a: String) { users(first: 2, after: $a) { edges { cursor } } }', { a: b64('u:a\u0000b') }, a.token, 'after'],
+        ['query($a: String) { rooms(first: 2, after: $a) { edges { cursor } } }', { a: b64(`r:a\u0000b\u0000${crypto.randomUUID()}`) }, a.token, 'after'],
+      ]
+      for (const [query, vars, token, field] of cases) {
+        const r = await gql(t.url, query, vars, token)
+        expect(r.errors?.[0]?.extensions, query).toMatchObject({ code: 'BAD_USER_INPUT', field })
+      }
+      // a join code with NUL names no room, as any wrong code
+      for (const query of ['query($c: String!) { roomByCode(code: $c) { id } }', 'mutation($c: String!) { joinRoom(code: $c) { id } }']) {
+        const r = await gql(t.url, query, { c: 'x\u0000y' }, a.token)
+        expect(r.errors?.[0]?.extensions?.code, query).toBe('NOT_FOUND')
+      }
+    })
+
+    it('a room deleted while people send and join: the delete wins, everyone else gets NOT_FOUND, nothing fails inside', async () => {
+      for (let trial = 0; trial < 6; trial++) {
+        const [o, m, j] = [await signUp(t.url), await signUp(t.url), await signUp(t.url)]
+        const room = await createRoom(t.url, o.token, 'Doomed')
+        await joinByCode(t.url, m.token, room.code)
+        const [del, ...rest] = await Promise.all([
+          gql(t.url, 'mutation($id: ID!) { deleteRoom(id: $id) }', { id: room.id }, o.token),
+          gql(t.url, SEND, { roomId: room.id, body: 'one' }, m.token),
+          gql(t.url, SEND, { roomId: room.id, body: 'two' }, o.token),
+          gql(t.url, SEND, { roomId: room.id, body: 'three' }, m.token),
+          gql(t.url, 'mutation($r: ID!) { joinRoom(roomId: $r) { id } }', { r: room.id }, j.token),
+        ])
+        expect(del.errors).toBeUndefined()
+        expect(del.data.deleteRoom).toBe(true)
+        // a send or join that came first succeeded; the rest find no room
+        for (const r of rest) if (r.errors) expect(r.errors[0].extensions?.code).toBe('NOT_FOUND')
+        const gone = await gql(t.url, 'query($r: ID!) { room(id: $r) { id } }', { r: room.id }, o.token)
+        expect(gone.data?.room ?? null).toBeNull()
+      }
+    })
+  })
+}
