@@ -8,65 +8,47 @@ import {
   parse, specifiedRules, validate, TypeInfo, visit, visitWithTypeInfo, getNamedType, getNullableType,
   isInterfaceType, isListType, isObjectType,
 } from 'graphql'
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases'
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives'
 import type { Config } from '../config.js'
+import { LIST_CAPS } from '../lib/limits.js'
 
-function depthRule(max: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>()
-    for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
-    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-      if (!set) return 0
-      let deepest = 0
-      for (const s of set.selections) {
-        let d = 0
-        if (s.kind === Kind.FIELD) d = s.name.value.startsWith('__') ? 0 : 1 + depthOf(s.selectionSet, seen)
-        else if (s.kind === Kind.INLINE_FRAGMENT) d = depthOf(s.selectionSet, seen)
-        else {
-          const name = s.name.value
-          if (seen.has(name)) return Infinity // a cycle: NoFragmentCycles reports it too
-          const f = fragments.get(name)
-          if (f) { seen.add(name); d = depthOf(f.selectionSet, seen); seen.delete(name) }
-        }
-        if (d > deepest) deepest = d
-        if (deepest > max) return deepest
-      }
-      return deepest
-    }
-    return {
-      OperationDefinition(node) {
-        const d = depthOf(node.selectionSet, new Set())
-        if (d > max) {
-          context.reportError(new GraphQLError(`Query is too deep (more than ${max} levels)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
-        }
-      },
-    }
-  }
-}
+const refusal = (message: string) => (context: ValidationContext | null) =>
+  context?.reportError(new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
 
-function countRule(kind: 'aliases' | 'directives', max: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => {
-    let n = 0
-    let reported = false
-    const bump = (node: any) => {
-      if (++n > max && !reported) {
-        reported = true
-        context.reportError(new GraphQLError(`Too many ${kind} (at most ${max})`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
-      }
-    }
-    return kind === 'aliases'
-      ? { Field(node) { if (node.alias) bump(node) } }
-      : { Directive(node) { bump(node) } }
-  }
+// Depth, aliases and directives come from graphql-armor: each walks the document once and
+// memoises what every named fragment contributes, so a chain of fragments that each spread the
+// next one twice costs its length, not 2^length (checked by tests/security/documents.test.ts).
+// Aliases and directives are counted as executed: a fragment spread twice counts twice.
+// `propagateOnRejection: false` turns armor's throw into one reported error with our wording.
+function armorRules(limits: Config['limits']): ValidationRule[] {
+  const common = { exposeLimits: false, propagateOnRejection: false } as const
+  return [
+    maxDepthRule({ ...common, n: limits.queryDepth, flattenFragments: true, ignoreIntrospection: true, onReject: [refusal(`Query is too deep (more than ${limits.queryDepth} levels)`)] }),
+    maxAliasesRule({ ...common, n: limits.aliases, allowList: [], onReject: [refusal(`Too many aliases (at most ${limits.aliases})`)] }),
+    maxDirectivesRule({ ...common, n: limits.directives, onReject: [refusal(`Too many directives (at most ${limits.directives})`)] }),
+  ] as unknown as ValidationRule[]
 }
 
 // Page sizes multiply: 30 aliases of rooms(first: 100) { messages(first: 100) { ... } } asks
 // for millions of objects in one small document (seconds of CPU and hundreds of MB measured
-// with only 2000 messages). The estimate counts each field once per object it is resolved on.
+// with only 2000 messages). The estimate counts each field once per object it is resolved on,
+// __typename included (free fields let a document do unbounded work for nothing).
 const MAX_PAGE = 100
 /** objects a paged field without `first`/`last` returns (the contract's newest 50) */
 const DEFAULT_PAGE = 50
-/** objects assumed for a plain list field (myRooms, friends, onlineMembers, byDay ...) */
+/** objects assumed for a plain list field that has no cap of its own in LIST_CAPS */
 const LIST_GUESS = 50
+
+/**
+ * Fields that cost a database-wide index lookup or an aggregate each time they run: at most
+ * EXPENSIVE_PER_OPERATION of them per operation, however they are aliased or spread.
+ */
+const EXPENSIVE = new Set(['Query.searchMessages', 'Query.studyStats', 'Query.users', 'Query.rooms'])
+export const EXPENSIVE_PER_OPERATION = 4
+
+interface Estimate { cost: number; expensive: number }
 
 function costRule(max: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
@@ -88,40 +70,59 @@ function costRule(max: number): ValidationRule {
       }
       return size || DEFAULT_PAGE
     }
-    const costOf = (set: SelectionSetNode | undefined, type: GraphQLNamedType, mult: number, seen: Set<string>): number => {
-      if (!set || !isObjectType(type) && !isInterfaceType(type)) return 0
-      let total = 0
+    // The estimate is linear in the multiplier, so each (fragment, type) is measured once at
+    // multiplier 1 and scaled wherever it is spread: the walk is linear in the document.
+    const memo = new Map<string, Estimate>()
+    const inProgress = new Set<string>()
+    const estimate = (set: SelectionSetNode | undefined, type: GraphQLNamedType): Estimate => {
+      const out: Estimate = { cost: 0, expensive: 0 }
+      if (!set || !isObjectType(type) && !isInterfaceType(type)) return out
       for (const s of set.selections) {
         if (s.kind === Kind.FIELD) {
-          if (s.name.value.startsWith('__')) continue
+          out.cost += 1
+          if (s.name.value.startsWith('__')) continue // __typename: one; __schema/__type: introspection is off in production
           const def = type.getFields()[s.name.value]
           if (!def) continue
+          if (EXPENSIVE.has(`${type.name}.${def.name}`)) out.expensive += 1
           const inner = getNamedType(def.type)
           const page = pageSize(s, def)
           // a connection's page size already counts its edges list
-          const factor = page ?? (isListType(getNullableType(def.type)) && !type.name.endsWith('Connection') ? LIST_GUESS : 1)
-          total += mult + costOf(s.selectionSet, inner, mult * factor, seen)
+          const factor = page ?? (isListType(getNullableType(def.type)) && !type.name.endsWith('Connection') ? LIST_CAPS[`${type.name}.${def.name}`] ?? LIST_GUESS : 1)
+          const sub = estimate(s.selectionSet, inner)
+          out.cost += factor * sub.cost
+          out.expensive += factor * sub.expensive
         } else if (s.kind === Kind.INLINE_FRAGMENT) {
           const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type
-          total += costOf(s.selectionSet, cond ?? type, mult, seen)
+          const sub = estimate(s.selectionSet, cond ?? type)
+          out.cost += sub.cost
+          out.expensive += sub.expensive
         } else {
           const f = fragments.get(s.name.value)
-          if (!f || seen.has(f.name.value)) continue // a cycle: NoFragmentCycles reports it
-          seen.add(f.name.value)
-          total += costOf(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type, mult, seen)
-          seen.delete(f.name.value)
+          if (!f) continue
+          const key = `${f.name.value}@${type.name}`
+          if (inProgress.has(key)) continue // a cycle: NoFragmentCycles reports it
+          let sub = memo.get(key)
+          if (!sub) {
+            inProgress.add(key)
+            sub = estimate(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type)
+            inProgress.delete(key)
+            memo.set(key, sub)
+          }
+          out.cost += sub.cost
+          out.expensive += sub.expensive
         }
-        if (total > max) return total
       }
-      return total
+      return out
     }
     return {
       OperationDefinition(node) {
         const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType()
         if (!root) return
-        const cost = costOf(node.selectionSet, root, 1, new Set())
+        const { cost, expensive } = estimate(node.selectionSet, root)
         if (cost > max) {
           context.reportError(new GraphQLError(`Query is too costly (more than ${max} field resolutions estimated; ask for smaller pages or fewer fields)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
+        } else if (expensive > EXPENSIVE_PER_OPERATION) {
+          context.reportError(new GraphQLError(`Too many searches or statistics in one operation (at most ${EXPENSIVE_PER_OPERATION} of searchMessages, studyStats, users and rooms)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
         }
       },
     }
@@ -138,12 +139,7 @@ const noHttpSubscriptions: ValidationRule = (context) => ({
 })
 
 export function customRules(config: Config): ValidationRule[] {
-  const rules = [
-    depthRule(config.limits.queryDepth),
-    countRule('aliases', config.limits.aliases),
-    countRule('directives', config.limits.directives),
-    costRule(config.limits.cost),
-  ]
+  const rules = [...armorRules(config.limits), costRule(config.limits.cost)]
   if (!config.introspection) rules.push(NoSchemaIntrospectionCustomRule)
   return rules
 }

@@ -181,6 +181,9 @@ describe('studyStats', () => {
     // in Tokyo a's UTC evenings fall on the next day (2026-04-02T20:00Z is the 3rd there): the 2nd, 3rd, 4th
     // and 5th, no empty day
     expect((await stats(a, 7, 'Asia/Tokyo')).currentStreakDays).toBe(4)
+    // the streak reaches back past a one-day window (earlier days are summed a chunk at a time)
+    expect((await stats(a, 1, 'Asia/Tokyo')).currentStreakDays).toBe(4)
+    expect(await stats(a, 1, 'UTC')).toMatchObject({ currentStreakDays: 2, totalMinutes: 20, sessionCount: 1 })
     // two days on, b's streak is gone: yesterday was empty
     await clock.set(Date.parse('2026-04-06T10:00:00.000Z'))
     expect((await stats(b, 7, 'UTC')).currentStreakDays).toBe(0)

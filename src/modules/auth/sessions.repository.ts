@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { DB, SessionsTable, UsersTable } from '../../db/types.js'
 import type { SessionModel, UserModel } from '../../graphql/models.js'
 import { toUser } from '../users/users.repository.js'
+import { MAX_SESSIONS_LISTED } from '../../lib/limits.js'
 import { compiledOnce } from '../../db/compiled.js'
 
 export function toSession(r: Selectable<SessionsTable>): SessionModel {
@@ -53,7 +54,7 @@ export class SessionsRepository {
   async liveForUser(userId: string, now: number): Promise<SessionModel[]> {
     const rows = await this.db.selectFrom('sessions').selectAll()
       .where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', now)
-      .orderBy('created_at', 'desc').execute()
+      .orderBy('created_at', 'desc').limit(MAX_SESSIONS_LISTED).execute()
     return rows.map(toSession)
   }
 

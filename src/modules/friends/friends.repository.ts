@@ -1,8 +1,9 @@
-import { type Kysely, type Selectable, type Transaction } from 'kysely'
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
 import type { DB, Dialect, FriendRequestsTable } from '../../db/types.js'
 import type { FriendRequestModel, RoomModel, UserModel } from '../../graphql/models.js'
 import { toUser } from '../users/users.repository.js'
 import { toRoom } from '../rooms/rooms.repository.js'
+import { MAX_BLOCKS, MAX_FRIENDS, MAX_PENDING_REQUESTS } from '../../lib/limits.js'
 
 export function toFriendRequest(r: Selectable<FriendRequestsTable>): FriendRequestModel {
   return { id: r.id, fromId: r.from_id, toId: r.to_id, status: r.status, createdAt: r.created_at, respondedAt: r.responded_at }
@@ -164,22 +165,33 @@ export class FriendsRepository {
     return !!r
   }
 
+  /** how many friends, outgoing pending requests or blocks the user has (the caps of src/lib/limits.ts) */
+  async countOf(trx: Transaction<DB> | Kysely<DB>, what: 'friends' | 'outgoing' | 'blocks', userId: string): Promise<number> {
+    const n = sql<number>`count(*)`.as('n')
+    const r = what === 'friends'
+      ? await trx.selectFrom('friendships').select(n).where('user_id', '=', userId).executeTakeFirstOrThrow()
+      : what === 'blocks'
+        ? await trx.selectFrom('blocks').select(n).where('blocker_id', '=', userId).executeTakeFirstOrThrow()
+        : await trx.selectFrom('friend_requests').select(n).where('from_id', '=', userId).where('status', '=', 'PENDING').executeTakeFirstOrThrow()
+    return Number(r.n)
+  }
+
   async friends(userId: string): Promise<UserModel[]> {
     const rows = await this.db.selectFrom('friendships').innerJoin('users', 'users.id', 'friendships.friend_id')
-      .selectAll('users').where('friendships.user_id', '=', userId).orderBy('users.username_key').execute()
+      .selectAll('users').where('friendships.user_id', '=', userId).orderBy('users.username_key').limit(MAX_FRIENDS).execute()
     return rows.map(toUser)
   }
 
   async blockedUsers(userId: string): Promise<UserModel[]> {
     const rows = await this.db.selectFrom('blocks').innerJoin('users', 'users.id', 'blocks.blocked_id')
-      .selectAll('users').where('blocks.blocker_id', '=', userId).orderBy('users.username_key').execute()
+      .selectAll('users').where('blocks.blocker_id', '=', userId).orderBy('users.username_key').limit(MAX_BLOCKS).execute()
     return rows.map(toUser)
   }
 
   async pending(userId: string, direction: 'INCOMING' | 'OUTGOING'): Promise<FriendRequestModel[]> {
     const col = direction === 'INCOMING' ? 'to_id' : 'from_id'
     const rows = await this.db.selectFrom('friend_requests').selectAll().where(col, '=', userId).where('status', '=', 'PENDING')
-      .orderBy('created_at', 'desc').orderBy('id').execute()
+      .orderBy('created_at', 'desc').orderBy('id').limit(MAX_PENDING_REQUESTS).execute()
     return rows.map(toFriendRequest)
   }
 

@@ -10,6 +10,7 @@ import type { RoomControl } from '../rooms/rooms.service.js'
 import type { FriendshipStatus } from '../users/users.service.js'
 import { type FriendshipEventModel, type InboxMessage, isInbox } from '../notifications/inbox.js'
 import { FriendsRepository } from './friends.repository.js'
+import { MAX_BLOCKS, MAX_FRIENDS, MAX_PENDING_REQUESTS } from '../../lib/limits.js'
 
 /** what one mutation changed, published after commit */
 interface Change {
@@ -50,6 +51,7 @@ export class FriendsService {
       if (rel.friends) throw conflict('You are already friends')
       if (rel.sent) throw conflict('A friend request is already pending')
       if (rel.received) {
+        await this.friendQuota(trx, me, other.id)
         // they asked first: asking back is saying yes
         const accepted = await this.repo.answer(trx, rel.received.id, 'ACCEPTED', now)
         if (!accepted) throw conflict('That request was already answered')
@@ -57,12 +59,22 @@ export class FriendsService {
         const n = await this.svc.notifications.insert(trx, { userId: other.id, kind: 'FRIEND_REQUEST_ACCEPTED', actorId: me, friendRequestId: accepted.id }, now)
         return { result: accepted, change: { a: me, b: other.id, requests: [accepted], notifications: [n] } satisfies Change }
       }
+      if (await this.repo.countOf(trx, 'outgoing', me) >= MAX_PENDING_REQUESTS) {
+        throw conflict(`You have ${MAX_PENDING_REQUESTS} friend requests waiting for an answer, the most at once; cancel some first`)
+      }
+      if (await this.repo.countOf(trx, 'friends', me) >= MAX_FRIENDS) throw conflict(`You have ${MAX_FRIENDS} friends, the most one account may have`)
       const req = await this.repo.insertRequest(trx, { id: newId(), from_id: me, to_id: other.id, status: 'PENDING', created_at: now, responded_at: null })
       const n = await this.svc.notifications.insert(trx, { userId: other.id, kind: 'FRIEND_REQUEST_RECEIVED', actorId: me, friendRequestId: req.id }, now)
       return { result: req, change: { a: me, b: other.id, requests: [req], notifications: [n] } satisfies Change }
     })
     await this.announce(change)
     return result
+  }
+
+  /** both sides of a new friendship must have room for it (friends lists are capped) */
+  private async friendQuota(trx: Parameters<Parameters<FriendsRepository['transaction']>[0]>[0], me: string, other: string) {
+    if (await this.repo.countOf(trx, 'friends', me) >= MAX_FRIENDS) throw conflict(`You have ${MAX_FRIENDS} friends, the most one account may have`)
+    if (await this.repo.countOf(trx, 'friends', other) >= MAX_FRIENDS) throw conflict(`They have ${MAX_FRIENDS} friends, the most one account may have`)
   }
 
   /** a request the viewer is a party to; anyone else's is NOT_FOUND */
@@ -84,6 +96,7 @@ export class FriendsService {
       if (!answered) throw conflict('That request was already answered')
       const notifications: NotificationModel[] = []
       if (accept) {
+        await this.friendQuota(trx, req.toId, req.fromId)
         await this.repo.addFriendship(trx, req.fromId, req.toId, now)
         notifications.push(await this.svc.notifications.insert(trx, { userId: req.fromId, kind: 'FRIEND_REQUEST_ACCEPTED', actorId: me, friendRequestId: req.id }, now))
       }
@@ -125,6 +138,9 @@ export class FriendsService {
     const now = Date.now()
     const { added, change } = await this.repo.transaction(async (trx) => {
       await this.repo.lockPair(trx, me, other.id)
+      if (!(await this.repo.relation(trx, me, other.id)).blocked && await this.repo.countOf(trx, 'blocks', me) >= MAX_BLOCKS) {
+        throw conflict(`You have blocked ${MAX_BLOCKS} people, the most one account may; unblock someone first`)
+      }
       const added = await this.repo.addBlock(trx, me, other.id, now)
       await this.repo.removeFriendship(trx, me, other.id)
       const requests = await this.repo.cancelPendingBetween(trx, me, other.id, now)
@@ -212,6 +228,7 @@ export class FriendsService {
     const key = [me, other.id].sort().join(':')
     let room = await this.repo.directRoom(key)
     if (!room) {
+      await this.svc.rooms.roomQuota(me)
       const meUser = await this.svc.users.get(ctx, me)
       const [first, second] = me < other.id ? [meUser, other] : [other, meUser]
       const now = Date.now()

@@ -2,6 +2,8 @@ import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DB, Dialect, MessagesTable } from '../../db/types.js'
 import type { MessageEventKind, MessageEventModel, MessageModel } from '../../graphql/models.js'
 import { compiledOnce } from '../../db/compiled.js'
+import { codePoints } from '../../lib/text.js'
+import { SEARCH_MIN_PREFIX } from '../../lib/limits.js'
 
 export function toMessage(r: Selectable<MessagesTable>): MessageModel {
   return {
@@ -246,16 +248,24 @@ export class MessagesRepository {
    * rooms the user belongs to. Oldest first, keyset on (created_at, id).
    */
   async search(words: string[], userId: string, roomId: string | null, after: { at: number; id: string } | null, limit: number): Promise<MessageModel[]> {
+    // the rooms go into the index query itself (see the 2026_12_06 migration): the index then
+    // only ever yields messages of the viewer's rooms, whatever else the database holds
+    const roomIds = roomId ? [roomId] : await this.db.selectFrom('room_members').select('room_id').where('user_id', '=', userId).execute().then((r) => r.map((x) => x.room_id))
+    if (!roomIds.length) return []
+    const roomTokens = roomIds.map((id) => 'r' + id.replace(/-/g, '').toLowerCase())
+    // a word shorter than SEARCH_MIN_PREFIX matches whole words only, not every word it starts
+    const prefix = (w: string) => codePoints(w) >= SEARCH_MIN_PREFIX
     let q = this.db.selectFrom('messages as m').select([...MESSAGE_COLUMNS]).where('m.deleted_at', 'is', null)
     if (this.dialect === 'sqlite') {
-      const match = words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ')
+      const body = words.map((w) => `"${w.replace(/"/g, '""')}"${prefix(w) ? '*' : ''}`).join(' AND ')
+      const match = `{body} : (${body}) AND {room} : (${roomTokens.join(' OR ')})`
       q = q.where(sql<boolean>`m.rowid in (select rowid from messages_fts where messages_fts match ${match})`)
     } else {
-      const tsq = words.map((w) => `'${w.replace(/'/g, "''").replace(/\\/g, '\\\\')}':*`).join(' & ')
-      q = q.where(sql<boolean>`to_tsvector('simple', m.body) @@ to_tsquery('simple', ${tsq})`)
+      const words_ = words.map((w) => `'${w.replace(/'/g, "''").replace(/\\/g, '\\\\')}':${prefix(w) ? '*' : ''}A`).join(' & ')
+      const tsq = `(${words_}) & (${roomTokens.map((r) => `${r}:D`).join(' | ')})`
+      q = q.where(sql<boolean>`(setweight(to_tsvector('simple', m.body), 'A') || setweight(to_tsvector('simple', 'r' || replace(m.room_id, '-', '')), 'D')) @@ to_tsquery('simple', ${tsq})`)
     }
-    if (roomId) q = q.where('m.room_id', '=', roomId)
-    else q = q.where('m.room_id', 'in', (eb) => eb.selectFrom('room_members').select('room_id').where('user_id', '=', userId))
+    q = q.where('m.room_id', 'in', roomIds)
     if (after) {
       q = q.where((eb) => eb.or([
         eb('m.created_at', '>', after.at),

@@ -16,6 +16,7 @@ import type { Connection, Feed, Gateway } from '../../realtime/gateway.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 import type { PresenceStatus } from '../users/users.service.js'
 import { isInbox } from '../notifications/inbox.js'
+import { MAX_ONLINE_MEMBERS } from '../../lib/limits.js'
 import { PresenceRepository } from './presence.repository.js'
 
 const USERS = 'presence.users' // user -> the latest lease expiry any instance wrote for them
@@ -329,6 +330,7 @@ export class PresenceService {
     const vis = await Promise.all(online.map((id) => this.visible(ctx, id)))
     const users = await Promise.all(online.filter((_, i) => vis[i]).map((id) => this.svc.users.load(ctx, id)))
     return users.filter((u): u is UserModel => !!u).sort((a, b) => a.username.toLowerCase().localeCompare(b.username.toLowerCase()))
+      .slice(0, MAX_ONLINE_MEMBERS)
   }
 
   // --- writing ------------------------------------------------------------------------------

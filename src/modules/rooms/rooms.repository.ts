@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
 import type { DB, Dialect, RoomsTable } from '../../db/types.js'
 import type { MemberRole, RoomMemberModel, RoomModel } from '../../graphql/models.js'
 import { likePattern } from '../../lib/text.js'
+import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
 
 export function toRoom(r: Selectable<RoomsTable>): RoomModel {
   return {
@@ -86,6 +87,12 @@ export class RoomsRepository {
       await trx.deleteFrom('room_members').where('room_id', '=', id).execute()
       await trx.deleteFrom('rooms').where('id', '=', id).execute()
     })
+  }
+
+  async membershipCount(userId: string): Promise<number> {
+    const r = await this.db.selectFrom('room_members').where('user_id', '=', userId)
+      .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    return Number(r.n)
   }
 
   async roomIdsOf(userId: string): Promise<string[]> {
@@ -197,7 +204,7 @@ export class RoomsRepository {
   async listMine(userId: string): Promise<RoomModel[]> {
     const rows = await this.db.selectFrom('rooms').innerJoin('room_members', 'room_members.room_id', 'rooms.id')
       .selectAll('rooms').where('room_members.user_id', '=', userId)
-      .orderBy('rooms.last_activity_at', 'desc').orderBy('rooms.id').execute()
+      .orderBy('rooms.last_activity_at', 'desc').orderBy('rooms.id').limit(MAX_ROOMS_PER_USER).execute()
     return rows.map(toRoom)
   }
 

@@ -1,7 +1,7 @@
 import type { Services } from '../../services.js'
 import type { Ctx, Viewer } from '../../graphql/context.js'
 import type { Connection, RoomMemberModel, RoomModel } from '../../graphql/models.js'
-import { AppError, badInput, forbidden, notFound } from '../../graphql/errors.js'
+import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
@@ -10,6 +10,7 @@ import { topics } from '../../realtime/topics.js'
 import { type Membership, RoomDeletedError, RoomsRepository } from './rooms.repository.js'
 import type { Feed } from '../../realtime/gateway.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
+import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
 import type { MessageEventModel, RoomActivityModel } from '../../graphql/models.js'
 
 /** one payload object per event, so every roomActivity subscriber shares its rendering */
@@ -89,6 +90,7 @@ export class RoomsService {
     const description = cleanOptionalText(input.description, 'input.description', DESCRIPTION_RULE) ?? null
     const kind = input.kind ?? 'PUBLIC'
     if (kind !== 'PUBLIC' && kind !== 'PRIVATE') throw badInput('input.kind', 'kind must be PUBLIC or PRIVATE (direct rooms come from openDirectRoom)')
+    await this.roomQuota(viewer.userId)
     const now = Date.now()
     for (let attempt = 0; ; attempt++) {
       try {
@@ -152,6 +154,7 @@ export class RoomsService {
         throw notFound('No room has that code')
       }
     }
+    await this.roomQuota(viewer.userId)
     const added = await this.repo.addMember(room.id, viewer.userId, Date.now()).catch((e: unknown) => {
       if (e instanceof RoomDeletedError) throw notFound('No such room')
       throw e
@@ -163,6 +166,13 @@ export class RoomsService {
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
     return room
+  }
+
+  /** one account belongs to at most MAX_ROOMS_PER_USER rooms: myRooms lists them all */
+  async roomQuota(userId: string): Promise<void> {
+    if (await this.repo.membershipCount(userId) >= MAX_ROOMS_PER_USER) {
+      throw conflict(`You are in ${MAX_ROOMS_PER_USER} rooms, the most one account may join; leave one first`)
+    }
   }
 
   /** tells the user's live room lists (roomActivity, every instance) to follow a room they now belong to */

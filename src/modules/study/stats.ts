@@ -106,37 +106,69 @@ export interface StatsResult {
   byRoom: { roomId: string | null; minutes: number }[]
 }
 
+/** per-day sums over a run of local days (src/modules/study/study.repository.ts daySums) */
+export type DayLoader = (bounds: number[]) => Promise<{
+  sums: { day: number; roomId: string | null; minutes: number; count: number }[]
+  crossing: StudySessionModel[]
+}>
+
+interface Days { perDay: Map<string, number>; perRoom: Map<string | null, number>; sessionCount: number }
+
+/** minutes per local day (and per room) of the `n` days from `first`, sessions that cross a midnight split by time */
+async function loadDays(load: DayLoader, first: string, n: number, tz: string): Promise<Days> {
+  const dates = Array.from({ length: n + 1 }, (_, i) => addDays(first, i))
+  const { sums, crossing } = await load(dates.map((d) => startOfDay(d, tz)))
+  const out: Days = { perDay: new Map(), perRoom: new Map(), sessionCount: 0 }
+  const add = (date: string, roomId: string | null, minutes: number) => {
+    out.perDay.set(date, (out.perDay.get(date) ?? 0) + minutes)
+    out.perRoom.set(roomId, (out.perRoom.get(roomId) ?? 0) + minutes)
+  }
+  for (const s of sums) {
+    add(dates[s.day], s.roomId, s.minutes)
+    out.sessionCount += s.count
+  }
+  for (const s of crossing) {
+    let inRange = false
+    for (const [date, minutes] of minutesByDay(s, tz)) {
+      if (date < first || date >= dates[n]) continue
+      add(date, s.roomId, minutes)
+      inRange = true
+    }
+    if (inRange) out.sessionCount++
+  }
+  return out
+}
+
+/** days fetched at a time while a streak reaches back past the asked window */
+const STREAK_CHUNK_DAYS = 60
+
 /**
  * The window is the last `days` local days ending today. totalMinutes, sessionCount and byRoom
- * cover the window; the streak looks at all history.
+ * cover the window; the streak looks back as far as it goes, a chunk of days at a time.
  */
-export function computeStats(sessions: StudySessionModel[], now: number, days: number, tz: string): StatsResult {
+export async function computeStats(load: DayLoader, now: number, days: number, tz: string): Promise<StatsResult> {
   const today = localDate(now, tz)
   const first = addDays(today, -(days - 1))
-  const perDay = new Map<string, number>()
-  const perRoom = new Map<string | null, number>()
-  let sessionCount = 0
-  for (const s of sessions) {
-    if (s.endedAt === null) continue
-    let inWindow = false
-    for (const [date, minutes] of minutesByDay(s, tz)) {
-      perDay.set(date, (perDay.get(date) ?? 0) + minutes)
-      if (date >= first && date <= today) {
-        inWindow = true
-        perRoom.set(s.roomId, (perRoom.get(s.roomId) ?? 0) + minutes)
-      }
-    }
-    if (inWindow) sessionCount++
-  }
+  const window = await loadDays(load, first, days, tz)
   const byDay: { date: string; minutes: number }[] = []
   for (let i = 0; i < days; i++) {
     const date = addDays(first, i)
-    byDay.push({ date, minutes: perDay.get(date) ?? 0 })
+    byDay.push({ date, minutes: window.perDay.get(date) ?? 0 })
+  }
+  const perDay = new Map(window.perDay)
+  let loadedFrom = first
+  const minutesOn = async (date: string) => {
+    while (date < loadedFrom) {
+      const from = addDays(loadedFrom, -STREAK_CHUNK_DAYS)
+      for (const [d, m] of (await loadDays(load, from, STREAK_CHUNK_DAYS, tz)).perDay) perDay.set(d, (perDay.get(d) ?? 0) + m)
+      loadedFrom = from
+    }
+    return perDay.get(date) ?? 0
   }
   let streak = 0
-  let d = (perDay.get(today) ?? 0) > 0 ? today : addDays(today, -1)
-  while ((perDay.get(d) ?? 0) > 0) { streak++; d = addDays(d, -1) }
-  const byRoom = [...perRoom].filter(([, m]) => m > 0).map(([roomId, minutes]) => ({ roomId, minutes }))
+  let d = (await minutesOn(today)) > 0 ? today : addDays(today, -1)
+  while ((await minutesOn(d)) > 0) { streak++; d = addDays(d, -1) }
+  const byRoom = [...window.perRoom].filter(([, m]) => m > 0).map(([roomId, minutes]) => ({ roomId, minutes }))
     .sort((a, b) => b.minutes - a.minutes)
-  return { totalMinutes: byDay.reduce((a, b) => a + b.minutes, 0), sessionCount, currentStreakDays: streak, byDay, byRoom }
+  return { totalMinutes: byDay.reduce((a, b) => a + b.minutes, 0), sessionCount: window.sessionCount, currentStreakDays: streak, byDay, byRoom }
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DB, RoomTimersTable, StudySessionsTable } from '../../db/types.js'
 import type { StudySessionModel } from '../../graphql/models.js'
 
@@ -128,10 +128,34 @@ export class StudyRepository {
     return rows.map(toSession)
   }
 
-  /** every ended session of the user (stats and streaks) */
-  async ended(userId: string): Promise<StudySessionModel[]> {
-    const rows = await this.db.selectFrom('study_sessions').selectAll()
-      .where('user_id', '=', userId).where('ended_at', 'is not', null).orderBy('started_at').execute()
-    return rows.map(toSession)
+  /**
+   * The user's ended sessions over consecutive local days, given as their boundaries (bounds[i]
+   * is the first instant of day i, the last one the end of the range). Sessions inside one day
+   * are summed by the database per (day, room); only those that cross a midnight (or start
+   * before the range and end in it) come back as rows, for the caller to split by time. The
+   * work is one grouped query whatever the number of sessions (15,000 sessions formatted one by
+   * one held the event loop 13.7 s for 30 aliased studyStats).
+   */
+  async daySums(userId: string, bounds: number[]): Promise<{ sums: { day: number; roomId: string | null; minutes: number; count: number }[]; crossing: StudySessionModel[] }> {
+    const days = sql.join(bounds.slice(0, -1).map((lo, i) => sql`(CAST(${i} AS INTEGER), CAST(${lo} AS BIGINT), CAST(${bounds[i + 1]} AS BIGINT))`))
+    const first = bounds[0]
+    const last = bounds[bounds.length - 1]
+    const sums = await sql<{ day: number | string; room_id: string | null; minutes: number | string; n: number | string }>`
+      WITH d(i, lo, hi) AS (VALUES ${days})
+      SELECT d.i AS day, s.room_id AS room_id, SUM(s.minutes) AS minutes, COUNT(*) AS n
+      FROM study_sessions s JOIN d ON s.started_at >= d.lo AND s.ended_at < d.hi
+      WHERE s.user_id = ${userId} AND s.ended_at IS NOT NULL AND s.started_at <= s.ended_at
+        AND s.started_at >= ${first} AND s.started_at < ${last}
+      GROUP BY d.i, s.room_id`.execute(this.db)
+    const crossing = await sql<Selectable<StudySessionsTable>>`
+      WITH d(i, lo, hi) AS (VALUES ${days})
+      SELECT s.* FROM study_sessions s
+      WHERE s.user_id = ${userId} AND s.ended_at IS NOT NULL AND s.ended_at >= ${first} AND s.started_at < ${last}
+        AND NOT EXISTS (SELECT 1 FROM d WHERE s.started_at >= d.lo AND s.ended_at < d.hi AND s.started_at <= s.ended_at)
+      ORDER BY s.started_at`.execute(this.db)
+    return {
+      sums: sums.rows.map((r) => ({ day: Number(r.day), roomId: r.room_id, minutes: Number(r.minutes), count: Number(r.n) })),
+      crossing: crossing.rows.map(toSession),
+    }
   }
 }

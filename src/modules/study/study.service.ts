@@ -7,6 +7,7 @@ import { isId } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
 import { StudyRepository } from './study.repository.js'
 import { RoomPresence } from './room-presence.js'
+import { MAX_STATS_ROOMS } from '../../lib/limits.js'
 import { computeStats, isTimeZone } from './stats.js'
 
 const MINUTE = 60_000
@@ -101,8 +102,8 @@ export class StudyService {
     if (!Number.isInteger(n) || n < 1 || n > 366) throw badInput('days', 'days must be a whole number from 1 to 366')
     const tz = timeZone ?? 'UTC'
     if (!isTimeZone(tz)) throw badInput('timeZone', 'timeZone must be an IANA time zone name such as "Europe/Paris"')
-    const sessions = await this.repo.ended(ctx.viewer!.userId)
-    const s = computeStats(sessions, this.now(), n, tz)
+    const userId = ctx.viewer!.userId
+    const s = await computeStats((bounds) => this.repo.daySums(userId, bounds), this.now(), n, tz)
     // rooms the viewer may no longer see (left a private room, deleted) count as "no room"
     const byRoom = new Map<string | null, { room: RoomModel | null; minutes: number }>()
     for (const r of s.byRoom) {
@@ -112,7 +113,7 @@ export class StudyService {
       e.minutes += r.minutes
       byRoom.set(key, e)
     }
-    return { ...s, byRoom: [...byRoom.values()].sort((a, b) => b.minutes - a.minutes) }
+    return { ...s, byRoom: [...byRoom.values()].sort((a, b) => b.minutes - a.minutes).slice(0, MAX_STATS_ROOMS) }
   }
 
   /** the room if the viewer may still see it, else null */
