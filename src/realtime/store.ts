@@ -61,8 +61,12 @@ export class MemoryStore implements SharedStore {
   async delValue(key: string) { this.values.delete(key) }
 
   async claim(key: string, ttlMs: number) {
-    if ((await this.getValue(key)) !== null) return false
-    await this.setValue(key, '1', ttlMs)
+    // checked and taken in one synchronous step: with an await between them, every claim made in
+    // the same tick saw the lock free and took it
+    const now = Date.now()
+    const e = this.values.get(key)
+    if (e && e.until > now) return false
+    this.values.set(key, { v: '1', until: now + ttlMs })
     return true
   }
 }

@@ -37,6 +37,12 @@ describe.each(kinds)('%s', (_kind, make) => {
     expect(await s.leaseLive('nobody', Date.now())).toEqual([])
   })
 
+  it('20 concurrent claims of one lock: exactly one takes it', async () => {
+    const s = make()
+    const got = await Promise.all(Array.from({ length: 20 }, () => s.claim('race', 5000)))
+    expect(got.filter(Boolean).length).toBe(1)
+  })
+
   it('values expire; a claim is taken once until it expires or is deleted', async () => {
     const s = make()
     await s.setValue('v', 'x', 200)
