@@ -59,12 +59,6 @@ export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AUTH_RATE_LIMIT_PER_IP: '100000',
-    // suites create many rooms, joins, requests and records from one user; the buckets' own
-    // tests (tests/security/flood-limits.test.ts) set them back to the defaults
-    ROOM_CREATE_RATE_LIMIT: '100000',
-    ROOM_JOIN_RATE_LIMIT: '100000',
-    FRIEND_REQUEST_RATE_LIMIT: '100000',
-    STUDY_RECORD_RATE_LIMIT: '100000',
     WEB_DIST_DIR: '',
     ...opts.env,
   }

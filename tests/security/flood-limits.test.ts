@@ -10,8 +10,9 @@ import { createRoom } from '../helpers/rooms.js'
 import { loadConfig } from '../../src/config.js'
 
 const DEFAULTS = loadConfig({})
-// the test helper raises these for suites that create many things from one user: back to the defaults here
+// the buckets at their defaults (and SEND_RATE_LIMIT_PER_USER at its default, not 0)
 const DEFAULT_ENV = {
+  SEND_RATE_LIMIT_PER_USER: String(DEFAULTS.sendRateLimitPerUser),
   ROOM_CREATE_RATE_LIMIT: String(DEFAULTS.roomCreateRateLimit),
   ROOM_JOIN_RATE_LIMIT: String(DEFAULTS.roomJoinRateLimit),
   FRIEND_REQUEST_RATE_LIMIT: String(DEFAULTS.friendRequestRateLimit),
