@@ -11,6 +11,7 @@ import { openDatabase } from './db/index.js'
 import { migrateToLatest } from './db/migrate.js'
 import { MemoryPubSub, RedisBackedPubSub, type PubSub } from './realtime/pubsub.js'
 import { FallbackStore, MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
+import { RateLimits } from './lib/rate-limit.js'
 import { Gateway } from './realtime/gateway.js'
 import { topics } from './realtime/topics.js'
 import type { DomainEvents, Services } from './services.js'
@@ -75,20 +76,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }
   let pubsub: PubSub
   let store: SharedStore
+  let limits: RateLimits
   if (config.redisUrl) {
     const r = new RedisBackedPubSub(config.redisUrl, { prefix: opts.redisPrefix ?? '', onError: onRedisError })
     pubsub = r
     store = new FallbackStore(new RedisStore(r.publisher, `${opts.redisPrefix ?? ''}hearth:`), r.publisher)
+    limits = new RateLimits(r.publisher, `${opts.redisPrefix ?? ''}hearth:rl`)
     // start degraded rather than not at all when Redis is away: the database is the truth
     if (!(await r.connected(5000))) app.log.warn('Redis is not reachable yet; starting degraded')
   } else {
     pubsub = new MemoryPubSub()
     store = new MemoryStore()
+    limits = new RateLimits()
   }
 
   let publishErrorLogged = 0
   const services = {
-    config, log: app.log, database, pubsub, store,
+    config, log: app.log, database, pubsub, store, limits,
     events: new EventEmitter<DomainEvents>(),
     hidden: (viewerId: string, otherId: string) => services.friends.hidden(viewerId, otherId),
     async publish(topic: string, payload: unknown) {

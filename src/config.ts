@@ -17,6 +17,14 @@ export interface Config {
   sendRateLimitPerUser: number
   /** wrong join codes per minute per user */
   joinCodeRateLimit: number
+  /** createRoom per minute per user; off when sendRateLimitPerUser is 0 */
+  roomCreateRateLimit: number
+  /** joinRoom + leaveRoom per minute per user; off when sendRateLimitPerUser is 0 */
+  roomJoinRateLimit: number
+  /** sendFriendRequest + cancelFriendRequest per minute per user; off when sendRateLimitPerUser is 0 */
+  friendRequestRateLimit: number
+  /** recordStudySession per minute per user; off when sendRateLimitPerUser is 0 */
+  studyRecordRateLimit: number
   logLevel: string
   sessionTtlSeconds: number
   graphiql: boolean
@@ -136,6 +144,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     authRateLimitPerUser: int(env, 'AUTH_RATE_LIMIT_PER_USER', 10, 1, 1_000_000_000, problems),
     sendRateLimitPerUser: int(env, 'SEND_RATE_LIMIT_PER_USER', 600, 0, 1_000_000_000, problems),
     joinCodeRateLimit: int(env, 'JOIN_CODE_RATE_LIMIT', 20, 1, 1_000_000_000, problems),
+    roomCreateRateLimit: int(env, 'ROOM_CREATE_RATE_LIMIT', 10, 1, 1_000_000_000, problems),
+    roomJoinRateLimit: int(env, 'ROOM_JOIN_RATE_LIMIT', 30, 1, 1_000_000_000, problems),
+    friendRequestRateLimit: int(env, 'FRIEND_REQUEST_RATE_LIMIT', 20, 1, 1_000_000_000, problems),
+    studyRecordRateLimit: int(env, 'STUDY_RECORD_RATE_LIMIT', 20, 1, 1_000_000_000, problems),
     logLevel,
     sessionTtlSeconds: int(env, 'SESSION_TTL_DAYS', 30, 1, 3650, problems) * 86400,
     graphiql: bool(env, 'GRAPHIQL', nodeEnv !== 'production', problems),

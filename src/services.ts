@@ -5,6 +5,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/types.js'
 import type { PubSub } from './realtime/pubsub.js'
 import type { SharedStore } from './realtime/store.js'
+import type { RateLimits } from './lib/rate-limit.js'
 import type { Gateway } from './realtime/gateway.js'
 import type { AuthService } from './modules/auth/auth.service.js'
 import type { UsersService } from './modules/users/users.service.js'
@@ -31,6 +32,8 @@ export interface Services {
   database: Database
   pubsub: PubSub
   store: SharedStore
+  /** rate-limit buckets (rate-limiter-flexible; Redis-shared when REDIS_URL is set) */
+  limits: RateLimits
   realtime: Gateway
   events: EventEmitter<DomainEvents>
   auth: AuthService

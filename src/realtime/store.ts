@@ -1,14 +1,8 @@
-// Small shared state that must agree across instances: rate-limit counters, presence leases.
-// Redis when configured, process memory otherwise.
+// Small shared state that must agree across instances: presence leases, values and claims.
+// Redis when configured, process memory otherwise. (Rate-limit counters: src/lib/rate-limit.ts.)
 import type { Redis } from 'ioredis'
 
-export interface Counter { count: number; resetInMs: number }
-
 export interface SharedStore {
-  /** adds one to a fixed-window counter and returns it */
-  hit(key: string, windowMs: number): Promise<Counter>
-  peek(key: string): Promise<Counter>
-  reset(key: string): Promise<void>
   /** sorted-set leases: member alive until its score (epoch ms) */
   leasePut(key: string, member: string, untilMs: number): Promise<void>
   leaseDrop(key: string, member: string): Promise<void>
@@ -23,32 +17,8 @@ export interface SharedStore {
 }
 
 export class MemoryStore implements SharedStore {
-  private counters = new Map<string, { count: number; until: number }>()
   private leases = new Map<string, Map<string, number>>()
   private values = new Map<string, { v: string; until: number }>()
-
-  async hit(key: string, windowMs: number): Promise<Counter> {
-    const now = Date.now()
-    let c = this.counters.get(key)
-    if (!c || c.until <= now) { c = { count: 0, until: now + windowMs }; this.counters.set(key, c) }
-    c.count++
-    if (this.counters.size > 100_000) this.sweep(now)
-    return { count: c.count, resetInMs: c.until - now }
-  }
-
-  async peek(key: string): Promise<Counter> {
-    const now = Date.now()
-    const c = this.counters.get(key)
-    if (!c || c.until <= now) return { count: 0, resetInMs: 0 }
-    return { count: c.count, resetInMs: c.until - now }
-  }
-
-  async reset(key: string) { this.counters.delete(key) }
-
-  private sweep(now: number) {
-    for (const [k, c] of this.counters) if (c.until <= now) this.counters.delete(k)
-    for (const [k, v] of this.values) if (v.until <= now) this.values.delete(k)
-  }
 
   async leasePut(key: string, member: string, untilMs: number) {
     let m = this.leases.get(key)
@@ -76,7 +46,9 @@ export class MemoryStore implements SharedStore {
   }
 
   async setValue(key: string, value: string, ttlMs: number | null) {
-    this.values.set(key, { v: value, until: ttlMs === null ? Number.MAX_SAFE_INTEGER : Date.now() + ttlMs })
+    const now = Date.now()
+    this.values.set(key, { v: value, until: ttlMs === null ? Number.MAX_SAFE_INTEGER : now + ttlMs })
+    if (this.values.size > 100_000) for (const [k, v] of this.values) if (v.until <= now) this.values.delete(k)
   }
 
   async getValue(key: string) {
@@ -89,8 +61,12 @@ export class MemoryStore implements SharedStore {
   async delValue(key: string) { this.values.delete(key) }
 
   async claim(key: string, ttlMs: number) {
-    if ((await this.getValue(key)) !== null) return false
-    await this.setValue(key, '1', ttlMs)
+    // checked and taken in one synchronous step: with an await between them, every claim made in
+    // the same tick saw the lock free and took it
+    const now = Date.now()
+    const e = this.values.get(key)
+    if (e && e.until > now) return false
+    this.values.set(key, { v: '1', until: now + ttlMs })
     return true
   }
 }
@@ -98,14 +74,9 @@ export class MemoryStore implements SharedStore {
 /**
  * The store's compound operations as Lua scripts (EVALSHA, one round trip, one reply): a MULTI
  * through ioredis costs a pipeline, a transaction and one reply per command, and these run on
- * every send (rate limit) and every socket that connects (leases).
+ * every socket that connects (leases).
  */
 const SCRIPTS = {
-  hearthHit: `local c = redis.call('INCR', KEYS[1])
-if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local t = redis.call('PTTL', KEYS[1])
-if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
-return {c, t}`,
   hearthLeasePut: `redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIREAT', KEYS[1], tonumber(ARGV[1]) + 60000)
 return 1`,
@@ -114,7 +85,6 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')`,
 } as const
 
 type ScriptedRedis = Redis & {
-  hearthHit(key: string, windowMs: number): Promise<[number, number]>
   hearthLeasePut(key: string, untilMs: number, member: string): Promise<number>
   hearthLeaseLive(key: string, nowMs: number): Promise<string[]>
 }
@@ -127,21 +97,6 @@ export class RedisStore implements SharedStore {
     }
     this.redis = redis as ScriptedRedis
   }
-
-  async hit(key: string, windowMs: number): Promise<Counter> {
-    const [count, ttl] = await this.redis.hearthHit(this.prefix + 'rl:' + key, windowMs)
-    return { count: Number(count), resetInMs: ttl > 0 ? Number(ttl) : windowMs }
-  }
-
-  async peek(key: string): Promise<Counter> {
-    const k = this.prefix + 'rl:' + key
-    const res = await this.redis.multi().get(k).pttl(k).exec()
-    const count = Number(res?.[0]?.[1] ?? 0)
-    const ttl = Number(res?.[1]?.[1] ?? 0)
-    return { count, resetInMs: ttl > 0 ? ttl : 0 }
-  }
-
-  async reset(key: string) { await this.redis.del(this.prefix + 'rl:' + key) }
 
   async leasePut(key: string, member: string, untilMs: number) {
     await this.redis.hearthLeasePut(this.prefix + 'lease:' + key, untilMs, member)
@@ -172,17 +127,13 @@ export class RedisStore implements SharedStore {
 
 /**
  * Redis while it is connected, process memory while it is not. ioredis queues commands while
- * Redis is away (maxRetriesPerRequest: null), so a rate-limit check or a presence lease would
- * otherwise hold a mutation until Redis returns. Limits then hold per instance instead of
- * across instances, and presence leases are rewritten to Redis by the next heartbeat.
+ * Redis is away (maxRetriesPerRequest: null), so a presence lease would otherwise hold a
+ * mutation until Redis returns. Presence leases are rewritten to Redis by the next heartbeat.
  */
 export class FallbackStore implements SharedStore {
   private memory = new MemoryStore()
   constructor(private redisStore: RedisStore, private redis: Redis) {}
   private get s(): SharedStore { return this.redis.status === 'ready' ? this.redisStore : this.memory }
-  hit(key: string, windowMs: number) { return this.s.hit(key, windowMs) }
-  peek(key: string) { return this.s.peek(key) }
-  reset(key: string) { return this.s.reset(key) }
   leasePut(key: string, member: string, untilMs: number) { return this.s.leasePut(key, member, untilMs) }
   leaseDrop(key: string, member: string) { return this.s.leaseDrop(key, member) }
   leaseLive(key: string, nowMs: number) { return this.s.leaseLive(key, nowMs) }

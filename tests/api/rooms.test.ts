@@ -6,7 +6,8 @@ import { createRoom, joinByCode, send, CREATE_ROOM, JOIN_BY_ID } from '../helper
 let t: TestApp
 let owner: TestUser, member: TestUser, stranger: TestUser
 beforeAll(async () => {
-  t = await startApp({ env: { JOIN_CODE_RATE_LIMIT: '5' } })
+  // the query-count test makes 20 rooms from one user (past ROOM_CREATE_RATE_LIMIT's default 10)
+  t = await startApp({ env: { JOIN_CODE_RATE_LIMIT: '5', ROOM_CREATE_RATE_LIMIT: '100' } })
   owner = await signUp(t.url)
   member = await signUp(t.url)
   stranger = await signUp(t.url)

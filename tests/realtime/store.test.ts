@@ -1,11 +1,12 @@
-// The shared store (rate-limit counters, leases, values, claims) behaves the same in process
+// The shared store (leases, values, claims) and the rate limits behave the same in process
 // memory and in Redis: presence, calls and limits rely on these rules on every instance.
 import crypto from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MemoryStore, RedisStore, type SharedStore } from '../../src/realtime/store.js'
+import { RateLimits } from '../../src/lib/rate-limit.js'
 import { REDIS_URL } from '../helpers/app.js'
-import { sleep } from '../helpers/client.js'
+import { eventually, sleep } from '../helpers/client.js'
 
 const clients: Redis[] = []
 afterAll(async () => { for (const c of clients) await c.quit() })
@@ -20,22 +21,6 @@ const kinds: [string, () => SharedStore][] = [
 ]
 
 describe.each(kinds)('%s', (_kind, make) => {
-  it('counts hits in a fixed window and starts again after it', async () => {
-    const s = make()
-    const a = await s.hit('k', 300)
-    const b = await s.hit('k', 300)
-    expect([a.count, b.count]).toEqual([1, 2])
-    expect(b.resetInMs).toBeGreaterThan(0)
-    expect(b.resetInMs).toBeLessThanOrEqual(300)
-    expect((await s.peek('k')).count).toBe(2)
-    expect((await s.hit('other', 300)).count).toBe(1)
-    await sleep(350)
-    expect((await s.peek('k')).count).toBe(0)
-    expect((await s.hit('k', 300)).count).toBe(1)
-    await s.reset('k')
-    expect((await s.peek('k')).count).toBe(0)
-  })
-
   it('a lease lives until its time, is renewed by a later put and ends on drop', async () => {
     const s = make()
     const now = Date.now()
@@ -52,6 +37,12 @@ describe.each(kinds)('%s', (_kind, make) => {
     expect(await s.leaseLive('nobody', Date.now())).toEqual([])
   })
 
+  it('20 concurrent claims of one lock: exactly one takes it', async () => {
+    const s = make()
+    const got = await Promise.all(Array.from({ length: 20 }, () => s.claim('race', 5000)))
+    expect(got.filter(Boolean).length).toBe(1)
+  })
+
   it('values expire; a claim is taken once until it expires or is deleted', async () => {
     const s = make()
     await s.setValue('v', 'x', 200)
@@ -65,5 +56,50 @@ describe.each(kinds)('%s', (_kind, make) => {
     expect(await s.claim('lock', 200)).toBe(true)
     await s.delValue('lock')
     expect(await s.claim('lock', 200)).toBe(true)
+  })
+})
+
+const limitKinds: [string, () => RateLimits][] = [
+  ['RateLimits in memory', () => new RateLimits()],
+  ['RateLimits in Redis', () => {
+    const r = new Redis(REDIS_URL, { lazyConnect: false })
+    clients.push(r)
+    return new RateLimits(r, 'rl' + crypto.randomBytes(4).toString('hex'))
+  }],
+]
+
+const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string; extra?: { retryAfterSeconds?: number } }) => `${e.code}:${e.extra?.retryAfterSeconds}`)
+
+describe.each(limitKinds)('%s', (_kind, make) => {
+  it('counts attempts in a fixed window, refuses past the limit with retryAfterSeconds, refunds, and starts again after the window', async () => {
+    const l = make()
+    await l.spend('k', 2, 1000)
+    await l.spend('k', 2, 1000)
+    expect(await code(l.spend('k', 2, 1000))).toBe('RATE_LIMITED:1')
+    await l.spend('other', 2, 1000)
+    // nothing is counted with limit 0
+    for (let i = 0; i < 5; i++) await l.spend('off', 0, 1000)
+    await eventually(async () => (await code(l.spend('k', 2, 1000))) === 'ok', 3000, 'the window to end')
+    // a refund gives one attempt back
+    await l.spend('k', 2, 1000)
+    await l.refund('k', 2, 1000)
+    expect(await code(l.spend('k', 2, 1000))).toBe('ok')
+    expect(await code(l.spend('k', 2, 1000))).toMatch(/^RATE_LIMITED/)
+  })
+})
+
+describe('RateLimits while Redis is unreachable', () => {
+  it('counts in process memory at once instead of waiting for Redis', async () => {
+    // a closed port; ioredis queues commands forever (maxRetriesPerRequest: null, as the app sets)
+    const r = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: null, lazyConnect: false, retryStrategy: () => 1000 })
+    r.on('error', () => {})
+    try {
+      const l = new RateLimits(r, 'down')
+      await l.spend('k', 2, 60_000)
+      await l.spend('k', 2, 60_000)
+      expect(await code(l.spend('k', 2, 60_000))).toMatch(/^RATE_LIMITED/)
+    } finally {
+      r.disconnect()
+    }
   })
 })

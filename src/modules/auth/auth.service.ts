@@ -6,7 +6,7 @@ import type { Viewer } from '../../graphql/context.js'
 import { codePoints, cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
 import { hashToken, newId, newToken } from '../../lib/ids.js'
 import { Semaphore } from '../../lib/semaphore.js'
-import { check, spend } from '../../lib/rate-limit.js'
+import { spend } from '../../lib/rate-limit.js'
 import { SessionsRepository } from './sessions.repository.js'
 import { UsersRepository } from '../users/users.repository.js'
 import { topics } from '../../realtime/topics.js'
@@ -46,7 +46,7 @@ export class AuthService {
   }
 
   private async ipLimit(ip: string) {
-    await spend(this.app.store, `auth:ip:${ip}`, this.app.config.authRateLimitPerIp, 60_000)
+    await spend(this.app.limits, `auth:ip:${ip}`, this.app.config.authRateLimitPerIp, 60_000)
   }
 
   async signUp(input: { username: string; password: string; displayName?: string | null }, meta: RequestMeta): Promise<AuthPayloadModel> {
@@ -80,7 +80,10 @@ export class AuthService {
     const key = input.username.normalize('NFKC').trim().toLowerCase()
     const keyOk = key.length > 0 && key.length <= 64
     const userKey = `auth:fail:${keyOk ? key : '-'}`
-    await check(this.app.store, userKey, this.app.config.authRateLimitPerUser)
+    const perUser = this.app.config.authRateLimitPerUser
+    // reserved before the password is looked at (atomic in the store), refunded when it was
+    // right: N concurrent guesses get at most the limit evaluated, not N
+    await spend(this.app.limits, userKey, perUser, FAILED_LOGIN_WINDOW_MS)
     const pwOk = input.password.length > 0 && input.password.length <= PASSWORD_MAX * 2 && isWellFormed(input.password)
     const found = keyOk ? await this.users.credentialsByKey(key) : null
     let ok = false
@@ -92,10 +95,8 @@ export class AuthService {
         await argon2.verify(await this.getDummyHash(), pwOk ? input.password : 'x').catch(() => false)
       }
     })
-    if (!found || !ok) {
-      await this.app.store.hit(userKey, FAILED_LOGIN_WINDOW_MS)
-      throw failed()
-    }
+    if (!found || !ok) throw failed()
+    await this.app.limits.refund(userKey, perUser, FAILED_LOGIN_WINDOW_MS)
     return this.startSession(found.user, meta)
   }
 

@@ -4,6 +4,7 @@ import type { FriendRequestModel, NotificationModel, RoomModel, UserModel } from
 import { badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { isId } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
+import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/gateway.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
@@ -40,8 +41,14 @@ export class FriendsService {
       .load(userId).then((s) => s ?? 'NONE')
   }
 
+  /** requests and cancels share one bucket: each pair is a notification to the other user */
+  private spendRequest(userId: string) {
+    return spend(this.svc.limits, `friendreq:${userId}`, perUser(this.svc.config, this.svc.config.friendRequestRateLimit), 60_000)
+  }
+
   async sendRequest(ctx: Ctx, userId: string): Promise<FriendRequestModel> {
     const me = ctx.viewer!.userId
+    await this.spendRequest(me)
     const other = await this.other(ctx, userId)
     const now = Date.now()
     const { result, change } = await this.repo.transaction(async (trx) => {
@@ -107,6 +114,7 @@ export class FriendsService {
   }
 
   async cancel(ctx: Ctx, id: string): Promise<FriendRequestModel> {
+    await this.spendRequest(ctx.viewer!.userId)
     const req = await this.partyTo(ctx, id)
     const me = ctx.viewer!.userId
     if (req.fromId !== me) throw forbidden('Only the sender can cancel a friend request')

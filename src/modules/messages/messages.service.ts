@@ -42,7 +42,7 @@ export class MessagesService {
   }
 
   private async sendLimit(userId: string) {
-    await spend(this.svc.store, `send:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `send:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
   }
 
   /**

@@ -339,7 +339,7 @@ export class PresenceService {
     const u = ctx.viewer!.userId
     if (status !== 'ONLINE' && status !== 'AWAY' && status !== 'OFFLINE') throw badInput('status', 'status must be ONLINE, AWAY or OFFLINE')
     // every change is published to friends and room-mates: a toggling flood is bounded like sending
-    await spend(this.svc.store, `setpresence:${u}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `setpresence:${u}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const store = this.svc.store
     const now = Date.now()
     await this.run(u, async () => {

@@ -5,7 +5,7 @@ import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql
 import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
-import { spend, check } from '../../lib/rate-limit.js'
+import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import { type Membership, RoomDeletedError, RoomsRepository } from './rooms.repository.js'
 import type { Feed } from '../../realtime/gateway.js'
@@ -90,6 +90,7 @@ export class RoomsService {
     const description = cleanOptionalText(input.description, 'input.description', DESCRIPTION_RULE) ?? null
     const kind = input.kind ?? 'PUBLIC'
     if (kind !== 'PUBLIC' && kind !== 'PRIVATE') throw badInput('input.kind', 'kind must be PUBLIC or PRIVATE (direct rooms come from openDirectRoom)')
+    await spend(this.svc.limits, `roomcreate:${viewer.userId}`, perUser(this.svc.config, this.svc.config.roomCreateRateLimit), 60_000)
     await this.roomQuota(viewer.userId)
     const now = Date.now()
     for (let attempt = 0; ; attempt++) {
@@ -135,6 +136,8 @@ export class RoomsService {
     const byId = roomId !== null && roomId !== undefined
     const byCode = code !== null && code !== undefined
     if (byId === byCode) throw badInput(byId ? 'code' : 'roomId', 'Give exactly one of roomId and code')
+    // joins and leaves share one bucket: each notifies every member watching the room
+    await this.spendJoinLeave(viewer.userId)
     let room: RoomModel | null
     if (byId) {
       room = isId(roomId) ? await this.load(ctx, roomId) : null
@@ -145,14 +148,7 @@ export class RoomsService {
     } else {
       if (typeof code !== 'string' || code.trim().length === 0 || code.length > 64) throw badInput('code', 'code must be a join code')
       const normal = code.trim().toUpperCase()
-      // checked before the lookup: a limited guesser must not learn that a guess was right
-      await this.codeGuessesLeft(viewer.userId)
-      room = await this.repo.byCode(normal)
-      if (!room || room.kind === 'DIRECT') {
-        // guessing codes costs: a wrong code counts against the viewer
-        await spend(this.svc.store, `joincode:${viewer.userId}`, this.svc.config.joinCodeRateLimit, 60_000)
-        throw notFound('No room has that code')
-      }
+      room = await this.lookUpCode(viewer.userId, normal)
     }
     await this.roomQuota(viewer.userId)
     const added = await this.repo.addMember(room.id, viewer.userId, Date.now()).catch((e: unknown) => {
@@ -239,8 +235,9 @@ export class RoomsService {
   }
 
   async leave(ctx: Ctx, roomId: string): Promise<boolean> {
-    const { room } = await this.writable(ctx, roomId)
     const viewer = ctx.viewer!
+    await this.spendJoinLeave(viewer.userId)
+    const { room } = await this.writable(ctx, roomId)
     const { removed } = await this.repo.removeMember(room.id, viewer.userId)
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
@@ -287,20 +284,29 @@ export class RoomsService {
     return connection(page.map((m) => ({ cursor: encodeCursor('rm', `${m.joinedAt}:${m.userId}`), node: m })), rows.length > limit, afterKey !== null)
   }
 
-  private async codeGuessesLeft(userId: string) {
-    await check(this.svc.store, `joincode:${userId}`, this.svc.config.joinCodeRateLimit)
+  private spendJoinLeave(userId: string) {
+    return spend(this.svc.limits, `roomjoin:${userId}`, perUser(this.svc.config, this.svc.config.roomJoinRateLimit), 60_000)
+  }
+
+  /**
+   * Guessing codes costs: a guess is reserved before the lookup (atomically, so concurrent
+   * guesses cannot all pass), and given back when the code was right. A limited guesser is
+   * refused before the lookup and never learns that a guess was right.
+   */
+  private async lookUpCode(userId: string, normal: string): Promise<RoomModel> {
+    const key = `joincode:${userId}`
+    const limit = this.svc.config.joinCodeRateLimit
+    await spend(this.svc.limits, key, limit, 60_000)
+    const room = await this.repo.byCode(normal)
+    if (!room || room.kind === 'DIRECT') throw notFound('No room has that code')
+    await this.svc.limits.refund(key, limit, 60_000)
+    return room
   }
 
   /** The room a code opens (not DIRECT rooms). Seeing it does not make the viewer a member. */
   async byCode(ctx: Ctx, code: string): Promise<RoomModel> {
     if (typeof code !== 'string' || !code.trim() || code.length > 64) throw notFound('No room has that code')
-    await this.codeGuessesLeft(ctx.viewer!.userId)
-    const room = await this.repo.byCode(code.trim().toUpperCase())
-    if (!room || room.kind === 'DIRECT') {
-      await spend(this.svc.store, `joincode:${ctx.viewer!.userId}`, this.svc.config.joinCodeRateLimit, 60_000)
-      throw notFound('No room has that code')
-    }
-    return room
+    return this.lookUpCode(ctx.viewer!.userId, code.trim().toUpperCase())
   }
 
   async roomMateIds(userId: string): Promise<string[]> { return this.repo.roomMateIds(userId) }

@@ -18,7 +18,7 @@ export class TypingService {
     if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, ctx.viewer!.userId)
     // every call fans out to each member watching: a flood is limited like sending (its own
     // bucket, so typing never eats the message allowance; the web client sends ~20 a minute)
-    await spend(this.svc.store, `typing:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `typing:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     await this.svc.publish(topics.roomTyping(room.id), { roomId: room.id, userId: ctx.viewer!.userId, typing } satisfies TypingMessage)
     return true
   }

@@ -139,7 +139,7 @@ export class CallsService {
   async join(ctx: Ctx, roomId: string): Promise<UserModel[]> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const userId = ctx.viewer!.userId
-    await spend(this.svc.store, `call:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `call:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const before = await this.participantIds(room.id)
     await this.hold(room.id, userId, this.until())
     if (!before.includes(userId)) await this.announce(room.id, userId, true)
@@ -148,7 +148,7 @@ export class CallsService {
 
   async leave(ctx: Ctx, roomId: string): Promise<boolean> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
-    await spend(this.svc.store, `call:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `call:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     await this.remove(room.id, ctx.viewer!.userId)
     return true
   }

@@ -42,7 +42,7 @@ export class SignalsService {
     if (!isId(to) || !(await this.svc.rooms.repo.membership(room.id, to))) {
       throw new AppError('NOT_FOUND', 'No such member in this room', { field: 'input.toUserId' })
     }
-    await spend(this.svc.store, `signal:${viewer.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `signal:${viewer.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const signal: SignalModel = {
       id: newId(), roomId: room.id, fromId: viewer.userId, toId: to, kind: input.kind as SignalModel['kind'], payload, createdAt: Date.now(),
     }

@@ -5,6 +5,7 @@ import { AppError, badInput, conflict, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { isId } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
+import { spend, perUser } from '../../lib/rate-limit.js'
 import { StudyRepository } from './study.repository.js'
 import { RoomPresence } from './room-presence.js'
 import { MAX_STATS_ROOMS } from '../../lib/limits.js'
@@ -75,6 +76,7 @@ export class StudyService {
 
   async record(ctx: Ctx, roomId: string | null | undefined, minutes: number): Promise<StudySessionModel> {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600) throw badInput('minutes', 'minutes must be a whole number from 1 to 600')
+    await spend(this.svc.limits, `studyrecord:${ctx.viewer!.userId}`, perUser(this.svc.config, this.svc.config.studyRecordRateLimit), 60_000)
     const room = await this.roomArg(ctx, roomId)
     const now = this.now()
     return this.repo.insertSession({

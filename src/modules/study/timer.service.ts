@@ -212,7 +212,7 @@ export class TimerService {
   private async mutate(ctx: Ctx, roomId: string, decide: (row: TimerRow | null, now: number, roomId: string) => TimerRow | 'unchanged'): Promise<RoomTimerModel> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     // every change is published to the whole room
-    await spend(this.svc.store, `timer:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `timer:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = this.clock.now()
       const row = await this.current(room.id, now)

@@ -53,7 +53,7 @@ export class UsersService {
     const last = cleanOptionalText(input.lastName, 'input.lastName', { min: 0, max: 64, label: true })
     if (last !== undefined) patch.last_name = last
     // each change is written into the inbox of every friend and room-mate: rare by design, so bounded
-    await spend(this.app.store, `profile:${viewer.userId}`, this.app.config.sendRateLimitPerUser, 60_000)
+    await spend(this.app.limits, `profile:${viewer.userId}`, this.app.config.sendRateLimitPerUser, 60_000)
     const user = await this.repo.update(viewer.userId, patch, Date.now())
     if (!user) throw notFound('No such user')
     await this.app.publish(topics.userProfile(user.id), { user })
