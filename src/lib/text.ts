@@ -4,8 +4,12 @@ import { badInput } from '../graphql/errors.js'
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
 // Bidi embeddings/overrides/isolates: used to disguise names ("evil\u202Egnp.exe").
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/
-// Invisible characters that make two names look identical. ZWJ (U+200D) stays: emoji need it.
-const INVISIBLE = /[\u200B\u2060\uFEFF\u00AD\u180E]/g
+// Characters that render as nothing (Unicode's Default_Ignorable_Code_Point: zero-width spaces
+// and joiners, soft hyphen, variation selectors, Hangul fillers, tags...): a name with one looks
+// identical to the name without it, so names refuse them (contract part 2).
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u
+// A name made only of these renders as blank: spaces, Hangul fillers, the Braille blank.
+const BLANK_ONLY = /^[\p{White_Space}\u115F\u1160\u3164\uFFA0\u2800]+$/u
 
 export function codePoints(s: string): number {
   let n = 0
@@ -25,7 +29,7 @@ export interface TextRule {
   max: number
   /** allow newlines and tabs (message bodies, descriptions) */
   multiline?: boolean
-  /** a display label (names): refuse bidi controls and drop invisible characters */
+  /** a display label (names): refuse bidi controls, invisible characters and blank-looking names */
   label?: boolean
 }
 
@@ -50,9 +54,10 @@ export function cleanText(value: unknown, field: string, rule: TextRule): string
   if (!rule.multiline && /[\n\r\t]/.test(s)) throw badInput(field, `${what} must be a single line`)
   if (rule.label) {
     if (BIDI.test(s)) throw badInput(field, `${what} contains text-direction control characters`)
-    s = s.replace(INVISIBLE, '')
+    if (IGNORABLE.test(s)) throw badInput(field, `${what} contains invisible characters (such as zero-width spaces or joiners)`)
   }
   s = s.trim()
+  if (rule.label && BLANK_ONLY.test(s)) throw badInput(field, `${what} must not be blank: use visible letters, digits or symbols`)
   const n = codePoints(s)
   if (n < rule.min) throw badInput(field, rule.min === 1 ? `${what} must not be empty` : `${what} must be at least ${rule.min} characters`)
   if (n > rule.max) throw badInput(field, `${what} must be at most ${rule.max} characters`)

@@ -131,7 +131,7 @@ describe('signUp', () => {
   })
 
   it('accepts passwords of 8 and of 256 code points (emoji count once)', async () => {
-    await signUp(t.url, uniqueName(), '12345678')
+    await signUp(t.url, uniqueName(), 'k7#vQ2!m')
     const u = await signUp(t.url, uniqueName(), '😀'.repeat(256))
     expect(u.token).toBeTruthy()
   })

@@ -109,7 +109,7 @@ describe('user and users', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' })
     // enough users for the clamp to show
     while ((await ok(t.url, '{ users(first: 100) { edges { cursor } } }', {}, a.token)).users.edges.length < 100) {
-      await Promise.all(Array.from({ length: 20 }, () => signUp(t.url, uniqueName(), 'password1')))
+      await Promise.all(Array.from({ length: 20 }, () => signUp(t.url, uniqueName(), 'plum kettle 41')))
     }
     const big = await ok(t.url, '{ users(first: 1000) { edges { cursor } pageInfo { hasNextPage } } }', {}, a.token)
     expect(big.users.edges).toHaveLength(100)

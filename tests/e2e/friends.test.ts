@@ -48,7 +48,8 @@ describe('friends, direct messages and notifications', () => {
     await expect.poll(() => a.page.getByLabel('Message', { exact: true }).count(), { timeout: 10_000 }).toBe(1)
     await a.page.getByLabel('Message', { exact: true }).fill('hi Bob, just us here')
     await a.page.getByRole('button', { name: 'Send' }).click()
-    await expect.poll(() => b.page.getByText(/Ann: hi Bob, just us here/).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    // the notification names the sender with their @username beside the display name
+    await expect.poll(() => b.page.getByText(`Ann @${annName}: hi Bob, just us here`).count(), { timeout: 10_000 }).toBeGreaterThan(0)
     await b.page.getByRole('list', { name: 'Your friends' }).getByRole('button', { name: 'Message Ann' }).click()
     await expect.poll(() => b.page.getByRole('log').locator('li.message .body').allTextContents(), { timeout: 10_000 }).toEqual(['hi Bob, just us here'])
     await b.page.getByLabel('Message', { exact: true }).fill('hey Ann')

@@ -38,11 +38,28 @@ const HOSTILE: Record<string, string> = {
   'first strong isolate': 'ab\u2068cd',
   'right-to-left mark': 'ab\u200Fcd',
 }
+// Default_Ignorable_Code_Point: each renders as nothing, so "ab<it>cd" looks like "abcd"
 const INVISIBLE: Record<string, string> = {
   'zero-width space': 'ab\u200Bcd',
   'word joiner': 'ab\u2060cd',
   'byte order mark': 'ab\uFEFFcd',
   'soft hyphen': 'ab\u00ADcd',
+  'zero-width joiner': 'ab\u200Dcd',
+  'zero-width non-joiner': 'ab\u200Ccd',
+  'combining grapheme joiner': 'ab\u034Fcd',
+  'variation selector': 'ab\uFE0Fcd',
+  'Mongolian vowel separator': 'ab\u180Ecd',
+  'Hangul filler inside': 'ab\u3164cd',
+  'tag character': 'ab\u{E0041}cd',
+}
+// names that render as blank (contract part 2): fillers and blanks that trimming keeps
+const BLANK: Record<string, string> = {
+  'Hangul filler U+3164': '\u3164',
+  'Hangul choseong filler U+115F': '\u115F',
+  'Hangul jungseong filler U+1160': '\u1160',
+  'halfwidth Hangul filler U+FFA0': '\uFFA0\uFFA0',
+  'Braille blank U+2800': '\u2800\u2800\u2800',
+  'Braille blank between spaces': ' \u2800 \u3000\u2800 ',
 }
 
 async function code(query: string, variables: Record<string, unknown>, token: string | null = u.token) {
@@ -104,17 +121,37 @@ describe('display names and room names', () => {
     expect(JSON.stringify(me)).not.toMatch(/cd/)
   })
 
-  it('drop invisible characters, compose accents (NFC) and trim', async () => {
+  // issue 13, finding 8 (impersonation): a name with an invisible character looked like another
+  // user's name and was dropped silently into one; names of Hangul fillers or Braille blanks were
+  // stored as blank-looking names. Both are refused now, and nothing is stored.
+  it('refuse invisible (Default_Ignorable) characters and names that render as blank, storing nothing', async () => {
+    const before = await ok(t.url, '{ me { displayName firstName lastName } }', {}, u.token)
+    const roomBefore = (await ok(t.url, 'query($r: ID!) { room(id: $r) { name } }', { r: room.id }, u.token)).room.name
+    const roomsBefore = (await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms.length
     for (const target of targets) {
-      for (const [what, v] of Object.entries(INVISIBLE)) {
+      for (const [what, v] of Object.entries({ ...INVISIBLE, ...BLANK, 'only invisible characters': '\u200B\u2060\uFEFF' })) {
         const r = await target.run(v)
-        expect(r.errors, `${target.name}: ${what}`).toBeUndefined()
-        expect(target.read(r.data), `${target.name}: ${what}`).toBe('abcd')
+        expect(r.errors?.[0]?.extensions?.code, `${target.name}: ${what}`).toBe('BAD_USER_INPUT')
+        expect(r.errors?.[0]?.extensions?.field, `${target.name}: ${what}`).toBe(target.field)
+        expect(r.errors?.[0]?.message, `${target.name}: ${what}`).toMatch(/invisible|blank/)
       }
+    }
+    expect(await ok(t.url, '{ me { displayName firstName lastName } }', {}, u.token)).toEqual(before)
+    expect((await ok(t.url, 'query($r: ID!) { room(id: $r) { name } }', { r: room.id }, u.token)).room.name).toBe(roomBefore)
+    expect((await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms.length).toBe(roomsBefore)
+  })
+
+  it('compose accents (NFC) and trim; spaces, a Braille blank or emoji between visible letters are fine', async () => {
+    for (const target of targets) {
       const r = await target.run('  Cafe\u0301  ')
       expect(target.read(r.data), target.name).toBe('Café')
-      // a name of nothing but invisible characters is empty (optional names are cleared)
-      const empty = await target.run('\u200B\u2060\uFEFF')
+      for (const v of ['Ada Lovelace', 'a\u2800b', 'Ada \u{1F600}']) {
+        const ok2 = await target.run(v)
+        expect(ok2.errors, `${target.name}: ${JSON.stringify(v)}`).toBeUndefined()
+        expect(target.read(ok2.data), target.name).toBe(v)
+      }
+      // only spaces: an optional name is cleared, a required one is empty
+      const empty = await target.run('   ')
       if (target.field.endsWith('Name') && target.name.includes('updateProfile') && !target.field.endsWith('displayName')) {
         expect(target.read(empty.data), target.name).toBeNull()
       } else {

@@ -6,6 +6,7 @@ import type { Viewer } from '../../graphql/context.js'
 import { codePoints, cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
 import { hashToken, newId, newToken } from '../../lib/ids.js'
 import { Semaphore } from '../../lib/semaphore.js'
+import { passwordProblem } from '../../lib/passwords.js'
 import { spend } from '../../lib/rate-limit.js'
 import { SessionsRepository } from './sessions.repository.js'
 import { UsersRepository } from '../users/users.repository.js'
@@ -33,7 +34,8 @@ export class AuthService {
     this.hashing = new Semaphore(app.config.limits.argon2Concurrency)
   }
 
-  private checkPassword(value: unknown, field: string): string {
+  /** the password rule of contract part 2; `names` are the account's username and display name */
+  private async checkPassword(value: unknown, field: string, names: readonly unknown[]): Promise<string> {
     if (typeof value !== 'string' || !isWellFormed(value)) throw badInput(field, 'password must be a valid string')
     // capped before hashing: a megabyte password must not cost a megabyte of argon2 work
     if (value.length > PASSWORD_MAX * 2) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
@@ -42,6 +44,8 @@ export class AuthService {
     const n = codePoints(value.trim())
     if (n < 8) throw badInput(field, 'password must be at least 8 characters')
     if (n > PASSWORD_MAX) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
+    const problem = await passwordProblem(value, names)
+    if (problem) throw badInput(field, problem)
     return value
   }
 
@@ -51,7 +55,7 @@ export class AuthService {
 
   async signUp(input: { username: string; password: string; displayName?: string | null }, meta: RequestMeta): Promise<AuthPayloadModel> {
     const { username, key } = cleanUsername(input.username, 'input.username')
-    const password = this.checkPassword(input.password, 'input.password')
+    const password = await this.checkPassword(input.password, 'input.password', [username, input.displayName])
     const displayName = input.displayName === undefined || input.displayName === null
       ? username
       : cleanText(input.displayName, 'input.displayName', { min: 1, max: 64, label: true })

@@ -88,7 +88,7 @@ export class MessagesService {
     return ev.message
   }
 
-  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isOwner: boolean }> {
+  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isMember: boolean; isOwner: boolean }> {
     const message = isId(id) ? await this.repo.byId(id) : null
     if (!message) throw notFound('No such message')
     let access
@@ -98,13 +98,18 @@ export class MessagesService {
       if (e instanceof AppError && e.code === 'NOT_FOUND') throw notFound('No such message')
       throw e
     }
-    return { message, room: access.room, isOwner: access.membership?.role === 'OWNER' }
+    return { message, room: access.room, isMember: !!access.membership, isOwner: access.membership?.role === 'OWNER' }
   }
 
   async edit(ctx: Ctx, id: string, body: string): Promise<MessageModel> {
     const text = cleanText(body, 'body', BODY_RULE)
-    const { message } = await this.ownMessage(ctx, id)
+    const { message, room, isMember } = await this.ownMessage(ctx, id)
     if (message.senderId !== ctx.viewer!.userId) throw forbidden('Only the sender can edit a message')
+    // an edit reaches every subscriber as a send does, so it follows the send's rules: a former
+    // member of a PUBLIC room is FORBIDDEN (PRIVATE and DIRECT rooms are NOT_FOUND above), and
+    // across a block in a DIRECT room neither side writes
+    if (!isMember) throw forbidden('Join the room first')
+    if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, ctx.viewer!.userId)
     if (message.deletedAt !== null) throw conflict('The message was deleted')
     if (message.body === text) return message
     const ev = await this.changeOrGone(message.id, 'EDITED', text)

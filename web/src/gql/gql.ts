@@ -73,7 +73,7 @@ type Documents = {
     "\n  mutation EditMessage($id: ID!, $body: String!) {\n    editMessage(id: $id, body: $body) { ...MessageFields }\n  }\n": typeof types.EditMessageDocument,
     "\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) { ...MessageFields }\n  }\n": typeof types.DeleteMessageDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": typeof types.JoinRoomByCodeDocument,
-    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id displayName } }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
+    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
     "\n  query MyRooms {\n    myRooms { ...RoomListFields }\n  }\n": typeof types.MyRoomsDocument,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": typeof types.CreateRoomDocument,
@@ -145,7 +145,7 @@ const documents: Documents = {
     "\n  mutation EditMessage($id: ID!, $body: String!) {\n    editMessage(id: $id, body: $body) { ...MessageFields }\n  }\n": types.EditMessageDocument,
     "\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) { ...MessageFields }\n  }\n": types.DeleteMessageDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": types.JoinRoomByCodeDocument,
-    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id displayName } }\n  }\n": types.RoomListFieldsFragmentDoc,
+    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": types.RoomListFieldsFragmentDoc,
     "\n  query MyRooms {\n    myRooms { ...RoomListFields }\n  }\n": types.MyRoomsDocument,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": types.CreateRoomDocument,
@@ -411,7 +411,7 @@ export function graphql(source: "\n  mutation JoinRoomByCode($code: String!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id displayName } }\n  }\n"): (typeof documents)["\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id displayName } }\n  }\n"];
+export function graphql(source: "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"): (typeof documents)["\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

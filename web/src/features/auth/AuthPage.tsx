@@ -57,7 +57,7 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
           <label class="field">
             <span>Password</span>
             <input name="password" type="password" autocomplete={isUp() ? 'new-password' : 'current-password'} required minLength={isUp() ? 8 : 1} value={password()} onInput={(e) => setPassword(e.currentTarget.value)} aria-invalid={!!fieldError('input.password')} />
-            <Show when={isUp()}><small class="hint">At least 8 characters.</small></Show>
+            <Show when={isUp()}><small class="hint">At least 8 characters; not a common password or your name.</small></Show>
             <Show when={fieldError('input.password')}><small class="field-error">{fieldError('input.password')}</small></Show>
           </label>
           <Show when={error() && !fieldError('input.username') && !fieldError('input.password')}>

@@ -34,11 +34,13 @@ export { unread, setUnread, lastArrived }
 
 export function describe(n: NotificationFieldsFragment): string {
   const who = n.actor?.displayName ?? 'Someone'
+  // a message's sender is shown with their @username: display names may repeat (contract part 2)
+  const sender = n.actor ? `${n.actor.displayName} @${n.actor.username}` : 'Someone'
   switch (n.kind) {
     case 'FRIEND_REQUEST_RECEIVED': return `${who} sent you a friend request`
     case 'FRIEND_REQUEST_ACCEPTED': return `${who} accepted your friend request`
-    case 'DIRECT_MESSAGE': return `${who}: ${n.message?.body ?? 'sent you a message'}`
-    case 'MENTION': return `${who} mentioned you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`
+    case 'DIRECT_MESSAGE': return `${sender}: ${n.message?.body ?? 'sent you a message'}`
+    case 'MENTION': return `${sender} mentioned you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`
     default: return 'New notification'
   }
 }

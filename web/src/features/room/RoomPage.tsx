@@ -542,6 +542,7 @@ function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) {
       <div class="bubble">
         <div class="meta">
           <span class="sender">{nameOf(m().sender)}</span>
+          <span class="sender-handle muted small">@{m().sender.username}</span>
           <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
           <Show when={m().editedAt && !m().deletedAt}><span class="muted small"> (edited)</span></Show>
           <Show when={m().local === 'sending'}><span class="muted small"> Sending…</span></Show>

@@ -20,7 +20,7 @@ graphql(`
     viewerIsMember
     viewerRole
     unreadCount
-    lastMessage { id body createdAt deletedAt sender { id displayName } }
+    lastMessage { id body createdAt deletedAt sender { id username displayName } }
   }
 `)
 
@@ -67,7 +67,7 @@ export function RoomCard(props: { room: RoomListFieldsFragment }) {
           <Show when={last()} fallback={<span class="room-last-text">{r().description || 'No messages yet'}</span>}>
             {(m) => (
               <>
-                <span class="room-last-text">{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)}: ${m().body}`}</span>
+                <span class="room-last-text">{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)} @${m().sender.username}: ${m().body}`}</span>
                 <span class="when">· {formatTime(m().createdAt)}</span>
               </>
             )}
