@@ -107,6 +107,22 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       await wm.dispose()
       sock.ws.close()
     }, 90_000)
+
+    it('an instance cut off from Redis alone announces, once back, that the others must re-check', async () => {
+      await eventually(() => one.app.hearth.pubsub.healthy() && two.app.hearth.pubsub.healthy(), 20_000, 'both instances on Redis')
+      const victim = await signUp(one.url)
+      const other = await ok(one.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, { i: { username: victim.username, password: 'correct horse battery' } })
+      const sock = await rawSocket(two.wsUrl, victim.token)
+      // instance one's publisher loses its connection; instance two never loses Redis
+      const publisher = (one.app.hearth.pubsub as RedisBackedPubSub).publisher
+      publisher.disconnect()
+      await eventually(() => publisher.status === 'end', 5000, 'the publisher to be cut off')
+      expect((await ok(one.url, `mutation($id: ID!) { revokeSession(id: $id) }`, { id: victim.sessionId }, other.logIn.token)).revokeSession).toBe(true)
+      expect(sock.state.closeCode).toBeNull()
+      await publisher.connect()
+      await eventually(() => sock.state.closeCode !== null, 20_000, 'the revoked session\'s socket to close')
+      expect(sock.state.closeCode).toBe(4403)
+    }, 60_000)
   })
 }
 
