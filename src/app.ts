@@ -8,6 +8,8 @@ import fastifyStatic from '@fastify/static'
 import mercurius from 'mercurius'
 import type { Config } from './config.js'
 import { openDatabase } from './db/index.js'
+import { rateLimitedErrors } from './lib/error-log.js'
+import { OutageRecheck } from './realtime/recheck.js'
 import { migrateToLatest } from './db/migrate.js'
 import { MemoryPubSub, RedisBackedPubSub, type PubSub } from './realtime/pubsub.js'
 import { FallbackStore, MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
@@ -66,7 +68,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     requestIdHeader: false,
   })
 
-  const database = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous })
+  // failures that must not stop anything are still logged: one line per kind per 10 s, with a count
+  const reportError = rateLimitedErrors(app.log)
+  const database = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous, onError: (err) => reportError('database pool error', err) })
   await migrateToLatest(database.db)
 
   let redisErrorLogged = 0
@@ -78,14 +82,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let store: SharedStore
   let limits: RateLimits
   if (config.redisUrl) {
-    const r = new RedisBackedPubSub(config.redisUrl, { prefix: opts.redisPrefix ?? '', onError: onRedisError })
+    const r = new RedisBackedPubSub(config.redisUrl, { prefix: opts.redisPrefix ?? '', onError: onRedisError, onHandlerError: reportError })
     pubsub = r
     store = new FallbackStore(new RedisStore(r.publisher, `${opts.redisPrefix ?? ''}hearth:`), r.publisher)
     limits = new RateLimits(r.publisher, `${opts.redisPrefix ?? ''}hearth:rl`)
     // start degraded rather than not at all when Redis is away: the database is the truth
     if (!(await r.connected(5000))) app.log.warn('Redis is not reachable yet; starting degraded')
   } else {
-    pubsub = new MemoryPubSub()
+    pubsub = new MemoryPubSub({ onHandlerError: reportError })
     store = new MemoryStore()
     limits = new RateLimits()
   }
@@ -124,6 +128,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.realtime = gateway
   services.presence.attach(gateway)
   services.calls.start()
+  // control messages dropped while Redis was away: re-check what this instance holds open
+  const recheck = new OutageRecheck(services, gateway)
+  pubsub.onReconnect?.(() => { void recheck.request() })
   await services.study.start()
   app.decorate('hearth', services)
 

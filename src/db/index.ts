@@ -13,13 +13,14 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
 }
 
-export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number } = {}): Database {
+export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number; onError?: (err: Error) => void } = {}): Database {
   const stats = { queries: 0, syncs: 0, synced: 0 }
   const log = (e: { level: string }) => { if (e.level === 'query') stats.queries++ }
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
-    // an idle client losing its connection must not crash the process
-    pool.on('error', () => {})
+    // an idle client losing its connection must not crash the process; it is reported (the
+    // caller rate-limits), never swallowed
+    pool.on('error', (err) => { try { opts.onError?.(err) } catch { /* reporting must not throw here */ } })
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log })
     return {
       db,

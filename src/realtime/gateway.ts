@@ -21,6 +21,7 @@ import { AppError, toPublicError } from '../graphql/errors.js'
 import { DocumentCache, type PreparedDocument } from '../graphql/validation.js'
 import { stripSuggestions } from '../graphql/format.js'
 import { bearerToken } from '../modules/auth/bearer.js'
+import { rateLimitedErrors, type ReportError } from '../lib/error-log.js'
 
 export const CLOSE = {
   NORMAL: 1000,
@@ -223,15 +224,28 @@ export class Gateway {
     if (conn.viewer) {
       removeFrom(this.bySession, conn.viewer.sessionId, conn)
       removeFrom(this.byUser, conn.viewer.userId, conn)
-      if (conn.acknowledged) for (const h of this.hooks) safe(() => h.closed?.(conn))
+      if (conn.acknowledged) for (const h of this.hooks) this.safe('closed', () => h.closed?.(conn))
     }
   }
+
+  /** sessions and users with a signed-in socket here: what the re-check after a pub/sub outage looks at */
+  openSessionIds(): string[] { return [...this.bySession.keys()] }
+  openUserIds(): string[] { return [...this.byUser.keys()] }
 
   /** Closes every socket of a revoked session on this instance with 4403. */
   closeSession(sessionId: string) {
     const set = this.bySession.get(sessionId)
     if (!set) return
     for (const conn of [...set]) this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
+  }
+
+  /** a hook must not break the socket; its failure is logged, at most one line per hook per 10 s */
+  private hookFailed: ReportError | null = null
+  private safe(hook: string, fn: () => void) {
+    try { fn() } catch (err) {
+      this.hookFailed ??= rateLimitedErrors(this.app.log)
+      this.hookFailed(`socket hook ${hook} failed`, err)
+    }
   }
 
   private send(conn: Connection, text: string | Buffer) {
@@ -316,7 +330,7 @@ export class Gateway {
           return this.close(conn, CLOSE.BAD_REQUEST, 'Invalid message received')
         }
         if (conn.subs.has(id)) return this.close(conn, CLOSE.DUPLICATE_ID, `Subscriber for ${id} already exists`)
-        for (const h of this.hooks) safe(() => h.activity?.(conn))
+        for (const h of this.hooks) this.safe('activity', () => h.activity?.(conn))
         this.subscribe(conn, id, p.query, p.variables ?? undefined, p.operationName ?? undefined)
         return
       }
@@ -353,7 +367,7 @@ export class Gateway {
     if (conn.initTimer) { clearTimeout(conn.initTimer); conn.initTimer = null }
     conn.acknowledged = true
     this.send(conn, '{"type":"connection_ack"}')
-    if (conn.viewer) for (const h of this.hooks) safe(() => h.ready?.(conn))
+    if (conn.viewer) for (const h of this.hooks) this.safe('ready', () => h.ready?.(conn))
   }
 
   private makeCtx(conn: Connection): Ctx {
@@ -641,8 +655,4 @@ const LARGEST_FRAME_BYTES = 32 * 1024
 function rendering(conn: Connection): boolean {
   for (const sub of conn.subs.values()) if (sub.queue?.length) return true
   return false
-}
-
-function safe(fn: () => void) {
-  try { fn() } catch { /* a hook must not break the socket */ }
 }

@@ -2,6 +2,7 @@
 // The database stays the source of truth; anything missed here is replayed from it.
 import { RedisPubSub } from 'graphql-redis-subscriptions'
 import { Redis, type RedisOptions } from 'ioredis'
+import type { ReportError } from '../lib/error-log.js'
 
 export type Handler = (payload: any) => void
 
@@ -10,12 +11,24 @@ export type Handler = (payload: any) => void
  * while filtering an event), must neither stop the other subscribers nor become an unhandled
  * rejection, which would end the process.
  */
-function runHandler(handler: Handler, payload: unknown) {
+function runHandler(handler: Handler, payload: unknown, report: ReportError) {
   try {
     const r = (handler as (p: unknown) => unknown)(payload)
-    if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(() => {})
-  } catch { /* a failing subscriber must not stop the others */ }
+    if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch((e) => report('pub/sub subscriber failed', e))
+  } catch (e) {
+    // a failing subscriber must not stop the others; it is logged (rate-limited)
+    report('pub/sub subscriber failed', e)
+  }
 }
+
+const noReport: ReportError = () => {}
+
+/**
+ * Published by an instance whose publishes were dropped while Redis was away from it, once it is
+ * back: every instance then re-checks what it holds open, as after its own reconnect (a
+ * partition of one instance drops its messages without the others ever losing Redis).
+ */
+const RECHECK_TOPIC = 'pubsub.recheck'
 
 export interface PubSub {
   readonly kind: 'memory' | 'redis'
@@ -25,12 +38,21 @@ export interface PubSub {
   healthy(): boolean
   /** called each time the subscriber connection comes back: missed events must be read from the database */
   onReconnect?(cb: () => void): void
+  /**
+   * Hands a payload to this instance's subscribers of a topic only, as if it had been published:
+   * after an outage, the re-check delivers the control messages this instance missed.
+   */
+  deliverLocal(topic: string, payload: unknown): void
+  /** topics with at least one subscriber on this instance */
+  localTopics(): string[]
   close(): Promise<void>
 }
 
 export class MemoryPubSub implements PubSub {
   readonly kind = 'memory'
   private topics = new Map<string, Set<Handler>>()
+  private report: ReportError
+  constructor(opts: { onHandlerError?: ReportError } = {}) { this.report = opts.onHandlerError ?? noReport }
 
   async publish(topic: string, payload: unknown): Promise<void> {
     const handlers = this.topics.get(topic)
@@ -41,9 +63,18 @@ export class MemoryPubSub implements PubSub {
     // deliver after the publisher's current tick, as a network hop would
     queueMicrotask(() => {
       const copy = JSON.parse(text)
-      for (const h of [...handlers]) runHandler(h, copy)
+      for (const h of [...handlers]) runHandler(h, copy, this.report)
     })
   }
+
+  deliverLocal(topic: string, payload: unknown) {
+    const handlers = this.topics.get(topic)
+    if (!handlers) return
+    const copy = JSON.parse(JSON.stringify(payload))
+    for (const h of [...handlers]) runHandler(h, copy, this.report)
+  }
+
+  localTopics() { return [...this.topics.keys()] }
 
   async subscribe(topic: string, handler: Handler): Promise<() => void> {
     let set = this.topics.get(topic)
@@ -78,9 +109,16 @@ export class RedisBackedPubSub implements PubSub {
   readonly subscriber: Redis
   private inner: RedisPubSub
   private prefix: string
+  private report: ReportError
+  /** this instance's subscribers per (unprefixed) topic, for deliverLocal */
+  private local = new Map<string, Set<Handler>>()
+  private reconnectCbs: (() => void)[] = []
+  /** a publish was dropped while the publisher was away: announce a re-check when it is back */
+  private dropped = false
 
-  constructor(url: string, opts: { prefix?: string; onError?: (e: Error) => void } = {}) {
+  constructor(url: string, opts: { prefix?: string; onError?: (e: Error) => void; onHandlerError?: ReportError } = {}) {
     this.prefix = opts.prefix ?? ''
+    this.report = opts.onHandlerError ?? noReport
     this.publisher = new Redis(url, redisOptions())
     this.subscriber = new Redis(url, redisOptions())
     const onError = opts.onError ?? (() => {})
@@ -88,6 +126,25 @@ export class RedisBackedPubSub implements PubSub {
     this.subscriber.on('error', onError)
     this.inner = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber })
     this.firstReady = new Promise<void>((resolve) => this.publisher.once('ready', () => resolve()))
+    let subscriberWasReady = false
+    this.subscriber.on('ready', () => {
+      if (!subscriberWasReady) { subscriberWasReady = true; return }
+      this.reconnected()
+      // the resubscription is confirmed a moment after 'ready': look once more after that
+      setTimeout(() => this.reconnected(), 1000).unref()
+    })
+    this.publisher.on('ready', () => {
+      if (!this.dropped) return
+      this.dropped = false
+      this.inner.publish(this.prefix + RECHECK_TOPIC, { at: Date.now() }).catch((e) => this.report('pub/sub re-check announcement failed', e))
+    })
+    this.subscribe(RECHECK_TOPIC, () => this.reconnected()).catch((e) => this.report('pub/sub re-check channel failed', e))
+  }
+
+  private reconnected() {
+    for (const cb of this.reconnectCbs) {
+      try { cb() } catch (e) { this.report('pub/sub reconnect handler failed', e) }
+    }
   }
 
   // Resolves on the publisher's first connection: a doorbell rung right after start-up waits
@@ -105,7 +162,10 @@ export class RedisBackedPubSub implements PubSub {
     }
     // While Redis is away a doorbell is dropped, not queued: the row is committed and every
     // instance reads what it missed from the database when its subscriber reconnects.
-    if (this.publisher.status !== 'ready') throw new Error(`redis publisher is ${this.publisher.status}`)
+    if (this.publisher.status !== 'ready') {
+      this.dropped = true
+      throw new Error(`redis publisher is ${this.publisher.status}`)
+    }
     this.everReady = true
     await this.inner.publish(this.prefix + topic, payload)
   }
@@ -113,7 +173,7 @@ export class RedisBackedPubSub implements PubSub {
   async subscribe(topic: string, handler: Handler): Promise<() => void> {
     // graphql-redis-subscriptions calls handlers in a loop: one that throws would stop the rest
     // and surface as an uncaught error in ioredis' message event
-    const safe: Handler = (payload) => runHandler(handler, payload)
+    const safe: Handler = (payload) => runHandler(handler, payload, this.report)
     // A SUBSCRIBE written between 'connect' and 'ready' puts the connection in subscriber mode
     // before ioredis' ready check (INFO) runs; the check then fails, the connection is torn down
     // and this subscription is silently lost. Under load that window is wide: wait it out.
@@ -125,14 +185,29 @@ export class RedisBackedPubSub implements PubSub {
       })
     }
     const id = await this.inner.subscribe(this.prefix + topic, safe)
+    let set = this.local.get(topic)
+    if (!set) this.local.set(topic, (set = new Set()))
+    set.add(safe)
     let done = false
     return () => {
       // callers may stop twice (complete then close); the library throws on an unknown id
       if (done) return
       done = true
+      const s = this.local.get(topic)
+      if (s) { s.delete(safe); if (s.size === 0) this.local.delete(topic) }
       this.inner.unsubscribe(id)
     }
   }
+
+  deliverLocal(topic: string, payload: unknown) {
+    const handlers = this.local.get(topic)
+    if (!handlers) return
+    // one parsed copy for every handler, as graphql-redis-subscriptions does
+    const copy = JSON.parse(JSON.stringify(payload))
+    for (const h of [...handlers]) h(copy)
+  }
+
+  localTopics() { return [...this.local.keys()] }
 
   healthy() {
     return this.publisher.status === 'ready' && this.subscriber.status === 'ready'
@@ -146,14 +221,12 @@ export class RedisBackedPubSub implements PubSub {
     return this.healthy()
   }
 
+  /**
+   * cb runs each time the subscriber connection comes back (and once more a second later), and
+   * when another instance announces that its publishes were dropped while Redis was away from it.
+   */
   onReconnect(cb: () => void) {
-    let first = this.subscriber.status !== 'ready'
-    this.subscriber.on('ready', () => {
-      if (first) { first = false; return }
-      cb()
-      // the resubscription is confirmed a moment after 'ready': look once more after that
-      setTimeout(cb, 1000).unref()
-    })
+    this.reconnectCbs.push(cb)
   }
 
   async close() {

@@ -15,6 +15,14 @@ async function sendSignal(url: string, from: TestUser, roomId: string, to: strin
   return gql(url, SEND_SIGNAL, { input: { roomId, toUserId: to, kind, payload } }, from.token)
 }
 
+/** OFFER / ANSWER / ICE_CANDIDATE pass only between participants of the room's call */
+async function joinCall(url: string, users: TestUser[], roomId: string) {
+  for (const u of users) {
+    const r = await gql(url, `mutation($r: ID!) { joinCall(roomId: $r) { id } }`, { r: roomId }, u.token)
+    expect(r.errors).toBeUndefined()
+  }
+}
+
 const liveCount = (app: TestApp) => app.app.hearth.realtime.liveSubscriptions
 
 const offer = JSON.stringify({ type: 'offer', sdp: 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n', note: 'ünïcødé ✓ 🎥' })
@@ -31,6 +39,7 @@ describe('signals on one instance', () => {
     await joinByCode(t.url, c.token, room.code)
     const other = await createRoom(t.url, d.token, 'Elsewhere', 'PRIVATE')
     await joinByCode(t.url, a.token, other.code)
+    await joinCall(t.url, [a, b], room.id)
 
     const [wb, wc, wd] = [wsClient(t.wsUrl, b.token), wsClient(t.wsUrl, c.token), wsClient(t.wsUrl, d.token)]
     const base = liveCount(t)
@@ -63,6 +72,7 @@ describe('signals on one instance', () => {
     const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
     const room = await createRoom(t.url, a.token, 'Stamp', 'PRIVATE')
     await joinByCode(t.url, b.token, room.code)
+    await joinCall(t.url, [a, b], room.id)
     const r = await gql(t.url, `mutation($input: SendSignalInput!) { sendSignal(input: $input) { id } }`,
       { input: { roomId: room.id, toUserId: a.id, kind: 'ANSWER', payload: '{}', fromUserId: b.id } }, a.token)
     // an unknown input field is refused by GraphQL itself
@@ -77,6 +87,7 @@ describe('signals on one instance', () => {
     await joinByCode(t.url, b.token, room.code)
     const pub = await createRoom(t.url, c.token, 'Open', 'PUBLIC')
     await gql(t.url, `mutation($id: ID!) { joinRoom(roomId: $id) { id } }`, { id: pub.id }, b.token)
+    await joinCall(t.url, [a, b], room.id)
     const subs: Sub[] = []
     const clients = [b, c, outsider].map((u) => wsClient(t.wsUrl, u.token))
     const base = liveCount(t)
@@ -138,6 +149,7 @@ describe('signals rate limit', () => {
     const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
     const room = await createRoom(t.url, a.token, 'Busy', 'PRIVATE')
     await joinByCode(t.url, b.token, room.code)
+    await joinCall(t.url, [a, b], room.id)
     for (let i = 0; i < 5; i++) expect((await sendSignal(t.url, a, room.id, b.id, 'ICE_CANDIDATE', `{"i":${i}}`)).errors).toBeUndefined()
     const r = await sendSignal(t.url, a, room.id, b.id, 'ICE_CANDIDATE', '{"i":5}')
     expect(r.errors?.[0].extensions?.code).toBe('RATE_LIMITED')
@@ -163,6 +175,8 @@ describe('signals across two instances sharing Redis', () => {
     const room = await createRoom(one.url, a.token, 'Split', 'PRIVATE')
     await joinByCode(one.url, b.token, room.code)
     await joinByCode(two.url, c.token, room.code)
+    await joinCall(one.url, [a], room.id)
+    await joinCall(two.url, [b], room.id)
     const wb = wsClient(two.wsUrl, b.token)
     const wc = wsClient(two.wsUrl, c.token)
     const base2 = liveCount(two)

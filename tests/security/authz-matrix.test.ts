@@ -252,12 +252,12 @@ const ROWS: Row[] = [
   { field: 'Mutation.setTyping', label: 'PUBLIC', doc: 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   {
     field: 'Mutation.sendSignal', label: 'PRIVATE', doc: 'mutation($i: SendSignalInput!) { sendSignal(input: $i) { id } }',
-    vars: (a, f) => ({ i: { roomId: roomOf('priv')(a, f), toUserId: a === 'owner' ? f.users.member.id : f.users.owner.id, kind: 'OFFER', payload: '{"sdp":"x"}' } }),
+    vars: (a, f) => ({ i: { roomId: roomOf('priv')(a, f), toUserId: a === 'owner' ? f.users.member.id : f.users.owner.id, kind: 'HANGUP', payload: '{}' } }),
     expect: members('owner', 'member'),
   },
   {
     field: 'Mutation.sendSignal', label: 'PUBLIC', doc: 'mutation($i: SendSignalInput!) { sendSignal(input: $i) { id } }',
-    vars: (a, f) => ({ i: { roomId: roomOf('pub')(a, f), toUserId: a === 'owner' ? f.users.member.id : f.users.owner.id, kind: 'OFFER', payload: '{"sdp":"x"}' } }),
+    vars: (a, f) => ({ i: { roomId: roomOf('pub')(a, f), toUserId: a === 'owner' ? f.users.member.id : f.users.owner.id, kind: 'HANGUP', payload: '{}' } }),
     expect: publicRoom('FORBIDDEN', 'owner', 'member'),
   },
   { field: 'Mutation.joinCall', label: 'PRIVATE', doc: 'mutation($r: ID!) { joinCall(roomId: $r) { id } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },

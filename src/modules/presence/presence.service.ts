@@ -427,6 +427,8 @@ export class PresenceService {
         offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
           if (!c || typeof c !== 'object') return
           if (c.type === 'deleted' || (c.type === 'left' && c.userId === me)) { sink.complete(); return }
+          // re-delivered after a pub/sub outage (realtime/recheck.ts): it ends subscriptions only
+          if ((c as { recheck?: boolean }).recheck) return
           if ((c.type === 'joined' || c.type === 'left') && typeof c.userId === 'string' && !blocked.has(c.userId)) {
             this.controlEvent(room.id, c).then((ev) => { if (!stopped) sink.next(ev) }, (e) => this.fail(e))
           }

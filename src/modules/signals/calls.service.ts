@@ -43,7 +43,7 @@ export class CallsService {
         // one lease per (user, instance), refreshed by the heartbeat: a second tab writes nothing
         if (!userId || this.local.has(userId)) return
         this.local.add(userId)
-        void this.svc.store.leasePut(socketsKey(userId), this.instanceId, this.until()).catch(() => {})
+        void this.svc.store.leasePut(socketsKey(userId), this.instanceId, this.until()).catch((err) => this.svc.log.warn({ err }, 'call socket lease failed'))
       },
       closed: (conn: Connection) => {
         const userId = conn.viewer?.userId
@@ -173,7 +173,7 @@ export class CallsService {
     return roomTopicFeed<CallEventModel>(this.svc.pubsub, {
       roomId: room.id, topic: topics.roomCall(room.id), viewerId, endOnLeave: true,
       onMessage: (e, sink) => { if (e && e.roomId === room.id) sink.next(e) },
-      onLeave: () => { void this.remove(room.id, viewerId).catch(() => {}) },
+      onLeave: () => { void this.remove(room.id, viewerId).catch((err) => this.svc.log.warn({ err }, 'leaving the call on room leave failed')) },
     })
   }
 

@@ -42,6 +42,15 @@ export class SignalsService {
     if (!isId(to) || !(await this.svc.rooms.repo.membership(room.id, to))) {
       throw new AppError('NOT_FOUND', 'No such member in this room', { field: 'input.toUserId' })
     }
+    // OFFER / ANSWER / ICE_CANDIDATE open or steer a media connection: only between two current
+    // participants of the room's call (the shared lease list, the same on every instance), so a
+    // member outside the call can never make a caller's client stream to them. HANGUP only ever
+    // closes a connection and may always reach a peer.
+    if (input.kind !== 'HANGUP') {
+      const inCall = new Set(await this.svc.calls.participantIds(room.id))
+      if (!inCall.has(viewer.userId)) throw new AppError('FORBIDDEN', 'Join the call before sending call signals', { field: 'input.roomId' })
+      if (!inCall.has(to)) throw new AppError('FORBIDDEN', 'That member is not in the call', { field: 'input.toUserId' })
+    }
     await spend(this.svc.limits, `signal:${viewer.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const signal: SignalModel = {
       id: newId(), roomId: room.id, fromId: viewer.userId, toId: to, kind: input.kind as SignalModel['kind'], payload, createdAt: Date.now(),

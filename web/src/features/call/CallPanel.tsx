@@ -76,6 +76,8 @@ export function CallPanel(props: { roomId: string }) {
 
   const [initial, { refetch }] = createResource(() => props.roomId, (roomId) => query(CallParticipants, { roomId }).then((d) => d.callParticipants))
   createEffect(() => { const l = initial.latest; if (l) setPeople(l) })
+  // only the people the call lists may signal our connections open (see Mesh.setParticipants)
+  createEffect(() => { const ids = people().map((p) => p.id); mesh()?.setParticipants(ids) })
   createEffect(on(connEpoch, () => void refetch(), { defer: true }))
 
   const stopChanges = live(CallChangedLive, () => ({ roomId: props.roomId }), {
@@ -102,7 +104,14 @@ export function CallPanel(props: { roomId: string }) {
         toast('No camera or microphone: you can watch and listen')
       }
     }
-    const m = new Mesh(props.roomId, self.id, stream, await rtcConfiguration())
+    // signals from someone the call does not list ask for a fresh list, at most every 2 s
+    let askedAt = 0
+    const m = new Mesh(props.roomId, self.id, stream, await rtcConfiguration(), () => {
+      if (Date.now() - askedAt < 2000) return
+      askedAt = Date.now()
+      void refetch()
+    })
+    m.setParticipants(people().map((p) => p.id))
     setLocal(stream)
     setMicOn(!!stream?.getAudioTracks().length)
     setCamOn(!!stream?.getVideoTracks().length)
@@ -115,6 +124,7 @@ export function CallPanel(props: { roomId: string }) {
     try {
       const already = await mutate(JoinCall, { roomId: props.roomId })
       setInCall(true)
+      m.setParticipants([...people().map((p) => p.id), ...already.joinCall.map((u) => u.id)])
       // the newcomer offers to everyone already there; they answer
       for (const u of already.joinCall) m.connect(u.id)
     } catch (e) {

@@ -30,8 +30,20 @@ interface PeerInternal extends Peer {
   setState(s: RTCPeerConnectionState): void
 }
 
+/** signals held per unlisted sender while the participant list catches up, and how many senders */
+const PENDING_PER_SENDER = 64
+const PENDING_SENDERS = 8
+
 export class Mesh {
   private peers = new Map<string, PeerInternal>()
+  /**
+   * Who the call lists (joinCall, callParticipants, callChanged). A connection, and with it our
+   * camera and microphone, is only ever opened to one of them: a room member outside the call who
+   * sends us a signal gets nothing. A newcomer's first signals can arrive before the callChanged
+   * that lists them: those wait here (bounded) until the list names the sender, or are dropped.
+   */
+  private listed = new Set<string>()
+  private pending = new Map<string, { kind: SignalKind; payload: string }[]>()
   private readonly peerList = createSignal<Peer[]>([])
   readonly list = this.peerList[0]
 
@@ -41,7 +53,23 @@ export class Mesh {
     private local: MediaStream | null,
     /** from the server's callConfig: STUN/TURN of the deployment (ICE_SERVERS) */
     private rtc: RTCConfiguration = { iceServers: [] },
+    /** a signal came from someone the list does not name: the caller may refresh the list */
+    private onUnlisted: (userId: string) => void = () => {},
   ) {}
+
+  /** The call's participants now; held signals of newly listed senders are handled in order. */
+  setParticipants(ids: Iterable<string>) {
+    this.listed = new Set(ids)
+    for (const [id, held] of [...this.pending]) {
+      if (!this.listed.has(id)) continue
+      this.pending.delete(id)
+      for (const s of held) this.onSignal(id, s.kind, s.payload)
+    }
+  }
+
+  isListed(userId: string) {
+    return userId !== this.myId && this.listed.has(userId)
+  }
 
   private publish() {
     this.peerList[1]([...this.peers.values()])
@@ -55,10 +83,11 @@ export class Mesh {
     return this.peers.has(userId)
   }
 
-  /** A connection to one peer; adding our tracks makes it negotiate (offer) on its own. */
-  connect(userId: string): PeerInternal {
+  /** A connection to one listed peer; adding our tracks makes it negotiate (offer) on its own. */
+  connect(userId: string): PeerInternal | null {
     const existing = this.peers.get(userId)
     if (existing) return existing
+    if (!this.isListed(userId)) return null
     const pc = new RTCPeerConnection(this.rtc)
     const [stream, setStream] = createSignal<MediaStream | null>(null)
     const [state, setState] = createSignal<RTCPeerConnectionState>(pc.connectionState)
@@ -103,8 +132,23 @@ export class Mesh {
 
   /** Signals from one peer are handled strictly in arrival order. */
   onSignal(fromUserId: string, kind: SignalKind, payload: string) {
-    if (kind === 'HANGUP') return this.drop(fromUserId)
+    if (kind === 'HANGUP') {
+      this.pending.delete(fromUserId)
+      return this.drop(fromUserId)
+    }
+    if (!this.isListed(fromUserId)) {
+      if (fromUserId === this.myId) return
+      let held = this.pending.get(fromUserId)
+      if (!held) {
+        if (this.pending.size >= PENDING_SENDERS) return
+        this.pending.set(fromUserId, (held = []))
+      }
+      if (held.length < PENDING_PER_SENDER) held.push({ kind, payload })
+      this.onUnlisted(fromUserId)
+      return
+    }
     const peer = this.connect(fromUserId)
+    if (!peer) return
     peer.queue = peer.queue.then(() => this.handle(peer, kind, payload)).catch((e) => console.warn('signal failed', e))
   }
 
@@ -144,6 +188,7 @@ export class Mesh {
 
   /** Ends every connection and tells the peers at once (the server also announces the leave). */
   close(sayGoodbye: boolean) {
+    this.pending.clear()
     for (const id of [...this.peers.keys()]) {
       if (sayGoodbye) void this.send(id, 'HANGUP', {})
       this.drop(id)
