@@ -103,6 +103,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     requestTimeout: config.limits.requestTimeoutMs,
     connectionTimeout: config.limits.connectionTimeoutMs,
     http: {
+      // Node checks headersTimeout <= requestTimeout when it creates the server (Fastify sets the latter after)
+      requestTimeout: config.limits.requestTimeoutMs,
       headersTimeout: Math.min(config.limits.headersTimeoutMs, config.limits.requestTimeoutMs),
       // how often Node looks for requests past those timeouts (its default, 30 s, would let a
       // request outlive a short timeout by that much)

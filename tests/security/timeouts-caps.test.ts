@@ -30,6 +30,11 @@ function trickle(url: string, head: string, drip: string, everyMs: number) {
   return { closed, received: () => received, sent: () => i, destroy: () => socket.destroy() }
 }
 
+async function signIn(s: Raw, token: string) {
+  s.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })
+  await until(() => s.frames.some((f) => f.type === 'connection_ack'), 5000, 'ack')
+}
+
 describe('slow requests (REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS)', () => {
   let t: TestApp
   beforeAll(async () => { t = await startApp({ env: { REQUEST_TIMEOUT_MS: '1500', HEADERS_TIMEOUT_MS: '1000' } }) })
@@ -55,10 +60,36 @@ describe('slow requests (REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS)', () => {
     expect(c.sent()).toBeLessThan(head.length)
   }, 20_000)
 
+  it('leaves signed-in WebSockets open past those timeouts', async () => {
+    const u = await signUp(t.url)
+    const s = await raw(t.wsUrl)
+    await signIn(s, u.token)
+    // a trickled request opened now is cut off by the timeouts; the socket outlives it
+    const c = trickle(t.url, 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n', 'x'.repeat(100), 100)
+    await c.closed
+    expect(s.ws.readyState).toBe(WebSocket.OPEN)
+    s.send({ id: 'm', type: 'subscribe', payload: { query: '{ me { id } }' } })
+    await until(() => s.of('m', 'next').length === 1, 5000, 'me')
+    s.ws.close()
+  }, 20_000)
+
   it('still answers ordinary requests', async () => {
     const u = await signUp(t.url)
     expect((await ok(t.url, '{ me { id } }', {}, u.token)).me.id).toBe(u.id)
   })
+})
+
+describe('idle connections (CONNECTION_TIMEOUT_MS)', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { REQUEST_TIMEOUT_MS: '600000', HEADERS_TIMEOUT_MS: '600000', CONNECTION_TIMEOUT_MS: '1000' } }) })
+  afterAll(async () => { await t?.close() })
+
+  it('closes a connection that stops sending halfway through its request', async () => {
+    const c = trickle(t.url, 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{', '', 100)
+    const outcome = await Promise.race([c.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 15_000))])
+    c.destroy()
+    expect(outcome).toBe('closed')
+  }, 20_000)
 })
 
 describe('sockets per IP (WS_SOCKETS_PER_IP, WS_UNAUTHENTICATED_PER_IP)', () => {
@@ -72,10 +103,6 @@ describe('sockets per IP (WS_SOCKETS_PER_IP, WS_UNAUTHENTICATED_PER_IP)', () => 
 
   const connect = async () => { const s = await raw(t.wsUrl); open.push(s); return s }
   const refused = (p: Promise<unknown>) => p.then(() => 'opened', (e: { status?: number }) => e.status)
-  const signIn = async (s: Raw, token: string) => {
-    s.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })
-    await until(() => s.frames.some((f) => f.type === 'connection_ack'), 5000, 'ack')
-  }
 
   it('defaults sit well below the descriptor limit', () => {
     const c = loadConfig({})
