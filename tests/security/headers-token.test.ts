@@ -203,6 +203,20 @@ describe('the web client holds no session token', () => {
     await context.close()
   }, 90_000)
 
+  it('tabs of one browser follow each other in and out without a stored token', async () => {
+    const { context, page: a } = await newPage(browser)
+    const b = await context.newPage()
+    await b.goto(app.url + '/signin')
+    await expect.poll(() => b.getByRole('button', { name: 'Sign in' }).count(), { timeout: 10_000 }).toBe(1)
+    const name = uname('tab')
+    await signUpInPage(a, app.url, name)
+    // the other tab hears of it and signs in over the shared cookie
+    await expect.poll(() => b.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
+    await a.getByRole('button', { name: 'Sign out' }).click()
+    await expect.poll(() => b.getByTestId('whoami').count(), { timeout: 10_000 }).toBe(0)
+    await context.close()
+  }, 60_000)
+
   it('GraphiQL runs under its CSP', async () => {
     const { context, page } = await newPage(browser)
     const violations: string[] = []
