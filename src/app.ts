@@ -20,6 +20,7 @@ import type { DomainEvents, Services } from './services.js'
 import { buildAppSchema } from './graphql/schema.js'
 import { httpRules, MAX_NESTING, nestingDepth, TOO_DEEP } from './graphql/validation.js'
 import { formatErrors } from './graphql/format.js'
+import { AppError } from './graphql/errors.js'
 import { type Ctx, Loaders } from './graphql/context.js'
 import { AuthService } from './modules/auth/auth.service.js'
 import { authResolvers, SESSION_COOKIE } from './modules/auth/auth.resolvers.js'
@@ -60,12 +61,66 @@ function bearer(req: FastifyRequest): string | null {
   return bearerToken(req.headers.authorization)
 }
 
+/**
+ * Content-Security-Policy of every answer. The built web client is script files from this
+ * origin only (no inline script); Solid and GraphiQL set style attributes, hence 'unsafe-inline'
+ * for styles only. Sockets go to this origin (ws:/wss: spelled out for browsers whose 'self'
+ * does not cover them). Nothing may frame a page of ours (clickjacking).
+ */
+function contentSecurityPolicy(host: string | undefined): string {
+  const self = host && /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host) ? ` ws://${host} wss://${host}` : ''
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "media-src 'self' blob:",
+    `connect-src 'self'${self}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+/** whether a browser's Origin header names this server (its Host) or an allowed origin */
+function originAllowed(req: FastifyRequest, origin: string, allowed: string[]): boolean {
+  if (allowed.includes(origin)) return true
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
+}
+
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.limits.bodyBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
+    // a client that trickles its request (or its headers) is cut off: without these a body sent
+    // one byte every few seconds held its connection open forever
+    requestTimeout: config.limits.requestTimeoutMs,
+    connectionTimeout: config.limits.connectionTimeoutMs,
+    http: {
+      // Node checks headersTimeout <= requestTimeout when it creates the server (Fastify sets the latter after)
+      requestTimeout: config.limits.requestTimeoutMs,
+      headersTimeout: Math.min(config.limits.headersTimeoutMs, config.limits.requestTimeoutMs),
+      // how often Node looks for requests past those timeouts (its default, 30 s, would let a
+      // request outlive a short timeout by that much)
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(config.limits.headersTimeoutMs, config.limits.requestTimeoutMs) / 4))),
+    },
+  })
+
+  // Security headers on every answer: the API, the web client, GraphiQL, errors and 404s.
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('content-security-policy', contentSecurityPolicy(req.headers.host))
+    reply.header('x-frame-options', 'DENY')
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'no-referrer')
   })
 
   // failures that must not stop anything are still logged: one line per kind per 10 s, with a count
@@ -202,6 +257,39 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       reply.code(400).send({ data: null, errors: [{ message, extensions }] })
     if (typeof query !== 'string') return refuse('query must be a string', { code: 'BAD_USER_INPUT', field: 'query' })
     if (nestingDepth(query) > MAX_NESTING) return refuse(TOO_DEEP, { code: 'GRAPHQL_PARSE_FAILED' })
+  })
+
+  // A single-use ticket (30 s) that signs a WebSocket in for the session of the request: the web
+  // client's cookie is httpOnly, so the page never holds a token. Only the page's own origin
+  // (or ALLOWED_ORIGINS) gets one; integrators may ask with their Bearer token, or keep sending
+  // `authorization` in connection_init.
+  app.post('/ws-ticket', async (req, reply) => {
+    reply.header('cache-control', 'no-store')
+    const origin = req.headers.origin
+    if (origin !== undefined && !originAllowed(req, origin, config.allowedOrigins)) {
+      return reply.code(403).send({ error: 'Forbidden', code: 'FORBIDDEN' })
+    }
+    const header = bearer(req)
+    const cookieToken = req.cookies?.[SESSION_COOKIE]
+    const token = header ?? cookieToken ?? null
+    const unauthenticated = () => reply.code(401).send({ error: 'Unauthorized', code: 'UNAUTHENTICATED' })
+    if (!token) return unauthenticated()
+    let issued: Awaited<ReturnType<typeof gateway.tickets.issue>>
+    try {
+      issued = await gateway.tickets.issue(token)
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'RATE_LIMITED') {
+        const after = e.extra.retryAfterSeconds ?? 60
+        return reply.code(429).header('retry-after', String(after)).send({ error: 'Too Many Requests', code: 'RATE_LIMITED', retryAfterSeconds: after })
+      }
+      req.log.error({ err: e }, 'internal error')
+      return reply.code(500).send({ error: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' })
+    }
+    if (!issued) {
+      if (header === null) reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return unauthenticated()
+    }
+    return reply.send(issued)
   })
 
   app.get('/health', async (_req, reply) => {

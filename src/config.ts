@@ -48,9 +48,17 @@ export interface Config {
     wsSubscriptionsPerSocket: number
     wsSocketsPerUser: number
     wsSocketsPerIp: number
+    /** sockets per client IP that are not signed in yet (or never: anonymous) */
+    wsUnauthenticatedPerIp: number
     wsMaxBufferedBytes: number
     wsHeartbeatMs: number
     argon2Concurrency: number
+    /** time to receive a whole HTTP request, headers and body (408 / connection closed) */
+    requestTimeoutMs: number
+    /** time to receive an HTTP request's headers */
+    headersTimeoutMs: number
+    /** an HTTP connection with no traffic either way is closed after this */
+    connectionTimeoutMs: number
   }
   presence: {
     leaseTtlMs: number
@@ -167,10 +175,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5000, 100, 600_000, problems),
       wsSubscriptionsPerSocket: int(env, 'WS_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000, problems),
       wsSocketsPerUser: int(env, 'WS_SOCKETS_PER_USER', 50, 1, 1_000_000, problems),
-      wsSocketsPerIp: int(env, 'WS_SOCKETS_PER_IP', 20_000, 1, 10_000_000, problems),
+      wsSocketsPerIp: int(env, 'WS_SOCKETS_PER_IP', 200, 1, 10_000_000, problems),
+      wsUnauthenticatedPerIp: int(env, 'WS_UNAUTHENTICATED_PER_IP', 20, 1, 10_000_000, problems),
       wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024, problems),
       wsHeartbeatMs: int(env, 'WS_HEARTBEAT_MS', 20_000, 100, 600_000, problems),
       argon2Concurrency: int(env, 'ARGON2_CONCURRENCY', 4, 1, 256, problems),
+      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
+      headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000, problems),
+      connectionTimeoutMs: int(env, 'CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000, problems),
     },
     presence: {
       leaseTtlMs: int(env, 'PRESENCE_LEASE_TTL_MS', 60_000, 1000, 3_600_000, problems),

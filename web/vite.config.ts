@@ -31,6 +31,8 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: process.env.API_URL ?? 'http://127.0.0.1:4000', ws: true, changeOrigin: true },
       '/health': { target: process.env.API_URL ?? 'http://127.0.0.1:4000', changeOrigin: true },
+      // Host kept as the page's: the API hands socket tickets only to its own origin
+      '/ws-ticket': { target: process.env.API_URL ?? 'http://127.0.0.1:4000', changeOrigin: false },
     },
   },
 })

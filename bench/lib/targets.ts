@@ -118,6 +118,9 @@ export class HearthTarget implements Target {
         LOG_LEVEL: 'warn',
         AUTH_RATE_LIMIT_PER_IP: '1000000000',
         SEND_RATE_LIMIT_PER_USER: '0',
+        // every simulated client connects from 127.0.0.1
+        WS_SOCKETS_PER_IP: '10000000',
+        WS_UNAUTHENTICATED_PER_IP: '10000000',
         WEB_DIST_DIR: path.join(os.tmpdir(), 'hearth-bench-no-web'),
         ...o.env,
       }, ROOT, o.logDir)

@@ -22,6 +22,7 @@ import { DocumentCache, type PreparedDocument } from '../graphql/validation.js'
 import { stripSuggestions } from '../graphql/format.js'
 import { bearerToken } from '../modules/auth/bearer.js'
 import { rateLimitedErrors, type ReportError } from '../lib/error-log.js'
+import { WsTickets } from '../modules/auth/ws-tickets.js'
 
 export const CLOSE = {
   NORMAL: 1000,
@@ -88,6 +89,8 @@ export class Connection {
   lastActivity = Date.now()
   /** when the session it signed in with ends: the heartbeat closes it then (4403) */
   expiresAt = Infinity
+  /** counted in its IP's sockets that are not signed in (until connection_init signs it in) */
+  unauthenticated = true
   /** the replay whose turn it is to write a chunk: one at a time per socket */
   replayTurn: Promise<void> = Promise.resolve()
   constructor(readonly ws: WebSocket, readonly ip: string, readonly userAgent: string | null) {}
@@ -128,6 +131,10 @@ export class Gateway {
   private bySession = new Map<string, Set<Connection>>()
   private byUser = new Map<string, Set<Connection>>()
   private byIp = new Map<string, number>()
+  /** sockets per IP not signed in yet (no connection_init, or anonymous) */
+  private unauthByIp = new Map<string, number>()
+  /** single-use tickets that sign a socket in without the session token (the web client) */
+  readonly tickets: WsTickets
   /** parsed and validated subscription documents; public so tests can see what it holds */
   readonly documents: DocumentCache
   private heartbeat: NodeJS.Timeout
@@ -141,6 +148,7 @@ export class Gateway {
   constructor(private app: Services, private schema: GraphQLSchema) {
     const limits = app.config.limits
     this.documents = new DocumentCache(schema, app.config)
+    this.tickets = new WsTickets(app)
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: limits.wsMaxPayloadBytes,
@@ -165,7 +173,10 @@ export class Gateway {
     const origin = req.headers.origin
     const allowed = this.app.config.allowedOrigins
     if (origin && allowed.length && !allowed.includes(origin)) return refuse(403, 'Forbidden')
+    // both caps sit well below the process's descriptor limit: one address cannot take them all,
+    // and sockets that never sign in (they cost nothing to open) get a much smaller share
     if ((this.byIp.get(ip) ?? 0) >= this.app.config.limits.wsSocketsPerIp) return refuse(429, 'Too Many Requests')
+    if ((this.unauthByIp.get(ip) ?? 0) >= this.app.config.limits.wsUnauthenticatedPerIp) return refuse(429, 'Too Many Requests')
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const ua = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null
       this.accept(ws, ip, ua)
@@ -176,6 +187,7 @@ export class Gateway {
     const conn = new Connection(ws, ip, userAgent)
     this.connections.add(conn)
     this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + 1)
+    this.unauthByIp.set(ip, (this.unauthByIp.get(ip) ?? 0) + 1)
     if (ws.protocol !== PROTOCOL) {
       ws.close(CLOSE.SUBPROTOCOL, 'Subprotocol not acceptable')
     }
@@ -221,6 +233,7 @@ export class Gateway {
     this.connections.delete(conn)
     const n = (this.byIp.get(conn.ip) ?? 1) - 1
     if (n <= 0) this.byIp.delete(conn.ip); else this.byIp.set(conn.ip, n)
+    this.countedSignedIn(conn)
     if (conn.viewer) {
       removeFrom(this.bySession, conn.viewer.sessionId, conn)
       removeFrom(this.byUser, conn.viewer.userId, conn)
@@ -345,13 +358,25 @@ export class Gateway {
     }
   }
 
+  /** the socket leaves its IP's count of sockets not signed in (signed in, or closed) */
+  private countedSignedIn(conn: Connection) {
+    if (!conn.unauthenticated) return
+    conn.unauthenticated = false
+    const n = (this.unauthByIp.get(conn.ip) ?? 1) - 1
+    if (n <= 0) this.unauthByIp.delete(conn.ip); else this.unauthByIp.set(conn.ip, n)
+  }
+
   private async init(conn: Connection, payload: unknown) {
     let token: string | null = null
+    // the web client's credential: a single-use ticket from POST /ws-ticket (integrators send
+    // `authorization`, which wins when both are present)
+    let ticket: unknown
     if (payload && typeof payload === 'object') {
       token = bearerToken((payload as any).authorization ?? (payload as any).Authorization)
+      ticket = (payload as any).ticket
     }
-    if (token !== null) {
-      const found = await this.app.auth.authenticate(token)
+    if (token !== null || (ticket !== undefined && ticket !== null)) {
+      const found = token !== null ? await this.app.auth.authenticate(token) : typeof ticket === 'string' ? await this.tickets.redeem(ticket) : null
       if (conn.closed) return
       if (!found) return this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
       // registered in the same tick as the lookup: a revocation cannot slip in between
@@ -362,6 +387,7 @@ export class Gateway {
       }
       addTo(this.bySession, found.viewer.sessionId, conn)
       addTo(this.byUser, found.viewer.userId, conn)
+      this.countedSignedIn(conn)
     }
     if (conn.closed) return
     if (conn.initTimer) { clearTimeout(conn.initTimer); conn.initTimer = null }

@@ -81,8 +81,8 @@ type Documents = {
     "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": typeof types.RoomActivityLiveDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": typeof types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
-    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { token user { ...MeFields } }\n  }\n": typeof types.SignUpDocument,
-    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { ...MeFields } }\n  }\n": typeof types.LogInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n": typeof types.LogInDocument,
     "\n  mutation LogOut { logOut }\n": typeof types.LogOutDocument,
 };
 const documents: Documents = {
@@ -153,8 +153,8 @@ const documents: Documents = {
     "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": types.RoomActivityLiveDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
-    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { token user { ...MeFields } }\n  }\n": types.SignUpDocument,
-    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { ...MeFields } }\n  }\n": types.LogInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": types.SignUpDocument,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n": types.LogInDocument,
     "\n  mutation LogOut { logOut }\n": types.LogOutDocument,
 };
 
@@ -443,11 +443,11 @@ export function graphql(source: "\n  query Me {\n    me { ...MeFields }\n  }\n")
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { token user { ...MeFields } }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { token user { ...MeFields } }\n  }\n"];
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { ...MeFields } }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { ...MeFields } }\n  }\n"];
+export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -23,7 +23,13 @@ function wsFor(auth: string | null): Client {
   ws?.client.dispose()
   const client = createClient({
     url: wsUrl,
-    connectionParams: auth ? { authorization: auth } : undefined,
+    // without a header, the session cookie of this browser (if any) signs the socket in through
+    // a single-use ticket, like the web client
+    connectionParams: auth ? { authorization: auth } : async (): Promise<Record<string, unknown>> => {
+      const r = await fetch('/ws-ticket', { method: 'POST', credentials: 'same-origin' }).catch(() => null)
+      const body = r?.ok ? ((await r.json()) as { ticket?: unknown }) : null
+      return typeof body?.ticket === 'string' ? { ticket: body.ticket } : {}
+    },
     retryAttempts: 3,
   })
   ws = { auth, client }
@@ -77,7 +83,7 @@ function fetcher(raw: FetcherParams, opts?: FetcherOpts) {
 const defaultQuery = `# Hearth GraphQL API. Sign in with:
 #   mutation { logIn(input: { username: "you", password: "..." }) { token } }
 # then put {"Authorization": "Bearer <token>"} in the Headers tab: queries and
-# subscriptions both use it.
+# subscriptions both use it (headers are not saved in this browser).
 query Me {
   me { id username displayName status }
 }
@@ -86,5 +92,5 @@ query Me {
 const root = document.getElementById('graphiql')
 if (root) {
   root.textContent = ''
-  createRoot(root).render(createElement(GraphiQL, { fetcher, defaultQuery, shouldPersistHeaders: true }))
+  createRoot(root).render(createElement(GraphiQL, { fetcher, defaultQuery, shouldPersistHeaders: false }))
 }

@@ -26,16 +26,55 @@ export function setAuthLostHandler(fn: () => void) {
   onAuthLost = fn
 }
 
+let connectedHandler: (() => void) | null = null
+/** called each time the socket is acknowledged */
+export function onConnected(fn: () => void) {
+  connectedHandler = fn
+}
+
+/**
+ * A single-use ticket (valid ~30 s) for the socket's connection_init, fetched with the httpOnly
+ * session cookie: the page never holds the session token. null when the session is gone (401);
+ * throws when the server cannot be reached or answers anything else (the socket retries).
+ */
+async function fetchTicket(): Promise<string | null> {
+  const r = await fetch('/ws-ticket', { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } })
+  if (r.status === 401) return null
+  if (!r.ok) throw new Error(`ticket: HTTP ${r.status}`)
+  const body = (await r.json()) as { ticket?: unknown }
+  if (typeof body.ticket !== 'string') throw new Error('ticket: bad answer')
+  return body.ticket
+}
+
 /** Opens the socket for a signed-in user (eagerly: an open socket is what makes the user ONLINE). */
-export function startSocket(token: string) {
+export function startSocket() {
   stopSocket()
   let active: WebSocket | null = null
+  // the socket being opened, before it is acknowledged: connectionParams may have to close it
+  let opening: WebSocket | null = null
   let pongTimer: ReturnType<typeof setTimeout> | undefined
   let retries = 0
   const client = createWsClient({
     url: wsUrl(),
     lazy: false,
-    connectionParams: () => ({ authorization: `Bearer ${token}` }),
+    // a fresh ticket for every (re)connect: a ticket works once
+    connectionParams: async () => {
+      const socket = opening
+      let ticket: string | null
+      try {
+        ticket = await fetchTicket()
+      } catch {
+        // the server is away or restarting: a close the client retries (a throw here would be fatal)
+        if (socket?.readyState === WebSocket.OPEN) socket.close(4499, 'No ticket yet')
+        return {}
+      }
+      // signed out meanwhile (revoked, expired): the same close as a revoked session's
+      if (ticket === null) {
+        if (socket?.readyState === WebSocket.OPEN) socket.close(4403, 'Forbidden')
+        return {}
+      }
+      return { ticket }
+    },
     keepAlive: 10_000,
     retryAttempts: Infinity,
     // exponential with jitter, capped: a restarted server is found again within a few seconds
@@ -48,6 +87,9 @@ export function startSocket(token: string) {
     shouldRetry: (e) => !(e && typeof e === 'object' && 'code' in e && (e as CloseEvent).code === 4403),
     onNonLazyError: () => {},
     on: {
+      opened: (socket) => {
+        opening = socket as WebSocket
+      },
       connecting: () => setConnState(navigator.onLine === false ? 'offline' : retries > 0 || connEpoch() > 0 ? 'reconnecting' : 'connecting'),
       connected: (socket) => {
         active = socket as WebSocket
@@ -55,6 +97,7 @@ export function startSocket(token: string) {
         retries = 0
         setConnState('connected')
         setConnEpoch((n) => n + 1)
+        connectedHandler?.()
       },
       closed: (ev) => {
         active = null

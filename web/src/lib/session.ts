@@ -1,14 +1,24 @@
-// Who is signed in. HTTP requests carry the httpOnly session cookie; the socket needs the token in
-// its connection_init payload and a page cannot read that cookie, so the token from signUp/logIn is
-// kept in localStorage too (shared by the tabs of this browser, like the cookie).
+// Who is signed in. The page holds no session token anywhere a script could read it: HTTP
+// requests carry the httpOnly session cookie, `me` over that cookie tells whether this browser is
+// signed in, and the socket signs in with a single-use ticket fetched with the cookie (client.ts).
+// signUp / logIn do not even select the token: the cookie their answer sets is the session.
 import { createSignal } from 'solid-js'
 import { graphql } from '../gql'
 import type { MeFieldsFragment } from '../gql/graphql'
-import { mutate, query, setAuthLostHandler, setUnauthenticatedHandler, startSocket, stopSocket } from './client'
+import { mutate, onConnected, query, setAuthLostHandler, setUnauthenticatedHandler, startSocket, stopSocket } from './client'
 import { AppError, toAppError } from './errors'
 import { navigate, pathname } from './router'
 
-const TOKEN_KEY = 'hearth.token'
+// tabs of this browser share the cookie; they tell each other when they sign in or out
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hearth.session') : null
+type SessionNote = { signedIn: string | null }
+
+// earlier versions kept the token in localStorage: never leave it there
+try {
+  localStorage.removeItem('hearth.token')
+} catch {
+  /* storage unavailable */
+}
 
 graphql(`
   fragment MeFields on User {
@@ -31,13 +41,13 @@ const MeQuery = graphql(`
 
 const SignUpMutation = graphql(`
   mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) { token user { ...MeFields } }
+    signUp(input: $input) { user { ...MeFields } }
   }
 `)
 
 const LogInMutation = graphql(`
   mutation LogIn($input: LogInInput!) {
-    logIn(input: $input) { token user { ...MeFields } }
+    logIn(input: $input) { user { ...MeFields } }
   }
 `)
 
@@ -58,37 +68,22 @@ export function updateMe(patch: Partial<Me>) {
   if (m) setMe({ ...m, ...patch })
 }
 
-function storedToken(): string | null {
+function tellTabs(note: SessionNote) {
   try {
-    return localStorage.getItem(TOKEN_KEY)
+    channel?.postMessage(note)
   } catch {
-    return null
+    /* closed */
   }
 }
 
-function storeToken(t: string | null) {
-  try {
-    if (t) localStorage.setItem(TOKEN_KEY, t)
-    else localStorage.removeItem(TOKEN_KEY)
-  } catch {
-    /* private mode: the socket then lives for this page only */
-  }
-}
-
-let memoryToken: string | null = null
-
-function signedIn(token: string, user: Me) {
-  memoryToken = token
-  storeToken(token)
+function signedIn(user: Me) {
   setSignedOutReason(null)
   // the socket first: setting `me` starts the views' subscriptions at once
-  startSocket(token)
+  startSocket()
   setMe(user)
 }
 
 function signedOutLocally(reason: string | null) {
-  memoryToken = null
-  storeToken(null)
   stopSocket()
   setSignedOutReason(reason)
   setMe(null)
@@ -96,16 +91,13 @@ function signedOutLocally(reason: string | null) {
 
 export async function bootstrap(): Promise<void> {
   setBootError(null)
-  const token = storedToken()
-  if (!token) {
-    // the cookie alone cannot open an authenticated socket; sign in again on this device
-    setMe(null)
-    return
-  }
   try {
+    // the httpOnly cookie says who this browser is: null when it names no session
     const d = await query(MeQuery, {})
-    if (d.me) signedIn(token, d.me)
-    else signedOutLocally(null)
+    if (d.me) {
+      if (me()?.id !== d.me.id || !me()) signedIn(d.me)
+      else setMe(d.me)
+    } else signedOutLocally(null)
   } catch (e) {
     const err = toAppError(e)
     if (err.code === 'UNAUTHENTICATED') signedOutLocally('Your session has ended. Please sign in again.')
@@ -115,12 +107,14 @@ export async function bootstrap(): Promise<void> {
 
 export async function signUp(input: { username: string; password: string; displayName?: string }) {
   const d = await mutate(SignUpMutation, { input })
-  signedIn(d.signUp.token, d.signUp.user)
+  signedIn(d.signUp.user)
+  tellTabs({ signedIn: d.signUp.user.id })
 }
 
 export async function logIn(input: { username: string; password: string }) {
   const d = await mutate(LogInMutation, { input })
-  signedIn(d.logIn.token, d.logIn.user)
+  signedIn(d.logIn.user)
+  tellTabs({ signedIn: d.logIn.user.id })
 }
 
 export async function logOut() {
@@ -130,6 +124,7 @@ export async function logOut() {
     /* the session may already be gone; signing out locally is what matters */
   }
   signedOutLocally(null)
+  tellTabs({ signedIn: null })
   navigate('/signin')
 }
 
@@ -139,15 +134,42 @@ function authLost() {
   if (!pathname().startsWith('/sign')) navigate(`/signin?next=${encodeURIComponent(pathname())}`)
 }
 
-setAuthLostHandler(authLost)
+// The socket was refused (4403): the session ended, or only its ticket did not work. The cookie
+// decides: `me` answers UNAUTHENTICATED (the handler above signs out) or null when the session
+// is gone, and otherwise the socket starts again with a new ticket.
+let socketRetries = 0
+let socketRetryTimer: ReturnType<typeof setTimeout> | undefined
+async function socketRefused() {
+  if (!me()) return
+  let d
+  try {
+    d = await query(MeQuery, {})
+  } catch {
+    return // UNAUTHENTICATED signed out already; anything else: the next boot decides
+  }
+  if (!d.me) return authLost()
+  clearTimeout(socketRetryTimer)
+  const ms = Math.min(1000 * 2 ** Math.min(socketRetries++, 4), 15_000)
+  socketRetryTimer = setTimeout(() => {
+    if (me()) startSocket()
+  }, ms)
+}
+
+setAuthLostHandler(() => void socketRefused())
 setUnauthenticatedHandler(authLost)
+onConnected(() => {
+  socketRetries = 0
+})
 
 // another tab signed out or in: follow it
-window.addEventListener('storage', (e) => {
-  if (e.key !== TOKEN_KEY) return
-  if (!e.newValue) {
-    if (me()) signedOutLocally(null)
-  } else if (e.newValue !== memoryToken) {
-    void bootstrap()
+if (channel) {
+  channel.onmessage = (e: MessageEvent<SessionNote>) => {
+    const note = e.data
+    if (!note || typeof note !== 'object') return
+    if (note.signedIn === null) {
+      if (me()) signedOutLocally(null)
+    } else if (note.signedIn !== me()?.id) {
+      void bootstrap()
+    }
   }
-})
+}
