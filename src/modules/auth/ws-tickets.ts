@@ -30,7 +30,7 @@ export class WsTickets {
   async issue(token: string): Promise<{ ticket: string; expiresInSeconds: number } | null> {
     const found = await this.app.auth.authenticate(token)
     if (!found) return null
-    await spend(this.app.store, `wsticket:session:${found.viewer.sessionId}`, TICKETS_PER_MINUTE, 60_000)
+    await spend(this.app.limits, `wsticket:session:${found.viewer.sessionId}`, TICKETS_PER_MINUTE, 60_000)
     const ticket = newToken()
     await this.app.store.setValue(`wsticket:${hashToken(ticket)}`, hashToken(token), TICKET_TTL_MS)
     return { ticket, expiresInSeconds: TICKET_TTL_MS / 1000 }
