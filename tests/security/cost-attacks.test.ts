@@ -170,6 +170,22 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       expect((await ok(t.url, '{ friendRequests(direction: OUTGOING) { id } }', {}, sender.token)).friendRequests).toHaveLength(100)
     })
 
+    it('a call holds at most 16 people (its participant lists are capped): the 17th joinCall is CONFLICT', async () => {
+      const owner = await signUp(t.url)
+      const room = await createRoom(t.url, owner.token, 'Big call')
+      const people = [owner, ...await Promise.all(Array.from({ length: 16 }, () => signUp(t.url)))]
+      for (const p of people.slice(1)) await ok(t.url, 'mutation($r: ID!) { joinRoom(roomId: $r) { id } }', { r: room.id }, p.token)
+      const JOIN = 'mutation($r: ID!) { joinCall(roomId: $r) { id } }'
+      for (const p of people.slice(0, 16)) await ok(t.url, JOIN, { r: room.id }, p.token)
+      const late = await gql(t.url, JOIN, { r: room.id }, people[16].token)
+      expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT')
+      const inCall = (await ok(t.url, 'query($r: ID!) { callParticipants(roomId: $r) { id } }', { r: room.id }, owner.token)).callParticipants
+      expect(inCall).toHaveLength(16)
+      expect(inCall.some((u: any) => u.id === people[16].id)).toBe(false)
+      // someone already in the call may join again (a reconnect)
+      expect((await ok(t.url, JOIN, { r: room.id }, people[3].token)).joinCall).toHaveLength(15)
+    })
+
     it('message search by a user in no room finds nothing, however much the database holds; members find their own', async () => {
       const owner = await signUp(t.url)
       const loner = await signUp(t.url)

@@ -8,8 +8,10 @@ import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { CallEventModel, UserModel } from '../../graphql/models.js'
 import { spend } from '../../lib/rate-limit.js'
+import { conflict } from '../../graphql/errors.js'
 import { roomTopicFeed } from '../../realtime/room-feed.js'
 import { topics } from '../../realtime/topics.js'
+import { MAX_CALL_PARTICIPANTS } from '../../lib/limits.js'
 import type { Connection, Feed } from '../../realtime/gateway.js'
 
 const callKey = (roomId: string) => `call:${roomId}`
@@ -141,6 +143,8 @@ export class CallsService {
     const userId = ctx.viewer!.userId
     await spend(this.svc.limits, `call:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const before = await this.participantIds(room.id)
+    // a mesh call: every participant sends to every other one, and the lists are capped
+    if (!before.includes(userId) && before.length >= MAX_CALL_PARTICIPANTS) throw conflict(`The call is full (${MAX_CALL_PARTICIPANTS} people)`)
     await this.hold(room.id, userId, this.until())
     if (!before.includes(userId)) await this.announce(room.id, userId, true)
     return this.users(ctx, before.filter((id) => id !== userId))
