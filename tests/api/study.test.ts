@@ -159,6 +159,21 @@ describe('studyStats', () => {
     expect(await stats(a, 1, 'America/New_York')).toMatchObject({ totalMinutes: 10, sessionCount: 1 })
   })
 
+  it('uses the offset in force at each instant across a daylight-saving change', async () => {
+    // New York moves from -05:00 to -04:00 at 2026-03-08T07:00Z. 03:50Z-04:10Z on the 9th is
+    // 23:50-00:10 there (EDT): it crosses midnight, 10 minutes on each day. With the winter
+    // offset it would be 22:50-23:10, all on the 8th.
+    await clockAt('2026-03-08T00:00:00.000Z')
+    const a = await signUp(t.url)
+    await recordAt(a, '2026-03-08T04:40:00.000Z', 30) // 23:10-23:40 EST on the 7th
+    await recordAt(a, '2026-03-09T04:10:00.000Z', 20)
+    await clock.set(Date.parse('2026-03-09T12:00:00.000Z'))
+    expect(await stats(a, 3, 'America/New_York')).toMatchObject({
+      totalMinutes: 50, sessionCount: 2, currentStreakDays: 3,
+      byDay: [{ date: '2026-03-07', minutes: 30 }, { date: '2026-03-08', minutes: 10 }, { date: '2026-03-09', minutes: 10 }],
+    })
+  })
+
   it('counts a streak back from today, or from yesterday, and breaks it on an empty day', async () => {
     await clockAt('2026-04-01T12:00:00.000Z')
     const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])

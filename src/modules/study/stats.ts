@@ -106,31 +106,71 @@ export interface StatsResult {
   byRoom: { roomId: string | null; minutes: number }[]
 }
 
-/** per-day sums over a run of local days (src/modules/study/study.repository.ts daySums) */
-export type DayLoader = (bounds: number[]) => Promise<{
+/** per-(local day, room) sums of the sessions overlapping [from, to) (study.repository.ts daySums) */
+export type DayLoader = (from: number, to: number, segments: OffsetSegment[]) => Promise<{
   sums: { day: number; roomId: string | null; minutes: number; count: number }[]
   crossing: StudySessionModel[]
 }>
+
+/** the zone's UTC offset holds until `until` (null: to the end) */
+export interface OffsetSegment { until: number | null; offsetMs: number }
+
+const DAY_MS = 86_400_000
+/** no zone changes its offset twice within this */
+const PROBE_MS = 6 * 3_600_000
+
+/** The zone's offsets over [from, to): probed every 6 hours, each change found to the second. */
+export function offsetSegments(from: number, to: number, tz: string): OffsetSegment[] {
+  const out: OffsetSegment[] = []
+  let t = from
+  let off = offset(from, tz)
+  while (t < to) {
+    const next = Math.min(t + PROBE_MS, to)
+    const o = offset(next, tz)
+    if (o !== off) {
+      let lo = t
+      let hi = next
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000
+        if (offset(mid, tz) === off) lo = mid
+        else hi = mid
+      }
+      out.push({ until: hi, offsetMs: off })
+      off = o
+    }
+    t = next
+  }
+  out.push({ until: null, offsetMs: off })
+  return out
+}
+
+const dateOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
 
 interface Days { perDay: Map<string, number>; perRoom: Map<string | null, number>; sessionCount: number }
 
 /** minutes per local day (and per room) of the `n` days from `first`, sessions that cross a midnight split by time */
 async function loadDays(load: DayLoader, first: string, n: number, tz: string): Promise<Days> {
-  const dates = Array.from({ length: n + 1 }, (_, i) => addDays(first, i))
-  const { sums, crossing } = await load(dates.map((d) => startOfDay(d, tz)))
+  const end = addDays(first, n)
+  const from = startOfDay(first, tz)
+  const to = startOfDay(end, tz)
+  // a day before the range too: a session that started then and ends in it is split in JS, and
+  // knowing the offset then tells it apart from one that did not cross
+  const { sums, crossing } = await load(from, to, offsetSegments(from - DAY_MS, to, tz))
   const out: Days = { perDay: new Map(), perRoom: new Map(), sessionCount: 0 }
   const add = (date: string, roomId: string | null, minutes: number) => {
     out.perDay.set(date, (out.perDay.get(date) ?? 0) + minutes)
     out.perRoom.set(roomId, (out.perRoom.get(roomId) ?? 0) + minutes)
   }
   for (const s of sums) {
-    add(dates[s.day], s.roomId, s.minutes)
+    const date = dateOfDay(s.day)
+    if (date < first || date >= end) continue
+    add(date, s.roomId, s.minutes)
     out.sessionCount += s.count
   }
   for (const s of crossing) {
     let inRange = false
     for (const [date, minutes] of minutesByDay(s, tz)) {
-      if (date < first || date >= dates[n]) continue
+      if (date < first || date >= end) continue
       add(date, s.roomId, minutes)
       inRange = true
     }

@@ -129,33 +129,34 @@ export class StudyRepository {
   }
 
   /**
-   * The user's ended sessions over consecutive local days, given as their boundaries (bounds[i]
-   * is the first instant of day i, the last one the end of the range). Sessions inside one day
-   * are summed by the database per (day, room); only those that cross a midnight (or start
-   * before the range and end in it) come back as rows, for the caller to split by time. The
-   * work is one grouped query whatever the number of sessions (15,000 sessions formatted one by
-   * one held the event loop 13.7 s for 30 aliased studyStats).
+   * The user's ended sessions that overlap [from, to), summed by the database per (local day,
+   * room). A local day is the UTC day of the wall-clock time: (t + offset) / 86400000, with the
+   * zone's offset given as segments (each holds until an instant; the last one for good), so
+   * the database computes every session's day in one indexed range scan. Sessions whose start
+   * and end fall on different days come back as rows, for the caller to split by time. (The
+   * previous code formatted every session of the user in JS: 30 aliased studyStats over 15,000
+   * sessions held the event loop 13.7 s.)
    */
-  async daySums(userId: string, bounds: number[]): Promise<{ sums: { day: number; roomId: string | null; minutes: number; count: number }[]; crossing: StudySessionModel[] }> {
-    const days = sql.join(bounds.slice(0, -1).map((lo, i) => sql`(CAST(${i} AS INTEGER), CAST(${lo} AS BIGINT), CAST(${bounds[i + 1]} AS BIGINT))`))
-    const first = bounds[0]
-    const last = bounds[bounds.length - 1]
+  async daySums(userId: string, from: number, to: number, segments: { until: number | null; offsetMs: number }[]): Promise<{ sums: { day: number; roomId: string | null; minutes: number; count: number }[]; crossing: StudySessionModel[] }> {
+    const big = (n: number) => sql`CAST(${n} AS BIGINT)`
+    const last = segments[segments.length - 1].offsetMs
+    const shift = (col: 'started_at' | 'ended_at') => segments.length === 1
+      ? big(last)
+      : sql`CASE ${sql.join(segments.slice(0, -1).map((g) => sql`WHEN s.${sql.raw(col)} < ${big(g.until!)} THEN ${big(g.offsetMs)}`), sql` `)} ELSE ${big(last)} END`
+    const inner = sql`SELECT s.id, s.user_id, s.room_id, s.minutes, s.started_at, s.ended_at, s.timer_key,
+        (s.started_at + ${shift('started_at')}) / 86400000 AS sday, (s.ended_at + ${shift('ended_at')}) / 86400000 AS eday
+      FROM study_sessions s
+      WHERE s.user_id = ${userId} AND s.ended_at IS NOT NULL AND s.started_at < ${big(to)} AND s.ended_at >= ${big(from)}`
     const sums = await sql<{ day: number | string; room_id: string | null; minutes: number | string; n: number | string }>`
-      WITH d(i, lo, hi) AS (VALUES ${days})
-      SELECT d.i AS day, s.room_id AS room_id, SUM(s.minutes) AS minutes, COUNT(*) AS n
-      FROM study_sessions s JOIN d ON s.started_at >= d.lo AND s.ended_at < d.hi
-      WHERE s.user_id = ${userId} AND s.ended_at IS NOT NULL AND s.started_at <= s.ended_at
-        AND s.started_at >= ${first} AND s.started_at < ${last}
-      GROUP BY d.i, s.room_id`.execute(this.db)
+      SELECT x.sday AS day, x.room_id AS room_id, SUM(x.minutes) AS minutes, COUNT(*) AS n FROM (${inner}) x
+      WHERE x.sday = x.eday AND x.started_at <= x.ended_at GROUP BY x.sday, x.room_id`.execute(this.db)
     const crossing = await sql<Selectable<StudySessionsTable>>`
-      WITH d(i, lo, hi) AS (VALUES ${days})
-      SELECT s.* FROM study_sessions s
-      WHERE s.user_id = ${userId} AND s.ended_at IS NOT NULL AND s.ended_at >= ${first} AND s.started_at < ${last}
-        AND NOT EXISTS (SELECT 1 FROM d WHERE s.started_at >= d.lo AND s.ended_at < d.hi AND s.started_at <= s.ended_at)
-      ORDER BY s.started_at`.execute(this.db)
+      SELECT x.id, x.user_id, x.room_id, x.minutes, x.started_at, x.ended_at, x.timer_key FROM (${inner}) x
+      WHERE NOT (x.sday = x.eday AND x.started_at <= x.ended_at) ORDER BY x.started_at`.execute(this.db)
     return {
       sums: sums.rows.map((r) => ({ day: Number(r.day), roomId: r.room_id, minutes: Number(r.minutes), count: Number(r.n) })),
-      crossing: crossing.rows.map(toSession),
+      crossing: crossing.rows.map((r) => toSession({ ...r, minutes: Number(r.minutes), started_at: Number(r.started_at), ended_at: r.ended_at === null ? null : Number(r.ended_at) })),
     }
   }
+
 }

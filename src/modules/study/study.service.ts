@@ -105,7 +105,7 @@ export class StudyService {
     const tz = timeZone ?? 'UTC'
     if (!isTimeZone(tz)) throw badInput('timeZone', 'timeZone must be an IANA time zone name such as "Europe/Paris"')
     const userId = ctx.viewer!.userId
-    const s = await computeStats((bounds) => this.repo.daySums(userId, bounds), this.now(), n, tz)
+    const s = await computeStats((from, to, segments) => this.repo.daySums(userId, from, to, segments), this.now(), n, tz)
     // rooms the viewer may no longer see (left a private room, deleted) count as "no room"
     const byRoom = new Map<string | null, { room: RoomModel | null; minutes: number }>()
     for (const r of s.byRoom) {
