@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 const require = createRequire(import.meta.url)
@@ -9,8 +10,9 @@ const require = createRequire(import.meta.url)
 // CI, they are left out and the summary says so (tests/helpers/summary-reporter.ts); in CI
 // (CI=true) they always run, and fail without it.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const browserFiles = fs.readdirSync('tests/e2e')
-  .filter((f) => f.endsWith('.test.ts') && fs.readFileSync(path.join('tests/e2e', f), 'utf8').includes('launch('))
+const E2E = fileURLToPath(new URL('./tests/e2e', import.meta.url))
+const browserFiles = fs.readdirSync(E2E)
+  .filter((f) => f.endsWith('.test.ts') && fs.readFileSync(path.join(E2E, f), 'utf8').includes('launch('))
   .map((f) => `tests/e2e/${f}`)
 const leftOut = !process.env.CI && !fs.existsSync(CHROMIUM) ? browserFiles : []
 if (leftOut.length) process.env.HEARTH_NO_CHROMIUM = `${leftOut.length} browser test files not run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`
