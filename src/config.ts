@@ -11,7 +11,7 @@ export interface Config {
   allowedOrigins: string[]
   /** signUp/logIn attempts per minute per client IP */
   authRateLimitPerIp: number
-  /** failed logIns per minute per username */
+  /** failed logIns per username within 15 minutes (the window is fixed in auth.service.ts) */
   authRateLimitPerUser: number
   /** messages and signals per minute per user; 0 = off */
   sendRateLimitPerUser: number
@@ -162,7 +162,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     introspection: bool(env, 'INTROSPECTION', nodeEnv !== 'production', problems),
     sqliteSynchronous: sync === 'NORMAL' ? 'NORMAL' : 'FULL',
     trustProxy: bool(env, 'TRUST_PROXY', false, problems),
-    webDistDir: (env.WEB_DIST_DIR ?? '').trim() || 'web/dist',
+    // unset: web/dist; set but empty: no web client (the API alone)
+    webDistDir: env.WEB_DIST_DIR === undefined ? 'web/dist' : env.WEB_DIST_DIR.trim() || null,
     iceServers: iceServers(env, problems),
     limits: {
       bodyBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024, problems),

@@ -152,7 +152,7 @@ describe('internal errors are masked', () => {
 
   // The HTTP context catches a failing session lookup and fails the operation inside execution,
   // where the errorFormatter masks it (mercurius would otherwise rebuild the context and leak).
-  it('a failing session lookup (a token sent while the database fails) is masked too', async () => {
+  it('a failing session lookup (a token sent while the database fails) is masked too (SQLite)', async () => {
     const file = tempSqlitePath()
     const t = await app(file)
     const u = await signUp(t.url)

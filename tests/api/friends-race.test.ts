@@ -1,14 +1,14 @@
 // Two people asking each other at the same moment must end as friends, never with two pending
 // requests; on PostgreSQL this rests on the row locks the friends repository takes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
 import { gql, ok, signUp } from '../helpers/client.js'
 
 const SEND = `mutation($u: ID!) { sendFriendRequest(userId: $u) { id status } }`
 const OPEN = `mutation($u: ID!) { openDirectRoom(userId: $u) { id } }`
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe.runIf(backend === 'sqlite' || PG_URL)(`simultaneous requests (${backend})`, () => {
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`simultaneous requests (${backend})`, () => {
     let t: TestApp
     let drop: (() => Promise<void>) | null = null
     beforeAll(async () => {

@@ -3,7 +3,7 @@
 // an emptied room, and a room deleted while people send and join. Each runs on both backends.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
 import { gql, ok, signUp } from '../helpers/client.js'
 import { createRoom, joinByCode, SEND } from '../helpers/rooms.js'
 
@@ -11,8 +11,8 @@ const ROLES = `query($r: ID!) { room(id: $r) { members(first: 100) { edges { nod
 const roles = async (url: string, token: string, roomId: string): Promise<string[]> =>
   (await ok(url, ROLES, { r: roomId }, token)).room.members.edges.map((e: any) => e.node.role).sort()
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe.runIf(backend === 'sqlite' || PG_URL)(`room races (${backend})`, () => {
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`room races (${backend})`, () => {
     let t: TestApp
     let drop: (() => Promise<void>) | null = null
     beforeAll(async () => {

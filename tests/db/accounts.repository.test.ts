@@ -1,5 +1,5 @@
 // The users and sessions repositories against real databases: SQLite always, PostgreSQL when
-// TEST_PG_URL is set (CI sets it). The same cases run on both.
+// TEST_PG_URL is set (CI sets it; skipped otherwise). The same cases run on both.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/index.js'
@@ -7,12 +7,10 @@ import { migrateToLatest } from '../../src/db/migrate.js'
 import type { Database, SessionsTable, UsersTable } from '../../src/db/types.js'
 import { UsersRepository } from '../../src/modules/users/users.repository.js'
 import { SessionsRepository } from '../../src/modules/auth/sessions.repository.js'
-import { PG_URL, freshPgDatabase, tempSqlitePath } from '../helpers/app.js'
+import { BACKENDS, BACKEND_NAMES, canRun, freshPgDatabase, tempSqlitePath } from '../helpers/app.js'
 
-const backends: [string, () => Promise<{ url: string; drop(): Promise<void> }>][] = [
-  ['SQLite', async () => ({ url: tempSqlitePath(), drop: async () => {} })],
-]
-if (PG_URL) backends.push(['PostgreSQL', freshPgDatabase])
+const make = (backend: 'sqlite' | 'postgres'): Promise<{ url: string; drop(): Promise<void> }> =>
+  backend === 'postgres' ? freshPgDatabase() : Promise.resolve({ url: tempSqlitePath(), drop: async () => {} })
 
 // epoch ms well past 2^31, as real timestamps are: must round-trip as exact numbers
 const T0 = 1_795_000_000_123
@@ -35,14 +33,14 @@ function sessionRow(userId: string, over: Partial<SessionsTable> = {}): Sessions
   }
 }
 
-describe.each(backends)('%s', (_name, make) => {
+for (const backend of BACKENDS) describe.runIf(canRun(backend))(BACKEND_NAMES[backend], () => {
   let database: Database
   let drop: () => Promise<void>
   let users: UsersRepository
   let sessions: SessionsRepository
 
   beforeAll(async () => {
-    const d = await make()
+    const d = await make(backend)
     drop = d.drop
     database = openDatabase(d.url)
     await migrateToLatest(database.db)

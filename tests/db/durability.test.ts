@@ -1,5 +1,6 @@
 // SQLITE_SYNCHRONOUS=FULL without an fsync on the event loop: the connection runs NORMAL and
 // every acknowledgement waits for an fdatasync of the WAL made after its write (src/db/wal-sync.ts).
+// SQLite only, on every pass (TEST_DATABASE=postgres too): PostgreSQL syncs its own commits.
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
@@ -94,12 +95,12 @@ describe('WAL sync (SQLite, synchronous FULL)', () => {
   })
 })
 
-describe('acknowledgements wait for the sync', () => {
+describe('acknowledgements wait for the sync (SQLite)', () => {
   let t: TestApp | null = null
   afterEach(async () => { await t?.close(); t = null })
 
   it('each acknowledged send was preceded by a finished WAL sync that started after its commit', async () => {
-    t = await startApp()
+    t = await startApp({ databaseUrl: tempSqlitePath() })
     const db = t.app.hearth.database
     const u = await signUp(t.url)
     const room = await createRoom(t.url, u.token, 'Durable')

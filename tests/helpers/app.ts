@@ -1,16 +1,13 @@
 // Builds real app instances listening on loopback ports, with their own SQLite file (or a
 // fresh PostgreSQL database) and their own Redis prefix, so test files run side by side.
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import crypto from 'node:crypto'
-import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
+import { testDatabaseUrl } from './databases.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-export const PG_URL = process.env.TEST_PG_URL ?? null
+export { BACKENDS, BACKEND_NAMES, PG_URL, canRun, TEST_BACKEND, dropUndroppedDatabases, freshPgDatabase, tempSqlitePath, testDatabaseUrl } from './databases.js'
 
 export interface TestApp {
   app: FastifyInstance
@@ -18,32 +15,6 @@ export interface TestApp {
   wsUrl: string
   config: Config
   close(): Promise<void>
-}
-
-export function tempSqlitePath(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-test-'))
-  return path.join(dir, 'hearth.db')
-}
-
-/** A fresh PostgreSQL database for one test file; dropped by the returned function. */
-export async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!PG_URL) throw new Error('TEST_PG_URL is not set')
-  const name = 'hearth_t_' + crypto.randomBytes(6).toString('hex')
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const u = new URL(PG_URL)
-  u.pathname = '/' + name
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_URL })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    },
-  }
 }
 
 export interface StartOptions {
@@ -63,11 +34,10 @@ export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
     ...opts.env,
   }
   // TEST_DATABASE=postgres runs every app without an explicit database on a fresh PostgreSQL one
-  let databaseUrl = opts.databaseUrl
-  if (!databaseUrl && process.env.TEST_DATABASE === 'postgres') databaseUrl = (await freshPgDatabase()).url
+  const databaseUrl = opts.databaseUrl ?? await testDatabaseUrl()
   const config = loadConfig(env, {
     port: 0,
-    databaseUrl: databaseUrl ?? tempSqlitePath(),
+    databaseUrl,
     redisUrl: opts.redis ? REDIS_URL : null,
     webDistDir: null,
     ...opts.overrides,

@@ -26,5 +26,10 @@ export default async function setup() {
     }
   } else if (process.env.CI) {
     throw new Error('CI must set TEST_PG_URL: the repository tests run on PostgreSQL too')
+  } else if (process.env.TEST_DATABASE === 'postgres') {
+    throw new Error('TEST_DATABASE=postgres needs TEST_PG_URL (a database the tests may create databases from)')
+  }
+  if (process.env.TEST_DATABASE && !['sqlite', 'postgres'].includes(process.env.TEST_DATABASE)) {
+    throw new Error(`TEST_DATABASE must be sqlite or postgres (got "${process.env.TEST_DATABASE}")`)
   }
 }

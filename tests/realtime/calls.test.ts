@@ -3,7 +3,7 @@
 import crypto from 'node:crypto'
 import type WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
@@ -129,7 +129,7 @@ describe('calls across two instances sharing Redis', () => {
   let two: TestApp
   beforeAll(async () => {
     const prefix = 't' + crypto.randomBytes(4).toString('hex') + ':'
-    const databaseUrl = tempSqlitePath()
+    const databaseUrl = await testDatabaseUrl()
     one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
     two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
   })
@@ -203,7 +203,7 @@ describe('calls through a graceful restart of one instance', () => {
   let two: TestApp
   beforeAll(async () => {
     const prefix = 't' + crypto.randomBytes(4).toString('hex') + ':'
-    const databaseUrl = tempSqlitePath()
+    const databaseUrl = await testDatabaseUrl()
     const env = { PRESENCE_LEASE_TTL_MS: '5000', PRESENCE_HEARTBEAT_MS: '300' }
     one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env })
     two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env })

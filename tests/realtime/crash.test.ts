@@ -1,11 +1,13 @@
 // The process dies in the worst way (kill -9 while writing) or is asked to stop (SIGTERM):
 // nothing acknowledged is lost, the database stays intact, and clients are told to come back.
+// The kill -9 case is SQLite only (it checks the file with integrity_check; a PostgreSQL server
+// is not killed with the app); the SIGTERM cases run on the run's backend (TEST_DATABASE).
 import Database from 'better-sqlite3'
 import crypto from 'node:crypto'
 import net from 'node:net'
 import WebSocket from 'ws'
 import { afterAll, describe, expect, it } from 'vitest'
-import { tempSqlitePath } from '../helpers/app.js'
+import { tempSqlitePath, testDatabaseUrl } from '../helpers/app.js'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { gql, ok, signUp, sleep } from '../helpers/client.js'
 import { createRoom, SEND } from '../helpers/rooms.js'
@@ -14,7 +16,7 @@ const children: ChildServer[] = []
 afterAll(() => { for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL') })
 
 describe('process failures', () => {
-  it('kill -9 during a write load: integrity_check is ok and every acknowledged message is there', async () => {
+  it('SQLite: kill -9 during a write load: integrity_check is ok and every acknowledged message is there', async () => {
     const db = tempSqlitePath()
     const first = await startChildServer({ DATABASE_URL: db })
     children.push(first)
@@ -60,7 +62,7 @@ describe('process failures', () => {
   }, 90_000)
 
   it('SIGTERM closes sockets with 1012, refuses new work and exits promptly', async () => {
-    const server = await startChildServer({ DATABASE_URL: tempSqlitePath() })
+    const server = await startChildServer({ DATABASE_URL: await testDatabaseUrl() })
     children.push(server)
     const u = await signUp(server.url)
     const ws = new WebSocket(server.wsUrl, 'graphql-transport-ws')
@@ -77,7 +79,7 @@ describe('process failures', () => {
   }, 60_000)
 
   it('SIGTERM still exits cleanly when a client never answers the close frame', async () => {
-    const server = await startChildServer({ DATABASE_URL: tempSqlitePath() })
+    const server = await startChildServer({ DATABASE_URL: await testDatabaseUrl() })
     children.push(server)
     // a WebSocket upgrade by hand, then silence: the client's end never sends its close frame
     const port = Number(new URL(server.url).port)

@@ -1,7 +1,7 @@
 // Every subscriber gets every message exactly once, in one order, seq 1..N with no gap:
 // concurrent senders, two instances sharing Redis and one database, on SQLite and PostgreSQL.
 import { afterAll, describe, expect, it } from 'vitest'
-import { freshPgDatabase, PG_URL, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { BACKEND_NAMES, TEST_BACKEND, freshPgDatabase, PG_URL, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
 import { collect, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
 
@@ -54,7 +54,7 @@ async function run(apps: TestApp[], senders = 10, perSender = 100) {
 }
 
 describe('ordering under concurrent sends', () => {
-  it('one instance, SQLite: 10 senders x 100 messages reach every subscriber as seq 1..1000', async () => {
+  it(`one instance, ${BACKEND_NAMES[TEST_BACKEND]}: 10 senders x 100 messages reach every subscriber as seq 1..1000`, async () => {
     const app = await startApp()
     cleanups.push(() => app.close())
     await run([app])

@@ -1,7 +1,7 @@
 // Nothing is lost across a disconnect, a Redis restart or a server restart: what a mutation
 // acknowledged is in the database and reaches every subscriber that resumes with `after`.
 import { afterAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, waitLive } from '../helpers/app.js'
+import { startApp, testDatabaseUrl, waitLive } from '../helpers/app.js'
 import { collect, signUp, sleep, wsClient, ok } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
@@ -79,7 +79,7 @@ describe('recovery', () => {
   it('a Redis restart during a stream of sends loses nothing that was acknowledged', async () => {
     const redis = await PrivateRedis.create()
     cleanups.push(() => redis.kill())
-    const db = tempSqlitePath()
+    const db = await testDatabaseUrl()
     const prefix = `rr${Date.now()}:`
     const app1 = await startApp({ databaseUrl: db, redis: true, redisPrefix: prefix, overrides: { redisUrl: redis.url } })
     const app2 = await startApp({ databaseUrl: db, redis: true, redisPrefix: prefix, overrides: { redisUrl: redis.url } })
@@ -118,7 +118,7 @@ describe('recovery', () => {
   }, 60_000)
 
   it('a server restart on the same database: the client resuming with after misses nothing', async () => {
-    const db = tempSqlitePath()
+    const db = await testDatabaseUrl()
     let app = await startApp({ databaseUrl: db })
     const a = await signUp(app.url)
     const b = await signUp(app.url)

@@ -2,7 +2,7 @@
 // instance or across two sharing Redis, and an invalid signal reaches nobody.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, signUp, sleep, wsClient, type GqlResult, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
@@ -164,7 +164,7 @@ describe('signals across two instances sharing Redis', () => {
   let two: TestApp
   beforeAll(async () => {
     const prefix = 't' + crypto.randomBytes(4).toString('hex') + ':'
-    const databaseUrl = tempSqlitePath()
+    const databaseUrl = await testDatabaseUrl()
     one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
     two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
   })

@@ -6,14 +6,14 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebSocket } from 'ws'
-import { REDIS_URL, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { REDIS_URL, startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, eventually, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, send } from '../helpers/rooms.js'
 
 const TTL = 3000
 const ENV = { PRESENCE_LEASE_TTL_MS: String(TTL), PRESENCE_HEARTBEAT_MS: '300', PRESENCE_OFFLINE_GRACE_MS: '300' }
 const prefix = 'tsocial' + crypto.randomBytes(4).toString('hex') + ':'
-const databaseUrl = tempSqlitePath()
+const databaseUrl = await testDatabaseUrl()
 let one: TestApp
 let two: TestApp
 beforeAll(async () => {

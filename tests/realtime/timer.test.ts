@@ -1,7 +1,7 @@
 // The shared room timer, driven by an injected clock: no test waits for a phase in real time.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode } from '../helpers/rooms.js'
 import { ManualClock } from '../../src/modules/study/clock.js'
@@ -270,7 +270,7 @@ describe('room timer on one instance', () => {
 
 describe('room timer across a restart', () => {
   it('keeps its phase through a restart and moves on when it is due, even with nobody connected', async () => {
-    const databaseUrl = tempSqlitePath()
+    const databaseUrl = await testDatabaseUrl()
     let t = await startApp({ databaseUrl })
     const t0 = Math.ceil(Date.now() / 1000) * 1000
     let clock = new ManualClock(t0)
@@ -316,7 +316,7 @@ describe('room timer on two instances', () => {
   let two: TestApp
   beforeAll(async () => {
     const prefix = 't' + crypto.randomBytes(4).toString('hex') + ':'
-    const databaseUrl = tempSqlitePath()
+    const databaseUrl = await testDatabaseUrl()
     one = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
     two = await startApp({ redis: true, redisPrefix: prefix, databaseUrl })
   })

@@ -22,7 +22,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSchema, type GraphQLObjectType } from 'graphql'
 import type { Client } from 'graphql-ws'
-import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { BACKENDS, BACKEND_NAMES, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
 import { eventually, gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, send } from '../helpers/rooms.js'
 
@@ -416,14 +416,11 @@ async function tearDown() {
   await t?.close()
 }
 
-// SQLite always; PostgreSQL too when TEST_PG_URL is set (the visibility queries differ per dialect)
-const DATABASES: [string, (() => Promise<{ url: string; drop(): Promise<void> }>) | null][] = [['SQLite', null]]
-if (PG_URL) DATABASES.push(['PostgreSQL', freshPgDatabase])
-
-describe.each(DATABASES)('authorization matrix (%s)', (_name, makeDb) => {
+// SQLite and PostgreSQL (skipped without TEST_PG_URL): the visibility queries differ per dialect
+for (const backend of BACKENDS) describe.runIf(canRun(backend))(`authorization matrix (${BACKEND_NAMES[backend]})`, () => {
   let dropDb: (() => Promise<void>) | null = null
   beforeAll(async () => {
-    const db = makeDb ? await makeDb() : null
+    const db = backend === 'postgres' ? await freshPgDatabase() : null
     dropDb = db ? db.drop : null
     await setUp(db?.url)
   }, 120_000)

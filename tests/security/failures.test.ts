@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { startApp, tempSqlitePath, testDatabaseUrl, type TestApp } from '../helpers/app.js'
 import { collect, eventually, gql, ok, signUp, wsClient } from '../helpers/client.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
 import { createRoom, MESSAGE_ADDED, send, SEND } from '../helpers/rooms.js'
@@ -23,7 +23,7 @@ async function startLogged(redisUrl: string) {
     },
   })
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_IP: '100000', SEND_RATE_LIMIT_PER_USER: '600', WEB_DIST_DIR: '' }, {
-    port: 0, databaseUrl: tempSqlitePath(), redisUrl, webDistDir: null,
+    port: 0, databaseUrl: await testDatabaseUrl(), redisUrl, webDistDir: null,
   })
   const app = await buildApp(config, { redisPrefix: 't' + crypto.randomBytes(4).toString('hex') + ':', logStream })
   await app.listen({ port: 0, host: '127.0.0.1' })
@@ -86,12 +86,13 @@ function holdLock(file: string, ms: number): Promise<{ child: ChildProcess; rele
   })
 }
 
-describe('the database briefly locked by another process', () => {
+// SQLite only: another process holding SQLite's file lock (PostgreSQL has no such state)
+describe('the SQLite database briefly locked by another process', () => {
   let t: TestApp
   let token: string
   let roomId: string
   beforeAll(async () => {
-    t = await startApp()
+    t = await startApp({ databaseUrl: tempSqlitePath() })
     token = (await signUp(t.url)).token
     roomId = (await createRoom(t.url, token, 'Locked')).id
     await send(t.url, token, roomId, 'before')
@@ -175,7 +176,7 @@ describe('Redis going away mid-run, for long', () => {
 })
 
 describe('a subscriber whose filter fails', () => {
-  it('a database error while filtering a live event is contained: no crash, the server keeps serving', async () => {
+  it('a database error while filtering a live event is contained: no crash, the server keeps serving (SQLite)', async () => {
     const file = tempSqlitePath()
     const t = await startApp({ databaseUrl: file })
     try {

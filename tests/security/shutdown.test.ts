@@ -3,7 +3,7 @@
 // half-written, sockets hear 1012, and the instance's users do not stay ONLINE on a stale lease.
 import { afterAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { startApp, tempSqlitePath, REDIS_URL, type TestApp } from '../helpers/app.js'
+import { startApp, testDatabaseUrl, REDIS_URL, type TestApp } from '../helpers/app.js'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { eventually, gql, ok, signUp } from '../helpers/client.js'
 import { createRoom, joinByCode, SEND } from '../helpers/rooms.js'
@@ -13,7 +13,7 @@ afterAll(async () => { for (const c of cleanups.reverse()) await Promise.resolve
 
 describe('SIGTERM under load', () => {
   it('acknowledged sends are stored, no seq is missing, sockets get 1012, presence ends at once, new requests are refused', async () => {
-    const db = tempSqlitePath()
+    const db = await testDatabaseUrl()
     // both instances use the same Redis keys (no prefix), as two instances of one deployment would
     const a: ChildServer = await startChildServer({ DATABASE_URL: db, REDIS_URL, PRESENCE_OFFLINE_GRACE_MS: '0' })
     cleanups.push(() => { if (a.proc.exitCode === null) a.proc.kill('SIGKILL') })

@@ -1,7 +1,7 @@
 // Hostile WebSocket clients: forged identity in connection_init, too many sockets from one
 // address, a reader that stops reading, a peer that never answers pings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
 import { startChildServer } from '../helpers/child-server.js'
 import { collect, eventually, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_ADDED, send } from '../helpers/rooms.js'
@@ -165,7 +165,7 @@ describe('heartbeat (WS_HEARTBEAT_MS)', () => {
 
 describe('one frame cannot take the process down', () => {
   it('the real server (child process) survives subscriptions that once threw from the socket handler', async () => {
-    const server = await startChildServer({ DATABASE_URL: tempSqlitePath() })
+    const server = await startChildServer({ DATABASE_URL: await testDatabaseUrl() })
     try {
       // anonymous sockets are acknowledged too: no account needed to try this
       const s = await acked(server.wsUrl)

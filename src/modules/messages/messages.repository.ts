@@ -79,9 +79,10 @@ export class MessagesRepository {
    * the same transaction: the row lock (PostgreSQL) or the database write lock (SQLite) orders
    * concurrent senders, and a rolled-back send gives its numbers back, so there is never a gap.
    *
-   * On SQLite, sends that arrive together share one transaction (group commit): with
-   * synchronous=FULL every commit is an fsync that blocks the event loop (~3 ms here), and
-   * sharing it keeps power-loss durability without paying it per message.
+   * On SQLite, sends that arrive together share one transaction (group commit): one turn of the
+   * write lock and one WAL append for the burst. The connection runs synchronous=NORMAL; with
+   * SQLITE_SYNCHRONOUS=FULL the fsync is WalSync's (src/db/wal-sync.ts), off the event loop and
+   * shared by every acknowledgement waiting at the time.
    */
   insert(m: NewMessage): Promise<MessageEventModel> {
     if (this.dialect !== 'sqlite') return this.insertPg(m)
