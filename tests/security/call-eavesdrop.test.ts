@@ -5,7 +5,7 @@
 // participant list is a lease in the shared store, so the rule holds across instances.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 import type { Browser, Page } from 'playwright-core'
@@ -91,8 +91,8 @@ function scenarios(getOne: () => TestApp, getTwo: () => TestApp) {
   })
 }
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe.runIf(backend === 'sqlite' || PG_URL)(`call signals between participants only (${backend}, one instance)`, () => {
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`call signals between participants only (${backend}, one instance)`, () => {
     let t: TestApp
     let drop: (() => Promise<void>) | null = null
     beforeAll(async () => {

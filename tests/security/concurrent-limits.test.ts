@@ -4,7 +4,7 @@
 // instances sharing Redis, on SQLite and PostgreSQL.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, freshPgDatabase, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
 import { gql, ok, signUp, uniqueName } from '../helpers/client.js'
 import { createRoom } from '../helpers/rooms.js'
 import { Semaphore } from '../../src/lib/semaphore.js'
@@ -29,9 +29,9 @@ function countLookups(t: TestApp): { n: number } {
   return counter
 }
 
-for (const backend of ['sqlite', 'postgres'] as const) {
+for (const backend of BACKENDS) {
   for (const shared of ['in-process', 'Redis, two instances'] as const) {
-    describe.runIf(backend === 'sqlite' || PG_URL)(`concurrent guesses (${backend}, ${shared} limits)`, () => {
+    describe.runIf(canRun(backend))(`concurrent guesses (${backend}, ${shared} limits)`, () => {
       let apps: TestApp[] = []
       let drop: (() => Promise<void>) | null = null
       beforeAll(async () => {

@@ -4,7 +4,7 @@
 // 13.7 s, 30 aliased myRooms over 3,000 rooms 8.4 s, 30 aliased searches over 20,000 messages
 // by a user in no room 1.3 s. `npm run bench:attacks` measures them on a production build.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
 import { gql, ok, signUp, type TestUser } from '../helpers/client.js'
 import { createRoom, send } from '../helpers/rooms.js'
 import { acked, until } from './raw.js'
@@ -99,8 +99,8 @@ describe('validation work is linear in the document', () => {
   })
 })
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe.runIf(backend === 'sqlite' || PG_URL)(`expensive fields and unbounded lists (${backend})`, () => {
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`expensive fields and unbounded lists (${backend})`, () => {
     let t: TestApp
     let drop: (() => Promise<void>) | null = null
     beforeAll(async () => {

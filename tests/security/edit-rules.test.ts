@@ -6,7 +6,7 @@
 // EDITED event (a later message is the barrier: events arrive in seq order), and the stored body
 // is unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
 import { collect, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_EVENTS, send } from '../helpers/rooms.js'
 
@@ -15,8 +15,8 @@ const DELETE = 'mutation($id: ID!) { deleteMessage(id: $id) { id deletedAt } }'
 const OPEN = 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }'
 const BODY = 'query($r: ID!) { messages(roomId: $r, first: 100) { edges { node { id body editedAt } } } }'
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe.runIf(backend === 'sqlite' || PG_URL)(`edits follow the rules of sends (${backend})`, () => {
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`edits follow the rules of sends (${backend})`, () => {
     let t: TestApp
     let drop: (() => Promise<void>) | null = null
     beforeAll(async () => {

@@ -4,7 +4,7 @@
 // the bucket, and the people watching get at most the bucket's worth of events. Each runs on
 // SQLite and PostgreSQL, with the limits at their defaults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, freshPgDatabase, startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, ok, signUp, uniqueName, wsClient } from '../helpers/client.js'
 import { createRoom } from '../helpers/rooms.js'
 import { loadConfig } from '../../src/config.js'
@@ -45,8 +45,8 @@ it('the defaults are the contract part 2 buckets', () => {
   expect([DEFAULTS.roomCreateRateLimit, DEFAULTS.roomJoinRateLimit, DEFAULTS.friendRequestRateLimit, DEFAULTS.studyRecordRateLimit]).toEqual([10, 30, 20, 20])
 })
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe.runIf(backend === 'sqlite' || PG_URL)(`per-user flood buckets (${backend})`, () => {
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`per-user flood buckets (${backend})`, () => {
     let t: TestApp
     let drop: (() => Promise<void>) | null = null
     beforeAll(async () => {

@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config.js'
 import { rateLimitedErrors } from '../../src/lib/error-log.js'
 import { MemoryPubSub, RedisBackedPubSub, type PubSub } from '../../src/realtime/pubsub.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, REDIS_URL, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { BACKENDS, PG_URL, canRun, REDIS_URL, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, eventually, ok, signUp, wsClient } from '../helpers/client.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
 import { createRoom, joinByCode, MESSAGE_EVENTS, SEND } from '../helpers/rooms.js'
@@ -34,8 +34,8 @@ async function rawSocket(wsUrl: string, token: string) {
   return { ws, state }
 }
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe.runIf(backend === 'sqlite' || PG_URL)(`revocations and room control survive a Redis outage (${backend})`, () => {
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`revocations and room control survive a Redis outage (${backend})`, () => {
     let redis: PrivateRedis
     let one: TestApp
     let two: TestApp
