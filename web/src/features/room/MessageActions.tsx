@@ -20,7 +20,7 @@ export function createMessageActions(props: { msg: Msg; feed: Feed }) {
   const [confirming, setConfirming] = createSignal(false)
   return { editing, setEditing, draft, setDraft, save, remove, confirming, setConfirming }
 }
-export type MessageActions = ReturnType<typeof createMessageActions>
+type MessageActions = ReturnType<typeof createMessageActions>
 
 export function EditMessageForm(props: { msg: Msg; actions: MessageActions }) {
   const m = () => props.msg

@@ -20,7 +20,7 @@ export function createSidePanel() {
     closeRef: (el: HTMLButtonElement) => { sideClose = el },
   }
 }
-export type SidePanel = ReturnType<typeof createSidePanel>
+type SidePanel = ReturnType<typeof createSidePanel>
 
 export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState }) {
   const panel = props.panel
