@@ -1,13 +1,13 @@
 // The one GraphQL client: urql over POST /graphql (the session cookie rides along) for queries
 // and mutations, and one graphql-ws socket for every subscription. The socket's state is a
 // signal the header shows (connected / reconnecting / offline).
-import { Client, fetchExchange, subscriptionExchange, type AnyVariables, type TypedDocumentNode } from '@urql/core'
+import { Client, fetchExchange, type AnyVariables, type TypedDocumentNode } from '@urql/core'
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws'
 import { print } from 'graphql'
 import { createSignal } from 'solid-js'
 import { AppError, fromCombined, fromSocketError } from './errors'
 
-export type ConnState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline'
+type ConnState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline'
 const [connState, setConnState] = createSignal<ConnState>('idle')
 export { connState }
 
@@ -139,27 +139,14 @@ export function stopSocket() {
 window.addEventListener('offline', () => { if (ws) setConnState('offline') })
 window.addEventListener('online', () => { if (ws && connState() === 'offline') setConnState(socketUp ? 'connected' : 'reconnecting') })
 
-export const client = new Client({
+const client = new Client({
   url: '/graphql',
   // mercurius' CSRF prevention wants POST with a JSON body
   preferGetMethod: false,
   requestPolicy: 'network-only',
   fetchOptions: { credentials: 'same-origin' },
-  exchanges: [
-    subscriptionExchange({
-      forwardSubscription: (request) => ({
-        subscribe: (sink) => {
-          if (!ws) {
-            sink.error(new AppError('Not connected', 'UNAUTHENTICATED'))
-            return { unsubscribe: () => {} }
-          }
-          const dispose = ws.subscribe({ query: request.query ?? '', variables: request.variables as Record<string, unknown> }, sink as never)
-          return { unsubscribe: dispose }
-        },
-      }),
-    }),
-    fetchExchange,
-  ],
+  // subscriptions never go through urql: live() drives the graphql-ws socket directly
+  exchanges: [fetchExchange],
 })
 
 let onUnauthenticated: (() => void) | null = null
@@ -185,7 +172,7 @@ export async function mutate<D, V extends AnyVariables>(doc: TypedDocumentNode<D
   return check(await client.mutation(doc, variables).toPromise())
 }
 
-export interface LiveHandlers<D> {
+interface LiveHandlers<D> {
   next(data: D): void
   error?(e: AppError): void
   /** the server ended the subscription (the room was deleted, or the viewer left it) */

@@ -55,7 +55,7 @@ const LogOutMutation = graphql(`
   mutation LogOut { logOut }
 `)
 
-export type Me = MeFieldsFragment
+type Me = MeFieldsFragment
 
 /** undefined while the first `me` is loading */
 const [me, setMe] = createSignal<Me | null | undefined>(undefined)

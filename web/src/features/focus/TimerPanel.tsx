@@ -48,7 +48,7 @@ const StopTimer = graphql(`
 
 interface Shown { timer: TimerFieldsFragment; skewMs: number }
 
-export function formatClock(totalSeconds: number): string {
+function formatClock(totalSeconds: number): string {
   const s = Math.max(0, Math.ceil(totalSeconds))
   const m = Math.floor(s / 60)
   return `${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`

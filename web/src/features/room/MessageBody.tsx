@@ -5,7 +5,7 @@ type Part = { t: 'text'; v: string } | { t: 'link'; v: string } | { t: 'mention'
 // URLs become links only for http(s); trailing punctuation stays text ("see https://x.org.")
 const TOKEN = /(https?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}])|(^|[\s(])(@[A-Za-z0-9_.-]{3,32})/g
 
-export function parseBody(body: string): Part[] {
+function parseBody(body: string): Part[] {
   const out: Part[] = []
   let last = 0
   for (const m of body.matchAll(TOKEN)) {

@@ -51,7 +51,7 @@ const JoinRoomById = graphql(`
   }
 `)
 
-export function RoomCard(props: { room: RoomListFieldsFragment }) {
+function RoomCard(props: { room: RoomListFieldsFragment }) {
   const r = () => props.room
   const title = () => roomTitle(r(), me()?.username)
   const last = () => r().lastMessage

@@ -1,0 +1,76 @@
+// The room's member list: fetched with its count, refetched on joins and leaves, shown sorted by
+// presence then name in the side panel.
+import { createResource, createSignal, For, Show, type Resource } from 'solid-js'
+import { graphql } from '../../gql'
+import { query } from '../../lib/client'
+import { focusOf, nameOf, statusOf } from '../../lib/users'
+import { Async, Avatar, PresenceDot } from '../../components/ui'
+
+const RoomMembers = graphql(`
+  query RoomMembers($id: ID!) {
+    room(id: $id) {
+      id
+      memberCount
+      members(first: 100) {
+        edges { node { role joinedAt user { id username displayName status focusUntil } } }
+      }
+    }
+  }
+`)
+
+function fetchMembers(id: string, onCount?: (n: number) => void) {
+  return query(RoomMembers, { id }).then((d) => {
+    if (d.room) onCount?.(d.room.memberCount)
+    return d.room?.members.edges.map((e) => e.node) ?? []
+  })
+}
+type MemberList = Awaited<ReturnType<typeof fetchMembers>>
+
+export function createRoomMembers(roomId: () => string) {
+  const [membersEpoch, setMembersEpoch] = createSignal(0)
+  // the header's count follows joins and leaves with the list (both refetched on joined / left)
+  const [memberCount, setMemberCount] = createSignal<number | null>(null)
+  const [members, { refetch }] = createResource(() => [roomId(), membersEpoch()] as const, ([id]) => fetchMembers(id, setMemberCount))
+  return {
+    list: members,
+    refetch: () => void refetch(),
+    /** the count from the last fetch; null before the first */
+    count: memberCount,
+    /** fetches the list again (someone joined or left, or the socket reconnected) */
+    reload: () => setMembersEpoch((n) => n + 1),
+  }
+}
+export type RoomMembersState = ReturnType<typeof createRoomMembers>
+
+export function MembersPanel(props: { members: Resource<MemberList>; refetch: () => void }) {
+  const members = props.members
+  const refetch = props.refetch
+  const sorted = () => {
+    const rank = { ONLINE: 0, AWAY: 1, OFFLINE: 2 } as const
+    return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || nameOf(a.user).localeCompare(nameOf(b.user)))
+  }
+  return (
+    <section class="members" aria-labelledby="members-title">
+      <h2 id="members-title">Members</h2>
+      <Async resource={members} refetch={refetch} label="Loading members…">
+        {() => (
+          <ul class="member-list" aria-label="Room members">
+            <For each={sorted()}>
+              {(m) => (
+                <li class="member">
+                  <Avatar name={nameOf(m.user)} id={m.user.id} size={28} />
+                  <span class="grow">
+                    <span class="member-name">{nameOf(m.user)}</span>
+                    <Show when={m.role === 'OWNER'}> <span class="tag">Owner</span></Show>
+                    <Show when={focusOf(m.user)}> <span class="tag focus" title="In a focus session">Focusing</span></Show>
+                  </span>
+                  <PresenceDot status={statusOf(m.user)} />
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Async>
+    </section>
+  )
+}

@@ -1,0 +1,76 @@
+// Editing and deleting a message: who sees the actions (the sender edits and deletes, a room
+// owner deletes anyone's), the inline edit form, and the one-step confirmation before a delete.
+import { createSignal, Show } from 'solid-js'
+import { ErrorBox, useAction } from '../../components/ui'
+import type { Feed, Msg } from './feed'
+
+/** The state of one message's actions; it lives as long as the message's row. */
+export function createMessageActions(props: { msg: Msg; feed: Feed }) {
+  const m = () => props.msg
+  const [editing, setEditing] = createSignal(false)
+  const [draft, setDraft] = createSignal('')
+  const save = useAction(async () => {
+    const body = draft().trim()
+    if (!body || body === m().body) return setEditing(false)
+    await props.feed.edit(m().id, body)
+    setEditing(false)
+  })
+  const remove = useAction(() => props.feed.remove(m().id))
+  // one mis-tap must not delete (an owner sees Delete on everyone's messages): ask once, inline
+  const [confirming, setConfirming] = createSignal(false)
+  return { editing, setEditing, draft, setDraft, save, remove, confirming, setConfirming }
+}
+type MessageActions = ReturnType<typeof createMessageActions>
+
+export function EditMessageForm(props: { msg: Msg; actions: MessageActions }) {
+  const m = () => props.msg
+  const { draft, setDraft, setEditing, save } = props.actions
+  return (
+    <form class="edit-form" onSubmit={(e) => { e.preventDefault(); void save.run() }}>
+      <label class="sr-only" for={`edit-${m().id}`}>Edit message</label>
+      <textarea id={`edit-${m().id}`} value={draft()} onInput={(e) => setDraft(e.currentTarget.value)} onKeyDown={(e) => {
+        if (e.key === 'Escape') setEditing(false)
+        if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void save.run() }
+      }} ref={(el) => queueMicrotask(() => el.focus())} />
+      <div class="row">
+        <button type="submit" class="btn small primary" disabled={save.busy()}>Save</button>
+        <button type="button" class="btn small" onClick={() => setEditing(false)}>Cancel</button>
+      </div>
+      <Show when={save.error()}><ErrorBox error={save.error()} /></Show>
+    </form>
+  )
+}
+
+/** Edit and Delete (with its confirmation), and a failed delete's error. */
+export function MessageActionBar(props: { msg: Msg; actions: MessageActions; mine: boolean; ownerView: boolean }) {
+  const m = () => props.msg
+  const { editing, setEditing, setDraft, remove, confirming, setConfirming } = props.actions
+  return (
+    <>
+      <Show when={!m().local && !m().deletedAt && !editing() && (props.mine || props.ownerView)}>
+        <div class={`msg-actions ${confirming() ? 'confirming' : ''}`}>
+          <Show when={!confirming()} fallback={
+            <>
+              <span class="small">Delete this message?</span>
+              <button type="button" class="btn small danger" disabled={remove.busy()} ref={(el) => queueMicrotask(() => el.focus())} onClick={() => { setConfirming(false); void remove.run() }}>Confirm delete</button>
+              <button type="button" class="btn small" onClick={() => setConfirming(false)} onKeyDown={(e) => { if (e.key === 'Escape') setConfirming(false) }}>Keep</button>
+            </>
+          }>
+            <Show when={props.mine}>
+              <button type="button" class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}><Icon d={PENCIL} /></button>
+            </Show>
+            <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
+          </Show>
+        </div>
+      </Show>
+      <Show when={remove.error()}><ErrorBox error={remove.error()} /></Show>
+    </>
+  )
+}
+
+// icons as paths (no emoji font needed): a pencil and a bin, drawn in the text colour
+const PENCIL = 'M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zm17.7-10.2a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z'
+const TRASH = 'M6 19a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z'
+function Icon(props: { d: string }) {
+  return <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d={props.d} /></svg>
+}

@@ -1,0 +1,42 @@
+// The side panel (timer and members): a column on wide screens; on phones a panel over the room,
+// opened from the header and put away by Close, Escape or a tap beside it.
+import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
+import type { RoomViewFieldsFragment } from '../../gql/graphql'
+import { TimerPanel } from '../focus/TimerPanel'
+import { MembersPanel, type RoomMembersState } from './MembersPanel'
+
+export function createSidePanel() {
+  const [panel, setPanel] = createSignal<'members' | null>(null)
+  let sideClose: HTMLButtonElement | undefined
+  // Escape puts the phone panel away wherever the focus is; opening it moves the focus inside
+  const onEscape = (e: KeyboardEvent) => { if (e.key === 'Escape' && panel()) setPanel(null) }
+  window.addEventListener('keydown', onEscape)
+  onCleanup(() => window.removeEventListener('keydown', onEscape))
+  createEffect(on(panel, (p) => { if (p) queueMicrotask(() => sideClose?.focus()) }, { defer: true }))
+  return {
+    open: () => panel() === 'members',
+    toggle: () => setPanel(panel() === 'members' ? null : 'members'),
+    close: () => setPanel(null),
+    closeRef: (el: HTMLButtonElement) => { sideClose = el },
+  }
+}
+type SidePanel = ReturnType<typeof createSidePanel>
+
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState }) {
+  const panel = props.panel
+  return (
+    <>
+      <Show when={panel.open()}>
+        {/* phones: the panel covers the room; a tap beside it, Escape or Close puts it away */}
+        <div class="side-backdrop" aria-hidden="true" onClick={() => panel.close()} />
+      </Show>
+      <aside id="room-side" class={`room-side ${panel.open() ? 'open' : ''}`} aria-label="Room details">
+        <button type="button" class="btn small side-close" ref={panel.closeRef} onClick={() => panel.close()}>Close</button>
+        <Show when={props.room.viewerIsMember}>
+          <TimerPanel roomId={props.room.id} />
+        </Show>
+        <MembersPanel members={props.members.list} refetch={props.members.refetch} />
+      </aside>
+    </>
+  )
+}

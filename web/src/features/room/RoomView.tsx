@@ -1,0 +1,60 @@
+// One room as its viewer sees it, put together: header, call, message log, typing line, composer
+// (or the join bar of a preview) and the side panel. Each piece lives in the file of its name.
+import { Show } from 'solid-js'
+import type { RoomViewFieldsFragment } from '../../gql/graphql'
+import { me } from '../../lib/session'
+import { roomTitle } from '../../lib/users'
+import { ErrorBox } from '../../components/ui'
+import { CallPanel } from '../call/CallPanel'
+import { createFeed } from './feed'
+import { Composer } from './Composer'
+import { createMarkRead } from './markRead'
+import { createRoomMembers } from './MembersPanel'
+import { createMessageScroll, MessageList } from './MessageList'
+import { createRoomActions } from './roomActions'
+import { RoomHeader } from './RoomHeader'
+import { useRoomLive } from './roomLive'
+import { createSidePanel, RoomSide } from './RoomSide'
+import { createTyping } from './typing'
+
+export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void; onEnded: () => void }) {
+  const r = () => props.room
+  const self = me()!
+  const feed = createFeed(props.room.id, self)
+  const members = createRoomMembers(() => props.room.id)
+  const typing = createTyping(r)
+  const side = createSidePanel()
+  const scroll = createMessageScroll(feed)
+  const scheduleMarkRead = createMarkRead(r, feed)
+  const dividerBefore = useRoomLive({ room: r, self, feed, members, typing, scroll, scheduleMarkRead, onEnded: () => props.onEnded() })
+  const actions = createRoomActions(r, (x) => {
+    props.onRoom(x)
+    members.reload()
+  })
+  const title = () => roomTitle(r(), self.username)
+
+  return (
+    <div class="room-layout">
+      <section class="room-main" aria-labelledby="room-title">
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} />
+        <Show when={actions.error()}>
+          <ErrorBox error={actions.error()} />
+        </Show>
+        <Show when={r().viewerIsMember}>
+          <CallPanel roomId={r().id} />
+        </Show>
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={r().viewerRole === 'OWNER'} />
+        <p class="typing" aria-live="polite">{typing.text()}</p>
+        <Show when={r().viewerIsMember} fallback={
+          <div class="join-bar">
+            <span>You are previewing this room.</span>
+            <button type="button" class="btn primary" disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
+          </div>
+        }>
+          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
+        </Show>
+      </section>
+      <RoomSide panel={side} room={r()} members={members} />
+    </div>
+  )
+}

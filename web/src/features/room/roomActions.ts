@@ -1,0 +1,37 @@
+// Joining, leaving and deleting the room; their errors show in one place under the header.
+import { graphql } from '../../gql'
+import type { RoomViewFieldsFragment } from '../../gql/graphql'
+import { mutate } from '../../lib/client'
+import { navigate } from '../../lib/router'
+import { toast, useAction } from '../../components/ui'
+
+const JoinRoom = graphql(`
+  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }
+`)
+
+const LeaveRoom = graphql(`
+  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }
+`)
+
+const DeleteRoom = graphql(`
+  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }
+`)
+
+export function createRoomActions(room: () => RoomViewFieldsFragment, onJoined: (r: RoomViewFieldsFragment) => void) {
+  const join = useAction(async () => {
+    const d = await mutate(JoinRoom, { roomId: room().id })
+    onJoined(d.joinRoom)
+  })
+  const leave = useAction(async () => {
+    await mutate(LeaveRoom, { roomId: room().id })
+    toast(`You left ${room().name}`)
+    navigate('/')
+  })
+  const del = useAction(async () => {
+    await mutate(DeleteRoom, { id: room().id })
+    toast(`${room().name} was deleted`)
+    navigate('/')
+  })
+  return { join, leave, del, error: () => leave.error() || del.error() || join.error() }
+}
+export type RoomActions = ReturnType<typeof createRoomActions>
