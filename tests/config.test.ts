@@ -131,6 +131,8 @@ describe('loadConfig', () => {
     ['ICE_SERVERS', JSON.stringify(Array.from({ length: 21 }, () => ({ urls: 'stun:x' }))), 'ICE_SERVERS must be a JSON array of at most 20 servers'],
     ['ICE_SERVERS', '[{"urls":"stun:x"}, null]', 'ICE_SERVERS entries must be objects'],
     ['ICE_SERVERS', '[{"urls":"stun:x"}, "stun:y"]', 'ICE_SERVERS entries must be objects'],
+    // (the hand-rolled reader said "urls must be ..." for an entry that is a list)
+    ['ICE_SERVERS', '[["stun:x"]]', 'ICE_SERVERS entries must be objects'],
     ['ICE_SERVERS', '[{"urls":[]}]', 'ICE_SERVERS urls must be stun:, stuns:, turn: or turns: URLs'],
     ['ICE_SERVERS', '[{"urls":"http://x"}]', 'ICE_SERVERS urls must be stun:, stuns:, turn: or turns: URLs'],
     ['ICE_SERVERS', '[{"urls":["stun:x", 5]}]', 'ICE_SERVERS urls must be stun:, stuns:, turn: or turns: URLs'],

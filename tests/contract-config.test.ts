@@ -36,6 +36,13 @@ describe('documented configuration', () => {
     expect(readVars.filter((v) => !readme.includes('`' + v + '`'))).toEqual([])
   })
 
+  it('WEB_DIST_DIR: unset serves web/dist, set but empty serves no web client (as the README says)', () => {
+    expect(loadConfig({}).webDistDir).toBe('web/dist')
+    expect(loadConfig({ WEB_DIST_DIR: '' }).webDistDir).toBeNull()
+    expect(loadConfig({ WEB_DIST_DIR: '  ' }).webDistDir).toBeNull()
+    expect(loadConfig({ WEB_DIST_DIR: '/srv/hearth-web' }).webDistDir).toBe('/srv/hearth-web')
+  })
+
   it('the values in .env.example are the defaults', () => {
     const example = parseEnvFile(read('.env.example'))
     expect(loadConfig(example)).toEqual(loadConfig({}))
