@@ -1,4 +1,14 @@
 // The one place that reads the environment. Everything else receives a Config.
+//
+// The variables are declared once, as a zod schema (ENV below): each one's type, default, range
+// and the one line it reports when its value is bad. zod rather than env-schema or @fastify/env:
+// those are JSON Schema read by ajv, whose type coercion is not ours (a blank value is not "unset",
+// `yes`/`on` are not booleans), whose messages are ajv's ("must be <= 65535", without the value
+// given) joined for all variables, and which cannot express a list split on commas, a JSON
+// variable checked entry by entry, or defaults that follow NODE_ENV; @fastify/env also needs the
+// Fastify instance, while the config is read before there is one (server.ts, db:migrate).
+import { z } from 'zod'
+
 export interface Config {
   env: 'development' | 'production' | 'test'
   port: number
@@ -13,7 +23,11 @@ export interface Config {
   authRateLimitPerIp: number
   /** failed logIns per username within 15 minutes (the window is fixed in auth.service.ts) */
   authRateLimitPerUser: number
-  /** messages and signals per minute per user; 0 = off */
+  /**
+   * per minute per user, for each of: messages, signals, call actions, typing, presence changes,
+   * timer actions and profile edits (each its own bucket); 0 = off, and the per-user flood buckets
+   * below are off with it
+   */
   sendRateLimitPerUser: number
   /** wrong join codes per minute per user */
   joinCodeRateLimit: number
@@ -69,130 +83,177 @@ export interface Config {
   typingTtlMs: number
 }
 
+export interface IceServer { urls: string[]; username: string | null; credential: string | null }
+
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>
+type NodeEnv = Config['env']
 
-function int(env: Env, name: string, def: number, min: number, max: number, problems: string[]): number {
-  const raw = env[name]
-  if (raw === undefined || raw.trim() === '') return def
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`)
-    return def
-  }
-  return n
-}
+/** a variable set to blank counts as unset */
+const unsetIfBlank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
-function bool(env: Env, name: string, def: boolean, problems: string[]): boolean {
-  const raw = env[name]
-  if (raw === undefined || raw.trim() === '') return def
-  if (/^(1|true|yes|on)$/i.test(raw)) return true
-  if (/^(0|false|no|off)$/i.test(raw)) return false
-  problems.push(`${name} must be true or false (got "${raw}")`)
-  return def
-}
+/** a whole number from min to max, read as Number() reads it (so " 42 ", "1e3" and "0x10" are numbers) */
+const int = (def: number, min: number, max: number) => z.preprocess(unsetIfBlank, z.string()
+  .refine((raw) => { const n = Number(raw); return Number.isInteger(n) && n >= min && n <= max },
+    { error: (iss) => `must be a whole number from ${min} to ${max} (got "${String(iss.input)}")` })
+  .transform(Number)
+  .default(def))
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const bool = (def: boolean) => z.preprocess(unsetIfBlank, z.stringbool({
+  truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off'], case: 'insensitive',
+  error: (iss) => `must be true or false (got "${String(iss.input)}")`,
+}).default(def))
 
-export interface IceServer { urls: string[]; username: string | null; credential: string | null }
+/** trimmed; blank or unset: the default */
+const text = <T extends z.ZodType<unknown, string>, D extends z.output<T> | null>(def: D, check: T) =>
+  z.preprocess(unsetIfBlank, z.string().trim().pipe(check).optional()).transform((v): z.output<T> | D => (v === undefined ? def : v))
 
-/** ICE_SERVERS: a JSON array of {urls, username?, credential?} (RTCIceServer), urls stun:, stuns:, turn: or turns: */
-function iceServers(env: Env, problems: string[]): IceServer[] {
-  const text = (env.ICE_SERVERS ?? '').trim()
-  if (!text) return []
-  const bad = (why: string) => { problems.push(`ICE_SERVERS ${why}`); return [] }
-  let parsed: unknown
-  try { parsed = JSON.parse(text) } catch { return bad('must be a JSON array of {"urls": ..., "username"?, "credential"?}') }
-  if (!Array.isArray(parsed) || parsed.length > 20) return bad('must be a JSON array of at most 20 servers')
-  const out: IceServer[] = []
-  for (const e of parsed) {
-    if (!e || typeof e !== 'object') return bad('entries must be objects')
-    const { urls, username, credential } = e as Record<string, unknown>
-    const list = typeof urls === 'string' ? [urls] : urls
-    if (!Array.isArray(list) || !list.length || !list.every((u) => typeof u === 'string' && /^(stuns?|turns?):[^\s]{1,250}$/i.test(u))) {
-      return bad('urls must be stun:, stuns:, turn: or turns: URLs')
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const ICE_URL = /^(stuns?|turns?):[^\s]{1,250}$/i
+const ICE_URLS_ERROR = 'urls must be stun:, stuns:, turn: or turns: URLs'
+const ICE_CREDENTIAL_ERROR = 'username and credential must be strings'
+/** RTCIceServer: {urls, username?, credential?}, urls one or a list of stun:, stuns:, turn: or turns: URLs */
+const iceServerList = z.array(z.object({
+  urls: z.union([z.string().transform((u) => [u]), z.array(z.unknown())], { error: ICE_URLS_ERROR })
+    .pipe(z.array(z.string({ error: ICE_URLS_ERROR }).regex(ICE_URL, { error: ICE_URLS_ERROR })).min(1, { error: ICE_URLS_ERROR })),
+  username: z.string({ error: ICE_CREDENTIAL_ERROR }).optional().transform((v) => v ?? null),
+  credential: z.string({ error: ICE_CREDENTIAL_ERROR }).optional().transform((v) => v ?? null),
+}, { error: 'entries must be objects' }), { error: 'must be a JSON array of at most 20 servers' })
+  .max(20, { error: 'must be a JSON array of at most 20 servers' })
+
+/** anything but production or test is development */
+const NODE_ENV = z.enum(['development', 'production', 'test']).catch('development')
+
+/**
+ * Every variable: its type, its default, its range and the line it reports when bad. A bad value
+ * is one line (the first problem in it), an ALLOWED_ORIGINS entry one line each; the lines come in
+ * this order.
+ */
+const envSchema = (nodeEnv: NodeEnv) => z.object({
+  NODE_ENV,
+  /** SQLite file path (or ':memory:') or a postgres:// URL */
+  DATABASE_URL: text('./data/hearth.db', z.string().refine((u) => !/^[a-z]+:\/\//i.test(u) || /^postgres(ql)?:\/\//i.test(u),
+    { error: (iss) => `must be a SQLite file path or a postgres:// URL (got "${String(iss.input)}")` })),
+  REDIS_URL: text(null, z.string().regex(/^rediss?:\/\//i, { error: (iss) => `must start with redis:// or rediss:// (got "${String(iss.input)}")` })),
+  ALLOWED_ORIGINS: z.string().default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/i, { error: (iss) => `entries must look like https://host[:port] (got "${String(iss.input)}")` }))),
+  LOG_LEVEL: text(nodeEnv === 'test' ? 'silent' : 'info',
+    z.enum(LOG_LEVELS, { error: (iss) => `must be one of ${LOG_LEVELS.join(', ')} (got "${String(iss.input)}")` })),
+  SQLITE_SYNCHRONOUS: text('FULL', z.string().toUpperCase().pipe(z.enum(['FULL', 'NORMAL'], { error: (iss) => `must be FULL or NORMAL (got "${String(iss.input)}")` }))),
+  PORT: int(4000, 0, 65535),
+  HOST: text('127.0.0.1', z.string()),
+  AUTH_RATE_LIMIT_PER_IP: int(30, 1, 1_000_000_000),
+  AUTH_RATE_LIMIT_PER_USER: int(10, 1, 1_000_000_000),
+  SEND_RATE_LIMIT_PER_USER: int(600, 0, 1_000_000_000),
+  JOIN_CODE_RATE_LIMIT: int(20, 1, 1_000_000_000),
+  ROOM_CREATE_RATE_LIMIT: int(10, 1, 1_000_000_000),
+  ROOM_JOIN_RATE_LIMIT: int(30, 1, 1_000_000_000),
+  FRIEND_REQUEST_RATE_LIMIT: int(20, 1, 1_000_000_000),
+  STUDY_RECORD_RATE_LIMIT: int(20, 1, 1_000_000_000),
+  SESSION_TTL_DAYS: int(30, 1, 3650),
+  GRAPHIQL: bool(nodeEnv !== 'production'),
+  INTROSPECTION: bool(nodeEnv !== 'production'),
+  TRUST_PROXY: bool(false),
+  /** unset: web/dist; set but empty: no web client (the API alone) */
+  WEB_DIST_DIR: z.string().optional().transform((dir) => (dir === undefined ? 'web/dist' : dir.trim() || null)),
+  /** a JSON array of RTCIceServer; one line for the first problem in it */
+  ICE_SERVERS: text([], z.string().transform((json, ctx) => {
+    let parsed: unknown
+    try { parsed = JSON.parse(json) } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {"urls": ..., "username"?, "credential"?}' })
+      return z.NEVER
     }
-    if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
-      return bad('username and credential must be strings')
-    }
-    out.push({ urls: list as string[], username: (username as string | undefined) ?? null, credential: (credential as string | undefined) ?? null })
+    const list = iceServerList.safeParse(parsed)
+    if (!list.success) { ctx.addIssue({ code: 'custom', message: list.error.issues[0].message }); return z.NEVER }
+    return list.data
+  })),
+  BODY_LIMIT_BYTES: int(256 * 1024, 1024, 64 * 1024 * 1024),
+  QUERY_DEPTH_LIMIT: int(10, 2, 100),
+  QUERY_ALIAS_LIMIT: int(30, 1, 10_000),
+  QUERY_DIRECTIVE_LIMIT: int(30, 1, 10_000),
+  QUERY_TOKEN_LIMIT: int(5000, 100, 1_000_000),
+  QUERY_COST_LIMIT: int(20_000, 100, 100_000_000),
+  WS_MAX_PAYLOAD_BYTES: int(256 * 1024, 1024, 64 * 1024 * 1024),
+  WS_INIT_TIMEOUT_MS: int(5000, 100, 600_000),
+  WS_SUBSCRIPTIONS_PER_SOCKET: int(100, 1, 100_000),
+  WS_SOCKETS_PER_USER: int(50, 1, 1_000_000),
+  WS_SOCKETS_PER_IP: int(200, 1, 10_000_000),
+  WS_UNAUTHENTICATED_PER_IP: int(20, 1, 10_000_000),
+  WS_MAX_BUFFERED_BYTES: int(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+  WS_HEARTBEAT_MS: int(20_000, 100, 600_000),
+  ARGON2_CONCURRENCY: int(4, 1, 256),
+  REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+  HEADERS_TIMEOUT_MS: int(10_000, 100, 3_600_000),
+  CONNECTION_TIMEOUT_MS: int(60_000, 100, 3_600_000),
+  PRESENCE_LEASE_TTL_MS: int(60_000, 1000, 3_600_000),
+  PRESENCE_HEARTBEAT_MS: int(20_000, 100, 3_600_000),
+  PRESENCE_OFFLINE_GRACE_MS: int(2000, 0, 60_000),
+  PRESENCE_IDLE_AWAY_MS: int(10 * 60_000, 1000, 86_400_000),
+  TYPING_TTL_MS: int(6000, 500, 60_000),
+})
+
+export function loadConfig(source: Env = process.env, overrides: Partial<Config> = {}): Config {
+  // the defaults of LOG_LEVEL, GRAPHIQL and INTROSPECTION follow NODE_ENV
+  const nodeEnv = NODE_ENV.parse(source.NODE_ENV)
+  const parsed = envSchema(nodeEnv).safeParse(source)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((iss) => `${String(iss.path[0])} ${iss.message}`)
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   }
-  return out
-}
-
-export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
-  const problems: string[] = []
-  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
-
-  const databaseUrl = (env.DATABASE_URL ?? '').trim() || './data/hearth.db'
-  if (/^[a-z]+:\/\//i.test(databaseUrl) && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    problems.push(`DATABASE_URL must be a SQLite file path or a postgres:// URL (got "${databaseUrl}")`)
-  }
-  const redisUrl = (env.REDIS_URL ?? '').trim() || null
-  if (redisUrl && !/^rediss?:\/\//i.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`)
-
-  const allowedOrigins = (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-  for (const o of allowedOrigins) {
-    if (!/^https?:\/\/[^/\s]+$/i.test(o)) problems.push(`ALLOWED_ORIGINS entries must look like https://host[:port] (got "${o}")`)
-  }
-  const logLevel = (env.LOG_LEVEL ?? '').trim() || (nodeEnv === 'test' ? 'silent' : 'info')
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
-  const sync = ((env.SQLITE_SYNCHRONOUS ?? '').trim() || 'FULL').toUpperCase()
-  if (sync !== 'FULL' && sync !== 'NORMAL') problems.push(`SQLITE_SYNCHRONOUS must be FULL or NORMAL (got "${sync}")`)
-
+  const env = parsed.data
   const config: Config = {
-    env: nodeEnv,
-    port: int(env, 'PORT', 4000, 0, 65535, problems),
-    host: (env.HOST ?? '').trim() || '127.0.0.1',
-    databaseUrl,
-    redisUrl,
-    allowedOrigins,
-    authRateLimitPerIp: int(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000_000, problems),
-    authRateLimitPerUser: int(env, 'AUTH_RATE_LIMIT_PER_USER', 10, 1, 1_000_000_000, problems),
-    sendRateLimitPerUser: int(env, 'SEND_RATE_LIMIT_PER_USER', 600, 0, 1_000_000_000, problems),
-    joinCodeRateLimit: int(env, 'JOIN_CODE_RATE_LIMIT', 20, 1, 1_000_000_000, problems),
-    roomCreateRateLimit: int(env, 'ROOM_CREATE_RATE_LIMIT', 10, 1, 1_000_000_000, problems),
-    roomJoinRateLimit: int(env, 'ROOM_JOIN_RATE_LIMIT', 30, 1, 1_000_000_000, problems),
-    friendRequestRateLimit: int(env, 'FRIEND_REQUEST_RATE_LIMIT', 20, 1, 1_000_000_000, problems),
-    studyRecordRateLimit: int(env, 'STUDY_RECORD_RATE_LIMIT', 20, 1, 1_000_000_000, problems),
-    logLevel,
-    sessionTtlSeconds: int(env, 'SESSION_TTL_DAYS', 30, 1, 3650, problems) * 86400,
-    graphiql: bool(env, 'GRAPHIQL', nodeEnv !== 'production', problems),
-    introspection: bool(env, 'INTROSPECTION', nodeEnv !== 'production', problems),
-    sqliteSynchronous: sync === 'NORMAL' ? 'NORMAL' : 'FULL',
-    trustProxy: bool(env, 'TRUST_PROXY', false, problems),
-    // unset: web/dist; set but empty: no web client (the API alone)
-    webDistDir: env.WEB_DIST_DIR === undefined ? 'web/dist' : env.WEB_DIST_DIR.trim() || null,
-    iceServers: iceServers(env, problems),
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    authRateLimitPerIp: env.AUTH_RATE_LIMIT_PER_IP,
+    authRateLimitPerUser: env.AUTH_RATE_LIMIT_PER_USER,
+    sendRateLimitPerUser: env.SEND_RATE_LIMIT_PER_USER,
+    joinCodeRateLimit: env.JOIN_CODE_RATE_LIMIT,
+    roomCreateRateLimit: env.ROOM_CREATE_RATE_LIMIT,
+    roomJoinRateLimit: env.ROOM_JOIN_RATE_LIMIT,
+    friendRequestRateLimit: env.FRIEND_REQUEST_RATE_LIMIT,
+    studyRecordRateLimit: env.STUDY_RECORD_RATE_LIMIT,
+    logLevel: env.LOG_LEVEL,
+    sessionTtlSeconds: env.SESSION_TTL_DAYS * 86400,
+    graphiql: env.GRAPHIQL,
+    introspection: env.INTROSPECTION,
+    sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+    trustProxy: env.TRUST_PROXY,
+    webDistDir: env.WEB_DIST_DIR,
+    iceServers: env.ICE_SERVERS,
     limits: {
-      bodyBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024, problems),
-      queryDepth: int(env, 'QUERY_DEPTH_LIMIT', 10, 2, 100, problems),
-      aliases: int(env, 'QUERY_ALIAS_LIMIT', 30, 1, 10_000, problems),
-      directives: int(env, 'QUERY_DIRECTIVE_LIMIT', 30, 1, 10_000, problems),
-      tokens: int(env, 'QUERY_TOKEN_LIMIT', 5000, 100, 1_000_000, problems),
-      cost: int(env, 'QUERY_COST_LIMIT', 20_000, 100, 100_000_000, problems),
-      wsMaxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024, problems),
-      wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5000, 100, 600_000, problems),
-      wsSubscriptionsPerSocket: int(env, 'WS_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000, problems),
-      wsSocketsPerUser: int(env, 'WS_SOCKETS_PER_USER', 50, 1, 1_000_000, problems),
-      wsSocketsPerIp: int(env, 'WS_SOCKETS_PER_IP', 200, 1, 10_000_000, problems),
-      wsUnauthenticatedPerIp: int(env, 'WS_UNAUTHENTICATED_PER_IP', 20, 1, 10_000_000, problems),
-      wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024, problems),
-      wsHeartbeatMs: int(env, 'WS_HEARTBEAT_MS', 20_000, 100, 600_000, problems),
-      argon2Concurrency: int(env, 'ARGON2_CONCURRENCY', 4, 1, 256, problems),
-      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
-      headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000, problems),
-      connectionTimeoutMs: int(env, 'CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000, problems),
+      bodyBytes: env.BODY_LIMIT_BYTES,
+      queryDepth: env.QUERY_DEPTH_LIMIT,
+      aliases: env.QUERY_ALIAS_LIMIT,
+      directives: env.QUERY_DIRECTIVE_LIMIT,
+      tokens: env.QUERY_TOKEN_LIMIT,
+      cost: env.QUERY_COST_LIMIT,
+      wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      wsInitTimeoutMs: env.WS_INIT_TIMEOUT_MS,
+      wsSubscriptionsPerSocket: env.WS_SUBSCRIPTIONS_PER_SOCKET,
+      wsSocketsPerUser: env.WS_SOCKETS_PER_USER,
+      wsSocketsPerIp: env.WS_SOCKETS_PER_IP,
+      wsUnauthenticatedPerIp: env.WS_UNAUTHENTICATED_PER_IP,
+      wsMaxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      wsHeartbeatMs: env.WS_HEARTBEAT_MS,
+      argon2Concurrency: env.ARGON2_CONCURRENCY,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+      connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS,
     },
     presence: {
-      leaseTtlMs: int(env, 'PRESENCE_LEASE_TTL_MS', 60_000, 1000, 3_600_000, problems),
-      heartbeatMs: int(env, 'PRESENCE_HEARTBEAT_MS', 20_000, 100, 3_600_000, problems),
-      offlineGraceMs: int(env, 'PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 60_000, problems),
-      idleAwayMs: int(env, 'PRESENCE_IDLE_AWAY_MS', 10 * 60_000, 1000, 86_400_000, problems),
+      leaseTtlMs: env.PRESENCE_LEASE_TTL_MS,
+      heartbeatMs: env.PRESENCE_HEARTBEAT_MS,
+      offlineGraceMs: env.PRESENCE_OFFLINE_GRACE_MS,
+      idleAwayMs: env.PRESENCE_IDLE_AWAY_MS,
     },
-    typingTtlMs: int(env, 'TYPING_TTL_MS', 6000, 500, 60_000, problems),
+    typingTtlMs: env.TYPING_TTL_MS,
   }
-  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return { ...config, ...overrides, limits: { ...config.limits, ...overrides.limits }, presence: { ...config.presence, ...overrides.presence } }
 }

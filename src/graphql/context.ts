@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import type { Services } from '../services.js'
-import { Loader } from './loader.js'
+import { createLoader, type Loader } from './loader.js'
 import { unauthenticated } from './errors.js'
 
 export interface Viewer {
@@ -15,7 +15,7 @@ export class Loaders {
   of<K, V>(name: string, batch: (keys: K[]) => Promise<Map<K, V>>): Loader<K, V> {
     const map = (this.map ??= new Map())
     let l = map.get(name)
-    if (!l) map.set(name, (l = new Loader(batch)))
+    if (!l) map.set(name, (l = createLoader(name, batch)))
     return l as Loader<K, V>
   }
   /** forgets a cached value after a write in the same operation */

@@ -1,42 +1,18 @@
-// A per-operation batching loader: every load() in the same tick becomes one query.
-export class Loader<K, V> {
-  private cache = new Map<K, Promise<V | null>>()
-  private queue: { key: K; resolve: (v: V | null) => void; reject: (e: unknown) => void }[] = []
-  private scheduled = false
+import DataLoader from 'dataloader'
 
-  constructor(private batch: (keys: K[]) => Promise<Map<K, V>>) {}
+/**
+ * A per-operation batching loader on `dataloader`: every load() of one execution tick becomes one
+ * batch call, each key is asked for once per operation (its promise is cached), and a failed batch
+ * forgets its keys so a later load asks again. A Loader lives in one Loaders (one per HTTP request,
+ * one per socket operation, one per rendered subscription event): nothing is cached across them.
+ *
+ * Hearth's batch functions answer a Map of what they found; a key they did not find loads as null.
+ */
+export type Loader<K, V> = DataLoader<K, V | null>
 
-  load(key: K): Promise<V | null> {
-    const hit = this.cache.get(key)
-    if (hit) return hit
-    const p = new Promise<V | null>((resolve, reject) => {
-      this.queue.push({ key, resolve, reject })
-      if (!this.scheduled) {
-        this.scheduled = true
-        // after the current resolvers of this level have all asked
-        process.nextTick(() => { queueMicrotask(() => this.flush()) })
-      }
-    })
-    this.cache.set(key, p)
-    return p
-  }
-
-  prime(key: K, value: V) {
-    if (!this.cache.has(key)) this.cache.set(key, Promise.resolve(value))
-  }
-
-  clear(key: K) { this.cache.delete(key) }
-
-  private async flush() {
-    const queue = this.queue
-    this.queue = []
-    this.scheduled = false
-    const keys = [...new Set(queue.map((q) => q.key))]
-    try {
-      const found = await this.batch(keys)
-      for (const q of queue) q.resolve(found.get(q.key) ?? null)
-    } catch (e) {
-      for (const q of queue) { this.cache.delete(q.key); q.reject(e) }
-    }
-  }
+export function createLoader<K, V>(name: string, batch: (keys: K[]) => Promise<Map<K, V>>): Loader<K, V> {
+  return new DataLoader<K, V | null>(async (keys) => {
+    const found = await batch([...keys])
+    return keys.map((k) => found.get(k) ?? null)
+  }, { name })
 }
