@@ -1,6 +1,6 @@
 // The shape most room subscriptions share: one room topic, and the room's control topic so that
 // deleting the room (or the viewer leaving it) ends the subscription at once.
-import type { Feed, Sink } from './gateway.js'
+import type { Feed, Sink } from './ws/feed.js'
 import type { PubSub } from './pubsub.js'
 import { topics } from './topics.js'
 

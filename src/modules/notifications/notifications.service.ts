@@ -8,7 +8,7 @@ import { pageSize } from '../../graphql/connection.js'
 import { isId } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 import { type InboxMessage, isInbox } from './inbox.js'
 import { NotificationsRepository } from './notifications.repository.js'
 

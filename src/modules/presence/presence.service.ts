@@ -12,7 +12,9 @@ import type { PresenceEventModel, RoomModel, UserModel } from '../../graphql/mod
 import { badInput } from '../../graphql/errors.js'
 import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import type { Connection, Feed, Gateway } from '../../realtime/gateway.js'
+import type { Gateway } from '../../realtime/gateway.js'
+import type { ClientSocket } from '../../realtime/ws/client-socket.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 import type { PresenceStatus } from '../users/users.service.js'
 import { isInbox } from '../notifications/inbox.js'
@@ -112,7 +114,7 @@ export class PresenceService {
     }
   }
 
-  private connected(conn: Connection) {
+  private connected(conn: ClientSocket) {
     const u = conn.viewer?.userId
     if (!u || this.stopped) return
     const now = Date.now()
@@ -142,7 +144,7 @@ export class PresenceService {
     })
   }
 
-  private disconnected(conn: Connection) {
+  private disconnected(conn: ClientSocket) {
     const u = conn.viewer?.userId
     if (!u || !this.conns.has(conn.id)) return
     const unanswered = !conn.alive

@@ -9,7 +9,7 @@ import { isId, isWellFormed } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 
 export const MAX_SIGNAL_BYTES = 65536

@@ -6,7 +6,7 @@ import { badInput, notFound } from '../../graphql/errors.js'
 import { spend } from '../../lib/rate-limit.js'
 import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 import { UsersRepository } from './users.repository.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 
