@@ -7,6 +7,7 @@ import { spend } from '../../lib/rate-limit.js'
 import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
+import { topicFeed } from '../../realtime/topic-feed.js'
 import { UsersRepository } from './users.repository.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 
@@ -78,18 +79,12 @@ export class UsersService {
     const byId = userId !== null && userId !== undefined
     if (byId) await this.get(ctx, userId)
     const topic = byId ? topics.userProfile(userId) : topics.userInbox(ctx.viewer!.userId)
-    let unsubscribe: (() => void) | null = null
-    let stopped = false
-    return {
-      start: async (sink) => {
-        const off = await this.svc.pubsub.subscribe(topic, (msg: unknown) => {
-          if (byId) sink.next((msg as { user: UserModel }).user)
-          else if (isInbox(msg, 'profile')) sink.next(msg.user)
-        })
-        if (stopped) off(); else unsubscribe = off
-      },
-      stop: () => { stopped = true; unsubscribe?.() },
-    }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      await feed.listen(topic, (msg: unknown) => {
+        if (byId) sink.next((msg as { user: UserModel }).user)
+        else if (isInbox(msg, 'profile')) sink.next(msg.user)
+      })
+    })
   }
 
   // Presence, friendship and focus belong to their own modules (presence, friends, study).
