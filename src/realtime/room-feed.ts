@@ -1,7 +1,8 @@
 // The shape most room subscriptions share: one room topic, and the room's control topic so that
 // deleting the room (or the viewer leaving it) ends the subscription at once.
-import type { Feed, Sink } from './gateway.js'
+import type { Feed, Sink } from './ws/feed.js'
 import type { PubSub } from './pubsub.js'
+import { topicFeed } from './topic-feed.js'
 import { topics } from './topics.js'
 
 export interface RoomTopicFeed<T> {
@@ -17,25 +18,14 @@ export interface RoomTopicFeed<T> {
 }
 
 export function roomTopicFeed<T>(pubsub: PubSub, o: RoomTopicFeed<T>): Feed {
-  let offs: (() => void)[] = []
-  let stopped = false
-  return {
-    start: async (sink) => {
-      offs.push(await pubsub.subscribe(o.topic, (msg: T) => o.onMessage(msg, sink)))
-      offs.push(await pubsub.subscribe(topics.roomControl(o.roomId), (c: { type?: string; userId?: string }) => {
-        if (c?.type === 'deleted') sink.complete()
-        else if (c?.type === 'left' && c.userId === o.viewerId && o.endOnLeave) {
-          o.onLeave?.()
-          sink.complete()
-        }
-      }))
-      if (stopped) { for (const off of offs) off(); offs = [] }
-    },
-    stop: () => {
-      stopped = true
-      for (const off of offs) off()
-      offs = []
-      o.onStop?.()
-    },
-  }
+  return topicFeed(pubsub, async (sink, feed) => {
+    await feed.listen(o.topic, (msg: T) => o.onMessage(msg, sink))
+    await feed.listen(topics.roomControl(o.roomId), (c: { type?: string; userId?: string }) => {
+      if (c?.type === 'deleted') sink.complete()
+      else if (c?.type === 'left' && c.userId === o.viewerId && o.endOnLeave) {
+        o.onLeave?.()
+        sink.complete()
+      }
+    })
+  }, () => o.onStop?.())
 }

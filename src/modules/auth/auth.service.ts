@@ -28,10 +28,10 @@ export class AuthService {
   readonly hashing: Semaphore
   private dummyHash: Promise<string> | null = null
 
-  constructor(private app: Services) {
-    this.users = new UsersRepository(app.database.db)
-    this.sessions = new SessionsRepository(app.database.db)
-    this.hashing = new Semaphore(app.config.limits.argon2Concurrency)
+  constructor(private svc: Services) {
+    this.users = new UsersRepository(svc.database.db)
+    this.sessions = new SessionsRepository(svc.database.db)
+    this.hashing = new Semaphore(svc.config.limits.argon2Concurrency)
   }
 
   /** the password rule of contract part 2; `names` are the account's username and display name */
@@ -50,7 +50,7 @@ export class AuthService {
   }
 
   private async ipLimit(ip: string) {
-    await spend(this.app.limits, `auth:ip:${ip}`, this.app.config.authRateLimitPerIp, 60_000)
+    await spend(this.svc.limits, `auth:ip:${ip}`, this.svc.config.authRateLimitPerIp, 60_000)
   }
 
   async signUp(input: { username: string; password: string; displayName?: string | null }, meta: RequestMeta): Promise<AuthPayloadModel> {
@@ -84,10 +84,10 @@ export class AuthService {
     const key = input.username.normalize('NFKC').trim().toLowerCase()
     const keyOk = key.length > 0 && key.length <= 64
     const userKey = `auth:fail:${keyOk ? key : '-'}`
-    const perUser = this.app.config.authRateLimitPerUser
+    const perUser = this.svc.config.authRateLimitPerUser
     // reserved before the password is looked at (atomic in the store), refunded when it was
     // right: N concurrent guesses get at most the limit evaluated, not N
-    await spend(this.app.limits, userKey, perUser, FAILED_LOGIN_WINDOW_MS)
+    await spend(this.svc.limits, userKey, perUser, FAILED_LOGIN_WINDOW_MS)
     const pwOk = input.password.length > 0 && input.password.length <= PASSWORD_MAX * 2 && isWellFormed(input.password)
     const found = keyOk ? await this.users.credentialsByKey(key) : null
     let ok = false
@@ -100,7 +100,7 @@ export class AuthService {
       }
     })
     if (!found || !ok) throw failed()
-    await this.app.limits.refund(userKey, perUser, FAILED_LOGIN_WINDOW_MS)
+    await this.svc.limits.refund(userKey, perUser, FAILED_LOGIN_WINDOW_MS)
     return this.startSession(found.user, meta)
   }
 
@@ -114,7 +114,7 @@ export class AuthService {
     const now = Date.now()
     const session = await this.sessions.insert({
       id: newId(), user_id: user.id, token_hash: hashToken(token), created_at: now, last_used_at: now,
-      expires_at: now + this.app.config.sessionTtlSeconds * 1000,
+      expires_at: now + this.svc.config.sessionTtlSeconds * 1000,
       user_agent: meta.userAgent ? meta.userAgent.slice(0, 512) : null, revoked_at: null,
     })
     return { token, user, session }
@@ -128,7 +128,7 @@ export class AuthService {
     if (!found) return null
     if (now - found.session.lastUsedAt > TOUCH_EVERY_MS) {
       found.session.lastUsedAt = now
-      this.sessions.touch(found.session.id, now).catch((e) => this.app.log.warn({ err: e }, 'session touch failed'))
+      this.sessions.touch(found.session.id, now).catch((e) => this.svc.log.warn({ err: e }, 'session touch failed'))
     }
     return { viewer: { userId: found.user.id, sessionId: found.session.id }, user: found.user, session: found.session }
   }
@@ -158,7 +158,7 @@ export class AuthService {
 
   private async announceRevoked(sessionId: string) {
     // every instance closes the sockets of that session (4403)
-    this.app.realtime.closeSession(sessionId)
-    await this.app.publish(topics.sessionsRevoked(), { sessionId })
+    this.svc.realtime.closeSession(sessionId)
+    await this.svc.publish(topics.sessionsRevoked(), { sessionId })
   }
 }

@@ -22,17 +22,17 @@ export class WsTickets {
   /** tickets being redeemed on this instance: a second redeem of the same one loses at once */
   private redeeming = new Set<string>()
 
-  constructor(private app: Services) {
-    this.sessions = new SessionsRepository(app.database.db)
+  constructor(private svc: Services) {
+    this.sessions = new SessionsRepository(svc.database.db)
   }
 
   /** A ticket for the session of `token`; null when the token names no live session. */
   async issue(token: string): Promise<{ ticket: string; expiresInSeconds: number } | null> {
-    const found = await this.app.auth.authenticate(token)
+    const found = await this.svc.auth.authenticate(token)
     if (!found) return null
-    await spend(this.app.limits, `wsticket:session:${found.viewer.sessionId}`, TICKETS_PER_MINUTE, 60_000)
+    await spend(this.svc.limits, `wsticket:session:${found.viewer.sessionId}`, TICKETS_PER_MINUTE, 60_000)
     const ticket = newToken()
-    await this.app.store.setValue(`wsticket:${hashToken(ticket)}`, hashToken(token), TICKET_TTL_MS)
+    await this.svc.store.setValue(`wsticket:${hashToken(ticket)}`, hashToken(token), TICKET_TTL_MS)
     return { ticket, expiresInSeconds: TICKET_TTL_MS / 1000 }
   }
 
@@ -45,10 +45,10 @@ export class WsTickets {
     try {
       // the claim is atomic in the shared store (SET NX): of two instances redeeming the same
       // ticket, one wins; the loser sees it taken even if the ticket itself is still stored
-      if (!(await this.app.store.claim(`wsticket-used:${h}`, TICKET_TTL_MS))) return null
-      const tokenHash = await this.app.store.getValue(`wsticket:${h}`)
+      if (!(await this.svc.store.claim(`wsticket-used:${h}`, TICKET_TTL_MS))) return null
+      const tokenHash = await this.svc.store.getValue(`wsticket:${h}`)
       if (tokenHash === null) return null
-      await this.app.store.delValue(`wsticket:${h}`)
+      await this.svc.store.delValue(`wsticket:${h}`)
       const found = await this.sessions.liveByTokenHash(tokenHash, Date.now())
       if (!found) return null
       return { viewer: { userId: found.user.id, sessionId: found.session.id }, user: found.user, session: found.session }

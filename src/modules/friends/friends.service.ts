@@ -6,7 +6,8 @@ import { isId } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
+import { topicFeed } from '../../realtime/topic-feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 import type { FriendshipStatus } from '../users/users.service.js'
 import { type FriendshipEventModel, type InboxMessage, isInbox } from '../notifications/inbox.js'
@@ -211,17 +212,11 @@ export class FriendsService {
   /** friendshipChanged: the viewer's own relation changes, on every device */
   async friendshipFeed(ctx: Ctx): Promise<Feed> {
     const me = ctx.viewer!.userId
-    let off: (() => void) | null = null
-    let stopped = false
-    return {
-      start: async (sink) => {
-        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
-          if (isInbox(m, 'friendship')) sink.next(m.event)
-        })
-        if (stopped) o(); else off = o
-      },
-      stop: () => { stopped = true; off?.() },
-    }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      await feed.listen(topics.userInbox(me), (m: unknown) => {
+        if (isInbox(m, 'friendship')) sink.next(m.event)
+      })
+    })
   }
 
   // --- direct rooms -------------------------------------------------------------------------

@@ -79,10 +79,12 @@ export class MessagesRepository {
    * the same transaction: the row lock (PostgreSQL) or the database write lock (SQLite) orders
    * concurrent senders, and a rolled-back send gives its numbers back, so there is never a gap.
    *
-   * On SQLite, sends that arrive together share one transaction (group commit): one turn of the
-   * write lock and one WAL append for the burst. The connection runs synchronous=NORMAL; with
-   * SQLITE_SYNCHRONOUS=FULL the fsync is WalSync's (src/db/wal-sync.ts), off the event loop and
-   * shared by every acknowledgement waiting at the time.
+   * On SQLite, sends that arrive together share one transaction (group commit): one BEGIN,
+   * one write lock and one set of WAL frames (the room row's page is written once, not once per
+   * message) for the whole batch. A commit itself no longer fsyncs: the connection runs
+   * synchronous=NORMAL, and with SQLITE_SYNCHRONOUS=FULL the WAL is fdatasync'ed in a worker
+   * thread, once for every commit made meanwhile (src/db/wal-sync.ts); the send is acknowledged
+   * and its event published only after that.
    */
   insert(m: NewMessage): Promise<MessageEventModel> {
     if (this.dialect !== 'sqlite') return this.insertPg(m)

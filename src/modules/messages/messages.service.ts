@@ -7,7 +7,7 @@ import { cleanText, isId } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 import { RoomStreams } from '../../realtime/room-streams.js'
 import { MessageDeletedError, MessagesRepository, RoomGoneError } from './messages.repository.js'
 

@@ -8,7 +8,8 @@ import { pageSize } from '../../graphql/connection.js'
 import { isId } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
+import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from './inbox.js'
 import { NotificationsRepository } from './notifications.repository.js'
 
@@ -111,17 +112,11 @@ export class NotificationsService {
   /** notifications: the viewer's own, live */
   async feed(ctx: Ctx): Promise<Feed> {
     const me = ctx.viewer!.userId
-    let off: (() => void) | null = null
-    let stopped = false
-    return {
-      start: async (sink) => {
-        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
-          if (isInbox(m, 'notification') && m.notification.userId === me) sink.next(m.notification)
-        })
-        if (stopped) o(); else off = o
-      },
-      stop: () => { stopped = true; off?.() },
-    }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      await feed.listen(topics.userInbox(me), (m: unknown) => {
+        if (isInbox(m, 'notification') && m.notification.userId === me) sink.next(m.notification)
+      })
+    })
   }
 
   /** Notification.room / .message: only while the viewer may still read the room */

@@ -12,7 +12,10 @@ import type { PresenceEventModel, RoomModel, UserModel } from '../../graphql/mod
 import { badInput } from '../../graphql/errors.js'
 import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import type { Connection, Feed, Gateway } from '../../realtime/gateway.js'
+import type { Gateway } from '../../realtime/gateway.js'
+import type { ClientSocket } from '../../realtime/ws/client-socket.js'
+import type { Feed } from '../../realtime/ws/feed.js'
+import { topicFeed } from '../../realtime/topic-feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 import type { PresenceStatus } from '../users/users.service.js'
 import { isInbox } from '../notifications/inbox.js'
@@ -112,7 +115,7 @@ export class PresenceService {
     }
   }
 
-  private connected(conn: Connection) {
+  private connected(conn: ClientSocket) {
     const u = conn.viewer?.userId
     if (!u || this.stopped) return
     const now = Date.now()
@@ -142,7 +145,7 @@ export class PresenceService {
     })
   }
 
-  private disconnected(conn: Connection) {
+  private disconnected(conn: ClientSocket) {
     const u = conn.viewer?.userId
     if (!u || !this.conns.has(conn.id)) return
     const unanswered = !conn.alive
@@ -368,44 +371,36 @@ export class PresenceService {
   private async friendsFeed(ctx: Ctx): Promise<Feed> {
     const me = ctx.viewer!.userId
     const subs = new Map<string, (() => void) | null>()
-    let offInbox: (() => void) | null = null
-    let stopped = false
     const drop = (f: string) => { subs.get(f)?.(); subs.delete(f) }
-    return {
-      start: async (sink) => {
-        const follow = async (f: string) => {
-          if (subs.has(f) || stopped) return
-          subs.set(f, null)
-          const off = await this.svc.pubsub.subscribe(topics.userPresence(f), (ev: PresenceEventModel) => {
-            if (subs.has(f) && ev?.userId === f) sink.next(ev)
-          })
-          if (stopped || !subs.has(f)) off(); else subs.set(f, off)
-        }
-        // live before reading the friend list: a friendship made in between is not missed
-        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
-          if (!isInbox(m, 'friendship')) return
-          const other = m.event.user.id
-          if (m.event.friendship === 'FRIENDS') {
-            if (subs.has(other)) return
-            void follow(other).then(async () => {
-              // a new friend who is already online shows up at once
-              const status = await this.rawStatus(other)
-              if (status !== 'OFFLINE' && subs.has(other)) sink.next({ userId: other, status, roomId: null, joined: null, left: null, at: Date.now() })
-            }).catch((e) => this.fail(e))
-          } else if (subs.has(other)) {
-            drop(other)
-          }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      const follow = async (f: string) => {
+        if (subs.has(f) || feed.stopped) return
+        subs.set(f, null)
+        const off = await this.svc.pubsub.subscribe(topics.userPresence(f), (ev: PresenceEventModel) => {
+          if (subs.has(f) && ev?.userId === f) sink.next(ev)
         })
-        if (stopped) { o(); return }
-        offInbox = o
-        await Promise.all((await this.svc.friends.friendIds(me)).map(follow))
-      },
-      stop: () => {
-        stopped = true
-        offInbox?.()
-        for (const f of [...subs.keys()]) drop(f)
-      },
-    }
+        if (feed.stopped || !subs.has(f)) off(); else subs.set(f, off)
+      }
+      // live before reading the friend list: a friendship made in between is not missed
+      const listening = await feed.listen(topics.userInbox(me), (m: unknown) => {
+        if (!isInbox(m, 'friendship')) return
+        const other = m.event.user.id
+        if (m.event.friendship === 'FRIENDS') {
+          if (subs.has(other)) return
+          void follow(other).then(async () => {
+            // a new friend who is already online shows up at once
+            const status = await this.rawStatus(other)
+            if (status !== 'OFFLINE' && subs.has(other)) sink.next({ userId: other, status, roomId: null, joined: null, left: null, at: Date.now() })
+          }).catch((e) => this.fail(e))
+        } else if (subs.has(other)) {
+          drop(other)
+        }
+      })
+      if (!listening) return
+      await Promise.all((await this.svc.friends.friendIds(me)).map(follow))
+    }, () => {
+      for (const f of [...subs.keys()]) drop(f)
+    })
   }
 
   private async roomFeed(ctx: Ctx, roomId: string): Promise<Feed> {
@@ -413,34 +408,24 @@ export class PresenceService {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const me = ctx.viewer!.userId
     const blocked = new Set(await this.svc.friends.blockedIds(me))
-    let offs: (() => void)[] = []
-    let stopped = false
-    return {
-      start: async (sink) => {
-        offs.push(await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
-          if (!isInbox(m, 'friendship')) return
-          if (m.event.friendship === 'BLOCKED') blocked.add(m.event.user.id); else blocked.delete(m.event.user.id)
-        }))
-        offs.push(await this.svc.pubsub.subscribe(topics.roomPresence(room.id), (ev: PresenceEventModel) => {
-          if (ev?.roomId === room.id && !blocked.has(ev.userId)) sink.next(ev)
-        }))
-        offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
-          if (!c || typeof c !== 'object') return
-          if (c.type === 'deleted' || (c.type === 'left' && c.userId === me)) { sink.complete(); return }
-          // re-delivered after a pub/sub outage (realtime/recheck.ts): it ends subscriptions only
-          if ((c as { recheck?: boolean }).recheck) return
-          if ((c.type === 'joined' || c.type === 'left') && typeof c.userId === 'string' && !blocked.has(c.userId)) {
-            this.controlEvent(room.id, c).then((ev) => { if (!stopped) sink.next(ev) }, (e) => this.fail(e))
-          }
-        }))
-        if (stopped) { for (const o of offs) o(); offs = [] }
-      },
-      stop: () => {
-        stopped = true
-        for (const o of offs) o()
-        offs = []
-      },
-    }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      await feed.listen(topics.userInbox(me), (m: unknown) => {
+        if (!isInbox(m, 'friendship')) return
+        if (m.event.friendship === 'BLOCKED') blocked.add(m.event.user.id); else blocked.delete(m.event.user.id)
+      })
+      await feed.listen(topics.roomPresence(room.id), (ev: PresenceEventModel) => {
+        if (ev?.roomId === room.id && !blocked.has(ev.userId)) sink.next(ev)
+      })
+      await feed.listen(topics.roomControl(room.id), (c: RoomControl) => {
+        if (!c || typeof c !== 'object') return
+        if (c.type === 'deleted' || (c.type === 'left' && c.userId === me)) { sink.complete(); return }
+        // re-delivered after a pub/sub outage (realtime/recheck.ts): it ends subscriptions only
+        if ((c as { recheck?: boolean }).recheck) return
+        if ((c.type === 'joined' || c.type === 'left') && typeof c.userId === 'string' && !blocked.has(c.userId)) {
+          this.controlEvent(room.id, c).then((ev) => { if (!feed.stopped) sink.next(ev) }, (e) => this.fail(e))
+        }
+      })
+    })
   }
 
   /** one event object per control message on this instance: every subscriber shares its rendering */

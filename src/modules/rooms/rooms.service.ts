@@ -8,7 +8,8 @@ import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import { type Membership, RoomDeletedError, RoomsRepository } from './rooms.repository.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
+import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
 import type { MessageEventModel, RoomActivityModel } from '../../graphql/models.js'
@@ -184,54 +185,46 @@ export class RoomsService {
   async activityFeed(ctx: Ctx): Promise<Feed> {
     const me = ctx.viewer!.userId
     const followed = new Map<string, (() => void) | null>()
-    let offInbox: (() => void) | null = null
-    let stopped = false
     const streams = this.svc.messages.streams
-    return {
-      start: async (sink) => {
-        const follow = async (roomId: string) => {
-          if (stopped || followed.has(roomId)) return
-          followed.set(roomId, null)
-          // events are held until the membership is confirmed after attaching: a leave that came
-          // between reading the memberships and attaching would otherwise go unnoticed
-          let confirmed = false
-          const early: MessageEventModel[] = []
-          const attaching = streams.attach(roomId, {
-            userId: me,
-            // leaving (any kind of room) or deletion drops the room, not the subscription
-            needsMembership: true,
-            onEvent: (ev) => {
-              if (ev.kind !== 'ADDED' || !followed.has(roomId)) return
-              if (confirmed) sink.next(activityOf(ev)); else early.push(ev)
-            },
-            onEnd: () => { const off = followed.get(roomId); followed.delete(roomId); off?.() },
-          }, null, null)
-          // a failed attach (database away) leaves the room to a later announcement
-          const detach = await attaching.catch((e) => { if (followed.get(roomId) === null) followed.delete(roomId); throw e })
-          if (stopped || !followed.has(roomId)) { detach(); return }
-          followed.set(roomId, detach)
-          const member = (await this.repo.memberships(me, [roomId])).has(roomId)
-          if (stopped || followed.get(roomId) !== detach) return
-          if (!member) { followed.delete(roomId); detach(); return }
-          confirmed = true
-          for (const ev of early.splice(0)) sink.next(activityOf(ev))
-        }
-        const failed = (e: unknown) => this.svc.log.error({ err: e }, 'roomActivity: following a room failed')
-        // live before reading the memberships: a room joined in between is not missed
-        const o = await this.svc.pubsub.subscribe(topics.userInbox(me), (m: unknown) => {
-          if (isInbox(m, 'rooms') && typeof m.roomId === 'string') follow(m.roomId).catch(failed)
-        })
-        if (stopped) { o(); return }
-        offInbox = o
-        await Promise.all((await this.repo.roomIdsOf(me)).map(follow))
-      },
-      stop: () => {
-        stopped = true
-        offInbox?.()
-        for (const off of followed.values()) off?.()
-        followed.clear()
-      },
-    }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      const follow = async (roomId: string) => {
+        if (feed.stopped || followed.has(roomId)) return
+        followed.set(roomId, null)
+        // events are held until the membership is confirmed after attaching: a leave that came
+        // between reading the memberships and attaching would otherwise go unnoticed
+        let confirmed = false
+        const early: MessageEventModel[] = []
+        const attaching = streams.attach(roomId, {
+          userId: me,
+          // leaving (any kind of room) or deletion drops the room, not the subscription
+          needsMembership: true,
+          onEvent: (ev) => {
+            if (ev.kind !== 'ADDED' || !followed.has(roomId)) return
+            if (confirmed) sink.next(activityOf(ev)); else early.push(ev)
+          },
+          onEnd: () => { const off = followed.get(roomId); followed.delete(roomId); off?.() },
+        }, null, null)
+        // a failed attach (database away) leaves the room to a later announcement
+        const detach = await attaching.catch((e) => { if (followed.get(roomId) === null) followed.delete(roomId); throw e })
+        if (feed.stopped || !followed.has(roomId)) { detach(); return }
+        followed.set(roomId, detach)
+        const member = (await this.repo.memberships(me, [roomId])).has(roomId)
+        if (feed.stopped || followed.get(roomId) !== detach) return
+        if (!member) { followed.delete(roomId); detach(); return }
+        confirmed = true
+        for (const ev of early.splice(0)) sink.next(activityOf(ev))
+      }
+      const failed = (e: unknown) => this.svc.log.error({ err: e }, 'roomActivity: following a room failed')
+      // live before reading the memberships: a room joined in between is not missed
+      const listening = await feed.listen(topics.userInbox(me), (m: unknown) => {
+        if (isInbox(m, 'rooms') && typeof m.roomId === 'string') follow(m.roomId).catch(failed)
+      })
+      if (!listening) return
+      await Promise.all((await this.repo.roomIdsOf(me)).map(follow))
+    }, () => {
+      for (const off of followed.values()) off?.()
+      followed.clear()
+    })
   }
 
   async leave(ctx: Ctx, roomId: string): Promise<boolean> {

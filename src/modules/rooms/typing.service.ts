@@ -3,7 +3,7 @@ import type { Ctx } from '../../graphql/context.js'
 import type { TypingEventModel } from '../../graphql/models.js'
 import { roomTopicFeed } from '../../realtime/room-feed.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 import { spend } from '../../lib/rate-limit.js'
 
 interface TypingMessage { roomId: string; userId: string; typing: boolean }

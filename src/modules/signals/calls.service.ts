@@ -12,7 +12,8 @@ import { conflict } from '../../graphql/errors.js'
 import { roomTopicFeed } from '../../realtime/room-feed.js'
 import { topics } from '../../realtime/topics.js'
 import { MAX_CALL_PARTICIPANTS } from '../../lib/limits.js'
-import type { Connection, Feed } from '../../realtime/gateway.js'
+import type { ClientSocket } from '../../realtime/ws/client-socket.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 
 const callKey = (roomId: string) => `call:${roomId}`
 const userCallsKey = (userId: string) => `usercalls:${userId}`
@@ -40,14 +41,14 @@ export class CallsService {
   start() {
     const gateway = this.svc.realtime
     gateway.hooks.push({
-      ready: (conn: Connection) => {
+      ready: (conn: ClientSocket) => {
         const userId = conn.viewer?.userId
         // one lease per (user, instance), refreshed by the heartbeat: a second tab writes nothing
         if (!userId || this.local.has(userId)) return
         this.local.add(userId)
         void this.svc.store.leasePut(socketsKey(userId), this.instanceId, this.until()).catch((err) => this.svc.log.warn({ err }, 'call socket lease failed'))
       },
-      closed: (conn: Connection) => {
+      closed: (conn: ClientSocket) => {
         const userId = conn.viewer?.userId
         if (!userId || this.draining || gateway.socketsOfUser(userId) > 0) return
         this.local.delete(userId)

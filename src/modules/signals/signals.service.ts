@@ -9,7 +9,8 @@ import { isId, isWellFormed } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
+import { topicFeed } from '../../realtime/topic-feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 
 export const MAX_SIGNAL_BYTES = 65536
@@ -64,26 +65,16 @@ export class SignalsService {
   async feed(ctx: Ctx, roomId: string | null | undefined): Promise<Feed> {
     const viewerId = ctx.viewer!.userId
     const room = roomId === null || roomId === undefined ? null : (await this.svc.rooms.readable(ctx, roomId)).room
-    let offs: (() => void)[] = []
-    let stopped = false
-    return {
-      start: async (sink) => {
-        offs.push(await this.svc.pubsub.subscribe(signalTopic(viewerId), (s: SignalModel) => {
-          if (!s || s.toId !== viewerId || (room && s.roomId !== room.id)) return
-          sink.next(s)
-        }))
-        if (room) {
-          offs.push(await this.svc.pubsub.subscribe(topics.roomControl(room.id), (c: RoomControl) => {
-            if (c?.type === 'deleted' || (c?.type === 'left' && c.userId === viewerId && room.kind !== 'PUBLIC')) sink.complete()
-          }))
-        }
-        if (stopped) { for (const o of offs) o(); offs = [] }
-      },
-      stop: () => {
-        stopped = true
-        for (const o of offs) o()
-        offs = []
-      },
-    }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      await feed.listen(signalTopic(viewerId), (s: SignalModel) => {
+        if (!s || s.toId !== viewerId || (room && s.roomId !== room.id)) return
+        sink.next(s)
+      })
+      if (room) {
+        await feed.listen(topics.roomControl(room.id), (c: RoomControl) => {
+          if (c?.type === 'deleted' || (c?.type === 'left' && c.userId === viewerId && room.kind !== 'PUBLIC')) sink.complete()
+        })
+      }
+    })
   }
 }

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto'
 import type { Services } from '../../services.js'
 import type { AppResolvers, FeedResolver } from '../../graphql/schema.js'
-import type { Feed, Sink } from '../../realtime/gateway.js'
+import type { Feed, Sink } from '../../realtime/ws/feed.js'
 import { isId } from '../../lib/text.js'
 
 export class RoomPresence {

@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
 import { roomTopicFeed } from '../../realtime/room-feed.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
 import { type Clock, systemClock } from './clock.js'
 import { StudyRepository, type TimerRow } from './study.repository.js'
 

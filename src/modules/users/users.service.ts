@@ -6,7 +6,8 @@ import { badInput, notFound } from '../../graphql/errors.js'
 import { spend } from '../../lib/rate-limit.js'
 import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { topics } from '../../realtime/topics.js'
-import type { Feed } from '../../realtime/gateway.js'
+import type { Feed } from '../../realtime/ws/feed.js'
+import { topicFeed } from '../../realtime/topic-feed.js'
 import { UsersRepository } from './users.repository.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 
@@ -15,8 +16,8 @@ export type PresenceStatus = 'ONLINE' | 'AWAY' | 'OFFLINE'
 
 export class UsersService {
   readonly repo: UsersRepository
-  constructor(private app: Services) {
-    this.repo = new UsersRepository(app.database.db)
+  constructor(private svc: Services) {
+    this.repo = new UsersRepository(svc.database.db)
   }
 
   /** batched per operation: no N+1 for Message.sender, RoomMember.user, ... */
@@ -53,10 +54,10 @@ export class UsersService {
     const last = cleanOptionalText(input.lastName, 'input.lastName', { min: 0, max: 64, label: true })
     if (last !== undefined) patch.last_name = last
     // each change is written into the inbox of every friend and room-mate: rare by design, so bounded
-    await spend(this.app.limits, `profile:${viewer.userId}`, this.app.config.sendRateLimitPerUser, 60_000)
+    await spend(this.svc.limits, `profile:${viewer.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const user = await this.repo.update(viewer.userId, patch, Date.now())
     if (!user) throw notFound('No such user')
-    await this.app.publish(topics.userProfile(user.id), { user })
+    await this.svc.publish(topics.userProfile(user.id), { user })
     await this.publishToAudience(user)
     return user
   }
@@ -67,10 +68,10 @@ export class UsersService {
    * subscriber listens on one topic whoever their friends are right now.
    */
   private async publishToAudience(user: UserModel) {
-    const [friends, mates] = await Promise.all([this.app.friends.friendIds(user.id), this.app.rooms.roomMateIds(user.id)])
+    const [friends, mates] = await Promise.all([this.svc.friends.friendIds(user.id), this.svc.rooms.roomMateIds(user.id)])
     const audience = new Set([user.id, ...friends, ...mates])
     const msg: InboxMessage = { type: 'profile', user }
-    await Promise.all([...audience].map((id) => this.app.publish(topics.userInbox(id), msg)))
+    await Promise.all([...audience].map((id) => this.svc.publish(topics.userInbox(id), msg)))
   }
 
   /** userUpdated: with userId, that user (any signed-in viewer); without, the viewer's own record, friends and room-mates. */
@@ -78,27 +79,21 @@ export class UsersService {
     const byId = userId !== null && userId !== undefined
     if (byId) await this.get(ctx, userId)
     const topic = byId ? topics.userProfile(userId) : topics.userInbox(ctx.viewer!.userId)
-    let unsubscribe: (() => void) | null = null
-    let stopped = false
-    return {
-      start: async (sink) => {
-        const off = await this.app.pubsub.subscribe(topic, (msg: unknown) => {
-          if (byId) sink.next((msg as { user: UserModel }).user)
-          else if (isInbox(msg, 'profile')) sink.next(msg.user)
-        })
-        if (stopped) off(); else unsubscribe = off
-      },
-      stop: () => { stopped = true; unsubscribe?.() },
-    }
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      await feed.listen(topic, (msg: unknown) => {
+        if (byId) sink.next((msg as { user: UserModel }).user)
+        else if (isInbox(msg, 'profile')) sink.next(msg.user)
+      })
+    })
   }
 
   // Presence, friendship and focus belong to their own modules (presence, friends, study).
-  statusFor(ctx: Ctx, userId: string): Promise<PresenceStatus> { return this.app.presence.statusFor(ctx, userId) }
-  friendshipFor(ctx: Ctx, userId: string): Promise<FriendshipStatus> { return this.app.friends.friendshipFor(ctx, userId) }
+  statusFor(ctx: Ctx, userId: string): Promise<PresenceStatus> { return this.svc.presence.statusFor(ctx, userId) }
+  friendshipFor(ctx: Ctx, userId: string): Promise<FriendshipStatus> { return this.svc.friends.friendshipFor(ctx, userId) }
   /** the end of the running focus phase the user is present in (study module) */
   async focusUntilFor(ctx: Ctx, userId: string): Promise<number | null> {
     // being in a focus phase tells that the user is online: only those who may see that see it
-    if (ctx.viewer?.userId !== userId && (await this.app.presence.statusFor(ctx, userId)) === 'OFFLINE') return null
-    return this.app.timers.focusUntil(ctx, userId)
+    if (ctx.viewer?.userId !== userId && (await this.svc.presence.statusFor(ctx, userId)) === 'OFFLINE') return null
+    return this.svc.timers.focusUntil(ctx, userId)
   }
 }

@@ -1,0 +1,41 @@
+// The start/stop bookkeeping of a Feed that listens on pub/sub topics, written once: every
+// topic listened to while starting is let go on stop, and one whose subscription completes
+// after the stop is let go at once (the gateway may stop a feed while it is still starting).
+import type { PubSub } from './pubsub.js'
+import type { Feed, Sink } from './ws/feed.js'
+
+export interface FeedScope {
+  /** true once the feed was stopped (completed, failed, or its socket closed) */
+  readonly stopped: boolean
+  /**
+   * Listens on a topic until the feed stops. Resolves false, listening to nothing, when the
+   * feed stopped while the subscription was being made.
+   */
+  listen<T>(topic: string, onMessage: (msg: T) => void): Promise<boolean>
+}
+
+/**
+ * A Feed whose `start` listens through the scope it is given; `onStop` releases whatever else
+ * it holds (after its topics are let go).
+ */
+export function topicFeed(pubsub: PubSub, start: (sink: Sink, feed: FeedScope) => void | Promise<void>, onStop?: () => void): Feed {
+  let offs: (() => void)[] = []
+  const scope = {
+    stopped: false,
+    async listen<T>(topic: string, onMessage: (msg: T) => void): Promise<boolean> {
+      const off = await pubsub.subscribe(topic, onMessage)
+      if (scope.stopped) { off(); return false }
+      offs.push(off)
+      return true
+    },
+  }
+  return {
+    start: (sink) => start(sink, scope),
+    stop: () => {
+      scope.stopped = true
+      for (const off of offs) off()
+      offs = []
+      onStop?.()
+    },
+  }
+}
