@@ -15,7 +15,6 @@ import { MemoryPubSub, RedisBackedPubSub, type PubSub } from './realtime/pubsub.
 import { FallbackStore, MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
 import { RateLimits } from './lib/rate-limit.js'
 import { Gateway } from './realtime/gateway.js'
-import { GraphqlWsGateway } from './realtime/gateway-graphql-ws.js'
 import { topics } from './realtime/topics.js'
 import type { DomainEvents, Services } from './services.js'
 import { buildAppSchema } from './graphql/schema.js'
@@ -180,8 +179,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // every subscription naming a room marks its viewer present there (room timer study sessions)
   const schema = buildAppSchema(withRoomPresence(() => services.study.roomPresence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers, friendsResolvers, notificationsResolvers, presenceResolvers]))
-  // measurement prototype (issue 14): the protocol side on graphql-ws's makeServer
-  const gateway = process.env.WS_PROTOCOL === 'graphql-ws' ? new GraphqlWsGateway(services, schema) : new Gateway(services, schema)
+  const gateway = new Gateway(services, schema)
   services.realtime = gateway
   services.presence.attach(gateway)
   services.calls.start()
