@@ -2,7 +2,7 @@
 // authorised by the Authorization header typed into GraphiQL's headers editor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import type { TestApp } from '../helpers/app.js'
+import { waitLive, type TestApp } from '../helpers/app.js'
 import { ok, signUp } from '../helpers/client.js'
 import { launch, newPage, startWebApp, uname } from './browser.js'
 
@@ -43,9 +43,10 @@ describe('GraphiQL', () => {
     await expect.poll(() => result(page), { timeout: 10_000 }).toContain(user.username)
 
     await setEditor(page, '.graphiql-query-editor .CodeMirror', `subscription { userUpdated(userId: "${user.id}") { displayName } }`)
+    const live = app.app.hearth.realtime.liveSubscriptions
     await page.getByRole('button', { name: 'Execute query' }).click()
-    // give the socket a moment to subscribe, then change the profile over plain HTTP
-    await new Promise((r) => setTimeout(r, 1000))
+    // once the subscription is live, change the profile over plain HTTP
+    await waitLive(app, live + 1)
     await ok(app.url, 'mutation { updateProfile(input: { displayName: "Seen In GraphiQL" }) { id } }', {}, user.token)
     await expect.poll(() => result(page), { timeout: 10_000 }).toContain('Seen In GraphiQL')
     await context.close()
