@@ -25,7 +25,11 @@ const setEditor = (page: Page, selector: string, text: string) =>
     const el = document.querySelector(sel) as (Element & { CodeMirror?: { setValue(v: string): void } }) | null
     if (!el?.CodeMirror) throw new Error(`no editor at ${sel}`)
     el.CodeMirror.setValue(t)
-  }, [selector, text] as const).then(() => page.waitForTimeout(300))
+  }, [selector, text] as const).then(() => selector.includes('query-editor')
+    // GraphiQL takes an edit after a debounce: it has the query once its storage holds it
+    ? page.waitForFunction((t) => localStorage.getItem('graphiql:query') === t, text, { timeout: 5000 }).then(() => undefined)
+    // fixed wait: the headers (not persisted by default) leave no trace of being taken
+    : page.waitForTimeout(300))
 const result = (page: Page) => page.evaluate(() => (document.querySelector('.result-window .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '')
 
 describe('GraphiQL', () => {
