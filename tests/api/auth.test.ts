@@ -244,7 +244,7 @@ describe('tokens', () => {
         const res = await gql(short.url, '{ me { id } }', {}, u.token)
         return res.errors ? res : null
       }, 5000, 'the session to expire')
-      expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+      expect(r?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
     } finally {
       await short.close()
     }
