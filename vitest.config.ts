@@ -31,9 +31,15 @@ export default defineConfig({
     pool: 'forks',
     // CI runs `npm test` alone on 2 cores, and each file's apps share their worker's event loop
     // with the test itself (plus Redis, PostgreSQL and, for e2e, a browser): one file per core.
-    // More workers only stretch every timer. Tests should wait for state (waitLive, eventually)
-    // where a state exists; some still sleep a fixed time (issue 14 lists them to replace). No
-    // retry is configured: a failure is a finding, not noise to re-roll.
+    // More workers only stretch every timer. Tests wait for state (waitLive, eventually, until,
+    // collect().waitFor); a test that proves something does NOT arrive sends a later marker event
+    // that must arrive and checks the unwanted one did not come before it. Four fixed waits remain,
+    // each commented where it stands: two in tests/realtime/leave-race.test.ts (the server's send
+    // buffer filling, and the blocked replay meeting the leave, are invisible to a client),
+    // one in tests/security/failures.test.ts (a dropped event leaves no trace; only time lets an
+    // unhandled rejection surface) and one in tests/e2e/graphiql.test.ts (GraphiQL's headers
+    // editor shows no sign of having taken an edit). Other timers in tests/ are poll intervals or
+    // deadlines. No retry is configured: a failure is a finding, not noise to re-roll.
     maxWorkers: 2,
     fileParallelism: true,
     globalSetup: ['tests/helpers/global-setup.ts'],

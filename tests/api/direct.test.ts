@@ -1,7 +1,7 @@
 // Direct rooms: friends only, one room per pair, invisible to everyone else, closed by a block.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, errorCode, eventually, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, SEND, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -114,16 +114,19 @@ describe('DIRECT_MESSAGE notifications', () => {
     const m = await send(t.url, a.token, room.id, 'are you there?')
     await nb.waitCount(1)
     expect(nb.events[0].notifications).toMatchObject({ kind: 'DIRECT_MESSAGE', actor: { id: a.id }, room: { id: room.id, kind: 'DIRECT' }, message: { id: m.id, body: 'are you there?' } })
-    await sleep(300)
-    expect(na.events).toHaveLength(0)
-    expect(nc.events).toHaveLength(0)
+    // markers: a later friend request to each; a notification of the message would come before it
+    const z = await signUp(t.url)
+    for (const u of [a, c]) await ok(t.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: u.id }, z.token)
+    await na.waitCount(1); await nc.waitCount(1)
+    expect(na.events.map((e) => e.notifications.kind)).toEqual(['FRIEND_REQUEST_RECEIVED'])
+    expect(nc.events.map((e) => e.notifications.kind)).toEqual(['FRIEND_REQUEST_RECEIVED'])
 
     // while B has the conversation open, the message itself is enough
     const live = collect(cb, MESSAGE_ADDED, { roomId: room.id })
     await waitLive(t, base + 4)
     await send(t.url, a.token, room.id, 'now you see it')
     await live.waitCount(1)
-    await sleep(300)
+    // 'gone again' below is the marker: a notification of this one would come before it
     expect(nb.events).toHaveLength(1)
     live.dispose()
     await eventually(() => t.app.hearth.realtime.liveSubscriptions === base + 3, 5000, 'the conversation to close')

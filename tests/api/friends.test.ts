@@ -2,7 +2,7 @@
 // from the side of the one who must receive and of the ones who must not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, errorCode, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 
 let t: TestApp
 beforeAll(async () => { t = await startApp() })
@@ -34,6 +34,15 @@ function listen(u: TestUser) {
   const changes = collect(client, CHANGED)
   const notes = collect(client, NOTIFS)
   return { client, changes, notes, async close() { changes.dispose(); notes.dispose(); await client.dispose() } }
+}
+
+/** A later friend request to `u` is the marker: an event for `u` from before would come ahead of it, so `u` has seen nothing but the marker. */
+async function markerRequestTo(u: TestUser, l: ReturnType<typeof listen>) {
+  const z = await signUp(t.url)
+  await ok(t.url, SEND, { u: u.id }, z.token)
+  await l.changes.waitCount(1); await l.notes.waitCount(1)
+  expect(l.changes.events.map((e) => e.friendshipChanged.user.id)).toEqual([z.id])
+  expect(l.notes.events.map((e) => e.notifications.actor.id)).toEqual([z.id])
 }
 
 describe('friend requests', () => {
@@ -71,9 +80,7 @@ describe('friend requests', () => {
 
     // the sender asked, the addressee gets no echo of their own notification
     expect(la.notes.events).toHaveLength(0)
-    await sleep(200)
-    expect(lc.changes.events).toHaveLength(0)
-    expect(lc.notes.events).toHaveLength(0)
+    await markerRequestTo(c, lc)
     await Promise.all([la.close(), lb.close(), lc.close()])
   })
 
@@ -106,9 +113,7 @@ describe('friend requests', () => {
     expect(await relation(a, b)).toBe('FRIENDS')
     expect(await relation(b, a)).toBe('FRIENDS')
     expect((await ok(t.url, REQUESTS, { d: 'INCOMING' }, b.token)).friendRequests).toEqual([])
-    await sleep(200)
-    expect(lc.changes.events).toHaveLength(0)
-    expect(lc.notes.events).toHaveLength(0)
+    await markerRequestTo(c, lc)
     await Promise.all([la.close(), lc.close()])
   })
 
@@ -235,9 +240,12 @@ describe('userUpdated without userId', () => {
     await ok(t.url, REMOVE, { u: f.id }, a.token)
     await ok(t.url, `mutation { updateProfile(input: { displayName: "Renamed twice" }) { id } }`, {}, a.token)
     await um.waitCount(2)
-    await sleep(300)
-    expect(uf.events).toHaveLength(1)
-    expect(us.events).toHaveLength(0)
+    // markers: f and s each rename themselves; a's second rename would have reached them first
+    await ok(t.url, `mutation { updateProfile(input: { displayName: "F marker" }) { id } }`, {}, f.token)
+    await ok(t.url, `mutation { updateProfile(input: { displayName: "S marker" }) { id } }`, {}, s.token)
+    await uf.waitCount(2); await us.waitCount(1)
+    expect(uf.events.map((e) => e.userUpdated.displayName)).toEqual(['Renamed', 'F marker'])
+    expect(us.events.map((e) => e.userUpdated.displayName)).toEqual(['S marker'])
     await Promise.all(clients.map((c) => c.dispose()))
   })
 })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, errorCode, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, MESSAGE_EVENTS, SEND, createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -54,8 +54,8 @@ describe('sending', () => {
     expect(first.clientId).toBe('abc-1')
     const other = await send(t.url, owner.token, room.id, 'two', 'abc-2')
     expect(other.seq).toBe(first.seq + 1)
+    // 'two' is the marker: an event of the retry would have come before it
     await sub.waitCount(2)
-    await sleep(200)
     expect(sub.events.map((e) => e.messageAdded.body)).toEqual(['once', 'two'])
     const long = await gql(t.url, SEND, { roomId: room.id, body: 'x', clientId: 'k'.repeat(65) }, owner.token)
     expect(long.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clientId' })
@@ -162,9 +162,11 @@ describe('subscriptions', () => {
     const byCursor = collect(c, MESSAGE_ADDED, { roomId: room.id, after: page.messages.pageInfo.endCursor })
     await byCursor.waitCount(3)
     expect(byCursor.events.map((e) => e.messageAdded.seq)).toEqual([3, 4, 5])
+    const live = t.app.hearth.realtime.liveSubscriptions
     const beyond = collect(c, MESSAGE_ADDED, { roomId: room.id, after: '999' })
-    await sleep(200)
+    await waitLive(t, live + 1)
     expect(beyond.events).toHaveLength(0)
+    // c6 is the marker: a replayed event would have come before it
     await send(t.url, owner.token, room.id, 'c6')
     await beyond.waitCount(1)
     expect(beyond.events[0].messageAdded.seq).toBe(6)
@@ -181,8 +183,13 @@ describe('subscriptions', () => {
     await s.waitCount(1)
     await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, leaver.token)
     await s.waitFor(() => s.state.done, 3000, 'the subscription to end')
+    // marker: the leaver's feed of the PUBLIC room on the same socket gets a later message
+    const liveNow = t.app.hearth.realtime.liveSubscriptions
+    const marker = collect(c, MESSAGE_ADDED, { roomId: pub.id })
+    await waitLive(t, liveNow + 1)
     await send(t.url, owner.token, room.id, 'not for you')
-    await sleep(200)
+    await send(t.url, owner.token, pub.id, 'marker')
+    await marker.waitFor(() => marker.events.some((e) => e.messageAdded.body === 'marker'), 5000, 'the marker message')
     expect(s.events.map((e) => e.messageAdded.body)).toEqual(['seen'])
     const co = wsClient(t.wsUrl, owner.token)
     const live = t.app.hearth.realtime.liveSubscriptions

@@ -1,7 +1,7 @@
 // Mentions, the stored inbox for users who were away, and marking notifications read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, errorCode, gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -10,6 +10,7 @@ afterAll(async () => { await t.close() })
 
 const NOTIFS = `subscription { notifications { id kind actor { id } room { id } message { id body } readAt } }`
 const LIST = `query($u: Boolean, $f: Int) { notificationsList(unreadOnly: $u, first: $f) { id kind readAt createdAt actor { id } message { body } friendRequest { id } } unreadNotificationCount }`
+const FRIEND_REQUEST = `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`
 const MARK = `mutation($ids: [ID!]) { markNotificationsRead(ids: $ids) }`
 
 const list = async (u: TestUser, unreadOnly = false, first?: number) => (await ok(t.url, LIST, { u: unreadOnly, f: first }, u.token))
@@ -30,13 +31,17 @@ describe('mentions', () => {
     const m = await send(t.url, a.token, room.id, `hey @${b.username.toUpperCase()}, @${c.username}. @${x.username} and @${a.username}; mail me at me@${b.username}`)
     await nb.waitCount(1)
     expect(nb.events[0].notifications).toMatchObject({ kind: 'MENTION', actor: { id: a.id }, room: { id: room.id }, message: { id: m.id }, readAt: null })
-    await sleep(400)
-    expect(nb.events).toHaveLength(1)
-    expect(na.events).toHaveLength(0)
-    expect(nc.events).toHaveLength(0)
-    expect(nx.events).toHaveLength(0)
     expect((await list(x)).notificationsList).toEqual([])
     expect((await list(c)).notificationsList).toEqual([])
+    // markers: a later friend request to each; a notification of the mention would come before it
+    const z = await signUp(t.url)
+    for (const u of [a, b, c, x]) await ok(t.url, FRIEND_REQUEST, { u: u.id }, z.token)
+    await Promise.all([na, nb, nc, nx].map((n) => n.waitFor(() => n.events.some((e) => e.notifications.kind === 'FRIEND_REQUEST_RECEIVED'), 5000, 'the marker')))
+    const kinds = (n: typeof na) => n.events.map((e) => e.notifications.kind)
+    expect(kinds(nb)).toEqual(['MENTION', 'FRIEND_REQUEST_RECEIVED'])
+    expect(kinds(na)).toEqual(['FRIEND_REQUEST_RECEIVED'])
+    expect(kinds(nc)).toEqual(['FRIEND_REQUEST_RECEIVED'])
+    expect(kinds(nx)).toEqual(['FRIEND_REQUEST_RECEIVED'])
     await Promise.all(clients.map((cl) => cl.dispose()))
   })
 })
@@ -90,8 +95,10 @@ describe('the notification inbox', () => {
     await waitLive(t, live + 2)
     await ok(t.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: b.id }, a.token)
     await nb.waitCount(1)
-    await sleep(300)
-    expect(nc.events).toHaveLength(0)
+    // marker: a later request to c; b's notification would have come before it
+    await ok(t.url, FRIEND_REQUEST, { u: c.id }, a.token)
+    await nc.waitCount(1)
+    expect(nc.events.map((e) => e.notifications.kind)).toEqual(['FRIEND_REQUEST_RECEIVED'])
     await Promise.all([cb.dispose(), cc.dispose(), unauth.dispose()])
   })
 })

@@ -150,9 +150,13 @@ describe('userUpdated', () => {
     const { client, sub } = await live(watcher.token, target.id)
     await ok(t.url, UPDATE, { input: { displayName: 'Bystander edit' } }, bystander.token)
     await ok(t.url, UPDATE, { input: { displayName: 'Target edit' } }, target.token)
-    await sub.waitCount(1)
-    await sleep(200)
-    expect(sub.events).toEqual([{ userUpdated: { id: target.id, displayName: 'Target edit', firstName: null } }])
+    // a later edit of the target is the marker: the bystander's would have arrived before it
+    await ok(t.url, UPDATE, { input: { displayName: 'Marker' } }, target.token)
+    await sub.waitCount(2)
+    expect(sub.events).toEqual([
+      { userUpdated: { id: target.id, displayName: 'Target edit', firstName: null } },
+      { userUpdated: { id: target.id, displayName: 'Marker', firstName: null } },
+    ])
     await client.dispose()
   })
 
@@ -161,8 +165,8 @@ describe('userUpdated', () => {
     const { client, sub } = await live(other)
     await gql(t.url, UPDATE, { input: { displayName: '' } }, u.token)
     await ok(t.url, UPDATE, { input: { displayName: 'Valid' } }, u.token)
+    // 'Valid' is the marker: an event of the refused update would have come before it
     await sub.waitCount(1)
-    await sleep(200)
     expect(sub.events.map((e: any) => e.userUpdated.displayName)).toEqual(['Valid'])
     await client.dispose()
   })
@@ -193,8 +197,13 @@ describe('userUpdated', () => {
     sub.dispose()
     // the server has stopped the feed before the next edit is published
     await eventually(() => t.app.hearth.realtime.liveSubscriptions === before, 5000, 'the subscription to stop')
+    // marker: a second subscription on the same socket; frames of one socket arrive in order,
+    // so once it has seen 'three', a frame of 'two' for the stopped one would already be here
+    const marker = collect(client, 'subscription { userUpdated { id displayName firstName } }')
+    await waitLive(t, before + 1)
     await ok(t.url, UPDATE, { input: { displayName: 'two' } }, u.token)
-    await sleep(300)
+    await ok(t.url, UPDATE, { input: { displayName: 'three' } }, u.token)
+    await marker.waitFor(() => marker.events.some((e: any) => e.userUpdated.displayName === 'three'), 5000, 'the marker edit')
     expect(sub.events).toHaveLength(1)
     await client.dispose()
   })

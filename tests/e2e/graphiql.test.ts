@@ -2,7 +2,7 @@
 // authorised by the Authorization header typed into GraphiQL's headers editor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import type { TestApp } from '../helpers/app.js'
+import { waitLive, type TestApp } from '../helpers/app.js'
 import { ok, signUp } from '../helpers/client.js'
 import { launch, newPage, startWebApp, uname } from './browser.js'
 
@@ -25,7 +25,11 @@ const setEditor = (page: Page, selector: string, text: string) =>
     const el = document.querySelector(sel) as (Element & { CodeMirror?: { setValue(v: string): void } }) | null
     if (!el?.CodeMirror) throw new Error(`no editor at ${sel}`)
     el.CodeMirror.setValue(t)
-  }, [selector, text] as const).then(() => page.waitForTimeout(300))
+  }, [selector, text] as const).then(() => selector.includes('query-editor')
+    // GraphiQL takes an edit after a debounce: it has the query once its storage holds it
+    ? page.waitForFunction((t) => localStorage.getItem('graphiql:query') === t, text, { timeout: 5000 }).then(() => undefined)
+    // fixed wait: the headers (not persisted by default) leave no trace of being taken
+    : page.waitForTimeout(300))
 const result = (page: Page) => page.evaluate(() => (document.querySelector('.result-window .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '')
 
 describe('GraphiQL', () => {
@@ -43,9 +47,10 @@ describe('GraphiQL', () => {
     await expect.poll(() => result(page), { timeout: 10_000 }).toContain(user.username)
 
     await setEditor(page, '.graphiql-query-editor .CodeMirror', `subscription { userUpdated(userId: "${user.id}") { displayName } }`)
+    const live = app.app.hearth.realtime.liveSubscriptions
     await page.getByRole('button', { name: 'Execute query' }).click()
-    // give the socket a moment to subscribe, then change the profile over plain HTTP
-    await new Promise((r) => setTimeout(r, 1000))
+    // once the subscription is live, change the profile over plain HTTP
+    await waitLive(app, live + 1)
     await ok(app.url, 'mutation { updateProfile(input: { displayName: "Seen In GraphiQL" }) { id } }', {}, user.token)
     await expect.poll(() => result(page), { timeout: 10_000 }).toContain('Seen In GraphiQL')
     await context.close()

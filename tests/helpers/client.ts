@@ -87,7 +87,7 @@ export function collect<T = any>(client: Client, query: string, variables?: Reco
   }
 }
 
-/** Resolves once a raw graphql-ws socket has been acknowledged: subscriptions after that are live. */
+/** A plain timer: for poll intervals and deadlines; tests wait on state, not on time. */
 export function sleep(ms: number) { return new Promise((r) => setTimeout(r, ms)) }
 
 /** Waits until fn returns truthy. */

@@ -4,7 +4,7 @@ import crypto from 'node:crypto'
 import type WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, eventually, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
 const JOIN = `mutation($r: ID!) { joinCall(roomId: $r) { id } }`
@@ -53,8 +53,10 @@ describe('calls on one instance', () => {
     await sa.waitCount(3)
     expect(sa.events[2].callChanged).toMatchObject({ user: { id: b.id }, joined: false, participants: [{ id: a.id }] })
     expect(await participants(t.url, a, room.id)).toEqual([a.id])
-    await sleep(200)
-    expect(sa.events).toHaveLength(3)
+    // marker: b joins once more; an announcement of the second join would have come before it
+    await ok(t.url, JOIN, { r: room.id }, b.token)
+    await sa.waitCount(4)
+    expect(sa.events[3].callChanged).toMatchObject({ user: { id: b.id }, joined: true })
     await Promise.all([wa.dispose(), wb.dispose()])
   })
 
@@ -77,13 +79,22 @@ describe('calls on one instance', () => {
     await a1.dispose()
     // the server has seen the socket go; give a wrong removal time to show
     await eventually(() => liveCount(t) === base + 2, 5000, 'the first socket to close')
-    await sleep(300)
+    // marker: p joins with one socket and closes it after a's first; once p is announced gone,
+    // a wrong removal of a (from the earlier close) would have been announced before
+    const wp = wsClient(t.wsUrl, p.token)
+    collect(wp, CALL_SUB, { r: room.id })
+    await waitLive(t, base + 3)
+    await ok(t.url, JOIN, { r: room.id }, p.token)
+    await sb.waitCount(2)
+    await wp.dispose()
+    await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === p.id && !e.callChanged.joined), 5000, 'p to leave')
+    const aboutA = () => sb.events.filter((e) => e.callChanged.user.id === a.id)
     expect(await participants(t.url, b, room.id)).toEqual([a.id])
-    expect(sb.events).toHaveLength(1)
+    expect(aboutA()).toHaveLength(1)
 
     await a2.dispose()
-    await sb.waitCount(2)
-    expect(sb.events[1].callChanged).toMatchObject({ user: { id: a.id }, joined: false, participants: [] })
+    await sb.waitFor(() => aboutA().length >= 2, 5000, 'a to leave')
+    expect(aboutA()[1].callChanged).toMatchObject({ user: { id: a.id }, joined: false, participants: [] })
     expect(await participants(t.url, b, room.id)).toEqual([])
     await wb.dispose()
   })
@@ -159,7 +170,16 @@ describe('calls across two instances sharing Redis', () => {
     // a still has a socket on instance two
     await a1.dispose()
     await eventually(() => liveCount(one) === base1, 5000, 'the socket on one to close')
-    await sleep(300)
+    // marker: p joins with one socket on one and closes it after a's; once b hears p left, a wrong
+    // removal of a (from the earlier close) would have been heard before
+    const wp = wsClient(one.wsUrl, p.token)
+    collect(wp, CALL_SUB, { r: room.id })
+    await waitLive(one, base1 + 1)
+    await ok(one.url, JOIN, { r: room.id }, p.token)
+    await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === p.id && e.callChanged.joined), 5000, 'p to join')
+    await wp.dispose()
+    await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === p.id && !e.callChanged.joined), 5000, 'p to leave')
+    expect(sb.events.some((e) => e.callChanged.user.id === a.id && !e.callChanged.joined)).toBe(false)
     expect(await participants(two.url, b, room.id)).toEqual(ids([a, b]))
     await a2.dispose()
     await eventually(() => sb.events.some((e) => e.callChanged.user.id === a.id && !e.callChanged.joined), 5000, 'a to leave')
@@ -190,10 +210,12 @@ describe('calls whose lease runs out', () => {
     await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === a.id && !e.callChanged.joined), 15_000, 'a to time out')
     const gone = sb.events.find((e) => e.callChanged.user.id === a.id && !e.callChanged.joined)
     expect(ids(gone.callChanged.participants)).toEqual([b.id])
-    // b's socket keeps b in well past the lease time
-    await sleep(4000)
+    // b's socket keeps b in well past the lease time: p joins without a socket, and once p's lease
+    // has run out (a full lease later), b must still be in
+    await ok(t.url, JOIN, { r: room.id }, p.token)
+    await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === p.id && !e.callChanged.joined), 15_000, 'p to time out')
     expect(await participants(t.url, b, room.id)).toEqual([b.id])
-    expect(sb.events.filter((e) => !e.callChanged.joined).map((e) => e.callChanged.user.id)).toEqual([a.id])
+    expect(sb.events.filter((e) => !e.callChanged.joined).map((e) => e.callChanged.user.id)).toEqual([a.id, p.id])
     await wb.dispose()
   }, 60_000)
 })
@@ -235,14 +257,17 @@ describe('calls through a graceful restart of one instance', () => {
     const aClosed = new Promise<void>((resolve) => aSocket!.once('close', () => resolve()))
     const closing = one.close()
     await aClosed
+    // marker: p joins on two with no socket, after a's lease was last renewed on one: p times out
+    // no earlier than a would if two failed to keep a in
+    await ok(two.url, JOIN, { r: room.id }, p.token)
     const wa2 = wsClient(two.wsUrl, a.token)
     collect(wa2, CALL_SUB, { r: room.id })
     await closing
     await Promise.all([wa.dispose(), wc.dispose()])
     await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === c.id && !e.callChanged.joined), 20_000, 'c to time out')
-    await sleep(1000)
+    await sb.waitFor(() => sb.events.some((e) => e.callChanged.user.id === p.id && !e.callChanged.joined), 20_000, 'p to time out')
     expect(await participants(two.url, b, room.id)).toEqual(ids([a, b]))
-    expect(sb.events.filter((e) => !e.callChanged.joined).map((e) => e.callChanged.user.id)).toEqual([c.id])
+    expect(sb.events.filter((e) => !e.callChanged.joined).map((e) => e.callChanged.user.id).sort()).toEqual([c.id, p.id].sort())
     await Promise.all([wa2.dispose(), wb.dispose()])
   }, 60_000)
 })

@@ -35,7 +35,9 @@ describe('process failures', () => {
     // kill while writes are in full flow: after a first batch is acknowledged, however slow the machine
     const until = Date.now() + 20_000
     while (acknowledged.size < 20 && Date.now() < until) await sleep(20)
-    await sleep(200)
+    // and more still being acknowledged: the kill lands with writes in flow
+    const flowing = acknowledged.size + 10
+    while (acknowledged.size < flowing && Date.now() < until) await sleep(20)
     first.proc.kill('SIGKILL')
     stop = true
     await Promise.all(writers)

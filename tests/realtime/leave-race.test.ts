@@ -45,13 +45,17 @@ describe('leaving while a subscription starts', () => {
     // stop reading: the server's replay waits for the socket to drain
     const raw = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket
     raw.pause()
+    // fixed wait: the server's send buffer filling up is not visible from the client side
     await sleep(500)
     await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, b.token)
     await send(t.url, a.token, room.id, 'after the leave')
+    // fixed wait: gives the blocked replay time to see the leave while still blocked (the race under test)
     await sleep(200)
     raw.resume()
     await until(() => frames.some((f) => f.type === 'complete' || f.type === 'error'), 20_000, 'the subscription to end')
-    await sleep(100)
+    // marker: the pong to a ping is written after any frame the server still had queued
+    ws.send(JSON.stringify({ type: 'ping' }))
+    await until(() => frames.some((f) => f.type === 'pong'), 5000, 'pong')
     const bodies = frames.filter((f) => f.type === 'next').map((f) => f.payload.data.messageAdded.body as string)
     expect(bodies.length).toBeGreaterThan(0)
     expect(bodies).not.toContain('after the leave')

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKENDS, BACKEND_NAMES, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
-import { collect, gql, signUp, sleep, wsClient } from '../helpers/client.js'
+import { BACKENDS, BACKEND_NAMES, canRun, freshPgDatabase, startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, gql, signUp, wsClient } from '../helpers/client.js'
 import { MESSAGE_ADDED, MESSAGE_EVENTS, createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -37,8 +37,9 @@ describe('live messages', () => {
       const room = await createRoom(app.url, a.token, 'Far ahead')
       await send(app.url, a.token, room.id, 'old')
       const ca = wsClient(app.wsUrl, a.token)
+      const live = app.app.hearth.realtime.liveSubscriptions
       const subs = ['2147483648', '9007199254740993', '99999999999999999999'].map((after) => collect(ca, MESSAGE_ADDED, { roomId: room.id, after }))
-      await sleep(300)
+      await waitLive(app, live + 3)
       await send(app.url, a.token, room.id, 'new')
       for (const sub of subs) {
         await sub.waitCount(1)
@@ -63,8 +64,14 @@ describe('live messages', () => {
     const sub = collect(cc, MESSAGE_ADDED, { roomId: room.id })
     await sub.waitError()
     expect(sub.state.errors?.[0].extensions.code).toBe('NOT_FOUND')
+    // marker: c's feed of c's own room on the same socket gets a later message
+    const own = await createRoom(t.url, c.token, 'Own')
+    const live = t.app.hearth.realtime.liveSubscriptions
+    const marker = collect(cc, MESSAGE_ADDED, { roomId: own.id })
+    await waitLive(t, live + 1)
     await send(t.url, a.token, room.id, 'hidden')
-    await sleep(200)
+    await send(t.url, c.token, own.id, 'marker')
+    await marker.waitCount(1)
     expect(sub.events).toHaveLength(0)
     await cc.dispose()
   })

@@ -104,7 +104,10 @@ describe('two instances sharing Redis', () => {
     await ok(a.url, 'mutation($id: ID!) { revokeSession(id: $id) }', { id: phone.session.id }, u.token)
     expect(await closedWithin(onB.closed, 1000)).toBe(4403)
     expect(await closedWithin(onA.closed, 1000)).toBe(4403)
-    await sleep(200)
+    // marker: B answers a ping on the keeper after it closed the revoked socket on B
+    const pong = new Promise<void>((resolve) => keeper.ws.on('message', (d) => { if (JSON.parse(String(d)).type === 'pong') resolve() }))
+    keeper.ws.send(JSON.stringify({ type: 'ping' }))
+    await pong
     expect(keeper.ws.readyState).toBe(WebSocket.OPEN)
     keeper.ws.close()
   })

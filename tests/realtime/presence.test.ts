@@ -2,7 +2,7 @@
 // must not. Leases and grace periods are shortened through the environment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, errorCode, eventually, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 
 const ENV = { PRESENCE_LEASE_TTL_MS: '3000', PRESENCE_HEARTBEAT_MS: '300', PRESENCE_OFFLINE_GRACE_MS: '300' }
@@ -83,7 +83,16 @@ describe('presence', () => {
     expect(after.status).toBe('OFFLINE')
     expect(Date.parse(after.lastSeenAt)).toBeGreaterThanOrEqual(closedAt - 50)
 
-    await sleep(300)
+    // marker: g, a friend of f and s and a member of the room, comes online; whatever of a's was
+    // still on its way to f, s or x would have come before
+    const g = await signUp(t.url)
+    await befriend(t.url, g, f); await befriend(t.url, g, s)
+    await joinByCode(t.url, g.token, room.code)
+    const gOn = goOnline(t.wsUrl, g)
+    for (const k of ['f', 's', 'x'] as const) {
+      await feeds[k].waitFor(() => about(feeds[k].events, g.id).some((p) => p.status === 'ONLINE'), 5000, `${k} sees the marker`)
+    }
+    await gOn.close()
     expect(about(feeds.f.events, a.id).map((p) => p.status)).toEqual(['ONLINE', 'AWAY', 'ONLINE', 'OFFLINE'])
     expect(about(feeds.s.events, a.id)).toEqual([])
     expect(about(feeds.x.events, a.id)).toEqual([])
@@ -91,8 +100,9 @@ describe('presence', () => {
   })
 
   it('stays ONLINE while any socket is open', async () => {
-    const [a, f] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const [a, f, g] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
     await befriend(t.url, a, f)
+    await befriend(t.url, g, f)
     const cf = wsClient(t.wsUrl, f.token)
     const base = liveCount(t)
     const feed = collect(cf, PRESENCE, {})
@@ -104,7 +114,12 @@ describe('presence', () => {
     await one.close()
     // the server has seen that socket go; then a wrong OFFLINE has the grace period and more to show
     await eventually(() => liveCount(t) === base + 2, 5000, 'the first socket to close')
-    await sleep(1200)
+    // marker: g's only socket closes after a's first one; once f sees g OFFLINE, g's grace period
+    // has run out, so a's (started earlier) has too
+    const gOn = goOnline(t.wsUrl, g)
+    await feed.waitFor(() => about(feed.events, g.id).some((p) => p.status === 'ONLINE'), 5000, 'g ONLINE')
+    await gOn.close()
+    await feed.waitFor(() => about(feed.events, g.id).some((p) => p.status === 'OFFLINE'), 5000, 'g OFFLINE')
     expect((await status(f, a)).status).toBe('ONLINE')
     await two.close()
     await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'OFFLINE'), 5000, 'OFFLINE')
@@ -125,7 +140,8 @@ describe('presence', () => {
   })
 
   it('a new friend appears in the friends feed at once; a removed one stops appearing', async () => {
-    const [a, g] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const [a, g, h] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    await befriend(t.url, h, g)
     const cg = wsClient(t.wsUrl, g.token)
     const base = liveCount(t)
     const feed = collect(cg, PRESENCE, {})
@@ -133,16 +149,24 @@ describe('presence', () => {
     await waitLive(t, base + 2)
     // a is ONLINE (seen by a) and g, not yet a friend, heard nothing of it
     await eventually(async () => (await status(a, a)).status === 'ONLINE', 5000, 'a ONLINE')
-    await sleep(200)
+    // marker: g's friend h comes online; an event of a's would have come before
+    const hOn = goOnline(t.wsUrl, h)
+    await feed.waitFor(() => about(feed.events, h.id).some((p) => p.status === 'ONLINE'), 5000, 'h ONLINE')
     expect(about(feed.events, a.id)).toEqual([])
     await befriend(t.url, a, g)
     await feed.waitFor(() => about(feed.events, a.id).length === 1, 5000, 'current status of the new friend')
     expect(about(feed.events, a.id)[0].status).toBe('ONLINE')
+    // g's friendshipChanged and the presence feed hear the removal from g's inbox in one loop
+    const liveNow = liveCount(t)
+    const changed = collect(cg, `subscription { friendshipChanged { user { id } friendship } }`)
+    await waitLive(t, liveNow + 1)
     await ok(t.url, `mutation($u: ID!) { removeFriend(userId: $u) }`, { u: g.id }, a.token)
-    await sleep(300)
+    await changed.waitFor(() => changed.events.some((e) => e.friendshipChanged.user.id === a.id), 5000, 'the removal to reach g')
     await ok(t.url, SET, { s: 'AWAY' }, a.token)
     await on.close()
-    await sleep(800)
+    // marker: h goes offline after a; once g sees it, a's grace has run out too
+    await hOn.close()
+    await feed.waitFor(() => about(feed.events, h.id).some((p) => p.status === 'OFFLINE'), 5000, 'h OFFLINE')
     expect(about(feed.events, a.id)).toHaveLength(1)
     expect((await status(g, a)).status).toBe('OFFLINE')
     await cg.dispose()
@@ -190,8 +214,10 @@ describe('presence', () => {
     await ok(t.url, `mutation($r: ID!) { setTyping(roomId: $r, typing: true) }`, { r: room.id }, a.token)
     await tm.waitCount(1)
     expect(tm.events[0].typing.user.id).toBe(a.id)
-    await sleep(300)
-    expect(tx.events).toHaveLength(0)
+    // marker: m types too; a's typing would have reached x before it
+    await ok(t.url, `mutation($r: ID!) { setTyping(roomId: $r, typing: true) }`, { r: room.id }, m.token)
+    await tx.waitCount(1)
+    expect(tx.events.map((e) => e.typing.user.id)).toEqual([m.id])
     await Promise.all([cm.dispose(), cx.dispose()])
   })
 
@@ -213,9 +239,13 @@ describe('presence', () => {
       expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
       expect(r.data?.setTyping ?? null).toBeNull()
     }
-    await sleep(300)
-    expect(tb.events).toHaveLength(0)
-    expect(ta.events).toHaveLength(0)
+    // markers: unblocked and friends again, each types once; a refused typing would have come before
+    await ok(t.url, `mutation($u: ID!) { unblockUser(userId: $u) }`, { u: b.id }, a.token)
+    await befriend(t.url, a, b)
+    for (const u of [a, b]) await ok(t.url, SET_TYPING, { r: direct }, u.token)
+    await tb.waitCount(1); await ta.waitCount(1)
+    expect(tb.events.map((e) => e.typing.user.id)).toEqual([a.id])
+    expect(ta.events.map((e) => e.typing.user.id)).toEqual([b.id])
     await Promise.all([ca.dispose(), cb.dispose()])
   })
 })

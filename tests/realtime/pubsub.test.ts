@@ -55,10 +55,12 @@ describe.each(kinds)('%s', (kind, factoryFor) => {
     await ps.subscribe('user.b.profile', b.handler)
     await ps.publish('user.a.profile', { to: 'a' })
     await ps.publish('user.b.profile', { to: 'b' })
-    await eventually(() => a.got.length === 1 && b.got.length === 1, 3000)
-    await sleep(100)
-    expect(a.got).toEqual([{ to: 'a' }])
-    expect(b.got).toEqual([{ to: 'b' }])
+    // markers: one more event per topic; a crossed event would have come before it
+    await ps.publish('user.a.profile', { marker: 'a' })
+    await ps.publish('user.b.profile', { marker: 'b' })
+    await eventually(() => a.got.length >= 2 && b.got.length >= 2, 3000)
+    expect(a.got).toEqual([{ to: 'a' }, { marker: 'a' }])
+    expect(b.got).toEqual([{ to: 'b' }, { marker: 'b' }])
   })
 
   it('every subscriber of a topic gets each event once, in publish order', async () => {
@@ -68,9 +70,10 @@ describe.each(kinds)('%s', (kind, factoryFor) => {
     await ps.subscribe('t', a.handler)
     await ps.subscribe('t', b.handler)
     for (let i = 0; i < 50; i++) await ps.publish('t', { i })
-    await eventually(() => a.got.length === 50 && b.got.length === 50, 5000, '50 each')
-    await sleep(100)
-    const want = Array.from({ length: 50 }, (_, i) => ({ i }))
+    // a last event is the marker: a repeated one would have come before it
+    await ps.publish('t', { i: 50 })
+    await eventually(() => a.got.length >= 51 && b.got.length >= 51, 5000, '51 each')
+    const want = Array.from({ length: 51 }, (_, i) => ({ i }))
     expect(a.got).toEqual(want)
     expect(b.got).toEqual(want)
   })
@@ -86,9 +89,10 @@ describe.each(kinds)('%s', (kind, factoryFor) => {
     off1() // twice is harmless
     await sleep(50)
     await ps.publish('t', { n: 2 })
-    await eventually(() => r.got.length === 3, 3000)
-    await sleep(100)
-    expect(r.got).toEqual([{ n: 1 }, { n: 1 }, { n: 2 }])
+    // n: 3 is the marker: a second copy of n: 2 would have come before it
+    await ps.publish('t', { n: 3 })
+    await eventually(() => r.got.length >= 4, 3000)
+    expect(r.got).toEqual([{ n: 1 }, { n: 1 }, { n: 2 }, { n: 3 }])
   })
 
   it('after unsubscribe nothing more arrives, and other subscribers keep theirs', async () => {
@@ -101,7 +105,7 @@ describe.each(kinds)('%s', (kind, factoryFor) => {
     await sleep(50)
     await ps.publish('t', { n: 1 })
     await eventually(() => stays.got.length === 1, 3000)
-    await sleep(100)
+    // one event goes to all of a topic's handlers in one loop: once `stays` has it, `gone` would too
     expect(gone.got).toEqual([])
   })
 
@@ -136,10 +140,12 @@ describe('RedisBackedPubSub across instances', () => {
     await b.subscribe('user.x.profile', (m) => onB.push(m))
     await other.subscribe('user.x.profile', (m) => onOther.push(m))
     await a.publish('user.x.profile', { from: 'a' })
-    await eventually(() => onB.length === 1, 3000)
-    await sleep(150)
-    expect(onB).toEqual([{ from: 'a' }])
-    expect(onOther).toEqual([])
+    // markers, published after (Redis hands out messages in order): a stray or repeated event would come first
+    await a.publish('user.x.profile', { from: 'a', marker: true })
+    await other.publish('user.x.profile', { marker: true })
+    await eventually(() => onB.length >= 2 && onOther.length >= 1, 3000)
+    expect(onB).toEqual([{ from: 'a' }, { from: 'a', marker: true }])
+    expect(onOther).toEqual([{ marker: true }])
   })
 
   it('releases the Redis channel when its last subscriber leaves', async () => {
@@ -153,7 +159,8 @@ describe('RedisBackedPubSub across instances', () => {
       const off2 = await ps.subscribe('quiet.topic', () => {})
       expect(await numsub()).toBe(1) // one Redis SUBSCRIBE per channel per process
       off1()
-      await sleep(100)
+      // marker: a SUBSCRIBE on the same connection; an UNSUBSCRIBE sent by off1 would be done before it
+      await ps.subscribe('marker.topic', () => {})
       expect(await numsub()).toBe(1)
       off2()
       await eventually(async () => (await numsub()) === 0, 3000, 'the channel to be released')

@@ -1,8 +1,8 @@
 // Nothing is lost across a disconnect, a Redis restart or a server restart: what a mutation
 // acknowledged is in the database and reaches every subscriber that resumes with `after`.
 import { afterAll, describe, expect, it } from 'vitest'
-import { startApp, testDatabaseUrl, waitLive } from '../helpers/app.js'
-import { collect, signUp, sleep, wsClient, ok } from '../helpers/client.js'
+import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, eventually, signUp, sleep, wsClient, ok } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode, send } from '../helpers/rooms.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
 import { acked, bearer, until } from '../security/raw.js'
@@ -71,9 +71,10 @@ describe('recovery', () => {
     const sending = (async () => { for (let i = 0; i < 40; i++) await send(app.url, a.token, room.id, `during ${i}`) })()
     const resumed = collect(c2, MESSAGE_ADDED, { roomId: room.id, after: String(lastSeen) })
     await sending
-    await resumed.waitCount(90, 15_000)
-    await sleep(200)
-    expect(seqs(resumed)).toEqual(range(11, 100))
+    // one more message is the marker: a repeated or stray event would have come before it
+    await send(app.url, a.token, room.id, 'marker')
+    await resumed.waitCount(91, 15_000)
+    expect(seqs(resumed)).toEqual(range(11, 101))
   }, 60_000)
 
   it('a Redis restart during a stream of sends loses nothing that was acknowledged', async () => {
@@ -99,9 +100,11 @@ describe('recovery', () => {
         await sleep(10)
       }
     })()
-    await sleep(400)
+    // Redis goes down with sends in flow, and stays down until both instances have noticed
+    await eventually(() => acknowledged.length >= 20, 10_000, 'sends in flow')
     await redis.kill()
-    await sleep(1500)
+    const redisOf = async (x: TestApp) => ((await (await fetch(x.url + '/health')).json()) as { redis: string }).redis
+    await eventually(async () => (await redisOf(app1)) === 'down' && (await redisOf(app2)) === 'down', 10_000, 'both instances to see Redis down')
     await redis.start()
     await sender
     expect(acknowledged).toEqual(range(1, 150))

@@ -3,7 +3,7 @@
 // or deleted are dropped, and nothing from a room they do not belong to ever arrives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, eventually, ok, signUp, sleep, wsClient } from '../helpers/client.js'
+import { collect, errorCode, eventually, ok, signUp, wsClient } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 const ACTIVITY = 'subscription { roomActivity { room { id unreadCount viewerIsMember } message { body sender { id } } } }'
@@ -32,10 +32,11 @@ describe('roomActivity', () => {
     await send(t.url, b.token, pub.id, 'one')
     await send(t.url, b.token, priv.id, 'two')
     await send(t.url, b.token, pub.id, 'three')
-    await sub.waitCount(3)
-    await sleep(200)
-    expect(sub.events.map((e) => [e.roomActivity.room.id, e.roomActivity.message.body])).toEqual([[pub.id, 'one'], [priv.id, 'two'], [pub.id, 'three']])
-    expect(sub.events.map((e) => e.roomActivity.room.unreadCount)).toEqual([1, 1, 2])
+    // 'four' is the marker: a stray or repeated event would have come before it
+    await send(t.url, b.token, pub.id, 'four')
+    await sub.waitCount(4)
+    expect(sub.events.map((e) => [e.roomActivity.room.id, e.roomActivity.message.body])).toEqual([[pub.id, 'one'], [priv.id, 'two'], [pub.id, 'three'], [pub.id, 'four']])
+    expect(sub.events.map((e) => e.roomActivity.room.unreadCount)).toEqual([1, 1, 2, 3])
     expect(sub.events.every((e) => e.roomActivity.message.sender.id === b.id && e.roomActivity.room.viewerIsMember)).toBe(true)
     sub.dispose()
     await ca.dispose()
@@ -66,8 +67,8 @@ describe('roomActivity', () => {
     await eventually(() => streams() === before - 1, 5000, 'the left and deleted rooms dropped')
     await send(t.url, b.token, first.id, 'after a left')
     await send(t.url, b.token, later.id, 'still followed')
+    // 'still followed' is the marker: an event from the left room would have come before it
     await sub.waitCount(2)
-    await sleep(200)
     expect(sub.events.map((e) => e.roomActivity.message.body)).toEqual(['in the later room', 'still followed'])
     expect(sub.state.done).toBe(false)
     sub.dispose()

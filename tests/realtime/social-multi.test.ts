@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebSocket } from 'ws'
 import { REDIS_URL, startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, eventually, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, eventually, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, send } from '../helpers/rooms.js'
 
 const TTL = 3000
@@ -24,6 +24,7 @@ afterAll(async () => { await Promise.all([one?.close(), two?.close()]) })
 
 const PRESENCE = `subscription { presenceChanged { user { id } status at } }`
 const NOTIFS = `subscription { notifications { kind actor { id } room { id } message { body } } }`
+const SET_PRESENCE = `mutation($s: PresenceStatus!) { setPresence(status: $s) { id } }`
 const STATUS = `query($u: ID!) { user(id: $u) { status } }`
 
 async function befriend(a: TestUser, b: TestUser) {
@@ -140,9 +141,14 @@ describe('across two instances', () => {
     await ok(one.url, `mutation { updateProfile(input: { displayName: "Ada on one" }) { id } }`, {}, a.token)
     await ub.waitFor(() => ub.events.some((e) => e.userUpdated.id === a.id), 5000, 'friend profile change')
     expect(ub.events.find((e) => e.userUpdated.id === a.id).userUpdated.displayName).toBe('Ada on one')
-    await sleep(400)
-    expect(nc.events).toHaveLength(0)
-    expect(uc.events).toHaveLength(0)
+    // markers for c, sent through one: a friend request to c and c's own rename; a stray event
+    // would have come before them
+    const z = await signUp(one.url)
+    await ok(one.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: c.id }, z.token)
+    await ok(one.url, `mutation { updateProfile(input: { displayName: "C marker" }) { id } }`, {}, c.token)
+    await nc.waitCount(1); await uc.waitCount(1)
+    expect(nc.events.map((e) => e.notifications.kind)).toEqual(['FRIEND_REQUEST_RECEIVED'])
+    expect(uc.events.map((e) => e.userUpdated.id)).toEqual([c.id])
     await Promise.all([cb.dispose(), cc.dispose()])
   })
 
@@ -164,8 +170,10 @@ describe('across two instances', () => {
     await leaving.close()
     await fb.waitFor(() => about(fb.events, a.id).includes('OFFLINE'), 10_000, 'OFFLINE after the shutdown')
     expect(Date.now() - await closedAt).toBeLessThan(5000)
-    await sleep(500)
-    expect(about(fb.events, d.id)).toEqual(['ONLINE'])
+    // marker: d goes AWAY through one; a wrong OFFLINE for d (its grace ran with a's) would come first
+    await ok(one.url, SET_PRESENCE, { s: 'AWAY' }, d.token)
+    await fb.waitFor(() => about(fb.events, d.id).includes('AWAY'), 5000, 'the marker AWAY')
+    expect(about(fb.events, d.id)).toEqual(['ONLINE', 'AWAY'])
     await Promise.all([cb.dispose(), dStaying.close(), onLeaving.close(), dLeaving.close()])
   })
 
@@ -199,9 +207,11 @@ describe('across two instances', () => {
       expect(took).toBeLessThanOrEqual(TTL + stalled)
       expect((await ok(two.url, STATUS, { u: a.id }, b.token)).user.status).toBe('OFFLINE')
       // the device on the healthy instance keeps D online
-      await sleep(500)
-      expect(about(fb.events, d.id)).toEqual(['ONLINE'])
       expect((await ok(two.url, STATUS, { u: d.id }, b.token)).user.status).toBe('ONLINE')
+      // marker: d goes AWAY through one; a wrong OFFLINE for d (its lease ran out with a's) would come first
+      await ok(one.url, SET_PRESENCE, { s: 'AWAY' }, d.token)
+      await fb.waitFor(() => about(fb.events, d.id).includes('AWAY'), 5000, 'the marker AWAY')
+      expect(about(fb.events, d.id)).toEqual(['ONLINE', 'AWAY'])
       await Promise.all([cb.dispose(), dHealthy.close(), onVictim.close(), dVictim.close()])
     } finally {
       victim.kill()

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { MemoryStore, RedisStore, type SharedStore } from '../../src/realtime/store.js'
 import { RateLimits } from '../../src/lib/rate-limit.js'
 import { REDIS_URL } from '../helpers/app.js'
-import { eventually, sleep } from '../helpers/client.js'
+import { eventually } from '../helpers/client.js'
 
 const clients: Redis[] = []
 afterAll(async () => { for (const c of clients) await c.quit() })
@@ -29,7 +29,8 @@ describe.each(kinds)('%s', (_kind, make) => {
     await s.leasePut('L', 'c', now + 10_000)
     expect((await s.leaseLive('L', Date.now())).sort()).toEqual(['a', 'b', 'c'])
     await s.leaseDrop('L', 'c')
-    await sleep(300)
+    // 'a' was given 250 ms: wait for it to run out
+    await eventually(async () => !(await s.leaseLive('L', Date.now())).includes('a'), 5000, 'lease a to expire')
     expect((await s.leaseLive('L', Date.now())).sort()).toEqual(['b'])
     // a renewed lease outlives its first time
     await s.leasePut('L', 'a', Date.now() + 10_000)
@@ -50,10 +51,10 @@ describe.each(kinds)('%s', (_kind, make) => {
     expect(await s.getValue('v')).toBe('x')
     expect(await s.claim('lock', 200)).toBe(true)
     expect(await s.claim('lock', 200)).toBe(false)
-    await sleep(250)
-    expect(await s.getValue('v')).toBeNull()
+    // both were given 200 ms: wait for them to run out (the claim, set after the value, polled by claiming)
+    await eventually(async () => (await s.getValue('v')) === null, 5000, 'the value to expire')
     expect(await s.getValue('forever')).toBe('y')
-    expect(await s.claim('lock', 200)).toBe(true)
+    expect(await eventually(() => s.claim('lock', 200), 5000, 'the claim to expire')).toBe(true)
     await s.delValue('lock')
     expect(await s.claim('lock', 200)).toBe(true)
   })

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, eventually, gql, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, eventually, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, createRoom, joinByCode } from '../helpers/rooms.js'
 import { ManualClock } from '../../src/modules/study/clock.js'
 
@@ -111,9 +111,10 @@ describe('room timer on one instance', () => {
     expect((await sessionsOf(t.url, a)).map((s: any) => s.endedAt)).toEqual([iso(t0 + 55 * MIN), iso(t0 + 25 * MIN)])
     expect((await sessionsOf(t.url, c)).map((s: any) => s.endedAt)).toEqual([iso(t0 + 55 * MIN), iso(t0 + 25 * MIN)])
     expect(await sessionsOf(t.url, b)).toHaveLength(1)
-    // each transition was published exactly once
-    await sleep(200)
-    expect(sa.events.map((x) => `${x.roomTimer.phase}${x.roomTimer.cycle}`)).toEqual(['FOCUS0', 'BREAK1', 'FOCUS1', 'BREAK2'])
+    // each transition was published exactly once: a stop is the marker, a repeat would come before it
+    await ok(t.url, STOP, { roomId: room.id }, a.token)
+    await sa.waitFor(() => sa.events.some((x) => x.roomTimer.phase === 'STOPPED'), 5000, 'the marker stop')
+    expect(sa.events.map((x) => `${x.roomTimer.phase}${x.roomTimer.cycle}`).slice(0, -1)).toEqual(['FOCUS0', 'BREAK1', 'FOCUS1', 'BREAK2'])
     expect(sb.events).toHaveLength(3)
     await Promise.all([wa, wb, wc, we].map((w) => w.dispose()))
   })
@@ -179,8 +180,10 @@ describe('room timer on one instance', () => {
     expect(await sessionsOf(t.url, a)).toHaveLength(1)
     const again = (await ok(t.url, START, {roomId: room.id }, b.token)).startRoomTimer
     expect(again).toMatchObject({ phase: 'FOCUS', focusMinutes: 25, breakMinutes: 5, cycle: 0, startedBy: { id: b.id } })
-    await sleep(200)
-    expect(sa.events.length).toBe(count + 1)
+    // a stop is the marker: anything published by the second stop or the clock would come before it
+    await ok(t.url, STOP, { roomId: room.id }, b.token)
+    await sa.waitFor(() => sa.events.slice(count).some((x) => x.roomTimer.phase === 'STOPPED'), 5000, 'the marker stop')
+    expect(sa.events.length).toBe(count + 2)
     await wa.dispose()
   })
 
@@ -261,8 +264,13 @@ describe('room timer on one instance', () => {
     await sb.waitCount(1)
     await ok(t.url, `mutation($id: ID!) { leaveRoom(roomId: $id) }`, { id: room.id }, b.token)
     await sb.waitFor(() => sb.state.done, 5000, 'complete')
+    // marker: b's feed of b's own room on the same socket sees a later start
+    const own = await createRoom(t.url, b.token, 'Own', 'PRIVATE')
+    const marker = collect(wb, TIMER_SUB, { roomId: own.id })
+    await waitLive(t, base + 1)
     await ok(t.url, RESUME, { roomId: room.id }, a.token)
-    await sleep(200)
+    await ok(t.url, START, { roomId: own.id }, b.token)
+    await marker.waitCount(1)
     expect(sb.events).toHaveLength(1)
     await wb.dispose()
   })
@@ -350,8 +358,11 @@ describe('room timer on two instances', () => {
       await sa.waitCount(i)
       await sb.waitCount(i)
     }
-    await sleep(300)
-    const phases = (s: typeof sa) => s.events.map((x) => `${x.roomTimer.phase}${x.roomTimer.cycle}`)
+    // a stop (which earns nothing) is the marker: a duplicate transition would come before it
+    await ok(two.url, STOP, { roomId: room.id }, c.token)
+    await sa.waitFor(() => sa.events.some((x) => x.roomTimer.phase === 'STOPPED'), 5000, 'the marker stop on one')
+    await sb.waitFor(() => sb.events.some((x) => x.roomTimer.phase === 'STOPPED'), 5000, 'the marker stop on two')
+    const phases = (s: typeof sa) => s.events.slice(0, -1).map((x) => `${x.roomTimer.phase}${x.roomTimer.cycle}`)
     const expected = ['BREAK1', 'FOCUS1', 'BREAK2', 'FOCUS2', 'BREAK3', 'FOCUS3']
     expect(phases(sa)).toEqual(expected)
     expect(phases(sb)).toEqual(expected)

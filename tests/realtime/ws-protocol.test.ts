@@ -69,7 +69,10 @@ describe('handshake', () => {
 
   it('a socket that did init in time is not closed by the init timer', async () => {
     const s = await acked()
-    await sleep(500)
+    // marker: a socket opened after it that never inits; once its init timer has closed it, the
+    // first socket's timer (started earlier) has run out too
+    const late = await raw(t.wsUrl)
+    expect(await closeCode(late)).toBe(4408)
     expect(s.ws.readyState).toBe(WebSocket.OPEN)
     s.ws.close()
   })
@@ -154,7 +157,7 @@ describe('subscriptions', () => {
     s.send({ id: 'dup', type: 'subscribe', payload: q })
     expect(await closeCode(s)).toBe(4409)
     await ok(t.url, 'mutation { updateProfile(input: { displayName: "after close" }) { id } }', {}, u.token)
-    await sleep(200)
+    // the socket is closed (awaited above): no frame can arrive after this point
     expect(s.frames.filter((f) => f.type === 'next')).toEqual([])
   })
 
@@ -173,8 +176,13 @@ describe('subscriptions', () => {
     await waitLive(t, base + 1)
     await ok(t.url, 'mutation { updateProfile(input: { displayName: "once" }) { id } }', {}, u.token)
     await until(() => s.frames.some((f) => f.type === 'next'))
-    await sleep(150)
-    expect(s.frames.filter((f) => f.type === 'next')).toEqual([{ id: 'x', type: 'next', payload: { data: { userUpdated: { displayName: 'once' } } } }])
+    // a second edit is the marker: a duplicate of the first would have come before it
+    await ok(t.url, 'mutation { updateProfile(input: { displayName: "twice" }) { id } }', {}, u.token)
+    await until(() => s.frames.filter((f) => f.type === 'next').length >= 2)
+    expect(s.frames.filter((f) => f.type === 'next')).toEqual([
+      { id: 'x', type: 'next', payload: { data: { userUpdated: { displayName: 'once' } } } },
+      { id: 'x', type: 'next', payload: { data: { userUpdated: { displayName: 'twice' } } } },
+    ])
     expect(s.ws.readyState).toBe(WebSocket.OPEN)
     s.ws.close()
   })

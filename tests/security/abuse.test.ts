@@ -2,7 +2,7 @@
 // (whichever transport carries it), and a limited join-code guesser cannot win by guessing on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, gql, ok, signUp, sleep, wsClient } from '../helpers/client.js'
+import { collect, gql, ok, signUp, wsClient } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_ADDED, SEND, send } from '../helpers/rooms.js'
 import { acked, bearer, until } from './raw.js'
 
@@ -38,8 +38,8 @@ describe('sending limited per user (SEND_RATE_LIMIT_PER_USER)', () => {
     // others are not limited by it
     await send(t.url, other.token, room.id, 'someone else')
 
+    // 'someone else', sent after every refused attempt, is the marker: a refused one would come before it
     await live.waitCount(6)
-    await sleep(200)
     expect(live.events.map((e: any) => e.messageAdded.body)).toEqual(['ok 0', 'ok 1', 'ok 2', 'ok 3', 'ok 4', 'someone else'])
     const stored = await ok(t.url, 'query($r: ID!) { messages(roomId: $r) { edges { node { body } } } }', { r: room.id }, other.token)
     expect(stored.messages.edges.map((e: any) => e.node.body)).toEqual(['ok 0', 'ok 1', 'ok 2', 'ok 3', 'ok 4', 'someone else'])
@@ -64,9 +64,12 @@ describe('typing floods (limited like sending, in a bucket of their own)', () =>
     const codes: (string | undefined)[] = []
     for (let i = 0; i < 8; i++) codes.push((await gql(t.url, 'mutation($r: ID!, $on: Boolean!) { setTyping(roomId: $r, typing: $on) }', { r: room.id, on: i % 2 === 0 }, flooder.token)).errors?.[0]?.extensions?.code)
     expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED'])
-    await live.waitCount(5)
-    await sleep(300)
-    expect(live.events).toHaveLength(5)
+    // marker: a third member types (a bucket of their own); a sixth event of the flooder would come first
+    const mate = await signUp(t.url)
+    await joinByCode(t.url, mate.token, room.code)
+    await ok(t.url, 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', { r: room.id }, mate.token)
+    await live.waitCount(6)
+    expect(live.events.map((e: any) => e.typing.user.id)).toEqual([...Array(5).fill(flooder.id), mate.id])
     // messages have their own allowance
     await send(t.url, flooder.token, room.id, 'still allowed')
     live.dispose()
@@ -91,7 +94,12 @@ describe('profile and presence floods (each fans out to every friend and room-ma
     for (let i = 0; i < 7; i++) codes.push((await gql(t.url, 'mutation($n: String) { updateProfile(input: { displayName: $n }) { id } }', { n: `name ${i}` }, flooder.token)).errors?.[0]?.extensions?.code)
     expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED'])
     await live.waitCount(5)
-    await sleep(300)
+    // marker: the mate renames themselves, seen on a second feed of the same socket; a refused
+    // rename that got published would have come before it
+    const own = collect(client, 'subscription { userUpdated { displayName } }')
+    await waitLive(t, 2)
+    await ok(t.url, 'mutation { updateProfile(input: { displayName: "mate marker" }) { id } }', {}, mate.token)
+    await own.waitCount(1)
     expect(live.events.map((e: any) => e.userUpdated.displayName)).toEqual(['name 0', 'name 1', 'name 2', 'name 3', 'name 4'])
     expect((await ok(t.url, '{ me { displayName } }', {}, flooder.token)).me.displayName).toBe('name 4')
 

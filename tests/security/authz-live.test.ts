@@ -2,7 +2,7 @@
 // PRIVATE room, or everyone when the room is deleted, stops receiving its streams at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, ok, signUp, sleep, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_ADDED, send } from '../helpers/rooms.js'
 import { acked, bearer, until, type Raw } from './raw.js'
 
@@ -55,11 +55,17 @@ describe('access that ends ends the streams', () => {
     await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, member.token)
     // every room stream of the leaver ended (an error or complete frame each), none is live
     await until(() => Object.keys(ROOM_STREAMS).filter((id) => id !== 'signals').every((id) => s.of(id).some((f) => f.type === 'error' || f.type === 'complete')), 5000, 'the streams to end')
+    // marker: the leaver's own userUpdated on the same socket, renamed after the activity
+    const liveNow = t.app.hearth.realtime.liveSubscriptions
+    s.send({ id: 'marker', type: 'subscribe', payload: { query: 'subscription { userUpdated { displayName } }' } })
+    await waitLive(t, liveNow + 1)
     const framesAtLeave = s.frames.length
     await activity(room.id)
     await seen.waitFor(() => seen.events.some((e: any) => e.messageAdded.body === 'secret after you left'), 5000, 'the owner to see the message')
-    await sleep(300)
-    const later = s.frames.slice(framesAtLeave)
+    await ok(t.url, 'mutation { updateProfile(input: { displayName: "marker" }) { id } }', {}, member.token)
+    await until(() => s.of('marker', 'next').length === 1, 5000, 'the marker')
+    // what came between the leave and the marker: a frame of the activity would be here
+    const later = s.frames.slice(framesAtLeave, s.frames.findIndex((f) => f.id === 'marker' && f.type === 'next'))
     expect(JSON.stringify(later)).not.toMatch(/secret after you left|FOCUS|"typing":true|"joined":true/)
     expect(later.filter((f) => f.type === 'next' && f.id !== 'signals')).toEqual([])
     seen.dispose()

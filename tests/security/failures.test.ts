@@ -192,6 +192,8 @@ describe('a subscriber whose filter fails', () => {
       side.exec('ALTER TABLE blocks RENAME TO blocks_gone')
       side.close()
       await ok(t.url, 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', { r: room.id }, typer.token)
+      // fixed wait: the failing check leaves nothing a client can see (the event is dropped), so
+      // only time lets an unhandled rejection surface before the next assertions
       await new Promise((r) => setTimeout(r, 300))
       // (before: an unhandled rejection, which ends a Node process)
       expect((await fetch(t.url + '/health')).status).toBe(200)

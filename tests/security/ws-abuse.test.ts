@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
 import { startChildServer } from '../helpers/child-server.js'
-import { collect, eventually, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, eventually, gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_ADDED, send } from '../helpers/rooms.js'
 import { acked, bearer, raw, until } from './raw.js'
 
@@ -153,8 +153,10 @@ describe('heartbeat (WS_HEARTBEAT_MS)', () => {
     await eventually(() => gw.socketsOfUser(dead.id) === 0, 10_000, 'the dead peer to be terminated')
     expect(gw.liveSubscriptions).toBe(0)
     await eventually(async () => (await statusOf(dead.id)) === 'OFFLINE', 10_000, 'OFFLINE')
-    // the live peer (ws answers pings by itself) outlived many beats and still works
-    await sleep(1000)
+    // the live peer (ws answers pings by itself) outlived many beats and still works: count them
+    let beats = 0
+    good.ws.on('ping', () => { beats++ })
+    await until(() => beats >= 5, 10_000, 'five more heartbeats')
     expect(gw.socketsOfUser(alive.id)).toBe(1)
     good.send({ type: 'ping' })
     await until(() => good.frames.some((f) => f.type === 'pong'))
