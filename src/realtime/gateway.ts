@@ -31,7 +31,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, WebSocket } from 'ws'
-import type { GraphQLSchema } from 'graphql'
+import { type GraphQLSchema, Kind } from 'graphql'
 import type { Services } from '../services.js'
 import { DocumentCache } from '../graphql/validation.js'
 import { rateLimitedErrors, type ReportError } from '../lib/error-log.js'
@@ -84,6 +84,21 @@ export class Gateway {
   get liveSubscriptions() { return this.operations.live }
 
   socketsOfUser(userId: string): number { return this.sockets.socketsOfUser(userId) }
+
+  /** root fields of the user's subscriptions whose feed has started on this instance (tests wait on them) */
+  liveFieldsOf(userId: string): string[] {
+    const out: string[] = []
+    for (const conn of this.sockets.all) {
+      if (conn.viewer?.userId !== userId) continue
+      for (const sub of conn.subs.values()) {
+        if (!sub.live) continue
+        for (const d of sub.prepared.document.definitions) {
+          if (d.kind === Kind.OPERATION_DEFINITION) for (const s of d.selectionSet.selections) if (s.kind === Kind.FIELD) out.push(s.name.value)
+        }
+      }
+    }
+    return out
+  }
 
   /** Handles an HTTP upgrade on /graphql. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string) {

@@ -154,6 +154,9 @@ describe('rough edges of the web client', () => {
     await signUpInPage(b.page, app.url, bobName, PASSWORD, 'Bob')
     const [ta, tb] = [await tokenOf(annName), await tokenOf(bobName)]
     await b.page.getByRole('link', { name: 'Friends' }).click()
+    // the page's live feed is running before the request is sent: what follows is pushed
+    const bobId = await idOf(tb)
+    await expect.poll(() => app.app.hearth.realtime.liveFieldsOf(bobId), { timeout: 10_000 }).toContain('friendshipChanged')
     await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: await idOf(ta) }, tb)
     const cancel = b.page.getByRole('button', { name: 'Cancel request to Ann' })
     await expect.poll(() => cancel.count(), { timeout: 10_000 }).toBe(1)

@@ -1,7 +1,7 @@
 import { createEffect, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import type { PersonFieldsFragment } from '../../gql/graphql'
-import { live, mutate, query } from '../../lib/client'
+import { connEpoch, live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, ErrorBox, PresenceDot, toast, useAction } from '../../components/ui'
@@ -89,6 +89,8 @@ export function FriendsPage() {
   // every change of a relation (a request declined or cancelled, a block, an unfriend, from the
   // other side or another device) arrives live; the slow timer and focus cover a missed one
   createEffect(on(lastArrived, (n) => { if (n) void refresh() }, { defer: true }))
+  // after a reconnect: what changed while the socket was away was not pushed
+  createEffect(on(connEpoch, () => void refresh(), { defer: true }))
   onMount(() => {
     onCleanup(live(FriendshipLive, () => ({}), { next: () => void refresh() }))
     const iv = setInterval(() => { if (document.visibilityState === 'visible') void refresh() }, 20_000)
