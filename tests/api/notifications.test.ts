@@ -1,7 +1,7 @@
 // Mentions, the stored inbox for users who were away, and marking notifications read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, errorCode, gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
+import { collect, errorCode, eventually, gql, ok, signUp, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -56,7 +56,9 @@ describe('the notification inbox', () => {
     await send(t.url, c.token, room.id, `@${b.username} look`)
     await send(t.url, c.token, room.id, `@${b.username} look again`)
 
-    const before = await list(b)
+    // mention notifications are stored just after the send is answered (a room-activity
+    // listener): wait until both are there, then read the list once
+    const before = await eventually(async () => { const l = await list(b); return l.notificationsList.length === 3 && l }, 5000, 'three notifications')
     expect(before.unreadNotificationCount).toBe(3)
     expect(before.notificationsList.map((n: any) => n.kind)).toEqual(['MENTION', 'MENTION', 'FRIEND_REQUEST_RECEIVED'])
     expect(before.notificationsList[0].message.body).toBe(`@${b.username} look again`)
