@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../../src/config.js'
 import { testDatabaseUrl } from './databases.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-export { BACKENDS, BACKEND_NAMES, PG_URL, canRun, TEST_BACKEND, dropUndroppedDatabases, freshPgDatabase, tempSqlitePath, testDatabaseUrl } from './databases.js'
+export { BACKENDS, BACKEND_NAMES, PG_URL, canRun, databaseFor, TEST_BACKEND, dropUndroppedDatabases, freshPgDatabase, tempSqlitePath, testDatabaseUrl } from './databases.js'
 
 export interface TestApp {
   app: FastifyInstance

@@ -65,6 +65,11 @@ export async function dropUndroppedDatabases(): Promise<void> {
  * A fresh database on the run's backend (TEST_BACKEND), for tests that share one between several
  * apps or reopen it: a new SQLite file, or a new PostgreSQL database dropped at the file's end.
  */
-export async function testDatabaseUrl(): Promise<string> {
-  return TEST_BACKEND === 'postgres' ? (await freshPgDatabase()).url : tempSqlitePath()
+export function testDatabaseUrl(): Promise<string> {
+  return databaseFor(TEST_BACKEND)
+}
+
+/** A fresh database of one backend, for a test that runs its cases on each (BACKENDS). */
+export async function databaseFor(backend: 'sqlite' | 'postgres'): Promise<string> {
+  return backend === 'postgres' ? (await freshPgDatabase()).url : tempSqlitePath()
 }

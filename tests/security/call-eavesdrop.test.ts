@@ -5,7 +5,7 @@
 // participant list is a lease in the shared store, so the rule holds across instances.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKENDS, canRun, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, databaseFor, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 import type { Browser, Page } from 'playwright-core'
@@ -94,18 +94,8 @@ function scenarios(getOne: () => TestApp, getTwo: () => TestApp) {
 for (const backend of BACKENDS) {
   describe.runIf(canRun(backend))(`call signals between participants only (${backend}, one instance)`, () => {
     let t: TestApp
-    let drop: (() => Promise<void>) | null = null
-    beforeAll(async () => {
-      const env = { SEND_RATE_LIMIT_PER_USER: '0' }
-      if (backend === 'postgres') {
-        const db = await freshPgDatabase()
-        drop = db.drop
-        t = await startApp({ databaseUrl: db.url, env })
-      } else {
-        t = await startApp({ env })
-      }
-    })
-    afterAll(async () => { await t.close(); await drop?.() })
+    beforeAll(async () => { t = await startApp({ databaseUrl: await databaseFor(backend), env: { SEND_RATE_LIMIT_PER_USER: '0' } }) })
+    afterAll(async () => { await t?.close() })
     scenarios(() => t, () => t)
   })
 }

@@ -4,7 +4,7 @@
 // 13.7 s, 30 aliased myRooms over 3,000 rooms 8.4 s, 30 aliased searches over 20,000 messages
 // by a user in no room 1.3 s. `npm run bench:attacks` measures them on a production build.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKENDS, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, databaseFor, startApp, type TestApp } from '../helpers/app.js'
 import { gql, ok, signUp, type TestUser } from '../helpers/client.js'
 import { createRoom, send } from '../helpers/rooms.js'
 import { acked, until } from './raw.js'
@@ -102,19 +102,9 @@ describe('validation work is linear in the document', () => {
 for (const backend of BACKENDS) {
   describe.runIf(canRun(backend))(`expensive fields and unbounded lists (${backend})`, () => {
     let t: TestApp
-    let drop: (() => Promise<void>) | null = null
-    beforeAll(async () => {
-      // the set-up creates hundreds of things from one account: per-user limits off
-      const env = { SEND_RATE_LIMIT_PER_USER: '0' }
-      if (backend === 'postgres') {
-        const db = await freshPgDatabase()
-        drop = db.drop
-        t = await startApp({ databaseUrl: db.url, env })
-      } else {
-        t = await startApp({ env })
-      }
-    })
-    afterAll(async () => { await t?.close(); await drop?.() })
+    // the set-up creates hundreds of things from one account: per-user limits off
+    beforeAll(async () => { t = await startApp({ databaseUrl: await databaseFor(backend), env: { SEND_RATE_LIMIT_PER_USER: '0' } }) })
+    afterAll(async () => { await t?.close() })
 
     it('30 aliased studyStats or searches in one request are refused before anything runs; 4 are answered', async () => {
       const u = await signUp(t.url)

@@ -6,7 +6,7 @@
 // EDITED event (a later message is the barrier: events arrive in seq order), and the stored body
 // is unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKENDS, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, databaseFor, startApp, type TestApp } from '../helpers/app.js'
 import { collect, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_EVENTS, send } from '../helpers/rooms.js'
 
@@ -18,17 +18,8 @@ const BODY = 'query($r: ID!) { messages(roomId: $r, first: 100) { edges { node {
 for (const backend of BACKENDS) {
   describe.runIf(canRun(backend))(`edits follow the rules of sends (${backend})`, () => {
     let t: TestApp
-    let drop: (() => Promise<void>) | null = null
-    beforeAll(async () => {
-      if (backend === 'postgres') {
-        const db = await freshPgDatabase()
-        drop = db.drop
-        t = await startApp({ databaseUrl: db.url, env: { SEND_RATE_LIMIT_PER_USER: '0' } })
-      } else {
-        t = await startApp({ env: { SEND_RATE_LIMIT_PER_USER: '0' } })
-      }
-    })
-    afterAll(async () => { await t.close(); await drop?.() })
+    beforeAll(async () => { t = await startApp({ databaseUrl: await databaseFor(backend), env: { SEND_RATE_LIMIT_PER_USER: '0' } }) })
+    afterAll(async () => { await t?.close() })
 
     async function befriend(a: TestUser, b: TestUser) {
       const req = (await ok(t.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: b.id }, a.token)).sendFriendRequest

@@ -4,7 +4,7 @@
 // the bucket, and the people watching get at most the bucket's worth of events. Each runs on
 // SQLite and PostgreSQL, with the limits at their defaults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKENDS, canRun, freshPgDatabase, startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { BACKENDS, canRun, databaseFor, startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, ok, signUp, uniqueName, wsClient } from '../helpers/client.js'
 import { createRoom } from '../helpers/rooms.js'
 import { loadConfig } from '../../src/config.js'
@@ -48,13 +48,8 @@ it('the defaults are the contract part 2 buckets', () => {
 for (const backend of BACKENDS) {
   describe.runIf(canRun(backend))(`per-user flood buckets (${backend})`, () => {
     let t: TestApp
-    let drop: (() => Promise<void>) | null = null
-    beforeAll(async () => {
-      let databaseUrl: string | undefined
-      if (backend === 'postgres') { const db = await freshPgDatabase(); databaseUrl = db.url; drop = db.drop }
-      t = await startApp({ databaseUrl, env: DEFAULT_ENV })
-    })
-    afterAll(async () => { await t.close(); await drop?.() })
+    beforeAll(async () => { t = await startApp({ databaseUrl: await databaseFor(backend), env: DEFAULT_ENV }) })
+    afterAll(async () => { await t?.close() })
 
     it('25 createRoom at once: ROOM_CREATE_RATE_LIMIT rooms, the rest RATE_LIMITED with retryAfterSeconds, and no more rooms stored', async () => {
       const a = await signUp(t.url, uniqueName('maker'))
