@@ -30,6 +30,7 @@ export type LogInInput = {
 
 export type MemberRole =
   | 'MEMBER'
+  | 'MODERATOR'
   | 'OWNER';
 
 export type MessageEventKind =
