@@ -1,4 +1,4 @@
-import { createResource, Show } from 'solid-js'
+import { createResource, onCleanup, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import { query } from '../../lib/client'
 import { Async, toast } from '../../components/ui'
@@ -32,10 +32,13 @@ const RoomQuery = graphql(`
 export function RoomPage(props: { id: string }) {
   const [room, { refetch, mutate: setRoom }] = createResource(() => props.id, (id) => query(RoomQuery, { id }).then((d) => d.room))
   // the server ended the room's stream: deleted, or no longer ours to read (left in another window)
+  let left = false
+  onCleanup(() => { left = true })
   const ended = async () => {
     // room(id) answers NOT_FOUND for a room that is gone or not ours to read
     const now = await query(RoomQuery, { id: props.id }).then((d) => d.room, (e) => (toAppError(e).code === 'NOT_FOUND' ? null : undefined))
-    if (now === undefined) return
+    // roomChanged already took the viewer out of the room (removed, or deleted), saying why
+    if (now === undefined || left) return
     if (now === null) toast('This room was deleted, or you are no longer in it.', { kind: 'error' })
     setRoom(now)
   }

@@ -1,0 +1,41 @@
+// A modal confirm on the native <dialog>: the browser traps the focus inside, Escape cancels, and
+// the focus goes back to where it was when it closes. Open it by rendering it with `open`.
+import { createEffect, onCleanup, Show, type JSX } from 'solid-js'
+import { ErrorBox } from './ui'
+
+export function ConfirmDialog(props: {
+  open: boolean
+  title: string
+  children?: JSX.Element
+  confirmLabel: string
+  danger?: boolean
+  busy?: boolean
+  error?: unknown
+  onConfirm: () => void
+  onCancel: () => void
+}) {
+  let dialog: HTMLDialogElement | undefined
+  let cancelBtn: HTMLButtonElement | undefined
+  createEffect(() => {
+    if (!dialog) return
+    if (props.open && !dialog.open) {
+      dialog.showModal()
+      // the safe choice has the focus: Enter on an accidental open does nothing destructive
+      queueMicrotask(() => cancelBtn?.focus())
+    } else if (!props.open && dialog.open) dialog.close()
+  })
+  onCleanup(() => { if (dialog?.open) dialog.close() })
+  return (
+    <dialog ref={dialog} class="confirm-dialog" aria-labelledby="confirm-title" onCancel={(e) => { e.preventDefault(); props.onCancel() }}>
+      <h2 id="confirm-title">{props.title}</h2>
+      <div class="confirm-body">{props.children}</div>
+      <Show when={props.error}>
+        <ErrorBox error={props.error} />
+      </Show>
+      <div class="row confirm-actions">
+        <button type="button" class="btn" ref={cancelBtn} onClick={() => props.onCancel()}>Cancel</button>
+        <button type="button" class={`btn ${props.danger ? 'danger' : 'primary'}`} disabled={props.busy} onClick={() => props.onConfirm()}>{props.confirmLabel}</button>
+      </div>
+    </dialog>
+  )
+}
