@@ -33,13 +33,14 @@ export function RoomSettings(props: { room: RoomViewFieldsFragment; open: boolea
   const [name, setName] = createSignal(r().name)
   const [description, setDescription] = createSignal(r().description ?? '')
   createEffect(() => {
+    const open = props.open
     if (!dialog) return
-    if (props.open && !dialog.open) {
+    if (open && !dialog.open) {
       setName(r().name)
       setDescription(r().description ?? '')
       dialog.showModal()
       queueMicrotask(() => (owner() ? nameInput : dialog?.querySelector<HTMLButtonElement>('button'))?.focus())
-    } else if (!props.open && dialog.open) dialog.close()
+    } else if (!open && dialog.open) dialog.close()
   })
 
   const save = useAction(async () => {
