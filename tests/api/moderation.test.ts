@@ -227,6 +227,19 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`room moderation
     await modClient.dispose()
   })
 
+  it('an owner leaving passes the room on: a ROLE_CHANGED naming the new owner', async () => {
+    const room = await createRoom(t.url, owner.token, 'Passed on', 'PUBLIC')
+    await ok(t.url, JOIN_CODE, { c: room.code }, member.token)
+    const c = wsClient(t.wsUrl, member.token)
+    const live = t.app.hearth.realtime.liveSubscriptions
+    const changes = collect(c, ROOM_CHANGED, { r: room.id })
+    await waitLive(t, live + 1)
+    await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, owner.token)
+    await changes.waitCount(1)
+    expect(changes.events[0].roomChanged).toMatchObject({ kind: 'ROLE_CHANGED', user: { id: member.id }, by: { id: owner.id } })
+    await c.dispose()
+  })
+
   it('a removed member sees MEMBER_REMOVED, then their subscriptions to the PRIVATE room end; a non-member may not watch it', async () => {
     const room = await cast('PRIVATE')
     expect((await gql(t.url, BANNED, { r: room.id }, outsider.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND')

@@ -250,10 +250,12 @@ export class RoomsService {
     const viewer = ctx.viewer!
     await this.spendJoinLeave(viewer.userId)
     const { room } = await this.writable(ctx, roomId)
-    const { removed } = await this.repo.removeMember(room.id, viewer.userId)
+    const { removed, newOwnerId } = await this.repo.removeMember(room.id, viewer.userId)
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
     if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+    // the owner left: the member the room passed to is a ROLE_CHANGED on roomChanged
+    if (newOwnerId) await this.moderation.publishChange(room.id, 'ROLE_CHANGED', viewer.userId, newOwnerId)
     return true
   }
 
