@@ -135,6 +135,13 @@ export interface StudySessionsTable {
   timer_key: string | null
 }
 
+/** a user's weekly study goal (setWeeklyGoal); no row: none set */
+export interface StudyGoalsTable {
+  user_id: string
+  weekly_minutes: number
+  updated_at: number
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -148,6 +155,7 @@ export interface DB {
   notifications: NotificationsTable
   room_timers: RoomTimersTable
   study_sessions: StudySessionsTable
+  study_goals: StudyGoalsTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

@@ -144,7 +144,9 @@ export type Mutation = {
   __typename?: 'Mutation';
   blockUser: Scalars['Boolean']['output'];
   cancelFriendRequest: FriendRequest;
+  changePassword: Scalars['Boolean']['output'];
   createRoom: Room;
+  deleteAccount: Scalars['Boolean']['output'];
   deleteMessage: Message;
   deleteRoom: Scalars['Boolean']['output'];
   editMessage: Message;
@@ -169,6 +171,7 @@ export type Mutation = {
   sendSignal: Signal;
   setPresence: User;
   setTyping: Scalars['Boolean']['output'];
+  setWeeklyGoal: StudyStats;
   signUp: AuthPayload;
   startRoomTimer: RoomTimer;
   startStudySession: StudySession;
@@ -189,8 +192,19 @@ export type MutationCancelFriendRequestArgs = {
 };
 
 
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
+
 export type MutationCreateRoomArgs = {
   input: CreateRoomInput;
+};
+
+
+export type MutationDeleteAccountArgs = {
+  password: Scalars['String']['input'];
 };
 
 
@@ -314,6 +328,11 @@ export type MutationSetPresenceArgs = {
 export type MutationSetTypingArgs = {
   roomId: Scalars['ID']['input'];
   typing: Scalars['Boolean']['input'];
+};
+
+
+export type MutationSetWeeklyGoalArgs = {
+  minutes?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -657,8 +676,11 @@ export type StudyStats = {
   byDay: Array<DailyMinutes>;
   byRoom: Array<RoomMinutes>;
   currentStreakDays: Scalars['Int']['output'];
+  longestStreakDays: Scalars['Int']['output'];
   sessionCount: Scalars['Int']['output'];
+  thisWeekMinutes: Scalars['Int']['output'];
   totalMinutes: Scalars['Int']['output'];
+  weeklyGoalMinutes?: Maybe<Scalars['Int']['output']>;
 };
 
 export type Subscription = {
@@ -1034,7 +1056,9 @@ export type MessageEventResolvers<ContextType = Ctx, ParentType extends Resolver
 export type MutationResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   blockUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationBlockUserArgs, 'userId'>>;
   cancelFriendRequest?: Resolver<ResolversTypes['FriendRequest'], ParentType, ContextType, RequireFields<MutationCancelFriendRequestArgs, 'id'>>;
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   createRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationCreateRoomArgs, 'input'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'password'>>;
   deleteMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationDeleteMessageArgs, 'id'>>;
   deleteRoom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRoomArgs, 'id'>>;
   editMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationEditMessageArgs, 'body' | 'id'>>;
@@ -1059,6 +1083,7 @@ export type MutationResolvers<ContextType = Ctx, ParentType extends ResolversPar
   sendSignal?: Resolver<ResolversTypes['Signal'], ParentType, ContextType, RequireFields<MutationSendSignalArgs, 'input'>>;
   setPresence?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetPresenceArgs, 'status'>>;
   setTyping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetTypingArgs, 'roomId' | 'typing'>>;
+  setWeeklyGoal?: Resolver<ResolversTypes['StudyStats'], ParentType, ContextType, Partial<MutationSetWeeklyGoalArgs>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   startRoomTimer?: Resolver<ResolversTypes['RoomTimer'], ParentType, ContextType, RequireFields<MutationStartRoomTimerArgs, 'breakMinutes' | 'focusMinutes' | 'roomId'>>;
   startStudySession?: Resolver<ResolversTypes['StudySession'], ParentType, ContextType, Partial<MutationStartStudySessionArgs>>;
@@ -1229,8 +1254,11 @@ export type StudyStatsResolvers<ContextType = Ctx, ParentType extends ResolversP
   byDay?: Resolver<Array<ResolversTypes['DailyMinutes']>, ParentType, ContextType>;
   byRoom?: Resolver<Array<ResolversTypes['RoomMinutes']>, ParentType, ContextType>;
   currentStreakDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  longestStreakDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thisWeekMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weeklyGoalMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
