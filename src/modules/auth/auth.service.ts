@@ -3,10 +3,10 @@ import type { Services } from '../../services.js'
 import { AppError, badInput, notFound, unauthenticated, conflict } from '../../graphql/errors.js'
 import type { AuthPayloadModel, SessionModel, UserModel } from '../../graphql/models.js'
 import type { Viewer } from '../../graphql/context.js'
-import { codePoints, cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
+import { cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
 import { hashToken, newId, newToken } from '../../lib/ids.js'
 import { Semaphore } from '../../lib/semaphore.js'
-import { passwordProblem } from '../../lib/passwords.js'
+import { PASSWORD_MAX, passwordLengthProblem, passwordProblem } from '../../lib/passwords.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { SessionsRepository } from './sessions.repository.js'
 import { UsersRepository } from '../users/users.repository.js'
@@ -16,7 +16,6 @@ import type { RoomControl } from '../rooms/rooms.service.js'
 
 // OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
-const PASSWORD_MAX = 256
 const FAILED_LOGIN_WINDOW_MS = 15 * 60_000
 // lastUsedAt is written at most this often per session: not a write per request
 const TOUCH_EVERY_MS = 60_000
@@ -47,9 +46,8 @@ export class AuthService {
     if (value.length > PASSWORD_MAX * 2) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
     // counted after trimming like every length (eight spaces are no password), but hashed as
     // typed: the spaces around a password are part of the secret
-    const n = codePoints(value.trim())
-    if (n < 8) throw badInput(field, 'password must be at least 8 characters')
-    if (n > PASSWORD_MAX) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
+    const length = passwordLengthProblem(value)
+    if (length) throw badInput(field, length)
     const problem = await passwordProblem(value, names)
     if (problem) throw badInput(field, problem)
     return value
