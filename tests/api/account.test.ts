@@ -5,8 +5,8 @@ import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { sql } from 'kysely'
-import { BACKENDS, BACKEND_NAMES, canRun, databaseFor, startApp, type TestApp } from '../helpers/app.js'
-import { gql, ok, signUp, sleep, uniqueName, type TestUser } from '../helpers/client.js'
+import { BACKENDS, BACKEND_NAMES, canRun, databaseFor, startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, gql, ok, signUp, sleep, uniqueName, wsClient, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 const PASSWORD = 'correct horse battery'
@@ -202,6 +202,10 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       expect([codeOf(wrong), fieldOf(wrong)]).toEqual(['BAD_USER_INPUT', 'password'])
       expect((await ok(a.url, '{ me { id } }', {}, second.token)).me.id).toBe(x.id)
 
+      // y's friend list is live on b: the friendship ends there
+      const yLive = wsClient(b.wsUrl, y.token)
+      const feed = collect(yLive, 'subscription { friendshipChanged { user { id displayName } friendship } }')
+      await waitLive(b, b.app.hearth.realtime.liveSubscriptions + 1)
       const started = Date.now()
       expect((await ok(a.url, DELETE, { p: PASSWORD }, x.token)).deleteAccount).toBe(true)
       expect(await Promise.all(sockets.map((s) => closedWithin(s.closed, 1000)))).toEqual([4403, 4403, 4403])
@@ -227,6 +231,9 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       expect(room).toEqual({ viewerRole: 'OWNER', memberCount: 1 })
       expect((await ok(b.url, 'query($r: ID!) { room(id: $r) { memberCount } }', { r: theirs.id }, y.token)).room.memberCount).toBe(1)
       expect((await ok(b.url, '{ friends { id } }', {}, y.token)).friends).toEqual([])
+      await feed.waitCount(1)
+      expect(feed.events).toEqual([{ friendshipChanged: { user: { id: x.id, displayName: 'Deleted user' }, friendship: 'NONE' } }])
+      await yLive.dispose()
       expect((await ok(b.url, '{ friendRequests(direction: INCOMING) { id } }', {}, z.token)).friendRequests).toEqual([])
       expect((await ok(b.url, '{ notificationsList { id actor { id } } }', {}, y.token)).notificationsList).toEqual([])
 

@@ -14,6 +14,8 @@ export interface ErasedAccount {
   rooms: { roomId: string; newOwnerId: string | null }[]
   /** the placeholder now shown as the sender of the account's messages (null: it had none) */
   placeholderId: string | null
+  /** friends, both sides of pending requests and of blocks: their lists named the account */
+  relatedUserIds: string[]
 }
 
 /** Password changes and account deletion: several tables, each in one transaction. */
@@ -46,6 +48,13 @@ export class AccountRepository {
   async erase(userId: string, placeholder: UsersTable): Promise<ErasedAccount> {
     return this.db.transaction().execute(async (trx) => {
       const sessionIds = (await trx.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).map((s) => s.id)
+      const related = new Set<string>()
+      for (const r of await trx.selectFrom('friendships').select('friend_id as id').where('user_id', '=', userId).execute()) related.add(r.id)
+      for (const r of await trx.selectFrom('friend_requests').select(['from_id', 'to_id']).where('status', '=', 'PENDING')
+        .where((eb) => eb.or([eb('from_id', '=', userId), eb('to_id', '=', userId)])).execute()) related.add(r.from_id === userId ? r.to_id : r.from_id)
+      for (const r of await trx.selectFrom('blocks').select(['blocker_id', 'blocked_id'])
+        .where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)])).execute()) related.add(r.blocker_id === userId ? r.blocked_id : r.blocker_id)
+      related.delete(userId)
       const memberships = await trx.selectFrom('room_members as m').innerJoin('rooms as r', 'r.id', 'm.room_id')
         .select(['m.room_id', 'r.kind', 'r.direct_key']).where('m.user_id', '=', userId).orderBy('m.room_id').execute()
       // DIRECT rooms the account was in, whether or not it is still a member (one may have left)
@@ -77,7 +86,7 @@ export class AccountRepository {
       await trx.updateTable('rooms').set({ created_by: null }).where('created_by', '=', userId).execute()
       await trx.updateTable('room_timers').set({ started_by: null }).where('started_by', '=', userId).execute()
       await trx.deleteFrom('users').where('id', '=', userId).execute()
-      return { sessionIds, rooms, placeholderId: needPlaceholder ? placeholder.id : null }
+      return { sessionIds, rooms, placeholderId: needPlaceholder ? placeholder.id : null, relatedUserIds: [...related] }
     })
   }
 }

@@ -13,6 +13,7 @@ import { UsersRepository } from '../users/users.repository.js'
 import { topics } from '../../realtime/topics.js'
 import { AccountRepository, PLACEHOLDER_DISPLAY_NAME, PLACEHOLDER_KEY_PREFIX, PLACEHOLDER_USERNAME } from './account.repository.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
+import type { InboxMessage } from '../notifications/inbox.js'
 
 // OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
@@ -163,6 +164,11 @@ export class AuthService {
     await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id)))
     // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
     await Promise.all(erased.rooms.map((r) => this.svc.publish(topics.roomControl(r.roomId), { type: 'left', userId: viewer.userId, at: now } satisfies RoomControl)))
+    // friends, requesters and blocks: the relation is over, on every device (friendshipChanged)
+    const gone = { ...found.user, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null }
+    await Promise.all(erased.relatedUserIds.map((id) => this.svc.publish(topics.userInbox(id), {
+      type: 'friendship', event: { user: gone, friendship: 'NONE', request: null, at: now },
+    } satisfies InboxMessage)))
     return true
   }
 
