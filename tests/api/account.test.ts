@@ -204,8 +204,10 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
 
       // y's friend list is live on b: the friendship ends there
       const yLive = wsClient(b.wsUrl, y.token)
+      const live0 = b.app.hearth.realtime.liveSubscriptions
       const feed = collect(yLive, 'subscription { friendshipChanged { user { id displayName } friendship } }')
-      await waitLive(b, b.app.hearth.realtime.liveSubscriptions + 1)
+      const people = collect(yLive, 'subscription { userUpdated { id username displayName } }')
+      await waitLive(b, live0 + 2)
       const started = Date.now()
       expect((await ok(a.url, DELETE, { p: PASSWORD }, x.token)).deleteAccount).toBe(true)
       expect(await Promise.all(sockets.map((s) => closedWithin(s.closed, 1000)))).toEqual([4403, 4403, 4403])
@@ -233,6 +235,9 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       expect((await ok(b.url, '{ friends { id } }', {}, y.token)).friends).toEqual([])
       await feed.waitCount(1)
       expect(feed.events).toEqual([{ friendshipChanged: { user: { id: x.id, displayName: 'Deleted user' }, friendship: 'NONE' } }])
+      // where y's client shows x's name (message rows, member lists) it turns into "Deleted user" live
+      await people.waitCount(1)
+      expect(people.events).toEqual([{ userUpdated: { id: x.id, username: '[deleted]', displayName: 'Deleted user' } }])
       await yLive.dispose()
       expect((await ok(b.url, '{ friendRequests(direction: INCOMING) { id } }', {}, z.token)).friendRequests).toEqual([])
       expect((await ok(b.url, '{ notificationsList { id actor { id } } }', {}, y.token)).notificationsList).toEqual([])

@@ -115,7 +115,9 @@ describe('account page', () => {
     await expect.poll(() => a.page.getByText('Your account has been deleted.').count(), { timeout: 10_000 }).toBe(1)
     expect(await a.page.getByRole('heading', { name: 'Sign in' }).count()).toBe(1)
 
-    // the other user sees the message kept, from "Deleted user"
+    // the other user sees the message kept, from "Deleted user": live, then after a reload
+    // without the old @handle either
+    await expect.poll(() => firstRow.locator('.sender').textContent(), { timeout: 10_000 }).toBe('Deleted user')
     await b.page.reload()
     await expect.poll(() => firstRow.textContent(), { timeout: 10_000 }).toContain('Deleted user')
     expect(await firstRow.textContent()).not.toContain(x.username)

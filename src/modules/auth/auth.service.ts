@@ -154,6 +154,8 @@ export class AuthService {
     const found = await this.ownCredentials(viewer)
     await this.verifyOwnPassword(found, password, 'password')
     const now = Date.now()
+    // who shows this user's name now (read before the memberships go): they hear the change live
+    const mates = await this.svc.rooms.roomMateIds(viewer.userId)
     const placeholderId = newId()
     const erased = await this.account.erase(viewer.userId, {
       id: placeholderId, username: PLACEHOLDER_USERNAME, username_key: `${PLACEHOLDER_KEY_PREFIX}${placeholderId}`,
@@ -164,11 +166,15 @@ export class AuthService {
     await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id)))
     // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
     await Promise.all(erased.rooms.map((r) => this.svc.publish(topics.roomControl(r.roomId), { type: 'left', userId: viewer.userId, at: now } satisfies RoomControl)))
-    // friends, requesters and blocks: the relation is over, on every device (friendshipChanged)
-    const gone = { ...found.user, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null }
+    // friends, requesters and blocks: the relation is over, on every device (friendshipChanged);
+    // they and room-mates see the name turn into "Deleted user" where it is shown (userUpdated)
+    const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null }
     await Promise.all(erased.relatedUserIds.map((id) => this.svc.publish(topics.userInbox(id), {
       type: 'friendship', event: { user: gone, friendship: 'NONE', request: null, at: now },
     } satisfies InboxMessage)))
+    const audience = new Set([...mates, ...erased.relatedUserIds])
+    audience.delete(viewer.userId)
+    await Promise.all([...audience].map((id) => this.svc.publish(topics.userInbox(id), { type: 'profile', user: gone } satisfies InboxMessage)))
     return true
   }
 
