@@ -33,8 +33,8 @@ describe('account page', () => {
     await signInInPage(b.page, app.url, u.username)
 
     await a.page.getByRole('link', { name: 'Account' }).click()
-    await a.page.getByLabel('Current password').fill(PASSWORD)
-    const next = a.page.getByLabel('New password')
+    await a.page.getByLabel('Current password', { exact: true }).fill(PASSWORD)
+    const next = a.page.getByLabel('New password', { exact: true })
     const feedback = a.page.locator('#new-password-strength')
     // the server's rule, applied in the page: too short, then a common password, then the username
     await next.fill('short')
@@ -58,7 +58,7 @@ describe('account page', () => {
     await a.page.getByRole('button', { name: 'Change password' }).click()
     // (two argon2 computations on a shared machine: allow time)
     await expect.poll(() => a.page.getByText('Password changed. Your other sessions were signed out.').count(), { timeout: 15_000 }).toBe(1)
-    expect(await a.page.getByLabel('New password').inputValue()).toBe('')
+    expect(await a.page.getByLabel('New password', { exact: true }).inputValue()).toBe('')
     // the other browser is signed out through its socket, without a reload
     await expect.poll(() => b.page.getByText('Your session has ended').count(), { timeout: 10_000 }).toBe(1)
     // this one goes on
@@ -76,11 +76,11 @@ describe('account page', () => {
     const a = await newPage(browser)
     await signInInPage(a.page, app.url, u.username)
     await a.page.getByRole('link', { name: 'Account' }).click()
-    await a.page.getByLabel('Current password').fill('not my password')
-    await a.page.getByLabel('New password').fill(NEW_PASSWORD)
+    await a.page.getByLabel('Current password', { exact: true }).fill('not my password')
+    await a.page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD)
     await a.page.getByRole('button', { name: 'Change password' }).click()
     await expect.poll(() => a.page.getByText('That is not your current password').count()).toBe(1)
-    expect(await a.page.getByLabel('Current password').getAttribute('aria-invalid')).toBe('true')
+    expect(await a.page.getByLabel('Current password', { exact: true }).getAttribute('aria-invalid')).toBe('true')
     await a.context.close()
   }, 60_000)
 

@@ -41,8 +41,11 @@ function PasswordField(props: {
           value={props.value} onInput={(e) => props.onInput(e.currentTarget.value)}
           aria-invalid={!!props.error} aria-describedby={[props.describedBy, props.error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined}
         />
-        <button type="button" class="btn small" aria-pressed={shown()} aria-controls={id} onClick={() => setShown(!shown())}>
-          {shown() ? `Hide ${props.label.toLowerCase()}` : `Show ${props.label.toLowerCase()}`}
+        <button
+          type="button" class="btn small" aria-pressed={shown()} aria-controls={id} onClick={() => setShown(!shown())}
+          aria-label={shown() ? `Hide ${props.label.toLowerCase()}` : `Show ${props.label.toLowerCase()}`}
+        >
+          {shown() ? 'Hide' : 'Show'}
         </button>
       </div>
       <Show when={props.error}><small class="field-error" id={`${id}-error`}>{props.error}</small></Show>

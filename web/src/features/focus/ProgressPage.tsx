@@ -184,8 +184,10 @@ function HeatMap(props: { days: { date: string; minutes: number }[] }) {
   const cellText = (c: { date: string; minutes: number | null }) => `${longDate(c.date)} (${c.date}): ${c.minutes === null ? 'no data yet' : `${c.minutes} minutes`}`
   const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
   const monthOf = (col: { date: string }[]) => (col[0].date.slice(8) <= '07' ? new Date(`${col[0].date}T12:00:00Z`).toLocaleDateString(undefined, { month: 'short', timeZone: 'UTC' }) : '')
+  // on a narrow screen the map scrolls sideways: start at the latest weeks
+  const scrollToEnd = (el: HTMLDivElement) => requestAnimationFrame(() => { el.scrollLeft = el.scrollWidth })
   return (
-    <div class="heatmap-wrap">
+    <div class="heatmap-wrap" ref={scrollToEnd}>
       <table class="heatmap" aria-label={`Minutes studied per day, last ${CALENDAR_WEEKS} weeks`}>
         <thead>
           <tr>
@@ -270,7 +272,7 @@ export function ProgressPage() {
               <div class="card stat"><span class="stat-value" data-testid="longest-streak">{d.studyStats.longestStreakDays}</span><span class="muted">longest streak (days)</span></div>
             </div>
             <WeekGoal week={d.studyStats.thisWeekMinutes} goal={d.studyStats.weeklyGoalMinutes ?? null} onChanged={refetch} />
-            <section class="card" aria-labelledby="calendar-title">
+            <section class="card heatmap-card" aria-labelledby="calendar-title">
               <h2 id="calendar-title">Last {CALENDAR_WEEKS} weeks</h2>
               <HeatMap days={d.calendar.byDay} />
             </section>
