@@ -142,6 +142,13 @@ export interface RoomBansTable {
   banned_at: number
 }
 
+/** a user's weekly study goal (setWeeklyGoal); no row: none set */
+export interface StudyGoalsTable {
+  user_id: string
+  weekly_minutes: number
+  updated_at: number
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -156,6 +163,7 @@ export interface DB {
   notifications: NotificationsTable
   room_timers: RoomTimersTable
   study_sessions: StudySessionsTable
+  study_goals: StudyGoalsTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

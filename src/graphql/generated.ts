@@ -145,7 +145,9 @@ export type Mutation = {
   __typename?: 'Mutation';
   blockUser: Scalars['Boolean']['output'];
   cancelFriendRequest: FriendRequest;
+  changePassword: Scalars['Boolean']['output'];
   createRoom: Room;
+  deleteAccount: Scalars['Boolean']['output'];
   deleteMessage: Message;
   deleteRoom: Scalars['Boolean']['output'];
   editMessage: Message;
@@ -173,6 +175,7 @@ export type Mutation = {
   setMemberRole: RoomMember;
   setPresence: User;
   setTyping: Scalars['Boolean']['output'];
+  setWeeklyGoal: StudyStats;
   signUp: AuthPayload;
   startRoomTimer: RoomTimer;
   startStudySession: StudySession;
@@ -194,8 +197,19 @@ export type MutationCancelFriendRequestArgs = {
 };
 
 
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
+
 export type MutationCreateRoomArgs = {
   input: CreateRoomInput;
+};
+
+
+export type MutationDeleteAccountArgs = {
+  password: Scalars['String']['input'];
 };
 
 
@@ -338,6 +352,11 @@ export type MutationSetPresenceArgs = {
 export type MutationSetTypingArgs = {
   roomId: Scalars['ID']['input'];
   typing: Scalars['Boolean']['input'];
+};
+
+
+export type MutationSetWeeklyGoalArgs = {
+  minutes?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -706,8 +725,11 @@ export type StudyStats = {
   byDay: Array<DailyMinutes>;
   byRoom: Array<RoomMinutes>;
   currentStreakDays: Scalars['Int']['output'];
+  longestStreakDays: Scalars['Int']['output'];
   sessionCount: Scalars['Int']['output'];
+  thisWeekMinutes: Scalars['Int']['output'];
   totalMinutes: Scalars['Int']['output'];
+  weeklyGoalMinutes?: Maybe<Scalars['Int']['output']>;
 };
 
 export type Subscription = {
@@ -1092,7 +1114,9 @@ export type MessageEventResolvers<ContextType = Ctx, ParentType extends Resolver
 export type MutationResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   blockUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationBlockUserArgs, 'userId'>>;
   cancelFriendRequest?: Resolver<ResolversTypes['FriendRequest'], ParentType, ContextType, RequireFields<MutationCancelFriendRequestArgs, 'id'>>;
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   createRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationCreateRoomArgs, 'input'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'password'>>;
   deleteMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationDeleteMessageArgs, 'id'>>;
   deleteRoom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRoomArgs, 'id'>>;
   editMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationEditMessageArgs, 'body' | 'id'>>;
@@ -1120,6 +1144,7 @@ export type MutationResolvers<ContextType = Ctx, ParentType extends ResolversPar
   setMemberRole?: Resolver<ResolversTypes['RoomMember'], ParentType, ContextType, RequireFields<MutationSetMemberRoleArgs, 'role' | 'roomId' | 'userId'>>;
   setPresence?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetPresenceArgs, 'status'>>;
   setTyping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetTypingArgs, 'roomId' | 'typing'>>;
+  setWeeklyGoal?: Resolver<ResolversTypes['StudyStats'], ParentType, ContextType, Partial<MutationSetWeeklyGoalArgs>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   startRoomTimer?: Resolver<ResolversTypes['RoomTimer'], ParentType, ContextType, RequireFields<MutationStartRoomTimerArgs, 'breakMinutes' | 'focusMinutes' | 'roomId'>>;
   startStudySession?: Resolver<ResolversTypes['StudySession'], ParentType, ContextType, Partial<MutationStartStudySessionArgs>>;
@@ -1301,8 +1326,11 @@ export type StudyStatsResolvers<ContextType = Ctx, ParentType extends ResolversP
   byDay?: Resolver<Array<ResolversTypes['DailyMinutes']>, ParentType, ContextType>;
   byRoom?: Resolver<Array<ResolversTypes['RoomMinutes']>, ParentType, ContextType>;
   currentStreakDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  longestStreakDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sessionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thisWeekMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weeklyGoalMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {

@@ -312,6 +312,14 @@ const ROWS: Row[] = [
   {
     field: 'Mutation.logOut', doc: 'mutation { logOut }', token: async (a) => (await logInAgain(a)).token, expect: all('ok'),
   },
+  // the account's own password is the check: a signed-in actor with a wrong one changes nothing
+  // (the right-password paths are in tests/api/account.test.ts: they end the actor's sessions)
+  {
+    field: 'Mutation.changePassword', doc: 'mutation { changePassword(currentPassword: "not the password", newPassword: "a fresh long passphrase") }',
+    expect: all('BAD_USER_INPUT'),
+  },
+  { field: 'Mutation.deleteAccount', doc: 'mutation { deleteAccount(password: "not the password") }', expect: all('BAD_USER_INPUT') },
+  { field: 'Mutation.setWeeklyGoal', doc: 'mutation { setWeeklyGoal(minutes: 120) { weeklyGoalMinutes } }', expect: all('ok') },
 
   // ---------------------------------------------------------------- relations (last: they change who is whose friend)
   { field: 'Mutation.openDirectRoom', doc: 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', vars: (_a, f) => ({ u: f.users.owner.id }), expect: all('FORBIDDEN', { owner: 'BAD_USER_INPUT', friend: 'ok' }) },

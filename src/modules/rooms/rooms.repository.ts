@@ -137,25 +137,28 @@ export class RoomsRepository {
 
   /** removes a member; an OWNER leaving hands the room to the longest-standing member */
   async removeMember(roomId: string, userId: string): Promise<{ removed: boolean; newOwnerId: string | null }> {
-    return this.db.transaction().execute(async (trx) => {
-      if (!(await this.lockRoom(trx, roomId))) return { removed: false, newOwnerId: null }
-      const m = await trx.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
-      if (!m) return { removed: false, newOwnerId: null }
-      await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
-      let newOwnerId: string | null = null
-      if (m.role === 'OWNER') {
-        const owners = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('role', '=', 'OWNER').limit(1).executeTakeFirst()
-        if (!owners) {
-          const next = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId)
-            .orderBy('joined_at').orderBy('user_id').limit(1).executeTakeFirst()
-          if (next) {
-            await trx.updateTable('room_members').set({ role: 'OWNER' }).where('room_id', '=', roomId).where('user_id', '=', next.user_id).execute()
-            newOwnerId = next.user_id
-          }
+    return this.db.transaction().execute((trx) => this.removeMemberIn(trx, roomId, userId))
+  }
+
+  /** removeMember inside the caller's transaction (deleteAccount leaves every room in one) */
+  async removeMemberIn(trx: Transaction<DB>, roomId: string, userId: string): Promise<{ removed: boolean; newOwnerId: string | null }> {
+    if (!(await this.lockRoom(trx, roomId))) return { removed: false, newOwnerId: null }
+    const m = await trx.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+    if (!m) return { removed: false, newOwnerId: null }
+    await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+    let newOwnerId: string | null = null
+    if (m.role === 'OWNER') {
+      const owners = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('role', '=', 'OWNER').limit(1).executeTakeFirst()
+      if (!owners) {
+        const next = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId)
+          .orderBy('joined_at').orderBy('user_id').limit(1).executeTakeFirst()
+        if (next) {
+          await trx.updateTable('room_members').set({ role: 'OWNER' }).where('room_id', '=', roomId).where('user_id', '=', next.user_id).execute()
+          newOwnerId = next.user_id
         }
       }
-      return { removed: true, newOwnerId }
-    })
+    }
+    return { removed: true, newOwnerId }
   }
 
   async memberIds(roomId: string): Promise<string[]> {

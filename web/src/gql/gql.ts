@@ -17,6 +17,8 @@ type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": typeof types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": typeof types.FriendsPresenceDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": typeof types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": typeof types.SessionsDocument,
@@ -28,7 +30,8 @@ type Documents = {
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": typeof types.JoinCallDocument,
     "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": typeof types.LeaveCallDocument,
     "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": typeof types.SendSignalDocument,
-    "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": typeof types.ProgressDocument,
+    "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": typeof types.ProgressDocument,
+    "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n": typeof types.SetWeeklyGoalDocument,
     "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": typeof types.RecordStudySessionDocument,
     "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": typeof types.TimerFieldsFragmentDoc,
     "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": typeof types.RoomTimerDocument,
@@ -97,6 +100,8 @@ const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": types.FriendsPresenceDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": types.SessionsDocument,
@@ -108,7 +113,8 @@ const documents: Documents = {
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": types.JoinCallDocument,
     "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": types.LeaveCallDocument,
     "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": types.SendSignalDocument,
-    "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": types.ProgressDocument,
+    "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": types.ProgressDocument,
+    "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n": types.SetWeeklyGoalDocument,
     "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": types.RecordStudySessionDocument,
     "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": types.TimerFieldsFragmentDoc,
     "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": types.RoomTimerDocument,
@@ -203,6 +209,14 @@ export function graphql(source: "\n  subscription FriendsPresence {\n    presenc
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"): (typeof documents)["\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n"): (typeof documents)["\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -247,7 +261,11 @@ export function graphql(source: "\n  mutation SendSignal($input: SendSignalInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"): (typeof documents)["\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"];
+export function graphql(source: "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"): (typeof documents)["\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n"): (typeof documents)["\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
