@@ -4,10 +4,14 @@
 import { createEffect, on, onCleanup, onMount } from 'solid-js'
 import { graphql } from '../../gql'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
-import { connEpoch, live } from '../../lib/client'
+import { connEpoch, live, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { toast } from '../../components/ui'
 import type { RoomMembersState } from './MembersPanel'
+
+const RoomResync = graphql(`
+  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }
+`)
 
 const RoomChangedLive = graphql(`
   subscription RoomChangedLive($roomId: ID!) {
@@ -60,7 +64,10 @@ export function useRoomChanged(o: {
     })
     onCleanup(stop)
   })
-  // changes made while the socket was away were never pushed: the room is read again by RoomPage's
-  // resync; the banned list follows here
-  createEffect(on(connEpoch, () => o.onBans(), { defer: true }))
+  // changes made while the socket was away were never pushed: read the room (name, code, the
+  // viewer's role) and the banned list again. A room gone meanwhile is RoomPage's to show.
+  createEffect(on(connEpoch, () => {
+    o.onBans()
+    void query(RoomResync, { id: o.room().id }).then((d) => { if (d.room) o.onRoom(d.room) }, () => {})
+  }, { defer: true }))
 }
