@@ -257,6 +257,22 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       expect(Number(after.n)).toBe(Number(before.n) - 1)
     })
 
+    it('two deletions of one account at once: one erases it, the other finds no account', async () => {
+      const x = await signUp(a.url, uniqueName('twice'))
+      const room = await createRoom(a.url, x.token, 'Twice', 'PUBLIC')
+      await send(a.url, x.token, room.id, 'one message to keep')
+      const second = (await logIn(b, x.username)).data!.logIn
+      const results = await Promise.all([gql(a.url, DELETE, { p: PASSWORD }, x.token), gql(b.url, DELETE, { p: PASSWORD }, second.token)])
+      const outcomes = results.map((r) => (r.data?.deleteAccount === true ? 'ok' : codeOf(r))).sort()
+      expect(outcomes).toEqual(['UNAUTHENTICATED', 'ok'])
+      const db = a.app.hearth.database.db
+      // one placeholder, holding the message
+      const placeholders = await db.selectFrom('users').select('id').where('username_key', 'like', '~deleted:%')
+        .where('id', 'in', db.selectFrom('messages').select('sender_id').where('room_id', '=', room.id)).execute()
+      expect(placeholders).toHaveLength(1)
+      expect(await db.selectFrom('users').select('id').where('id', '=', x.id).executeTakeFirst()).toBeUndefined()
+    })
+
     it('a wrong password counts as a failed logIn', async () => {
       const x: TestUser = await signUp(a.url, uniqueName('guess'))
       for (let i = 0; i < 3; i++) expect(codeOf(await gql(a.url, DELETE, { p: 'guess ' + i }, x.token))).toBe('BAD_USER_INPUT')
