@@ -168,6 +168,8 @@ export class AuthService {
     await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id)))
     // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
     await Promise.all(erased.rooms.map((r) => this.svc.publish(topics.roomControl(r.roomId), { type: 'left', userId: viewer.userId, at: now } satisfies RoomControl)))
+    // an owned room passed on, as on leaveRoom: a ROLE_CHANGED on roomChanged (by no one who still exists)
+    await Promise.all(erased.rooms.filter((r) => r.newOwnerId).map((r) => this.svc.rooms.moderation.publishChange(r.roomId, 'ROLE_CHANGED', null, r.newOwnerId!)))
     // friends, requesters and blocks: the relation is over, on every device (friendshipChanged);
     // they and room-mates see the name turn into "Deleted user" where it is shown (userUpdated)
     const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null }
