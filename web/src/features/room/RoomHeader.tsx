@@ -1,11 +1,11 @@
 // The room's header: its title and kind, the code and invite link, the phone's members toggle,
 // and Leave / Delete, each confirmed once inline.
-import { createSignal, Show } from 'solid-js'
+import { createSignal, type JSX, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { toast } from '../../components/ui'
 import type { RoomActions } from './roomActions'
 
-export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void }) {
+export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void; tools?: JSX.Element }) {
   const r = () => props.room
   const { leave, del } = props.actions
   const [confirmDelete, setConfirmDelete] = createSignal(false)
@@ -31,6 +31,7 @@ export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string;
         </p>
       </div>
       <div class="row wrap room-actions">
+        {props.tools}
         <Show when={r().kind !== 'DIRECT' && r().viewerIsMember}>
           <span class="code-chip" title="Room code">Code: <code data-testid="room-code">{r().code}</code></span>
           <button type="button" class="btn small" onClick={() => void share()}>Copy invite link</button>

@@ -18,6 +18,7 @@ graphql(`
     viewerRole
     memberCount
     unreadCount
+    viewerLastReadSeq
     createdAt
     createdBy { id displayName }
   }

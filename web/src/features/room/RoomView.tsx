@@ -13,6 +13,7 @@ import { createRoomMembers } from './MembersPanel'
 import { createMessageScroll, MessageList } from './MessageList'
 import { createRoomActions } from './roomActions'
 import { RoomHeader } from './RoomHeader'
+import { createSearch, SearchButton, SearchDialog } from './SearchDialog'
 import { useRoomLive } from './roomLive'
 import { createSidePanel, RoomSide } from './RoomSide'
 import { createTyping } from './typing'
@@ -26,24 +27,25 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   const side = createSidePanel()
   const scroll = createMessageScroll(feed)
   const scheduleMarkRead = createMarkRead(r, feed)
-  const dividerBefore = useRoomLive({ room: r, self, feed, members, typing, scroll, scheduleMarkRead, onEnded: () => props.onEnded() })
+  const roomLive = useRoomLive({ room: r, self, feed, members, typing, scroll, scheduleMarkRead, onEnded: () => props.onEnded() })
   const actions = createRoomActions(r, (x) => {
     props.onRoom(x)
     members.reload()
   })
   const title = () => roomTitle(r(), self.username)
+  const search = createSearch()
 
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} tools={<SearchButton search={search} />} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
         <Show when={r().viewerIsMember}>
           <CallPanel roomId={r().id} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={r().viewerRole === 'OWNER'} />
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={r().viewerRole === 'OWNER'} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
@@ -55,6 +57,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         </Show>
       </section>
       <RoomSide panel={side} room={r()} members={members} />
+      <SearchDialog search={search} room={r()} />
     </div>
   )
 }
