@@ -102,7 +102,7 @@ function Tile(props: {
   )
 }
 
-export function CallPanel(props: { roomId: string }) {
+export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<string>) => void }) {
   const self = me()!
   const [people, setPeople] = createSignal<{ id: string; displayName: string }[]>([])
   const [inCall, setInCall] = createSignal(false)
@@ -142,6 +142,8 @@ export function CallPanel(props: { roomId: string }) {
 
   const [initial, { refetch }] = createResource(() => props.roomId, (roomId) => query(CallParticipants, { roomId }).then((d) => d.callParticipants))
   createEffect(() => { const l = initial.latest; if (l) setPeople(l) })
+  // the member list marks who is in the call
+  createEffect(() => props.onPeople?.(new Set(people().map((p) => p.id))))
   // only the people the call lists may signal our connections open (see Mesh.setParticipants)
   createEffect(() => { const ids = people().map((p) => p.id); mesh()?.setParticipants(ids) })
   createEffect(on(connEpoch, () => void refetch(), { defer: true }))

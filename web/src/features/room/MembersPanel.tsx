@@ -42,12 +42,14 @@ export function createRoomMembers(roomId: () => string) {
 }
 export type RoomMembersState = ReturnType<typeof createRoomMembers>
 
-export function MembersPanel(props: { members: Resource<MemberList>; refetch: () => void }) {
+export function MembersPanel(props: { members: Resource<MemberList>; refetch: () => void; inCall?: ReadonlySet<string> }) {
   const members = props.members
   const refetch = props.refetch
   const sorted = () => {
     const rank = { ONLINE: 0, AWAY: 1, OFFLINE: 2 } as const
-    return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || nameOf(a.user).localeCompare(nameOf(b.user)))
+    // online first (then away, then offline), and within each, who is in the call first
+    const call = (id: string) => (props.inCall?.has(id) ? 0 : 1)
+    return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || call(a.user.id) - call(b.user.id) || nameOf(a.user).localeCompare(nameOf(b.user)))
   }
   return (
     <section class="members" aria-labelledby="members-title">
@@ -63,6 +65,7 @@ export function MembersPanel(props: { members: Resource<MemberList>; refetch: ()
                     <span class="member-name">{nameOf(m.user)}</span>
                     <Show when={m.role === 'OWNER'}> <span class="tag">Owner</span></Show>
                     <Show when={focusOf(m.user)}> <span class="tag focus" title="In a focus session">Focusing</span></Show>
+                    <Show when={props.inCall?.has(m.user.id)}> <span class="tag call">In call</span></Show>
                   </span>
                   <PresenceDot status={statusOf(m.user)} />
                 </li>

@@ -5,7 +5,7 @@ import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { toast } from '../../components/ui'
 import type { RoomActions } from './roomActions'
 
-export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void; tools?: JSX.Element }) {
+export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void; tools?: JSX.Element; handle?: string }) {
   const r = () => props.room
   const { leave, del } = props.actions
   const [confirmDelete, setConfirmDelete] = createSignal(false)
@@ -26,7 +26,7 @@ export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string;
       <div class="grow">
         <h1 id="room-title">{props.title}</h1>
         <p class="muted small">
-          {r().kind === 'PUBLIC' ? 'Public room' : r().kind === 'PRIVATE' ? 'Private room' : 'Direct messages'}
+          {r().kind === 'PUBLIC' ? 'Public room' : r().kind === 'PRIVATE' ? 'Private room' : props.handle ? `Direct messages with @${props.handle}` : 'Direct messages'}
           <Show when={r().description}> · {r().description}</Show>
         </p>
       </div>
@@ -37,7 +37,7 @@ export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string;
           <button type="button" class="btn small" onClick={() => void share()}>Copy invite link</button>
         </Show>
         <button type="button" class="btn small members-toggle" aria-controls="room-side" aria-expanded={props.panelOpen} onClick={() => props.onTogglePanel()}>
-          {r().viewerIsMember && r().kind !== 'DIRECT' ? `Members & timer (${props.memberCount})` : `Members (${props.memberCount})`}
+          {r().kind === 'DIRECT' ? 'Details' : r().viewerIsMember ? `Members & timer (${props.memberCount})` : `Members (${props.memberCount})`}
         </button>
         <Show when={r().viewerIsMember && r().kind !== 'DIRECT'}>
           {/* a PRIVATE room cannot be found again without its code: ask once */}

@@ -1,9 +1,9 @@
 // One room as its viewer sees it, put together: header, call, message log, typing line, composer
 // (or the join bar of a preview) and the side panel. Each piece lives in the file of its name.
-import { Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
-import { roomTitle } from '../../lib/users'
+import { nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
 import { createFeed } from './feed'
@@ -32,18 +32,24 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     props.onRoom(x)
     members.reload()
   })
-  const title = () => roomTitle(r(), self.username)
+  // a direct room reads as a conversation with the other person: their name, their @username
+  const peer = () => (r().kind === 'DIRECT' ? members.list.latest?.find((m) => m.user.id !== self.id)?.user ?? null : null)
+  const title = () => {
+    const p = peer()
+    return p ? nameOf(p) : roomTitle(r(), self.username)
+  }
   const search = createSearch()
+  const [inCall, setInCall] = createSignal<ReadonlySet<string>>(new Set())
 
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} tools={<SearchButton search={search} />} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} tools={<SearchButton search={search} />} handle={peer()?.username} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
         <Show when={r().viewerIsMember}>
-          <CallPanel roomId={r().id} />
+          <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
         <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={r().viewerRole === 'OWNER'} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
@@ -56,7 +62,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} />
+      <RoomSide panel={side} room={r()} members={members} peer={peer()} inCall={inCall()} />
       <SearchDialog search={search} room={r()} />
     </div>
   )
