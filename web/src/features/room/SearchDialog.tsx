@@ -76,9 +76,9 @@ export type SearchState = ReturnType<typeof createSearch>
 
 export function SearchButton(props: { search: SearchState }) {
   return (
-    <button type="button" class="btn small" aria-haspopup="dialog" aria-keyshortcuts="/" title="Search messages (/)" onClick={() => props.search.show()}>
+    <button type="button" class="btn small" aria-haspopup="dialog" aria-keyshortcuts="/" aria-label="Search" title="Search messages (/)" onClick={() => props.search.show()}>
       <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M15.5 14h-.8l-.3-.3A6.5 6.5 0 1 0 14 15.5l.3.3v.8l5 5 1.5-1.5-5-5zm-6 0a4.5 4.5 0 1 1 0-9 4.5 4.5 0 0 1 0 9z" /></svg>
-      Search
+      <span class="search-label">Search</span>
     </button>
   )
 }
