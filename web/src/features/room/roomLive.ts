@@ -136,6 +136,15 @@ export function useRoomLive(o: {
     void feed.resync()
   }, { defer: true }))
 
+  // the reader reached the first unread another way (scrolling up, a search hit): the bar goes
+  createEffect(() => {
+    if (!unreadAbove() || readUpTo === null) return
+    if (feed.state.list.some((m) => !m.local && m.seq === readUpTo + 1)) {
+      setUnreadAbove(null)
+      placeDivider()
+    }
+  })
+
   // a search hit in this room, chosen while the room is open
   createEffect(on(target, (at) => { if (at && !feed.state.loading) void openAt(at) }, { defer: true }))
 
