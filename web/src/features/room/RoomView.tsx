@@ -63,7 +63,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         </Show>
       </section>
       <RoomSide panel={side} room={r()} members={members} peer={peer()} inCall={inCall()} />
-      <SearchDialog search={search} room={r()} />
+      <SearchDialog search={search} room={r()} title={title()} />
     </div>
   )
 }
