@@ -19,6 +19,7 @@ graphql(`
     memberCount
     unreadCount
     viewerLastReadSeq
+    lastMessage { id seq }
     createdAt
     createdBy { id displayName }
   }
