@@ -24,7 +24,8 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
       <div class="bubble">
         <div class={props.grouped ? 'meta sr-only' : 'meta'}>
           <span class="sender">{nameOf(m().sender)}</span>
-          <span class="sender-handle muted small">@{m().sender.username}</span>
+          {/* a deleted account's placeholder has no handle to show */}
+          <Show when={m().sender.username !== '[deleted]'}><span class="sender-handle muted small">@{m().sender.username}</span></Show>
           <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
         </div>
         <Show when={(m().editedAt && !m().deletedAt) || m().local === 'sending' || m().local === 'waiting'}>

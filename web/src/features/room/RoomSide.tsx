@@ -3,7 +3,7 @@
 import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { TimerPanel } from '../focus/TimerPanel'
-import { MembersPanel, type RoomMembersState } from './MembersPanel'
+import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './MembersPanel'
 import { Avatar, PresenceDot, type Presence } from '../../components/ui'
 import { nameOf, statusOf } from '../../lib/users'
 
@@ -24,7 +24,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; peer?: { id: string; username: string; displayName: string; status?: Presence | null } | null; inCall?: ReadonlySet<string> }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null } | null; inCall?: ReadonlySet<string> }) {
   const panel = props.panel
   return (
     <>
@@ -50,7 +50,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
           <Show when={props.room.viewerIsMember}>
             <TimerPanel roomId={props.room.id} />
           </Show>
-          <MembersPanel members={props.members.list} refetch={props.members.refetch} inCall={props.inCall} />
+          <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} inCall={props.inCall} />
         </Show>
       </aside>
     </>

@@ -3,6 +3,7 @@
 import { createSignal, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
+import { isModerator } from '../../lib/roles'
 import { nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
@@ -17,6 +18,8 @@ import { createSearch, SearchButton, SearchDialog } from './SearchDialog'
 import { useRoomLive } from './roomLive'
 import { createSidePanel, RoomSide } from './RoomSide'
 import { createTyping } from './typing'
+import { RoomSettings } from './RoomSettings'
+import { useRoomChanged } from './roomChanged'
 
 export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void; onEnded: () => void }) {
   const r = () => props.room
@@ -38,20 +41,28 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     const p = peer()
     return p ? nameOf(p) : roomTitle(r(), self.username)
   }
+  const [settingsOpen, setSettingsOpen] = createSignal(false)
+  const [bansEpoch, setBansEpoch] = createSignal(0)
+  useRoomChanged({ room: r, self, onRoom: (x) => props.onRoom(x), members, onBans: () => setBansEpoch((n) => n + 1) })
+  const other = () => {
+    const p = peer()
+    return p ? { id: p.id, displayName: p.displayName } : null
+  }
   const search = createSearch()
   const [inCall, setInCall] = createSignal<ReadonlySet<string>>(new Set())
 
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} tools={<SearchButton search={search} />} handle={peer()?.username} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer()?.username} />
+        <RoomSettings room={r()} open={settingsOpen()} onClose={() => setSettingsOpen(false)} onRoom={(x) => props.onRoom(x)} bansEpoch={bansEpoch()} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
         <Show when={r().viewerIsMember}>
           <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={r().viewerRole === 'OWNER'} />
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
@@ -62,7 +73,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} peer={peer()} inCall={inCall()} />
+      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} />
       <SearchDialog search={search} room={r()} title={title()} />
     </div>
   )
