@@ -62,7 +62,7 @@ type Documents = {
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": typeof types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockFromRoomDocument,
-    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
+    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": typeof types.RoomViewDocument,
     "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": typeof types.UpdateRoomSettingsDocument,
     "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": typeof types.RegenerateRoomCodeDocument,
@@ -147,7 +147,7 @@ const documents: Documents = {
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockFromRoomDocument,
-    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
+    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": types.RoomViewDocument,
     "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": types.UpdateRoomSettingsDocument,
     "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": types.RegenerateRoomCodeDocument,
@@ -393,7 +393,7 @@ export function graphql(source: "\n  mutation BlockFromRoom($userId: ID!) { bloc
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n"];
+export function graphql(source: "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -74,7 +74,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         </Show>
       </section>
       <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} />
-      <SearchDialog search={search} room={r()} />
+      <SearchDialog search={search} room={r()} title={title()} />
     </div>
   )
 }
