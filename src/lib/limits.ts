@@ -35,6 +35,8 @@ export const LIST_CAPS: Record<string, number> = {
   'CallChange.participants': MAX_CALL_PARTICIPANTS,
   'Mutation.joinCall': MAX_CALL_PARTICIPANTS,
   'CallConfig.iceServers': 20,
+  'Message.reactions': 20,
+  'Room.pinnedMessages': 50,
 }
 
 /** searchMessages: a word this long or longer also matches the words it begins; shorter ones match whole words */

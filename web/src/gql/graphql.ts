@@ -35,13 +35,17 @@ export type MemberRole =
 export type MessageEventKind =
   | 'ADDED'
   | 'DELETED'
-  | 'EDITED';
+  | 'EDITED'
+  | 'PINNED'
+  | 'REACTIONS_CHANGED'
+  | 'UNPINNED';
 
 export type NotificationKind =
   | 'DIRECT_MESSAGE'
   | 'FRIEND_REQUEST_ACCEPTED'
   | 'FRIEND_REQUEST_RECEIVED'
-  | 'MENTION';
+  | 'MENTION'
+  | 'REPLY';
 
 export type PresenceStatus =
   | 'AWAY'
