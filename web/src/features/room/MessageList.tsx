@@ -2,7 +2,7 @@
 // in view while the reader is at the bottom, and the "new messages" divider.
 import { For, Show } from 'solid-js'
 import { ErrorBox, Loading } from '../../components/ui'
-import type { Feed } from './feed'
+import type { Feed, Msg } from './feed'
 import { MessageRow } from './MessageRow'
 
 export function createMessageScroll(feed: Feed) {
@@ -37,7 +37,7 @@ export function createMessageScroll(feed: Feed) {
 }
 export type MessageScroll = ReturnType<typeof createMessageScroll>
 
-export function MessageList(props: { feed: Feed; scroll: MessageScroll; label: string; dividerBefore: string | null; ownerView: boolean }) {
+export function MessageList(props: { feed: Feed; scroll: MessageScroll; label: string; dividerBefore: string | null; ownerView: boolean; member: boolean; canPin: boolean; onReply: (m: Msg) => void }) {
   const feed = props.feed
   const scroll = props.scroll
   return (
@@ -60,7 +60,7 @@ export function MessageList(props: { feed: Feed; scroll: MessageScroll; label: s
                     <Show when={props.dividerBefore === m.id}>
                       <li class="divider" role="separator" aria-label="New messages"><span>New messages</span></li>
                     </Show>
-                    <MessageRow msg={m} feed={feed} ownerView={props.ownerView} />
+                    <MessageRow msg={m} feed={feed} ownerView={props.ownerView} member={props.member} canPin={props.canPin} onReply={props.onReply} />
                   </>
                 )}
               </For>

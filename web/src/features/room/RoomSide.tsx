@@ -4,6 +4,8 @@ import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { TimerPanel } from '../focus/TimerPanel'
 import { MembersPanel, type RoomMembersState } from './MembersPanel'
+import type { Feed } from './feed'
+import { PinnedPanel } from './PinnedPanel'
 
 export function createSidePanel() {
   const [panel, setPanel] = createSignal<'members' | null>(null)
@@ -22,7 +24,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; feed: Feed; canPin: boolean }) {
   const panel = props.panel
   return (
     <>
@@ -35,6 +37,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
         <Show when={props.room.viewerIsMember}>
           <TimerPanel roomId={props.room.id} />
         </Show>
+        <PinnedPanel feed={props.feed} canPin={props.canPin} />
         <MembersPanel members={props.members.list} refetch={props.members.refetch} />
       </aside>
     </>

@@ -1,12 +1,12 @@
 // One room as its viewer sees it, put together: header, call, message log, typing line, composer
 // (or the join bar of a preview) and the side panel. Each piece lives in the file of its name.
-import { Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
 import { roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
-import { createFeed } from './feed'
+import { createFeed, type Msg } from './feed'
 import { Composer } from './Composer'
 import { createMarkRead } from './markRead'
 import { createRoomMembers } from './MembersPanel'
@@ -32,6 +32,13 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     members.reload()
   })
   const title = () => roomTitle(r(), self.username)
+  const [replyTo, setReplyTo] = createSignal<Msg | null>(null)
+  // role strings: MODERATOR arrives with the moderation work
+  const canPin = () => r().viewerIsMember && (r().kind === 'DIRECT' || r().viewerRole === 'OWNER' || String(r().viewerRole) === 'MODERATOR')
+  const reply = (m: Msg) => {
+    setReplyTo(m)
+    queueMicrotask(() => document.getElementById('composer-input')?.focus())
+  }
 
   return (
     <div class="room-layout">
@@ -43,7 +50,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         <Show when={r().viewerIsMember}>
           <CallPanel roomId={r().id} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={r().viewerRole === 'OWNER'} />
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={r().viewerRole === 'OWNER'}
+          member={r().viewerIsMember} canPin={canPin()} onReply={reply} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
@@ -51,10 +59,12 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             <button type="button" class="btn primary" disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
           </div>
         }>
-          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
+          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)}
+            replyTo={replyTo()} onCancelReply={() => setReplyTo(null)}
+            onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo()); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} />
+      <RoomSide panel={side} room={r()} members={members} feed={feed} canPin={canPin()} />
     </div>
   )
 }
