@@ -16,12 +16,6 @@ const BODY_RULE = { min: 1, max: 4000, multiline: true }
 const REPLAY_PAGE = 500
 /** the largest seq a room can reach (seq columns are 32-bit integers) */
 const SEQ_MAX = 2147483647
-/**
- * Reaction changes to one message within this long share one REACTIONS_CHANGED event: the first
- * change after a quiet spell is announced at once, later ones wait for the end of the tick and
- * go out together, carrying the reactions as they are then.
- */
-export const REACTION_TICK_MS = 100
 
 type Waiter = { resolve: () => void; reject: (e: unknown) => void }
 type ReactionTick = { timer: NodeJS.Timeout | null; waiters: Waiter[]; last: number; idle: NodeJS.Timeout | null }
@@ -66,6 +60,13 @@ export class MessagesService {
     this.streams.local(ev.roomId, ev)
     await this.svc.publish(topics.roomEvents(ev.roomId), ev)
   }
+
+  /**
+   * Reaction changes to one message within REACTION_TICK_MS share one REACTIONS_CHANGED event:
+   * the first change after a quiet spell is announced at once, later ones wait for the end of the
+   * tick and go out together, carrying the reactions as they are then.
+   */
+  private get reactionTick() { return this.svc.config.reactionTickMs }
 
   /** per message: changes waiting for their REACTIONS_CHANGED event */
   private reactionTicks = new Map<string, ReactionTick>()
@@ -164,7 +165,7 @@ export class MessagesService {
 
   /**
    * Resolves once a REACTIONS_CHANGED event written after this call's change is committed and
-   * announced. Changes to one message within REACTION_TICK_MS share one event (see above): a
+   * announced. Changes to one message within the tick share one event (see above): a
    * burst of 100 reactions becomes about one event per tick, each with the whole current state,
    * so the sequence stays gapless and the last event is exact.
    */
@@ -176,7 +177,7 @@ export class MessagesService {
       tick.waiters.push({ resolve, reject })
       if (tick.timer) return
       if (tick.idle) { clearTimeout(tick.idle); tick.idle = null }
-      const delay = Math.max(0, tick.last + REACTION_TICK_MS - Date.now())
+      const delay = Math.max(0, tick.last + this.reactionTick - Date.now())
       tick.timer = setTimeout(() => { void this.flushReactionTick(messageId, tick) }, delay)
     })
   }
@@ -198,7 +199,7 @@ export class MessagesService {
     if (!tick.timer && !tick.waiters.length) {
       tick.idle = setTimeout(() => {
         if (!tick.timer && !tick.waiters.length && this.reactionTicks.get(messageId) === tick) this.reactionTicks.delete(messageId)
-      }, REACTION_TICK_MS)
+      }, this.reactionTick)
       tick.idle.unref()
     }
   }
