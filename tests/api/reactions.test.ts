@@ -191,6 +191,54 @@ for (const backend of BACKENDS) {
       await cb2.dispose()
     })
 
+    it('a page of replies with reactions and pins costs the same few queries for 5 messages as for 40 (no N+1)', async () => {
+      // page sizes written in the document: a variable one is costed at 100 (the cost limit)
+      const light = 'reactions { emoji count viewerReacted users(first: 3) { id } }'
+      const PAGE_Q = (n: number) => `query($r: ID!) { messages(roomId: $r, last: ${n}) { edges { node { id replyTo { id body sender { id } } pinnedAt pinnedBy { id }
+        ${light} } } } room(id: $r) { pinnedMessages { id ${light} } } }`
+      const r = await createRoom(a.url, owner.token, 'Loaders')
+      await joinByCode(a.url, member.token, r.code)
+      let prev = await send(a.url, owner.token, r.id, 'start')
+      for (let i = 0; i < 40; i++) {
+        const m = (await ok(a.url, REPLY, { roomId: r.id, body: `r${i}`, replyToId: prev.id }, i % 2 ? owner.token : member.token)).sendMessage
+        await ok(a.url, ADD, { m: m.id, e: i % 3 ? '👍' : '🎉' }, member.token)
+        if (i % 5 === 0) await ok(a.url, PIN, { m: m.id }, owner.token)
+        prev = m
+      }
+      const stats = a.app.hearth.database.stats
+      const count = async (n: number) => {
+        const before = stats.queries
+        const d = await ok(a.url, PAGE_Q(n), { r: r.id }, member.token)
+        expect(d.messages.edges).toHaveLength(n)
+        return stats.queries - before
+      }
+      const few = await count(5)
+      const many = await count(40)
+      // (one apart at most: the session's last-used write lands in one request or the other)
+      expect(Math.abs(many - few)).toBeLessThanOrEqual(1)
+      expect(many).toBeLessThanOrEqual(14)
+    })
+
+    it('reactions have their own per-user bucket of SEND_RATE_LIMIT_PER_USER; a refused one changes nothing', async () => {
+      const limited = await startApp({ databaseUrl: await databaseFor(backend), env: { SEND_RATE_LIMIT_PER_USER: '3' } })
+      try {
+        const u = await signUp(limited.url)
+        const r = await createRoom(limited.url, u.token, 'Limited')
+        const m = await send(limited.url, u.token, r.id, 'one')
+        for (const e of ['👍', '🎉', '👀']) await ok(limited.url, ADD, { m: m.id, e }, u.token)
+        const refused = await gql(limited.url, ADD, { m: m.id, e: '🚀' }, u.token)
+        expect(err(refused)).toMatchObject({ code: 'RATE_LIMITED' })
+        expect(err(refused)?.retryAfterSeconds).toBeGreaterThan(0)
+        expect(err(await gql(limited.url, REMOVE, { m: m.id, e: '👍' }, u.token))?.code).toBe('RATE_LIMITED')
+        // messages are a bucket of their own
+        await send(limited.url, u.token, r.id, 'two')
+        const q = await ok(limited.url, `query($r: ID!) { messages(roomId: $r, first: 1) { edges { node { ${GROUPS} } } } }`, { r: r.id }, u.token)
+        expect(q.messages.edges[0].node.reactions.map((g: any) => g.emoji)).toEqual(['👍', '🎉', '👀'])
+      } finally {
+        await limited.close()
+      }
+    })
+
     it('a burst of reactions is coalesced, the sequence stays gapless and the last event is exact', async () => {
       const burst = await createRoom(a.url, owner.token, 'Burst')
       const users = await Promise.all(Array.from({ length: 12 }, () => signUp(a.url)))
