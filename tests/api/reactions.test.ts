@@ -140,6 +140,15 @@ for (const backend of BACKENDS) {
       expect((await ok(a.url, UNPIN, { m: first.id }, owner.token)).unpinMessage.pinnedAt).toBeNull()
       expect((await ok(a.url, UNPIN, { m: first.id }, owner.token)).unpinMessage.pinnedAt).toBeNull()
       expect((await ok(a.url, PINNED, { r: pins.id }, member.token)).room.pinnedMessages.map((m: any) => m.id)).toEqual([second.id])
+      // a MODERATOR pins too, and every pin change is also a PINS_CHANGED on roomChanged
+      const cm = wsClient(a.wsUrl, outsider.token)
+      const changes = collect(cm, 'subscription($r: ID!) { roomChanged(roomId: $r) { kind by { id } } }', { r: pins.id })
+      await waitLive(a, 1)
+      await ok(a.url, 'mutation($r: ID!, $u: ID!) { setMemberRole(roomId: $r, userId: $u, role: MODERATOR) { role } }', { r: pins.id, u: member.id }, owner.token)
+      expect((await ok(a.url, PIN, { m: first.id }, member.token)).pinMessage.pinnedBy.id).toBe(member.id)
+      await changes.waitFor(() => changes.events.some((e) => e.roomChanged.kind === 'PINS_CHANGED' && e.roomChanged.by.id === member.id), 5000, 'PINS_CHANGED')
+      await cm.dispose()
+      await ok(a.url, UNPIN, { m: first.id }, member.token)
       // a deleted message cannot be pinned, and deleting a pinned one takes it off the list
       await ok(a.url, DEL, { id: second.id }, member.token)
       expect((await ok(a.url, PINNED, { r: pins.id }, member.token)).room.pinnedMessages).toEqual([])
