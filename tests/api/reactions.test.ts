@@ -216,7 +216,14 @@ for (const backend of BACKENDS) {
         prev = m
       }
       const stats = a.app.hearth.database.stats
+      // each send's notification listener reads the original after the send is answered: wait
+      // until the database is quiet (two polls 50 ms apart see the same count) before counting
+      const quiet = async () => {
+        let last = -1
+        await eventually(() => { const q = stats.queries; const same = q === last; last = q; return same }, 5000, 'background queries to end')
+      }
       const count = async (n: number) => {
+        await quiet()
         const before = stats.queries
         const d = await ok(a.url, PAGE_Q(n), { r: r.id }, member.token)
         expect(d.messages.edges).toHaveLength(n)
