@@ -33,7 +33,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
       <aside id="room-side" class={`room-side ${panel.open() ? 'open' : ''}`} aria-label="Room details">
         <button type="button" class="btn small side-close" ref={panel.closeRef} onClick={() => panel.close()}>Close</button>
         <Show when={props.room.viewerIsMember}>
-          <TimerPanel roomId={props.room.id} />
+          <TimerPanel roomId={props.room.id} roomName={props.room.name} />
         </Show>
         <MembersPanel members={props.members.list} refetch={props.members.refetch} />
       </aside>
