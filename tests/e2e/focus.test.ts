@@ -86,6 +86,16 @@ describe('focus rooms in the browser', () => {
     expect(await ben.page.getByRole('button', { name: 'Set goal' }).isDisabled()).toBe(true)
     await ben.page.getByLabel('Your goal for this round').fill('')
 
+    // friends see "focusing until" the phase end, in their own time of day (Ben's friends page: he stays present meanwhile)
+    const anaId = (await ok(app.url, '{ me { id } }', {}, ana.token)).me.id
+    const req = (await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: anaId }, ben.token)).sendFriendRequest.id
+    await ok(app.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: req }, ana.token)
+    await ben.page.getByRole('link', { name: 'Friends' }).click()
+    const until = await ben.page.evaluate((iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), new Date(clock.now() + 25 * MIN).toISOString())
+    await expect.poll(() => ben.page.getByTestId('focusing-until').textContent(), { timeout: 10_000 }).toBe(`focusing until ${until}`)
+    await ben.page.getByRole('link', { name: 'Back to room' }).click()
+    await expect.poll(() => ben.page.getByTestId('timer-round').textContent(), { timeout: 10_000 }).toBe('Round 1')
+
     // the countdown is in the tab title while the timer runs
     await expect.poll(() => ana.page.title(), { timeout: 10_000 }).toMatch(/^2[45]:\d\d Focus · /)
     expect(await ana.page.getByTestId('focus-kept').count()).toBe(1)
