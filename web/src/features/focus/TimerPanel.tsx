@@ -41,7 +41,9 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
   // events missed while the socket was down: read the state again
   createEffect(on(connEpoch, () => void refetch(), { defer: true }))
   const stop = live(RoomTimerLive, () => ({ roomId: props.roomId }), { next: (d) => accept(d.roomTimer), error: (e) => console.warn('roomTimer refused', e) })
-  onCleanup(stop)
+  // who is here and their minutes change without a timer event: look again now and then while a round goes
+  const poll = setInterval(() => { if (shown() && phase() !== 'STOPPED') void refetch() }, 30_000)
+  onCleanup(() => { stop(); clearInterval(poll) })
 
   const remaining = () => {
     const t = shown()
