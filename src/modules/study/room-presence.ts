@@ -137,8 +137,12 @@ export class RoomPresence {
     // confirm this instance's open stretches: one left by a crash ends near where it was last confirmed
     const byRoom = new Map<string, string[]>()
     for (const e of this.local.values()) byRoom.set(e.roomId, [...(byRoom.get(e.roomId) ?? []), e.userId])
+    if (!byRoom.size) return
     const now = this.now()
-    await Promise.allSettled([...byRoom].map(([roomId, users]) => this.focus.confirm(roomId, users, now)))
+    // only rooms whose timer is going have stretches to confirm
+    const timers = await this.svc.timers.repo.timers([...byRoom.keys()]).catch(() => new Map())
+    const going = [...byRoom].filter(([roomId]) => { const t = timers.get(roomId); return t && t.phase !== 'STOPPED' })
+    await Promise.allSettled(going.map(([roomId, users]) => this.focus.confirm(roomId, users, now)))
   }
 
   /** ids of the users present in the room now (any instance) */

@@ -273,7 +273,7 @@ export class TimerService {
       const next: TimerRow = { ...decided, last_action_by: ctx.viewer!.userId, last_action_at: now }
       const action = next.last_action
       // stopping in the middle of a FOCUS phase credits the minutes so far
-      const earned = action === 'STOPPED' && row && inFocus(row) ? await this.earned(row, now, row.phase_started_at, `${room.id}:stop:${now}`) : null
+      const earned = action === 'STOPPED' && row && inFocus(row) ? await this.earned(row, now, segmentsOf(row)[0]?.[0] ?? row.phase_started_at, `${room.id}:stop:${now}`) : null
       const extra = async (trx: Parameters<NonNullable<Parameters<StudyRepository['casTimer']>[3]>>[0]) => {
         if (action === 'STARTED') { await this.focus.resetGoals(trx, room.id); await this.focus.clearSpans(trx, room.id) }
         if (action === 'STOPPED') {
@@ -380,6 +380,8 @@ export class TimerService {
   async setGoal(ctx: Ctx, roomId: string, goal: unknown): Promise<RoomTimerModel> {
     const text = goal === null || goal === undefined ? null : cleanText(goal, 'goal', { min: 1, max: MAX_GOAL })
     const { room } = await this.svc.rooms.writable(ctx, roomId)
+    // published to the whole room, like every timer change
+    await spend(this.svc.limits, `timer:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const me = ctx.viewer!.userId
     const now = this.clock.now()
     const row = await this.current(room.id, now)
@@ -393,6 +395,7 @@ export class TimerService {
   async setGoalDone(ctx: Ctx, roomId: string, done: unknown): Promise<RoomTimerModel> {
     if (typeof done !== 'boolean') throw badInput('done', 'done must be true or false')
     const { room } = await this.svc.rooms.writable(ctx, roomId)
+    await spend(this.svc.limits, `timer:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const now = this.clock.now()
     if (!(await this.focus.setDone(room.id, ctx.viewer!.userId, done, now))) throw conflict('You had no goal in the focus phase that ended')
     const row = await this.current(room.id, now)
