@@ -25,6 +25,7 @@ export const studyResolvers: AppResolvers = {
       if (!enabled) await ctx.svc.notifications.release(me)
       return (await ctx.svc.users.load(ctx, me))!
     },
+    setWeeklyGoal: (_, { minutes }, ctx) => ctx.svc.study.setWeeklyGoal(ctx, minutes),
   },
   Subscription: {
     roomTimer: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.timers.feed(ctx, roomId) },
