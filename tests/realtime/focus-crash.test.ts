@@ -39,13 +39,13 @@ for (const backend of BACKENDS) {
         .room.timer.participants.find((p: any) => p.user.id === u.id)
       await eventually(async () => (await me())?.presentSince != null, 10_000, 'u present through B')
       // B confirms the stretch on its heartbeat; then it dies without a word
-      const [{ seen_at: confirmed }] = await eventually(async () => {
+      const confirmed = await eventually(async () => {
         const rows = await a!.app.hearth.study.roomPresence.focus.spans(room.id)
-        return rows.length && Number(rows[0].seen_at) > Number(rows[0].since) ? rows : null
+        return rows.length && Number(rows[0].seen_at) > Number(rows[0].since) ? Number(rows[0].seen_at) : null
       }, 10_000, 'a heartbeat confirmation')
       b.proc.kill('SIGKILL')
       await b.exited
-      void viaB.dispose().catch(() => {})
+      void Promise.resolve(viaB.dispose()).catch(() => {})
       // B's lease runs out: u is no longer present
       // (with under a minute of credit, an absent member is no participant at all)
       await eventually(async () => !(await me())?.presentSince, 10_000, 'u absent once the lease ran out')
