@@ -136,7 +136,9 @@ export class RoomPresence {
     await Promise.allSettled([...this.local.values()].map((e) => this.put(e.roomId, e.userId)))
     // confirm this instance's open stretches: one left by a crash ends near where it was last confirmed
     const byRoom = new Map<string, string[]>()
-    for (const e of this.local.values()) byRoom.set(e.roomId, [...(byRoom.get(e.roomId) ?? []), e.userId])
+    // only stretches this process opened or kept: a stretch left by a dead instance must not be
+    // revived between a feed opening here and its enter closing that stretch
+    for (const e of this.local.values()) if (this.mine.has(`${e.roomId}|${e.userId}`)) byRoom.set(e.roomId, [...(byRoom.get(e.roomId) ?? []), e.userId])
     if (!byRoom.size) return
     const now = this.now()
     // only rooms whose timer is going have stretches to confirm
