@@ -19,6 +19,8 @@ graphql(`
     viewerRole
     memberCount
     unreadCount
+    viewerLastReadSeq
+    lastMessage { id seq }
     createdAt
     createdBy { id displayName }
   }
