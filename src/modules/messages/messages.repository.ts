@@ -38,8 +38,15 @@ export class MessagesRepository {
 
   /** the four statements of a send on SQLite, compiled once (they run in every group commit) */
   private readonly sendSql
+  /** before a send: the sender's membership and an earlier message with the same clientId, in one statement */
+  private readonly precheck
 
   constructor(private db: Kysely<DB>, private dialect: Dialect) {
+    this.precheck = compiledOnce(db, 3, (roomId: string, userId: string, clientId: string | null) => db.selectFrom('room_members as rm')
+      .select('rm.role')
+      .select((eb) => eb.selectFrom('messages as m').select('m.id')
+        .where('m.sender_id', '=', userId).where('m.room_id', '=', roomId).where('m.client_id', '=', clientId).as('existing'))
+      .where('rm.room_id', '=', roomId).where('rm.user_id', '=', userId))
     this.sendSql = {
       bump: compiledOnce(db, 2, (now: number, roomId: string) => db.updateTable('rooms')
         .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: now }))
@@ -66,6 +73,12 @@ export class MessagesRepository {
     if (!ids.length) return out
     for (const r of await this.db.selectFrom('messages').selectAll().where('id', 'in', ids).execute()) out.set(r.id, toMessage(r))
     return out
+  }
+
+  /** whether the user is a member of the room, and the id of their message with this clientId if one is stored */
+  async sendCheck(roomId: string, userId: string, clientId: string | null): Promise<{ member: boolean; existingId: string | null }> {
+    const [r] = await this.precheck(roomId, userId, clientId)
+    return { member: !!r, existingId: r?.existing ?? null }
   }
 
   async byClientId(senderId: string, roomId: string, clientId: string): Promise<MessageModel | null> {
