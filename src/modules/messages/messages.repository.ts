@@ -41,7 +41,8 @@ export class MessagesRepository {
   /** before a send: the sender's membership and an earlier message with the same clientId, in one statement */
   private readonly precheck
 
-  constructor(private db: Kysely<DB>, private dialect: Dialect) {
+  /** `gate`: while it gives a promise, group commits wait for it (a checkpoint finishing, src/db/checkpointer.ts) */
+  constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null) {
     this.precheck = compiledOnce(db, 3, (roomId: string, userId: string, clientId: string | null) => db.selectFrom('room_members as rm')
       .select('rm.role')
       .select((eb) => eb.selectFrom('messages as m').select('m.id')
@@ -112,6 +113,8 @@ export class MessagesRepository {
 
   private async flush() {
     while (this.pending.length) {
+      const hold = this.gate()
+      if (hold) await hold
       const batch = this.pending.splice(0, GROUP_MAX)
       try {
         const events = await this.db.transaction().execute(async (trx) => {

@@ -21,7 +21,7 @@ export class MessagesService {
   readonly streams: RoomStreams
 
   constructor(private svc: Services) {
-    this.repo = new MessagesRepository(svc.database.db, svc.database.dialect)
+    this.repo = new MessagesRepository(svc.database.db, svc.database.dialect, () => svc.database.writeGate?.() ?? null)
     this.streams = new RoomStreams(
       {
         head: async (roomId) => {
