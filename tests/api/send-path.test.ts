@@ -12,6 +12,7 @@ const LEAVE = 'mutation($roomId: ID!) { leaveRoom(roomId: $roomId) }'
 const DELETE = 'mutation($id: ID!) { deleteRoom(id: $id) }'
 const OPEN = 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }'
 const BLOCK = 'mutation($u: ID!) { blockUser(userId: $u) }'
+const REMOVE = 'mutation($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }'
 const MESSAGES = 'query($roomId: ID!) { messages(roomId: $roomId, last: 50) { edges { node { body } } } }'
 
 /** a send over the socket (a mutation in a graphql-transport-ws subscribe): the error code, or null when it was stored */
@@ -78,6 +79,23 @@ for (const backend of BACKENDS) {
       // joining again opens the path again
       await joinByCode(b.url, m.token, room.code)
       expect(await sendCode(a.url, m.token, room.id, 'back')).toBeNull()
+    })
+
+    it('a member removed (and banned) by the owner cannot send right after, on either instance', async () => {
+      const [owner, m, n] = await Promise.all([signUp(a.url), signUp(a.url), signUp(a.url)])
+      const room = await createRoom(a.url, owner.token, 'moderated', 'PUBLIC')
+      await joinByCode(a.url, m.token, room.code)
+      await joinByCode(b.url, n.token, room.code)
+      await warm(m, room.id)
+      await warm(n, room.id)
+      await ok(a.url, REMOVE, { roomId: room.id, userId: m.id, ban: false }, owner.token)
+      await ok(b.url, REMOVE, { roomId: room.id, userId: n.id, ban: true }, owner.token)
+      for (const t of [a, b]) {
+        for (const u of [m, n]) {
+          expect(await sendCode(t.url, u.token, room.id, 'after removal')).toBe('FORBIDDEN')
+          expect(await wsSendCode(t.wsUrl, u.token, room.id, 'after removal')).toBe('FORBIDDEN')
+        }
+      }
     })
 
     it('a member who left a PRIVATE room gets NOT_FOUND right after, on either instance', async () => {

@@ -1,3 +1,4 @@
+import { mayAct } from '../rooms/permissions.js'
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { Connection, MessageEventModel, MessageModel, RoomModel } from '../../graphql/models.js'
@@ -116,7 +117,7 @@ export class MessagesService {
     return ev.message
   }
 
-  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isMember: boolean; isOwner: boolean }> {
+  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isMember: boolean; isModerator: boolean }> {
     const message = isId(id) ? await this.repo.byId(id) : null
     if (!message) throw notFound('No such message')
     let access
@@ -126,7 +127,7 @@ export class MessagesService {
       if (e instanceof AppError && e.code === 'NOT_FOUND') throw notFound('No such message')
       throw e
     }
-    return { message, room: access.room, isMember: !!access.membership, isOwner: access.membership?.role === 'OWNER' }
+    return { message, room: access.room, isMember: !!access.membership, isModerator: mayAct(access.membership?.role ?? null, 'moderateMessages') }
   }
 
   async edit(ctx: Ctx, id: string, body: string): Promise<MessageModel> {
@@ -146,8 +147,8 @@ export class MessagesService {
   }
 
   async delete(ctx: Ctx, id: string): Promise<MessageModel> {
-    const { message, isOwner } = await this.ownMessage(ctx, id)
-    if (message.senderId !== ctx.viewer!.userId && !isOwner) throw forbidden('Only the sender or the room owner can delete a message')
+    const { message, isModerator } = await this.ownMessage(ctx, id)
+    if (message.senderId !== ctx.viewer!.userId && !isModerator) throw forbidden('Only the sender, the room owner or a moderator can delete a message')
     if (message.deletedAt !== null) return message
     let ev: MessageEventModel
     try {
@@ -190,8 +191,14 @@ export class MessagesService {
   }
 
   /** A connection over a room's messages, oldest first. */
-  async page(ctx: Ctx, roomId: string, args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }): Promise<Connection<MessageModel>> {
+  async page(ctx: Ctx, roomId: string, args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null; aroundSeq?: number | null }): Promise<Connection<MessageModel>> {
+    if (args.aroundSeq !== null && args.aroundSeq !== undefined) {
+      // checked before the room is read: a bad argument changes nothing and tells nothing
+      if (!Number.isInteger(args.aroundSeq) || args.aroundSeq < 1) throw badInput('aroundSeq', 'aroundSeq must be a message seq (1 or more)')
+      if ((args.after ?? null) !== null || (args.before ?? null) !== null) throw badInput('aroundSeq', 'aroundSeq cannot be combined with after or before')
+    }
     const { room } = await this.svc.rooms.readable(ctx, roomId)
+    if (args.aroundSeq !== null && args.aroundSeq !== undefined) return this.around(ctx, room.id, args.aroundSeq, args.first !== null && args.first !== undefined ? pageSize(args.first, 'first', 50) : pageSize(args.last, 'last', 50))
     const lower = args.after === null || args.after === undefined ? null : decodeIntCursor(args.after, 'm', 'after')
     const upper = args.before === null || args.before === undefined ? null : decodeIntCursor(args.before, 'm', 'before')
     const hasFirst = args.first !== null && args.first !== undefined
@@ -211,6 +218,23 @@ export class MessagesService {
     const messageLoader = ctx.loaders.of<string, MessageModel>('message', (ids) => this.repo.byIds(ids))
     for (const m of rows) messageLoader.prime(m.id, m)
     // seq has no gaps and deleted messages stay as tombstones: neighbours exist exactly when in range
+    return connection(rows.map((m) => ({ cursor: encodeCursor('m', m.seq), node: m })), lastSeq < head, firstSeq > 1)
+  }
+
+  /** the page holding message `seq` (or the newest, when past it): up to half the size before it, the rest from it on */
+  private async around(ctx: Ctx, roomId: string, seq: number, n: number): Promise<Connection<MessageModel>> {
+    const head = (await this.repo.roomHead(roomId))?.msgSeq ?? 0
+    const at = Math.min(seq, Math.max(head, 1))
+    // near either end the other side fills the page
+    const older = await this.repo.page(roomId, null, at, n, true)
+    const newer = await this.repo.page(roomId, at - 1, null, n, false)
+    const takeNewer = Math.min(newer.length, n - Math.min(older.length, Math.floor(n / 2)))
+    const takeOlder = Math.min(older.length, n - takeNewer)
+    const rows = [...older.slice(older.length - takeOlder), ...newer.slice(0, takeNewer)]
+    const messageLoader = ctx.loaders.of<string, MessageModel>('message', (ids) => this.repo.byIds(ids))
+    for (const m of rows) messageLoader.prime(m.id, m)
+    const firstSeq = rows.length ? rows[0].seq : 1
+    const lastSeq = rows.length ? rows[rows.length - 1].seq : head
     return connection(rows.map((m) => ({ cursor: encodeCursor('m', m.seq), node: m })), lastSeq < head, firstSeq > 1)
   }
 
