@@ -239,5 +239,13 @@ export interface Database {
    * mutation's answer and the events it publishes wait for it.
    */
   durable(): Promise<void>
+  /**
+   * SQLite: null, or a promise while a checkpoint finishes in its worker (src/db/checkpointer.ts);
+   * writes that may wait a few ms (the send path's group commit) start after it, so the WAL can
+   * restart. PostgreSQL: absent.
+   */
+  writeGate?(): Promise<void> | null
+  /** SQLite with the checkpoint worker: checkpoints run, completed, holds taken, failures */
+  checkpoints?: { checkpoints: number; complete: number; holds: number; failures: number }
   close(): Promise<void>
 }
