@@ -168,6 +168,7 @@ export type Mutation = {
   sendMessage: Message;
   sendSignal: Signal;
   setPresence: User;
+  setRoomNotificationLevel: Room;
   setTyping: Scalars['Boolean']['output'];
   signUp: AuthPayload;
   startRoomTimer: RoomTimer;
@@ -311,6 +312,12 @@ export type MutationSetPresenceArgs = {
 };
 
 
+export type MutationSetRoomNotificationLevelArgs = {
+  level: NotificationLevel;
+  roomId: Scalars['ID']['input'];
+};
+
+
 export type MutationSetTypingArgs = {
   roomId: Scalars['ID']['input'];
   typing: Scalars['Boolean']['input'];
@@ -371,6 +378,11 @@ export type NotificationKind =
   | 'FRIEND_REQUEST_ACCEPTED'
   | 'FRIEND_REQUEST_RECEIVED'
   | 'MENTION';
+
+export type NotificationLevel =
+  | 'ALL'
+  | 'MENTIONS'
+  | 'NONE';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -511,6 +523,7 @@ export type Room = {
   timer?: Maybe<RoomTimer>;
   unreadCount: Scalars['Int']['output'];
   viewerIsMember: Scalars['Boolean']['output'];
+  viewerNotificationLevel: NotificationLevel;
   viewerRole?: Maybe<MemberRole>;
 };
 
@@ -867,6 +880,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Notification: ResolverTypeWrapper<NotificationModel>;
   NotificationKind: NotificationKind;
+  NotificationLevel: NotificationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PresenceEvent: ResolverTypeWrapper<PresenceEventModel>;
   PresenceStatus: PresenceStatus;
@@ -1058,6 +1072,7 @@ export type MutationResolvers<ContextType = Ctx, ParentType extends ResolversPar
   sendMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'body' | 'roomId'>>;
   sendSignal?: Resolver<ResolversTypes['Signal'], ParentType, ContextType, RequireFields<MutationSendSignalArgs, 'input'>>;
   setPresence?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetPresenceArgs, 'status'>>;
+  setRoomNotificationLevel?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationSetRoomNotificationLevelArgs, 'level' | 'roomId'>>;
   setTyping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetTypingArgs, 'roomId' | 'typing'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   startRoomTimer?: Resolver<ResolversTypes['RoomTimer'], ParentType, ContextType, RequireFields<MutationStartRoomTimerArgs, 'breakMinutes' | 'focusMinutes' | 'roomId'>>;
@@ -1135,6 +1150,7 @@ export type RoomResolvers<ContextType = Ctx, ParentType extends ResolversParentT
   timer?: Resolver<Maybe<ResolversTypes['RoomTimer']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerIsMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerNotificationLevel?: Resolver<ResolversTypes['NotificationLevel'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['MemberRole']>, ParentType, ContextType>;
 };
 

@@ -12,6 +12,7 @@ import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from './inbox.js'
 import { NotificationsRepository } from './notifications.repository.js'
+import { notificationLevelOf, shouldNotify } from './levels.js'
 
 export interface NewNotification {
   userId: string
@@ -65,14 +66,16 @@ export class NotificationsService {
     const created: NotificationModel[] = []
     if (room.kind === 'DIRECT') {
       // the addressee watching the conversation sees the message itself; anyone else gets a notification
-      for (const peer of await this.repo.otherMembers(room.id, message.senderId)) {
+      for (const { userId: peer, level } of await this.repo.otherMembers(room.id, message.senderId)) {
+        if (!shouldNotify(notificationLevelOf(level, room.kind), 'DIRECT_MESSAGE')) continue
         if (await this.watching(room.id, peer)) continue
         created.push(await this.insert(this.svc.database.db, { userId: peer, kind: 'DIRECT_MESSAGE', actorId: message.senderId, roomId: room.id, messageId: message.id }, now))
       }
     } else {
       const keys = mentionedKeys(message.body)
       if (!keys.length) return
-      const members = (await this.repo.mentionedMembers(room.id, keys)).filter((u) => u !== message.senderId).slice(0, MAX_MENTIONS)
+      const members = (await this.repo.mentionedMembers(room.id, keys)).filter((m) => m.userId !== message.senderId).slice(0, MAX_MENTIONS)
+        .filter((m) => shouldNotify(notificationLevelOf(m.level, room.kind), 'MENTION')).map((m) => m.userId)
       const blockers = await this.repo.blockersOf(message.senderId, members)
       for (const u of members) {
         if (blockers.has(u)) continue

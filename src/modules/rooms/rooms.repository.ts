@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
-import type { DB, Dialect, RoomsTable } from '../../db/types.js'
+import type { DB, Dialect, NotificationLevel, RoomsTable } from '../../db/types.js'
 import type { MemberRole, RoomMemberModel, RoomModel } from '../../graphql/models.js'
 import { likePattern } from '../../lib/text.js'
 import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
@@ -20,7 +20,7 @@ export function toRoom(r: Selectable<RoomsTable>): RoomModel {
   }
 }
 
-export interface Membership { role: MemberRole; joinedAt: number; lastReadSeq: number }
+export interface Membership { role: MemberRole; joinedAt: number; lastReadSeq: number; notificationLevel: NotificationLevel | null }
 
 export class RoomsRepository {
   constructor(private db: Kysely<DB>, private dialect: Dialect = 'sqlite') {}
@@ -101,19 +101,26 @@ export class RoomsRepository {
   }
 
   async membership(roomId: string, userId: string): Promise<Membership | null> {
-    const r = await this.db.selectFrom('room_members').select(['role', 'joined_at', 'last_read_seq'])
+    const r = await this.db.selectFrom('room_members').select(['role', 'joined_at', 'last_read_seq', 'notification_level'])
       .where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
-    return r ? { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq } : null
+    return r ? { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq, notificationLevel: r.notification_level } : null
   }
 
   /** the viewer's membership in each of the rooms */
   async memberships(userId: string, roomIds: string[]): Promise<Map<string, Membership>> {
     const out = new Map<string, Membership>()
     if (!roomIds.length) return out
-    const rows = await this.db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq'])
+    const rows = await this.db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq', 'notification_level'])
       .where('user_id', '=', userId).where('room_id', 'in', roomIds).execute()
-    for (const r of rows) out.set(r.room_id, { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq })
+    for (const r of rows) out.set(r.room_id, { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq, notificationLevel: r.notification_level })
     return out
+  }
+
+  /** stores the member's notification level for the room; false when not a member */
+  async setNotificationLevel(roomId: string, userId: string, level: NotificationLevel): Promise<boolean> {
+    const res = await this.db.updateTable('room_members').set({ notification_level: level })
+      .where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+    return Number(res.numUpdatedRows) > 0
   }
 
   /** adds a member; false when already a member. The first member of an empty room becomes its OWNER. */

@@ -21,6 +21,7 @@ export const roomsResolvers: AppResolvers = {
     deleteRoom: (_, { id }, ctx) => ctx.svc.rooms.delete(ctx, id),
     joinRoom: (_, { roomId, code }, ctx) => ctx.svc.rooms.join(ctx, roomId, code),
     leaveRoom: (_, { roomId }, ctx) => ctx.svc.rooms.leave(ctx, roomId),
+    setRoomNotificationLevel: (_, { roomId, level }, ctx) => ctx.svc.rooms.setNotificationLevel(ctx, roomId, level),
     setTyping: (_, { roomId, typing }, ctx) => ctx.svc.typing.set(ctx, roomId, typing),
   },
   Subscription: {
@@ -34,6 +35,7 @@ export const roomsResolvers: AppResolvers = {
     createdBy: (r, _, ctx) => (r.createdById ? ctx.svc.users.load(ctx, r.createdById) : null),
     viewerIsMember: async (r, _, ctx) => !!(await ctx.svc.rooms.membership(ctx, r.id)),
     viewerRole: async (r, _, ctx) => (await ctx.svc.rooms.membership(ctx, r.id))?.role ?? null,
+    viewerNotificationLevel: (r, _, ctx) => ctx.svc.rooms.viewerNotificationLevel(ctx, r),
     memberCount: (r, _, ctx) => ctx.svc.rooms.memberCount(ctx, r.id),
     members: (r, { first, after }, ctx) => ctx.svc.rooms.members(ctx, r, first, after),
     messages: (r, args, ctx) => ctx.svc.messages.page(ctx, r.id, args),
