@@ -55,10 +55,12 @@ function formatClock(totalSeconds: number): string {
 }
 
 /**
- * The room's shared pomodoro. The countdown is computed from the server's phaseEndsAt and
- * serverTime (corrected for this device's clock skew), so every member sees the same second.
+ * The room's shared pomodoro, as state: one query and one subscription per room view, shared by
+ * the side panel and the compact countdown of the room header. The countdown is computed from the
+ * server's phaseEndsAt and serverTime (corrected for this device's clock skew), so every member
+ * sees the same second.
  */
-export function TimerPanel(props: { roomId: string }) {
+export function createRoomTimer(roomId: string) {
   const [shown, setShown] = createSignal<Shown | null>(null)
   const [now, setNow] = createSignal(Date.now())
   // what the inputs hold, as typed; the timer starts only with whole minutes in range
@@ -75,11 +77,11 @@ export function TimerPanel(props: { roomId: string }) {
     // serverTime is when the server produced this value; taking it as "now" bounds the error by the latency
     setShown({ timer: t, skewMs: Date.parse(t.serverTime) - Date.now() })
   }
-  const [initial, { refetch }] = createResource(() => props.roomId, (id) => query(RoomTimerQuery, { id }).then((d) => d.room?.timer ?? null))
+  const [initial, { refetch }] = createResource(() => roomId, (id) => query(RoomTimerQuery, { id }).then((d) => d.room?.timer ?? null))
   createEffect(() => { if (initial.state === 'ready') accept(initial()) })
   // events missed while the socket was down: read the state again
   createEffect(on(connEpoch, () => void refetch(), { defer: true }))
-  const stop = live(RoomTimerLive, () => ({ roomId: props.roomId }), { next: (d) => accept(d.roomTimer), error: (e) => console.warn('roomTimer refused', e) })
+  const stop = live(RoomTimerLive, () => ({ roomId }), { next: (d) => accept(d.roomTimer), error: (e) => console.warn('roomTimer refused', e) })
   const tick = setInterval(() => setNow(Date.now()), 250)
   onCleanup(() => { stop(); clearInterval(tick) })
 
@@ -95,12 +97,30 @@ export function TimerPanel(props: { roomId: string }) {
   const label = () => ({ FOCUS: 'Focus', BREAK: 'Break', PAUSED: 'Paused', STOPPED: 'Not running' })[phase()]
 
   const act = useAction(async (kind: 'start' | 'pause' | 'resume' | 'stop') => {
-    const roomId = props.roomId
     if (kind === 'start') accept((await mutate(StartTimer, { roomId, focusMinutes: focusMin() ?? 25, breakMinutes: breakMin() ?? 5 })).startRoomTimer)
     if (kind === 'pause') accept((await mutate(PauseTimer, { roomId })).pauseRoomTimer)
     if (kind === 'resume') accept((await mutate(ResumeTimer, { roomId })).resumeRoomTimer)
     if (kind === 'stop') accept((await mutate(StopTimer, { roomId })).stopRoomTimer)
   })
+  return { shown, initial, refetch, focusText, setFocusText, breakText, setBreakText, focusMin, breakMin, remaining, phase, running, label, act }
+}
+export type RoomTimerState = ReturnType<typeof createRoomTimer>
+
+/** The room header's countdown on phones: always in sight, the full panel stays in the drawer. */
+export function CompactTimer(props: { timer: RoomTimerState; onOpen?: () => void }) {
+  const t = props.timer
+  return (
+    <button type="button" class={`compact-timer phase-${t.phase().toLowerCase()}`} data-testid="timer-compact" onClick={() => props.onOpen?.()}
+      aria-label={`Focus timer, ${t.label()}: ${formatClock(t.remaining())} left. Show timer`}>
+      <span class="compact-phase" aria-hidden="true">{t.label()}</span>
+      <span class="compact-clock" aria-hidden="true">{formatClock(t.remaining())}</span>
+    </button>
+  )
+}
+
+/** The room's shared pomodoro: clock, start form and controls. */
+export function TimerPanel(props: { roomId: string; timer?: RoomTimerState }) {
+  const { shown, initial, refetch, focusText, setFocusText, breakText, setBreakText, focusMin, breakMin, remaining, phase, running, label, act } = props.timer ?? createRoomTimer(props.roomId)
 
   return (
     <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title">

@@ -3,6 +3,8 @@ import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
+import { AlertSettings } from '../shell/AlertSettings'
+import { refreshSoon } from '../shell/conversations'
 import { describe, lastArrived, refreshUnread, setUnread, targetOf } from './store'
 
 const NotificationsList = graphql(`
@@ -23,7 +25,7 @@ export function NotificationsPage() {
     const items = list.latest
     const ids = items?.filter((n) => !n.readAt).map((n) => n.id) ?? []
     if (!ids.length) return
-    mutate(MarkNotificationsRead, { ids }).then(() => refreshUnread()).catch(() => {})
+    mutate(MarkNotificationsRead, { ids }).then(() => { refreshSoon(0); return refreshUnread() }).catch(() => {})
   })
   const markAll = useAction(async () => {
     await mutate(MarkNotificationsRead, {})
@@ -37,6 +39,7 @@ export function NotificationsPage() {
         <button type="button" class="btn small" disabled={markAll.busy()} onClick={() => void markAll.run()}>Mark all as read</button>
       </div>
       <Show when={markAll.error()}><ErrorBox error={markAll.error()} /></Show>
+      <AlertSettings />
       <Async resource={list} refetch={refetch} label="Loading notifications…">
         {(items) => (
           <Show when={items.length} fallback={<p class="muted">Nothing yet. Friend requests, direct messages and mentions show up here, including those that arrive while you are away.</p>}>

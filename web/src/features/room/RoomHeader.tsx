@@ -1,11 +1,14 @@
 // The room's header: its title and kind, the code and invite link, the phone's members toggle,
 // and Leave / Delete, each confirmed once inline.
 import { createSignal, Show } from 'solid-js'
-import type { RoomViewFieldsFragment } from '../../gql/graphql'
+import type { NotificationLevel, RoomViewFieldsFragment } from '../../gql/graphql'
+import { Link } from '../../components/Link'
+import { CompactTimer, type RoomTimerState } from '../focus/TimerPanel'
+import { LevelMenu } from '../shell/LevelMenu'
 import { toast } from '../../components/ui'
 import type { RoomActions } from './roomActions'
 
-export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void }) {
+export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void; timer: RoomTimerState | null; level: NotificationLevel | undefined }) {
   const r = () => props.room
   const { leave, del } = props.actions
   const [confirmDelete, setConfirmDelete] = createSignal(false)
@@ -23,14 +26,22 @@ export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string;
 
   return (
     <header class="room-header">
-      <div class="grow">
+      {/* phones: the conversation is full-screen; this leads back to the list */}
+      <Link href="/" class="icon-btn back-link phone-only" aria-label="Back to rooms">‹</Link>
+      <div class="grow room-heading">
         <h1 id="room-title">{props.title}</h1>
         <p class="muted small">
           {r().kind === 'PUBLIC' ? 'Public room' : r().kind === 'PRIVATE' ? 'Private room' : 'Direct messages'}
           <Show when={r().description}> · {r().description}</Show>
         </p>
       </div>
+      <Show when={props.timer}>
+        {(t) => <CompactTimer timer={t()} onOpen={() => { if (!props.panelOpen) props.onTogglePanel() }} />}
+      </Show>
       <div class="row wrap room-actions">
+        <Show when={r().viewerIsMember}>
+          <LevelMenu roomId={r().id} roomTitle={props.title} kind={r().kind} level={props.level ?? (r().kind === 'DIRECT' ? 'ALL' : 'MENTIONS')} />
+        </Show>
         <Show when={r().kind !== 'DIRECT' && r().viewerIsMember}>
           <span class="code-chip" title="Room code">Code: <code data-testid="room-code">{r().code}</code></span>
           <button type="button" class="btn small" onClick={() => void share()}>Copy invite link</button>

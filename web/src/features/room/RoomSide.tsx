@@ -1,8 +1,8 @@
 // The side panel (timer and members): a column on wide screens; on phones a panel over the room,
 // opened from the header and put away by Close, Escape or a tap beside it.
-import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
-import { TimerPanel } from '../focus/TimerPanel'
+import { type RoomTimerState, TimerPanel } from '../focus/TimerPanel'
 import { MembersPanel, type RoomMembersState } from './MembersPanel'
 
 export function createSidePanel() {
@@ -22,7 +22,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; timer: RoomTimerState | null; call?: JSX.Element }) {
   const panel = props.panel
   return (
     <>
@@ -32,8 +32,9 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
       </Show>
       <aside id="room-side" class={`room-side ${panel.open() ? 'open' : ''}`} aria-label="Room details">
         <button type="button" class="btn small side-close" ref={panel.closeRef} onClick={() => panel.close()}>Close</button>
-        <Show when={props.room.viewerIsMember}>
-          <TimerPanel roomId={props.room.id} />
+        {props.call}
+        <Show when={props.timer}>
+          {(t) => <TimerPanel roomId={props.room.id} timer={t()} />}
         </Show>
         <MembersPanel members={props.members.list} refetch={props.members.refetch} />
       </aside>

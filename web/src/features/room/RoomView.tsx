@@ -1,11 +1,14 @@
 // One room as its viewer sees it, put together: header, call, message log, typing line, composer
 // (or the join bar of a preview) and the side panel. Each piece lives in the file of its name.
-import { Show } from 'solid-js'
+import { createEffect, onCleanup, onMount, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
 import { roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
+import { createRoomTimer } from '../focus/TimerPanel'
+import { setTitleRoomName } from '../shell/alerts'
+import { levelOf, refreshSoon } from '../shell/conversations'
 import { createFeed } from './feed'
 import { Composer } from './Composer'
 import { createMarkRead } from './markRead'
@@ -32,15 +35,25 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     members.reload()
   })
   const title = () => roomTitle(r(), self.username)
+  // one timer state for the side panel and the header's compact countdown (members only)
+  const timer = props.room.viewerIsMember ? createRoomTimer(props.room.id) : null
+  // wide screens have the call in the right-hand pane with the members and the timer; phones keep
+  // it above the conversation (the side pane is a drawer there). Decided once per view: moving a
+  // running call between places would restart it.
+  const wide = window.matchMedia('(min-width: 761px)').matches
+  createEffect(() => setTitleRoomName(title()))
+  onCleanup(() => setTitleRoomName(null))
+  // joined from a preview, or opened from a link: the sidebar learns of it
+  onMount(() => refreshSoon(0))
 
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} timer={timer} level={levelOf(r().id)} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
-        <Show when={r().viewerIsMember}>
+        <Show when={r().viewerIsMember && !wide}>
           <CallPanel roomId={r().id} />
         </Show>
         <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={r().viewerRole === 'OWNER'} />
@@ -54,7 +67,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} />
+      <RoomSide panel={side} room={r()} members={members} timer={timer} call={r().viewerIsMember && wide ? <CallPanel roomId={r().id} /> : null} />
     </div>
   )
 }
