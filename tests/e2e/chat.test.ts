@@ -207,7 +207,7 @@ describe('chatting in the browser', () => {
     expect(await b.page.getByRole('heading', { name: 'Short Lived' }).count()).toBe(1)
     await b.page.getByRole('button', { name: 'Leave room' }).click()
     await b.page.getByRole('button', { name: 'Confirm leave' }).click()
-    await expect.poll(() => b.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Find a room', level: 1 }).count()).toBe(1)
     await expect.poll(() => b.page.getByRole('list', { name: 'Your rooms' }).getByText('Short Lived').count()).toBe(0)
     await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(1)
 
@@ -215,7 +215,7 @@ describe('chatting in the browser', () => {
     expect(await b.page.getByRole('button', { name: 'Delete room' }).count()).toBe(0)
     await a.page.getByRole('button', { name: 'Delete room' }).click()
     await a.page.getByRole('button', { name: 'Confirm delete' }).click()
-    await expect.poll(() => a.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Find a room', level: 1 }).count()).toBe(1)
     await b.page.goto(`${app.url}/join/${code}`)
     await expect.poll(() => b.page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('the room was deleted')
     await a.context.close()

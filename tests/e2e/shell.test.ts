@@ -248,6 +248,14 @@ describe('desktop notifications', () => {
     await b.page.getByRole('group', { name: 'Notifications for Lounge' }).getByRole('button', { name: 'Unmute Lounge' }).click()
     await expect.poll(() => b.page.locator('header.room-header').getByRole('button', { name: 'Notifications: Mentions' }).count(), { timeout: 5_000 }).toBe(1)
     await expect.poll(() => loungeLink.getAttribute('aria-label')).toBe('Lounge')
+
+    // a direct message while hidden shows one too, named after its sender
+    await befriend(ann.token, tb)
+    const dm = (await ok(app.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: await idOf(tb) }, ann.token)).openDirectRoom
+    await b.page.evaluate(() => (window as any).__setHidden(true))
+    await send(app.url, ann.token, dm.id, 'psst, just you')
+    await expect.poll(() => notes(b.page).then((n) => n.map((x) => x.title)), { timeout: 10_000 }).toContain(`${ann.username} @${ann.username}`)
+    expect((await notes(b.page)).filter((n) => n.body.includes('psst, just you'))).toHaveLength(1)
     expect(errors).toEqual([])
     await b.context.close()
   }, 90_000)

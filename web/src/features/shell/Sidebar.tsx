@@ -4,6 +4,7 @@
 import { For, Show } from 'solid-js'
 import { Link } from '../../components/Link'
 import { ErrorBox } from '../../components/ui'
+import { nameOf } from '../../lib/users'
 import { conversationsError, conversations, currentRoomId, directRooms, groupRooms, mentionsOf, refreshConversations, titleOf, unreadOf, type SidebarRoom } from './conversations'
 import { LevelMenu } from './LevelMenu'
 import { openSwitcher, shortcutText } from './QuickSwitcher'
@@ -19,7 +20,13 @@ function Row(props: { room: SidebarRoom }) {
     <li class={`sb-row ${muted() ? 'is-muted' : ''} ${unread() ? 'has-unread' : ''}`} data-room-id={r().id}>
       <Link href={`/rooms/${r().id}`} class="sb-link" aria-label={label()} aria-current={currentRoomId() === r().id ? 'page' : undefined}>
         <span class="sb-hash" aria-hidden="true">{r().kind === 'DIRECT' ? '@' : '#'}</span>
-        <span class="sb-name">{r().kind === 'DIRECT' ? title().replace(/^@/, '') : title()}</span>
+        <span class="sb-text">
+          <span class="sb-name">{r().kind === 'DIRECT' ? title().replace(/^@/, '') : title()}</span>
+          {/* the last message, its sender with their @username: display names may repeat */}
+          <Show when={r().lastMessage}>
+            {(m) => <span class="sb-last">{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)} @${m().sender.username}: ${m().body}`}</span>}
+          </Show>
+        </span>
         <Show when={mentions() > 0}><span class="badge mention" data-testid="mention-badge" aria-hidden="true">@{mentions()}</span></Show>
         <Show when={unread() > 0}><span class="badge count" data-testid="unread-badge" aria-hidden="true">{unread()}</span></Show>
       </Link>

@@ -138,10 +138,12 @@ export function startConversations(): () => void {
         r.lastMessage = message
         if (!mine) r.unreadCount += 1
       }))
-      // a room at ALL gets a desktop alert for every message (mentions and direct messages
-      // come through the notifications feed, which alerts for them)
-      if (!mine && known.kind !== 'DIRECT' && known.viewerNotificationLevel === 'ALL') {
-        desktopAlert({ key: message.id, title: titleOf(known), body: `${message.sender.displayName}: ${message.body}`, roomId: room.id })
+      // a room at ALL alerts for every message. Mentions also come through the notifications
+      // feed, and so do direct messages unless the room is open in some window (the server then
+      // makes none): the alert is keyed by message, so either feed may be first.
+      if (!mine && known.viewerNotificationLevel === 'ALL') {
+        const title = known.kind === 'DIRECT' ? `${message.sender.displayName} @${message.sender.username}` : titleOf(known)
+        desktopAlert({ key: message.id, title, body: known.kind === 'DIRECT' ? message.body : `${message.sender.displayName}: ${message.body}`, roomId: room.id })
       }
       refreshSoon(600)
     },
