@@ -66,7 +66,9 @@ function Shell() {
         </nav>
         <div class="topbar-end">
           <ConnectionStatus />
-          <button type="button" class="icon-btn phone-only switcher-icon" aria-label="Jump to a room or friend" onClick={() => openSwitcher()}>⌕</button>
+          <button type="button" class="icon-btn phone-only switcher-icon" aria-label="Jump to a room or friend" onClick={() => openSwitcher()}>
+            <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><circle cx="11" cy="11" r="7" /><path d="m20 20-3.5-3.5" /></svg>
+          </button>
           <span class="whoami" data-testid="whoami">{me() ? nameOf(me()!) : ''}</span>
           <button type="button" class="btn small" onClick={() => void logOut()}>Sign out</button>
         </div>

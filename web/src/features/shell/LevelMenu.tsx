@@ -6,6 +6,7 @@ import { createSignal, createUniqueId, onCleanup, Show } from 'solid-js'
 import type { NotificationLevel } from '../../gql/graphql'
 import { ErrorBox, toast, useAction } from '../../components/ui'
 import { setNotificationLevel } from './conversations'
+import { BellIcon, BellOffIcon } from './icons'
 
 export const LEVEL_TEXT: Record<NotificationLevel, string> = { ALL: 'All messages', MENTIONS: 'Mentions and replies', NONE: 'Nothing (muted)' }
 const SHORT: Record<NotificationLevel, string> = { ALL: 'All', MENTIONS: 'Mentions', NONE: 'Muted' }
@@ -34,7 +35,7 @@ export function LevelMenu(props: { roomId: string; roomTitle: string; kind: stri
         aria-label={props.compact ? `Notification settings for ${props.roomTitle}` : undefined}
         title={`Notifications: ${LEVEL_TEXT[props.level]}`} onClick={() => setOpen(!open())}>
         <Show when={props.compact} fallback={<>Notifications: {SHORT[props.level]}</>}>
-          <span aria-hidden="true">{muted() ? '🔕' : '🔔'}</span>
+          <Show when={muted()} fallback={<BellIcon size={16} />}><BellOffIcon size={16} /></Show>
         </Show>
       </button>
       <Show when={open()}>
