@@ -47,7 +47,7 @@ export type NotificationLevel = 'ALL' | 'MENTIONS' | 'NONE'
 export interface RoomMembersTable {
   room_id: string
   user_id: string
-  role: 'OWNER' | 'MEMBER'
+  role: 'OWNER' | 'MODERATOR' | 'MEMBER'
   joined_at: number
   /** Message.seq of the last message the member has read */
   last_read_seq: number
@@ -139,11 +139,26 @@ export interface StudySessionsTable {
   timer_key: string | null
 }
 
+export interface RoomBansTable {
+  room_id: string
+  user_id: string
+  banned_by: string | null
+  banned_at: number
+}
+
+/** a user's weekly study goal (setWeeklyGoal); no row: none set */
+export interface StudyGoalsTable {
+  user_id: string
+  weekly_minutes: number
+  updated_at: number
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
   rooms: RoomsTable
   room_members: RoomMembersTable
+  room_bans: RoomBansTable
   messages: MessagesTable
   message_events: MessageEventsTable
   friend_requests: FriendRequestsTable
@@ -152,6 +167,7 @@ export interface DB {
   notifications: NotificationsTable
   room_timers: RoomTimersTable
   study_sessions: StudySessionsTable
+  study_goals: StudyGoalsTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

@@ -28,7 +28,7 @@ export interface AuthPayloadModel {
 }
 
 export type RoomKind = 'PUBLIC' | 'PRIVATE' | 'DIRECT'
-export type MemberRole = 'OWNER' | 'MEMBER'
+export type MemberRole = 'OWNER' | 'MODERATOR' | 'MEMBER'
 
 export interface RoomModel {
   id: string
@@ -158,4 +158,14 @@ export interface Connection<T> {
 export interface RoomActivityModel {
   roomId: string
   message: MessageModel
+}
+
+export type RoomChangeKind = 'UPDATED' | 'ROLE_CHANGED' | 'MEMBER_REMOVED' | 'PINS_CHANGED' | 'CODE_CHANGED' | 'DELETED'
+
+export interface RoomChangeModel {
+  roomId: string
+  kind: RoomChangeKind
+  userId: string | null
+  byId: string | null
+  at: number
 }

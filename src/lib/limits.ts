@@ -20,6 +20,9 @@ export const MAX_STATS_ROOMS = 50
 /** people in one room's call (a mesh of WebRTC connections: each sends to every other) */
 export const MAX_CALL_PARTICIPANTS = 16
 
+/** Room.bannedUsers lists at most this many (the latest bans) */
+export const MAX_BANS_LISTED = 500
+
 /** list field -> the most items it returns */
 export const LIST_CAPS: Record<string, number> = {
   'Query.myRooms': MAX_ROOMS_PER_USER,
@@ -35,6 +38,7 @@ export const LIST_CAPS: Record<string, number> = {
   'CallChange.participants': MAX_CALL_PARTICIPANTS,
   'Mutation.joinCall': MAX_CALL_PARTICIPANTS,
   'CallConfig.iceServers': 20,
+  'Room.bannedUsers': MAX_BANS_LISTED,
 }
 
 /** searchMessages: a word this long or longer also matches the words it begins; shorter ones match whole words */

@@ -3,7 +3,7 @@
 import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { type RoomTimerState, TimerPanel } from '../focus/TimerPanel'
-import { MembersPanel, type RoomMembersState } from './MembersPanel'
+import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './MembersPanel'
 
 export function createSidePanel() {
   const [panel, setPanel] = createSignal<'members' | null>(null)
@@ -22,7 +22,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; timer: RoomTimerState | null; call?: JSX.Element }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; timer: RoomTimerState | null; call?: JSX.Element }) {
   const panel = props.panel
   return (
     <>
@@ -36,7 +36,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
         <Show when={props.timer}>
           {(t) => <TimerPanel roomId={props.room.id} timer={t()} />}
         </Show>
-        <MembersPanel members={props.members.list} refetch={props.members.refetch} />
+        <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} />
       </aside>
     </>
   )
