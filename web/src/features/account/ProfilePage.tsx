@@ -111,7 +111,7 @@ export function ProfilePage() {
             </div>
           </form>
           {/* phones have no top bar links: the Me tab leads here, and on to the sessions */}
-          <p class="phone-only-block"><Link href="/sessions">Signed-in devices (sessions)</Link></p>
+          <p class="phone-only-block"><Link href="/sessions">Signed-in devices (sessions)</Link> · <Link href="/account">Account (password, deletion)</Link></p>
         </section>
       )}
     </Show>

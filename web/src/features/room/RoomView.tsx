@@ -1,6 +1,6 @@
 // One room as its viewer sees it, put together: header, call, message log, typing line, composer
 // (or the join bar of a preview) and the side panel. Each piece lives in the file of its name.
-import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
 import { isModerator } from '../../lib/roles'
@@ -48,6 +48,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   onCleanup(() => setTitleRoomName(null))
   // joined from a preview, or opened from a link: the sidebar learns of it
   onMount(() => refreshSoon(0))
+  // renamed (roomChanged): the sidebar and the switcher follow
+  createEffect(on(() => r().name, () => refreshSoon(0), { defer: true }))
   const [settingsOpen, setSettingsOpen] = createSignal(false)
   const [bansEpoch, setBansEpoch] = createSignal(0)
   useRoomChanged({ room: r, self, onRoom: (x) => props.onRoom(x), members, onBans: () => setBansEpoch((n) => n + 1) })
