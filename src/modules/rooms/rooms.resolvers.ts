@@ -46,6 +46,7 @@ export const roomsResolvers: AppResolvers = {
     viewerIsMember: async (r, _, ctx) => !!(await ctx.svc.rooms.membership(ctx, r.id)),
     viewerRole: async (r, _, ctx) => (await ctx.svc.rooms.membership(ctx, r.id))?.role ?? null,
     viewerNotificationLevel: (r, _, ctx) => ctx.svc.rooms.viewerNotificationLevel(ctx, r),
+    viewerLastReadSeq: async (r, _, ctx) => (await ctx.svc.rooms.membership(ctx, r.id))?.lastReadSeq ?? null,
     memberCount: (r, _, ctx) => ctx.svc.rooms.memberCount(ctx, r.id),
     members: (r, { first, after }, ctx) => ctx.svc.rooms.members(ctx, r, first, after),
     messages: (r, args, ctx) => ctx.svc.messages.page(ctx, r.id, args),
