@@ -91,7 +91,7 @@ type Documents = {
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": typeof types.JoinRoomByIdDocument,
     "\n  query SwitcherFriends { friends { id username displayName } }\n": typeof types.SwitcherFriendsDocument,
     "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": typeof types.SwitcherOpenDirectDocument,
-    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": typeof types.SidebarRoomFieldsFragmentDoc,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": typeof types.SidebarRoomFieldsFragmentDoc,
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": typeof types.SidebarRoomsDocument,
     "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": typeof types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": typeof types.SetRoomNotificationLevelDocument,
@@ -179,7 +179,7 @@ const documents: Documents = {
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": types.JoinRoomByIdDocument,
     "\n  query SwitcherFriends { friends { id username displayName } }\n": types.SwitcherFriendsDocument,
     "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": types.SwitcherOpenDirectDocument,
-    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": types.SidebarRoomFieldsFragmentDoc,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": types.SidebarRoomFieldsFragmentDoc,
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": types.SidebarRoomsDocument,
     "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": types.SetRoomNotificationLevelDocument,
@@ -515,7 +515,7 @@ export function graphql(source: "\n  mutation SwitcherOpenDirect($userId: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"): (typeof documents)["\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"];
+export function graphql(source: "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"): (typeof documents)["\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -8,7 +8,8 @@ import { mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { nameOf } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
-import { sortedRooms, titleOf, unreadOf } from './conversations'
+import { me } from '../../lib/session'
+import { peerOf, sortedRooms, titleOf, unreadOf } from './conversations'
 
 const SwitcherFriends = graphql(`
   query SwitcherFriends { friends { id username displayName } }
@@ -42,9 +43,10 @@ export function QuickSwitcher() {
     for (const r of rooms) {
       const title = titleOf(r)
       // a friend's direct room is listed as the friend
-      if (r.kind === 'DIRECT' && title.split(', ').every((n) => friendNames.has(n.replace(/^@/, '').toLowerCase()))) continue
+      const peer = peerOf(r)
+      if (r.kind === 'DIRECT' && (peer ? friendNames.has(peer.username.toLowerCase()) : r.name.split(', ').every((n) => friendNames.has(n.toLowerCase()) || n.toLowerCase() === me()?.username.toLowerCase()))) continue
       const unread = unreadOf(r)
-      out.push({ key: `r:${r.id}`, label: title, hint: `${r.kind === 'DIRECT' ? 'Direct messages' : 'Room'}${unread ? ` · ${unread} unread` : ''}`, search: `${r.name} ${title}`.toLowerCase(), go: () => navigate(`/rooms/${r.id}`) })
+      out.push({ key: `r:${r.id}`, label: title, hint: `${r.kind === 'DIRECT' ? 'Direct messages' : 'Room'}${unread ? ` · ${unread} unread` : ''}`, search: `${r.name} ${title} ${peer ? `@${peer.username}` : ''}`.toLowerCase(), go: () => navigate(`/rooms/${r.id}`) })
     }
     for (const f of fr) {
       out.push({

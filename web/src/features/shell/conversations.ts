@@ -9,7 +9,7 @@ import type { NotificationLevel, SidebarRoomFieldsFragment } from '../../gql/gra
 import { live, mutate, query } from '../../lib/client'
 import { match, pathname } from '../../lib/router'
 import { me } from '../../lib/session'
-import { roomTitle } from '../../lib/users'
+import { nameOf, roomTitle } from '../../lib/users'
 import { desktopAlert } from './alerts'
 
 graphql(`
@@ -21,6 +21,7 @@ graphql(`
     unreadCount
     viewerNotificationLevel
     lastMessage { id body createdAt deletedAt sender { id username displayName } }
+    members(first: 2) { edges { node { user { id username displayName } } } }
   }
 `)
 
@@ -65,7 +66,13 @@ export function unreadOf(r: SidebarRoom): number {
 export function mentionsOf(r: SidebarRoom): number {
   return r.id === currentRoomId() && visible() ? 0 : state.mentions[r.id] ?? 0
 }
-export const titleOf = (r: { name: string; kind: string }) => roomTitle(r, me()?.username)
+/** a direct room reads as the other person: their name (live), else the room's name */
+export const peerOf = (r: { kind: string; members?: { edges: { node: { user: { id: string; username: string; displayName: string } } }[] } }) =>
+  r.kind === 'DIRECT' ? r.members?.edges.map((e) => e.node.user).find((u) => u.id !== me()?.id) ?? null : null
+export const titleOf = (r: { name: string; kind: string; members?: { edges: { node: { user: { id: string; username: string; displayName: string } } }[] } }) => {
+  const p = peerOf(r)
+  return p ? nameOf(p) : roomTitle(r, me()?.username)
+}
 
 // memos for the page's lifetime (the store is module-wide)
 const memos = createRoot(() => {
