@@ -80,6 +80,7 @@ type Documents = {
     "\n  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }\n": typeof types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": typeof types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": typeof types.DeleteRoomDocument,
+    "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": typeof types.RoomResyncDocument,
     "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": typeof types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": typeof types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": typeof types.TypingLiveDocument,
@@ -168,6 +169,7 @@ const documents: Documents = {
     "\n  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }\n": types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": types.DeleteRoomDocument,
+    "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": types.RoomResyncDocument,
     "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": types.TypingLiveDocument,
@@ -468,6 +470,10 @@ export function graphql(source: "\n  mutation LeaveRoom($roomId: ID!) { leaveRoo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n"): (typeof documents)["\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n"): (typeof documents)["\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
