@@ -27,6 +27,7 @@ const config: CodegenConfig = {
           RoomMember: './models.js#RoomMemberModel',
           Message: './models.js#MessageModel',
           MessageEvent: './models.js#MessageEventModel',
+          ReactionGroup: './models.js#ReactionGroupModel',
           TypingEvent: './models.js#TypingEventModel',
           PresenceEvent: './models.js#PresenceEventModel',
           FriendRequest: './models.js#FriendRequestModel',

@@ -38,6 +38,8 @@ export const LIST_CAPS: Record<string, number> = {
   'CallChange.participants': MAX_CALL_PARTICIPANTS,
   'Mutation.joinCall': MAX_CALL_PARTICIPANTS,
   'CallConfig.iceServers': 20,
+  'Message.reactions': 20,
+  'Room.pinnedMessages': 50,
   'Room.bannedUsers': MAX_BANS_LISTED,
 }
 

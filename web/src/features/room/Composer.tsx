@@ -1,9 +1,13 @@
-// The message composer: Enter sends, Shift+Enter starts a new line, and "@par" offers matching
-// members to complete.
+// The message composer: Enter sends, Shift+Enter starts a new line (inside a ``` code fence too:
+// the text is sent exactly as typed, Markdown and all), "@par" offers matching members to
+// complete, and a reply shows what it answers (Escape or Cancel drops the reply).
 import { createSignal, For, Show } from 'solid-js'
 import { toast } from '../../components/ui'
+import { nameOf } from '../../lib/users'
+import type { Msg } from './feed'
+import { firstLine } from './MessageBody'
 
-export function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string) => void; onTyping: () => void }) {
+export function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string) => void; onTyping: () => void; replyTo: Msg | null; onCancelReply: () => void }) {
   const [text, setText] = createSignal('')
   const [mention, setMention] = createSignal<string | null>(null)
   const [active, setActive] = createSignal(0)
@@ -34,7 +38,8 @@ export function Composer(props: { roomName: string; people: { username: string; 
     ta.focus()
   }
   const submit = () => {
-    const body = text().trim()
+    // trailing blanks go, leading indentation stays (a message may start with an indented code block)
+    const body = text().replace(/^\s*\n/, '').trimEnd()
     if (!body) return
     if ([...body].length > 4000) {
       toast('Messages can be at most 4000 characters.', { kind: 'error' })
@@ -47,7 +52,15 @@ export function Composer(props: { roomName: string; people: { username: string; 
   }
   return (
     <form class="composer" onSubmit={(e) => { e.preventDefault(); submit() }}>
-      <label class="sr-only" for="composer-input">Message</label>
+      <Show when={props.replyTo}>
+        {(r) => (
+          <div class="replying" role="status">
+            <span>Replying to <strong>{nameOf(r().sender)}</strong>: <span class="muted">{firstLine(r().body)}</span></span>
+            <button type="button" class="btn small" aria-label="Cancel reply" onClick={() => { props.onCancelReply(); ta?.focus() }}>Cancel</button>
+          </div>
+        )}
+      </Show>
+      <label class="sr-only" for="composer-input">{props.replyTo ? `Reply to ${nameOf(props.replyTo.sender)}` : 'Message'}</label>
       <div class="composer-input grow">
         <Show when={suggestions().length}>
           <ul class="mention-list" role="listbox" id="mention-list" aria-label="Mention someone">
@@ -90,6 +103,10 @@ export function Composer(props: { roomName: string; people: { username: string; 
                 setMention(null)
                 return
               }
+            }
+            if (e.key === 'Escape' && props.replyTo) {
+              props.onCancelReply()
+              return
             }
             // Enter sends, Shift+Enter starts a new line
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {

@@ -10,7 +10,7 @@ import { CallPanel } from '../call/CallPanel'
 import { createRoomTimer } from '../focus/TimerPanel'
 import { setTitleRoomName } from '../shell/alerts'
 import { levelOf, refreshSoon } from '../shell/conversations'
-import { createFeed } from './feed'
+import { createFeed, type Msg } from './feed'
 import { Composer } from './Composer'
 import { createMarkRead } from './markRead'
 import { createRoomMembers } from './MembersPanel'
@@ -56,6 +56,12 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   onMount(() => refreshSoon(0))
   // renamed (roomChanged): the sidebar and the switcher follow
   createEffect(on(() => r().name, () => refreshSoon(0), { defer: true }))
+  const [replyTo, setReplyTo] = createSignal<Msg | null>(null)
+  const canPin = () => r().viewerIsMember && (r().kind === 'DIRECT' || isModerator(r().viewerRole))
+  const reply = (m: Msg) => {
+    setReplyTo(m)
+    queueMicrotask(() => document.getElementById('composer-input')?.focus())
+  }
   const [settingsOpen, setSettingsOpen] = createSignal(false)
   const [bansEpoch, setBansEpoch] = createSignal(0)
   useRoomChanged({ room: r, self, onRoom: (x) => props.onRoom(x), members, onBans: () => setBansEpoch((n) => n + 1) })
@@ -77,7 +83,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         <Show when={r().viewerIsMember && !wide}>
           <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)} />
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)}
+          member={r().viewerIsMember} canPin={canPin()} onReply={reply} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
@@ -85,11 +92,13 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             <button type="button" class="btn primary" disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
           </div>
         }>
-          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
+          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
+            replyTo={replyTo()} onCancelReply={() => setReplyTo(null)}
+            onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo()); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} timer={timer} call={r().viewerIsMember && wide ? <CallPanel roomId={r().id} onPeople={setInCall} /> : null} />
-      <SearchDialog search={search} room={r()} />
+      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} feed={feed} canPin={canPin()} timer={timer} call={r().viewerIsMember && wide ? <CallPanel roomId={r().id} onPeople={setInCall} /> : null} />
+      <SearchDialog search={search} room={r()} title={title()} />
     </div>
   )
 }
