@@ -14,6 +14,7 @@ const SET = 'mutation($r: ID!, $l: NotificationLevel!) { setRoomNotificationLeve
 const MY_ROOMS = '{ myRooms { id viewerNotificationLevel } }'
 const OPEN = 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }'
 const NOTIFS = 'subscription { notifications { kind room { id } message { body } } }'
+const REPLY = 'mutation($r: ID!, $b: String!, $to: ID) { sendMessage(roomId: $r, body: $b, replyToId: $to) { id } }'
 const INBOX = '{ notificationsList(first: 50) { kind room { id } message { body } } }'
 
 describe('shouldNotify: the one rule every room-bound notification kind follows', () => {
@@ -122,6 +123,15 @@ for (const backend of BACKENDS) {
       // nothing was stored for the silenced ones either
       const stored = (await ok(t.url, INBOX, {}, b.token)).notificationsList.filter((n: any) => n.room).map((n: any) => n.message?.body)
       expect(stored.sort()).toEqual([`@${b.username} barrier one`, 'loud direct message', `@${b.username} heard mention`].sort())
+
+      // replies follow the same rule: NONE silences them, MENTIONS lets them through
+      const mine = await send(t.url, b.token, loud.id, 'my question')
+      await ok(t.url, SET, { r: loud.id, l: 'NONE' }, b.token)
+      await ok(t.url, REPLY, { r: loud.id, b: 'muted answer', to: mine.id }, a.token)
+      await ok(t.url, SET, { r: loud.id, l: 'MENTIONS' }, b.token)
+      await ok(t.url, REPLY, { r: loud.id, b: 'heard answer', to: mine.id }, a.token)
+      await nb.waitFor(() => bodies().includes('heard answer'), 5000, 'the reply after unmuting')
+      expect(nb.events.filter((e) => e.notifications.kind === 'REPLY').map((e) => e.notifications.message?.body)).toEqual(['heard answer'])
       await client.dispose()
     })
   })
