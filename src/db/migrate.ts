@@ -3,6 +3,7 @@ import * as m0001 from './migrations/2026_11_22_0001_initial.js'
 import * as m0500 from './migrations/2026_11_22_0500_study_one_running.js'
 import * as m1206 from './migrations/2026_12_06_0001_search_by_room.js'
 import * as m1206f from './migrations/2026_12_06_1700_focus_attendance.js'
+import * as m1206n from './migrations/2026_12_06_1100_notification_level.js'
 import * as m1206b from './migrations/2026_12_06_1300_room_bans.js'
 import * as m1206r from './migrations/2026_12_06_1400_replies_reactions_pins.js'
 import * as m1206c from './migrations/2026_12_06_1600_weekly_goal.js'
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0500_study_one_running': m0500,
   '2026_12_06_0001_search_by_room': m1206,
   '2026_12_06_1700_focus_attendance': m1206f,
+  '2026_12_06_1100_notification_level': m1206n,
   '2026_12_06_1300_room_bans': m1206b,
   '2026_12_06_1400_replies_reactions_pins': m1206r,
   '2026_12_06_1600_weekly_goal': m1206c,

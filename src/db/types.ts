@@ -42,6 +42,8 @@ export interface RoomsTable {
   direct_key: string | null
 }
 
+export type NotificationLevel = 'ALL' | 'MENTIONS' | 'NONE'
+
 export interface RoomMembersTable {
   room_id: string
   user_id: string
@@ -49,6 +51,8 @@ export interface RoomMembersTable {
   joined_at: number
   /** Message.seq of the last message the member has read */
   last_read_seq: number
+  /** 'ALL' | 'MENTIONS' | 'NONE'; null: the room kind's default (see notificationLevelOf) */
+  notification_level: NotificationLevel | null
 }
 
 export interface MessagesTable {

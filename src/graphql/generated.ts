@@ -197,6 +197,7 @@ export type Mutation = {
   setMemberRole: RoomMember;
   setNotificationHold: User;
   setPresence: User;
+  setRoomNotificationLevel: Room;
   setTyping: Scalars['Boolean']['output'];
   setWeeklyGoal: StudyStats;
   signUp: AuthPayload;
@@ -408,6 +409,12 @@ export type MutationSetPresenceArgs = {
 };
 
 
+export type MutationSetRoomNotificationLevelArgs = {
+  level: NotificationLevel;
+  roomId: Scalars['ID']['input'];
+};
+
+
 export type MutationSetTypingArgs = {
   roomId: Scalars['ID']['input'];
   typing: Scalars['Boolean']['input'];
@@ -485,6 +492,11 @@ export type NotificationKind =
   | 'FRIEND_REQUEST_RECEIVED'
   | 'MENTION'
   | 'REPLY';
+
+export type NotificationLevel =
+  | 'ALL'
+  | 'MENTIONS'
+  | 'NONE';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -642,6 +654,7 @@ export type Room = {
   unreadCount: Scalars['Int']['output'];
   viewerIsMember: Scalars['Boolean']['output'];
   viewerLastReadSeq?: Maybe<Scalars['Int']['output']>;
+  viewerNotificationLevel: NotificationLevel;
   viewerRole?: Maybe<MemberRole>;
 };
 
@@ -1039,6 +1052,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Notification: ResolverTypeWrapper<NotificationModel>;
   NotificationKind: NotificationKind;
+  NotificationLevel: NotificationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PresenceEvent: ResolverTypeWrapper<PresenceEventModel>;
   PresenceStatus: PresenceStatus;
@@ -1261,6 +1275,7 @@ export type MutationResolvers<ContextType = Ctx, ParentType extends ResolversPar
   setMemberRole?: Resolver<ResolversTypes['RoomMember'], ParentType, ContextType, RequireFields<MutationSetMemberRoleArgs, 'role' | 'roomId' | 'userId'>>;
   setNotificationHold?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetNotificationHoldArgs, 'enabled'>>;
   setPresence?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetPresenceArgs, 'status'>>;
+  setRoomNotificationLevel?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationSetRoomNotificationLevelArgs, 'level' | 'roomId'>>;
   setTyping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetTypingArgs, 'roomId' | 'typing'>>;
   setWeeklyGoal?: Resolver<ResolversTypes['StudyStats'], ParentType, ContextType, Partial<MutationSetWeeklyGoalArgs>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
@@ -1351,6 +1366,7 @@ export type RoomResolvers<ContextType = Ctx, ParentType extends ResolversParentT
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerIsMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerLastReadSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  viewerNotificationLevel?: Resolver<ResolversTypes['NotificationLevel'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['MemberRole']>, ParentType, ContextType>;
 };
 

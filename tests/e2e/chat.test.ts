@@ -209,7 +209,7 @@ describe('chatting in the browser', () => {
     await b.page.getByRole('button', { name: 'Room menu' }).click()
     await b.page.getByRole('button', { name: 'Leave room' }).click()
     await b.page.getByRole('dialog', { name: 'Leave Short Lived?' }).getByRole('button', { name: 'Leave room' }).click()
-    await expect.poll(() => b.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Find a room', level: 1 }).count()).toBe(1)
     await expect.poll(() => b.page.getByRole('list', { name: 'Your rooms' }).getByText('Short Lived').count()).toBe(0)
     await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(1)
 
@@ -217,7 +217,7 @@ describe('chatting in the browser', () => {
     await a.page.getByRole('button', { name: 'Room menu' }).click()
     await a.page.getByRole('button', { name: 'Delete room' }).click()
     await a.page.getByRole('dialog', { name: 'Delete Short Lived?' }).getByRole('button', { name: 'Delete room' }).click()
-    await expect.poll(() => a.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Find a room', level: 1 }).count()).toBe(1)
     await b.page.goto(`${app.url}/join/${code}`)
     await expect.poll(() => b.page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('the room was deleted')
     await a.context.close()

@@ -52,7 +52,7 @@ describe('names in the browser', () => {
     }
     expect(await row('trust me, I am Ada').getByText(`@${real.username}`, { exact: true }).count()).toBe(0)
 
-    // the room card's last message names its sender the same way
+    // the sidebar's last message of the room names its sender the same way
     await v.page.getByRole('link', { name: 'Rooms', exact: true }).click()
     await expect.poll(() => v.page.getByRole('link', { name: /Names/ }).getByText(`Ada @${impostor.username}: trust me, I am Ada`).count(), { timeout: 10_000 }).toBe(1)
     expect(errors).toEqual([])

@@ -1,4 +1,4 @@
-import { createEffect, Match, onCleanup, onMount, Show, Switch } from 'solid-js'
+import { createEffect, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js'
 import { Link } from './components/Link'
 import { ErrorBox, Loading, Toasts } from './components/ui'
 import { connState } from './lib/client'
@@ -18,6 +18,11 @@ import { NotificationsPage } from './features/notifications/NotificationsPage'
 import { ProgressPage } from './features/focus/ProgressPage'
 import { FocusBar } from './features/focus/FocusBar'
 import { unread } from './features/notifications/store'
+import { Sidebar } from './features/shell/Sidebar'
+import { TabBar } from './features/shell/TabBar'
+import { openSwitcher, QuickSwitcher } from './features/shell/QuickSwitcher'
+import { refreshSoon, totalUnread } from './features/shell/conversations'
+import { titleRoomName, titleText } from './features/shell/alerts'
 
 function ConnectionStatus() {
   const text = () => ({ idle: 'Not connected', connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Offline' })[connState()]
@@ -42,16 +47,18 @@ function NavLink(props: { href: string; children: string; badge?: number }) {
 }
 
 function Shell() {
-  createEffect(() => {
-    document.title = unread() > 0 ? `(${unread()}) Hearth` : 'Hearth'
-  })
+  // the tab title: unread messages in rooms that are not muted, and the room on screen
+  createEffect(() => { document.title = titleText(totalUnread(), match('/rooms/:id') ? titleRoomName() : null) })
   onCleanup(() => { document.title = 'Hearth' })
+  // the list follows every navigation (a room created, joined, left or deleted ends in one)
+  createEffect(on(pathname, () => refreshSoon(150), { defer: true }))
+  const page = () => (pathname() === '/' ? 'rooms' : match('/rooms/:id') ? 'room' : 'other')
   return (
-    <div class="shell">
+    <div class="shell" data-page={page()}>
       <a class="skip-link" href="#main">Skip to content</a>
       <header class="topbar">
         <Link href="/" class="brand"><span class="flame" aria-hidden="true">●</span> Hearth</Link>
-        <nav aria-label="Main">
+        <nav aria-label="Main" class="main-nav">
           <NavLink href="/">Rooms</NavLink>
           <NavLink href="/friends">Friends</NavLink>
           <NavLink href="/notifications" badge={unread()}>Notifications</NavLink>
@@ -62,24 +69,32 @@ function Shell() {
         </nav>
         <div class="topbar-end">
           <ConnectionStatus />
+          <button type="button" class="icon-btn phone-only switcher-icon" aria-label="Jump to a room or friend" onClick={() => openSwitcher()}>
+            <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><circle cx="11" cy="11" r="7" /><path d="m20 20-3.5-3.5" /></svg>
+          </button>
           <span class="whoami" data-testid="whoami">{me() ? nameOf(me()!) : ''}</span>
           <button type="button" class="btn small" onClick={() => void logOut()}>Sign out</button>
         </div>
       </header>
       <FocusBar />
-      <main id="main" class="content" tabindex="-1">
-        <Switch fallback={<section class="page"><h1>Not found</h1><p><Link href="/">Back to rooms</Link></p></section>}>
-          <Match when={pathname() === '/'}><RoomsPage /></Match>
-          <Match when={match('/rooms/:id')}>{(p) => <RoomPage id={p().id} />}</Match>
-          <Match when={match('/join/:code')}>{(p) => <JoinPage code={p().code} />}</Match>
-          <Match when={pathname() === '/friends'}><FriendsPage /></Match>
-          <Match when={pathname() === '/notifications'}><NotificationsPage /></Match>
-          <Match when={pathname() === '/progress'}><ProgressPage /></Match>
-          <Match when={pathname() === '/profile'}><ProfilePage /></Match>
-          <Match when={pathname() === '/sessions'}><SessionsPage /></Match>
-          <Match when={pathname() === '/account'}><AccountPage /></Match>
-        </Switch>
-      </main>
+      <div class="shell-body">
+        <Sidebar />
+        <main id="main" class="content" tabindex="-1">
+          <Switch fallback={<section class="page"><h1>Not found</h1><p><Link href="/">Back to rooms</Link></p></section>}>
+            <Match when={pathname() === '/'}><RoomsPage /></Match>
+            <Match when={match('/rooms/:id')}>{(p) => <RoomPage id={p().id} />}</Match>
+            <Match when={match('/join/:code')}>{(p) => <JoinPage code={p().code} />}</Match>
+            <Match when={pathname() === '/friends'}><FriendsPage /></Match>
+            <Match when={pathname() === '/notifications'}><NotificationsPage /></Match>
+            <Match when={pathname() === '/progress'}><ProgressPage /></Match>
+            <Match when={pathname() === '/profile'}><ProfilePage /></Match>
+            <Match when={pathname() === '/sessions'}><SessionsPage /></Match>
+            <Match when={pathname() === '/account'}><AccountPage /></Match>
+          </Switch>
+        </main>
+      </div>
+      <TabBar />
+      <QuickSwitcher />
       <GlobalLive />
     </div>
   )

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import type { DB, NotificationsTable } from '../../db/types.js'
+import type { DB, NotificationLevel, NotificationsTable } from '../../db/types.js'
 import type { NotificationModel } from '../../graphql/models.js'
 
 export function toNotification(r: Selectable<NotificationsTable>): NotificationModel {
@@ -8,6 +8,9 @@ export function toNotification(r: Selectable<NotificationsTable>): NotificationM
     friendRequestId: r.friend_request_id, createdAt: r.created_at, readAt: r.read_at,
   }
 }
+
+/** a member and the notification level they stored for the room (null: the kind's default) */
+export interface MemberLevel { userId: string; level: NotificationLevel | null }
 
 export class NotificationsRepository {
   constructor(private db: Kysely<DB>) {}
@@ -38,12 +41,12 @@ export class NotificationsRepository {
     return Number(res.numUpdatedRows)
   }
 
-  /** members of the room among these lower-cased usernames: who an @mention reaches */
-  async mentionedMembers(roomId: string, keys: string[]): Promise<string[]> {
+  /** members of the room among these lower-cased usernames (who an @mention reaches), with their stored level */
+  async mentionedMembers(roomId: string, keys: string[]): Promise<MemberLevel[]> {
     if (!keys.length) return []
     const rows = await this.db.selectFrom('users').innerJoin('room_members', 'room_members.user_id', 'users.id')
-      .select('users.id').where('room_members.room_id', '=', roomId).where('users.username_key', 'in', keys).execute()
-    return rows.map((r) => r.id)
+      .select(['users.id', 'room_members.notification_level']).where('room_members.room_id', '=', roomId).where('users.username_key', 'in', keys).execute()
+    return rows.map((r) => ({ userId: r.id, level: r.notification_level }))
   }
 
   /** of these users, those who blocked `actorId` */
@@ -53,8 +56,9 @@ export class NotificationsRepository {
     return new Set(rows.map((r) => r.blocker_id))
   }
 
-  async otherMembers(roomId: string, userId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('user_id', '!=', userId).execute()
-    return rows.map((r) => r.user_id)
+  /** the room's members other than `userId`, with their stored level */
+  async otherMembers(roomId: string, userId: string): Promise<MemberLevel[]> {
+    const rows = await this.db.selectFrom('room_members').select(['user_id', 'notification_level']).where('room_id', '=', roomId).where('user_id', '!=', userId).execute()
+    return rows.map((r) => ({ userId: r.user_id, level: r.notification_level }))
   }
 }

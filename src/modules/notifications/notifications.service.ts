@@ -12,6 +12,7 @@ import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from './inbox.js'
 import { NotificationsRepository, toNotification } from './notifications.repository.js'
+import { notificationLevelOf, shouldNotify } from './levels.js'
 
 export interface NewNotification {
   userId: string
@@ -108,13 +109,15 @@ export class NotificationsService {
     if (replied) created.push(replied)
     if (room.kind === 'DIRECT') {
       // the addressee watching the conversation sees the message itself; anyone else gets a notification
-      for (const peer of await this.repo.otherMembers(room.id, message.senderId)) {
+      for (const { userId: peer, level } of await this.repo.otherMembers(room.id, message.senderId)) {
+        if (!shouldNotify(notificationLevelOf(level, room.kind), 'DIRECT_MESSAGE')) continue
         if (peer === replied?.userId || await this.watching(room.id, peer)) continue
         created.push(await this.insert(this.svc.database.db, { userId: peer, kind: 'DIRECT_MESSAGE', actorId: message.senderId, roomId: room.id, messageId: message.id }, now))
       }
     } else {
       const keys = mentionedKeys(message.body)
-      const members = keys.length ? (await this.repo.mentionedMembers(room.id, keys)).filter((u) => u !== message.senderId && u !== replied?.userId).slice(0, MAX_MENTIONS) : []
+      const members = keys.length ? (await this.repo.mentionedMembers(room.id, keys)).filter((m) => m.userId !== message.senderId && m.userId !== replied?.userId).slice(0, MAX_MENTIONS)
+        .filter((m) => shouldNotify(notificationLevelOf(m.level, room.kind), 'MENTION')).map((m) => m.userId) : []
       const blockers = members.length ? await this.repo.blockersOf(message.senderId, members) : new Set<string>()
       for (const u of members) {
         if (blockers.has(u)) continue
@@ -127,15 +130,15 @@ export class NotificationsService {
   /**
    * The REPLY notification, in one place so that per-room notification levels can gate it: the
    * original's sender, when it is someone else who is still a member and has not blocked the
-   * replier. (Notification levels are not built yet: when they land, skip a member whose level
-   * for the room says no, e.g. `if (!shouldNotify(level, 'REPLY')) return null`.)
+   * replier, and whose notification level for the room lets replies through (shouldNotify).
    */
   private async notifyReply(room: RoomModel, message: MessageModel, now: number): Promise<NotificationModel | null> {
     if (!message.replyToId) return null
     const original = await this.svc.messages.repo.byId(message.replyToId)
     if (!original || original.senderId === message.senderId || original.roomId !== room.id) return null
     const to = original.senderId
-    if (!(await this.svc.rooms.repo.membership(room.id, to))) return null
+    const membership = await this.svc.rooms.repo.membership(room.id, to)
+    if (!membership || !shouldNotify(notificationLevelOf(membership.notificationLevel, room.kind), 'REPLY')) return null
     if ((await this.repo.blockersOf(message.senderId, [to])).has(to)) return null
     return this.insert(this.svc.database.db, { userId: to, kind: 'REPLY', actorId: message.senderId, roomId: room.id, messageId: message.id }, now)
   }

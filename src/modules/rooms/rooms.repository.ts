@@ -1,6 +1,6 @@
 import { compiledOnce } from '../../db/compiled.js'
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
-import type { DB, Dialect, RoomsTable } from '../../db/types.js'
+import type { DB, Dialect, NotificationLevel, RoomsTable } from '../../db/types.js'
 import type { MemberRole, RoomMemberModel, RoomModel } from '../../graphql/models.js'
 import { likePattern } from '../../lib/text.js'
 import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
@@ -21,7 +21,7 @@ export function toRoom(r: Selectable<RoomsTable>): RoomModel {
   }
 }
 
-export interface Membership { role: MemberRole; joinedAt: number; lastReadSeq: number }
+export interface Membership { role: MemberRole; joinedAt: number; lastReadSeq: number; notificationLevel: NotificationLevel | null }
 
 export class RoomsRepository {
   /** one room by id, compiled once (every send and every operation naming one room reads it) */
@@ -30,7 +30,7 @@ export class RoomsRepository {
   private memberOf
   constructor(private db: Kysely<DB>, private dialect: Dialect = 'sqlite') {
     this.roomById = compiledOnce(db, 1, (id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id))
-    this.memberOf = compiledOnce(db, 2, (userId: string, roomId: string) => db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq'])
+    this.memberOf = compiledOnce(db, 2, (userId: string, roomId: string) => db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq', 'notification_level'])
       .where('user_id', '=', userId).where('room_id', '=', roomId))
   }
 
@@ -116,19 +116,26 @@ export class RoomsRepository {
   }
 
   async membership(roomId: string, userId: string): Promise<Membership | null> {
-    const r = await this.db.selectFrom('room_members').select(['role', 'joined_at', 'last_read_seq'])
+    const r = await this.db.selectFrom('room_members').select(['role', 'joined_at', 'last_read_seq', 'notification_level'])
       .where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
-    return r ? { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq } : null
+    return r ? { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq, notificationLevel: r.notification_level } : null
   }
 
   /** the viewer's membership in each of the rooms */
   async memberships(userId: string, roomIds: string[]): Promise<Map<string, Membership>> {
     const out = new Map<string, Membership>()
     if (!roomIds.length) return out
-    const rows = roomIds.length === 1 ? await this.memberOf(userId, roomIds[0]) : await this.db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq'])
+    const rows = roomIds.length === 1 ? await this.memberOf(userId, roomIds[0]) : await this.db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq', 'notification_level'])
       .where('user_id', '=', userId).where('room_id', 'in', roomIds).execute()
-    for (const r of rows) out.set(r.room_id, { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq })
+    for (const r of rows) out.set(r.room_id, { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq, notificationLevel: r.notification_level })
     return out
+  }
+
+  /** stores the member's notification level for the room; false when not a member */
+  async setNotificationLevel(roomId: string, userId: string, level: NotificationLevel): Promise<boolean> {
+    const res = await this.db.updateTable('room_members').set({ notification_level: level })
+      .where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+    return Number(res.numUpdatedRows) > 0
   }
 
   /** adds a member; false when already a member. The first member of an empty room becomes its OWNER. */

@@ -1,5 +1,5 @@
 import type { Services } from '../../services.js'
-import type { Ctx, Viewer } from '../../graphql/context.js'
+import { type Ctx, type Viewer, requireViewer } from '../../graphql/context.js'
 import type { Connection, RoomMemberModel, RoomModel } from '../../graphql/models.js'
 import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
@@ -13,6 +13,7 @@ import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
+import { NOTIFICATION_LEVELS, type NotificationLevel, notificationLevelOf } from '../notifications/levels.js'
 import type { MessageEventModel, RoomActivityModel } from '../../graphql/models.js'
 
 /** one payload object per event, so every roomActivity subscriber shares its rendering */
@@ -105,6 +106,22 @@ export class RoomsService {
     const { room, membership } = await this.readable(ctx, roomId)
     if (!membership) throw forbidden('Join the room first')
     return { room, membership }
+  }
+
+  /** Room.viewerNotificationLevel: the viewer's choice, else the room kind's default (also for non-members) */
+  async viewerNotificationLevel(ctx: Ctx, room: RoomModel): Promise<NotificationLevel> {
+    return notificationLevelOf((await this.membership(ctx, room.id))?.notificationLevel, room.kind)
+  }
+
+  /** setRoomNotificationLevel: the viewer's own level in a room they belong to (anything else: NOT_FOUND) */
+  async setNotificationLevel(ctx: Ctx, roomId: unknown, level: unknown): Promise<RoomModel> {
+    const viewer = requireViewer(ctx)
+    const { room, membership } = await this.readable(ctx, roomId)
+    if (!membership) throw notFound('No such room')
+    if (typeof level !== 'string' || !(NOTIFICATION_LEVELS as readonly string[]).includes(level)) throw badInput('level', 'Unknown notification level')
+    if (!(await this.repo.setNotificationLevel(room.id, viewer.userId, level as NotificationLevel))) throw notFound('No such room')
+    ctx.loaders.of<string, Membership>('membership', (ids) => this.repo.memberships(viewer.userId, ids)).clear(room.id)
+    return room
   }
 
   async owned(ctx: Ctx, roomId: unknown): Promise<RoomModel> {

@@ -6,6 +6,7 @@ import { live } from '../lib/client'
 import { me, updateMe } from '../lib/session'
 import { applyUser } from '../lib/users'
 import { startNotifications } from './notifications/store'
+import { startConversations } from './shell/conversations'
 
 const MyProfileUpdated = graphql(`
   subscription MyProfileUpdated($userId: ID) {
@@ -35,6 +36,7 @@ export function GlobalLive() {
       live(PeopleUpdated, () => ({}), { ...quiet, next: (d) => applyUser(d.userUpdated) }),
       live(FriendsPresence, () => ({}), { ...quiet, next: (d) => applyUser({ ...d.presenceChanged.user, status: d.presenceChanged.status }) }),
       startNotifications(),
+      startConversations(),
     ]
     onCleanup(() => stops.forEach((s) => s()))
   }))

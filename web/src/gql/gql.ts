@@ -97,11 +97,15 @@ type Documents = {
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": typeof types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": typeof types.JoinRoomByCodeDocument,
     "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
-    "\n  query MyRooms {\n    myRooms { ...RoomListFields }\n  }\n": typeof types.MyRoomsDocument,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": typeof types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": typeof types.JoinRoomByIdDocument,
-    "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": typeof types.RoomActivityLiveDocument,
+    "\n  query SwitcherFriends { friends { id username displayName } }\n": typeof types.SwitcherFriendsDocument,
+    "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": typeof types.SwitcherOpenDirectDocument,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": typeof types.SidebarRoomFieldsFragmentDoc,
+    "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": typeof types.SidebarRoomsDocument,
+    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": typeof types.SidebarActivityDocument,
+    "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": typeof types.SetRoomNotificationLevelDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": typeof types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": typeof types.SignUpDocument,
@@ -192,11 +196,15 @@ const documents: Documents = {
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": types.JoinRoomByCodeDocument,
     "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": types.RoomListFieldsFragmentDoc,
-    "\n  query MyRooms {\n    myRooms { ...RoomListFields }\n  }\n": types.MyRoomsDocument,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": types.JoinRoomByIdDocument,
-    "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": types.RoomActivityLiveDocument,
+    "\n  query SwitcherFriends { friends { id username displayName } }\n": types.SwitcherFriendsDocument,
+    "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": types.SwitcherOpenDirectDocument,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": types.SidebarRoomFieldsFragmentDoc,
+    "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": types.SidebarRoomsDocument,
+    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": types.SidebarActivityDocument,
+    "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": types.SetRoomNotificationLevelDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": types.SignUpDocument,
@@ -553,10 +561,6 @@ export function graphql(source: "\n  fragment RoomListFields on Room {\n    id\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyRooms {\n    myRooms { ...RoomListFields }\n  }\n"): (typeof documents)["\n  query MyRooms {\n    myRooms { ...RoomListFields }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -569,7 +573,27 @@ export function graphql(source: "\n  mutation JoinRoomById($roomId: ID!) {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n"): (typeof documents)["\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n"];
+export function graphql(source: "\n  query SwitcherFriends { friends { id username displayName } }\n"): (typeof documents)["\n  query SwitcherFriends { friends { id username displayName } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n"): (typeof documents)["\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"): (typeof documents)["\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n"): (typeof documents)["\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n"): (typeof documents)["\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n"): (typeof documents)["\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,7 @@ import { mutate } from '../../lib/client'
 import { toAppError } from '../../lib/errors'
 import { me, updateMe } from '../../lib/session'
 import { Avatar, ErrorBox, formatDate, toast, useAction } from '../../components/ui'
+import { Link } from '../../components/Link'
 
 const SetPresence = graphql(`
   mutation SetPresence($status: PresenceStatus!) {
@@ -109,6 +110,8 @@ export function ProfilePage() {
               </Show>
             </div>
           </form>
+          {/* phones have no top bar links: the Me tab leads here, and on to the sessions */}
+          <p class="phone-only-block"><Link href="/sessions">Signed-in devices (sessions)</Link> · <Link href="/account">Account (password, deletion)</Link></p>
         </section>
       )}
     </Show>

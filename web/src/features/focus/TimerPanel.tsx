@@ -186,3 +186,32 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
     </section>
   )
 }
+
+/** What the room header's compact countdown needs: read from the focus store, which the panel fills. */
+export interface RoomTimerState { phase: () => Timer['phase']; label: () => string; remaining: () => number }
+
+/** The room's timer as the header sees it (the side panel holds the query and the subscription). */
+export function createRoomTimer(roomId: string): RoomTimerState {
+  const phase = () => timerOf(roomId)?.timer.phase ?? 'STOPPED'
+  return {
+    phase,
+    label: () => phaseLabel(phase()),
+    remaining: () => {
+      const t = timerOf(roomId)?.timer
+      if (!t || t.phase === 'STOPPED') return (t?.focusMinutes ?? 25) * 60
+      return secondsLeftIn(roomId)
+    },
+  }
+}
+
+/** The room header's countdown on phones: always in sight, the full panel stays in the drawer. */
+export function CompactTimer(props: { timer: RoomTimerState; onOpen?: () => void }) {
+  const t = props.timer
+  return (
+    <button type="button" class={`compact-timer phase-${t.phase().toLowerCase()}`} data-testid="timer-compact" onClick={() => props.onOpen?.()}
+      aria-label={`Focus timer, ${t.label()}: ${formatClock(t.remaining())} left. Show timer`}>
+      <span class="compact-phase" aria-hidden="true">{t.label()}</span>
+      <span class="compact-clock" aria-hidden="true">{formatClock(t.remaining())}</span>
+    </button>
+  )
+}

@@ -3,6 +3,8 @@ import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
+import { AlertSettings } from '../shell/AlertSettings'
+import { refreshSoon } from '../shell/conversations'
 import { describe, lastArrived, refreshUnread, setUnread, targetOf } from './store'
 
 const NotificationsList = graphql(`
@@ -21,7 +23,7 @@ export function NotificationsPage() {
   // an item is read once opened (or with "Mark all as read"): the badge and the marks agree
   const open = (id: string, wasUnread: boolean) => {
     if (!wasUnread) return
-    mutate(MarkNotificationsRead, { ids: [id] }).then(() => refreshUnread()).catch(() => {})
+    mutate(MarkNotificationsRead, { ids: [id] }).then(() => { refreshSoon(0); return refreshUnread() }).catch(() => {})
   }
   const markAll = useAction(async () => {
     await mutate(MarkNotificationsRead, {})
@@ -35,6 +37,7 @@ export function NotificationsPage() {
         <button type="button" class="btn small" disabled={markAll.busy()} onClick={() => void markAll.run()}>Mark all as read</button>
       </div>
       <Show when={markAll.error()}><ErrorBox error={markAll.error()} /></Show>
+      <AlertSettings />
       <Async resource={list} refetch={refetch} label="Loading notifications…">
         {(items) => (
           <Show when={items.length} fallback={<p class="muted">Nothing yet. Friend requests, direct messages and mentions show up here, including those that arrive while you are away.</p>}>

@@ -4,6 +4,8 @@ import type { NotificationFieldsFragment } from '../../gql/graphql'
 import { live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { toast } from '../../components/ui'
+import { desktopAlert } from '../shell/alerts'
+import { levelOf, refreshSoon } from '../shell/conversations'
 
 graphql(`
   fragment NotificationFields on Notification {
@@ -99,6 +101,12 @@ export function startNotifications(): () => void {
       const n = d.notifications
       setUnread((c) => c + 1)
       setLastArrived(n)
+      refreshSoon(0)
+      // the browser's own notification (and sound) while the tab is hidden; the server already
+      // leaves out rooms at NONE, and the client checks too (the level may have just changed)
+      if ((n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION') && !(n.room && levelOf(n.room.id) === 'NONE')) {
+        desktopAlert({ key: n.message?.id ?? n.id, title: n.kind === 'MENTION' ? `Mention in ${n.room?.name ?? 'a room'}` : `${n.actor?.displayName ?? 'Someone'} @${n.actor?.username ?? ''}`, body: describe(n), roomId: n.room?.id })
+      }
       // a message in the room on screen needs no toast
       const target = targetOf(n)
       if (n.room && location.pathname === target) return

@@ -1,8 +1,8 @@
 // The side panel (timer and members): a column on wide screens; on phones a panel over the room,
 // opened from the header and put away by Close, Escape or a tap beside it.
-import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
-import { TimerPanel } from '../focus/TimerPanel'
+import { type RoomTimerState, TimerPanel } from '../focus/TimerPanel'
 import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './MembersPanel'
 import type { Feed } from './feed'
 import { PinnedPanel } from './PinnedPanel'
@@ -26,7 +26,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null } | null; inCall?: ReadonlySet<string>; feed: Feed; canPin: boolean }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null } | null; inCall?: ReadonlySet<string>; feed: Feed; canPin: boolean; timer: RoomTimerState | null; call?: JSX.Element }) {
   const panel = props.panel
   return (
     <>
@@ -36,6 +36,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
       </Show>
       <aside id="room-side" class={`room-side ${panel.open() ? 'open' : ''}`} aria-label="Room details">
         <button type="button" class="btn small side-close" ref={panel.closeRef} onClick={() => panel.close()}>Close</button>
+        {props.call}
         {/* a direct room is a conversation with one person: who they are, no shared timer or member list */}
         <Show when={props.room.kind !== 'DIRECT'} fallback={
           <Show when={props.peer}>
@@ -49,7 +50,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
             )}
           </Show>
         }>
-          <Show when={props.room.viewerIsMember}>
+          <Show when={props.timer}>
             <TimerPanel roomId={props.room.id} roomName={props.room.name} />
           </Show>
           <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} inCall={props.inCall} />

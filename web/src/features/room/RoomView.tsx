@@ -1,12 +1,15 @@
 // One room as its viewer sees it, put together: header, call, message log, typing line, composer
 // (or the join bar of a preview) and the side panel. Each piece lives in the file of its name.
-import { createSignal, Show } from 'solid-js'
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
 import { isModerator } from '../../lib/roles'
 import { nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
+import { createRoomTimer } from '../focus/TimerPanel'
+import { setTitleRoomName } from '../shell/alerts'
+import { levelOf, refreshSoon } from '../shell/conversations'
 import { createFeed, type Msg } from './feed'
 import { Composer } from './Composer'
 import { createMarkRead } from './markRead'
@@ -41,6 +44,18 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     const p = peer()
     return p ? nameOf(p) : roomTitle(r(), self.username)
   }
+  // one timer state for the side panel and the header's compact countdown (members of group rooms)
+  const timer = props.room.viewerIsMember && props.room.kind !== 'DIRECT' ? createRoomTimer(props.room.id) : null
+  // wide screens have the call in the right-hand pane with the members and the timer; phones keep
+  // it above the conversation (the side pane is a drawer there). Decided once per view: moving a
+  // running call between places would restart it.
+  const wide = window.matchMedia('(min-width: 761px)').matches
+  createEffect(() => setTitleRoomName(title()))
+  onCleanup(() => setTitleRoomName(null))
+  // joined from a preview, or opened from a link: the sidebar learns of it
+  onMount(() => refreshSoon(0))
+  // renamed (roomChanged): the sidebar and the switcher follow
+  createEffect(on(() => r().name, () => refreshSoon(0), { defer: true }))
   const [replyTo, setReplyTo] = createSignal<Msg | null>(null)
   const canPin = () => r().viewerIsMember && (r().kind === 'DIRECT' || isModerator(r().viewerRole))
   const reply = (m: Msg) => {
@@ -60,12 +75,12 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer()?.username} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer()?.username} timer={timer} level={levelOf(r().id)} />
         <RoomSettings room={r()} open={settingsOpen()} onClose={() => setSettingsOpen(false)} onRoom={(x) => props.onRoom(x)} bansEpoch={bansEpoch()} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
-        <Show when={r().viewerIsMember}>
+        <Show when={r().viewerIsMember && !wide}>
           <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
         <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)}
@@ -82,7 +97,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo()); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} feed={feed} canPin={canPin()} />
+      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} feed={feed} canPin={canPin()} timer={timer} call={r().viewerIsMember && wide ? <CallPanel roomId={r().id} onPeople={setInCall} /> : null} />
       <SearchDialog search={search} room={r()} title={title()} />
     </div>
   )

@@ -5,6 +5,7 @@ import { graphql } from '../../gql'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { mutate } from '../../lib/client'
 import { markRoomNotificationsRead } from '../notifications/store'
+import { markedRead } from '../shell/conversations'
 import type { Feed } from './feed'
 
 const MarkRead = graphql(`
@@ -24,7 +25,7 @@ export function createMarkRead(room: () => RoomViewFieldsFragment, feed: Feed) {
     if (!last || last.id === markedId) return
     markedId = last.id
     const roomId = room().id
-    mutate(MarkRead, { roomId, messageId: last.id }).then(() => markRoomNotificationsRead(roomId), () => { markedId = null })
+    mutate(MarkRead, { roomId, messageId: last.id }).then((d) => { markedRead(roomId, d.markRead.unreadCount); return markRoomNotificationsRead(roomId) }, () => { markedId = null })
   }
   /** a burst of messages marks once, shortly after the last one */
   function scheduleMarkRead() {

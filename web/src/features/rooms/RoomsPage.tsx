@@ -1,15 +1,13 @@
-import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import type { RoomListFieldsFragment } from '../../gql/graphql'
-import { connEpoch, live, mutate, query } from '../../lib/client'
+import { mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { nameOf, roomTitle } from '../../lib/users'
 import { me } from '../../lib/session'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { refreshWhileVisible } from '../../lib/freshness'
-import { lastArrived } from '../notifications/store'
-import { createEffect, on } from 'solid-js'
 
 graphql(`
   fragment RoomListFields on Room {
@@ -22,12 +20,6 @@ graphql(`
     viewerRole
     unreadCount
     lastMessage { id body createdAt deletedAt sender { id username displayName } }
-  }
-`)
-
-const MyRooms = graphql(`
-  query MyRooms {
-    myRooms { ...RoomListFields }
   }
 `)
 
@@ -159,7 +151,7 @@ function BrowsePublic() {
         {(p) => (
           // without a search term, show only rooms to discover: the viewer's own are listed above
           <Show when={p.edges.filter((e) => term() || !e.node.viewerIsMember).length} fallback={<p class="muted">{term() ? 'No rooms match.' : 'No other public rooms yet. Create one!'}</p>}>
-            <ul class="room-grid" aria-label="Rooms">
+            <ul class="room-grid" aria-label="Public rooms">
               <For each={p.edges.filter((e) => term() || !e.node.viewerIsMember)}>
                 {(e) => (
                   <Show when={!e.node.viewerIsMember} fallback={<RoomCard room={e.node} />}>
@@ -184,51 +176,16 @@ function BrowsePublic() {
   )
 }
 
-const RoomActivityLive = graphql(`
-  subscription RoomActivityLive {
-    roomActivity { room { id } }
-  }
-`)
-
 export function RoomsPage() {
-  const [rooms, { refetch }] = createResource(() => query(MyRooms, {}).then((d) => d.myRooms))
-  // unread counts and last messages move while the list is on screen: a message in any of the
-  // viewer's rooms (roomActivity) refreshes it, a burst of them once; so do focus, a reconnect
-  // (whatever happened meanwhile) and a notification
-  onMount(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const soon = () => { clearTimeout(timer); timer = setTimeout(() => void refetch(), 250) }
-    const stop = live(RoomActivityLive, () => ({}), { next: soon })
-    // the first fetch raced the subscription going live: one more look covers the gap between them
-    const settle = setTimeout(() => void refetch(), 1000)
-    const onFocus = () => void refetch()
-    window.addEventListener('focus', onFocus)
-    onCleanup(() => { stop(); clearTimeout(timer); clearTimeout(settle); window.removeEventListener('focus', onFocus) })
-  })
-  createEffect(on(connEpoch, () => void refetch(), { defer: true }))
-  createEffect(on(lastArrived, (n) => { if (n) void refetch() }, { defer: true }))
+  // the user's own rooms are in the sidebar (on phones, above this page): this page is for
+  // finding, creating and joining rooms
   return (
-    <section class="page rooms-page">
+    <section class="page rooms-page" aria-labelledby="rooms-title">
       <div class="rooms-main stack">
-        <h1>Your rooms</h1>
-        <Async resource={rooms} refetch={refetch} label="Loading your rooms…">
-          {(list) => (
-            <Show when={list.length} fallback={<p class="muted">You are not in any room yet. Create one or join with a code.</p>}>
-              <ul class="room-grid" aria-label="Your rooms">
-                <For each={list.filter((r) => r.kind !== 'DIRECT')}>{(r) => <RoomCard room={r} />}</For>
-              </ul>
-              <Show when={list.some((r) => r.kind === 'DIRECT')}>
-                <h2>Direct messages</h2>
-                <ul class="room-grid" aria-label="Direct messages">
-                  <For each={list.filter((r) => r.kind === 'DIRECT')}>{(r) => <RoomCard room={r} />}</For>
-                </ul>
-              </Show>
-            </Show>
-          )}
-        </Async>
+        <h1 id="rooms-title">Find a room</h1>
         <BrowsePublic />
       </div>
-      <aside class="rooms-side stack">
+      <aside class="rooms-side stack" aria-label="Create or join">
         <CreateRoomForm />
         <JoinByCodeForm />
       </aside>
