@@ -6,7 +6,7 @@ export const messagesResolvers: AppResolvers = {
     searchMessages: (_, { query, roomId, first, after }, ctx) => ctx.svc.messages.search(ctx, query, roomId, first, after),
   },
   Mutation: {
-    sendMessage: (_, { roomId, body, clientId }, ctx) => ctx.svc.messages.send(ctx, roomId, body, clientId),
+    sendMessage: (_, { roomId, body, clientId, attachmentIds }, ctx) => ctx.svc.messages.send(ctx, roomId, body, clientId, attachmentIds),
     editMessage: (_, { id, body }, ctx) => ctx.svc.messages.edit(ctx, id, body),
     deleteMessage: (_, { id }, ctx) => ctx.svc.messages.delete(ctx, id),
     markRead: (_, { roomId, messageId }, ctx) => ctx.svc.messages.markRead(ctx, roomId, messageId),

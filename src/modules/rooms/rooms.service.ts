@@ -128,6 +128,8 @@ export class RoomsService {
   async delete(ctx: Ctx, id: string): Promise<boolean> {
     const room = await this.owned(ctx, id)
     await this.repo.delete(room.id)
+    // its messages' attachments go with it
+    await this.svc.attachments.deleteOfRoom(room.id)
     await this.svc.publish(topics.roomControl(room.id), { type: 'deleted', at: Date.now() } satisfies RoomControl)
     return true
   }
