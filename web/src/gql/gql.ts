@@ -15,8 +15,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": typeof types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": typeof types.FriendsPresenceDocument,
+    "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": typeof types.SetAvatarDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": typeof types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": typeof types.SessionsDocument,
@@ -37,7 +38,7 @@ type Documents = {
     "\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.PauseRoomTimerDocument,
     "\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.ResumeRoomTimerDocument,
     "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.StopRoomTimerDocument,
-    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": typeof types.PersonFieldsFragmentDoc,
+    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n": typeof types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": typeof types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": typeof types.SearchPeopleDocument,
     "\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n": typeof types.SendFriendRequestDocument,
@@ -55,14 +56,14 @@ type Documents = {
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": typeof types.NotificationsLiveDocument,
     "\n  query UnreadNotifications { notificationsList(unreadOnly: true, first: 100) { id kind room { id } } }\n": typeof types.UnreadNotificationsDocument,
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkRoomNotificationsReadDocument,
-    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
+    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": typeof types.RoomViewDocument,
-    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n  }\n": typeof types.MessageFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": typeof types.MessageEventsLiveDocument,
-    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
+    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
     "\n  mutation EditMessage($id: ID!, $body: String!) {\n    editMessage(id: $id, body: $body) { ...MessageFields }\n  }\n": typeof types.EditMessageDocument,
     "\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) { ...MessageFields }\n  }\n": typeof types.DeleteMessageDocument,
     "\n  mutation MarkRead($roomId: ID!, $messageId: ID!) { markRead(roomId: $roomId, messageId: $messageId) { id unreadCount } }\n": typeof types.MarkReadDocument,
@@ -79,7 +80,7 @@ type Documents = {
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": typeof types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": typeof types.JoinRoomByIdDocument,
     "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": typeof types.RoomActivityLiveDocument,
-    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": typeof types.MeFieldsFragmentDoc,
+    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": typeof types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n": typeof types.LogInDocument,
@@ -87,8 +88,9 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": types.FriendsPresenceDocument,
+    "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": types.SetAvatarDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": types.SessionsDocument,
@@ -109,7 +111,7 @@ const documents: Documents = {
     "\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.PauseRoomTimerDocument,
     "\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.ResumeRoomTimerDocument,
     "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.StopRoomTimerDocument,
-    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": types.PersonFieldsFragmentDoc,
+    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n": types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": types.SearchPeopleDocument,
     "\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n": types.SendFriendRequestDocument,
@@ -127,14 +129,14 @@ const documents: Documents = {
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": types.NotificationsLiveDocument,
     "\n  query UnreadNotifications { notificationsList(unreadOnly: true, first: 100) { id kind room { id } } }\n": types.UnreadNotificationsDocument,
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkRoomNotificationsReadDocument,
-    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
+    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": types.RoomViewDocument,
-    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n  }\n": types.MessageFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": types.MessageEventsLiveDocument,
-    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId) { ...MessageFields }\n  }\n": types.SendMessageDocument,
+    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": types.SendMessageDocument,
     "\n  mutation EditMessage($id: ID!, $body: String!) {\n    editMessage(id: $id, body: $body) { ...MessageFields }\n  }\n": types.EditMessageDocument,
     "\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) { ...MessageFields }\n  }\n": types.DeleteMessageDocument,
     "\n  mutation MarkRead($roomId: ID!, $messageId: ID!) { markRead(roomId: $roomId, messageId: $messageId) { id unreadCount } }\n": types.MarkReadDocument,
@@ -151,7 +153,7 @@ const documents: Documents = {
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": types.JoinRoomByIdDocument,
     "\n  subscription RoomActivityLive {\n    roomActivity { room { id } }\n  }\n": types.RoomActivityLiveDocument,
-    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": types.MeFieldsFragmentDoc,
+    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n": types.LogInDocument,
@@ -179,11 +181,15 @@ export function graphql(source: "\n  subscription MyProfileUpdated($userId: ID) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n"];
+export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"): (typeof documents)["\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n"): (typeof documents)["\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -267,7 +273,7 @@ export function graphql(source: "\n  mutation StopRoomTimer($roomId: ID!) { stop
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n"): (typeof documents)["\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n"];
+export function graphql(source: "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n"): (typeof documents)["\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -339,7 +345,7 @@ export function graphql(source: "\n  mutation MarkRoomNotificationsRead($ids: [I
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -351,7 +357,7 @@ export function graphql(source: "\n  query RoomView($id: ID!) {\n    room(id: $i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n  }\n"];
+export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -367,7 +373,7 @@ export function graphql(source: "\n  subscription MessageEventsLive($roomId: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId) { ...MessageFields }\n  }\n"];
+export function graphql(source: "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -435,7 +441,7 @@ export function graphql(source: "\n  subscription RoomActivityLive {\n    roomAc
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n"];
+export function graphql(source: "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n"): (typeof documents)["\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

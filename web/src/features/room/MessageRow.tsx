@@ -2,10 +2,11 @@
 // edit / delete actions.
 import { Show } from 'solid-js'
 import { me } from '../../lib/session'
-import { nameOf } from '../../lib/users'
+import { avatarOf, nameOf } from '../../lib/users'
 import { Avatar, formatTime } from '../../components/ui'
 import type { Feed, Msg } from './feed'
 import { MessageBody, mentions } from './MessageBody'
+import { MessageAttachments } from './Attachments'
 import { createMessageActions, EditMessageForm, MessageActionBar } from './MessageActions'
 
 export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) {
@@ -15,7 +16,7 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) 
   const actions = createMessageActions(props)
   return (
     <li class={`message ${mine() ? 'mine' : ''} ${m().local ? 'pending' : ''} ${!mine() && !m().deletedAt && mentions(m().body, self.username) ? 'mentioned' : ''}`} data-seq={m().local ? undefined : m().seq}>
-      <Avatar name={nameOf(m().sender)} id={m().sender.id} size={32} />
+      <Avatar name={nameOf(m().sender)} id={m().sender.id} url={avatarOf(m().sender)} size={32} />
       <div class="bubble">
         <div class="meta">
           <span class="sender">{nameOf(m().sender)}</span>
@@ -30,6 +31,9 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) 
               <MessageBody body={m().body} myUsername={self.username} />
             </Show>
           </p>
+        </Show>
+        <Show when={!m().deletedAt && m().attachments?.length}>
+          <MessageAttachments items={m().attachments} />
         </Show>
         <Show when={m().local === 'failed'}>
           <p class="send-failed" role="alert">

@@ -51,7 +51,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             <button type="button" class="btn primary" disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
           </div>
         }>
-          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
+          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, files); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
       <RoomSide panel={side} room={r()} members={members} />

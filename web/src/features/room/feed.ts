@@ -18,7 +18,8 @@ graphql(`
     editedAt
     deletedAt
     clientId
-    sender { id username displayName }
+    sender { id username displayName avatarUrl }
+    attachments { id name contentType size width height url thumbnailUrl }
   }
 `)
 
@@ -44,8 +45,8 @@ const MessageEventsLive = graphql(`
 `)
 
 const SendMessage = graphql(`
-  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String) {
-    sendMessage(roomId: $roomId, body: $body, clientId: $clientId) { ...MessageFields }
+  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {
+    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }
   }
 `)
 
@@ -71,7 +72,7 @@ function newClientId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-export function createFeed(roomId: string, me: { id: string; username: string; displayName: string }) {
+export function createFeed(roomId: string, me: { id: string; username: string; displayName: string; avatarUrl?: string | null }) {
   const [state, setState] = createStore({
     list: [] as Msg[],
     loading: true,
@@ -174,35 +175,36 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     }
   }
 
-  async function attempt(clientId: string, body: string, tries: number) {
+  async function attempt(clientId: string, body: string, attachmentIds: string[], tries: number) {
     setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'sending'; m.localError = undefined }))
     try {
-      const d = await mutate(SendMessage, { roomId, body, clientId })
+      const d = await mutate(SendMessage, { roomId, body, clientId, attachmentIds: attachmentIds.length ? attachmentIds : null })
       upsert(d.sendMessage, 'added')
     } catch (e) {
       const err = toAppError(e)
       // the same clientId makes a retry safe: the server stores the message once
       if ((err.code === 'NETWORK' || err.code === 'INTERNAL') && tries < 3) {
-        setTimeout(() => void attempt(clientId, body, tries + 1), 800 * 2 ** tries)
+        setTimeout(() => void attempt(clientId, body, attachmentIds, tries + 1), 800 * 2 ** tries)
         return
       }
       setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'failed'; m.localError = err.message }))
     }
   }
 
-  function send(body: string) {
+  function send(body: string, attachments: Msg['attachments'] = []) {
     const clientId = newClientId()
     const echo: Msg = {
       id: `local-${clientId}`, roomId, seq: Number.MAX_SAFE_INTEGER, body, clientId,
       createdAt: new Date().toISOString(), editedAt: null, deletedAt: null,
-      sender: { id: me.id, username: me.username, displayName: me.displayName }, local: 'sending',
+      sender: { id: me.id, username: me.username, displayName: me.displayName, avatarUrl: me.avatarUrl ?? null }, local: 'sending',
+      attachments,
     }
     setState('list', (l) => [...l, echo])
-    void attempt(clientId, body, 0)
+    void attempt(clientId, body, attachments.map((a) => a.id), 0)
   }
 
   function retry(m: Msg) {
-    if (m.clientId) void attempt(m.clientId, m.body, 0)
+    if (m.clientId) void attempt(m.clientId, m.body, m.attachments.map((a) => a.id), 0)
   }
 
   function discard(m: Msg) {
