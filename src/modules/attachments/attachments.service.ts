@@ -5,13 +5,14 @@ import { badInput } from '../../graphql/errors.js'
 import { isId } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../../lib/limits.js'
 import { AttachmentsRepository } from './attachments.repository.js'
 import { type BlobStore, blobStoreFor, type Variant } from './storage.js'
 import { NotAnImageError, processUpload } from './images.js'
 
 /** an upload not sent within this long is deleted (contract part 2) */
 export const UNSENT_TTL_MS = 24 * 60 * 60 * 1000
-export const MAX_PER_MESSAGE = 10
+export const MAX_PER_MESSAGE = MAX_ATTACHMENTS_PER_MESSAGE
 const NAME_MAX = 255
 const SWEEP_BATCH = 500
 
