@@ -167,7 +167,14 @@ for (const backend of BACKENDS) {
       expect((await get(t, img.url, alice.token)).status).toBe(200)
       expect((await get(t, img.url, bob.token)).status).toBe(404)
       expect((await get(t, img.thumbnailUrl!, bob.token)).status).toBe(404)
+      // bob is live in the room: the message reaches him with its attachments
+      const c = wsClient(t.wsUrl, bob.token)
+      const live = collect(c, 'subscription($r: ID!) { messageAdded(roomId: $r) { id attachments { id thumbnailUrl } } }', { r: room.id })
+      await waitLive(t, 1)
       const sent = (await ok(t.url, SEND, { r: room.id, b: '', a: [doc.id, img.id] }, alice.token)).sendMessage
+      await live.waitCount(1)
+      await c.dispose()
+      expect(live.events[0].messageAdded).toEqual({ id: sent.id, attachments: [{ id: doc.id, thumbnailUrl: null }, { id: img.id, thumbnailUrl: img.thumbnailUrl }] })
       expect(sent.body).toBe('')
       expect(sent.attachments.map((x: Uploaded) => x.id)).toEqual([doc.id, img.id])
       expect(sent.attachments[0]).toMatchObject({ name: 'notes.pdf', contentType: 'application/pdf', thumbnailUrl: null })
