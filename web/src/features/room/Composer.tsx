@@ -132,7 +132,6 @@ export function Composer(props: { roomName: string; people: { username: string; 
         aria-hidden="true"
         onChange={(e) => { const l = e.currentTarget.files; if (l) addFiles([...l]); e.currentTarget.value = '' }}
       />
-      <button type="button" class="btn attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}>📎</button>
       <label class="sr-only" for="composer-input">Message</label>
       <div class="composer-input grow">
         <Show when={suggestions().length}>
@@ -191,6 +190,7 @@ export function Composer(props: { roomName: string; people: { username: string; 
           }}
         />
       </div>
+      <button type="button" class="btn attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}>📎</button>
       <button type="submit" class="btn primary" disabled={!canSend()}>{uploading() ? 'Uploading…' : 'Send'}</button>
     </form>
   )
