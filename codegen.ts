@@ -37,6 +37,7 @@ const config: CodegenConfig = {
           StudySession: './models.js#StudySessionModel',
           CallEvent: './models.js#CallEventModel',
           RoomActivity: './models.js#RoomActivityModel',
+          RoomChange: './models.js#RoomChangeModel',
         },
       },
     },

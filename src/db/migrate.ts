@@ -2,14 +2,18 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/2026_11_22_0001_initial.js'
 import * as m0500 from './migrations/2026_11_22_0500_study_one_running.js'
 import * as m1206 from './migrations/2026_12_06_0001_search_by_room.js'
-import * as m1206b from './migrations/2026_12_06_1500_attachments.js'
+import * as m1206b from './migrations/2026_12_06_1300_room_bans.js'
+import * as m1206d from './migrations/2026_12_06_1500_attachments.js'
+import * as m1206c from './migrations/2026_12_06_1600_weekly_goal.js'
 
 // Imported statically: kysely's FileMigrationProvider cannot load .ts files under vitest.
 const migrations: Record<string, Migration> = {
   '2026_11_22_0001_initial': m0001,
   '2026_11_22_0500_study_one_running': m0500,
   '2026_12_06_0001_search_by_room': m1206,
-  '2026_12_06_1500_attachments': m1206b,
+  '2026_12_06_1300_room_bans': m1206b,
+  '2026_12_06_1500_attachments': m1206d,
+  '2026_12_06_1600_weekly_goal': m1206c,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -47,7 +47,7 @@ export interface RoomsTable {
 export interface RoomMembersTable {
   room_id: string
   user_id: string
-  role: 'OWNER' | 'MEMBER'
+  role: 'OWNER' | 'MODERATOR' | 'MEMBER'
   joined_at: number
   /** Message.seq of the last message the member has read */
   last_read_seq: number
@@ -160,6 +160,20 @@ export interface AttachmentBlobsTable {
   data: Buffer
 }
 
+export interface RoomBansTable {
+  room_id: string
+  user_id: string
+  banned_by: string | null
+  banned_at: number
+}
+
+/** a user's weekly study goal (setWeeklyGoal); no row: none set */
+export interface StudyGoalsTable {
+  user_id: string
+  weekly_minutes: number
+  updated_at: number
+}
+
 export interface DB {
   attachments: AttachmentsTable
   attachment_blobs: AttachmentBlobsTable
@@ -167,6 +181,7 @@ export interface DB {
   sessions: SessionsTable
   rooms: RoomsTable
   room_members: RoomMembersTable
+  room_bans: RoomBansTable
   messages: MessagesTable
   message_events: MessageEventsTable
   friend_requests: FriendRequestsTable
@@ -175,6 +190,7 @@ export interface DB {
   notifications: NotificationsTable
   room_timers: RoomTimersTable
   study_sessions: StudySessionsTable
+  study_goals: StudyGoalsTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

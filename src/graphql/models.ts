@@ -30,7 +30,7 @@ export interface AuthPayloadModel {
 }
 
 export type RoomKind = 'PUBLIC' | 'PRIVATE' | 'DIRECT'
-export type MemberRole = 'OWNER' | 'MEMBER'
+export type MemberRole = 'OWNER' | 'MODERATOR' | 'MEMBER'
 
 export interface RoomModel {
   id: string
@@ -175,4 +175,14 @@ export interface AttachmentModel {
   messageId: string | null
   roomId: string | null
   position: number | null
+}
+
+export type RoomChangeKind = 'UPDATED' | 'ROLE_CHANGED' | 'MEMBER_REMOVED' | 'PINS_CHANGED' | 'CODE_CHANGED' | 'DELETED'
+
+export interface RoomChangeModel {
+  roomId: string
+  kind: RoomChangeKind
+  userId: string | null
+  byId: string | null
+  at: number
 }

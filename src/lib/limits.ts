@@ -22,6 +22,9 @@ export const MAX_ATTACHMENTS_PER_MESSAGE = 10
 /** people in one room's call (a mesh of WebRTC connections: each sends to every other) */
 export const MAX_CALL_PARTICIPANTS = 16
 
+/** Room.bannedUsers lists at most this many (the latest bans) */
+export const MAX_BANS_LISTED = 500
+
 /** list field -> the most items it returns */
 export const LIST_CAPS: Record<string, number> = {
   'Query.myRooms': MAX_ROOMS_PER_USER,
@@ -38,6 +41,7 @@ export const LIST_CAPS: Record<string, number> = {
   'Mutation.joinCall': MAX_CALL_PARTICIPANTS,
   'CallConfig.iceServers': 20,
   'Message.attachments': MAX_ATTACHMENTS_PER_MESSAGE,
+  'Room.bannedUsers': MAX_BANS_LISTED,
 }
 
 /** searchMessages: a word this long or longer also matches the words it begins; shorter ones match whole words */

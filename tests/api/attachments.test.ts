@@ -332,6 +332,26 @@ for (const backend of BACKENDS) {
       }
     })
 
+    it('deleteAccount erases the account\'s unsent uploads and avatar (rows and bytes); sent attachments stay with the messages, readable by the room', async () => {
+      const [x, y] = await Promise.all([signUp(t.url), signUp(t.url)])
+      const room = await createRoom(t.url, x.token, 'Leaving', 'PRIVATE')
+      await joinByCode(t.url, y.token, room.code)
+      const unsent = await uploadOk(t, x.token, Buffer.from('draft'), 'draft.txt')
+      const avatar = await uploadOk(t, x.token, await png(100, 100), 'me.png')
+      const sent = await uploadOk(t, x.token, await png(), 'kept.png')
+      await ok(t.url, SET_AVATAR, { a: avatar.id }, x.token)
+      await ok(t.url, SEND, { r: room.id, b: 'bye', a: [sent.id] }, x.token)
+      expect((await ok(t.url, 'mutation($p: String!) { deleteAccount(password: $p) }', { p: 'correct horse battery' }, x.token)).deleteAccount).toBe(true)
+      for (const gone of [unsent, avatar]) {
+        expect(await bytesKept(gone.id)).toBe(false)
+        expect(await db().selectFrom('attachments').select('id').where('id', '=', gone.id).executeTakeFirst()).toBeUndefined()
+      }
+      expect(await db().selectFrom('attachments').select('id').where('uploader_id', '=', x.id).execute()).toEqual([])
+      expect((await get(t, sent.url, y.token)).status).toBe(200)
+      const listed = (await ok(t.url, MESSAGES, { r: room.id }, y.token)).messages.edges.map((e: any) => e.node)
+      expect(listed.find((m: any) => m.body === 'bye').attachments.map((a: Uploaded) => a.id)).toEqual([sent.id])
+    })
+
     it('setAvatar refuses someone else\'s upload and a file that is not an image (BAD_USER_INPUT on attachmentId), changing nothing', async () => {
       const [alice, bob] = await Promise.all([signUp(t.url), signUp(t.url)])
       const bobs = await uploadOk(t, bob.token, await png(), 'bob.png')

@@ -23,7 +23,9 @@ function isStale(): boolean {
   const index = path.join(DIST, 'index.html')
   if (!fs.existsSync(index) || !fs.existsSync(path.join(DIST, 'graphiql.html'))) return true
   const built = fs.statSync(index).mtimeMs
-  const sources = Math.max(newestMtime(path.join(ROOT, 'web/src')), newestMtime(path.join(ROOT, 'web/index.html')), newestMtime(path.join(ROOT, 'web/graphiql.html')), newestMtime(path.join(ROOT, 'web/vite.config.ts')))
+  const sources = Math.max(newestMtime(path.join(ROOT, 'web/src')), newestMtime(path.join(ROOT, 'web/index.html')), newestMtime(path.join(ROOT, 'web/graphiql.html')), newestMtime(path.join(ROOT, 'web/vite.config.ts')),
+    // the password rule the account page shares with the server
+    newestMtime(path.join(ROOT, 'src/lib/passwords.ts')))
   return sources > built
 }
 

@@ -201,20 +201,22 @@ describe('chatting in the browser', () => {
     const members = a.page.getByRole('list', { name: 'Room members' }).getByRole('listitem')
     await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(2)
 
-    // leaving asks once: Stay keeps the membership
+    // leaving is in the room menu and asks first: Cancel keeps the membership
+    await b.page.getByRole('button', { name: 'Room menu' }).click()
     await b.page.getByRole('button', { name: 'Leave room' }).click()
-    await b.page.getByRole('button', { name: 'Stay' }).click()
+    await b.page.getByRole('dialog', { name: 'Leave Short Lived?' }).getByRole('button', { name: 'Cancel' }).click()
     expect(await b.page.getByRole('heading', { name: 'Short Lived' }).count()).toBe(1)
+    await b.page.getByRole('button', { name: 'Room menu' }).click()
     await b.page.getByRole('button', { name: 'Leave room' }).click()
-    await b.page.getByRole('button', { name: 'Confirm leave' }).click()
+    await b.page.getByRole('dialog', { name: 'Leave Short Lived?' }).getByRole('button', { name: 'Leave room' }).click()
     await expect.poll(() => b.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
     await expect.poll(() => b.page.getByRole('list', { name: 'Your rooms' }).getByText('Short Lived').count()).toBe(0)
     await expect.poll(() => members.count(), { timeout: 10_000 }).toBe(1)
 
-    // only the owner sees the delete button, and it asks once more
-    expect(await b.page.getByRole('button', { name: 'Delete room' }).count()).toBe(0)
+    // only the owner's room menu offers Delete room, and it asks first
+    await a.page.getByRole('button', { name: 'Room menu' }).click()
     await a.page.getByRole('button', { name: 'Delete room' }).click()
-    await a.page.getByRole('button', { name: 'Confirm delete' }).click()
+    await a.page.getByRole('dialog', { name: 'Delete Short Lived?' }).getByRole('button', { name: 'Delete room' }).click()
     await expect.poll(() => a.page.getByRole('heading', { name: 'Your rooms' }).count()).toBe(1)
     await b.page.goto(`${app.url}/join/${code}`)
     await expect.poll(() => b.page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('the room was deleted')

@@ -100,6 +100,13 @@ async function freshRoom(kind: 'PUBLIC' | 'PRIVATE' = 'PRIVATE'): Promise<Room> 
   return { id: r.id, code: r.code }
 }
 
+/** a fresh room (owner, member) that `spare` joined too: the member moderation rows act on */
+async function roomWithSpare(kind: 'PUBLIC' | 'PRIVATE'): Promise<Room> {
+  const r = await freshRoom(kind)
+  await ok(t.url, `mutation($c: String!) { joinRoom(code: $c) { id } }`, { c: r.code }, fx.spare.token)
+  return r
+}
+
 const TIMER = `{ roomId phase }`
 async function timerRoom(a: Actor, state: 'running' | 'paused'): Promise<string> {
   if (a === 'deletedRoom') return fx.deleted.id
@@ -221,6 +228,21 @@ const ROWS: Row[] = [
     field: 'Mutation.leaveRoom', label: 'PUBLIC', doc: 'mutation($r: ID!) { leaveRoom(roomId: $r) }',
     vars: async (a) => ({ r: a === 'deletedRoom' ? fx.deleted.id : (await freshRoom('PUBLIC')).id }), expect: publicRoom('FORBIDDEN', 'owner', 'member'),
   },
+  // moderation (contract part 2): a fresh room with `spare` in it as the member acted on
+  ...(['PRIVATE', 'PUBLIC'] as const).flatMap((kind): Row[] => {
+    const who = kind === 'PRIVATE' ? { ...members('owner'), member: 'FORBIDDEN' as Outcome } : publicRoom('FORBIDDEN', 'owner')
+    const mods = kind === 'PRIVATE' ? { ...members('owner'), member: 'FORBIDDEN' as Outcome } : publicRoom('FORBIDDEN', 'owner')
+    const target = async (a: Actor) => ({ r: a === 'deletedRoom' ? fx.deleted.id : (await roomWithSpare(kind)).id, u: fx.spare.id })
+    return [
+      { field: 'Mutation.setMemberRole', label: kind, doc: 'mutation($r: ID!, $u: ID!) { setMemberRole(roomId: $r, userId: $u, role: MODERATOR) { role } }', vars: target, expect: who },
+      { field: 'Mutation.removeMember', label: kind, doc: 'mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u, ban: true) }', vars: target, expect: mods },
+      { field: 'Mutation.unbanMember', label: kind, doc: 'mutation($r: ID!, $u: ID!) { unbanMember(roomId: $r, userId: $u) }', vars: target, expect: mods },
+      { field: 'Mutation.regenerateRoomCode', label: kind, doc: 'mutation($r: ID!) { regenerateRoomCode(roomId: $r) { id } }', vars: async (a) => ({ r: (await target(a)).r }), expect: mods },
+    ]
+  }),
+  { field: 'Subscription.roomChanged', label: 'PRIVATE', doc: 'subscription($r: ID!) { roomChanged(roomId: $r) { kind } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
+  { field: 'Subscription.roomChanged', label: 'PUBLIC', doc: 'subscription($r: ID!) { roomChanged(roomId: $r) { kind } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('ok') },
+  { field: 'Subscription.roomChanged', label: 'DIRECT', doc: 'subscription($r: ID!) { roomChanged(roomId: $r) { kind } }', vars: (a, f) => ({ r: roomOf('direct')(a, f) }), expect: members('owner', 'friend') },
   { field: 'Mutation.sendMessage', label: 'PRIVATE', doc: `mutation($r: ID!) { sendMessage(roomId: $r, body: "hello there") ${MSG_SEL} }`, vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   { field: 'Mutation.sendMessage', label: 'PUBLIC', doc: `mutation($r: ID!) { sendMessage(roomId: $r, body: "hello there") ${MSG_SEL} }`, vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   { field: 'Mutation.sendMessage', label: 'DIRECT', doc: `mutation($r: ID!) { sendMessage(roomId: $r, body: "hello there") ${MSG_SEL} }`, vars: (a, f) => ({ r: roomOf('direct')(a, f) }), expect: members('owner', 'friend') },
@@ -290,6 +312,14 @@ const ROWS: Row[] = [
   {
     field: 'Mutation.logOut', doc: 'mutation { logOut }', token: async (a) => (await logInAgain(a)).token, expect: all('ok'),
   },
+  // the account's own password is the check: a signed-in actor with a wrong one changes nothing
+  // (the right-password paths are in tests/api/account.test.ts: they end the actor's sessions)
+  {
+    field: 'Mutation.changePassword', doc: 'mutation { changePassword(currentPassword: "not the password", newPassword: "a fresh long passphrase") }',
+    expect: all('BAD_USER_INPUT'),
+  },
+  { field: 'Mutation.deleteAccount', doc: 'mutation { deleteAccount(password: "not the password") }', expect: all('BAD_USER_INPUT') },
+  { field: 'Mutation.setWeeklyGoal', doc: 'mutation { setWeeklyGoal(minutes: 120) { weeklyGoalMinutes } }', expect: all('ok') },
 
   // ---------------------------------------------------------------- relations (last: they change who is whose friend)
   { field: 'Mutation.openDirectRoom', doc: 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', vars: (_a, f) => ({ u: f.users.owner.id }), expect: all('FORBIDDEN', { owner: 'BAD_USER_INPUT', friend: 'ok' }) },

@@ -8,6 +8,7 @@ import { nameOf } from './lib/users'
 import { AuthPage } from './features/auth/AuthPage'
 import { ProfilePage } from './features/account/ProfilePage'
 import { SessionsPage } from './features/account/SessionsPage'
+import { AccountPage } from './features/account/AccountPage'
 import { GlobalLive } from './features/GlobalLive'
 import { RoomsPage } from './features/rooms/RoomsPage'
 import { JoinPage } from './features/rooms/JoinPage'
@@ -56,6 +57,7 @@ function Shell() {
           <NavLink href="/progress">Progress</NavLink>
           <NavLink href="/profile">Profile</NavLink>
           <NavLink href="/sessions">Sessions</NavLink>
+          <NavLink href="/account">Account</NavLink>
         </nav>
         <div class="topbar-end">
           <ConnectionStatus />
@@ -73,6 +75,7 @@ function Shell() {
           <Match when={pathname() === '/progress'}><ProgressPage /></Match>
           <Match when={pathname() === '/profile'}><ProfilePage /></Match>
           <Match when={pathname() === '/sessions'}><SessionsPage /></Match>
+          <Match when={pathname() === '/account'}><AccountPage /></Match>
         </Switch>
       </main>
       <GlobalLive />

@@ -33,6 +33,12 @@ export const authResolvers: AppResolvers = {
       return ok
     },
     revokeSession: (_, { id }, ctx) => ctx.svc.auth.revokeSession(requireViewer(ctx), id),
+    changePassword: (_, { currentPassword, newPassword }, ctx) => ctx.svc.auth.changePassword(requireViewer(ctx), currentPassword, newPassword),
+    deleteAccount: async (_, { password }, ctx) => {
+      const ok = await ctx.svc.auth.deleteAccount(requireViewer(ctx), password)
+      ;(ctx.reply as any)?.clearCookie?.(SESSION_COOKIE, { path: '/' })
+      return ok
+    },
   },
   Session: {
     current: (s, _, ctx) => startedHere.has(s) || s.id === ctx.viewer?.sessionId,

@@ -3,27 +3,33 @@ import type { Services } from '../../services.js'
 import { AppError, badInput, notFound, unauthenticated, conflict } from '../../graphql/errors.js'
 import type { AuthPayloadModel, SessionModel, UserModel } from '../../graphql/models.js'
 import type { Viewer } from '../../graphql/context.js'
-import { codePoints, cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
+import { cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
 import { hashToken, newId, newToken } from '../../lib/ids.js'
 import { Semaphore } from '../../lib/semaphore.js'
-import { passwordProblem } from '../../lib/passwords.js'
-import { spend } from '../../lib/rate-limit.js'
+import { PASSWORD_MAX, passwordLengthProblem, passwordProblem } from '../../lib/passwords.js'
+import { spend, perUser } from '../../lib/rate-limit.js'
 import { SessionsRepository } from './sessions.repository.js'
 import { UsersRepository } from '../users/users.repository.js'
 import { topics } from '../../realtime/topics.js'
+import { AccountRepository, PLACEHOLDER_DISPLAY_NAME, PLACEHOLDER_KEY_PREFIX, PLACEHOLDER_USERNAME } from './account.repository.js'
+import type { RoomControl } from '../rooms/rooms.service.js'
+import type { InboxMessage } from '../notifications/inbox.js'
 
 // OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
-const PASSWORD_MAX = 256
 const FAILED_LOGIN_WINDOW_MS = 15 * 60_000
 // lastUsedAt is written at most this often per session: not a write per request
 const TOUCH_EVERY_MS = 60_000
+/** changePassword's own bucket (contract part 2): 5 per 15 minutes per user */
+const PASSWORD_CHANGES = 5
+const PASSWORD_CHANGE_WINDOW_MS = 15 * 60_000
 
 export interface RequestMeta { ip: string; userAgent: string | null }
 
 export class AuthService {
   private users: UsersRepository
   private sessions: SessionsRepository
+  private accountRepo: AccountRepository | null = null
   /** argon2 work in line; public so tests can see how much ran at once */
   readonly hashing: Semaphore
   private dummyHash: Promise<string> | null = null
@@ -41,9 +47,8 @@ export class AuthService {
     if (value.length > PASSWORD_MAX * 2) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
     // counted after trimming like every length (eight spaces are no password), but hashed as
     // typed: the spaces around a password are part of the secret
-    const n = codePoints(value.trim())
-    if (n < 8) throw badInput(field, 'password must be at least 8 characters')
-    if (n > PASSWORD_MAX) throw badInput(field, `password must be at most ${PASSWORD_MAX} characters`)
+    const length = passwordLengthProblem(value)
+    if (length) throw badInput(field, length)
     const problem = await passwordProblem(value, names)
     if (problem) throw badInput(field, problem)
     return value
@@ -102,6 +107,76 @@ export class AuthService {
     if (!found || !ok) throw failed()
     await this.svc.limits.refund(userKey, perUser, FAILED_LOGIN_WINDOW_MS)
     return this.startSession(found.user, meta)
+  }
+
+  /** built on first use: the rooms service is wired after this one */
+  private get account(): AccountRepository {
+    this.accountRepo ??= new AccountRepository(this.svc.database.db, this.svc.rooms.repo)
+    return this.accountRepo
+  }
+
+  /**
+   * The viewer's own password, re-entered (changePassword, deleteAccount). A wrong one counts as
+   * a failed logIn of the account (the same bucket: guessing here is no cheaper than at logIn)
+   * and is BAD_USER_INPUT on `field`.
+   */
+  private async verifyOwnPassword(found: { key: string; passwordHash: string }, password: unknown, field: string): Promise<void> {
+    const userKey = `auth:fail:${found.key}`
+    const limit = this.svc.config.authRateLimitPerUser
+    await spend(this.svc.limits, userKey, limit, FAILED_LOGIN_WINDOW_MS)
+    const wellFormed = typeof password === 'string' && password.length > 0 && password.length <= PASSWORD_MAX * 2 && isWellFormed(password)
+    const ok = wellFormed && await this.hashing.run(() => argon2.verify(found.passwordHash, password).catch(() => false))
+    if (!ok) throw badInput(field, 'That is not your current password')
+    await this.svc.limits.refund(userKey, limit, FAILED_LOGIN_WINDOW_MS)
+  }
+
+  private async ownCredentials(viewer: Viewer) {
+    const found = await this.users.credentialsById(viewer.userId)
+    if (!found) throw unauthenticated('Your session has ended; sign in again')
+    return found
+  }
+
+  /** changePassword: every other session of the viewer ends, its sockets closed on every instance */
+  async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<boolean> {
+    await spend(this.svc.limits, `pwchange:${viewer.userId}`, perUser(this.svc.config, PASSWORD_CHANGES), PASSWORD_CHANGE_WINDOW_MS)
+    const found = await this.ownCredentials(viewer)
+    // the new one first: a refused new password costs no guess of the current one
+    const next = await this.checkPassword(newPassword, 'newPassword', [found.user.username, found.user.displayName])
+    await this.verifyOwnPassword(found, currentPassword, 'currentPassword')
+    const hash = await this.hashing.run(() => argon2.hash(next, ARGON2))
+    const revoked = await this.account.changePassword(viewer.userId, hash, viewer.sessionId, Date.now())
+    await Promise.all(revoked.map((id) => this.announceRevoked(id)))
+    return true
+  }
+
+  /** deleteAccount: see AccountRepository.erase for what goes and what stays */
+  async deleteAccount(viewer: Viewer, password: string): Promise<boolean> {
+    const found = await this.ownCredentials(viewer)
+    await this.verifyOwnPassword(found, password, 'password')
+    const now = Date.now()
+    // who shows this user's name now (read before the memberships go): they hear the change live
+    const mates = await this.svc.rooms.roomMateIds(viewer.userId)
+    const placeholderId = newId()
+    const erased = await this.account.erase(viewer.userId, {
+      id: placeholderId, username: PLACEHOLDER_USERNAME, username_key: `${PLACEHOLDER_KEY_PREFIX}${placeholderId}`,
+      display_name: PLACEHOLDER_DISPLAY_NAME, first_name: null, last_name: null,
+      // no argon2 hash verifies against this, and no username reaches the key
+      password_hash: '!', created_at: now, updated_at: now, last_seen_at: null,
+    })
+    await this.svc.attachments.store.delete(erased.erasedUploadIds).catch((e: unknown) => this.svc.log.error({ err: e }, 'erasing uploads failed'))
+    await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id)))
+    // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
+    await Promise.all(erased.rooms.map((r) => this.svc.publish(topics.roomControl(r.roomId), { type: 'left', userId: viewer.userId, at: now } satisfies RoomControl)))
+    // friends, requesters and blocks: the relation is over, on every device (friendshipChanged);
+    // they and room-mates see the name turn into "Deleted user" where it is shown (userUpdated)
+    const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null }
+    await Promise.all(erased.relatedUserIds.map((id) => this.svc.publish(topics.userInbox(id), {
+      type: 'friendship', event: { user: gone, friendship: 'NONE', request: null, at: now },
+    } satisfies InboxMessage)))
+    const audience = new Set([...mates, ...erased.relatedUserIds])
+    audience.delete(viewer.userId)
+    await Promise.all([...audience].map((id) => this.svc.publish(topics.userInbox(id), { type: 'profile', user: gone } satisfies InboxMessage)))
+    return true
   }
 
   private getDummyHash(): Promise<string> {

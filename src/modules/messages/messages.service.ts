@@ -1,3 +1,4 @@
+import { mayAct } from '../rooms/permissions.js'
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { Connection, MessageEventModel, MessageModel, RoomModel } from '../../graphql/models.js'
@@ -95,7 +96,7 @@ export class MessagesService {
     return ev.message
   }
 
-  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isMember: boolean; isOwner: boolean }> {
+  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isMember: boolean; isModerator: boolean }> {
     const message = isId(id) ? await this.repo.byId(id) : null
     if (!message) throw notFound('No such message')
     let access
@@ -105,7 +106,7 @@ export class MessagesService {
       if (e instanceof AppError && e.code === 'NOT_FOUND') throw notFound('No such message')
       throw e
     }
-    return { message, room: access.room, isMember: !!access.membership, isOwner: access.membership?.role === 'OWNER' }
+    return { message, room: access.room, isMember: !!access.membership, isModerator: mayAct(access.membership?.role ?? null, 'moderateMessages') }
   }
 
   async edit(ctx: Ctx, id: string, body: string): Promise<MessageModel> {
@@ -125,8 +126,8 @@ export class MessagesService {
   }
 
   async delete(ctx: Ctx, id: string): Promise<MessageModel> {
-    const { message, isOwner } = await this.ownMessage(ctx, id)
-    if (message.senderId !== ctx.viewer!.userId && !isOwner) throw forbidden('Only the sender or the room owner can delete a message')
+    const { message, isModerator } = await this.ownMessage(ctx, id)
+    if (message.senderId !== ctx.viewer!.userId && !isModerator) throw forbidden('Only the sender, the room owner or a moderator can delete a message')
     if (message.deletedAt !== null) return message
     let ev: MessageEventModel
     try {

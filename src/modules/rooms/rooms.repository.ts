@@ -85,6 +85,7 @@ export class RoomsRepository {
       await trx.deleteFrom('message_events').where('room_id', '=', id).execute()
       await trx.deleteFrom('messages').where('room_id', '=', id).execute()
       await trx.deleteFrom('room_members').where('room_id', '=', id).execute()
+      await trx.deleteFrom('room_bans').where('room_id', '=', id).execute()
       await trx.deleteFrom('rooms').where('id', '=', id).execute()
     })
   }
@@ -122,6 +123,9 @@ export class RoomsRepository {
       if (!(await this.lockRoom(trx, roomId))) throw new RoomDeletedError()
       const existing = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
       if (existing) return false
+      // checked under the room's lock: a ban landing while the join runs still keeps them out
+      const banned = await trx.selectFrom('room_bans').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+      if (banned) throw new BannedError()
       const anyone = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).limit(1).executeTakeFirst()
       const room = await trx.selectFrom('rooms').select('msg_seq').where('id', '=', roomId).executeTakeFirstOrThrow()
       // the read marker starts at the join: earlier messages are not "unread"
@@ -133,25 +137,28 @@ export class RoomsRepository {
 
   /** removes a member; an OWNER leaving hands the room to the longest-standing member */
   async removeMember(roomId: string, userId: string): Promise<{ removed: boolean; newOwnerId: string | null }> {
-    return this.db.transaction().execute(async (trx) => {
-      if (!(await this.lockRoom(trx, roomId))) return { removed: false, newOwnerId: null }
-      const m = await trx.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
-      if (!m) return { removed: false, newOwnerId: null }
-      await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
-      let newOwnerId: string | null = null
-      if (m.role === 'OWNER') {
-        const owners = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('role', '=', 'OWNER').limit(1).executeTakeFirst()
-        if (!owners) {
-          const next = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId)
-            .orderBy('joined_at').orderBy('user_id').limit(1).executeTakeFirst()
-          if (next) {
-            await trx.updateTable('room_members').set({ role: 'OWNER' }).where('room_id', '=', roomId).where('user_id', '=', next.user_id).execute()
-            newOwnerId = next.user_id
-          }
+    return this.db.transaction().execute((trx) => this.removeMemberIn(trx, roomId, userId))
+  }
+
+  /** removeMember inside the caller's transaction (deleteAccount leaves every room in one) */
+  async removeMemberIn(trx: Transaction<DB>, roomId: string, userId: string): Promise<{ removed: boolean; newOwnerId: string | null }> {
+    if (!(await this.lockRoom(trx, roomId))) return { removed: false, newOwnerId: null }
+    const m = await trx.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+    if (!m) return { removed: false, newOwnerId: null }
+    await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+    let newOwnerId: string | null = null
+    if (m.role === 'OWNER') {
+      const owners = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('role', '=', 'OWNER').limit(1).executeTakeFirst()
+      if (!owners) {
+        const next = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId)
+          .orderBy('joined_at').orderBy('user_id').limit(1).executeTakeFirst()
+        if (next) {
+          await trx.updateTable('room_members').set({ role: 'OWNER' }).where('room_id', '=', roomId).where('user_id', '=', next.user_id).execute()
+          newOwnerId = next.user_id
         }
       }
-      return { removed: true, newOwnerId }
-    })
+    }
+    return { removed: true, newOwnerId }
   }
 
   async memberIds(roomId: string): Promise<string[]> {
@@ -225,7 +232,87 @@ export class RoomsRepository {
     await this.db.updateTable('room_members').set({ last_read_seq: seq })
       .where('room_id', '=', roomId).where('user_id', '=', userId).where('last_read_seq', '<', seq).execute()
   }
+
+  async isBanned(roomId: string, userId: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('room_bans').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst())
+  }
+
+  /** user ids banned from the room, the latest ban first */
+  async bannedIds(roomId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('room_bans').select('user_id').where('room_id', '=', roomId)
+      .orderBy('banned_at', 'desc').orderBy('user_id').limit(limit).execute()
+    return rows.map((r) => r.user_id)
+  }
+
+  /**
+   * Removes (and with `ban`, bans) a member, under the room's lock. `allowed` sees both roles
+   * as they are inside the transaction (a concurrent role change cannot slip past the check);
+   * it throws to refuse. A user who is not a member can only be banned (`ban`), not removed.
+   */
+  async removeByModerator(roomId: string, userId: string, byId: string, ban: boolean, now: number,
+    allowed: (actorRole: MemberRole | null, targetRole: MemberRole | null) => void): Promise<{ removed: boolean; banned: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockRoom(trx, roomId))) throw new RoomDeletedError()
+      const rows = await trx.selectFrom('room_members').select(['user_id', 'role']).where('room_id', '=', roomId)
+        .where('user_id', 'in', [byId, userId]).execute()
+      const m = rows.find((r) => r.user_id === userId)
+      allowed(rows.find((r) => r.user_id === byId)?.role ?? null, m?.role ?? null)
+      if (m) await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+      let banned = false
+      if (ban) {
+        const r = await trx.insertInto('room_bans').values({ room_id: roomId, user_id: userId, banned_by: byId, banned_at: now })
+          .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing()).executeTakeFirst()
+        banned = Number(r.numInsertedOrUpdatedRows ?? 0) > 0
+      }
+      return { removed: !!m, banned }
+    })
+  }
+
+  async unban(roomId: string, userId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('room_bans').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+    return Number(r.numDeletedRows) > 0
+  }
+
+  /**
+   * Sets a member's role under the room's lock; role OWNER hands the room over (the current
+   * owner becomes MODERATOR). `allowed` sees both roles inside the transaction and throws to
+   * refuse. Returns the users whose role changed, with their new roles.
+   */
+  async setRole(roomId: string, actorId: string, userId: string, role: MemberRole,
+    allowed: (actorRole: MemberRole | null, targetRole: MemberRole | null) => void): Promise<{ userId: string; role: MemberRole }[]> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockRoom(trx, roomId))) throw new RoomDeletedError()
+      const rows = await trx.selectFrom('room_members').select(['user_id', 'role']).where('room_id', '=', roomId)
+        .where('user_id', 'in', [actorId, userId]).execute()
+      const roleOf = (u: string) => rows.find((r) => r.user_id === u)?.role ?? null
+      const targetRole = roleOf(userId)
+      allowed(roleOf(actorId), targetRole)
+      if (targetRole === role) return []
+      const changed: { userId: string; role: MemberRole }[] = []
+      if (role === 'OWNER') {
+        await trx.updateTable('room_members').set({ role: 'MODERATOR' }).where('room_id', '=', roomId).where('role', '=', 'OWNER').execute()
+        changed.push({ userId: actorId, role: 'MODERATOR' })
+      }
+      await trx.updateTable('room_members').set({ role }).where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+      changed.unshift({ userId, role })
+      return changed
+    })
+  }
+
+  async member(roomId: string, userId: string): Promise<RoomMemberModel | null> {
+    const r = await this.db.selectFrom('room_members').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
+    return r ? { roomId: r.room_id, userId: r.user_id, role: r.role, joinedAt: r.joined_at } : null
+  }
+
+  /** a new join code: the old one names no room from the moment this commits */
+  async setCode(roomId: string, code: string, now: number): Promise<RoomModel | null> {
+    await this.db.updateTable('rooms').set({ code, updated_at: now }).where('id', '=', roomId).execute()
+    return this.byId(roomId)
+  }
 }
+
+/** the user is banned from the room */
+export class BannedError extends Error {}
 
 /** the room was deleted while the operation ran */
 export class RoomDeletedError extends Error {}

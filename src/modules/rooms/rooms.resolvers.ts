@@ -22,10 +22,20 @@ export const roomsResolvers: AppResolvers = {
     joinRoom: (_, { roomId, code }, ctx) => ctx.svc.rooms.join(ctx, roomId, code),
     leaveRoom: (_, { roomId }, ctx) => ctx.svc.rooms.leave(ctx, roomId),
     setTyping: (_, { roomId, typing }, ctx) => ctx.svc.typing.set(ctx, roomId, typing),
+    setMemberRole: (_, { roomId, userId, role }, ctx) => ctx.svc.rooms.moderation.setMemberRole(ctx, roomId, userId, role),
+    removeMember: (_, { roomId, userId, ban }, ctx) => ctx.svc.rooms.moderation.removeMember(ctx, roomId, userId, ban ?? false),
+    unbanMember: (_, { roomId, userId }, ctx) => ctx.svc.rooms.moderation.unbanMember(ctx, roomId, userId),
+    regenerateRoomCode: (_, { roomId }, ctx) => ctx.svc.rooms.moderation.regenerateCode(ctx, roomId),
   },
   Subscription: {
     typing: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.typing.feed(ctx, roomId) },
     roomActivity: { subscribe: (_, __, ctx) => ctx.svc.rooms.activityFeed(ctx) },
+    roomChanged: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.rooms.moderation.feed(ctx, roomId) },
+  },
+  RoomChange: {
+    room: (c, _, ctx) => (c.kind === 'DELETED' ? null : ctx.svc.rooms.load(ctx, c.roomId)),
+    user: (c, _, ctx) => (c.userId ? ctx.svc.users.load(ctx, c.userId) : null),
+    by: (c, _, ctx) => (c.byId ? ctx.svc.users.load(ctx, c.byId) : null),
   },
   RoomActivity: {
     room: async (a, _, ctx) => (await ctx.svc.rooms.load(ctx, a.roomId))!,
@@ -45,6 +55,7 @@ export const roomsResolvers: AppResolvers = {
       if (!(await insider(ctx, r))) throw notFound('No such room')
       return ctx.svc.calls.participantsOf(ctx, r.id)
     },
+    bannedUsers: (r, _, ctx) => ctx.svc.rooms.moderation.bannedUsers(ctx, r),
     timer: async (r, _, ctx) => ((await insider(ctx, r)) ? ctx.svc.timers.forRoom(ctx, r.id) : null),
   },
   RoomMember: {

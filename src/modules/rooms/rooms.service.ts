@@ -7,7 +7,8 @@ import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import { type Membership, RoomDeletedError, RoomsRepository } from './rooms.repository.js'
+import { BannedError, type Membership, RoomDeletedError, RoomsRepository } from './rooms.repository.js'
+import { type ChangeKind, ModerationService } from './moderation.service.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
@@ -25,16 +26,27 @@ function activityOf(ev: MessageEventModel): RoomActivityModel {
 /** Published on room.<id>.control: lets live subscriptions follow membership and deletion. */
 export type RoomControl =
   | { type: 'joined'; userId: string; at: number }
-  | { type: 'left'; userId: string; at: number }
-  | { type: 'deleted'; at: number }
+  /** by, removed, banned: removeMember (a MEMBER_REMOVED on roomChanged) */
+  | { type: 'left'; userId: string; at: number; by?: string; removed?: boolean; banned?: boolean }
+  | { type: 'deleted'; at: number; by?: string }
+  /** a roomChanged kind with nothing to end (moderation.service.ts) */
+  | { type: 'change'; kind: ChangeKind; userId?: string; by?: string; at: number }
 
 const NAME_RULE = { min: 1, max: 80, label: true }
 const DESCRIPTION_RULE = { min: 0, max: 1000, multiline: true }
 
 export class RoomsService {
   readonly repo: RoomsRepository
+  /** roles, removal, bans, join codes and roomChanged (contract part 2) */
+  readonly moderation: ModerationService
   constructor(private svc: Services) {
     this.repo = new RoomsRepository(svc.database.db, svc.database.dialect)
+    this.moderation = new ModerationService(svc, this)
+  }
+
+  /** PINS_CHANGED on roomChanged (for pinMessage / unpinMessage), after the pin is stored */
+  publishPinsChanged(roomId: string, byId: string): Promise<void> {
+    return this.moderation.publishChange(roomId, 'PINS_CHANGED', byId)
   }
 
   load(ctx: Ctx, id: string): Promise<RoomModel | null> {
@@ -122,6 +134,8 @@ export class RoomsService {
     if (description !== undefined) patch.description = description
     const updated = await this.repo.update(room.id, patch, Date.now())
     if (!updated) throw notFound('No such room')
+    ctx.loaders.forget('room', room.id)
+    await this.moderation.publishChange(room.id, 'UPDATED', ctx.viewer!.userId)
     return updated
   }
 
@@ -130,7 +144,7 @@ export class RoomsService {
     await this.repo.delete(room.id)
     // its messages' attachments go with it
     await this.svc.attachments.deleteOfRoom(room.id)
-    await this.svc.publish(topics.roomControl(room.id), { type: 'deleted', at: Date.now() } satisfies RoomControl)
+    await this.svc.publish(topics.roomControl(room.id), { type: 'deleted', at: Date.now(), by: ctx.viewer!.userId } satisfies RoomControl)
     return true
   }
 
@@ -152,10 +166,15 @@ export class RoomsService {
       if (typeof code !== 'string' || code.trim().length === 0 || code.length > 64) throw badInput('code', 'code must be a join code')
       const normal = code.trim().toUpperCase()
       room = await this.lookUpCode(viewer.userId, normal)
+      if (await this.membership(ctx, room.id)) return room
     }
+    // a banned user: FORBIDDEN where anyone may look in (PUBLIC), NOT_FOUND where only members may
+    const banned = () => room.kind === 'PUBLIC' ? forbidden('You are banned from this room') : notFound('No such room')
+    if (await this.repo.isBanned(room.id, viewer.userId)) throw banned()
     await this.roomQuota(viewer.userId)
     const added = await this.repo.addMember(room.id, viewer.userId, Date.now()).catch((e: unknown) => {
       if (e instanceof RoomDeletedError) throw notFound('No such room')
+      if (e instanceof BannedError) throw banned()
       throw e
     })
     if (added) {
@@ -233,10 +252,12 @@ export class RoomsService {
     const viewer = ctx.viewer!
     await this.spendJoinLeave(viewer.userId)
     const { room } = await this.writable(ctx, roomId)
-    const { removed } = await this.repo.removeMember(room.id, viewer.userId)
+    const { removed, newOwnerId } = await this.repo.removeMember(room.id, viewer.userId)
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
     if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+    // the owner left: the member the room passed to is a ROLE_CHANGED on roomChanged
+    if (newOwnerId) await this.moderation.publishChange(room.id, 'ROLE_CHANGED', viewer.userId, newOwnerId)
     return true
   }
 

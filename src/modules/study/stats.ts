@@ -212,3 +212,50 @@ export async function computeStats(load: DayLoader, now: number, days: number, t
     .sort((a, b) => b.minutes - a.minutes)
   return { totalMinutes: byDay.reduce((a, b) => a + b.minutes, 0), sessionCount: window.sessionCount, currentStreakDays: streak, byDay, byRoom }
 }
+
+/** the Monday (YYYY-MM-DD) of the Monday-to-Sunday week holding `date` */
+export function mondayOf(date: string): string {
+  const [y, m, d] = date.split('-').map(Number)
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay() // 0 is Sunday
+  return addDays(date, -((weekday + 6) % 7))
+}
+
+/** whole days from `a` to `b` (YYYY-MM-DD) */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS)
+}
+
+/** minutes of this week, Monday to Sunday in the zone (a week with a DST change has 167 or 169 hours) */
+export async function weekMinutes(load: DayLoader, now: number, tz: string): Promise<number> {
+  const days = await loadDays(load, mondayOf(localDate(now, tz)), 7, tz)
+  let total = 0
+  for (const m of days.perDay.values()) total += m
+  return total
+}
+
+/** the longest run of consecutive dates (YYYY-MM-DD) among those given */
+export function longestRun(dates: Iterable<string>): number {
+  const sorted = [...new Set(dates)].sort()
+  let best = 0
+  let run = 0
+  let prev: string | null = null
+  for (const d of sorted) {
+    run = prev !== null && addDays(prev, 1) === d ? run + 1 : 1
+    if (run > best) best = run
+    prev = d
+  }
+  return best
+}
+
+/**
+ * The longest streak ever: the database sums minutes per local day from the user's first
+ * session to today (one range scan, days computed in SQL as for the window), and the run of
+ * consecutive days with minutes is found here over those few rows.
+ */
+export async function longestStreak(load: DayLoader, firstStartedAt: number | null, now: number, tz: string): Promise<number> {
+  if (firstStartedAt === null || firstStartedAt > now) return 0
+  const first = localDate(firstStartedAt, tz)
+  const today = localDate(now, tz)
+  const days = await loadDays(load, first, daysBetween(first, today) + 1, tz)
+  return longestRun([...days.perDay].filter(([, m]) => m > 0).map(([d]) => d))
+}

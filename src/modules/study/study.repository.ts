@@ -159,4 +159,27 @@ export class StudyRepository {
     }
   }
 
+  /** when the user's first ended session started (null: none); the longest streak starts its scan there */
+  async firstSessionStart(userId: string): Promise<number | null> {
+    const r = await this.db.selectFrom('study_sessions').select((eb) => eb.fn.min('started_at').as('first'))
+      .where('user_id', '=', userId).where('ended_at', 'is not', null).executeTakeFirst()
+    return r?.first === null || r?.first === undefined ? null : Number(r.first)
+  }
+
+  // ---- weekly goal ----
+
+  async weeklyGoal(userId: string): Promise<number | null> {
+    const r = await this.db.selectFrom('study_goals').select('weekly_minutes').where('user_id', '=', userId).executeTakeFirst()
+    return r ? Number(r.weekly_minutes) : null
+  }
+
+  /** sets (or with null clears) the user's weekly goal */
+  async setWeeklyGoal(userId: string, minutes: number | null, now: number): Promise<void> {
+    if (minutes === null) {
+      await this.db.deleteFrom('study_goals').where('user_id', '=', userId).execute()
+      return
+    }
+    await this.db.insertInto('study_goals').values({ user_id: userId, weekly_minutes: minutes, updated_at: now })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ weekly_minutes: minutes, updated_at: now })).execute()
+  }
 }

@@ -14,6 +14,7 @@ export const studyResolvers: AppResolvers = {
     pauseRoomTimer: (_, { roomId }, ctx) => ctx.svc.timers.pauseTimer(ctx, roomId),
     resumeRoomTimer: (_, { roomId }, ctx) => ctx.svc.timers.resumeTimer(ctx, roomId),
     stopRoomTimer: (_, { roomId }, ctx) => ctx.svc.timers.stopTimer(ctx, roomId),
+    setWeeklyGoal: (_, { minutes }, ctx) => ctx.svc.study.setWeeklyGoal(ctx, minutes),
   },
   Subscription: {
     roomTimer: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.timers.feed(ctx, roomId) },

@@ -9,7 +9,7 @@ import { spend, perUser } from '../../lib/rate-limit.js'
 import { StudyRepository } from './study.repository.js'
 import { RoomPresence } from './room-presence.js'
 import { MAX_STATS_ROOMS } from '../../lib/limits.js'
-import { computeStats, isTimeZone } from './stats.js'
+import { computeStats, isTimeZone, longestStreak, weekMinutes } from './stats.js'
 
 const MINUTE = 60_000
 
@@ -19,7 +19,13 @@ export interface StudyStatsModel {
   currentStreakDays: number
   byDay: { date: string; minutes: number }[]
   byRoom: { room: RoomModel | null; minutes: number }[]
+  weeklyGoalMinutes: number | null
+  thisWeekMinutes: number
+  longestStreakDays: number
 }
+
+/** setWeeklyGoal's range: a minute to a whole week */
+export const WEEKLY_GOAL_MAX = 10_080
 
 /** Personal study sessions and their statistics. Room-timer sessions come from TimerService. */
 export class StudyService {
@@ -105,7 +111,14 @@ export class StudyService {
     const tz = timeZone ?? 'UTC'
     if (!isTimeZone(tz)) throw badInput('timeZone', 'timeZone must be an IANA time zone name such as "Europe/Paris"')
     const userId = ctx.viewer!.userId
-    const s = await computeStats((from, to, segments) => this.repo.daySums(userId, from, to, segments), this.now(), n, tz)
+    const load = (from: number, to: number, segments: Parameters<StudyRepository['daySums']>[3]) => this.repo.daySums(userId, from, to, segments)
+    const now = this.now()
+    const [s, thisWeekMinutes, longest, weeklyGoalMinutes] = await Promise.all([
+      computeStats(load, now, n, tz),
+      weekMinutes(load, now, tz),
+      this.repo.firstSessionStart(userId).then((first) => longestStreak(load, first, now, tz)),
+      this.repo.weeklyGoal(userId),
+    ])
     // rooms the viewer may no longer see (left a private room, deleted) count as "no room"
     const byRoom = new Map<string | null, { room: RoomModel | null; minutes: number }>()
     for (const r of s.byRoom) {
@@ -115,7 +128,24 @@ export class StudyService {
       e.minutes += r.minutes
       byRoom.set(key, e)
     }
-    return { ...s, byRoom: [...byRoom.values()].sort((a, b) => b.minutes - a.minutes).slice(0, MAX_STATS_ROOMS) }
+    return {
+      ...s,
+      byRoom: [...byRoom.values()].sort((a, b) => b.minutes - a.minutes).slice(0, MAX_STATS_ROOMS),
+      weeklyGoalMinutes,
+      thisWeekMinutes,
+      // the current streak is a streak too (its days are the same sums: this only guards the rule)
+      longestStreakDays: Math.max(longest, s.currentStreakDays),
+    }
+  }
+
+  /** setWeeklyGoal: 1-10080 minutes, null clears; answers the stats of the last 7 days in UTC */
+  async setWeeklyGoal(ctx: Ctx, minutes: number | null | undefined): Promise<StudyStatsModel> {
+    const value = minutes ?? null
+    if (value !== null && (!Number.isInteger(value) || value < 1 || value > WEEKLY_GOAL_MAX)) {
+      throw badInput('minutes', `minutes must be a whole number from 1 to ${WEEKLY_GOAL_MAX} (a week), or null to clear the goal`)
+    }
+    await this.repo.setWeeklyGoal(ctx.viewer!.userId, value, Date.now())
+    return this.stats(ctx, 7, 'UTC')
   }
 
   /** the room if the viewer may still see it, else null */

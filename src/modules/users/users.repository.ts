@@ -44,6 +44,11 @@ export class UsersRepository {
     return r ? { user: toUser(r), passwordHash: r.password_hash } : null
   }
 
+  async credentialsById(id: string): Promise<{ user: UserModel; key: string; passwordHash: string } | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+    return r ? { user: toUser(r), key: r.username_key, passwordHash: r.password_hash } : null
+  }
+
   async keyTaken(key: string): Promise<boolean> {
     const r = await this.db.selectFrom('users').select('id').where('username_key', '=', key).executeTakeFirst()
     return !!r
@@ -60,7 +65,8 @@ export class UsersRepository {
 
   /** page ordered by username_key; `afterKey` excludes everything up to and including it */
   async search(search: string | null, afterKey: string | null, limit: number): Promise<{ key: string; user: UserModel }[]> {
-    let q = this.db.selectFrom('users').selectAll()
+    // "Deleted user" placeholders (account.repository.ts) are no one to find
+    let q = this.db.selectFrom('users').selectAll().where('username_key', 'not like', '~deleted:%')
     if (search) {
       const p = likePattern(search.toLowerCase())
       q = q.where((eb) => eb.or([

@@ -9,6 +9,7 @@ import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
 import { UsersRepository } from './users.repository.js'
+import { PLACEHOLDER_USERNAME } from '../auth/account.repository.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 
 export type FriendshipStatus = 'NONE' | 'FRIENDS' | 'REQUEST_SENT' | 'REQUEST_RECEIVED' | 'BLOCKED'
@@ -27,7 +28,8 @@ export class UsersService {
 
   async get(ctx: Ctx, id: string): Promise<UserModel> {
     const user = isId(id) ? await this.load(ctx, id) : null
-    if (!user) throw notFound('No such user')
+    // a deleted account's placeholder is only ever a message's sender: no one to befriend or look up
+    if (!user || user.username === PLACEHOLDER_USERNAME) throw notFound('No such user')
     return user
   }
 

@@ -87,6 +87,7 @@ export class Operations {
         drained: () => drained(conn, this.svc.config.limits.wsMaxBufferedBytes),
         complete: () => {
           if (sub.closed) return
+          sub.completedByFeed = true
           this.stop(sub)
           if (conn.subs.get(id) === sub) conn.subs.delete(id)
           outbox.sendOrdered(sub, completeMessage(id))

@@ -67,7 +67,9 @@ export class Outbox {
 
   /** the shared payload bytes wrapped with this subscriber's id: a copy, no re-serialisation */
   private writeNext(sub: Subscription, payload: Buffer) {
-    if (sub.closed) return
+    // an event delivered just before the feed completed (e.g. roomChanged's MEMBER_REMOVED, then
+    // the end) keeps its place before the complete frame even when it finished rendering later
+    if (sub.closed && !sub.completedByFeed) return
     const conn = sub.conn
     const raw = rawSocket(conn.ws)
     if (!raw || conn.ws.readyState !== WebSocket.OPEN) return

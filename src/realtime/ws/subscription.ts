@@ -13,6 +13,8 @@ export type QueueItem = Rendered | RawFrame
 
 export class Subscription {
   closed = false
+  /** the feed completed it: results it delivered before completing still go out, then the complete frame */
+  completedByFeed = false
   /** its feed has started: events from now on reach it */
   live = false
   feed: Feed | null = null

@@ -17,6 +17,8 @@ type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": typeof types.FriendsPresenceDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
     "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": typeof types.SetAvatarDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": typeof types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": typeof types.UpdateProfileDocument,
@@ -29,7 +31,8 @@ type Documents = {
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": typeof types.JoinCallDocument,
     "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": typeof types.LeaveCallDocument,
     "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": typeof types.SendSignalDocument,
-    "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": typeof types.ProgressDocument,
+    "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": typeof types.ProgressDocument,
+    "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n": typeof types.SetWeeklyGoalDocument,
     "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": typeof types.RecordStudySessionDocument,
     "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": typeof types.TimerFieldsFragmentDoc,
     "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": typeof types.RoomTimerDocument,
@@ -56,9 +59,16 @@ type Documents = {
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": typeof types.NotificationsLiveDocument,
     "\n  query UnreadNotifications { notificationsList(unreadOnly: true, first: 100) { id kind room { id } } }\n": typeof types.UnreadNotificationsDocument,
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkRoomNotificationsReadDocument,
+    "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": typeof types.SetMemberRoleDocument,
+    "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": typeof types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
+    "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockFromRoomDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": typeof types.RoomViewDocument,
+    "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": typeof types.UpdateRoomSettingsDocument,
+    "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": typeof types.RegenerateRoomCodeDocument,
+    "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": typeof types.RoomBannedUsersDocument,
+    "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": typeof types.UnbanMemberDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedLiveDocument,
@@ -70,6 +80,7 @@ type Documents = {
     "\n  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }\n": typeof types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": typeof types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": typeof types.DeleteRoomDocument,
+    "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": typeof types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": typeof types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": typeof types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": typeof types.SetTypingDocument,
@@ -90,6 +101,8 @@ const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": types.FriendsPresenceDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
     "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": types.SetAvatarDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": types.UpdateProfileDocument,
@@ -102,7 +115,8 @@ const documents: Documents = {
     "\n  mutation JoinCall($roomId: ID!) { joinCall(roomId: $roomId) { id displayName } }\n": types.JoinCallDocument,
     "\n  mutation LeaveCall($roomId: ID!) { leaveCall(roomId: $roomId) }\n": types.LeaveCallDocument,
     "\n  mutation SendSignal($input: SendSignalInput!) {\n    sendSignal(input: $input) { id }\n  }\n": types.SendSignalDocument,
-    "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": types.ProgressDocument,
+    "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": types.ProgressDocument,
+    "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n": types.SetWeeklyGoalDocument,
     "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": types.RecordStudySessionDocument,
     "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": types.TimerFieldsFragmentDoc,
     "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": types.RoomTimerDocument,
@@ -129,9 +143,16 @@ const documents: Documents = {
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": types.NotificationsLiveDocument,
     "\n  query UnreadNotifications { notificationsList(unreadOnly: true, first: 100) { id kind room { id } } }\n": types.UnreadNotificationsDocument,
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkRoomNotificationsReadDocument,
+    "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": types.SetMemberRoleDocument,
+    "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
+    "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockFromRoomDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": types.RoomViewDocument,
+    "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": types.UpdateRoomSettingsDocument,
+    "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": types.RegenerateRoomCodeDocument,
+    "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": types.RoomBannedUsersDocument,
+    "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": types.UnbanMemberDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedLiveDocument,
@@ -143,6 +164,7 @@ const documents: Documents = {
     "\n  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }\n": types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": types.DeleteRoomDocument,
+    "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": types.SetTypingDocument,
@@ -186,6 +208,14 @@ export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"): (typeof documents)["\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"): (typeof documents)["\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -237,7 +267,11 @@ export function graphql(source: "\n  mutation SendSignal($input: SendSignalInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"): (typeof documents)["\n  query Progress($days: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"];
+export function graphql(source: "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"): (typeof documents)["\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n"): (typeof documents)["\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -345,7 +379,19 @@ export function graphql(source: "\n  mutation MarkRoomNotificationsRead($ids: [I
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n"): (typeof documents)["\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n"): (typeof documents)["\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n"): (typeof documents)["\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -354,6 +400,22 @@ export function graphql(source: "\n  fragment RoomViewFields on Room {\n    id\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n"): (typeof documents)["\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n"): (typeof documents)["\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n"): (typeof documents)["\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n"): (typeof documents)["\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n"): (typeof documents)["\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -398,6 +460,10 @@ export function graphql(source: "\n  mutation LeaveRoom($roomId: ID!) { leaveRoo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n"): (typeof documents)["\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

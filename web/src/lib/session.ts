@@ -129,6 +129,13 @@ export async function logOut() {
   navigate('/signin')
 }
 
+/** after deleteAccount: every session is gone, this one included */
+export function accountDeleted() {
+  signedOutLocally('Your account has been deleted.')
+  tellTabs({ signedIn: null })
+  navigate('/signin')
+}
+
 function authLost() {
   if (!me()) return
   signedOutLocally('Your session has ended. Please sign in again.')

@@ -5,19 +5,34 @@ import { Async, ErrorBox, formatTime, toast, useAction } from '../../components/
 import { Link } from '../../components/Link'
 
 const Progress = graphql(`
-  query Progress($days: Int, $timeZone: String) {
+  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {
     studyStats(days: $days, timeZone: $timeZone) {
       totalMinutes
       sessionCount
       currentStreakDays
+      longestStreakDays
+      thisWeekMinutes
+      weeklyGoalMinutes
       byDay { date minutes }
       byRoom { minutes room { id name } }
+    }
+    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {
+      byDay { date minutes }
     }
     studySessions(first: 10) {
       edges { node { id minutes startedAt endedAt room { id name } } }
     }
   }
 `)
+
+const SetWeeklyGoal = graphql(`
+  mutation SetWeeklyGoal($minutes: Int) {
+    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }
+  }
+`)
+
+/** the heat map's span: 26 whole weeks (about six months), Monday to Sunday, ending this week */
+const CALENDAR_WEEKS = 26
 
 const RecordStudySession = graphql(`
   mutation RecordStudySession($minutes: Int!) {
@@ -83,6 +98,127 @@ function DayBars(props: { days: { date: string; minutes: number }[] }) {
   )
 }
 
+/** this week (Monday to Sunday, the viewer's time zone) against the weekly goal, with a form to set it */
+function WeekGoal(props: { week: number; goal: number | null; onChanged: () => void }) {
+  const [editing, setEditing] = createSignal(false)
+  const [hoursValue, setHoursValue] = createSignal('')
+  const save = useAction(async (minutes: number | null) => {
+    await mutate(SetWeeklyGoal, { minutes })
+    setEditing(false)
+    toast(minutes === null ? 'Weekly goal cleared' : `Weekly goal set to ${hours(minutes)}`)
+    props.onChanged()
+  })
+  const submit = () => {
+    const h = Number(hoursValue().replace(',', '.'))
+    void save.run(Number.isFinite(h) ? Math.round(h * 60) : NaN)
+  }
+  const pct = () => (props.goal ? Math.min(100, Math.round((100 * props.week) / props.goal)) : 0)
+  const label = () => (props.goal
+    ? `${hours(props.week)} of ${hours(props.goal)} this week (${Math.round((100 * props.week) / props.goal)}%)`
+    : `${hours(props.week)} this week`)
+  return (
+    <section class="card stack" aria-labelledby="week-title">
+      <h2 id="week-title">This week</h2>
+      <Show when={props.goal} fallback={<p data-testid="week-label">{label()}. No weekly goal yet.</p>}>
+        <div class="week-progress">
+          <progress id="week-progress" max={props.goal!} value={Math.min(props.week, props.goal!)} aria-labelledby="week-label" />
+          <p id="week-label" data-testid="week-label">{label()}{pct() >= 100 ? ': goal reached' : ''}</p>
+        </div>
+      </Show>
+      <Show
+        when={editing()}
+        fallback={
+          <div class="row">
+            <button type="button" class="btn" onClick={() => { setHoursValue(props.goal ? String(props.goal / 60) : '5'); setEditing(true) }}>
+              {props.goal ? 'Change weekly goal' : 'Set a weekly goal'}
+            </button>
+            <Show when={props.goal}>
+              <button type="button" class="btn" disabled={save.busy()} onClick={() => void save.run(null)}>Clear goal</button>
+            </Show>
+          </div>
+        }
+      >
+        <form class="row wrap" onSubmit={(e) => { e.preventDefault(); submit() }}>
+          <label class="field small-field">
+            <span>Weekly goal (hours)</span>
+            <input type="number" min="0.25" max="168" step="0.25" required value={hoursValue()} onInput={(e) => setHoursValue(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.focus())} />
+          </label>
+          <button type="submit" class="btn primary" disabled={save.busy()} style={{ 'align-self': 'flex-end' }}>Save goal</button>
+          <button type="button" class="btn" onClick={() => setEditing(false)} style={{ 'align-self': 'flex-end' }}>Cancel</button>
+        </form>
+      </Show>
+      <Show when={save.error()}><ErrorBox error={save.error()} /></Show>
+    </section>
+  )
+}
+
+/**
+ * A calendar heat map: one column per week (Monday on top), one cell per day, darker for more
+ * minutes. It is a table, so a screen reader walks it by weekday and week; each cell's text (kept
+ * visually hidden) gives its date and minutes, and so does its tooltip.
+ */
+function HeatMap(props: { days: { date: string; minutes: number }[] }) {
+  const weeks = () => {
+    const byDate = new Map(props.days.map((d) => [d.date, d.minutes]))
+    const last = props.days[props.days.length - 1]?.date
+    if (!last) return [] as { date: string; minutes: number | null }[][]
+    // the Monday that starts the first column, counted back from the week holding the last day
+    const lastDay = new Date(`${last}T00:00:00Z`)
+    const monday = new Date(lastDay.getTime() - ((lastDay.getUTCDay() + 6) % 7) * 86_400_000)
+    const first = new Date(monday.getTime() - (CALENDAR_WEEKS - 1) * 7 * 86_400_000)
+    const out: { date: string; minutes: number | null }[][] = []
+    for (let w = 0; w < CALENDAR_WEEKS; w++) {
+      const col: { date: string; minutes: number | null }[] = []
+      for (let i = 0; i < 7; i++) {
+        const date = new Date(first.getTime() + (w * 7 + i) * 86_400_000).toISOString().slice(0, 10)
+        // days after today (or before the answered window) have no value yet
+        col.push({ date, minutes: byDate.has(date) ? byDate.get(date)! : null })
+      }
+      out.push(col)
+    }
+    return out
+  }
+  const max = () => Math.max(1, ...props.days.map((d) => d.minutes))
+  const level = (m: number | null) => (m === null ? 'none' : m === 0 ? '0' : String(Math.min(4, Math.ceil((4 * m) / max()))))
+  const longDate = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' })
+  const cellText = (c: { date: string; minutes: number | null }) => `${longDate(c.date)} (${c.date}): ${c.minutes === null ? 'no data yet' : `${c.minutes} minutes`}`
+  const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+  const monthOf = (col: { date: string }[]) => (col[0].date.slice(8) <= '07' ? new Date(`${col[0].date}T12:00:00Z`).toLocaleDateString(undefined, { month: 'short', timeZone: 'UTC' }) : '')
+  // on a narrow screen the map scrolls sideways: start at the latest weeks
+  const scrollToEnd = (el: HTMLDivElement) => requestAnimationFrame(() => { el.scrollLeft = el.scrollWidth })
+  return (
+    <div class="heatmap-wrap" ref={scrollToEnd}>
+      <table class="heatmap" aria-label={`Minutes studied per day, last ${CALENDAR_WEEKS} weeks`}>
+        <thead>
+          <tr>
+            <th scope="col"><span class="sr-only">Weekday</span></th>
+            <For each={weeks()}>{(col) => <th scope="col" class="hm-month"><span aria-hidden="true">{monthOf(col)}</span><span class="sr-only">Week of {col[0].date}</span></th>}</For>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={WEEKDAYS}>
+            {(name, i) => (
+              <tr>
+                <th scope="row" class="hm-day">{i() % 2 === 0 ? name : <span class="sr-only">{name}</span>}</th>
+                <For each={weeks()}>
+                  {(col) => (
+                    <td class="hm-cell" data-level={level(col[i()].minutes)} title={cellText(col[i()])}>
+                      <span class="sr-only">{cellText(col[i()])}</span>
+                    </td>
+                  )}
+                </For>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+      <p class="hint heatmap-legend" aria-hidden="true">
+        Less <span class="hm-cell" data-level="0" /> <span class="hm-cell" data-level="1" /> <span class="hm-cell" data-level="2" /> <span class="hm-cell" data-level="3" /> <span class="hm-cell" data-level="4" /> More
+      </p>
+    </div>
+  )
+}
+
 function RoomBars(props: { rooms: { minutes: number; room?: { id: string; name: string } | null }[] }) {
   const max = () => Math.max(1, ...props.rooms.map((r) => r.minutes))
   return (
@@ -104,7 +240,9 @@ function RoomBars(props: { rooms: { minutes: number; room?: { id: string; name: 
 
 export function ProgressPage() {
   const [days, setDays] = createSignal(7)
-  const [data, { refetch }] = createResource(days, (d) => query(Progress, { days: d, timeZone: timeZone() }))
+  // the calendar asks for enough days to fill whole weeks up to this week's Sunday (the server
+  // answers days up to today; the rest of this week is drawn empty)
+  const [data, { refetch }] = createResource(days, (d) => query(Progress, { days: d, calendarDays: CALENDAR_WEEKS * 7 + 6, timeZone: timeZone() }))
   const [minutes, setMinutes] = createSignal(25)
   const record = useAction(async () => {
     await mutate(RecordStudySession, { minutes: minutes() })
@@ -131,7 +269,13 @@ export function ProgressPage() {
               <div class="card stat"><span class="stat-value" data-testid="total-minutes">{hours(d.studyStats.totalMinutes)}</span><span class="muted">focused</span></div>
               <div class="card stat"><span class="stat-value">{d.studyStats.sessionCount}</span><span class="muted">sessions</span></div>
               <div class="card stat"><span class="stat-value" data-testid="streak">{d.studyStats.currentStreakDays}</span><span class="muted">day streak</span></div>
+              <div class="card stat"><span class="stat-value" data-testid="longest-streak">{d.studyStats.longestStreakDays}</span><span class="muted">longest streak (days)</span></div>
             </div>
+            <WeekGoal week={d.studyStats.thisWeekMinutes} goal={d.studyStats.weeklyGoalMinutes ?? null} onChanged={refetch} />
+            <section class="card heatmap-card" aria-labelledby="calendar-title">
+              <h2 id="calendar-title">Last {CALENDAR_WEEKS} weeks</h2>
+              <HeatMap days={d.calendar.byDay} />
+            </section>
             <section class="card" aria-labelledby="per-day-title">
               <h2 id="per-day-title">Minutes per day</h2>
               <DayBars days={d.studyStats.byDay} />

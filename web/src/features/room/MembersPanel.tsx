@@ -5,6 +5,8 @@ import { graphql } from '../../gql'
 import { query } from '../../lib/client'
 import { avatarOf, focusOf, nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, PresenceDot } from '../../components/ui'
+import type { Role } from '../../lib/roles'
+import { MemberMenu } from './MemberMenu'
 
 const RoomMembers = graphql(`
   query RoomMembers($id: ID!) {
@@ -42,7 +44,10 @@ export function createRoomMembers(roomId: () => string) {
 }
 export type RoomMembersState = ReturnType<typeof createRoomMembers>
 
-export function MembersPanel(props: { members: Resource<MemberList>; refetch: () => void }) {
+/** the room as the member menu needs it: who is asking, and with which role */
+export interface MemberMenuRoom { id: string; name: string; viewerRole: Role | null | undefined; selfId: string; kind: string }
+
+export function MembersPanel(props: { members: Resource<MemberList>; refetch: () => void; room?: MemberMenuRoom }) {
   const members = props.members
   const refetch = props.refetch
   const sorted = () => {
@@ -61,10 +66,14 @@ export function MembersPanel(props: { members: Resource<MemberList>; refetch: ()
                   <Avatar name={nameOf(m.user)} id={m.user.id} url={avatarOf(m.user)} size={28} />
                   <span class="grow">
                     <span class="member-name">{nameOf(m.user)}</span>
-                    <Show when={m.role === 'OWNER'}> <span class="tag">Owner</span></Show>
+                    <Show when={m.role === 'OWNER'}> <span class="tag role-owner">Owner</span></Show>
+                    <Show when={m.role === 'MODERATOR'}> <span class="tag role-moderator">Moderator</span></Show>
                     <Show when={focusOf(m.user)}> <span class="tag focus" title="In a focus session">Focusing</span></Show>
                   </span>
                   <PresenceDot status={statusOf(m.user)} />
+                  <Show when={props.room && props.room.kind !== 'DIRECT' && m.user.id !== props.room.selfId ? props.room : null}>
+                    {(room) => <MemberMenu roomId={room().id} roomName={room().name} viewerRole={room().viewerRole} member={{ role: m.role, user: { id: m.user.id, displayName: nameOf(m.user) } }} onDone={props.refetch} />}
+                  </Show>
                 </li>
               )}
             </For>

@@ -20,7 +20,8 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) 
       <div class="bubble">
         <div class="meta">
           <span class="sender">{nameOf(m().sender)}</span>
-          <span class="sender-handle muted small">@{m().sender.username}</span>
+          {/* a deleted account's placeholder has no handle to show */}
+          <Show when={m().sender.username !== '[deleted]'}><span class="sender-handle muted small">@{m().sender.username}</span></Show>
           <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
           <Show when={m().editedAt && !m().deletedAt}><span class="muted small"> (edited)</span></Show>
           <Show when={m().local === 'sending'}><span class="muted small"> Sending…</span></Show>

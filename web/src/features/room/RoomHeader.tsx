@@ -1,15 +1,14 @@
 // The room's header: its title and kind, the code and invite link, the phone's members toggle,
-// and Leave / Delete, each confirmed once inline.
-import { createSignal, Show } from 'solid-js'
+// and the room menu (settings; leave, delete, block behind a confirm: RoomMenu.tsx).
+import { Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { toast } from '../../components/ui'
 import type { RoomActions } from './roomActions'
+import { RoomMenu } from './RoomMenu'
+import { isModerator } from '../../lib/roles'
 
-export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void }) {
+export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string; memberCount: number; actions: RoomActions; panelOpen: boolean; onTogglePanel: () => void; onSettings: () => void; other: { id: string; displayName: string } | null }) {
   const r = () => props.room
-  const { leave, del } = props.actions
-  const [confirmDelete, setConfirmDelete] = createSignal(false)
-  const [confirmLeave, setConfirmLeave] = createSignal(false)
 
   const inviteLink = () => `${location.origin}/join/${r().code}`
   const share = async () => {
@@ -31,26 +30,15 @@ export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string;
         </p>
       </div>
       <div class="row wrap room-actions">
-        <Show when={r().kind !== 'DIRECT' && r().viewerIsMember}>
+        {/* the code for those told when it changes (roomChanged CODE_CHANGED reaches owner and moderators) */}
+        <Show when={r().kind !== 'DIRECT' && isModerator(r().viewerRole)}>
           <span class="code-chip" title="Room code">Code: <code data-testid="room-code">{r().code}</code></span>
           <button type="button" class="btn small" onClick={() => void share()}>Copy invite link</button>
         </Show>
         <button type="button" class="btn small members-toggle" aria-controls="room-side" aria-expanded={props.panelOpen} onClick={() => props.onTogglePanel()}>
           {r().viewerIsMember && r().kind !== 'DIRECT' ? `Members & timer (${props.memberCount})` : `Members (${props.memberCount})`}
         </button>
-        <Show when={r().viewerIsMember && r().kind !== 'DIRECT'}>
-          {/* a PRIVATE room cannot be found again without its code: ask once */}
-          <Show when={confirmLeave()} fallback={<button type="button" class="btn small" onClick={() => setConfirmLeave(true)}>Leave room</button>}>
-            <button type="button" class="btn small danger" disabled={leave.busy()} onClick={() => void leave.run()}>Confirm leave</button>
-            <button type="button" class="btn small" onClick={() => setConfirmLeave(false)}>Stay</button>
-          </Show>
-        </Show>
-        <Show when={r().viewerRole === 'OWNER'}>
-          <Show when={confirmDelete()} fallback={<button type="button" class="btn small danger" onClick={() => setConfirmDelete(true)}>Delete room</button>}>
-            <button type="button" class="btn small danger" disabled={del.busy()} onClick={() => void del.run()}>Confirm delete</button>
-            <button type="button" class="btn small" onClick={() => setConfirmDelete(false)}>Cancel</button>
-          </Show>
-        </Show>
+        <RoomMenu room={r()} actions={props.actions} onSettings={props.onSettings} other={props.other} />
       </div>
     </header>
   )

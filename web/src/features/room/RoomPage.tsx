@@ -1,4 +1,5 @@
-import { createResource, Show } from 'solid-js'
+import { createResource, createSignal, onCleanup, Show } from 'solid-js'
+import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { graphql } from '../../gql'
 import { query } from '../../lib/client'
 import { Async, toast } from '../../components/ui'
@@ -30,12 +31,24 @@ const RoomQuery = graphql(`
 `)
 
 export function RoomPage(props: { id: string }) {
-  const [room, { refetch, mutate: setRoom }] = createResource(() => props.id, (id) => query(RoomQuery, { id }).then((d) => d.room))
+  const [room, { refetch, mutate: setFetched }] = createResource(() => props.id, (id) => query(RoomQuery, { id }).then((d) => d.room))
+  // live changes (a rename, a new code, a role) patch the open view; replacing the resource would
+  // build the view again (Async renders from it), restarting every subscription of the room
+  const [patched, setPatched] = createSignal<RoomViewFieldsFragment | null>(null)
+  const setRoom = (r: RoomViewFieldsFragment | null | undefined) => { setPatched(null); setFetched(r) }
+  const onRoom = (r: RoomViewFieldsFragment) => {
+    if (r.id === room.latest?.id && r.viewerIsMember === room.latest.viewerIsMember) setPatched(r)
+    else setRoom(r)
+  }
+  const current = (r: RoomViewFieldsFragment) => { const p = patched(); return p && p.id === r.id ? p : r }
   // the server ended the room's stream: deleted, or no longer ours to read (left in another window)
+  let left = false
+  onCleanup(() => { left = true })
   const ended = async () => {
     // room(id) answers NOT_FOUND for a room that is gone or not ours to read
     const now = await query(RoomQuery, { id: props.id }).then((d) => d.room, (e) => (toAppError(e).code === 'NOT_FOUND' ? null : undefined))
-    if (now === undefined) return
+    // roomChanged already took the viewer out of the room (removed, or deleted), saying why
+    if (now === undefined || left) return
     if (now === null) toast('This room was deleted, or you are no longer in it.', { kind: 'error' })
     setRoom(now)
   }
@@ -47,7 +60,7 @@ export function RoomPage(props: { id: string }) {
             // keyed by room and membership: another room, or joining this one, builds a fresh view whose
             // subscriptions start with the viewer's new rights (typing and presence are for members)
             <Show when={`${rr().id}:${rr().viewerIsMember}`} keyed>
-              <RoomView room={rr()} onRoom={(x) => setRoom(x)} onEnded={() => void ended()} />
+              <RoomView room={current(rr())} onRoom={onRoom} onEnded={() => void ended()} />
             </Show>
           )}
         </Show>

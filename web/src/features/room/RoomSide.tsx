@@ -3,7 +3,7 @@
 import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { TimerPanel } from '../focus/TimerPanel'
-import { MembersPanel, type RoomMembersState } from './MembersPanel'
+import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './MembersPanel'
 
 export function createSidePanel() {
   const [panel, setPanel] = createSignal<'members' | null>(null)
@@ -22,7 +22,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom }) {
   const panel = props.panel
   return (
     <>
@@ -35,7 +35,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
         <Show when={props.room.viewerIsMember}>
           <TimerPanel roomId={props.room.id} />
         </Show>
-        <MembersPanel members={props.members.list} refetch={props.members.refetch} />
+        <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} />
       </aside>
     </>
   )

@@ -1,8 +1,9 @@
 // One room as its viewer sees it, put together: header, call, message log, typing line, composer
 // (or the join bar of a preview) and the side panel. Each piece lives in the file of its name.
-import { Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
+import { isModerator } from '../../lib/roles'
 import { roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
@@ -16,6 +17,8 @@ import { RoomHeader } from './RoomHeader'
 import { useRoomLive } from './roomLive'
 import { createSidePanel, RoomSide } from './RoomSide'
 import { createTyping } from './typing'
+import { RoomSettings } from './RoomSettings'
+import { useRoomChanged } from './roomChanged'
 
 export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void; onEnded: () => void }) {
   const r = () => props.room
@@ -32,18 +35,27 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     members.reload()
   })
   const title = () => roomTitle(r(), self.username)
+  const [settingsOpen, setSettingsOpen] = createSignal(false)
+  const [bansEpoch, setBansEpoch] = createSignal(0)
+  useRoomChanged({ room: r, self, onRoom: (x) => props.onRoom(x), members, onBans: () => setBansEpoch((n) => n + 1) })
+  const other = () => {
+    if (r().kind !== 'DIRECT') return null
+    const u = (members.list.latest ?? []).map((m) => m.user).find((u) => u.id !== self.id)
+    return u ? { id: u.id, displayName: u.displayName } : null
+  }
 
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} />
+        <RoomSettings room={r()} open={settingsOpen()} onClose={() => setSettingsOpen(false)} onRoom={(x) => props.onRoom(x)} bansEpoch={bansEpoch()} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
         <Show when={r().viewerIsMember}>
           <CallPanel roomId={r().id} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={r().viewerRole === 'OWNER'} />
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={isModerator(r().viewerRole)} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
@@ -54,7 +66,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, files); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} />
+      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} />
     </div>
   )
 }

@@ -4,6 +4,8 @@ import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { mutate } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { toast, useAction } from '../../components/ui'
+import { AppError, toAppError } from '../../lib/errors'
+import { BANNED } from '../rooms/JoinPage'
 
 const JoinRoom = graphql(`
   mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }
@@ -19,7 +21,9 @@ const DeleteRoom = graphql(`
 
 export function createRoomActions(room: () => RoomViewFieldsFragment, onJoined: (r: RoomViewFieldsFragment) => void) {
   const join = useAction(async () => {
-    const d = await mutate(JoinRoom, { roomId: room().id })
+    const d = await mutate(JoinRoom, { roomId: room().id }).catch((e: unknown) => {
+      throw toAppError(e).code === 'FORBIDDEN' ? new AppError(BANNED, 'FORBIDDEN') : e
+    })
     onJoined(d.joinRoom)
   })
   const leave = useAction(async () => {

@@ -12,6 +12,9 @@ const JoinRoomByCode = graphql(`
   }
 `)
 
+/** joinRoom is FORBIDDEN only for a user banned from a PUBLIC room (a PRIVATE one answers NOT_FOUND) */
+export const BANNED = 'You are banned from this room: you cannot join it again unless a moderator lifts the ban.'
+
 /** /join/<code>: joins, then replaces itself with the room so Back does not join again. */
 export function JoinPage(props: { code: string }) {
   const [joined, { refetch }] = createResource(() => props.code, async (code) => {
@@ -24,7 +27,10 @@ export function JoinPage(props: { code: string }) {
       <h1>Joining room</h1>
       <Show when={joined.error} fallback={<Loading label="Joining…" />}>
         {/* a wrong code stays wrong: say so plainly, with no retry that can only fail again */}
-        <Show when={toAppError(joined.error).code === 'NOT_FOUND'} fallback={<ErrorBox error={joined.error} retry={refetch} />}>
+        <Show when={toAppError(joined.error).code === 'FORBIDDEN'}>
+          <p class="notice" role="alert">{BANNED}</p>
+        </Show>
+        <Show when={toAppError(joined.error).code === 'NOT_FOUND'} fallback={<Show when={toAppError(joined.error).code !== 'FORBIDDEN'}><ErrorBox error={joined.error} retry={refetch} /></Show>}>
           <p class="notice" role="alert">No room has the code <code>{props.code}</code>: it may be mistyped, or the room was deleted. Check it with whoever shared it.</p>
         </Show>
         <p><Link href="/">Back to rooms</Link></p>

@@ -1,0 +1,170 @@
+// The account page (password change, account deletion) and the Progress page's weekly goal,
+// streaks and calendar heat map, in Chromium, by roles and labels.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import type { TestApp } from '../helpers/app.js'
+import { gql, ok, signUp } from '../helpers/client.js'
+import { createRoom, joinByCode, send } from '../helpers/rooms.js'
+import { launch, newPage, signInInPage, startWebApp, uname, watchErrors } from './browser.js'
+
+const PASSWORD = 'correct horse battery'
+const NEW_PASSWORD = 'tangerine kettle orbit'
+
+let app: TestApp
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startWebApp()
+  browser = await launch()
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+})
+
+describe('account page', () => {
+  it('a password change gives the rule\'s feedback as one types and signs the other browser out', async () => {
+    const u = await signUp(app.url, uname('pwd'))
+    const a = await newPage(browser)
+    const errors = watchErrors(a.page)
+    await signInInPage(a.page, app.url, u.username)
+    const b = await newPage(browser)
+    await signInInPage(b.page, app.url, u.username)
+
+    await a.page.getByRole('link', { name: 'Account' }).click()
+    await a.page.getByLabel('Current password', { exact: true }).fill(PASSWORD)
+    const next = a.page.getByLabel('New password', { exact: true })
+    const feedback = a.page.locator('#new-password-strength')
+    // the server's rule, applied in the page: too short, then a common password, then the username
+    await next.fill('short')
+    await expect.poll(() => feedback.textContent()).toMatch(/Too weak: password must be at least 8 characters/)
+    await next.fill('password123')
+    await expect.poll(() => feedback.textContent(), { timeout: 10_000 }).toMatch(/Too weak: password is too common/)
+    await next.fill(u.username.toUpperCase())
+    await expect.poll(() => feedback.textContent()).toMatch(/must not be your username/)
+    expect(await a.page.getByRole('button', { name: 'Change password' }).isDisabled()).toBe(true)
+    await next.fill(NEW_PASSWORD)
+    await expect.poll(() => feedback.textContent()).toMatch(/Strong: meets the password rule/)
+    // show / hide, from the keyboard
+    expect(await next.getAttribute('type')).toBe('password')
+    await a.page.getByRole('button', { name: 'Show new password' }).focus()
+    await a.page.keyboard.press('Enter')
+    expect(await next.getAttribute('type')).toBe('text')
+    expect(await a.page.getByRole('button', { name: 'Hide new password' }).getAttribute('aria-pressed')).toBe('true')
+    await a.page.getByRole('button', { name: 'Hide new password' }).click()
+    expect(await next.getAttribute('type')).toBe('password')
+
+    await a.page.getByRole('button', { name: 'Change password' }).click()
+    // (two argon2 computations on a shared machine: allow time)
+    await expect.poll(() => a.page.getByText('Password changed. Your other sessions were signed out.').count(), { timeout: 15_000 }).toBe(1)
+    expect(await a.page.getByLabel('New password', { exact: true }).inputValue()).toBe('')
+    // the other browser is signed out through its socket, without a reload
+    await expect.poll(() => b.page.getByText('Your session has ended').count(), { timeout: 10_000 }).toBe(1)
+    // this one goes on
+    expect(await a.page.getByTestId('connection-status').textContent()).toBe('Connected')
+    // the old password no longer signs in; the new one does
+    expect((await gql(app.url, 'mutation($i: LogInInput!) { logIn(input: $i) { token } }', { i: { username: u.username, password: PASSWORD } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+    await signInInPage(b.page, app.url, u.username, NEW_PASSWORD)
+    expect(errors).toEqual([])
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+
+  it('a wrong current password is shown on its field', async () => {
+    const u = await signUp(app.url, uname('pwx'))
+    const a = await newPage(browser)
+    await signInInPage(a.page, app.url, u.username)
+    await a.page.getByRole('link', { name: 'Account' }).click()
+    await a.page.getByLabel('Current password', { exact: true }).fill('not my password')
+    await a.page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD)
+    await a.page.getByRole('button', { name: 'Change password' }).click()
+    await expect.poll(() => a.page.getByText('That is not your current password').count()).toBe(1)
+    expect(await a.page.getByLabel('Current password', { exact: true }).getAttribute('aria-invalid')).toBe('true')
+    await a.context.close()
+  }, 60_000)
+
+  it('deleting the account signs out, and its messages show "Deleted user" to another user', async () => {
+    const x = await signUp(app.url, uname('bye'))
+    const y = await signUp(app.url, uname('hi'))
+    const room = await createRoom(app.url, x.token, 'Farewell room', 'PRIVATE')
+    await joinByCode(app.url, y.token, room.code)
+    await send(app.url, x.token, room.id, 'last words before leaving')
+    await send(app.url, y.token, room.id, 'see you')
+
+    const b = await newPage(browser)
+    await signInInPage(b.page, app.url, y.username)
+    await b.page.goto(`${app.url}/rooms/${room.id}`)
+    const firstRow = b.page.getByRole('listitem').filter({ hasText: 'last words before leaving' })
+    await expect.poll(() => firstRow.textContent(), { timeout: 10_000 }).toContain(x.username)
+
+    const a = await newPage(browser)
+    await signInInPage(a.page, app.url, x.username)
+    await a.page.getByRole('link', { name: 'Account' }).click()
+    const deleteForm = a.page.getByRole('form', { name: 'Delete account' })
+    // a wrong password first: refused on the field, nothing deleted
+    await deleteForm.getByLabel('Password', { exact: true }).fill('wrong password here')
+    await deleteForm.getByRole('button', { name: 'Delete my account…' }).click()
+    await a.page.getByRole('button', { name: 'Yes, delete my account' }).click()
+    await expect.poll(() => a.page.getByText('That is not your current password').count()).toBe(1)
+    // then the right one, and the confirm (focused, so Enter confirms)
+    await deleteForm.getByLabel('Password', { exact: true }).fill(PASSWORD)
+    await deleteForm.getByRole('button', { name: 'Delete my account…' }).click()
+    await expect.poll(() => a.page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, delete my account')
+    await a.page.keyboard.press('Enter')
+    await expect.poll(() => a.page.getByText('Your account has been deleted.').count(), { timeout: 10_000 }).toBe(1)
+    expect(await a.page.getByRole('heading', { name: 'Sign in' }).count()).toBe(1)
+
+    // the other user sees the message kept, from "Deleted user": live, then after a reload
+    // without the old @handle either
+    await expect.poll(() => firstRow.locator('.sender').textContent(), { timeout: 10_000 }).toBe('Deleted user')
+    await b.page.reload()
+    await expect.poll(() => firstRow.textContent(), { timeout: 10_000 }).toContain('Deleted user')
+    expect(await firstRow.textContent()).not.toContain(x.username)
+    // and the username is free again
+    expect((await signUp(app.url, x.username)).id).not.toBe(x.id)
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+})
+
+describe('progress page: weekly goal, streaks, heat map', () => {
+  it('sets a goal and shows the week against it, the streaks and today\'s cell in the viewer\'s time zone', async () => {
+    const u = await signUp(app.url, uname('goal'))
+    await ok(app.url, 'mutation { recordStudySession(minutes: 90) { id } }', {}, u.token)
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' })
+    const page = await context.newPage()
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, u.username)
+    await page.getByRole('link', { name: 'Progress' }).click()
+    await expect.poll(() => page.getByTestId('week-label').textContent(), { timeout: 10_000 }).toBe('1 h 30 min this week. No weekly goal yet.')
+    expect(await page.getByTestId('streak').textContent()).toBe('1')
+    expect(await page.getByTestId('longest-streak').textContent()).toBe('1')
+
+    await page.getByRole('button', { name: 'Set a weekly goal' }).click()
+    await page.getByLabel('Weekly goal (hours)').fill('2')
+    await page.getByRole('button', { name: 'Save goal' }).click()
+    await expect.poll(() => page.getByTestId('week-label').textContent(), { timeout: 10_000 }).toBe('1 h 30 min of 2 h this week (75%)')
+    const bar = page.getByRole('progressbar', { name: '1 h 30 min of 2 h this week (75%)' })
+    expect(await bar.getAttribute('value')).toBe('90')
+    expect(await bar.getAttribute('max')).toBe('120')
+
+    // the heat map: a table with a labelled cell per day; today (in Tokyo) has the 90 minutes
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+    const map = page.getByRole('table', { name: /Minutes studied per day, last 26 weeks/ })
+    expect(await map.getByRole('cell', { name: new RegExp(`\\(${today}\\): 90 minutes`) }).count()).toBe(1)
+    expect(await map.getByRole('cell', { name: /: 0 minutes$/ }).count()).toBeGreaterThan(150)
+
+    // more minutes past the goal: it says so
+    await page.getByRole('spinbutton', { name: 'Minutes studied' }).fill('40')
+    await page.getByRole('button', { name: 'Log session' }).click()
+    await expect.poll(() => page.getByTestId('week-label').textContent(), { timeout: 10_000 }).toBe('2 h 10 min of 2 h this week (108%): goal reached')
+    expect(await map.getByRole('cell', { name: new RegExp(`\\(${today}\\): 130 minutes`) }).count()).toBe(1)
+
+    // cleared: back to no goal
+    await page.getByRole('button', { name: 'Clear goal' }).click()
+    await expect.poll(() => page.getByTestId('week-label').textContent(), { timeout: 10_000 }).toBe('2 h 10 min this week. No weekly goal yet.')
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+})

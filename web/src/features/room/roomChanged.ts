@@ -1,0 +1,73 @@
+// roomChanged, followed live: a rename, a new description or invite code, roles (badges change in
+// place, and the viewer's own rights with them), a member removed (the viewer: told why, and out
+// of the room view), the room deleted.
+import { createEffect, on, onCleanup, onMount } from 'solid-js'
+import { graphql } from '../../gql'
+import type { RoomViewFieldsFragment } from '../../gql/graphql'
+import { connEpoch, live } from '../../lib/client'
+import { navigate } from '../../lib/router'
+import { toast } from '../../components/ui'
+import type { RoomMembersState } from './MembersPanel'
+
+const RoomChangedLive = graphql(`
+  subscription RoomChangedLive($roomId: ID!) {
+    roomChanged(roomId: $roomId) {
+      kind
+      room { ...RoomViewFields }
+      user { id displayName }
+      by { id displayName }
+    }
+  }
+`)
+
+export function useRoomChanged(o: {
+  room: () => RoomViewFieldsFragment
+  self: { id: string }
+  onRoom: (r: RoomViewFieldsFragment) => void
+  members: RoomMembersState
+  onBans: () => void
+}) {
+  let gone = false
+  onMount(() => {
+    const stop = live(RoomChangedLive, () => ({ roomId: o.room().id }), {
+      next: (d) => {
+        const c = d.roomChanged
+        const by = c.by && c.by.id !== o.self.id ? ` by ${c.by.displayName}` : ''
+        switch (c.kind) {
+          case 'UPDATED':
+          case 'CODE_CHANGED':
+            if (c.room) o.onRoom(c.room)
+            break
+          case 'ROLE_CHANGED':
+            if (c.room) o.onRoom(c.room)
+            o.members.reload()
+            if (c.user?.id === o.self.id && c.room?.viewerRole) {
+              toast(c.room.viewerRole === 'OWNER' ? `You now own ${c.room.name}` : c.room.viewerRole === 'MODERATOR' ? `You are now a moderator of ${c.room.name}` : `You are no longer a moderator of ${c.room.name}`)
+            }
+            break
+          case 'MEMBER_REMOVED':
+            if (c.user?.id === o.self.id) {
+              gone = true
+              toast(`You were removed from ${o.room().name}${by}.`, { kind: 'error', ms: 12_000 })
+              navigate('/')
+            } else {
+              o.members.reload()
+              o.onBans()
+            }
+            break
+          case 'DELETED':
+            if (!gone && c.by?.id !== o.self.id) {
+              gone = true
+              toast(`${o.room().name} was deleted${by}.`, { kind: 'error', ms: 12_000 })
+              navigate('/')
+            }
+            break
+        }
+      },
+    })
+    onCleanup(stop)
+  })
+  // changes made while the socket was away were never pushed: the room is read again by RoomPage's
+  // resync; the banned list follows here
+  createEffect(on(connEpoch, () => o.onBans(), { defer: true }))
+}
