@@ -91,7 +91,7 @@ describe('attachments in the browser', () => {
     for (const p of [a, b, e]) await p.context.close()
   }, 120_000)
 
-  it('a failed upload can be retried', async () => {
+  it('a failed upload can be retried; a file dropped on the composer is attached too', async () => {
     const a = await newPage(browser)
     await signUpInPage(a.page, app.url, uname('rey'), undefined, 'Rey')
     await createRoom(a.page, 'Retry room', 'Public')
@@ -106,8 +106,18 @@ describe('attachments in the browser', () => {
     expect(await a.page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true)
     await retry.click()
     await expect.poll(() => a.page.getByRole('list', { name: 'Files to send' }).getByText('Ready').count(), { timeout: 10_000 }).toBe(1)
+    // a second file dropped onto the composer joins it
+    await a.page.evaluate(() => {
+      const dt = new DataTransfer()
+      dt.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }))
+      const form = document.querySelector('form.composer')!
+      form.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      form.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    })
+    await expect.poll(() => a.page.getByRole('list', { name: 'Files to send' }).getByText('Ready').count(), { timeout: 10_000 }).toBe(2)
     await a.page.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => a.page.getByRole('link', { name: /notes\.txt/ }).count(), { timeout: 10_000 }).toBe(1)
+    expect(await a.page.getByRole('link', { name: /dropped\.txt/ }).count()).toBe(1)
     await a.context.close()
   }, 120_000)
 
