@@ -2,6 +2,7 @@
 // PNG, JPEG, GIF and WebP, a copy without metadata plus a thumbnail, made by sharp (libvips runs
 // on libuv's thread pool: the event loop does not wait for it).
 import { fileTypeFromBuffer } from 'file-type'
+import pLimit from 'p-limit'
 import sharp, { type Sharp } from 'sharp'
 
 export const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'])
@@ -25,9 +26,20 @@ export async function sniff(data: Buffer): Promise<string> {
   return t?.mime ?? 'application/octet-stream'
 }
 
+/**
+ * Images decoded at once: a 40-megapixel image takes ~160 MB decoded, so uploads arriving
+ * together wait their turn rather than all decoding at the same time (files that are not images
+ * do not wait).
+ */
+const decoding = pLimit(2)
+
 export async function processUpload(data: Buffer): Promise<Processed> {
   const contentType = await sniff(data)
   if (!IMAGE_TYPES.has(contentType)) return { contentType, data, width: null, height: null, thumbnail: null }
+  return decoding(() => processImage(data, contentType))
+}
+
+async function processImage(data: Buffer, contentType: string): Promise<Processed> {
   const animated = contentType === 'image/gif' || contentType === 'image/webp'
   try {
     const input = () => sharp(data, { animated, limitInputPixels: MAX_PIXELS, failOn: 'error' })
