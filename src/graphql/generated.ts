@@ -500,6 +500,7 @@ export type QueryFriendRequestsArgs = {
 
 export type QueryMessagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  aroundSeq?: InputMaybe<Scalars['Int']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
@@ -581,6 +582,7 @@ export type Room = {
   timer?: Maybe<RoomTimer>;
   unreadCount: Scalars['Int']['output'];
   viewerIsMember: Scalars['Boolean']['output'];
+  viewerLastReadSeq?: Maybe<Scalars['Int']['output']>;
   viewerRole?: Maybe<MemberRole>;
 };
 
@@ -593,6 +595,7 @@ export type RoomMembersArgs = {
 
 export type RoomMessagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  aroundSeq?: InputMaybe<Scalars['Int']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
@@ -1259,6 +1262,7 @@ export type RoomResolvers<ContextType = Ctx, ParentType extends ResolversParentT
   timer?: Resolver<Maybe<ResolversTypes['RoomTimer']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerIsMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerLastReadSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['MemberRole']>, ParentType, ContextType>;
 };
 

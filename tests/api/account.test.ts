@@ -177,6 +177,12 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       const theirs = await createRoom(a.url, y.token, `Hall ${tag}`, 'PUBLIC')
       await joinByCode(a.url, x.token, theirs.code)
       const direct = (await ok(a.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: y.id }, x.token)).openDirectRoom
+      // bans both ways: x banned z from the owned room, y banned x from another room
+      await joinByCode(a.url, z.token, owned.code)
+      await ok(a.url, 'mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u, ban: true) }', { r: owned.id, u: z.id }, x.token)
+      const closed = await createRoom(a.url, y.token, `Closed ${tag}`, 'PUBLIC')
+      await joinByCode(a.url, x.token, closed.code)
+      await ok(a.url, 'mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u, ban: true) }', { r: closed.id, u: x.id }, y.token)
       const sent = [
         await send(a.url, x.token, owned.id, 'first message in the study room', 'client-1'),
         await send(a.url, x.token, theirs.id, 'hello hall'),
@@ -195,7 +201,7 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       const sessions = await db.selectFrom('sessions').select(['id', 'token_hash']).where('user_id', '=', x.id).execute()
       const needles = [x.id, x.username, names.displayName, names.firstName, names.lastName, secrets.password_hash,
         ...sessions.flatMap((s) => [s.id, s.token_hash])]
-      expect(Object.keys(await rowsNaming(a, needles)).sort()).toEqual(expect.arrayContaining(['blocks', 'friend_requests', 'friendships', 'messages', 'notifications', 'room_members', 'room_timers', 'rooms', 'sessions', 'study_goals', 'study_sessions', 'users']))
+      expect(Object.keys(await rowsNaming(a, needles)).sort()).toEqual(expect.arrayContaining(['blocks', 'friend_requests', 'friendships', 'messages', 'notifications', 'room_bans', 'room_members', 'room_timers', 'rooms', 'sessions', 'study_goals', 'study_sessions', 'users']))
 
       // a wrong password: BAD_USER_INPUT on password, nothing erased
       const wrong = await gql(b.url, DELETE, { p: 'not my password' }, x.token)
@@ -207,7 +213,8 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       const live0 = b.app.hearth.realtime.liveSubscriptions
       const feed = collect(yLive, 'subscription { friendshipChanged { user { id displayName } friendship } }')
       const people = collect(yLive, 'subscription { userUpdated { id username displayName } }')
-      await waitLive(b, live0 + 2)
+      const changes = collect(yLive, 'subscription($r: ID!) { roomChanged(roomId: $r) { kind user { id } by { id } } }', { r: owned.id })
+      await waitLive(b, live0 + 3)
       const started = Date.now()
       expect((await ok(a.url, DELETE, { p: PASSWORD }, x.token)).deleteAccount).toBe(true)
       expect(await Promise.all(sockets.map((s) => closedWithin(s.closed, 1000)))).toEqual([4403, 4403, 4403])
@@ -231,6 +238,8 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       // the owned room passed to y (as on leaveRoom); y's rooms go on without x
       const room = (await ok(b.url, 'query($r: ID!) { room(id: $r) { viewerRole memberCount } }', { r: owned.id }, y.token)).room
       expect(room).toEqual({ viewerRole: 'OWNER', memberCount: 1 })
+      await changes.waitCount(1)
+      expect(changes.events).toContainEqual({ roomChanged: { kind: 'ROLE_CHANGED', user: { id: y.id }, by: null } })
       expect((await ok(b.url, 'query($r: ID!) { room(id: $r) { memberCount } }', { r: theirs.id }, y.token)).room.memberCount).toBe(1)
       expect((await ok(b.url, '{ friends { id } }', {}, y.token)).friends).toEqual([])
       await feed.waitCount(1)
@@ -255,6 +264,22 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       expect((await ok(b.url, DELETE, { p: PASSWORD }, x.token)).deleteAccount).toBe(true)
       const after = await a.app.hearth.database.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
       expect(Number(after.n)).toBe(Number(before.n) - 1)
+    })
+
+    it('two deletions of one account at once: one erases it, the other finds no account', async () => {
+      const x = await signUp(a.url, uniqueName('twice'))
+      const room = await createRoom(a.url, x.token, 'Twice', 'PUBLIC')
+      await send(a.url, x.token, room.id, 'one message to keep')
+      const second = (await logIn(b, x.username)).data!.logIn
+      const results = await Promise.all([gql(a.url, DELETE, { p: PASSWORD }, x.token), gql(b.url, DELETE, { p: PASSWORD }, second.token)])
+      const outcomes = results.map((r) => (r.data?.deleteAccount === true ? 'ok' : codeOf(r))).sort()
+      expect(outcomes).toEqual(['UNAUTHENTICATED', 'ok'])
+      const db = a.app.hearth.database.db
+      // one placeholder, holding the message
+      const placeholders = await db.selectFrom('users').select('id').where('username_key', 'like', '~deleted:%')
+        .where('id', 'in', db.selectFrom('messages').select('sender_id').where('room_id', '=', room.id)).execute()
+      expect(placeholders).toHaveLength(1)
+      expect(await db.selectFrom('users').select('id').where('id', '=', x.id).executeTakeFirst()).toBeUndefined()
     })
 
     it('a wrong password counts as a failed logIn', async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { DB, UsersTable } from '../../db/types.js'
+import type { DB, Dialect, UsersTable } from '../../db/types.js'
 import type { RoomsRepository } from '../rooms/rooms.repository.js'
 
 /** username_key of a "Deleted user" placeholder: never a signable name (keys have no "~" or ":") */
@@ -22,7 +22,7 @@ export interface ErasedAccount {
 
 /** Password changes and account deletion: several tables, each in one transaction. */
 export class AccountRepository {
-  constructor(private db: Kysely<DB>, private rooms: RoomsRepository) {}
+  constructor(private db: Kysely<DB>, private dialect: Dialect, private rooms: RoomsRepository) {}
 
   /** the new hash, and every other live session of the user revoked; answers the revoked ids */
   async changePassword(userId: string, hash: string, keepSessionId: string, now: number): Promise<string[]> {
@@ -47,8 +47,13 @@ export class AccountRepository {
    * memberships, friend requests, friendships, blocks, notifications, study sessions and goals.
    * `placeholder` is the row to insert when there are messages to keep.
    */
-  async erase(userId: string, placeholder: UsersTable): Promise<ErasedAccount> {
+  async erase(userId: string, placeholder: UsersTable): Promise<ErasedAccount | null> {
     return this.db.transaction().execute(async (trx) => {
+      // the user row first, locked (PostgreSQL; SQLite's write lock already serialises): of two
+      // deletions at once the second finds no account and erases nothing
+      let me = trx.selectFrom('users').select('id').where('id', '=', userId)
+      if (this.dialect === 'postgres') me = me.forUpdate()
+      if (!(await me.executeTakeFirst())) return null
       const sessionIds = (await trx.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).map((s) => s.id)
       const related = new Set<string>()
       for (const r of await trx.selectFrom('friendships').select('friend_id as id').where('user_id', '=', userId).execute()) related.add(r.id)

@@ -111,7 +111,7 @@ export class AuthService {
 
   /** built on first use: the rooms service is wired after this one */
   private get account(): AccountRepository {
-    this.accountRepo ??= new AccountRepository(this.svc.database.db, this.svc.rooms.repo)
+    this.accountRepo ??= new AccountRepository(this.svc.database.db, this.svc.database.dialect, this.svc.rooms.repo)
     return this.accountRepo
   }
 
@@ -163,10 +163,14 @@ export class AuthService {
       // no argon2 hash verifies against this, and no username reaches the key
       password_hash: '!', created_at: now, updated_at: now, last_seen_at: null,
     })
+    // another deleteAccount of the same account committed first
+    if (!erased) throw unauthenticated('Your session has ended; sign in again')
     await this.svc.attachments.store.delete(erased.erasedUploadIds).catch((e: unknown) => this.svc.log.error({ err: e }, 'erasing uploads failed'))
     await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id)))
     // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
     await Promise.all(erased.rooms.map((r) => this.svc.publish(topics.roomControl(r.roomId), { type: 'left', userId: viewer.userId, at: now } satisfies RoomControl)))
+    // an owned room passed on, as on leaveRoom: a ROLE_CHANGED on roomChanged (by no one who still exists)
+    await Promise.all(erased.rooms.filter((r) => r.newOwnerId).map((r) => this.svc.rooms.moderation.publishChange(r.roomId, 'ROLE_CHANGED', null, r.newOwnerId!)))
     // friends, requesters and blocks: the relation is over, on every device (friendshipChanged);
     // they and room-mates see the name turn into "Deleted user" where it is shown (userUpdated)
     const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null }

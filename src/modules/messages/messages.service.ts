@@ -172,8 +172,14 @@ export class MessagesService {
   }
 
   /** A connection over a room's messages, oldest first. */
-  async page(ctx: Ctx, roomId: string, args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }): Promise<Connection<MessageModel>> {
+  async page(ctx: Ctx, roomId: string, args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null; aroundSeq?: number | null }): Promise<Connection<MessageModel>> {
+    if (args.aroundSeq !== null && args.aroundSeq !== undefined) {
+      // checked before the room is read: a bad argument changes nothing and tells nothing
+      if (!Number.isInteger(args.aroundSeq) || args.aroundSeq < 1) throw badInput('aroundSeq', 'aroundSeq must be a message seq (1 or more)')
+      if ((args.after ?? null) !== null || (args.before ?? null) !== null) throw badInput('aroundSeq', 'aroundSeq cannot be combined with after or before')
+    }
     const { room } = await this.svc.rooms.readable(ctx, roomId)
+    if (args.aroundSeq !== null && args.aroundSeq !== undefined) return this.around(ctx, room.id, args.aroundSeq, args.first !== null && args.first !== undefined ? pageSize(args.first, 'first', 50) : pageSize(args.last, 'last', 50))
     const lower = args.after === null || args.after === undefined ? null : decodeIntCursor(args.after, 'm', 'after')
     const upper = args.before === null || args.before === undefined ? null : decodeIntCursor(args.before, 'm', 'before')
     const hasFirst = args.first !== null && args.first !== undefined
@@ -193,6 +199,23 @@ export class MessagesService {
     const messageLoader = ctx.loaders.of<string, MessageModel>('message', (ids) => this.repo.byIds(ids))
     for (const m of rows) messageLoader.prime(m.id, m)
     // seq has no gaps and deleted messages stay as tombstones: neighbours exist exactly when in range
+    return connection(rows.map((m) => ({ cursor: encodeCursor('m', m.seq), node: m })), lastSeq < head, firstSeq > 1)
+  }
+
+  /** the page holding message `seq` (or the newest, when past it): up to half the size before it, the rest from it on */
+  private async around(ctx: Ctx, roomId: string, seq: number, n: number): Promise<Connection<MessageModel>> {
+    const head = (await this.repo.roomHead(roomId))?.msgSeq ?? 0
+    const at = Math.min(seq, Math.max(head, 1))
+    // near either end the other side fills the page
+    const older = await this.repo.page(roomId, null, at, n, true)
+    const newer = await this.repo.page(roomId, at - 1, null, n, false)
+    const takeNewer = Math.min(newer.length, n - Math.min(older.length, Math.floor(n / 2)))
+    const takeOlder = Math.min(older.length, n - takeNewer)
+    const rows = [...older.slice(older.length - takeOlder), ...newer.slice(0, takeNewer)]
+    const messageLoader = ctx.loaders.of<string, MessageModel>('message', (ids) => this.repo.byIds(ids))
+    for (const m of rows) messageLoader.prime(m.id, m)
+    const firstSeq = rows.length ? rows[0].seq : 1
+    const lastSeq = rows.length ? rows[rows.length - 1].seq : head
     return connection(rows.map((m) => ({ cursor: encodeCursor('m', m.seq), node: m })), lastSeq < head, firstSeq > 1)
   }
 

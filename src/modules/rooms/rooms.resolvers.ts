@@ -44,6 +44,7 @@ export const roomsResolvers: AppResolvers = {
     createdBy: (r, _, ctx) => (r.createdById ? ctx.svc.users.load(ctx, r.createdById) : null),
     viewerIsMember: async (r, _, ctx) => !!(await ctx.svc.rooms.membership(ctx, r.id)),
     viewerRole: async (r, _, ctx) => (await ctx.svc.rooms.membership(ctx, r.id))?.role ?? null,
+    viewerLastReadSeq: async (r, _, ctx) => (await ctx.svc.rooms.membership(ctx, r.id))?.lastReadSeq ?? null,
     memberCount: (r, _, ctx) => ctx.svc.rooms.memberCount(ctx, r.id),
     members: (r, { first, after }, ctx) => ctx.svc.rooms.members(ctx, r, first, after),
     messages: (r, args, ctx) => ctx.svc.messages.page(ctx, r.id, args),

@@ -9,6 +9,7 @@ export function Link(props: JSX.AnchorHTMLAttributes<HTMLAnchorElement> & { href
       {...rest}
       href={local.href}
       onClick={(e) => {
+        if (typeof local.onClick === 'function') local.onClick(e)
         if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
         e.preventDefault()
         navigate(local.href)

@@ -1,4 +1,5 @@
 import { createSignal, For, type JSX, Match, type Resource, Show, Switch } from 'solid-js'
+import { connState } from '../lib/client'
 import { toAppError } from '../lib/errors'
 
 export function Loading(props: { label?: string }) {
@@ -59,8 +60,10 @@ export function Avatar(props: { name: string; id: string; size?: number; url?: s
 export type Presence = 'ONLINE' | 'AWAY' | 'OFFLINE'
 
 export function PresenceDot(props: { status: Presence }) {
-  const label = () => ({ ONLINE: 'online', AWAY: 'away', OFFLINE: 'offline' })[props.status]
-  return <span class={`dot ${props.status.toLowerCase()}`} role="img" aria-label={label()} title={label()} />
+  // while the socket is down presence cannot be heard: the dots are greyed and say so
+  const stale = () => connState() === 'reconnecting' || connState() === 'offline'
+  const label = () => ({ ONLINE: 'online', AWAY: 'away', OFFLINE: 'offline' })[props.status] + (stale() ? ' (not up to date while reconnecting)' : '')
+  return <span class={`dot ${props.status.toLowerCase()} ${stale() ? 'stale' : ''}`} role="img" aria-label={label()} title={label()} />
 }
 
 export function formatTime(iso: string): string {
@@ -85,7 +88,8 @@ let toastSeq = 0
 export function toast(text: string, opts: { kind?: 'info' | 'error'; action?: Toast['action']; ms?: number } = {}) {
   const t: Toast = { id: ++toastSeq, text, kind: opts.kind ?? 'info', action: opts.action }
   setToasts((l) => [...l.slice(-4), t])
-  setTimeout(() => dismiss(t.id), opts.ms ?? 6000)
+  // a toast with an action (Undo, Open…) stays long enough to reach it, with the keyboard too
+  setTimeout(() => dismiss(t.id), opts.ms ?? (opts.action ? 15_000 : 6000))
 }
 
 function dismiss(id: number) {

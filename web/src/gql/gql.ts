@@ -63,14 +63,15 @@ type Documents = {
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": typeof types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockFromRoomDocument,
-    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
+    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": typeof types.RoomViewDocument,
     "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": typeof types.UpdateRoomSettingsDocument,
     "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": typeof types.RegenerateRoomCodeDocument,
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": typeof types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": typeof types.UnbanMemberDocument,
+    "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": typeof types.MessageFieldsFragmentDoc,
-    "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
+    "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": typeof types.MessageEventsLiveDocument,
     "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
@@ -147,14 +148,15 @@ const documents: Documents = {
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockFromRoomDocument,
-    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
+    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": types.RoomViewDocument,
     "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": types.UpdateRoomSettingsDocument,
     "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": types.RegenerateRoomCodeDocument,
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": types.UnbanMemberDocument,
+    "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": types.MessageFieldsFragmentDoc,
-    "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
+    "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": types.MessageEventsLiveDocument,
     "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": types.SendMessageDocument,
@@ -395,7 +397,7 @@ export function graphql(source: "\n  mutation BlockFromRoom($userId: ID!) { bloc
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    createdAt\n    createdBy { id displayName }\n  }\n"];
+export function graphql(source: "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -419,11 +421,15 @@ export function graphql(source: "\n  mutation UnbanMember($roomId: ID!, $userId:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query RoomMessages($roomId: ID!, $last: Int, $before: String) {\n    messages(roomId: $roomId, last: $last, before: $before) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

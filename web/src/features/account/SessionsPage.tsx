@@ -2,6 +2,7 @@ import { createResource, For, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
 import { logOut } from '../../lib/session'
+import { refreshWhileVisible } from '../../lib/freshness'
 import { Async, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
 
 const SessionsQuery = graphql(`
@@ -24,6 +25,8 @@ function describeAgent(ua: string | null | undefined): string {
 
 export function SessionsPage() {
   const [sessions, { refetch }] = createResource(() => query(SessionsQuery, {}).then((d) => d.sessions))
+  // a sign-in elsewhere, or a session ended elsewhere, shows up without a reload
+  refreshWhileVisible(refetch, 10_000)
   // forgotten sign-ins pile up (every browser, every test script): end them all in one go
   const revokeOthers = useAction(async (ids: string[]) => {
     for (const id of ids) await mutate(RevokeSession, { id })

@@ -17,7 +17,12 @@ export interface Peer {
   userId: string
   stream: Accessor<MediaStream | null>
   state: Accessor<RTCPeerConnectionState>
+  /** what the peer says of its microphone and camera (over the connection's "state" data channel) */
+  media: Accessor<MediaState>
 }
+
+/** whether one's microphone and camera are on: a disabled track still sends (silence, black frames) */
+export interface MediaState { mic: boolean; cam: boolean }
 
 interface PeerInternal extends Peer {
   pc: RTCPeerConnection
@@ -28,6 +33,8 @@ interface PeerInternal extends Peer {
   queue: Promise<void>
   setStream(s: MediaStream | null): void
   setState(s: RTCPeerConnectionState): void
+  setMedia(m: MediaState): void
+  channel: RTCDataChannel
 }
 
 /** signals held per unlisted sender while the participant list catches up, and how many senders */
@@ -46,6 +53,7 @@ export class Mesh {
   private pending = new Map<string, { kind: SignalKind; payload: string }[]>()
   private readonly peerList = createSignal<Peer[]>([])
   readonly list = this.peerList[0]
+  private media: MediaState = { mic: true, cam: true }
 
   constructor(
     private roomId: string,
@@ -91,8 +99,18 @@ export class Mesh {
     const pc = new RTCPeerConnection(this.rtc)
     const [stream, setStream] = createSignal<MediaStream | null>(null)
     const [state, setState] = createSignal<RTCPeerConnectionState>(pc.connectionState)
+    const [media, setMedia] = createSignal<MediaState>({ mic: true, cam: true })
+    // both sides open the same negotiated channel (id 0): no extra signalling; it carries MediaState
+    const channel = pc.createDataChannel('state', { negotiated: true, id: 0 })
+    channel.onopen = () => channel.send(JSON.stringify(this.media))
+    channel.onmessage = (ev) => {
+      try {
+        const m = JSON.parse(String(ev.data)) as Partial<MediaState>
+        if (typeof m.mic === 'boolean' && typeof m.cam === 'boolean') setMedia({ mic: m.mic, cam: m.cam })
+      } catch { /* not ours */ }
+    }
     const peer: PeerInternal = {
-      userId, pc, stream, state, setStream, setState,
+      userId, pc, stream, state, setStream, setState, media, setMedia, channel,
       // both sides derive the same roles from the ids, so exactly one of them is polite
       polite: this.myId > userId,
       makingOffer: false, ignoreOffer: false, settingRemoteAnswer: false,
@@ -128,6 +146,12 @@ export class Mesh {
     }
     this.publish()
     return peer
+  }
+
+  /** Tells every peer whether our microphone and camera are on. */
+  setMedia(m: MediaState) {
+    this.media = m
+    for (const p of this.peers.values()) if (p.channel.readyState === 'open') p.channel.send(JSON.stringify(m))
   }
 
   /** Signals from one peer are handled strictly in arrival order. */

@@ -169,7 +169,7 @@ export function FriendsPage() {
                 </Show>
                 <section class="card" aria-labelledby="friends-title">
                   <h2 id="friends-title">Your friends ({o.friends.length})</h2>
-                  <Show when={o.friends.length} fallback={<p class="muted">No friends yet. Search for people below.</p>}>
+                  <Show when={o.friends.length} fallback={<p class="muted">No friends yet. Search for people under <a href="#people-search" onClick={(e) => { e.preventDefault(); document.getElementById('people-search')?.focus() }}>Find people</a>.</p>}>
                     <ul class="list" aria-label="Your friends">
                       <For each={o.friends}>
                         {(u) => (
@@ -220,7 +220,7 @@ export function FriendsPage() {
           <form role="search" onSubmit={(e) => { e.preventDefault(); clearTimeout(t); setTerm(search().trim()) }}>
             <label class="field">
               <span>Search people</span>
-              <input type="search" name="peopleSearch" value={search()} onInput={(e) => {
+              <input type="search" id="people-search" name="peopleSearch" value={search()} onInput={(e) => {
                 setSearch(e.currentTarget.value)
                 clearTimeout(t)
                 t = setTimeout(() => setTerm(search().trim()), 300)

@@ -18,13 +18,11 @@ const MarkNotificationsRead = graphql(`
 export function NotificationsPage() {
   const [list, { refetch }] = createResource(() => query(NotificationsList, {}).then((d) => d.notificationsList))
   createEffect(on(lastArrived, (n) => { if (n) void refetch() }, { defer: true }))
-  // what is on screen has been seen: clear the badge, but keep this view's unread marks until it reloads
-  createEffect(() => {
-    const items = list.latest
-    const ids = items?.filter((n) => !n.readAt).map((n) => n.id) ?? []
-    if (!ids.length) return
-    mutate(MarkNotificationsRead, { ids }).then(() => refreshUnread()).catch(() => {})
-  })
+  // an item is read once opened (or with "Mark all as read"): the badge and the marks agree
+  const open = (id: string, wasUnread: boolean) => {
+    if (!wasUnread) return
+    mutate(MarkNotificationsRead, { ids: [id] }).then(() => refreshUnread()).catch(() => {})
+  }
   const markAll = useAction(async () => {
     await mutate(MarkNotificationsRead, {})
     setUnread(0)
@@ -44,9 +42,9 @@ export function NotificationsPage() {
               <For each={items}>
                 {(n) => (
                   <li class={`list-row notification ${n.readAt ? '' : 'unread'}`}>
-                    <Show when={!n.readAt}><span class="dot online" role="img" aria-label="unread" /></Show>
+                    <Show when={!n.readAt}><span class="unread-mark" role="img" aria-label="unread" /></Show>
                     <div class="grow">
-                      <p class="notification-text"><Link href={targetOf(n)}>{describe(n)}</Link></p>
+                      <p class="notification-text"><Link href={targetOf(n)} onClick={() => open(n.id, !n.readAt)}>{describe(n)}</Link></p>
                       <p class="muted small">{formatTime(n.createdAt)}</p>
                     </div>
                   </li>

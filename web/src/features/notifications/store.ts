@@ -37,7 +37,14 @@ export function describe(n: NotificationFieldsFragment): string {
   // a message's sender is shown with their @username: display names may repeat (contract part 2)
   const sender = n.actor ? `${n.actor.displayName} @${n.actor.username}` : 'Someone'
   switch (n.kind) {
-    case 'FRIEND_REQUEST_RECEIVED': return `${who} sent you a friend request`
+    // the request may have been answered since: say what became of it
+    case 'FRIEND_REQUEST_RECEIVED':
+      switch (n.friendRequest?.status) {
+        case 'ACCEPTED': return `You and ${who} are now friends`
+        case 'DECLINED': return `You declined ${who}'s friend request`
+        case 'CANCELLED': return `${who} withdrew a friend request`
+        default: return `${who} sent you a friend request`
+      }
     case 'FRIEND_REQUEST_ACCEPTED': return `${who} accepted your friend request`
     case 'DIRECT_MESSAGE': return `${sender}: ${n.message?.body ?? 'sent you a message'}`
     case 'MENTION': return `${sender} mentioned you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`

@@ -47,12 +47,14 @@ export type RoomMembersState = ReturnType<typeof createRoomMembers>
 /** the room as the member menu needs it: who is asking, and with which role */
 export interface MemberMenuRoom { id: string; name: string; viewerRole: Role | null | undefined; selfId: string; kind: string }
 
-export function MembersPanel(props: { members: Resource<MemberList>; refetch: () => void; room?: MemberMenuRoom }) {
+export function MembersPanel(props: { members: Resource<MemberList>; refetch: () => void; room?: MemberMenuRoom; inCall?: ReadonlySet<string> }) {
   const members = props.members
   const refetch = props.refetch
   const sorted = () => {
     const rank = { ONLINE: 0, AWAY: 1, OFFLINE: 2 } as const
-    return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || nameOf(a.user).localeCompare(nameOf(b.user)))
+    // online first (then away, then offline), and within each, who is in the call first
+    const call = (id: string) => (props.inCall?.has(id) ? 0 : 1)
+    return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || call(a.user.id) - call(b.user.id) || nameOf(a.user).localeCompare(nameOf(b.user)))
   }
   return (
     <section class="members" aria-labelledby="members-title">
@@ -69,6 +71,7 @@ export function MembersPanel(props: { members: Resource<MemberList>; refetch: ()
                     <Show when={m.role === 'OWNER'}> <span class="tag role-owner">Owner</span></Show>
                     <Show when={m.role === 'MODERATOR'}> <span class="tag role-moderator">Moderator</span></Show>
                     <Show when={focusOf(m.user)}> <span class="tag focus" title="In a focus session">Focusing</span></Show>
+                    <Show when={props.inCall?.has(m.user.id)}> <span class="tag call">In call</span></Show>
                   </span>
                   <PresenceDot status={statusOf(m.user)} />
                   <Show when={props.room && props.room.kind !== 'DIRECT' && m.user.id !== props.room.selfId ? props.room : null}>

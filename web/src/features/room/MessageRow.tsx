@@ -1,5 +1,6 @@
-// One message: sender, time, body (or its edit form), a failed send's Retry / Discard, and the
-// edit / delete actions.
+// One message: sender, time, body (or its edit form), a pending send's state, a failed send's
+// Retry / Discard, and the edit / delete actions. A message that continues its sender's group
+// shows no header (the name stays for screen readers) and its time beside it.
 import { Show } from 'solid-js'
 import { me } from '../../lib/session'
 import { avatarOf, nameOf } from '../../lib/users'
@@ -9,23 +10,32 @@ import { MessageBody, mentions } from './MessageBody'
 import { MessageAttachments } from './Attachments'
 import { createMessageActions, EditMessageForm, MessageActionBar } from './MessageActions'
 
-export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) {
+export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; grouped?: boolean; highlight?: boolean }) {
   const self = me()!
   const m = () => props.msg
   const mine = () => m().sender.id === self.id
   const actions = createMessageActions(props)
+  const cls = () => ['message', mine() && 'mine', m().local && 'pending', props.grouped && 'grouped', props.highlight && 'highlight',
+    !mine() && !m().deletedAt && mentions(m().body, self.username) && 'mentioned'].filter(Boolean).join(' ')
   return (
-    <li class={`message ${mine() ? 'mine' : ''} ${m().local ? 'pending' : ''} ${!mine() && !m().deletedAt && mentions(m().body, self.username) ? 'mentioned' : ''}`} data-seq={m().local ? undefined : m().seq}>
-      <Avatar name={nameOf(m().sender)} id={m().sender.id} url={avatarOf(m().sender)} size={32} />
+    <li class={cls()} data-seq={m().local ? undefined : m().seq} tabindex="-1" aria-current={props.highlight ? 'true' : undefined}>
+      <Show when={!props.grouped} fallback={<time class="side-time muted" datetime={m().createdAt} aria-hidden="true">{new Date(m().createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}</time>}>
+        <Avatar name={nameOf(m().sender)} id={m().sender.id} url={avatarOf(m().sender)} size={32} />
+      </Show>
       <div class="bubble">
-        <div class="meta">
+        <div class={props.grouped ? 'meta sr-only' : 'meta'}>
           <span class="sender">{nameOf(m().sender)}</span>
           {/* a deleted account's placeholder has no handle to show */}
           <Show when={m().sender.username !== '[deleted]'}><span class="sender-handle muted small">@{m().sender.username}</span></Show>
           <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
-          <Show when={m().editedAt && !m().deletedAt}><span class="muted small"> (edited)</span></Show>
-          <Show when={m().local === 'sending'}><span class="muted small"> Sending…</span></Show>
         </div>
+        <Show when={(m().editedAt && !m().deletedAt) || m().local === 'sending' || m().local === 'waiting'}>
+          <div class="meta">
+            <Show when={m().editedAt && !m().deletedAt}><span class="muted small">(edited)</span></Show>
+            <Show when={m().local === 'sending'}><span class="muted small">Sending…</span></Show>
+            <Show when={m().local === 'waiting'}><span class="pending-note small">Not sent yet: waiting for the connection</span></Show>
+          </div>
+        </Show>
         <Show when={!actions.editing()} fallback={<EditMessageForm msg={m()} actions={actions} />}>
           <p class="body">
             <Show when={!m().deletedAt} fallback={<em class="muted">Message deleted</em>}>
@@ -40,6 +50,11 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean }) 
           <p class="send-failed" role="alert">
             Not sent: {m().localError}
             <button type="button" class="btn small" onClick={() => props.feed.retry(m())}>Retry</button>
+            <button type="button" class="btn small" onClick={() => props.feed.discard(m())}>Discard</button>
+          </p>
+        </Show>
+        <Show when={m().local === 'waiting'}>
+          <p class="send-waiting">
             <button type="button" class="btn small" onClick={() => props.feed.discard(m())}>Discard</button>
           </p>
         </Show>

@@ -19,6 +19,7 @@ graphql(`
     viewerRole
     memberCount
     unreadCount
+    viewerLastReadSeq
     createdAt
     createdBy { id displayName }
   }

@@ -4,6 +4,8 @@ import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { TimerPanel } from '../focus/TimerPanel'
 import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './MembersPanel'
+import { Avatar, PresenceDot, type Presence } from '../../components/ui'
+import { nameOf, statusOf } from '../../lib/users'
 
 export function createSidePanel() {
   const [panel, setPanel] = createSignal<'members' | null>(null)
@@ -22,7 +24,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null } | null; inCall?: ReadonlySet<string> }) {
   const panel = props.panel
   return (
     <>
@@ -32,10 +34,24 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
       </Show>
       <aside id="room-side" class={`room-side ${panel.open() ? 'open' : ''}`} aria-label="Room details">
         <button type="button" class="btn small side-close" ref={panel.closeRef} onClick={() => panel.close()}>Close</button>
-        <Show when={props.room.viewerIsMember}>
-          <TimerPanel roomId={props.room.id} />
+        {/* a direct room is a conversation with one person: who they are, no shared timer or member list */}
+        <Show when={props.room.kind !== 'DIRECT'} fallback={
+          <Show when={props.peer}>
+            {(p) => (
+              <section class="peer-card" aria-label="About this conversation">
+                <Avatar name={nameOf(p())} id={p().id} size={64} />
+                <p class="profile-name">{nameOf(p())}</p>
+                <p class="muted">@{p().username}</p>
+                <p class="row"><PresenceDot status={statusOf(p())} /> {({ ONLINE: 'Online', AWAY: 'Away', OFFLINE: 'Offline' } as const)[statusOf(p())]}</p>
+              </section>
+            )}
+          </Show>
+        }>
+          <Show when={props.room.viewerIsMember}>
+            <TimerPanel roomId={props.room.id} />
+          </Show>
+          <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} inCall={props.inCall} />
         </Show>
-        <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} />
       </aside>
     </>
   )

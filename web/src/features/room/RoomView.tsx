@@ -4,7 +4,7 @@ import { createSignal, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
 import { isModerator } from '../../lib/roles'
-import { roomTitle } from '../../lib/users'
+import { nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
 import { createFeed } from './feed'
@@ -14,6 +14,7 @@ import { createRoomMembers } from './MembersPanel'
 import { createMessageScroll, MessageList } from './MessageList'
 import { createRoomActions } from './roomActions'
 import { RoomHeader } from './RoomHeader'
+import { createSearch, SearchButton, SearchDialog } from './SearchDialog'
 import { useRoomLive } from './roomLive'
 import { createSidePanel, RoomSide } from './RoomSide'
 import { createTyping } from './typing'
@@ -29,33 +30,39 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   const side = createSidePanel()
   const scroll = createMessageScroll(feed)
   const scheduleMarkRead = createMarkRead(r, feed)
-  const dividerBefore = useRoomLive({ room: r, self, feed, members, typing, scroll, scheduleMarkRead, onEnded: () => props.onEnded() })
+  const roomLive = useRoomLive({ room: r, self, feed, members, typing, scroll, scheduleMarkRead, onEnded: () => props.onEnded() })
   const actions = createRoomActions(r, (x) => {
     props.onRoom(x)
     members.reload()
   })
-  const title = () => roomTitle(r(), self.username)
+  // a direct room reads as a conversation with the other person: their name, their @username
+  const peer = () => (r().kind === 'DIRECT' ? members.list.latest?.find((m) => m.user.id !== self.id)?.user ?? null : null)
+  const title = () => {
+    const p = peer()
+    return p ? nameOf(p) : roomTitle(r(), self.username)
+  }
   const [settingsOpen, setSettingsOpen] = createSignal(false)
   const [bansEpoch, setBansEpoch] = createSignal(0)
   useRoomChanged({ room: r, self, onRoom: (x) => props.onRoom(x), members, onBans: () => setBansEpoch((n) => n + 1) })
   const other = () => {
-    if (r().kind !== 'DIRECT') return null
-    const u = (members.list.latest ?? []).map((m) => m.user).find((u) => u.id !== self.id)
-    return u ? { id: u.id, displayName: u.displayName } : null
+    const p = peer()
+    return p ? { id: p.id, displayName: p.displayName } : null
   }
+  const search = createSearch()
+  const [inCall, setInCall] = createSignal<ReadonlySet<string>>(new Set())
 
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer()?.username} />
         <RoomSettings room={r()} open={settingsOpen()} onClose={() => setSettingsOpen(false)} onRoom={(x) => props.onRoom(x)} bansEpoch={bansEpoch()} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
         <Show when={r().viewerIsMember}>
-          <CallPanel roomId={r().id} />
+          <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={dividerBefore()} ownerView={isModerator(r().viewerRole)} />
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
@@ -66,7 +73,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, files); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} />
+      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} />
+      <SearchDialog search={search} room={r()} />
     </div>
   )
 }

@@ -5,7 +5,7 @@ import { batch } from 'solid-js'
 import { createStore, produce } from 'solid-js/store'
 import { graphql } from '../../gql'
 import type { MessageFieldsFragment } from '../../gql/graphql'
-import { live, mutate, query } from '../../lib/client'
+import { connState, live, mutate, query } from '../../lib/client'
 import { AppError, toAppError } from '../../lib/errors'
 
 graphql(`
@@ -24,8 +24,8 @@ graphql(`
 `)
 
 const RoomMessages = graphql(`
-  query RoomMessages($roomId: ID!, $last: Int, $before: String) {
-    messages(roomId: $roomId, last: $last, before: $before) {
+  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {
+    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {
       edges { cursor node { ...MessageFields } }
       pageInfo { hasPreviousPage startCursor }
     }
@@ -62,7 +62,11 @@ const DeleteMessage = graphql(`
   }
 `)
 
-export type Msg = MessageFieldsFragment & { local?: 'sending' | 'failed'; localError?: string }
+/**
+ * local: the viewer's own message not stored yet: 'sending', 'waiting' (the server could not be
+ * reached: sent again, with the same clientId, as soon as the connection is back) or 'failed'
+ */
+export type Msg = MessageFieldsFragment & { local?: 'sending' | 'waiting' | 'failed'; localError?: string }
 
 const PAGE = 50
 
@@ -86,6 +90,8 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     ended: false,
   })
   let lastSeq = 0
+  // bumped by every jump: a page of older history asked for before it is dropped
+  let gen = 0
   let lastEventSeq: number | null = null
   const stops: (() => void)[] = []
   let onAdded: ((m: Msg, live: boolean) => void) | null = null
@@ -112,16 +118,19 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     if (inserted) onAdded?.(m, true)
   }
 
-  async function loadInitial() {
+  /** the newest page, or (aroundSeq) the page around one message: a search hit, the first unread */
+  async function loadInitial(aroundSeq?: number) {
     setState({ loading: true, error: null })
     try {
-      const d = await query(RoomMessages, { roomId, last: PAGE })
+      const d = await query(RoomMessages, aroundSeq ? { roomId, aroundSeq, last: PAGE } : { roomId, last: PAGE })
       const nodes = d.messages.edges.map((e) => e.node)
       batch(() => {
         setState('list', (old) => {
-          // keep whatever arrived live (or is still being sent) while the page was loading
+          // keep whatever arrived live (or is still being sent) while the page was loading; a page
+          // around an older message keeps only the unsent ones (the live replay brings the rest)
           const ids = new Set(nodes.map((n) => n.id))
-          return [...(nodes as Msg[]), ...old.filter((x) => !ids.has(x.id))].sort((a, b) => (a.local ? 1 : 0) - (b.local ? 1 : 0) || a.seq - b.seq)
+          const kept = old.filter((x) => !ids.has(x.id) && (!aroundSeq || x.local))
+          return [...(nodes as Msg[]), ...kept].sort((a, b) => (a.local ? 1 : 0) - (b.local ? 1 : 0) || a.seq - b.seq)
         })
         setState({ hasOlder: d.messages.pageInfo.hasPreviousPage, olderCursor: d.messages.pageInfo.startCursor ?? null, loading: false })
       })
@@ -151,15 +160,31 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     }))
   }
 
-  async function start() {
-    if (await loadInitial()) startLive()
+  async function start(aroundSeq?: number) {
+    if (await loadInitial(aroundSeq)) startLive()
   }
 
-  async function loadOlder() {
-    if (state.loadingOlder || !state.hasOlder) return
+  /**
+   * Opens the history at one message not loaded yet: the page around it, then the live stream
+   * resumes after that page, replaying everything newer (so nothing is left out in between).
+   */
+  async function jump(seq: number) {
+    stop()
+    lastSeq = 0
+    gen++
+    setState({ hasOlder: false, olderCursor: null, loadingOlder: false, olderError: null })
+    await start(seq)
+  }
+
+  /** resolves true when a page was added before the loaded history */
+  async function loadOlder(): Promise<boolean> {
+    if (state.loadingOlder || !state.hasOlder || state.loading) return false
+    const mine = gen
     setState({ loadingOlder: true, olderError: null })
     try {
       const d = await query(RoomMessages, { roomId, last: PAGE, before: state.olderCursor })
+      // the history was opened elsewhere meanwhile (a jump): this page belongs to the old view
+      if (mine !== gen) return false
       const nodes = d.messages.edges.map((e) => e.node)
       batch(() => {
         setState('list', (old) => {
@@ -168,24 +193,41 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
         })
         setState({ hasOlder: d.messages.pageInfo.hasPreviousPage, olderCursor: d.messages.pageInfo.startCursor ?? null })
       })
+      return true
     } catch (e) {
-      setState('olderError', toAppError(e))
+      if (mine === gen) setState('olderError', toAppError(e))
+      return false
     } finally {
-      setState('loadingOlder', false)
+      if (mine === gen) setState('loadingOlder', false)
     }
   }
 
+  const inFlight = new Set<string>()
   async function attempt(clientId: string, body: string, attachmentIds: string[], tries: number) {
+    if (inFlight.has(clientId)) return
+    inFlight.add(clientId)
     setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'sending'; m.localError = undefined }))
     try {
       const d = await mutate(SendMessage, { roomId, body, clientId, attachmentIds: attachmentIds.length ? attachmentIds : null })
+      inFlight.delete(clientId)
       upsert(d.sendMessage, 'added')
     } catch (e) {
+      inFlight.delete(clientId)
       const err = toAppError(e)
       // the same clientId makes a retry safe: the server stores the message once
-      if ((err.code === 'NETWORK' || err.code === 'INTERNAL') && tries < 3) {
-        setTimeout(() => void attempt(clientId, body, attachmentIds, tries + 1), 800 * 2 ** tries)
-        return
+      if (err.code === 'NETWORK' || err.code === 'INTERNAL') {
+        if (connState() !== 'connected') {
+          // the server is away: wait for the connection to come back (resendWaiting), however long
+          setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'waiting'; m.localError = undefined }))
+          return
+        }
+        if (tries < 3) {
+          setTimeout(() => {
+            if (!state.list.some((m) => m.clientId === clientId && m.local === 'sending')) return
+            void attempt(clientId, body, attachmentIds, tries + 1)
+          }, 800 * 2 ** tries)
+          return
+        }
       }
       setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'failed'; m.localError = err.message }))
     }
@@ -201,6 +243,11 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     }
     setState('list', (l) => [...l, echo])
     void attempt(clientId, body, attachments.map((a) => a.id), 0)
+  }
+
+  /** the connection is back: what waited goes out, in the order it was written */
+  async function resendWaiting() {
+    for (const m of state.list.filter((x) => x.local === 'waiting' && x.clientId)) await attempt(m.clientId!, m.body, m.attachments.map((a) => a.id), 0)
   }
 
   function retry(m: Msg) {
@@ -226,6 +273,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
    * event. Until then an edit or delete made while away would be missed, so re-read the newest page.
    */
   async function resync() {
+    void resendWaiting()
     if (lastEventSeq !== null || state.loading || state.error) return
     try {
       const d = await query(RoomMessages, { roomId, last: PAGE })
@@ -240,7 +288,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   }
 
   return {
-    state, start, stop, resync, loadOlder, send, retry, discard, edit, remove, reload: start,
+    state, start, stop, resync, jump, resendWaiting, loadOlder, send, retry, discard, edit, remove, reload: start,
     onAdded(fn: (m: Msg, live: boolean) => void) { onAdded = fn },
   }
 }

@@ -5,6 +5,7 @@ import { createEffect, createSignal, on, onCleanup, onMount } from 'solid-js'
 import { graphql } from '../../gql'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { connEpoch, live } from '../../lib/client'
+import { match, navigate, queryParam } from '../../lib/router'
 import { applyUser } from '../../lib/users'
 import type { Feed } from './feed'
 import type { RoomMembersState } from './MembersPanel'
@@ -23,7 +24,11 @@ const TypingLive = graphql(`
   }
 `)
 
-/** Returns the id of the message the "new messages" divider sits before (null: no divider). */
+/**
+ * Returns the id of the message the "new messages" divider sits before (null: no divider), the
+ * highlighted message's seq, and the unread messages older than the loaded page (with the jump to
+ * the first of them). `?at=<seq>` in the address opens the room at that message (search hits).
+ */
 export function useRoomLive(o: {
   room: () => RoomViewFieldsFragment
   self: { id: string }
@@ -38,18 +43,65 @@ export function useRoomLive(o: {
   createEffect(on(() => feed.state.ended, (e) => { if (e) o.onEnded() }, { defer: true }))
   // the "new messages" divider sits before the first message that was unread when the room opened
   const [dividerBefore, setDividerBefore] = createSignal<string | null>(null)
+  const [highlight, setHighlight] = createSignal<number | null>(null)
+  const [unreadAbove, setUnreadAbove] = createSignal<{ count: number; jump: () => void } | null>(null)
+  // where the viewer had read up to when the room opened (marking read moves the server's marker on)
+  const readUpTo = room().viewerLastReadSeq ?? null
+  const unreadAtOpen = room().unreadCount
+  const target = () => {
+    // the address may already name another room this view is about to give way to
+    if (match('/rooms/:id')?.id !== room().id) return null
+    const at = Number(queryParam('at'))
+    return Number.isInteger(at) && at > 0 ? at : null
+  }
+
+  /** the divider before the first of others' messages past the read marker, when it is loaded */
+  function placeDivider(): boolean {
+    if (readUpTo === null || unreadAtOpen === 0) return true
+    const first = feed.state.list.find((m) => !m.local && m.seq > readUpTo && m.sender.id !== self.id && !m.deletedAt)
+    if (first) setDividerBefore(first.id)
+    const l = feed.state.list.filter((m) => !m.local)
+    // the first unread is loaded when the page reaches back to the marker
+    return !!first && (l.length === 0 || l[0].seq <= readUpTo + 1 || !feed.state.hasOlder)
+  }
+
+  /** highlights one message and brings it into view (after the list has rendered it) */
+  function show(seq: number) {
+    setHighlight(seq)
+    requestAnimationFrame(() => { scroll.reveal(seq) })
+  }
+
+  /** opens the history at one message: in place when loaded, else the page around it */
+  async function openAt(seq: number) {
+    if (!feed.state.list.some((m) => !m.local && m.seq === seq)) {
+      await feed.jump(seq)
+      placeDivider()
+    }
+    show(seq)
+    // the address keeps the room, not the hit: choosing the same hit again opens it again
+    navigate(`/rooms/${room().id}`, { replace: true })
+  }
+
+  async function jumpToFirstUnread() {
+    if (readUpTo === null) return
+    setUnreadAbove(null)
+    await feed.jump(readUpTo + 1)
+    placeDivider()
+    const first = feed.state.list.find((m) => !m.local && m.seq > readUpTo && m.sender.id !== self.id && !m.deletedAt)
+    if (first) show(first.seq)
+  }
 
   onMount(() => {
-    void feed.start().then(() => {
-      let left = room().unreadCount
-      const l = feed.state.list
-      for (let i = l.length - 1; i >= 0 && left > 0; i--) {
-        if (l[i].sender.id !== self.id && !l[i].deletedAt) {
-          left--
-          if (left === 0) setDividerBefore(l[i].id)
-        }
+    const at = target()
+    void feed.start(at ?? undefined).then(() => {
+      const placed = placeDivider()
+      if (at) {
+        show(at)
+        navigate(`/rooms/${room().id}`, { replace: true })
+      } else {
+        scroll.toBottom()
+        if (!placed && feed.state.hasOlder) setUnreadAbove({ count: unreadAtOpen, jump: () => void jumpToFirstUnread() })
       }
-      scroll.toBottom()
       scheduleMarkRead()
     })
     // typing and presence are for members: a reader of a PUBLIC room would only be refused
@@ -84,11 +136,24 @@ export function useRoomLive(o: {
     void feed.resync()
   }, { defer: true }))
 
+  // the reader reached the first unread another way (scrolling up, a search hit): the bar goes
+  createEffect(() => {
+    if (!unreadAbove() || readUpTo === null) return
+    if (feed.state.list.some((m) => !m.local && m.seq === readUpTo + 1)) {
+      setUnreadAbove(null)
+      placeDivider()
+    }
+  })
+
+  // a search hit in this room, chosen while the room is open
+  createEffect(on(target, (at) => { if (at && !feed.state.loading) void openAt(at) }, { defer: true }))
+
   feed.onAdded((m) => {
     if (m.sender.id !== self.id) typing.forget(m.sender.id)
     if (scroll.stuck()) queueMicrotask(scroll.toBottom)
+    else if (m.sender.id !== self.id) scroll.noteUnseen()
     scheduleMarkRead()
   })
 
-  return dividerBefore
+  return { dividerBefore, highlight, unreadAbove }
 }

@@ -7,6 +7,7 @@ import { nameOf, roomTitle } from '../../lib/users'
 import { me } from '../../lib/session'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
+import { refreshWhileVisible } from '../../lib/freshness'
 import { lastArrived } from '../notifications/store'
 import { createEffect, on } from 'solid-js'
 
@@ -133,6 +134,8 @@ function BrowsePublic() {
   const [term, setTerm] = createSignal('')
   let t: ReturnType<typeof setTimeout> | undefined
   const [page, { refetch }] = createResource(term, (s) => query(BrowseRooms, { search: s || undefined, first: 30 }).then((d) => d.rooms))
+  // rooms created, renamed or deleted elsewhere show up without a reload
+  refreshWhileVisible(refetch, 15_000)
   const join = useAction(async (roomId: string) => {
     await mutate(JoinRoomById, { roomId })
     navigate(`/rooms/${roomId}`)

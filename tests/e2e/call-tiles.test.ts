@@ -1,0 +1,82 @@
+// Call tiles in Chromium with the fake camera and microphone: a participant whose camera is off
+// is shown by name and initials, a muted participant carries a muted mark, and a tile can be
+// enlarged (spotlight) from the keyboard and put back with Escape.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import type { TestApp } from '../helpers/app.js'
+import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+
+let app: TestApp
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startWebApp()
+  browser = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'])
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+})
+
+describe('call tiles', () => {
+  it('name the participant when the camera is off, mark the muted one, and enlarge by keyboard', async () => {
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    const errors = [watchErrors(a.page), watchErrors(b.page)]
+    await a.context.grantPermissions(['camera', 'microphone'])
+    await b.context.grantPermissions(['camera', 'microphone'])
+    await signUpInPage(a.page, app.url, uname('cara'), undefined, 'Cara Lopes')
+    await signUpInPage(b.page, app.url, uname('dan'), undefined, 'Dan Okafor')
+    await a.page.getByLabel('Room name').fill('Tile Room')
+    await a.page.getByRole('button', { name: 'Create room' }).click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Tile Room' }).count()).toBe(1)
+    const code = (await a.page.getByTestId('room-code').textContent())!.trim()
+    await b.page.goto(`${app.url}/join/${code}`)
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Tile Room' }).count(), { timeout: 10_000 }).toBe(1)
+
+    await a.page.getByRole('button', { name: 'Start call' }).click()
+    await expect.poll(() => b.page.getByRole('button', { name: 'Join call' }).count(), { timeout: 10_000 }).toBe(1)
+    await b.page.getByRole('button', { name: 'Join call' }).click()
+    const danTile = a.page.getByRole('group', { name: 'Dan Okafor' })
+    await expect.poll(() => danTile.getAttribute('data-connection'), { timeout: 20_000 }).toBe('connected')
+    // camera on: the video plays, no placeholder
+    await expect.poll(() => danTile.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 10_000 }).toBeGreaterThan(0)
+    expect(await danTile.getByRole('img', { name: 'Dan Okafor (camera off)' }).count()).toBe(0)
+
+    // Dan turns the camera off and mutes: Cara's tile for Dan shows his name and initials, and the mark
+    await b.page.getByRole('button', { name: 'Camera off' }).click()
+    await b.page.getByRole('button', { name: 'Mute', exact: true }).click()
+    const placeholder = danTile.getByRole('img', { name: 'Dan Okafor (camera off)' })
+    await expect.poll(() => placeholder.count(), { timeout: 10_000 }).toBe(1)
+    expect(await placeholder.isVisible()).toBe(true)
+    expect(await placeholder.textContent()).toContain('DO')
+    expect(await placeholder.textContent()).toContain('Dan Okafor')
+    await expect.poll(() => danTile.getByRole('img', { name: 'muted' }).count(), { timeout: 10_000 }).toBe(1)
+    // his own tile says so too
+    expect(await b.page.getByRole('group', { name: 'You' }).getByRole('img', { name: 'You (camera off)' }).count()).toBe(1)
+
+    // back on: the video again, the mark gone
+    await b.page.getByRole('button', { name: 'Camera on' }).click()
+    await b.page.getByRole('button', { name: 'Unmute' }).click()
+    await expect.poll(() => placeholder.count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => danTile.getByRole('img', { name: 'muted' }).count(), { timeout: 10_000 }).toBe(0)
+
+    // the fake microphone beeps: Dan's voice, measured on Cara's side, marks him as the speaker
+    await expect.poll(() => danTile.getAttribute('class'), { timeout: 15_000 }).toMatch(/\bspeaking\b/)
+
+    // spotlight from the keyboard, Escape puts it back
+    const enlarge = a.page.getByRole('button', { name: 'Enlarge Dan Okafor' })
+    await enlarge.focus()
+    await a.page.keyboard.press('Enter')
+    await expect.poll(() => a.page.getByRole('button', { name: 'Show Dan Okafor smaller' }).getAttribute('aria-pressed')).toBe('true')
+    const [big, small] = [await danTile.boundingBox(), await a.page.getByRole('group', { name: 'You' }).boundingBox()]
+    expect(big!.width).toBeGreaterThan(small!.width * 2)
+    await a.page.keyboard.press('Escape')
+    await expect.poll(() => a.page.getByRole('button', { name: 'Enlarge Dan Okafor' }).getAttribute('aria-pressed')).toBe('false')
+
+    expect(errors.flat()).toEqual([])
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+})

@@ -1,0 +1,140 @@
+// The conversation view in Chromium: search from a room to a highlighted hit (in this room and in
+// all rooms, by keyboard), and "jump to first unread" when the unread messages reach back beyond
+// the newest page: the page around the read marker is loaded, the divider sits before the first
+// unread, and the rest follows with each message once; a "new messages" bar while scrolled up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import type { TestApp } from '../helpers/app.js'
+import { signUp } from '../helpers/client.js'
+import { createRoom, joinByCode, send } from '../helpers/rooms.js'
+import { launch, newPage, signInInPage, startWebApp, uname, watchErrors } from './browser.js'
+
+let app: TestApp
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startWebApp({ env: { SEND_RATE_LIMIT_PER_USER: '0' } })
+  browser = await launch()
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+})
+
+const row = (page: Page, text: string) => page.getByRole('log').locator('li.message', { hasText: text })
+const bodies = (page: Page) => page.getByRole('log').locator('li.message .body').allTextContents()
+
+/** whether the element is inside the log's visible area */
+async function inView(page: Page, text: string): Promise<boolean> {
+  const box = await row(page, text).boundingBox()
+  const log = await page.getByRole('log').boundingBox()
+  return !!box && !!log && box.y >= log.y - 1 && box.y + box.height <= log.y + log.height + 1
+}
+
+describe('search', () => {
+  it('finds a message beyond the loaded page, opens the room at it highlighted; all rooms too', async () => {
+    const ana = await signUp(app.url, uname('ana'))
+    const viewer = await signUp(app.url, uname('view'))
+    const room = await createRoom(app.url, ana.token, 'Haystack')
+    const other = await createRoom(app.url, ana.token, 'Other Room')
+    await joinByCode(app.url, viewer.token, room.code)
+    await joinByCode(app.url, viewer.token, other.code)
+    await send(app.url, ana.token, room.id, 'the <b>needle</b> in the haystack')
+    for (let i = 1; i <= 70; i++) await send(app.url, ana.token, room.id, `filler ${i}`)
+    await send(app.url, ana.token, other.id, 'another needle over here')
+
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, viewer.username)
+    await page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => row(page, 'filler 70').count(), { timeout: 15_000 }).toBe(1)
+    expect(await row(page, 'needle').count()).toBe(0)
+
+    // "/" opens the search from the page (not while typing)
+    await page.getByRole('log').focus()
+    await page.keyboard.press('/')
+    const dialog = page.getByRole('dialog', { name: 'Search messages' })
+    await expect.poll(() => dialog.isVisible(), { timeout: 5_000 }).toBe(true)
+    await page.keyboard.type('NEEDL')
+    const hit = dialog.getByRole('button', { name: /the <b>needle<\/b> in the haystack/ })
+    await expect.poll(() => hit.count(), { timeout: 10_000 }).toBe(1)
+    // room, sender with @username, and the matched word marked (as text: the markup stays text)
+    expect(await hit.textContent()).toContain('Haystack')
+    expect(await hit.textContent()).toContain(`@${ana.username}`)
+    expect(await hit.locator('mark').allTextContents()).toEqual(['needle'])
+    expect(await hit.locator('b').count()).toBe(0)
+    // only this room: the other room's needle is not listed
+    expect(await dialog.getByRole('button', { name: /another needle/ }).count()).toBe(0)
+
+    // chosen with the keyboard: the room opens at the hit, loaded around it, highlighted and in view
+    await hit.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => dialog.count(), { timeout: 5_000 }).toBe(0)
+    await expect.poll(() => row(page, 'needle').count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => row(page, 'needle').getAttribute('aria-current')).toBe('true')
+    await expect.poll(() => inView(page, 'needle'), { timeout: 5_000 }).toBe(true)
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toContain('in the haystack')
+    // the newer messages follow, each once
+    await expect.poll(async () => (await bodies(page)).length, { timeout: 15_000 }).toBe(71)
+    expect(new Set(await bodies(page)).size).toBe(71)
+
+    // the Search button; all rooms: the other room's hit opens that room at it
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.getByRole('radio', { name: 'In all my rooms' }).check()
+    const otherHit = dialog.getByRole('button', { name: /another needle over here/ })
+    await expect.poll(() => otherHit.count(), { timeout: 10_000 }).toBe(1)
+    expect(await otherHit.textContent()).toContain('Other Room')
+    expect(await dialog.getByRole('button', { name: /in the haystack/ }).count()).toBe(1)
+    await otherHit.click()
+    await expect.poll(() => page.getByRole('heading', { name: 'Other Room' }).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => row(page, 'another needle').getAttribute('aria-current'), { timeout: 10_000 }).toBe('true')
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+})
+
+describe('jump to first unread', () => {
+  it('loads the page around the read marker, with the divider before the first unread', async () => {
+    const ana = await signUp(app.url, uname('ana'))
+    const viewer = await signUp(app.url, uname('view'))
+    const room = await createRoom(app.url, ana.token, 'Busy Room')
+    await send(app.url, ana.token, room.id, 'already read')
+    await joinByCode(app.url, viewer.token, room.code)
+    for (let i = 1; i <= 80; i++) await send(app.url, ana.token, room.id, `unread ${i}`)
+
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, viewer.username)
+    await page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => row(page, 'unread 80').count(), { timeout: 15_000 }).toBe(1)
+    // the newest page does not reach the first unread: the bar offers the jump
+    expect(await page.getByRole('log').locator('li.message .body', { hasText: /^unread 1$/ }).count()).toBe(0)
+    await expect.poll(() => page.getByText('80 unread messages above').count(), { timeout: 5_000 }).toBe(1)
+    const jump = page.getByRole('button', { name: 'Jump to first unread' })
+    await jump.focus()
+    await page.keyboard.press('Enter')
+
+    const first = page.getByRole('log').locator('li.message', { has: page.locator('.body', { hasText: /^unread 1$/ }) })
+    await expect.poll(() => first.count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => first.getAttribute('aria-current'), { timeout: 5_000 }).toBe('true')
+    // the divider sits right before it, after the message read before
+    const order = await page.getByRole('log').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.querySelector('.body')?.textContent ?? ''))
+    const at = order.indexOf('New messages')
+    expect(order.slice(at - 1, at + 2)).toEqual(['already read', 'New messages', 'unread 1'])
+    expect(await page.getByRole('separator', { name: 'Today' }).count()).toBe(1)
+    // the rest arrives, each once
+    await expect.poll(async () => (await bodies(page)).length, { timeout: 15_000 }).toBe(81)
+    expect(new Set(await bodies(page)).size).toBe(81)
+    // the viewer is reading up there: a new message shows the bar instead of scrolling away
+    await page.getByRole('log').evaluate((el) => { el.scrollTop = 0 })
+    await send(app.url, ana.token, room.id, 'fresh news')
+    const bar = page.getByRole('button', { name: /new messages? ↓/ })
+    await expect.poll(() => bar.count(), { timeout: 10_000 }).toBe(1)
+    await bar.click()
+    await expect.poll(() => inView(page, 'fresh news'), { timeout: 5_000 }).toBe(true)
+    await expect.poll(() => bar.count()).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+})
