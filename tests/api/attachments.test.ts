@@ -341,7 +341,14 @@ for (const backend of BACKENDS) {
       const sent = await uploadOk(t, x.token, await png(), 'kept.png')
       await ok(t.url, SET_AVATAR, { a: avatar.id }, x.token)
       await ok(t.url, SEND, { r: room.id, b: 'bye', a: [sent.id] }, x.token)
+      // y's client shows x's picture: it hears it go, live, with the name
+      const c = wsClient(t.wsUrl, y.token)
+      const people = collect(c, 'subscription { userUpdated { id displayName avatarUrl } }')
+      await waitLive(t, 1)
       expect((await ok(t.url, 'mutation($p: String!) { deleteAccount(password: $p) }', { p: 'correct horse battery' }, x.token)).deleteAccount).toBe(true)
+      await people.waitFor(() => people.events.some((e: any) => e.userUpdated.id === x.id), 5000, 'the deletion')
+      await c.dispose()
+      expect(people.events.find((e: any) => e.userUpdated.id === x.id).userUpdated).toEqual({ id: x.id, displayName: 'Deleted user', avatarUrl: null })
       for (const gone of [unsent, avatar]) {
         expect(await bytesKept(gone.id)).toBe(false)
         expect(await db().selectFrom('attachments').select('id').where('id', '=', gone.id).executeTakeFirst()).toBeUndefined()
