@@ -28,6 +28,7 @@ const config: CodegenConfig = {
           Message: './models.js#MessageModel',
           Attachment: './models.js#AttachmentModel',
           MessageEvent: './models.js#MessageEventModel',
+          ReactionGroup: './models.js#ReactionGroupModel',
           TypingEvent: './models.js#TypingEventModel',
           PresenceEvent: './models.js#PresenceEventModel',
           FriendRequest: './models.js#FriendRequestModel',

@@ -16,6 +16,7 @@ import { Recorder, Sub, pool } from './lib/ws-client.js'
 import { Histogram } from './lib/hist.js'
 import { heapDiff, takeSnapshot } from './lib/heap.js'
 import { summariseProfiles, type Window } from './profile-top.js'
+import { printReactions, reactionsScenario, type ReactionsRow } from './reactions.js'
 
 // ---------- options ----------
 
@@ -47,6 +48,11 @@ interface Options {
   repeat: number
   /** every scenario on PostgreSQL (pgUrl), not only multi */
   pgAll: boolean
+  /** reactions: subscribers, reacting users, the spread of their reactions, and the coalescing ticks to compare */
+  reactionSubs: number
+  reactors: number
+  reactionSpreadMs: number
+  reactionTicks: number[]
   /** extra environment for the Hearth server (--env KEY=VALUE, repeatable) */
   env: Record<string, string>
   /** extra node options for the Hearth server (--node-arg --trace-gc, repeatable) */
@@ -58,7 +64,7 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     quick,
     // quick: a smoke test of every code path; fanout rows report memory per connection too
-    scenarios: quick ? ['fanout', 'rooms', 'multi'] : ['fanout', 'rooms', 'idle', 'multi'],
+    scenarios: quick ? ['fanout', 'rooms', 'multi'] : ['fanout', 'rooms', 'idle', 'multi', 'reactions'],
     fanoutN: quick ? [100] : [100, 1000, 5000],
     idleN: quick ? [200] : [1000, 5000],
     multiN: quick ? 100 : 1000,
@@ -81,6 +87,11 @@ function parseArgs(argv: string[]): Options {
     repeat: 1,
     heap: false,
     env: {},
+    reactionSubs: quick ? 100 : 1000,
+    reactors: quick ? 20 : 100,
+    reactionSpreadMs: 1000,
+    // the configured tick, and 0 (one event per change) to show what coalescing saves
+    reactionTicks: [100, 0],
     nodeArgs: [],
   }
   const nums = (s: string) => s.split(',').map((x) => {
@@ -112,6 +123,9 @@ function parseArgs(argv: string[]): Options {
       case '--body-bytes': o.bodyBytes = nums(val())[0]; break
       case '--profile': o.profile = true; break
       case '--no-floor': o.floor = false; break
+      case '--reaction-subs': o.reactionSubs = nums(val())[0]; break
+      case '--reactors': o.reactors = nums(val())[0]; break
+      case '--reaction-ticks': o.reactionTicks = val().split(',').map((x) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new Error(`not a tick: ${x}`); return n }); break
       case '--reuse': o.reuse = true; break
       case '--no-reuse': o.reuse = false; break
       case '--pg': o.pgAll = true; break
@@ -133,7 +147,7 @@ function parseArgs(argv: string[]): Options {
       default: throw new Error(`unknown option ${a} (see --help)`)
     }
   }
-  for (const s of o.scenarios) if (!['fanout', 'rooms', 'idle', 'multi'].includes(s)) throw new Error(`unknown scenario ${s}`)
+  for (const s of o.scenarios) if (!['fanout', 'rooms', 'idle', 'multi', 'reactions'].includes(s)) throw new Error(`unknown scenario ${s}`)
   for (const m of o.modes) if (m !== 'open' && m !== 'closed') throw new Error(`unknown mode ${m}`)
   if (o.pgAll && !o.pgUrl) throw new Error('--pg needs BENCH_PG_URL or TEST_PG_URL')
   if (o.members > o.socketsPerUser * 2) o.socketsPerUser = Math.ceil(o.members / 2)
@@ -643,10 +657,36 @@ async function main() {
     for (const r of medians) fs.writeSync(out, JSON.stringify({ at: new Date().toISOString(), commit, quick: opts.quick, node: process.version, median: opts.repeat, ...r }) + '\n')
     rows.push(...medians)
   }
-  fs.closeSync(out)
   for (const t of shared ?? []) await t.stop()
+  // reactions: its own servers (one instance each), once per coalescing tick
+  const reactionRows: ReactionsRow[] = []
+  if (opts.scenarios.includes('reactions')) {
+    for (const tick of opts.reactionTicks) {
+      const target = new HearthTarget()
+      const tag = newTag()
+      try {
+        await startTarget(target, 1, opts.pgAll, { ...opts, env: { ...opts.env, REACTION_TICK_MS: String(tick) } }, tag, logDir, profileDir)
+        const log = (m: string) => console.log(`  ${((performance.now() - T0) / 1000).toFixed(1).padStart(6)}s [hearth reactions tick=${tick}] ${m}`)
+        const row = await reactionsScenario(target, { subscribers: opts.reactionSubs, reactors: opts.reactors, spreadMs: opts.reactionSpreadMs, socketsPerUser: opts.socketsPerUser, tickMs: tick, log })
+        log(`${row.deliveries} deliveries, ${row.eventsPerSubscriber} events per subscriber${row.ok ? '' : ` (FAILED: ${row.failure})`}`)
+        if (!row.ok) failed = true
+        reactionRows.push(row)
+        fs.writeSync(out, JSON.stringify({ at: new Date().toISOString(), commit, quick: opts.quick, node: process.version, loadAvg: os.loadavg()[0], ...row }) + '\n')
+      } catch (e) {
+        failed = true
+        console.error(`  [hearth reactions tick=${tick}] run failed: ${(e as Error).stack ?? e}`)
+      } finally {
+        await target.stop().catch(() => {})
+      }
+    }
+  }
+  fs.closeSync(out)
   console.log('')
-  printTable(rows)
+  if (rows.length) printTable(rows)
+  if (reactionRows.length) {
+    console.log('')
+    printReactions(reactionRows)
+  }
   if (opts.repeat > 1) console.log(`medians of ${opts.repeat} runs each (counts and failures summed); every run is in the JSON lines`)
   console.log(`\n${rows.length} row(s) in ${path.relative(process.cwd(), outFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s`)
   if (profileDir && fs.existsSync(profileDir)) {

@@ -355,6 +355,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.addHook('onClose', async () => {
     services.calls.stop()
     await services.study.stop()
+    // reaction changes waiting for their tick get their event now, while the database is open
+    await services.messages.flushReactionTicks()
     await services.attachments.stop()
     services.messages.streams.closeAll()
     closing = true

@@ -29,6 +29,8 @@ export interface Config {
    * below are off with it
    */
   sendRateLimitPerUser: number
+  /** reaction changes to one message within this many ms share one REACTIONS_CHANGED event; 0 = one event per change */
+  reactionTickMs: number
   /** wrong join codes per minute per user */
   joinCodeRateLimit: number
   /** createRoom per minute per user; off when sendRateLimitPerUser is 0 */
@@ -156,6 +158,7 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
   AUTH_RATE_LIMIT_PER_IP: int(30, 1, 1_000_000_000),
   AUTH_RATE_LIMIT_PER_USER: int(10, 1, 1_000_000_000),
   SEND_RATE_LIMIT_PER_USER: int(600, 0, 1_000_000_000),
+  REACTION_TICK_MS: int(100, 0, 5000),
   JOIN_CODE_RATE_LIMIT: int(20, 1, 1_000_000_000),
   ROOM_CREATE_RATE_LIMIT: int(10, 1, 1_000_000_000),
   ROOM_JOIN_RATE_LIMIT: int(30, 1, 1_000_000_000),
@@ -225,6 +228,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     authRateLimitPerIp: env.AUTH_RATE_LIMIT_PER_IP,
     authRateLimitPerUser: env.AUTH_RATE_LIMIT_PER_USER,
     sendRateLimitPerUser: env.SEND_RATE_LIMIT_PER_USER,
+    reactionTickMs: env.REACTION_TICK_MS,
     joinCodeRateLimit: env.JOIN_CODE_RATE_LIMIT,
     roomCreateRateLimit: env.ROOM_CREATE_RATE_LIMIT,
     roomJoinRateLimit: env.ROOM_JOIN_RATE_LIMIT,

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       authRateLimitPerIp: 30,
       authRateLimitPerUser: 10,
       sendRateLimitPerUser: 600,
+      reactionTickMs: 100,
       joinCodeRateLimit: 20,
       roomCreateRateLimit: 10,
       roomJoinRateLimit: 30,

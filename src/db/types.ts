@@ -1,5 +1,5 @@
 // Row shapes as stored. Times are epoch milliseconds (bigint in PostgreSQL, parsed to number).
-import type { Kysely } from 'kysely'
+import type { Generated, Kysely } from 'kysely'
 
 export interface UsersTable {
   id: string
@@ -65,12 +65,23 @@ export interface MessagesTable {
   deleted_at: number | null
   /** event seq of this message's ADDED event: lets messageAdded replays line up with the event stream */
   added_event_seq: number
+  reply_to_id: string | null
+  pinned_at: number | null
+  pinned_by: string | null
+}
+
+export interface MessageReactionsTable {
+  id: Generated<number>
+  message_id: string
+  user_id: string
+  emoji: string
+  created_at: number
 }
 
 export interface MessageEventsTable {
   room_id: string
   seq: number
-  kind: 'ADDED' | 'EDITED' | 'DELETED'
+  kind: 'ADDED' | 'EDITED' | 'DELETED' | 'REACTIONS_CHANGED' | 'PINNED' | 'UNPINNED'
   message_id: string
   at: number
 }
@@ -100,7 +111,7 @@ export interface BlocksTable {
 export interface NotificationsTable {
   id: string
   user_id: string
-  kind: 'FRIEND_REQUEST_RECEIVED' | 'FRIEND_REQUEST_ACCEPTED' | 'DIRECT_MESSAGE' | 'MENTION'
+  kind: 'FRIEND_REQUEST_RECEIVED' | 'FRIEND_REQUEST_ACCEPTED' | 'DIRECT_MESSAGE' | 'MENTION' | 'REPLY'
   actor_id: string | null
   room_id: string | null
   message_id: string | null
@@ -184,6 +195,7 @@ export interface DB {
   room_bans: RoomBansTable
   messages: MessagesTable
   message_events: MessageEventsTable
+  message_reactions: MessageReactionsTable
   friend_requests: FriendRequestsTable
   friendships: FriendshipsTable
   blocks: BlocksTable

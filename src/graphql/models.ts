@@ -64,9 +64,24 @@ export interface MessageModel {
   editedAt: number | null
   deletedAt: number | null
   addedEventSeq: number
+  replyToId: string | null
+  pinnedAt: number | null
+  pinnedById: string | null
+  /**
+   * The reactions when the message was read for an event (the event's own snapshot: every render
+   * of the event, for any viewer, uses it without a query); absent: loaded when asked.
+   */
+  reactions?: ReactionGroupModel[]
 }
 
-export type MessageEventKind = 'ADDED' | 'EDITED' | 'DELETED'
+export type MessageEventKind = 'ADDED' | 'EDITED' | 'DELETED' | 'REACTIONS_CHANGED' | 'PINNED' | 'UNPINNED'
+
+/** one emoji's reactions on a message; userIds earliest first */
+export interface ReactionGroupModel {
+  messageId: string
+  emoji: string
+  userIds: string[]
+}
 
 export interface MessageEventModel {
   roomId: string
@@ -109,7 +124,7 @@ export interface SignalModel {
 export interface NotificationModel {
   id: string
   userId: string
-  kind: 'FRIEND_REQUEST_RECEIVED' | 'FRIEND_REQUEST_ACCEPTED' | 'DIRECT_MESSAGE' | 'MENTION'
+  kind: 'FRIEND_REQUEST_RECEIVED' | 'FRIEND_REQUEST_ACCEPTED' | 'DIRECT_MESSAGE' | 'MENTION' | 'REPLY'
   actorId: string | null
   roomId: string | null
   messageId: string | null

@@ -153,7 +153,7 @@ export function httpRules(config: Config): ValidationRule[] {
 const VIEWER_DEPENDENT = new Set([
   'User.status', 'User.lastSeenAt', 'User.friendship', 'User.focusUntil', 'Room.viewerIsMember', 'Room.viewerRole', 'Room.unreadCount',
   'Room.onlineMembers', 'Room.messages', 'Room.lastMessage', 'Room.members', 'Room.callParticipants', 'Room.timer',
-  'RoomTimer.remainingSeconds', 'RoomTimer.serverTime',
+  'RoomTimer.remainingSeconds', 'RoomTimer.serverTime', 'ReactionGroup.viewerReacted',
 ])
 
 export interface PreparedDocument {

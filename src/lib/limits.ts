@@ -41,6 +41,8 @@ export const LIST_CAPS: Record<string, number> = {
   'Mutation.joinCall': MAX_CALL_PARTICIPANTS,
   'CallConfig.iceServers': 20,
   'Message.attachments': MAX_ATTACHMENTS_PER_MESSAGE,
+  'Message.reactions': 20,
+  'Room.pinnedMessages': 50,
   'Room.bannedUsers': MAX_BANS_LISTED,
 }
 

@@ -1,6 +1,7 @@
-// Call tiles in Chromium with the fake camera and microphone: a participant whose camera is off
-// is shown by name and initials, a muted participant carries a muted mark, and a tile can be
-// enlarged (spotlight) from the keyboard and put back with Escape.
+// Call tiles in Chromium with the fake camera and microphone: the member list marks who is in
+// the call, a participant whose camera is off is shown by name and initials, a muted one carries
+// a muted mark, the speaker is outlined, and a tile can be enlarged (spotlight) from the keyboard
+// and put back with Escape.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
@@ -40,6 +41,8 @@ describe('call tiles', () => {
     await b.page.getByRole('button', { name: 'Join call' }).click()
     const danTile = a.page.getByRole('group', { name: 'Dan Okafor' })
     await expect.poll(() => danTile.getAttribute('data-connection'), { timeout: 20_000 }).toBe('connected')
+    // the member list says who is in the call
+    await expect.poll(() => a.page.getByRole('list', { name: 'Room members' }).getByText('In call').count(), { timeout: 10_000 }).toBe(2)
     // camera on: the video plays, no placeholder
     await expect.poll(() => danTile.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 10_000 }).toBeGreaterThan(0)
     expect(await danTile.getByRole('img', { name: 'Dan Okafor (camera off)' }).count()).toBe(0)

@@ -1,5 +1,5 @@
 // Room settings and moderation in Chromium, by roles and labels: a rename and a new invite code
-// pushed live to another member; a moderator removes and bans a member, who is told why, taken
+// pushed live to another member; a moderator deletes a member's message, removes and bans them, who is told why, taken
 // out of the room and cannot come back by the link until unbanned; the owner hands the room over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -100,6 +100,15 @@ describe('room settings and moderation', () => {
     const m = await inRoom(mia, r.id, 'Ban Room')
     const x = await inRoom(max, r.id, 'Ban Room')
     const errors = [watchErrors(m.page), watchErrors(x.page)]
+
+    // a moderator deletes another member's message; Max sees it go
+    await ok(app.url, `mutation($r: ID!) { sendMessage(roomId: $r, body: "buy cheap watches") { id } }`, { r: r.id }, max.token)
+    const spam = m.page.getByRole('log').locator('li.message', { hasText: 'buy cheap watches' })
+    await expect.poll(() => spam.count(), { timeout: 10_000 }).toBe(1)
+    await spam.hover()
+    await spam.getByRole('button', { name: 'Delete message' }).click()
+    await spam.getByRole('button', { name: 'Confirm delete' }).click()
+    await expect.poll(() => x.page.getByRole('log').getByText('Message deleted').count(), { timeout: 10_000 }).toBe(1)
 
     // a moderator is offered no action on the owner
     expect(await memberRow(m.page, 'Olga').getByRole('button', { name: 'Actions for Olga' }).count()).toBe(0)

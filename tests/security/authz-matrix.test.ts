@@ -262,6 +262,14 @@ const ROWS: Row[] = [
     field: 'Mutation.deleteMessage', label: 'PUBLIC', doc: `mutation($m: ID!) { deleteMessage(id: $m) { id deletedAt } }`,
     vars: async (a) => ({ m: await memberMessage(a, 'pub') }), expect: publicRoom('FORBIDDEN', 'owner', 'member'),
   },
+  ...(['addReaction', 'removeReaction'] as const).flatMap((f): Row[] => [
+    { field: `Mutation.${f}`, label: 'PRIVATE', doc: `mutation($m: ID!) { ${f}(messageId: $m, emoji: "👍") ${MSG_SEL} }`, vars: async (a) => ({ m: await memberMessage(a, 'priv') }), expect: members('owner', 'member') },
+    { field: `Mutation.${f}`, label: 'PUBLIC', doc: `mutation($m: ID!) { ${f}(messageId: $m, emoji: "👍") ${MSG_SEL} }`, vars: async (a) => ({ m: await memberMessage(a, 'pub') }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
+  ]),
+  ...(['pinMessage', 'unpinMessage'] as const).flatMap((f): Row[] => [
+    { field: `Mutation.${f}`, label: 'PRIVATE', doc: `mutation($m: ID!) { ${f}(messageId: $m) { id pinnedAt } }`, vars: async (a) => ({ m: await memberMessage(a, 'priv') }), expect: { ...members('owner'), member: 'FORBIDDEN' } },
+    { field: `Mutation.${f}`, label: 'PUBLIC', doc: `mutation($m: ID!) { ${f}(messageId: $m) { id pinnedAt } }`, vars: async (a) => ({ m: await memberMessage(a, 'pub') }), expect: publicRoom('FORBIDDEN', 'owner') },
+  ]),
   {
     field: 'Mutation.markRead', label: 'PRIVATE', doc: 'mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { id } }',
     vars: (a, f) => ({ r: roomOf('priv')(a, f), m: a === 'deletedRoom' ? f.deletedMsg : f.privMsg }), expect: members('owner', 'member'),

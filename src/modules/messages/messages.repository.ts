@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DB, Dialect, MessagesTable } from '../../db/types.js'
-import type { MessageEventKind, MessageEventModel, MessageModel } from '../../graphql/models.js'
+import type { MessageEventKind, MessageEventModel, MessageModel, ReactionGroupModel } from '../../graphql/models.js'
 import { compiledOnce } from '../../db/compiled.js'
 import { codePoints } from '../../lib/text.js'
 import { SEARCH_MIN_PREFIX } from '../../lib/limits.js'
@@ -17,16 +17,29 @@ export function toMessage(r: Selectable<MessagesTable>): MessageModel {
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
     addedEventSeq: r.added_event_seq,
+    replyToId: r.reply_to_id,
+    pinnedAt: r.pinned_at,
+    pinnedById: r.pinned_by,
   }
 }
 
-const MESSAGE_COLUMNS = ['m.id', 'm.room_id', 'm.seq', 'm.sender_id', 'm.body', 'm.client_id', 'm.created_at', 'm.edited_at', 'm.deleted_at', 'm.added_event_seq'] as const
+const MESSAGE_COLUMNS = ['m.id', 'm.room_id', 'm.seq', 'm.sender_id', 'm.body', 'm.client_id', 'm.created_at', 'm.edited_at', 'm.deleted_at', 'm.added_event_seq', 'm.reply_to_id', 'm.pinned_at', 'm.pinned_by'] as const
 
 export class RoomGoneError extends Error {}
 /** the message was deleted while the change waited for the room */
 export class MessageDeletedError extends Error {}
+/** a per-message or per-room cap (distinct emoji, pins) would be passed */
+export class CapReachedError extends Error {}
+/** the change would change nothing (pinning a pinned message): rolled back with its seq */
+class NoChange extends Error {}
 
-type NewMessage = { id: string; roomId: string; senderId: string; body: string; clientId: string | null; now: number }
+/** the cap on distinct emoji per message and pins per room (contract part 2) */
+export const MAX_EMOJI_PER_MESSAGE = 20
+export const MAX_PINS_PER_ROOM = 50
+
+export interface ReactionRow { messageId: string; userId: string; emoji: string }
+
+type NewMessage = { id: string; roomId: string; senderId: string; body: string; clientId: string | null; replyToId: string | null; now: number }
 type Pending = { m: NewMessage; resolve: (ev: MessageEventModel) => void; reject: (e: unknown) => void }
 
 const GROUP_MAX = 256
@@ -44,9 +57,9 @@ export class MessagesRepository {
       bump: compiledOnce(db, 2, (now: number, roomId: string) => db.updateTable('rooms')
         .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: now }))
         .where('id', '=', roomId).returning(['msg_seq', 'event_seq'])),
-      message: compiledOnce(db, 8, (id: string, roomId: string, seq: number, senderId: string, body: string, clientId: string | null, at: number, eventSeq: number) =>
+      message: compiledOnce(db, 9, (id: string, roomId: string, seq: number, senderId: string, body: string, clientId: string | null, at: number, eventSeq: number, replyToId: string | null) =>
         db.insertInto('messages').values({
-          id, room_id: roomId, seq, sender_id: senderId, body, client_id: clientId, created_at: at, edited_at: null, deleted_at: null, added_event_seq: eventSeq,
+          id, room_id: roomId, seq, sender_id: senderId, body, client_id: clientId, created_at: at, edited_at: null, deleted_at: null, added_event_seq: eventSeq, reply_to_id: replyToId,
         })),
       event: compiledOnce(db, 4, (roomId: string, seq: number, messageId: string, at: number) =>
         db.insertInto('message_events').values({ room_id: roomId, seq, kind: 'ADDED', message_id: messageId, at })),
@@ -128,8 +141,8 @@ export class MessagesRepository {
         UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = ${m.now}
         WHERE id = ${m.roomId} RETURNING msg_seq, event_seq
       ), msg AS (
-        INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq)
-        SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq FROM r
+        INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq, reply_to_id)
+        SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq, ${m.replyToId} FROM r
         RETURNING id
       ), ev AS (
         INSERT INTO message_events (room_id, seq, kind, message_id, at)
@@ -143,9 +156,9 @@ export class MessagesRepository {
     if (!seqs) throw new RoomGoneError()
     const row: MessagesTable = {
       id: m.id, room_id: m.roomId, seq: Number(seqs.msg_seq), sender_id: m.senderId, body: m.body, client_id: m.clientId,
-      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: Number(seqs.event_seq),
+      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: Number(seqs.event_seq), reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
     }
-    return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: toMessage(row), at: m.now }
+    return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [] }, at: m.now }
   }
 
   private async insertIn(trx: Kysely<DB>, m: NewMessage): Promise<MessageEventModel> {
@@ -154,13 +167,13 @@ export class MessagesRepository {
     if (!seqs) throw new RoomGoneError()
     const row: MessagesTable = {
       id: m.id, room_id: m.roomId, seq: seqs.msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
-      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq,
+      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq, reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
     }
-    await q.message.on(trx)(m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, m.now, seqs.event_seq)
+    await q.message.on(trx)(m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, m.now, seqs.event_seq, m.replyToId)
     await q.event.on(trx)(m.roomId, seqs.event_seq, m.id, m.now)
     // sending moves the sender's read marker
     await q.mark.on(trx)(seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
-    return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: toMessage(row), at: m.now }
+    return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [] }, at: m.now }
   }
 
 
@@ -178,12 +191,121 @@ export class MessagesRepository {
       if (!fresh) throw new RoomGoneError()
       if (fresh.deleted_at !== null) throw new MessageDeletedError()
       await trx.updateTable('messages')
-        .set(kind === 'EDITED' ? { body, edited_at: now } : { body: '', deleted_at: now })
+        .set(kind === 'EDITED' ? { body, edited_at: now } : { body: '', deleted_at: now, pinned_at: null, pinned_by: null })
         .where('id', '=', messageId).execute()
       await trx.insertInto('message_events').values({ room_id: current.room_id, seq: seqs.event_seq, kind, message_id: messageId, at: now }).execute()
       const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow()
-      return { roomId: current.room_id, seq: seqs.event_seq, kind, message: toMessage(row), at: now }
+      const reactions = groupReactions(await this.reactionRowsIn(trx, [messageId])).get(messageId) ?? []
+      return { roomId: current.room_id, seq: seqs.event_seq, kind, message: { ...toMessage(row), reactions }, at: now }
     })
+  }
+
+  /**
+   * Appends one event for a message under its room's lock (the event_seq bump), after `apply`
+   * has made the change in the same transaction; `apply` throws NoChange to give the seq back.
+   * Answers null when nothing changed.
+   */
+  private async appendEvent(messageId: string, kind: MessageEventKind, now: number,
+    apply: (trx: Kysely<DB>, row: Selectable<MessagesTable>) => Promise<void>): Promise<MessageEventModel | null> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const current = await trx.selectFrom('messages').select('room_id').where('id', '=', messageId).executeTakeFirst()
+        if (!current) throw new RoomGoneError()
+        const seqs = await trx.updateTable('rooms').set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
+          .where('id', '=', current.room_id).returning(['event_seq']).executeTakeFirst()
+        if (!seqs) throw new RoomGoneError()
+        const fresh = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst()
+        if (!fresh) throw new RoomGoneError()
+        await apply(trx, fresh)
+        await trx.insertInto('message_events').values({ room_id: current.room_id, seq: seqs.event_seq, kind, message_id: messageId, at: now }).execute()
+        const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow()
+        const reactions = groupReactions(await this.reactionRowsIn(trx, [messageId])).get(messageId) ?? []
+        return { roomId: current.room_id, seq: seqs.event_seq, kind, message: { ...toMessage(row), reactions }, at: now }
+      })
+    } catch (e) {
+      if (e instanceof NoChange) return null
+      throw e
+    }
+  }
+
+  /** PINNED (null: already pinned); a deleted message: MessageDeletedError; the 51st pin of the room: CapReachedError */
+  pin(messageId: string, userId: string, now: number): Promise<MessageEventModel | null> {
+    return this.appendEvent(messageId, 'PINNED', now, async (trx, row) => {
+      if (row.deleted_at !== null) throw new MessageDeletedError()
+      if (row.pinned_at !== null) throw new NoChange()
+      const n = await trx.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('room_id', '=', row.room_id).where('pinned_at', 'is not', null).executeTakeFirstOrThrow()
+      if (Number(n.n) >= MAX_PINS_PER_ROOM) throw new CapReachedError()
+      await trx.updateTable('messages').set({ pinned_at: now, pinned_by: userId }).where('id', '=', messageId).execute()
+    })
+  }
+
+  /** UNPINNED (null: was not pinned) */
+  unpin(messageId: string, now: number): Promise<MessageEventModel | null> {
+    return this.appendEvent(messageId, 'UNPINNED', now, async (trx, row) => {
+      if (row.pinned_at === null) throw new NoChange()
+      await trx.updateTable('messages').set({ pinned_at: null, pinned_by: null }).where('id', '=', messageId).execute()
+    })
+  }
+
+  /** one REACTIONS_CHANGED event carrying the reactions as they are now */
+  reactionsChanged(messageId: string, now: number): Promise<MessageEventModel | null> {
+    return this.appendEvent(messageId, 'REACTIONS_CHANGED', now, async () => {})
+  }
+
+  /**
+   * Adds a reaction; false when the user already had it. The message row is locked first
+   * (PostgreSQL: FOR UPDATE; SQLite: kysely's one connection runs transactions one at a time), so two new emoji racing for the 20th
+   * place are counted one after the other.
+   */
+  async addReaction(messageId: string, userId: string, emoji: string, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('messages').select('deleted_at').where('id', '=', messageId)
+      if (this.dialect === 'postgres') q = q.forUpdate()
+      const locked = await q.executeTakeFirst()
+      if (!locked) throw new RoomGoneError()
+      if (locked.deleted_at !== null) throw new MessageDeletedError()
+      const mine = await trx.selectFrom('message_reactions').select('id')
+        .where('message_id', '=', messageId).where('user_id', '=', userId).where('emoji', '=', emoji).executeTakeFirst()
+      if (mine) return false
+      const known = await trx.selectFrom('message_reactions').select('emoji').distinct().where('message_id', '=', messageId).execute()
+      if (!known.some((k) => k.emoji === emoji) && known.length >= MAX_EMOJI_PER_MESSAGE) throw new CapReachedError()
+      await trx.insertInto('message_reactions').values({ message_id: messageId, user_id: userId, emoji, created_at: now }).execute()
+      return true
+    })
+  }
+
+  /** false when the user had no such reaction */
+  async removeReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('message_reactions')
+      .where('message_id', '=', messageId).where('user_id', '=', userId).where('emoji', '=', emoji).executeTakeFirst()
+    return Number(res.numDeletedRows) > 0
+  }
+
+  private async reactionRowsIn(db: Kysely<DB>, messageIds: string[]): Promise<ReactionRow[]> {
+    if (!messageIds.length) return []
+    const rows = await db.selectFrom('message_reactions').select(['message_id', 'user_id', 'emoji'])
+      .where('message_id', 'in', messageIds).orderBy('id').execute()
+    return rows.map((r) => ({ messageId: r.message_id, userId: r.user_id, emoji: r.emoji }))
+  }
+
+  /** the reactions of each message, grouped by emoji in order of first use, users earliest first */
+  async reactionsOf(messageIds: string[]): Promise<Map<string, ReactionGroupModel[]>> {
+    return groupReactions(await this.reactionRowsIn(this.db, messageIds))
+  }
+
+  /** each room's pinned messages, newest pin first (at most MAX_PINS_PER_ROOM each, by the cap) */
+  async pinnedIn(roomIds: string[]): Promise<Map<string, MessageModel[]>> {
+    const out = new Map<string, MessageModel[]>()
+    if (!roomIds.length) return out
+    const rows = await this.db.selectFrom('messages').selectAll().where('room_id', 'in', roomIds).where('pinned_at', 'is not', null)
+      .orderBy('pinned_at', 'desc').orderBy('seq', 'desc').execute()
+    for (const r of rows) {
+      let list = out.get(r.room_id)
+      if (!list) out.set(r.room_id, (list = []))
+      if (list.length < MAX_PINS_PER_ROOM) list.push(toMessage(r))
+    }
+    return out
   }
 
   /** events with afterSeq < seq <= uptoSeq, in order, with the messages' current state */
@@ -192,7 +314,9 @@ export class MessagesRepository {
       .select(['e.seq as e_seq', 'e.kind as e_kind', 'e.at as e_at', ...MESSAGE_COLUMNS])
       .where('e.room_id', '=', roomId).where('e.seq', '>', afterSeq).where('e.seq', '<=', uptoSeq)
       .orderBy('e.seq').limit(limit).execute()
-    return rows.map((r) => ({ roomId, seq: r.e_seq, kind: r.e_kind as MessageEventKind, at: r.e_at, message: toMessage(r) }))
+    // the reactions as they are now, read once per page: renders of these events need no query of their own
+    const reactions = await this.reactionsOf([...new Set(rows.map((r) => r.id))])
+    return rows.map((r) => ({ roomId, seq: r.e_seq, kind: r.e_kind as MessageEventKind, at: r.e_at, message: { ...toMessage(r), reactions: reactions.get(r.id) ?? [] } }))
   }
 
   /** messages with seq > afterSeq whose ADDED event is at most uptoEventSeq */
@@ -278,4 +402,22 @@ export class MessagesRepository {
     const rows = await q.orderBy('m.created_at').orderBy('m.id').limit(limit).execute()
     return rows.map((r) => toMessage(r as Selectable<MessagesTable>))
   }
+}
+
+export function groupReactions(rows: ReactionRow[]): Map<string, ReactionGroupModel[]> {
+  const out = new Map<string, ReactionGroupModel[]>()
+  const index = new Map<string, ReactionGroupModel>()
+  for (const r of rows) {
+    const key = `${r.messageId}\u0000${r.emoji}`
+    let g = index.get(key)
+    if (!g) {
+      g = { messageId: r.messageId, emoji: r.emoji, userIds: [] }
+      index.set(key, g)
+      let list = out.get(r.messageId)
+      if (!list) out.set(r.messageId, (list = []))
+      list.push(g)
+    }
+    g.userIds.push(r.userId)
+  }
+  return out
 }

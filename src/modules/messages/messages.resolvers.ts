@@ -1,3 +1,4 @@
+import { pageSize } from '../../graphql/connection.js'
 import type { AppResolvers } from '../../graphql/schema.js'
 
 export const messagesResolvers: AppResolvers = {
@@ -6,7 +7,11 @@ export const messagesResolvers: AppResolvers = {
     searchMessages: (_, { query, roomId, first, after }, ctx) => ctx.svc.messages.search(ctx, query, roomId, first, after),
   },
   Mutation: {
-    sendMessage: (_, { roomId, body, clientId, attachmentIds }, ctx) => ctx.svc.messages.send(ctx, roomId, body, clientId, attachmentIds),
+    sendMessage: (_, { roomId, body, clientId, replyToId, attachmentIds }, ctx) => ctx.svc.messages.send(ctx, roomId, body, clientId, replyToId, attachmentIds),
+    addReaction: (_, { messageId, emoji }, ctx) => ctx.svc.messages.addReaction(ctx, messageId, emoji),
+    removeReaction: (_, { messageId, emoji }, ctx) => ctx.svc.messages.removeReaction(ctx, messageId, emoji),
+    pinMessage: (_, { messageId }, ctx) => ctx.svc.messages.pin(ctx, messageId),
+    unpinMessage: (_, { messageId }, ctx) => ctx.svc.messages.unpin(ctx, messageId),
     editMessage: (_, { id, body }, ctx) => ctx.svc.messages.edit(ctx, id, body),
     deleteMessage: (_, { id }, ctx) => ctx.svc.messages.delete(ctx, id),
     markRead: (_, { roomId, messageId }, ctx) => ctx.svc.messages.markRead(ctx, roomId, messageId),
@@ -22,6 +27,22 @@ export const messagesResolvers: AppResolvers = {
       return room
     },
     sender: async (m, _, ctx) => (await ctx.svc.users.load(ctx, m.senderId))!,
+    // same room as the reply, so readable by whoever reads the reply; a deleted one is its tombstone
+    replyTo: (m, _, ctx) => (m.replyToId ? ctx.svc.messages.load(ctx, m.replyToId) : null),
+    reactions: (m, _, ctx) => ctx.svc.messages.reactions(ctx, m),
+    pinnedBy: (m, _, ctx) => (m.pinnedById ? ctx.svc.users.load(ctx, m.pinnedById) : null),
+  },
+  ReactionGroup: {
+    count: (g) => g.userIds.length,
+    viewerReacted: (g, _, ctx) => !!ctx.viewer && g.userIds.includes(ctx.viewer.userId),
+    users: async (g, { first }, ctx) => {
+      const n = pageSize(first, 'first', 10)
+      const users = await Promise.all(g.userIds.slice(0, n).map((id) => ctx.svc.users.load(ctx, id)))
+      return users.filter((u): u is NonNullable<typeof u> => !!u)
+    },
+  },
+  Room: {
+    pinnedMessages: (r, _, ctx) => ctx.svc.messages.pinnedMessages(ctx, r),
   },
   MessageEvent: {
     message: (e) => e.message,

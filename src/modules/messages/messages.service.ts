@@ -1,7 +1,7 @@
 import { mayAct } from '../rooms/permissions.js'
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
-import type { Connection, MessageEventModel, MessageModel, RoomModel } from '../../graphql/models.js'
+import type { Connection, MessageEventModel, MessageModel, ReactionGroupModel, RoomModel } from '../../graphql/models.js'
 import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, decodeIntCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { cleanText, isId } from '../../lib/text.js'
@@ -10,12 +10,16 @@ import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { RoomStreams } from '../../realtime/room-streams.js'
-import { MessageDeletedError, MessagesRepository, RoomGoneError } from './messages.repository.js'
+import { CapReachedError, MAX_EMOJI_PER_MESSAGE, MAX_PINS_PER_ROOM, MessageDeletedError, MessagesRepository, RoomGoneError } from './messages.repository.js'
+import { isSingleEmoji } from '../../lib/emoji.js'
 
 const BODY_RULE = { min: 1, max: 4000, multiline: true }
 const REPLAY_PAGE = 500
 /** the largest seq a room can reach (seq columns are 32-bit integers) */
 const SEQ_MAX = 2147483647
+
+type Waiter = { resolve: () => void; reject: (e: unknown) => void }
+type ReactionTick = { timer: NodeJS.Timeout | null; waiters: Waiter[]; last: number; idle: NodeJS.Timeout | null }
 
 export class MessagesService {
   readonly repo: MessagesRepository
@@ -58,7 +62,17 @@ export class MessagesService {
     await this.svc.publish(topics.roomEvents(ev.roomId), ev)
   }
 
-  async send(ctx: Ctx, roomId: string, body: string, clientId: string | null | undefined, attachmentIds?: readonly string[] | null): Promise<MessageModel> {
+  /**
+   * Reaction changes to one message within REACTION_TICK_MS share one REACTIONS_CHANGED event:
+   * the first change after a quiet spell is announced at once, later ones wait for the end of the
+   * tick and go out together, carrying the reactions as they are then.
+   */
+  private get reactionTick() { return this.svc.config.reactionTickMs }
+
+  /** per message: changes waiting for their REACTIONS_CHANGED event */
+  private reactionTicks = new Map<string, ReactionTick>()
+
+  async send(ctx: Ctx, roomId: string, body: string, clientId: string | null | undefined, replyToId?: string | null, attachmentIds?: readonly string[] | null): Promise<MessageModel> {
     const viewer = ctx.viewer!
     const attach = attachmentIds === null || attachmentIds === undefined ? null : this.svc.attachments.checkIds(attachmentIds)
     // with attachments the body may be empty
@@ -74,6 +88,14 @@ export class MessagesService {
       const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
       if (existing) return existing
     }
+    let replyTo: string | null = null
+    if (replyToId !== null && replyToId !== undefined) {
+      // the original must be a message of this room (which the sender reads, being a member)
+      const original = isId(replyToId) ? await this.repo.byId(replyToId) : null
+      if (!original || original.roomId !== room.id) throw new AppError('NOT_FOUND', 'No such message in this room', { field: 'replyToId' })
+      if (original.deletedAt !== null) throw conflict('The message you reply to was deleted')
+      replyTo = original.id
+    }
     await this.sendLimit(viewer.userId)
     const id = newId()
     // the uploads are claimed for the message before it is stored (all or none; BAD_USER_INPUT
@@ -81,7 +103,7 @@ export class MessagesService {
     if (attach) await this.svc.attachments.claim(attach, viewer.userId, id, room.id)
     let ev: MessageEventModel
     try {
-      ev = await this.repo.insert({ id, roomId: room.id, senderId: viewer.userId, body: text, clientId: cid, now: Date.now() })
+      ev = await this.repo.insert({ id, roomId: room.id, senderId: viewer.userId, body: text, clientId: cid, replyToId: replyTo, now: Date.now() })
     } catch (e) {
       if (attach) await this.svc.attachments.release(id)
       if (e instanceof RoomGoneError) throw notFound('No such room')
@@ -96,7 +118,7 @@ export class MessagesService {
     return ev.message
   }
 
-  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isMember: boolean; isModerator: boolean }> {
+  private async ownMessage(ctx: Ctx, id: string): Promise<{ message: MessageModel; room: RoomModel; isMember: boolean; isModerator: boolean; role: string | null }> {
     const message = isId(id) ? await this.repo.byId(id) : null
     if (!message) throw notFound('No such message')
     let access
@@ -106,7 +128,154 @@ export class MessagesService {
       if (e instanceof AppError && e.code === 'NOT_FOUND') throw notFound('No such message')
       throw e
     }
-    return { message, room: access.room, isMember: !!access.membership, isModerator: mayAct(access.membership?.role ?? null, 'moderateMessages') }
+    return { message, room: access.room, isMember: !!access.membership, isModerator: mayAct(access.membership?.role ?? null, 'moderateMessages'), role: access.membership?.role ?? null }
+  }
+
+  // ---- reactions ----------------------------------------------------------------------------
+
+  /** a message of a room the viewer may write to (blocks in DIRECT rooms count as for sends) */
+  private async reactable(ctx: Ctx, messageId: string) {
+    const { message, room, isMember } = await this.ownMessage(ctx, messageId)
+    if (!isMember) throw forbidden('Join the room first')
+    if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, ctx.viewer!.userId)
+    return { message, room }
+  }
+
+  private async reactLimit(userId: string) {
+    await spend(this.svc.limits, `react:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+  }
+
+  async addReaction(ctx: Ctx, messageId: string, emoji: string): Promise<MessageModel> {
+    if (!isSingleEmoji(emoji)) throw badInput('emoji', 'emoji must be exactly one emoji')
+    const { message } = await this.reactable(ctx, messageId)
+    if (message.deletedAt !== null) throw conflict('The message was deleted')
+    await this.reactLimit(ctx.viewer!.userId)
+    let changed: boolean
+    try {
+      changed = await this.repo.addReaction(message.id, ctx.viewer!.userId, emoji, Date.now())
+    } catch (e) {
+      if (e instanceof RoomGoneError) throw notFound('No such message')
+      if (e instanceof MessageDeletedError) throw conflict('The message was deleted')
+      if (e instanceof CapReachedError) throw conflict(`A message has at most ${MAX_EMOJI_PER_MESSAGE} different emoji`)
+      throw e
+    }
+    if (changed) await this.reactionsChanged(message.id)
+    return (await this.repo.byId(message.id)) ?? message
+  }
+
+  async removeReaction(ctx: Ctx, messageId: string, emoji: string): Promise<MessageModel> {
+    if (!isSingleEmoji(emoji)) throw badInput('emoji', 'emoji must be exactly one emoji')
+    const { message } = await this.reactable(ctx, messageId)
+    await this.reactLimit(ctx.viewer!.userId)
+    if (await this.repo.removeReaction(message.id, ctx.viewer!.userId, emoji)) await this.reactionsChanged(message.id)
+    return (await this.repo.byId(message.id)) ?? message
+  }
+
+  /**
+   * Resolves once a REACTIONS_CHANGED event written after this call's change is committed and
+   * announced. Changes to one message within the tick share one event (see above): a
+   * burst of 100 reactions becomes about one event per tick, each with the whole current state,
+   * so the sequence stays gapless and the last event is exact.
+   */
+  private reactionsChanged(messageId: string): Promise<void> {
+    let t = this.reactionTicks.get(messageId)
+    if (!t) this.reactionTicks.set(messageId, (t = { timer: null, waiters: [], last: 0, idle: null }))
+    const tick = t
+    return new Promise<void>((resolve, reject) => {
+      tick.waiters.push({ resolve, reject })
+      if (tick.timer) return
+      if (tick.idle) { clearTimeout(tick.idle); tick.idle = null }
+      const delay = Math.max(0, tick.last + this.reactionTick - Date.now())
+      tick.timer = setTimeout(() => { void this.flushReactionTick(messageId, tick) }, delay)
+    })
+  }
+
+  private async flushReactionTick(messageId: string, tick: ReactionTick) {
+    if (tick.timer) { clearTimeout(tick.timer); tick.timer = null }
+    tick.last = Date.now()
+    const waiters = tick.waiters.splice(0)
+    if (!waiters.length) return
+    try {
+      const ev = await this.repo.reactionsChanged(messageId, Date.now())
+      if (ev) await this.announce(ev)
+      for (const w of waiters) w.resolve()
+    } catch (e) {
+      const err = e instanceof RoomGoneError ? notFound('No such message') : e
+      for (const w of waiters) w.reject(err)
+    }
+    // forgotten after a quiet tick (until then the next change waits for the tick's end)
+    if (!tick.timer && !tick.waiters.length) {
+      tick.idle = setTimeout(() => {
+        if (!tick.timer && !tick.waiters.length && this.reactionTicks.get(messageId) === tick) this.reactionTicks.delete(messageId)
+      }, this.reactionTick)
+      tick.idle.unref()
+    }
+  }
+
+  /** at shutdown: every waiting reaction change gets its event now */
+  async flushReactionTicks() {
+    const all = [...this.reactionTicks.entries()]
+    this.reactionTicks.clear()
+    await Promise.all(all.map(([id, t]) => {
+      if (t.idle) clearTimeout(t.idle)
+      return this.flushReactionTick(id, t)
+    }))
+  }
+
+  /** Message.reactions: the event's own snapshot when it has one, else loaded in one query per operation */
+  async reactions(ctx: Ctx, m: MessageModel): Promise<ReactionGroupModel[]> {
+    if (m.reactions) return m.reactions
+    return (await ctx.loaders.of<string, ReactionGroupModel[]>('reactions', (ids) => this.repo.reactionsOf(ids)).load(m.id)) ?? []
+  }
+
+  // ---- pins ---------------------------------------------------------------------------------
+
+  private async pinnable(ctx: Ctx, messageId: string) {
+    const { message, room, isMember, isModerator } = await this.ownMessage(ctx, messageId)
+    if (!isMember) throw forbidden('Join the room first')
+    if (room.kind !== 'DIRECT' && !isModerator) throw forbidden('Only the owner or a moderator can pin messages')
+    return { message, room }
+  }
+
+  async pin(ctx: Ctx, messageId: string): Promise<MessageModel> {
+    const { message } = await this.pinnable(ctx, messageId)
+    if (message.deletedAt !== null) throw conflict('The message was deleted')
+    if (message.pinnedAt !== null) return message
+    let ev: MessageEventModel | null
+    try {
+      ev = await this.repo.pin(message.id, ctx.viewer!.userId, Date.now())
+    } catch (e) {
+      if (e instanceof RoomGoneError) throw notFound('No such message')
+      if (e instanceof MessageDeletedError) throw conflict('The message was deleted')
+      if (e instanceof CapReachedError) throw conflict(`A room has at most ${MAX_PINS_PER_ROOM} pinned messages`)
+      throw e
+    }
+    if (!ev) return (await this.repo.byId(message.id)) ?? message
+    await this.announce(ev)
+    await this.svc.rooms.publishPinsChanged(ev.roomId, ctx.viewer!.userId)
+    return ev.message
+  }
+
+  async unpin(ctx: Ctx, messageId: string): Promise<MessageModel> {
+    const { message } = await this.pinnable(ctx, messageId)
+    if (message.pinnedAt === null) return message
+    let ev: MessageEventModel | null
+    try {
+      ev = await this.repo.unpin(message.id, Date.now())
+    } catch (e) {
+      if (e instanceof RoomGoneError) throw notFound('No such message')
+      throw e
+    }
+    if (!ev) return (await this.repo.byId(message.id)) ?? message
+    await this.announce(ev)
+    await this.svc.rooms.publishPinsChanged(ev.roomId, ctx.viewer!.userId)
+    return ev.message
+  }
+
+  /** Room.pinnedMessages (rooms the viewer may read), one query for the rooms of an operation */
+  async pinnedMessages(ctx: Ctx, room: RoomModel): Promise<MessageModel[]> {
+    await this.svc.rooms.readable(ctx, room.id)
+    return (await ctx.loaders.of<string, MessageModel[]>('pinned', (ids) => this.repo.pinnedIn(ids)).load(room.id)) ?? []
   }
 
   async edit(ctx: Ctx, id: string, body: string): Promise<MessageModel> {

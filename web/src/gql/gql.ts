@@ -63,24 +63,31 @@ type Documents = {
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": typeof types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockFromRoomDocument,
-    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
+    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": typeof types.RoomViewDocument,
     "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": typeof types.UpdateRoomSettingsDocument,
     "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": typeof types.RegenerateRoomCodeDocument,
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": typeof types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": typeof types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
-    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": typeof types.MessageFieldsFragmentDoc,
-    "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
+    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": typeof types.MessageFieldsFragmentDoc,
+    "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": typeof types.ViewerReactionsFragmentDoc,
+    "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": typeof types.MessageEventsLiveDocument,
-    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
+    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
+    "\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": typeof types.AddReactionDocument,
+    "\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": typeof types.RemoveReactionDocument,
+    "\n  mutation PinMessage($messageId: ID!) {\n    pinMessage(messageId: $messageId) { ...MessageFields }\n  }\n": typeof types.PinMessageDocument,
+    "\n  mutation UnpinMessage($messageId: ID!) {\n    unpinMessage(messageId: $messageId) { ...MessageFields }\n  }\n": typeof types.UnpinMessageDocument,
+    "\n  query PinnedMessages($roomId: ID!) {\n    room(id: $roomId) { id pinnedMessages { ...MessageFields } }\n  }\n": typeof types.PinnedMessagesDocument,
     "\n  mutation EditMessage($id: ID!, $body: String!) {\n    editMessage(id: $id, body: $body) { ...MessageFields }\n  }\n": typeof types.EditMessageDocument,
     "\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) { ...MessageFields }\n  }\n": typeof types.DeleteMessageDocument,
     "\n  mutation MarkRead($roomId: ID!, $messageId: ID!) { markRead(roomId: $roomId, messageId: $messageId) { id unreadCount } }\n": typeof types.MarkReadDocument,
     "\n  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }\n": typeof types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": typeof types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": typeof types.DeleteRoomDocument,
+    "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": typeof types.RoomResyncDocument,
     "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": typeof types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": typeof types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": typeof types.TypingLiveDocument,
@@ -148,24 +155,31 @@ const documents: Documents = {
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": types.RemoveMemberDocument,
     "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockFromRoomDocument,
-    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
+    "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": types.RoomViewDocument,
     "\n  mutation UpdateRoomSettings($id: ID!, $input: UpdateRoomInput!) { updateRoom(id: $id, input: $input) { ...RoomViewFields } }\n": types.UpdateRoomSettingsDocument,
     "\n  mutation RegenerateRoomCode($roomId: ID!) { regenerateRoomCode(roomId: $roomId) { ...RoomViewFields } }\n": types.RegenerateRoomCodeDocument,
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
-    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n": types.MessageFieldsFragmentDoc,
-    "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
+    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": types.MessageFieldsFragmentDoc,
+    "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": types.ViewerReactionsFragmentDoc,
+    "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": types.MessageEventsLiveDocument,
-    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": types.SendMessageDocument,
+    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": types.SendMessageDocument,
+    "\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": types.AddReactionDocument,
+    "\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": types.RemoveReactionDocument,
+    "\n  mutation PinMessage($messageId: ID!) {\n    pinMessage(messageId: $messageId) { ...MessageFields }\n  }\n": types.PinMessageDocument,
+    "\n  mutation UnpinMessage($messageId: ID!) {\n    unpinMessage(messageId: $messageId) { ...MessageFields }\n  }\n": types.UnpinMessageDocument,
+    "\n  query PinnedMessages($roomId: ID!) {\n    room(id: $roomId) { id pinnedMessages { ...MessageFields } }\n  }\n": types.PinnedMessagesDocument,
     "\n  mutation EditMessage($id: ID!, $body: String!) {\n    editMessage(id: $id, body: $body) { ...MessageFields }\n  }\n": types.EditMessageDocument,
     "\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) { ...MessageFields }\n  }\n": types.DeleteMessageDocument,
     "\n  mutation MarkRead($roomId: ID!, $messageId: ID!) { markRead(roomId: $roomId, messageId: $messageId) { id unreadCount } }\n": types.MarkReadDocument,
     "\n  mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }\n": types.JoinRoomDocument,
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": types.DeleteRoomDocument,
+    "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": types.RoomResyncDocument,
     "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": types.TypingLiveDocument,
@@ -397,7 +411,7 @@ export function graphql(source: "\n  mutation BlockFromRoom($userId: ID!) { bloc
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    createdAt\n    createdBy { id displayName }\n  }\n"];
+export function graphql(source: "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -425,11 +439,15 @@ export function graphql(source: "\n  query SearchMessages($query: String!, $room
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n  }\n"];
+export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name contentType size width height url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n"): (typeof documents)["\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -441,7 +459,27 @@ export function graphql(source: "\n  subscription MessageEventsLive($roomId: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"];
+export function graphql(source: "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n"): (typeof documents)["\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n"): (typeof documents)["\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PinMessage($messageId: ID!) {\n    pinMessage(messageId: $messageId) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation PinMessage($messageId: ID!) {\n    pinMessage(messageId: $messageId) { ...MessageFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnpinMessage($messageId: ID!) {\n    unpinMessage(messageId: $messageId) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation UnpinMessage($messageId: ID!) {\n    unpinMessage(messageId: $messageId) { ...MessageFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PinnedMessages($roomId: ID!) {\n    room(id: $roomId) { id pinnedMessages { ...MessageFields } }\n  }\n"): (typeof documents)["\n  query PinnedMessages($roomId: ID!) {\n    room(id: $roomId) { id pinnedMessages { ...MessageFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -466,6 +504,10 @@ export function graphql(source: "\n  mutation LeaveRoom($roomId: ID!) { leaveRoo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n"): (typeof documents)["\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n"): (typeof documents)["\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -48,6 +48,7 @@ export function describe(n: NotificationFieldsFragment): string {
     case 'FRIEND_REQUEST_ACCEPTED': return `${who} accepted your friend request`
     case 'DIRECT_MESSAGE': return `${sender}: ${n.message?.body ?? 'sent you a message'}`
     case 'MENTION': return `${sender} mentioned you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`
+    case 'REPLY': return `${sender} replied to you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`
     default: return 'New notification'
   }
 }
@@ -74,7 +75,7 @@ export async function markRoomNotificationsRead(roomId: string) {
   if (unread() === 0) return
   try {
     const list = (await query(UnreadInRooms, {})).notificationsList
-    const ids = list.filter((n) => (n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION') && n.room?.id === roomId).map((n) => n.id)
+    const ids = list.filter((n) => (n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION' || n.kind === 'REPLY') && n.room?.id === roomId).map((n) => n.id)
     if (!ids.length) return
     await mutate(MarkRead, { ids })
     await refreshUnread()

@@ -1,18 +1,22 @@
-// The message composer: Enter sends, Shift+Enter starts a new line, and "@par" offers matching
-// members to complete. Files come from the "Attach files" button, drag and drop onto the
-// composer, or paste; each uploads at once with its progress shown, a failed one can be retried,
-// and Send waits until every file is uploaded.
+// The message composer: Enter sends, Shift+Enter starts a new line (inside a ``` code fence too:
+// the text is sent exactly as typed, Markdown and all), "@par" offers matching members to
+// complete, and a reply shows what it answers (Escape or Cancel drops the reply). Files come from
+// the "Attach files" button, drag and drop onto the composer, or paste; each uploads at once with
+// its progress shown, a failed one can be retried, and Send waits until every file is uploaded.
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import { createStore, produce } from 'solid-js/store'
 import { toast } from '../../components/ui'
 import { toAppError } from '../../lib/errors'
+import { nameOf } from '../../lib/users'
 import { formatBytes, type UploadHandle, type Uploaded, uploadFile } from '../../lib/upload'
+import type { Msg } from './feed'
+import { firstLine } from './MessageBody'
 
 const MAX_FILES = 10
 
 interface Pending { key: number; file: Blob; name: string; progress: number; status: 'uploading' | 'done' | 'failed'; result?: Uploaded; error?: string }
 
-export function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string, attachments: Uploaded[]) => void; onTyping: () => void }) {
+export function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string, attachments: Uploaded[]) => void; onTyping: () => void; replyTo: Msg | null; onCancelReply: () => void }) {
   const [text, setText] = createSignal('')
   const [files, setFiles] = createStore<Pending[]>([])
   const [dragging, setDragging] = createSignal(false)
@@ -77,7 +81,8 @@ export function Composer(props: { roomName: string; people: { username: string; 
     ta.focus()
   }
   const submit = () => {
-    const body = text().trim()
+    // trailing blanks go, leading indentation stays (a message may start with an indented code block)
+    const body = text().replace(/^\s*\n/, '').trimEnd()
     if (!canSend()) return
     if ([...body].length > 4000) {
       toast('Messages can be at most 4000 characters.', { kind: 'error' })
@@ -102,6 +107,14 @@ export function Composer(props: { roomName: string; people: { username: string; 
         addFiles(e.dataTransfer.files)
       }}
     >
+      <Show when={props.replyTo}>
+        {(r) => (
+          <div class="replying" role="status">
+            <span>Replying to <strong>{nameOf(r().sender)}</strong>: <span class="muted">{firstLine(r().body)}</span></span>
+            <button type="button" class="btn small" aria-label="Cancel reply" onClick={() => { props.onCancelReply(); ta?.focus() }}>Cancel</button>
+          </div>
+        )}
+      </Show>
       <Show when={files.length}>
         <ul class="composer-files" aria-label="Files to send">
           <For each={files}>
@@ -132,7 +145,7 @@ export function Composer(props: { roomName: string; people: { username: string; 
         aria-hidden="true"
         onChange={(e) => { const l = e.currentTarget.files; if (l) addFiles([...l]); e.currentTarget.value = '' }}
       />
-      <label class="sr-only" for="composer-input">Message</label>
+      <label class="sr-only" for="composer-input">{props.replyTo ? `Reply to ${nameOf(props.replyTo.sender)}` : 'Message'}</label>
       <div class="composer-input grow">
         <Show when={suggestions().length}>
           <ul class="mention-list" role="listbox" id="mention-list" aria-label="Mention someone">
@@ -181,6 +194,10 @@ export function Composer(props: { roomName: string; people: { username: string; 
                 setMention(null)
                 return
               }
+            }
+            if (e.key === 'Escape' && props.replyTo) {
+              props.onCancelReply()
+              return
             }
             // Enter sends, Shift+Enter starts a new line
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {

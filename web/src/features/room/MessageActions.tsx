@@ -1,8 +1,12 @@
-// Editing and deleting a message: who sees the actions (the sender edits and deletes, a room
-// owner deletes anyone's), the inline edit form, and the one-step confirmation before a delete.
+// The actions on a message: Reply and Add reaction (members), Pin / Unpin (owner and moderators;
+// both members of a direct room), Edit (the sender), Delete (the sender or a room owner), the
+// inline edit form, and the one-step confirmation before a delete.
 import { createSignal, Show } from 'solid-js'
 import { ErrorBox, useAction } from '../../components/ui'
 import type { Feed, Msg } from './feed'
+import { AddReaction } from './Reactions'
+import { toAppError } from '../../lib/errors'
+import { toast } from '../../components/ui'
 
 /** The state of one message's actions; it lives as long as the message's row. */
 export function createMessageActions(props: { msg: Msg; feed: Feed }) {
@@ -42,12 +46,12 @@ export function EditMessageForm(props: { msg: Msg; actions: MessageActions }) {
 }
 
 /** Edit and Delete (with its confirmation), and a failed delete's error. */
-export function MessageActionBar(props: { msg: Msg; actions: MessageActions; mine: boolean; ownerView: boolean }) {
+export function MessageActionBar(props: { msg: Msg; actions: MessageActions; mine: boolean; ownerView: boolean; feed: Feed; member: boolean; canPin: boolean; onReply: (m: Msg) => void }) {
   const m = () => props.msg
   const { editing, setEditing, setDraft, remove, confirming, setConfirming } = props.actions
   return (
     <>
-      <Show when={!m().local && !m().deletedAt && !editing() && (props.mine || props.ownerView)}>
+      <Show when={!m().local && !m().deletedAt && !editing() && (props.member || props.mine || props.ownerView)}>
         <div class={`msg-actions ${confirming() ? 'confirming' : ''}`}>
           <Show when={!confirming()} fallback={
             <>
@@ -56,10 +60,20 @@ export function MessageActionBar(props: { msg: Msg; actions: MessageActions; min
               <button type="button" class="btn small" onClick={() => setConfirming(false)} onKeyDown={(e) => { if (e.key === 'Escape') setConfirming(false) }}>Keep</button>
             </>
           }>
+            <Show when={props.member}>
+              <button type="button" class="icon-btn" aria-label={`Reply to ${m().sender.displayName}`} title="Reply" onClick={() => props.onReply(m())}><Icon d={REPLY} /></button>
+              <AddReaction msg={m()} feed={props.feed} />
+            </Show>
+            <Show when={props.canPin}>
+              <button type="button" class="icon-btn" aria-label={m().pinnedAt ? 'Unpin message' : 'Pin message'} title={m().pinnedAt ? 'Unpin' : 'Pin'} aria-pressed={!!m().pinnedAt}
+                onClick={() => { props.feed.setPin(m().id, !m().pinnedAt).catch((e) => toast(toAppError(e).message, { kind: 'error' })) }}><Icon d={PIN} /></button>
+            </Show>
             <Show when={props.mine}>
               <button type="button" class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}><Icon d={PENCIL} /></button>
             </Show>
-            <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
+            <Show when={props.mine || props.ownerView}>
+              <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
+            </Show>
           </Show>
         </div>
       </Show>
@@ -70,6 +84,8 @@ export function MessageActionBar(props: { msg: Msg; actions: MessageActions; min
 
 // icons as paths (no emoji font needed): a pencil and a bin, drawn in the text colour
 const PENCIL = 'M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zm17.7-10.2a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z'
+const REPLY = 'M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z'
+const PIN = 'M16 3v2h-1v6l2 3v2h-4v5l-1 1-1-1v-5H7v-2l2-3V5H8V3h8z'
 const TRASH = 'M6 19a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z'
 function Icon(props: { d: string }) {
   return <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d={props.d} /></svg>

@@ -93,6 +93,9 @@ export function MessageList(props: {
   label: string
   dividerBefore: string | null
   ownerView: boolean
+  member: boolean
+  canPin: boolean
+  onReply: (m: Msg) => void
   /** the seq of the message to highlight (a search hit, the first unread) */
   highlight: number | null
   /** others' unread messages older than the loaded page: how many, and the jump to the first */
@@ -143,7 +146,7 @@ export function MessageList(props: {
                         <Show when={divider()}>
                           <li class="divider" role="separator" aria-label="New messages"><span>New messages</span></li>
                         </Show>
-                        <MessageRow msg={m} feed={feed} ownerView={props.ownerView} grouped={!divider() && continues(prev(), m)} highlight={!m.local && props.highlight === m.seq} />
+                        <MessageRow msg={m} feed={feed} ownerView={props.ownerView} member={props.member} canPin={props.canPin} onReply={props.onReply} grouped={!divider() && continues(prev(), m)} highlight={!m.local && props.highlight === m.seq} />
                       </>
                     )
                   }}

@@ -1,16 +1,40 @@
 // One message: sender, time, body (or its edit form), a pending send's state, a failed send's
-// Retry / Discard, and the edit / delete actions. A message that continues its sender's group
+// Retry / Discard, a reply's quote, the reactions and the actions (reply, react, pin, edit, delete). A message that continues its sender's group
 // shows no header (the name stays for screen readers) and its time beside it.
 import { Show } from 'solid-js'
 import { me } from '../../lib/session'
 import { avatarOf, nameOf } from '../../lib/users'
-import { Avatar, formatTime } from '../../components/ui'
+import { Avatar, formatTime, toast } from '../../components/ui'
 import type { Feed, Msg } from './feed'
-import { MessageBody, mentions } from './MessageBody'
+import { MessageBody, firstLine, mentions } from './MessageBody'
+import { ReactionBar } from './Reactions'
 import { MessageAttachments } from './Attachments'
 import { createMessageActions, EditMessageForm, MessageActionBar } from './MessageActions'
 
-export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; grouped?: boolean; highlight?: boolean }) {
+/** scrolls to a message of the list and focuses it (replies' quotes, the pinned list) */
+export function jumpToMessage(seq: number): boolean {
+  const el = document.querySelector<HTMLElement>(`.message-list li.message[data-seq="${seq}"]`)
+  if (!el) return false
+  el.scrollIntoView({ block: 'center' })
+  el.focus()
+  el.classList.add('flash')
+  setTimeout(() => el.classList.remove('flash'), 1500)
+  return true
+}
+
+export function ReplyQuote(props: { replyTo: NonNullable<Msg['replyTo']> }) {
+  const q = () => props.replyTo
+  return (
+    <button type="button" class="reply-quote" onClick={() => { if (!jumpToMessage(q().seq)) toast('That message is further up: load older messages to see it.') }}
+      aria-label={q().deletedAt ? 'Reply to a deleted message' : `Reply to ${nameOf(q().sender)}: ${firstLine(q().body)}. Show the original`}>
+      <Show when={!q().deletedAt} fallback={<em class="muted">Original message deleted</em>}>
+        <span class="quote-sender">{nameOf(q().sender)}</span> <span class="quote-text">{firstLine(q().body)}</span>
+      </Show>
+    </button>
+  )
+}
+
+export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; grouped?: boolean; highlight?: boolean; member: boolean; canPin: boolean; onReply: (m: Msg) => void }) {
   const self = me()!
   const m = () => props.msg
   const mine = () => m().sender.id === self.id
@@ -23,11 +47,13 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
         <Avatar name={nameOf(m().sender)} id={m().sender.id} url={avatarOf(m().sender)} size={32} />
       </Show>
       <div class="bubble">
+        <Show when={m().replyTo}>{(q) => <ReplyQuote replyTo={q()} />}</Show>
         <div class={props.grouped ? 'meta sr-only' : 'meta'}>
           <span class="sender">{nameOf(m().sender)}</span>
           {/* a deleted account's placeholder has no handle to show */}
           <Show when={m().sender.username !== '[deleted]'}><span class="sender-handle muted small">@{m().sender.username}</span></Show>
           <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
+          <Show when={m().pinnedAt && !m().deletedAt}><span class="pinned-mark small" title={m().pinnedBy ? `Pinned by ${nameOf(m().pinnedBy!)}` : 'Pinned'}>Pinned</span></Show>
         </div>
         <Show when={(m().editedAt && !m().deletedAt) || m().local === 'sending' || m().local === 'waiting'}>
           <div class="meta">
@@ -37,11 +63,11 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
           </div>
         </Show>
         <Show when={!actions.editing()} fallback={<EditMessageForm msg={m()} actions={actions} />}>
-          <p class="body">
-            <Show when={!m().deletedAt} fallback={<em class="muted">Message deleted</em>}>
+          <div class="body">
+            <Show when={!m().deletedAt} fallback={<p><em class="muted">Message deleted</em></p>}>
               <MessageBody body={m().body} myUsername={self.username} />
             </Show>
-          </p>
+          </div>
         </Show>
         <Show when={!m().deletedAt && m().attachments?.length}>
           <MessageAttachments items={m().attachments} />
@@ -58,7 +84,8 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
             <button type="button" class="btn small" onClick={() => props.feed.discard(m())}>Discard</button>
           </p>
         </Show>
-        <MessageActionBar msg={m()} actions={actions} mine={mine()} ownerView={props.ownerView} />
+        <Show when={!m().deletedAt}><ReactionBar msg={m()} feed={props.feed} canReact={props.member} /></Show>
+        <MessageActionBar msg={m()} actions={actions} mine={mine()} ownerView={props.ownerView} feed={props.feed} member={props.member} canPin={props.canPin} onReply={props.onReply} />
       </div>
     </li>
   )

@@ -20,6 +20,7 @@ graphql(`
     memberCount
     unreadCount
     viewerLastReadSeq
+    lastMessage { id seq }
     createdAt
     createdBy { id displayName }
   }

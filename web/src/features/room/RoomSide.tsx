@@ -4,6 +4,8 @@ import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { TimerPanel } from '../focus/TimerPanel'
 import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './MembersPanel'
+import type { Feed } from './feed'
+import { PinnedPanel } from './PinnedPanel'
 import { Avatar, PresenceDot, type Presence } from '../../components/ui'
 import { avatarOf, nameOf, statusOf } from '../../lib/users'
 
@@ -24,7 +26,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null; avatarUrl?: string | null } | null; inCall?: ReadonlySet<string> }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null; avatarUrl?: string | null } | null; inCall?: ReadonlySet<string>; feed: Feed; canPin: boolean }) {
   const panel = props.panel
   return (
     <>
@@ -52,6 +54,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
           </Show>
           <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} inCall={props.inCall} />
         </Show>
+        <PinnedPanel feed={props.feed} canPin={props.canPin} />
       </aside>
     </>
   )

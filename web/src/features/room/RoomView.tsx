@@ -7,7 +7,7 @@ import { isModerator } from '../../lib/roles'
 import { nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
-import { createFeed } from './feed'
+import { createFeed, type Msg } from './feed'
 import { Composer } from './Composer'
 import { createMarkRead } from './markRead'
 import { createRoomMembers } from './MembersPanel'
@@ -41,6 +41,12 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     const p = peer()
     return p ? nameOf(p) : roomTitle(r(), self.username)
   }
+  const [replyTo, setReplyTo] = createSignal<Msg | null>(null)
+  const canPin = () => r().viewerIsMember && (r().kind === 'DIRECT' || isModerator(r().viewerRole))
+  const reply = (m: Msg) => {
+    setReplyTo(m)
+    queueMicrotask(() => document.getElementById('composer-input')?.focus())
+  }
   const [settingsOpen, setSettingsOpen] = createSignal(false)
   const [bansEpoch, setBansEpoch] = createSignal(0)
   useRoomChanged({ room: r, self, onRoom: (x) => props.onRoom(x), members, onBans: () => setBansEpoch((n) => n + 1) })
@@ -62,7 +68,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         <Show when={r().viewerIsMember}>
           <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)} />
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)}
+          member={r().viewerIsMember} canPin={canPin()} onReply={reply} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
@@ -70,11 +77,13 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             <button type="button" class="btn primary" disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
           </div>
         }>
-          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, files); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
+          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
+            replyTo={replyTo()} onCancelReply={() => setReplyTo(null)}
+            onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo(), files); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} />
-      <SearchDialog search={search} room={r()} />
+      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} feed={feed} canPin={canPin()} />
+      <SearchDialog search={search} room={r()} title={title()} />
     </div>
   )
 }

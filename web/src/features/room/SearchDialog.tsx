@@ -83,7 +83,7 @@ export function SearchButton(props: { search: SearchState }) {
   )
 }
 
-export function SearchDialog(props: { search: SearchState; room: { id: string; name: string; kind: string } }) {
+export function SearchDialog(props: { search: SearchState; room: { id: string; name: string; kind: string }; title: string }) {
   const self = me()!
   const [text, setText] = createSignal('')
   const [scope, setScope] = createSignal<'room' | 'all'>('room')
@@ -149,7 +149,7 @@ export function SearchDialog(props: { search: SearchState; room: { id: string; n
           </label>
           <fieldset class="search-scope">
             <legend class="sr-only">Where</legend>
-            <label><input type="radio" name="search-scope" checked={scope() === 'room'} onChange={() => { setScope('room'); void search() }} /> In {roomTitle(props.room, self.username)}</label>
+            <label><input type="radio" name="search-scope" checked={scope() === 'room'} onChange={() => { setScope('room'); void search() }} /> In {props.title}</label>
             <label><input type="radio" name="search-scope" checked={scope() === 'all'} onChange={() => { setScope('all'); void search() }} /> In all my rooms</label>
           </fieldset>
         </form>

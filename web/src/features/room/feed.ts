@@ -1,7 +1,7 @@
 // One room's message history as this page knows it: the loaded history, live additions resumed
 // from the last seen seq after every reconnect, edits and deletes from the event log, and the
 // user's own unsent messages (local echo) until the server's copy replaces them by clientId.
-import { batch } from 'solid-js'
+import { batch, createSignal } from 'solid-js'
 import { createStore, produce } from 'solid-js/store'
 import { graphql } from '../../gql'
 import type { MessageFieldsFragment } from '../../gql/graphql'
@@ -20,13 +20,30 @@ graphql(`
     clientId
     sender { id username displayName avatarUrl }
     attachments { id name contentType size width height url thumbnailUrl }
+    replyTo { id seq body deletedAt sender { id username displayName } }
+    reactions { emoji count users(first: 5) { id displayName } }
+    pinnedAt
+    pinnedBy { id username displayName }
+  }
+`)
+
+// viewerReacted is asked for only outside the live feeds: selecting it would make every event
+// render once per subscriber instead of once for all (the server shares a render only between
+// documents that do not depend on the viewer). Live events carry the first 5 users of each
+// emoji; the viewer's own flag is kept from what this page knew (see mergeReactions).
+// The page size is written in the document, not a variable: the server's cost estimate takes a
+// variable page at its largest (100), and a page of messages with their reactions and who made
+// them would then be refused.
+graphql(`
+  fragment ViewerReactions on Message {
+    reactions { emoji viewerReacted }
   }
 `)
 
 const RoomMessages = graphql(`
-  query RoomMessages($roomId: ID!, $last: Int, $before: String, $aroundSeq: Int) {
-    messages(roomId: $roomId, last: $last, before: $before, aroundSeq: $aroundSeq) {
-      edges { cursor node { ...MessageFields } }
+  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {
+    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {
+      edges { cursor node { ...MessageFields ...ViewerReactions } }
       pageInfo { hasPreviousPage startCursor }
     }
   }
@@ -45,8 +62,38 @@ const MessageEventsLive = graphql(`
 `)
 
 const SendMessage = graphql(`
-  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $attachmentIds: [ID!]) {
-    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, attachmentIds: $attachmentIds) { ...MessageFields }
+  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {
+    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }
+  }
+`)
+
+const AddReaction = graphql(`
+  mutation AddReaction($messageId: ID!, $emoji: String!) {
+    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }
+  }
+`)
+
+const RemoveReaction = graphql(`
+  mutation RemoveReaction($messageId: ID!, $emoji: String!) {
+    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }
+  }
+`)
+
+const PinMessage = graphql(`
+  mutation PinMessage($messageId: ID!) {
+    pinMessage(messageId: $messageId) { ...MessageFields }
+  }
+`)
+
+const UnpinMessage = graphql(`
+  mutation UnpinMessage($messageId: ID!) {
+    unpinMessage(messageId: $messageId) { ...MessageFields }
+  }
+`)
+
+const PinnedMessages = graphql(`
+  query PinnedMessages($roomId: ID!) {
+    room(id: $roomId) { id pinnedMessages { ...MessageFields } }
   }
 `)
 
@@ -66,9 +113,24 @@ const DeleteMessage = graphql(`
  * local: the viewer's own message not stored yet: 'sending', 'waiting' (the server could not be
  * reached: sent again, with the same clientId, as soon as the connection is back) or 'failed'
  */
-export type Msg = MessageFieldsFragment & { local?: 'sending' | 'waiting' | 'failed'; localError?: string }
+export type Reaction = MessageFieldsFragment['reactions'][number] & { viewerReacted?: boolean }
+export type Msg = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[]; local?: 'sending' | 'waiting' | 'failed'; localError?: string }
+type Incoming = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[] }
 
-const PAGE = 50
+/**
+ * The viewer's own flag on each emoji: as the server said when it said (queries, the viewer's
+ * own mutations), else seen among the first users, else kept from before while the group is
+ * larger than the users it lists.
+ */
+function mergeReactions(next: Reaction[], before: Reaction[] | undefined, meId: string): Reaction[] {
+  return next.map((g) => {
+    if (typeof g.viewerReacted === 'boolean') return g
+    const listed = g.users.some((u) => u.id === meId)
+    const prev = before?.find((b) => b.emoji === g.emoji)?.viewerReacted ?? false
+    return { ...g, viewerReacted: listed || (g.count > g.users.length && prev) }
+  })
+}
+
 
 function newClientId(): string {
   // randomUUID needs a secure context; plain-http LAN deployments still get a random id
@@ -96,16 +158,22 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   const stops: (() => void)[] = []
   let onAdded: ((m: Msg, live: boolean) => void) | null = null
 
-  function upsert(m: MessageFieldsFragment, mode: 'added' | 'changed') {
+  function upsert(m0: Incoming, mode: 'added' | 'changed') {
     let inserted = false
+    let m = m0
     setState(produce((s) => {
       if (m.clientId && m.sender.id === me.id) {
         const i = s.list.findIndex((x) => x.local && x.clientId === m.clientId)
         if (i >= 0) s.list.splice(i, 1)
       }
       const j = s.list.findIndex((x) => x.id === m.id)
+      m = { ...m, reactions: mergeReactions(m.reactions, j >= 0 ? s.list[j].reactions : undefined, me.id) }
+      if (mode === 'changed') {
+        // replies quoting this message show its edit or its tombstone
+        for (const x of s.list) if (x.replyTo?.id === m.id) x.replyTo = { ...x.replyTo, body: m.body, deletedAt: m.deletedAt }
+      }
       if (j >= 0) {
-        // a replayed ADDED carries nothing newer than what is shown; EDITED / DELETED do
+        // a replayed ADDED carries nothing newer than what is shown; the other kinds do
         if (mode === 'changed') Object.assign(s.list[j], m)
         return
       }
@@ -118,11 +186,24 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     if (inserted) onAdded?.(m, true)
   }
 
+  // the room's pinned messages, newest pin first: read again whenever a pin may have changed
+  const [pinned, setPinned] = createSignal<Msg[]>([])
+  let pinnedAsked = 0
+  async function loadPinned() {
+    const ask = ++pinnedAsked
+    try {
+      const d = await query(PinnedMessages, { roomId })
+      if (ask === pinnedAsked && d.room) setPinned(d.room.pinnedMessages.map((m) => ({ ...m, reactions: mergeReactions(m.reactions, undefined, me.id) })))
+    } catch {
+      /* shown again on the next change */
+    }
+  }
+
   /** the newest page, or (aroundSeq) the page around one message: a search hit, the first unread */
   async function loadInitial(aroundSeq?: number) {
     setState({ loading: true, error: null })
     try {
-      const d = await query(RoomMessages, aroundSeq ? { roomId, aroundSeq, last: PAGE } : { roomId, last: PAGE })
+      const d = await query(RoomMessages, aroundSeq ? { roomId, aroundSeq } : { roomId })
       const nodes = d.messages.edges.map((e) => e.node)
       batch(() => {
         setState('list', (old) => {
@@ -155,12 +236,15 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
         if (lastEventSeq !== null && ev.seq <= lastEventSeq) return
         lastEventSeq = ev.seq
         upsert(ev.message, ev.kind === 'ADDED' ? 'added' : 'changed')
+        if (ev.kind === 'PINNED' || ev.kind === 'UNPINNED' || (ev.message.pinnedAt === null && pinned().some((p) => p.id === ev.message.id))) void loadPinned()
+        else if (pinned().some((p) => p.id === ev.message.id)) setPinned((l) => l.map((p) => (p.id === ev.message.id ? { ...p, ...ev.message, reactions: p.reactions } : p)))
       },
       error: (e) => setState('liveError', e),
     }))
   }
 
   async function start(aroundSeq?: number) {
+    void loadPinned()
     if (await loadInitial(aroundSeq)) startLive()
   }
 
@@ -182,7 +266,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     const mine = gen
     setState({ loadingOlder: true, olderError: null })
     try {
-      const d = await query(RoomMessages, { roomId, last: PAGE, before: state.olderCursor })
+      const d = await query(RoomMessages, { roomId, before: state.olderCursor })
       // the history was opened elsewhere meanwhile (a jump): this page belongs to the old view
       if (mine !== gen) return false
       const nodes = d.messages.edges.map((e) => e.node)
@@ -207,8 +291,10 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     if (inFlight.has(clientId)) return
     inFlight.add(clientId)
     setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'sending'; m.localError = undefined }))
+    // a reply names its original on every attempt (the local echo keeps it)
+    const replyToId = state.list.find((m) => m.clientId === clientId && !!m.local)?.replyTo?.id ?? null
     try {
-      const d = await mutate(SendMessage, { roomId, body, clientId, attachmentIds: attachmentIds.length ? attachmentIds : null })
+      const d = await mutate(SendMessage, { roomId, body, clientId, replyToId, attachmentIds: attachmentIds.length ? attachmentIds : null })
       inFlight.delete(clientId)
       upsert(d.sendMessage, 'added')
     } catch (e) {
@@ -233,12 +319,14 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     }
   }
 
-  function send(body: string, attachments: Msg['attachments'] = []) {
+  function send(body: string, replyTo: Msg | null = null, attachments: Msg['attachments'] = []) {
     const clientId = newClientId()
     const echo: Msg = {
       id: `local-${clientId}`, roomId, seq: Number.MAX_SAFE_INTEGER, body, clientId,
       createdAt: new Date().toISOString(), editedAt: null, deletedAt: null,
       sender: { id: me.id, username: me.username, displayName: me.displayName, avatarUrl: me.avatarUrl ?? null }, local: 'sending',
+      replyTo: replyTo ? { id: replyTo.id, seq: replyTo.seq, body: replyTo.body, deletedAt: replyTo.deletedAt, sender: replyTo.sender } : null,
+      reactions: [], pinnedAt: null, pinnedBy: null,
       attachments,
     }
     setState('list', (l) => [...l, echo])
@@ -252,6 +340,17 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
 
   function retry(m: Msg) {
     if (m.clientId) void attempt(m.clientId, m.body, m.attachments.map((a) => a.id), 0)
+  }
+
+  async function toggleReaction(id: string, emoji: string, on: boolean) {
+    const d = on ? (await mutate(AddReaction, { messageId: id, emoji })).addReaction : (await mutate(RemoveReaction, { messageId: id, emoji })).removeReaction
+    upsert(d, 'changed')
+  }
+
+  async function setPin(id: string, on: boolean) {
+    const d = on ? (await mutate(PinMessage, { messageId: id })).pinMessage : (await mutate(UnpinMessage, { messageId: id })).unpinMessage
+    upsert(d, 'changed')
+    void loadPinned()
   }
 
   function discard(m: Msg) {
@@ -276,7 +375,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     void resendWaiting()
     if (lastEventSeq !== null || state.loading || state.error) return
     try {
-      const d = await query(RoomMessages, { roomId, last: PAGE })
+      const d = await query(RoomMessages, { roomId })
       for (const e of d.messages.edges) upsert(e.node, 'changed')
     } catch {
       /* the next reconnect tries again */
@@ -288,7 +387,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   }
 
   return {
-    state, start, stop, resync, jump, resendWaiting, loadOlder, send, retry, discard, edit, remove, reload: start,
+    state, start, stop, resync, jump, resendWaiting, loadOlder, send, retry, discard, edit, remove, reload: start, toggleReaction, setPin, pinned,
     onAdded(fn: (m: Msg, live: boolean) => void) { onAdded = fn },
   }
 }

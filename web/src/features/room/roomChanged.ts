@@ -1,13 +1,17 @@
 // roomChanged, followed live: a rename, a new description or invite code, roles (badges change in
 // place, and the viewer's own rights with them), a member removed (the viewer: told why, and out
-// of the room view), the room deleted.
+// of the room view). A deletion is shown by RoomPage when the room's streams end.
 import { createEffect, on, onCleanup, onMount } from 'solid-js'
 import { graphql } from '../../gql'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
-import { connEpoch, live } from '../../lib/client'
+import { connEpoch, live, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { toast } from '../../components/ui'
 import type { RoomMembersState } from './MembersPanel'
+
+const RoomResync = graphql(`
+  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }
+`)
 
 const RoomChangedLive = graphql(`
   subscription RoomChangedLive($roomId: ID!) {
@@ -27,7 +31,6 @@ export function useRoomChanged(o: {
   members: RoomMembersState
   onBans: () => void
 }) {
-  let gone = false
   onMount(() => {
     const stop = live(RoomChangedLive, () => ({ roomId: o.room().id }), {
       next: (d) => {
@@ -47,7 +50,6 @@ export function useRoomChanged(o: {
             break
           case 'MEMBER_REMOVED':
             if (c.user?.id === o.self.id) {
-              gone = true
               toast(`You were removed from ${o.room().name}${by}.`, { kind: 'error', ms: 12_000 })
               navigate('/')
             } else {
@@ -55,19 +57,17 @@ export function useRoomChanged(o: {
               o.onBans()
             }
             break
-          case 'DELETED':
-            if (!gone && c.by?.id !== o.self.id) {
-              gone = true
-              toast(`${o.room().name} was deleted${by}.`, { kind: 'error', ms: 12_000 })
-              navigate('/')
-            }
-            break
+          // DELETED: the room's message stream ends at the same moment, and RoomPage says so in place
+          // ("Room not found"), as it does when the room goes while the socket was away
         }
       },
     })
     onCleanup(stop)
   })
-  // changes made while the socket was away were never pushed: the room is read again by RoomPage's
-  // resync; the banned list follows here
-  createEffect(on(connEpoch, () => o.onBans(), { defer: true }))
+  // changes made while the socket was away were never pushed: read the room (name, code, the
+  // viewer's role) and the banned list again. A room gone meanwhile is RoomPage's to show.
+  createEffect(on(connEpoch, () => {
+    o.onBans()
+    void query(RoomResync, { id: o.room().id }).then((d) => { if (d.room) o.onRoom(d.room) }, () => {})
+  }, { defer: true }))
 }

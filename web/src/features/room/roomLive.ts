@@ -48,6 +48,11 @@ export function useRoomLive(o: {
   // where the viewer had read up to when the room opened (marking read moves the server's marker on)
   const readUpTo = room().viewerLastReadSeq ?? null
   const unreadAtOpen = room().unreadCount
+  // messages past this seq are new to the reader; older ones arriving are history a jump replays
+  let newAfter = room().lastMessage?.seq ?? 0
+  const markKnown = () => {
+    for (const m of feed.state.list) if (!m.local && m.seq > newAfter) newAfter = m.seq
+  }
   const target = () => {
     // the address may already name another room this view is about to give way to
     if (match('/rooms/:id')?.id !== room().id) return null
@@ -74,6 +79,7 @@ export function useRoomLive(o: {
   /** opens the history at one message: in place when loaded, else the page around it */
   async function openAt(seq: number) {
     if (!feed.state.list.some((m) => !m.local && m.seq === seq)) {
+      markKnown()
       await feed.jump(seq)
       placeDivider()
     }
@@ -85,6 +91,7 @@ export function useRoomLive(o: {
   async function jumpToFirstUnread() {
     if (readUpTo === null) return
     setUnreadAbove(null)
+    markKnown()
     await feed.jump(readUpTo + 1)
     placeDivider()
     const first = feed.state.list.find((m) => !m.local && m.seq > readUpTo && m.sender.id !== self.id && !m.deletedAt)
@@ -151,7 +158,7 @@ export function useRoomLive(o: {
   feed.onAdded((m) => {
     if (m.sender.id !== self.id) typing.forget(m.sender.id)
     if (scroll.stuck()) queueMicrotask(scroll.toBottom)
-    else if (m.sender.id !== self.id) scroll.noteUnseen()
+    else if (m.sender.id !== self.id && m.seq > newAfter) scroll.noteUnseen()
     scheduleMarkRead()
   })
 
