@@ -2,7 +2,7 @@
 // or the Close button closes it), everything else as a named download.
 import { createSignal, For, Show } from 'solid-js'
 import type { Msg } from './feed'
-import { formatBytes, isImageType } from '../../lib/upload'
+import { formatBytes } from '../../lib/upload'
 
 type Attachment = Msg['attachments'][number]
 
@@ -15,8 +15,10 @@ export function MessageAttachments(props: { items: Attachment[] }) {
     setOpen(a)
     dialog?.showModal()
   }
-  const images = () => props.items.filter((a) => isImageType(a.contentType) && a.thumbnailUrl)
-  const files = () => props.items.filter((a) => !(isImageType(a.contentType) && a.thumbnailUrl))
+  // only PNG, JPEG, GIF and WebP uploads have a thumbnail (the page of messages selects few
+  // attachment fields: the query cost estimate counts ten per message)
+  const images = () => props.items.filter((a) => a.thumbnailUrl)
+  const files = () => props.items.filter((a) => !a.thumbnailUrl)
   return (
     <Show when={props.items.length}>
       <div class="attachments">
@@ -26,7 +28,7 @@ export function MessageAttachments(props: { items: Attachment[] }) {
               {(a) => (
                 <li>
                   <button type="button" class="attachment-thumb" aria-label={`Open image ${a.name}`} onClick={(e) => show(a, e)}>
-                    <img src={a.thumbnailUrl!} alt={a.name} loading="lazy" width={thumbSize(a).w} height={thumbSize(a).h} />
+                    <img src={a.thumbnailUrl!} alt={a.name} loading="lazy" />
                   </button>
                 </li>
               )}
@@ -69,11 +71,4 @@ export function MessageAttachments(props: { items: Attachment[] }) {
       </div>
     </Show>
   )
-}
-
-function thumbSize(a: Attachment): { w: number; h: number } {
-  const w = a.width ?? 320
-  const h = a.height ?? 320
-  const k = Math.min(1, 320 / Math.max(w, h))
-  return { w: Math.round(w * k), h: Math.round(h * k) }
 }

@@ -19,7 +19,7 @@ graphql(`
     deletedAt
     clientId
     sender { id username displayName avatarUrl }
-    attachments { id name contentType size width height url thumbnailUrl }
+    attachments { id name size url thumbnailUrl }
     replyTo { id seq body deletedAt sender { id username displayName } }
     reactions { emoji count users(first: 5) { id displayName } }
     pinnedAt
