@@ -35,6 +35,7 @@ const config: CodegenConfig = {
           Signal: './models.js#SignalModel',
           Notification: './models.js#NotificationModel',
           RoomTimer: './models.js#RoomTimerModel',
+          FocusParticipant: './models.js#FocusParticipantModel',
           StudySession: './models.js#StudySessionModel',
           CallEvent: './models.js#CallEventModel',
           RoomActivity: './models.js#RoomActivityModel',

@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { execSync } from 'node:child_process'
 import { killAll, sample, type ProcSample } from './lib/proc.js'
-import { FloorTarget, HearthTarget, type Member, type Target } from './lib/targets.js'
+import { FloorTarget, HearthTarget, SEND, type Member, type Target } from './lib/targets.js'
 import { Recorder, Sub, pool } from './lib/ws-client.js'
 import { Histogram } from './lib/hist.js'
 import { heapDiff, takeSnapshot } from './lib/heap.js'
@@ -28,7 +28,19 @@ interface Options {
   multiN: number
   rooms: number
   members: number
-  roomRate: number
+  /** messages per second per room member (rooms scenario) */
+  memberRate: number
+  /** rooms scenario: how sends travel (HTTP POST, or a mutation on the sender's socket) */
+  transports: ('http' | 'ws')[]
+  /** rooms scenario: one variant per SQLITE_SYNCHRONOUS value (SQLite, one instance) */
+  syncs: ('NORMAL' | 'FULL')[]
+  /** rooms scenario: also on PostgreSQL with two instances (needs a PostgreSQL URL) */
+  roomsPg: boolean
+  /** rooms scenario: raise the rate until p99 passes sweepP99Ms (capacity) */
+  sweep: boolean
+  sweepP99Ms: number
+  sweepFactor: number
+  sweepDurationS: number
   rate: number
   k: number
   durationS: number
@@ -70,7 +82,14 @@ function parseArgs(argv: string[]): Options {
     multiN: quick ? 100 : 1000,
     rooms: quick ? 20 : 200,
     members: 5,
-    roomRate: 1,
+    memberRate: 1,
+    transports: ['http', 'ws'],
+    syncs: quick ? ['NORMAL'] : ['NORMAL', 'FULL'],
+    roomsPg: !quick,
+    sweep: !quick,
+    sweepP99Ms: 50,
+    sweepFactor: 1.4,
+    sweepDurationS: 5,
     rate: 20,
     k: 16,
     durationS: quick ? 2 : 10,
@@ -114,7 +133,16 @@ function parseArgs(argv: string[]): Options {
       case '--multi-n': o.multiN = nums(val())[0]; break
       case '--rooms': o.rooms = nums(val())[0]; break
       case '--members': o.members = nums(val())[0]; break
-      case '--room-rate': o.roomRate = nums(val())[0]; break
+      case '--member-rate': o.memberRate = nums(val())[0]; break
+      case '--transports': o.transports = val().split(',') as Options['transports']; break
+      case '--syncs': o.syncs = val().split(',').map((x) => x.toUpperCase()) as Options['syncs']; break
+      case '--rooms-pg': o.roomsPg = true; break
+      case '--no-rooms-pg': o.roomsPg = false; break
+      case '--sweep': o.sweep = true; break
+      case '--no-sweep': o.sweep = false; break
+      case '--sweep-p99': o.sweepP99Ms = nums(val())[0]; break
+      case '--sweep-factor': o.sweepFactor = nums(val())[0]; break
+      case '--sweep-duration': o.sweepDurationS = nums(val())[0]; break
       case '--rate': o.rate = nums(val())[0]; break
       case '--k': o.k = nums(val())[0]; break
       case '--duration': o.durationS = nums(val())[0]; break
@@ -150,6 +178,10 @@ function parseArgs(argv: string[]): Options {
   for (const s of o.scenarios) if (!['fanout', 'rooms', 'idle', 'multi', 'reactions'].includes(s)) throw new Error(`unknown scenario ${s}`)
   for (const m of o.modes) if (m !== 'open' && m !== 'closed') throw new Error(`unknown mode ${m}`)
   if (o.pgAll && !o.pgUrl) throw new Error('--pg needs BENCH_PG_URL or TEST_PG_URL')
+  for (const t of o.transports) if (t !== 'http' && t !== 'ws') throw new Error(`unknown transport ${t}`)
+  for (const x of o.syncs) if (x !== 'NORMAL' && x !== 'FULL') throw new Error(`unknown SQLITE_SYNCHRONOUS ${x}`)
+  if (!(o.sweepFactor > 1)) throw new Error('--sweep-factor must be above 1')
+  if (o.roomsPg && !o.pgUrl) o.roomsPg = false
   if (o.members > o.socketsPerUser * 2) o.socketsPerUser = Math.ceil(o.members / 2)
   return o
 }
@@ -158,6 +190,8 @@ function parseArgs(argv: string[]): Options {
 
 interface Row {
   scenario: string
+  /** rooms scenario: transport and database (e.g. "http NORMAL", "ws pg") */
+  variant?: string
   target: 'hearth' | 'floor'
   n: number
   mode: string
@@ -187,6 +221,8 @@ interface Row {
   heapPerConnKB?: number | null
   /** 1-minute load average of the machine when the phase ended: the machine is shared */
   loadAvg: number
+  /** a step of the capacity sweep (not in the main table) */
+  sweep?: boolean
   ratio?: { throughput: number | null; cpuPerDelivery: number | null; p99: number | null; rssPerConn: number | null; heapPerConn?: number | null }
 }
 
@@ -200,6 +236,13 @@ interface Plan {
   instances: number
   /** fanout: a separate owner sends; rooms: the members themselves */
   membersSend: boolean
+  /** rooms scenario variants */
+  variant?: string
+  transport?: 'http' | 'ws'
+  pg?: boolean
+  env?: Record<string, string>
+  /** after the phases: raise the open-loop rate until p99 passes the bound */
+  sweep?: boolean
   phases: ({ mode: 'open'; rate: number; durationS: number } | { mode: 'closed'; k: number; durationS: number } | { mode: 'idle'; durationS: number })[]
 }
 
@@ -291,6 +334,15 @@ class Session {
     this.log(`${this.subs.length} sockets subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   }
 
+  /** the sender's own socket in the room (the floor counts seqs where it publishes: a socket on its instance 0) */
+  socketOf(room: number, i: number): Sub {
+    const perRoom = this.plan.perRoom
+    if (this.target.kind === 'floor' && this.plan.instances > 1) {
+      for (let j = 0; j < perRoom; j++) { const s = this.subs[room * perRoom + j]; if (s.instance === 0) return s }
+    }
+    return this.subs[room * perRoom + (i % perRoom)]
+  }
+
   senderOf(room: number, i: number): Member {
     if (!this.plan.membersSend) return this.owner!
     const ms = this.roomMembers[room]
@@ -305,7 +357,9 @@ class Session {
     const t = performance.now()
     this.rec.markSent(idx, t)
     try {
-      const seq = await this.target.send(instance, m, this.roomIds[room], String(idx), this.body)
+      const seq = this.plan.transport === 'ws'
+        ? (await this.socketOf(room, Math.floor(idx / this.plan.rooms)).operate(SEND, this.target.wsSendVariables(m, this.roomIds[room], String(idx), this.body))).sendMessage.seq as number
+        : await this.target.send(instance, m, this.roomIds[room], String(idx), this.body)
       this.sendHist.add((performance.now() - t) * 1000)
       if (seq > this.head[room]) this.head[room] = seq
       tally.sent++
@@ -413,6 +467,7 @@ class Session {
     const h = rec.hist
     const row: Row = {
       scenario: this.plan.scenario,
+      ...(this.plan.variant ? { variant: this.plan.variant } : {}),
       target: this.target.kind,
       n,
       mode: ph.mode,
@@ -448,13 +503,13 @@ class Session {
   close() { for (const s of this.subs) s.close() }
 }
 
-function startTarget(target: Target, instances: number, pg: boolean, opts: Options, tag: string, logDir: string, profileDir: string | null) {
+function startTarget(target: Target, instances: number, pg: boolean, opts: Options, tag: string, logDir: string, profileDir: string | null, env: Record<string, string> = {}) {
   return target.start({
     instances,
     redisUrl: opts.redisUrl,
     profileDir: profileDir ? path.join(profileDir, target.kind) : null,
     pgUrl: pg ? opts.pgUrl : null,
-    env: opts.env,
+    env: { ...opts.env, ...env },
     nodeArgs: opts.nodeArgs,
     heapDir: opts.heap ? path.join(logDir, 'heap') : null,
     logDir,
@@ -465,7 +520,7 @@ function startTarget(target: Target, instances: number, pg: boolean, opts: Optio
 /** Runs one plan; starts and stops the target unless it is `shared` (already running). */
 async function runOn(target: Target, plan: Plan, opts: Options, tag: string, logDir: string, profileDir: string | null, shared: boolean): Promise<Row[]> {
   const rows: Row[] = []
-  if (!shared) await startTarget(target, plan.instances, plan.instances > 1 || opts.pgAll, opts, tag, logDir, profileDir)
+  if (!shared) await startTarget(target, plan.instances, plan.pg ?? (plan.instances > 1 || opts.pgAll), opts, tag, logDir, profileDir, plan.env)
   const session = new Session(target, plan, opts, tag)
   session.log(`${plan.instances} instance(s) up`)
   try {
@@ -480,6 +535,25 @@ async function runOn(target: Target, plan: Plan, opts: Options, tag: string, log
       const row = await session.phase(ph, rssBefore)
       session.log(`${ph.mode}: ${row.delivered}/${row.expected} delivered${row.ok ? '' : ' (FAILED: ' + (row.firstError ?? `missing ${row.missing}, dups ${row.duplicates}`) + ')'}`)
       rows.push(row)
+    }
+    const first = rows[0]
+    if (plan.sweep && first && first.mode === 'open' && first.rate) {
+      // capacity: the highest open-loop rate whose p99 stays within the bound, found by raising
+      // the rate by a factor from the main phase (or lowering it, when that one is already over)
+      const passes = (r: Row) => r.ok && r.latencyMs !== null && r.latencyMs.p99 <= opts.sweepP99Ms
+      const up = passes(first)
+      let rate = first.rate
+      // down at most 4 steps (on a busy machine the p99 of a short phase is mostly its stalls)
+      for (let step = 0; step < (up ? 10 : 4); step++) {
+        rate = Math.round(up ? rate * opts.sweepFactor : rate / opts.sweepFactor)
+        if (rate < 10) break
+        const row = await session.phase({ mode: 'open', rate, durationS: opts.sweepDurationS }, rssBefore)
+        row.sweep = true
+        row.rssPerConnKB = null
+        session.log(`sweep ${rate}/s: p99 ${fmt(row.latencyMs?.p99, 1)} ms, ${row.delivered}/${row.expected} delivered${row.ok ? '' : ' (FAILED: ' + (row.firstError ?? `missing ${row.missing}, dups ${row.duplicates}`) + ')'}`)
+        rows.push(row)
+        if (!row.ok || passes(row) !== up) break
+      }
     }
     if (snapA) {
       const snapB = await takeSnapshot(target.pids()[0], heapDir)
@@ -506,7 +580,7 @@ function printTable(rows: Row[]) {
     'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'heap KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'load', 'ok']
   const lines = rows.map((r) => {
     const mode = r.mode === 'open' ? `open ${r.rate}/s` : r.mode === 'closed' ? `closed K=${r.k}` : r.mode
-    return [r.scenario + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates), String(r.sendErrors + r.subscriberErrors),
+    return [r.scenario + (r.variant ? ` ${r.variant}` : '') + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates), String(r.sendErrors + r.subscriberErrors),
       fmt(r.deliveriesPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p95, 1), fmt(r.latencyMs?.p99, 1), fmt(r.latencyMs?.max, 1), r.sendMs ? `${fmt(r.sendMs.p50, 1)}/${fmt(r.sendMs.p99, 1)}` : '-',
       fmt(r.serverCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1), fmt(r.heapPerConnKB, 1),
       r.ratio ? fmt(r.ratio.throughput, 2) : '', r.ratio ? fmt(r.ratio.cpuPerDelivery, 2) : '', r.ratio ? fmt(r.ratio.p99, 2) : '', r.ratio ? fmt(r.ratio.rssPerConn, 2) : '',
@@ -523,7 +597,8 @@ function addRatios(rows: Row[]) {
   const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b === 0 ? null : a / b)
   for (const r of rows) {
     if (r.target !== 'hearth') continue
-    const f = rows.find((x) => x.target === 'floor' && x.scenario === r.scenario && x.n === r.n && x.mode === r.mode && x.instances === r.instances)
+    const f = rows.find((x) => x.target === 'floor' && x.scenario === r.scenario && x.n === r.n && x.mode === r.mode && x.instances === r.instances &&
+      x.variant === r.variant && x.rate === r.rate && !!x.sweep === !!r.sweep)
     if (!f) continue
     r.ratio = {
       throughput: ratio(r.deliveriesPerSec, f.deliveriesPerSec),
@@ -539,7 +614,7 @@ function addRatios(rows: Row[]) {
 function medianRows(all: Row[]): Row[] {
   const groups = new Map<string, Row[]>()
   for (const r of all) {
-    const key = `${r.target}|${r.scenario}|${r.n}|${r.mode}|${r.instances}`
+    const key = `${r.target}|${r.scenario}|${r.n}|${r.mode}|${r.instances}|${r.variant ?? ''}|${r.rate ?? ''}|${r.sweep ? 's' : ''}`
     const g = groups.get(key)
     if (g) g.push(r); else groups.set(key, [r])
   }
@@ -570,6 +645,80 @@ function medianRows(all: Row[]): Row[] {
   })
 }
 
+// ---------- capacity ----------
+
+interface Capacity {
+  target: 'hearth' | 'floor'
+  scenario: string
+  variant: string
+  instances: number
+  /** the highest rate (sends/s) whose p99 stayed within the bound; 0 when none did */
+  rate: number
+  deliveriesPerSec: number | null
+  p99Ms: number | null
+  /** every step: rate and p99 */
+  steps: { rate: number; p99: number | null; ok: boolean }[]
+  ratio?: number | null
+}
+
+function capacitiesOf(rows: Row[], boundMs: number): Capacity[] {
+  const out: Capacity[] = []
+  const groups = new Map<string, Row[]>()
+  for (const r of rows) {
+    if (r.mode !== 'open' || r.rate === null || r.scenario !== 'rooms') continue
+    const key = `${r.target}|${r.scenario}|${r.variant ?? ''}|${r.instances}`
+    const g = groups.get(key)
+    if (g) g.push(r); else groups.set(key, [r])
+  }
+  for (const g of groups.values()) {
+    if (!g.some((r) => r.sweep)) continue
+    const steps = g.map((r) => ({ rate: r.rate!, p99: r.latencyMs?.p99 ?? null, ok: r.ok })).sort((a, b) => a.rate - b.rate)
+    const best = g.filter((r) => r.ok && r.latencyMs !== null && r.latencyMs.p99 <= boundMs).sort((a, b) => b.rate! - a.rate!)[0]
+    out.push({
+      target: g[0].target, scenario: g[0].scenario, variant: g[0].variant ?? '', instances: g[0].instances,
+      rate: best?.rate ?? 0, deliveriesPerSec: best?.deliveriesPerSec ?? null, p99Ms: best?.latencyMs?.p99 ?? null, steps,
+    })
+  }
+  for (const c of out) {
+    if (c.target !== 'hearth') continue
+    const f = out.find((x) => x.target === 'floor' && x.variant === c.variant && x.instances === c.instances)
+    c.ratio = f && f.rate > 0 ? c.rate / f.rate : null
+  }
+  return out
+}
+
+function printCapacities(caps: Capacity[], boundMs: number) {
+  if (!caps.length) return
+  console.log(`\ncapacity: the highest rate (sends/s, open loop) with p99 <= ${boundMs} ms and nothing lost`)
+  console.log('| variant | target | sends/s | dlv/s | p99 ms | x floor | steps (sends/s: p99 ms) |')
+  console.log('|---|---|---:|---:|---:|---:|---|')
+  for (const c of caps) {
+    console.log(`| rooms ${c.variant}${c.instances > 1 ? ` x${c.instances}` : ''} | ${c.target} | ${c.rate} | ${fmt(c.deliveriesPerSec)} | ${fmt(c.p99Ms, 1)} | ${c.ratio === undefined ? '' : fmt(c.ratio, 2)} | ${c.steps.map((s) => `${s.rate}: ${fmt(s.p99, 1)}${s.ok ? '' : '!'}`).join(', ')} |`)
+  }
+}
+
+/** medians of each (target, variant) capacity over the repeats */
+function medianCapacities(all: Capacity[][]): Capacity[] {
+  const groups = new Map<string, Capacity[]>()
+  for (const c of all.flat()) {
+    const key = `${c.target}|${c.variant}|${c.instances}`
+    const g = groups.get(key)
+    if (g) g.push(c); else groups.set(key, [c])
+  }
+  const med = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2 }
+  const out = [...groups.values()].map((g) => ({
+    ...g[0], rate: med(g.map((c) => c.rate)),
+    deliveriesPerSec: med(g.map((c) => c.deliveriesPerSec ?? 0)), p99Ms: med(g.map((c) => c.p99Ms ?? 0)),
+    steps: g.flatMap((c) => c.steps), ratio: undefined as number | null | undefined,
+  }))
+  for (const c of out) {
+    if (c.target !== 'hearth') continue
+    const f = out.find((x) => x.target === 'floor' && x.variant === c.variant && x.instances === c.instances)
+    c.ratio = f && f.rate > 0 ? c.rate / f.rate : null
+  }
+  return out
+}
+
 // ---------- main ----------
 
 function multiDb(opts: Options): string {
@@ -598,7 +747,20 @@ async function main() {
     for (const n of opts.fanoutN) plans.push({ scenario: 'fanout', perRoom: n, rooms: 1, instances: 1, membersSend: false, phases: loadPhases(opts.rate) })
   }
   if (opts.scenarios.includes('rooms')) {
-    plans.push({ scenario: 'rooms', perRoom: opts.members, rooms: opts.rooms, instances: 1, membersSend: true, phases: [{ mode: 'open', rate: opts.rooms * opts.roomRate, durationS: opts.durationS }] })
+    // every member sends memberRate messages per second: 200 x 5 x 1 = 1000 sends/s, 5000 deliveries/s
+    const phases: Plan['phases'] = [{ mode: 'open', rate: opts.rooms * opts.members * opts.memberRate, durationS: opts.durationS }]
+    const base = { scenario: 'rooms', perRoom: opts.members, rooms: opts.rooms, membersSend: true, sweep: opts.sweep, phases }
+    for (const sync of opts.syncs) {
+      for (const transport of opts.transports) {
+        // --pg: this variant on PostgreSQL too (SQLITE_SYNCHRONOUS then changes nothing of Hearth's)
+        // a shared deployment (--quick) keeps the environment it started with
+        plans.push({ ...base, instances: 1, variant: opts.reuse ? transport : `${transport} ${opts.pgAll ? 'pg' : sync}`, transport, pg: opts.pgAll, env: { SQLITE_SYNCHRONOUS: sync } })
+      }
+      if (opts.pgAll || opts.reuse) break
+    }
+    if (opts.roomsPg && !opts.pgAll) {
+      for (const transport of opts.transports) plans.push({ ...base, instances: 2, variant: `${transport} pg`, transport, pg: true })
+    }
   }
   if (opts.scenarios.includes('idle')) {
     for (const n of opts.idleN) plans.push({ scenario: 'idle', perRoom: n, rooms: 1, instances: 1, membersSend: false, phases: [{ mode: 'idle', durationS: opts.quick ? 2 : 5 }] })
@@ -617,6 +779,7 @@ async function main() {
   // --quick: one floor and one Hearth deployment (two instances each) serve every scenario, since
   // starting a server is most of a short run; full runs start fresh servers for each scenario
   let shared: Target[] | null = null
+  const capRuns: Capacity[][] = []
   try {
     if (opts.reuse) {
       const n = Math.max(...plans.map((p) => p.instances))
@@ -650,6 +813,7 @@ async function main() {
         fs.writeSync(out, JSON.stringify({ at: new Date().toISOString(), commit, quick: opts.quick, node: process.version, ...(opts.repeat > 1 ? { repeat: rep + 1 } : {}), ...r }) + '\n')
       }
       runs.push(planRows)
+      ;(capRuns[rep] ??= []).push(...capacitiesOf(planRows, opts.sweepP99Ms))
     }
     if (opts.repeat === 1) { rows.push(...runs[0]); continue }
     const medians = medianRows(runs.flat())
@@ -682,12 +846,20 @@ async function main() {
   }
   fs.closeSync(out)
   console.log('')
-  if (rows.length) printTable(rows)
+  if (rows.length) printTable(rows.filter((r) => !r.sweep))
   if (reactionRows.length) {
     console.log('')
     printReactions(reactionRows)
   }
   if (opts.repeat > 1) console.log(`medians of ${opts.repeat} runs each (counts and failures summed); every run is in the JSON lines`)
+  if (capRuns.length) {
+    const caps = opts.repeat > 1 ? medianCapacities(capRuns) : capRuns[0]
+    const capOut = fs.openSync(outFile, 'a')
+    for (const c of caps) fs.writeSync(capOut, JSON.stringify({ at: new Date().toISOString(), commit, capacity: true, ...(opts.repeat > 1 ? { median: opts.repeat } : {}), ...c }) + '\n')
+    fs.closeSync(capOut)
+    printCapacities(caps, opts.sweepP99Ms)
+    if (opts.repeat > 1) console.log(`capacity: medians of ${opts.repeat} runs; the steps of every run are listed`)
+  }
   console.log(`\n${rows.length} row(s) in ${path.relative(process.cwd(), outFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s`)
   if (profileDir && fs.existsSync(profileDir)) {
     // wall-clock samples: on a busy machine time spent descheduled in a syscall counts as that syscall

@@ -24,6 +24,7 @@ import type { MessageModel, RoomModel } from './graphql/models.js'
 
 /** In-process domain events, after commit: lets one module react to another without a cycle. */
 export interface DomainEvents {
+  /** emitted just after the send is answered; `room` may come from the send path's cache: its id and kind are exact, its other fields may be seconds old */
   messageAdded: [{ room: RoomModel; message: MessageModel }]
 }
 

@@ -50,6 +50,8 @@ export interface Target {
   join(m: Member, roomId: string): Promise<void>
   /** one message; resolves with its seq */
   send(instance: number, m: Member, roomId: string, clientId: string, body: string): Promise<number>
+  /** the same send as a graphql-transport-ws `subscribe` of a mutation on the sender's socket: its variables (query: SEND) */
+  wsSendVariables(m: Member, roomId: string, clientId: string, body: string): Record<string, unknown>
   variables(roomId: string): Record<string, unknown>
   pids(): number[]
   stop(): Promise<void>
@@ -70,7 +72,7 @@ export const MESSAGE_ADDED = 'subscription($roomId: ID!, $after: String) { messa
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token user { id displayName } } }'
 const CREATE_ROOM = 'mutation($input: CreateRoomInput!) { createRoom(input: $input) { id } }'
 const JOIN = 'mutation($roomId: ID!) { joinRoom(roomId: $roomId) { id } }'
-const SEND = 'mutation($roomId: ID!, $body: String!, $clientId: String) { sendMessage(roomId: $roomId, body: $body, clientId: $clientId) { seq } }'
+export const SEND = 'mutation($roomId: ID!, $body: String!, $clientId: String) { sendMessage(roomId: $roomId, body: $body, clientId: $clientId) { seq } }'
 
 export class HearthTarget implements Target {
   readonly kind = 'hearth'
@@ -156,6 +158,7 @@ export class HearthTarget implements Target {
     return d.sendMessage.seq
   }
 
+  wsSendVariables(_m: Member, roomId: string, clientId: string, body: string) { return { roomId, body, clientId } }
   variables(roomId: string) { return { roomId, after: '0' } }
   pids() { return this.instances.map((i) => i.child.pid) }
 
@@ -172,14 +175,25 @@ export class FloorTarget implements Target {
   readonly strict = false
   readonly query = MESSAGE_ADDED
   instances: Instance[] = []
+  private dropPg: (() => Promise<void>) | null = null
 
   async start(o: StartOptions) {
     const prefix = `bench:floor:${o.tag}:`
+    // the floor stores each message where Hearth does: PostgreSQL, or a SQLite file of its own
+    // with Hearth's SQLITE_SYNCHRONOUS
+    let pgUrl: string | null = null
+    if (o.pgUrl) {
+      const made = await freshPgDatabase(o.pgUrl, 'floor_bench_')
+      pgUrl = made.url
+      this.dropPg = made.drop
+    }
     for (let i = 0; i < o.instances; i++) {
       const port = await freePort()
       const args = [...diagArgs(o), '--import', 'tsx', 'bench/floor-server.ts']
       const child = spawnNode(`${o.tag}-floor-${i}`, args, {
         PORT: String(port), REDIS_URL: o.redisUrl, FLOOR_PREFIX: prefix,
+        ...(o.env?.SQLITE_SYNCHRONOUS ? { SQLITE_SYNCHRONOUS: o.env.SQLITE_SYNCHRONOUS } : {}),
+        ...(pgUrl ? { FLOOR_PG_URL: pgUrl } : {}),
       }, ROOT, o.logDir)
       this.instances.push({ child, port, http: new HttpClient(port, 64), wsUrl: `ws://127.0.0.1:${port}/graphql` })
       await waitHealthy(child, `http://127.0.0.1:${port}/health`)
@@ -200,11 +214,32 @@ export class FloorTarget implements Target {
     return JSON.parse(res.text).data.sendMessage.seq
   }
 
+  wsSendVariables(m: Member, roomId: string, clientId: string, body: string) { return { roomId, body, clientId, senderId: m.userId, senderName: m.name } }
   variables(roomId: string) { return { roomId, after: '0' } }
   pids() { return this.instances.map((i) => i.child.pid) }
 
   async stop() {
     await Promise.all(this.instances.map(async (i) => { i.http.close(); await i.child.stop() }))
     this.instances = []
+    if (this.dropPg) { await this.dropPg().catch(() => {}); this.dropPg = null }
+  }
+}
+
+async function freshPgDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = prefix + crypto.randomBytes(5).toString('hex')
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const u = new URL(adminUrl)
+  u.pathname = '/' + name
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    },
   }
 }

@@ -46,6 +46,20 @@ export class Sub {
   error: string | null = null
   ws: WebSocket | null = null
   private closing = false
+  /** mutations sent on this socket (ids "m<n>"), waiting for their `next` */
+  private calls = new Map<string, { resolve: (data: any) => void; reject: (e: Error) => void }>()
+  private nextCall = 0
+
+  /** A mutation (or query) over the socket: a `subscribe` whose one `next` carries the answer. */
+  operate(query: string, variables: Record<string, unknown>): Promise<any> {
+    const ws = this.ws
+    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('socket not open'))
+    const id = `m${this.nextCall++}`
+    return new Promise((resolve, reject) => {
+      this.calls.set(id, { resolve, reject })
+      ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }))
+    })
+  }
 
   constructor(readonly room: number, readonly instance: number) {}
 
@@ -66,6 +80,22 @@ export class Sub {
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         // graphql-transport-ws is text only: a browser would get a Blob it cannot parse
         if (isBinary) { this.error ??= 'binary frame'; return }
+        // {"id":"m…: the answer to a mutation sent on this socket (deliveries are id "1")
+        if (data[7] === 109 && data[0] === 123) {
+          let msg: any
+          try { msg = JSON.parse(data.toString('utf8')) } catch { this.error ??= 'unparseable frame'; return }
+          const call = this.calls.get(msg.id)
+          if (!call) { if (msg.type !== 'complete') this.error ??= `frame for unknown id ${msg.id}`; return }
+          if (msg.type === 'next') {
+            this.calls.delete(msg.id)
+            if (msg.payload?.errors?.length) call.reject(new Error(`GraphQL error: ${JSON.stringify(msg.payload.errors).slice(0, 400)}`))
+            else call.resolve(msg.payload.data)
+          } else if (msg.type === 'error') {
+            this.calls.delete(msg.id)
+            call.reject(new Error(`error frame: ${JSON.stringify(msg.payload).slice(0, 300)}`))
+          }
+          return
+        }
         const p = data.indexOf(SEQ)
         if (p >= 0) {
           const now = performance.now()
@@ -115,6 +145,8 @@ export class Sub {
       })
       ws.on('error', (e) => fail(e))
       ws.on('close', (code, reason) => {
+        for (const c of this.calls.values()) c.reject(new Error(`socket closed ${code}`))
+        this.calls.clear()
         if (!this.closing) fail(new Error(`socket closed ${code} ${reason.toString('utf8')}`))
       })
     })

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database, DB } from './types.js'
 import { WalSync } from './wal-sync.js'
+import { BACKSTOP_PAGES, Checkpointer } from './checkpointer.js'
 
 // int8 (bigint) columns hold epoch milliseconds, far below 2^53: read them as numbers.
 pg.types.setTypeParser(20, (v) => Number(v))
@@ -13,7 +14,7 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
 }
 
-export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number; onError?: (err: Error) => void } = {}): Database {
+export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number; onError?: (err: Error) => void; checkpointWorker?: boolean } = {}): Database {
   const stats = { queries: 0, syncs: 0, synced: 0 }
   const log = (e: { level: string }) => { if (e.level === 'query') stats.queries++ }
   if (isPostgresUrl(url)) {
@@ -44,13 +45,19 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   // supplies the fsync, off the main thread, before anything is acknowledged or published.
   sqlite.pragma('synchronous = NORMAL')
   const walSync = url !== ':memory:' && (opts.synchronous ?? 'FULL') === 'FULL' ? new WalSync(fs.realpathSync(url) + '-wal', stats) : null
+  // checkpoints in a worker (src/db/checkpointer.ts); SQLite's own, on this connection, only as a backstop
+  const checkpointer = url !== ':memory:' && opts.checkpointWorker !== false ? new Checkpointer(fs.realpathSync(url)) : null
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
   const PLAIN_SELECT = /^\s*select\b/i
   // kysely prepares every statement on every call; the same few dozen SQL texts repeat, so keep
   // their prepared statements (better-sqlite3 runs them synchronously: sharing one is safe)
   const prepared = new Map<string, ReturnType<typeof sqlite.prepare>>()
   const database = {
     prepare(text: string) {
-      if (walSync && !PLAIN_SELECT.test(text)) walSync.wrote()
+      if ((walSync || checkpointer) && !PLAIN_SELECT.test(text)) {
+        walSync?.wrote()
+        checkpointer?.wrote()
+      }
       let stmt = prepared.get(text)
       if (!stmt) {
         stmt = sqlite.prepare(text)
@@ -70,7 +77,10 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
       try { sqlite.prepare('select 1').get(); return true } catch { return false }
     },
     durable: () => (walSync ? walSync.durable() : Promise.resolve()),
+    writeGate: () => checkpointer?.gate() ?? null,
+    checkpoints: checkpointer?.stats,
     async close() {
+      await checkpointer?.close()
       await walSync?.close()
       await db.destroy()
     },

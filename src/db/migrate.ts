@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/2026_11_22_0001_initial.js'
 import * as m0500 from './migrations/2026_11_22_0500_study_one_running.js'
 import * as m1206 from './migrations/2026_12_06_0001_search_by_room.js'
+import * as m1206f from './migrations/2026_12_06_1700_focus_attendance.js'
 import * as m1206b from './migrations/2026_12_06_1300_room_bans.js'
 import * as m1206r from './migrations/2026_12_06_1400_replies_reactions_pins.js'
 import * as m1206d from './migrations/2026_12_06_1500_attachments.js'
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0001_initial': m0001,
   '2026_11_22_0500_study_one_running': m0500,
   '2026_12_06_0001_search_by_room': m1206,
+  '2026_12_06_1700_focus_attendance': m1206f,
   '2026_12_06_1300_room_bans': m1206b,
   '2026_12_06_1400_replies_reactions_pins': m1206r,
   '2026_12_06_1500_attachments': m1206d,

@@ -135,6 +135,48 @@ export interface RoomTimersTable {
   cycle: number
   /** bumped on every change; transitions are compare-and-set on it so only one instance performs each */
   version: number
+  /** JSON [[from, to|null], ...]: the running stretches of the current FOCUS phase (pauses are the gaps) */
+  focus_segments: string
+  last_action: 'STARTED' | 'PAUSED' | 'RESUMED' | 'STOPPED' | null
+  last_action_by: string | null
+  last_action_at: number | null
+}
+
+/** a stretch of a member's presence in a room with a timer; until null while open */
+export interface FocusSpansTable {
+  id: string
+  room_id: string
+  user_id: string
+  since: number
+  until: number | null
+  /** when an instance last confirmed the open stretch; a stretch left open by a crashed instance ends here */
+  seen_at: number
+}
+
+export interface FocusGoalsTable {
+  room_id: string
+  user_id: string
+  /** the goal for the current focus phase */
+  goal: string | null
+  /** the goal of the phase that just ended, until the next focus phase starts */
+  last_goal: string | null
+  /** 1 done, 0 not yet, null unanswered */
+  done: number | null
+  updated_at: number
+}
+
+/** a user's focus settings; no row: the defaults */
+export interface FocusSettingsTable {
+  user_id: string
+  /** 1: notifications are held while the user is in a running focus phase they are present in */
+  hold_notifications: number
+}
+
+/** a notification kept from the `notifications` feed while its user focuses */
+export interface HeldNotificationsTable {
+  notification_id: string
+  user_id: string
+  held_at: number
 }
 
 export interface StudySessionsTable {
@@ -202,6 +244,10 @@ export interface DB {
   notifications: NotificationsTable
   room_timers: RoomTimersTable
   study_sessions: StudySessionsTable
+  focus_spans: FocusSpansTable
+  focus_goals: FocusGoalsTable
+  focus_settings: FocusSettingsTable
+  held_notifications: HeldNotificationsTable
   study_goals: StudyGoalsTable
 }
 
@@ -220,5 +266,13 @@ export interface Database {
    * mutation's answer and the events it publishes wait for it.
    */
   durable(): Promise<void>
+  /**
+   * SQLite: null, or a promise while a checkpoint finishes in its worker (src/db/checkpointer.ts);
+   * writes that may wait a few ms (the send path's group commit) start after it, so the WAL can
+   * restart. PostgreSQL: absent.
+   */
+  writeGate?(): Promise<void> | null
+  /** SQLite with the checkpoint worker: checkpoints run, completed, holds taken, failures */
+  checkpoints?: { checkpoints: number; complete: number; holds: number; failures: number }
   close(): Promise<void>
 }

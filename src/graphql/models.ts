@@ -147,6 +147,21 @@ export interface RoomTimerModel {
   version: number
   /** the server clock the remaining time was computed against */
   serverTime: number
+  /** running stretches of the current FOCUS phase: [from, to|null] */
+  focusSegments: [number, number | null][]
+  lastAction: 'STARTED' | 'PAUSED' | 'RESUMED' | 'STOPPED' | null
+  lastActionById: string | null
+  lastActionAt: number | null
+}
+
+export interface FocusParticipantModel {
+  userId: string
+  roomId: string
+  goal: string | null
+  lastGoal: string | null
+  goalDone: boolean | null
+  presentSince: number | null
+  minutesThisPhase: number
 }
 
 export interface StudySessionModel {

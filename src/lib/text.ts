@@ -45,7 +45,8 @@ export function fieldLabel(field: string): string {
 
 /** Validates and normalises user text: well-formed, NFC, trimmed, within limits. Throws BAD_USER_INPUT on `field`. */
 export function cleanText(value: unknown, field: string, rule: TextRule): string {
-  const what = fieldLabel(field)
+  // the label only for an error message: every send passes here twice
+  const what = { toString: () => fieldLabel(field) }
   if (typeof value !== 'string') throw badInput(field, `${what} must be a string`)
   if (!isWellFormed(value)) throw badInput(field, `${what} contains invalid Unicode`)
   if (value.length > rule.max * 2 + 1024) throw badInput(field, `${what} must be at most ${rule.max} characters`)

@@ -37,6 +37,8 @@ describe.runIf(PG_URL)('study on PostgreSQL', () => {
     const live = two.app.hearth.realtime.liveSubscriptions
     const sa = collect(wa, `subscription($r: ID!) { roomTimer(roomId: $r) { ${T} } }`, { r: room.id })
     await waitLive(two, live + 1)
+    // (part 2) presence is recorded in the database: wait for the write
+    await two.app.hearth.study.roomPresence.idle()
     await ok(one.url, `mutation($r: ID!) { startRoomTimer(roomId: $r, focusMinutes: 2, breakMinutes: 1) { phase } }`, { r: room.id }, b.token)
     // the start, seen through the other instance: nothing else is in flight after it
     await sa.waitCount(1)

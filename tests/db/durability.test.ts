@@ -118,3 +118,47 @@ describe('acknowledgements wait for the sync (SQLite)', () => {
     expect(db.stats.syncs - before).toBeLessThanOrEqual(20)
   })
 })
+
+describe('checkpoints off the event loop (SQLite)', () => {
+  for (const mode of ['FULL', 'NORMAL'] as const) {
+    it(`${mode}: a busy writer's WAL is checkpointed by the worker and restarts, nothing lost, the main connection only a backstop`, async () => {
+      const { d, file } = await fresh(mode)
+      const auto = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(d.db)
+      expect(auto.rows[0].wal_autocheckpoint).toBe(20_000)
+      // ~2 KB rows in small transactions, as group commits would write them: some 8000 pages in all
+      const body = 'x'.repeat(2000)
+      const rows = 16_000
+      let maxWal = 0
+      for (let i = 0; i < rows; i += 4) {
+        const hold = d.writeGate?.()
+        if (hold) await hold
+        await d.db.transaction().execute(async (trx) => {
+          for (let j = i; j < i + 4; j++) {
+            await trx.insertInto('users').values({
+              id: crypto.randomUUID(), username: `cp_${j}`, username_key: `cp_${j}`, display_name: body, first_name: null, last_name: null,
+              password_hash: 'x', created_at: 1, updated_at: 1, last_seen_at: null,
+            }).execute()
+          }
+        })
+        if (i % 400 === 0) maxWal = Math.max(maxWal, fs.statSync(file + '-wal').size)
+        // the worker's replies arrive between writes, as they do between requests
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      await d.durable()
+      expect(d.checkpoints!.holds).toBeGreaterThan(0)
+      expect(d.checkpoints!.complete).toBeGreaterThan(1)
+      expect(d.checkpoints!.failures).toBe(0)
+      // the WAL restarted before SQLite's own backstop checkpoint (20,000 pages, 80 MB) had to run
+      expect(maxWal).toBeLessThan(75 * 1024 * 1024)
+      const n = await d.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('username', 'like', 'cp_%').executeTakeFirstOrThrow()
+      expect(Number(n.n)).toBe(rows)
+      await d.close()
+      open.splice(open.indexOf(d), 1)
+      // everything is in the file once reopened (the WAL replays or was checkpointed)
+      const again = openDatabase(file, { synchronous: mode })
+      open.push(again)
+      const m = await again.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('username', 'like', 'cp_%').executeTakeFirstOrThrow()
+      expect(Number(m.n)).toBe(rows)
+    }, 60_000)
+  }
+})

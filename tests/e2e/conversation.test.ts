@@ -1,7 +1,8 @@
 // The conversation view in Chromium: search from a room to a highlighted hit (in this room and in
 // all rooms, by keyboard), and "jump to first unread" when the unread messages reach back beyond
 // the newest page: the page around the read marker is loaded, the divider sits before the first
-// unread, and the rest follows with each message once; a "new messages" bar while scrolled up.
+// unread, and the rest follows with each message once; one sender's run grouped under one header;
+// a "new messages" bar while scrolled up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
@@ -126,6 +127,12 @@ describe('jump to first unread', () => {
     // the rest arrives, each once
     await expect.poll(async () => (await bodies(page)).length, { timeout: 15_000 }).toBe(81)
     expect(new Set(await bodies(page)).size).toBe(81)
+    // one sender's run is grouped under one header (the divider starts a new one): two visible
+    // "@ana" headers for 81 messages, while every row still names her for screen readers
+    const handles = page.getByRole('log').getByText(`@${ana.username}`, { exact: true })
+    // (a screen-reader-only name is a 1 px clipped box, which Playwright counts as visible)
+    expect(await handles.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 1 && !e.closest('.sr-only')).length)).toBe(2)
+    expect(await handles.count()).toBe(81)
     // the viewer is reading up there: a new message shows the bar instead of scrolling away
     await page.getByRole('log').evaluate((el) => { el.scrollTop = 0 })
     // the history the jump replayed is not "new"

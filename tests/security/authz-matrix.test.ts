@@ -297,6 +297,10 @@ const ROWS: Row[] = [
   { field: 'Mutation.pauseRoomTimer', doc: `mutation($r: ID!) { pauseRoomTimer(roomId: $r) ${TIMER} }`, vars: async (a) => ({ r: await timerRoom(a, 'running') }), expect: members('owner', 'member') },
   { field: 'Mutation.resumeRoomTimer', doc: `mutation($r: ID!) { resumeRoomTimer(roomId: $r) ${TIMER} }`, vars: async (a) => ({ r: await timerRoom(a, 'paused') }), expect: members('owner', 'member') },
   { field: 'Mutation.stopRoomTimer', doc: `mutation($r: ID!) { stopRoomTimer(roomId: $r) ${TIMER} }`, vars: async (a) => ({ r: await timerRoom(a, 'running') }), expect: members('owner', 'member') },
+  // members pass the room check and then need to be present in a focus phase (none is: CONFLICT); others never learn of the room
+  { field: 'Mutation.setFocusGoal', doc: `mutation($r: ID!) { setFocusGoal(roomId: $r, goal: "Read") ${TIMER} }`, vars: async (a) => ({ r: await timerRoom(a, 'running') }), expect: { ...members(), owner: 'CONFLICT', member: 'CONFLICT' } },
+  { field: 'Mutation.setFocusGoalDone', doc: `mutation($r: ID!) { setFocusGoalDone(roomId: $r, done: true) ${TIMER} }`, vars: async (a) => ({ r: await timerRoom(a, 'running') }), expect: { ...members(), owner: 'CONFLICT', member: 'CONFLICT' } },
+  { field: 'Mutation.setNotificationHold', doc: 'mutation { setNotificationHold(enabled: true) { id holdNotificationsWhileFocusing } }', expect: all('ok') },
   { field: 'Mutation.recordStudySession', label: 'PRIVATE', doc: 'mutation($r: ID) { recordStudySession(roomId: $r, minutes: 5) { id } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   { field: 'Mutation.recordStudySession', label: 'PUBLIC', doc: 'mutation($r: ID) { recordStudySession(roomId: $r, minutes: 5) { id } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   { field: 'Mutation.startStudySession', label: 'PRIVATE', doc: 'mutation($r: ID) { startStudySession(roomId: $r) { id } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },

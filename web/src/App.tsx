@@ -16,6 +16,7 @@ import { RoomPage } from './features/room/RoomPage'
 import { FriendsPage } from './features/friends/FriendsPage'
 import { NotificationsPage } from './features/notifications/NotificationsPage'
 import { ProgressPage } from './features/focus/ProgressPage'
+import { FocusBar } from './features/focus/FocusBar'
 import { unread } from './features/notifications/store'
 
 function ConnectionStatus() {
@@ -65,6 +66,7 @@ function Shell() {
           <button type="button" class="btn small" onClick={() => void logOut()}>Sign out</button>
         </div>
       </header>
+      <FocusBar />
       <main id="main" class="content" tabindex="-1">
         <Switch fallback={<section class="page"><h1>Not found</h1><p><Link href="/">Back to rooms</Link></p></section>}>
           <Match when={pathname() === '/'}><RoomsPage /></Match>

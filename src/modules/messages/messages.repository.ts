@@ -51,8 +51,16 @@ export class MessagesRepository {
 
   /** the four statements of a send on SQLite, compiled once (they run in every group commit) */
   private readonly sendSql
+  /** before a send: the sender's membership and an earlier message with the same clientId, in one statement */
+  private readonly precheck
 
-  constructor(private db: Kysely<DB>, private dialect: Dialect) {
+  /** `gate`: while it gives a promise, group commits wait for it (a checkpoint finishing, src/db/checkpointer.ts) */
+  constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null) {
+    this.precheck = compiledOnce(db, 3, (roomId: string, userId: string, clientId: string | null) => db.selectFrom('room_members as rm')
+      .select('rm.role')
+      .select((eb) => eb.selectFrom('messages as m').select('m.id')
+        .where('m.sender_id', '=', userId).where('m.room_id', '=', roomId).where('m.client_id', '=', clientId).as('existing'))
+      .where('rm.room_id', '=', roomId).where('rm.user_id', '=', userId))
     this.sendSql = {
       bump: compiledOnce(db, 2, (now: number, roomId: string) => db.updateTable('rooms')
         .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: now }))
@@ -79,6 +87,12 @@ export class MessagesRepository {
     if (!ids.length) return out
     for (const r of await this.db.selectFrom('messages').selectAll().where('id', 'in', ids).execute()) out.set(r.id, toMessage(r))
     return out
+  }
+
+  /** whether the user is a member of the room, and the id of their message with this clientId if one is stored */
+  async sendCheck(roomId: string, userId: string, clientId: string | null): Promise<{ member: boolean; existingId: string | null }> {
+    const [r] = await this.precheck(roomId, userId, clientId)
+    return { member: !!r, existingId: r?.existing ?? null }
   }
 
   async byClientId(senderId: string, roomId: string, clientId: string): Promise<MessageModel | null> {
@@ -112,6 +126,8 @@ export class MessagesRepository {
 
   private async flush() {
     while (this.pending.length) {
+      const hold = this.gate()
+      if (hold) await hold
       const batch = this.pending.splice(0, GROUP_MAX)
       try {
         const events = await this.db.transaction().execute(async (trx) => {

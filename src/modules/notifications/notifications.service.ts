@@ -11,7 +11,7 @@ import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from './inbox.js'
-import { NotificationsRepository } from './notifications.repository.js'
+import { NotificationsRepository, toNotification } from './notifications.repository.js'
 
 export interface NewNotification {
   userId: string
@@ -56,8 +56,48 @@ export class NotificationsService {
     })
   }
 
-  deliver(n: NotificationModel): Promise<void> {
+  /**
+   * Publishes a stored notification, unless its user is focusing with notifications held: then it
+   * waits in held_notifications until release() (their focus phase ended), which delivers in order.
+   */
+  async deliver(n: NotificationModel): Promise<void> {
+    const timers = (this.svc as { timers?: { heldSince(userId: string): Promise<number | null> } }).timers
+    if (timers && (await timers.heldSince(n.userId)) !== null) {
+      await this.svc.database.db.insertInto('held_notifications').values({ notification_id: n.id, user_id: n.userId, held_at: n.createdAt })
+        .onConflict((oc) => oc.column('notification_id').doNothing()).execute()
+      // the focus may have ended while this was stored: nothing may stay behind
+      if ((await timers.heldSince(n.userId)) === null) await this.release(n.userId)
+      return
+    }
+    // anything still held goes first, so the order holds
+    await this.release(n.userId)
+    await this.publish(n)
+  }
+
+  private publish(n: NotificationModel): Promise<void> {
     return this.svc.publish(topics.userInbox(n.userId), { type: 'notification', notification: n } satisfies InboxMessage)
+  }
+
+  /** Delivers, in order, the notifications held for the user, unless they are (still) focusing with hold on. */
+  async release(userId: string): Promise<void> {
+    const db = this.svc.database.db
+    const held = await db.selectFrom('held_notifications as h').innerJoin('notifications as n', 'n.id', 'h.notification_id')
+      .selectAll('n').where('h.user_id', '=', userId).orderBy('h.held_at').orderBy('n.id').execute()
+    if (!held.length) return
+    const timers = (this.svc as { timers?: { heldSince(userId: string): Promise<number | null> } }).timers
+    if (timers && (await timers.heldSince(userId)) !== null) return
+    for (const r of held) {
+      // one releaser per notification: the one whose delete took it
+      const d = await db.deleteFrom('held_notifications').where('notification_id', '=', r.id).executeTakeFirst()
+      if (Number(d.numDeletedRows) === 1) await this.publish(toNotification(r))
+    }
+  }
+
+  /** how many of the user's notifications are held now */
+  async heldCount(userId: string): Promise<number> {
+    const r = await this.svc.database.db.selectFrom('held_notifications').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId).executeTakeFirst()
+    return Number(r?.n ?? 0)
   }
 
   private async onMessage(room: RoomModel, message: MessageModel) {

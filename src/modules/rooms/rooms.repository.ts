@@ -1,3 +1,4 @@
+import { compiledOnce } from '../../db/compiled.js'
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
 import type { DB, Dialect, RoomsTable } from '../../db/types.js'
 import type { MemberRole, RoomMemberModel, RoomModel } from '../../graphql/models.js'
@@ -23,7 +24,15 @@ export function toRoom(r: Selectable<RoomsTable>): RoomModel {
 export interface Membership { role: MemberRole; joinedAt: number; lastReadSeq: number }
 
 export class RoomsRepository {
-  constructor(private db: Kysely<DB>, private dialect: Dialect = 'sqlite') {}
+  /** one room by id, compiled once (every send and every operation naming one room reads it) */
+  private roomById
+  /** one membership, compiled once */
+  private memberOf
+  constructor(private db: Kysely<DB>, private dialect: Dialect = 'sqlite') {
+    this.roomById = compiledOnce(db, 1, (id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id))
+    this.memberOf = compiledOnce(db, 2, (userId: string, roomId: string) => db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq'])
+      .where('user_id', '=', userId).where('room_id', '=', roomId))
+  }
 
   /**
    * Takes the room's row lock for the rest of the transaction, so that joins, leaves, deletion and
@@ -49,13 +58,18 @@ export class RoomsRepository {
   }
 
   async byId(id: string): Promise<RoomModel | null> {
-    const r = await this.db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst()
+    const [r] = await this.roomById(id)
     return r ? toRoom(r) : null
   }
 
   async byIds(ids: string[]): Promise<Map<string, RoomModel>> {
     const out = new Map<string, RoomModel>()
     if (!ids.length) return out
+    if (ids.length === 1) {
+      const r = await this.byId(ids[0])
+      if (r) out.set(r.id, r)
+      return out
+    }
     for (const r of await this.db.selectFrom('rooms').selectAll().where('id', 'in', ids).execute()) out.set(r.id, toRoom(r))
     return out
   }
@@ -111,7 +125,7 @@ export class RoomsRepository {
   async memberships(userId: string, roomIds: string[]): Promise<Map<string, Membership>> {
     const out = new Map<string, Membership>()
     if (!roomIds.length) return out
-    const rows = await this.db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq'])
+    const rows = roomIds.length === 1 ? await this.memberOf(userId, roomIds[0]) : await this.db.selectFrom('room_members').select(['room_id', 'role', 'joined_at', 'last_read_seq'])
       .where('user_id', '=', userId).where('room_id', 'in', roomIds).execute()
     for (const r of rows) out.set(r.room_id, { role: r.role, joinedAt: r.joined_at, lastReadSeq: r.last_read_seq })
     return out

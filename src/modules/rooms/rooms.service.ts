@@ -33,10 +33,15 @@ export type RoomControl =
   | { type: 'change'; kind: ChangeKind; userId?: string; by?: string; at: number }
 
 const NAME_RULE = { min: 1, max: 80, label: true }
+/** how long a cached room row may be reused (its id and kind never change; the rest may be this old) */
+const ROOM_CACHE_MS = 10_000
+const ROOM_CACHE_MAX = 10_000
 const DESCRIPTION_RULE = { min: 0, max: 1000, multiline: true }
 
 export class RoomsService {
   readonly repo: RoomsRepository
+  /** rooms by id as read lately, oldest first (see `cached`) */
+  private recent = new Map<string, { room: RoomModel; at: number }>()
   /** roles, removal, bans, join codes and roomChanged (contract part 2) */
   readonly moderation: ModerationService
   constructor(private svc: Services) {
@@ -47,6 +52,24 @@ export class RoomsService {
   /** PINS_CHANGED on roomChanged (for pinMessage / unpinMessage), after the pin is stored */
   publishPinsChanged(roomId: string, byId: string): Promise<void> {
     return this.moderation.publishChange(roomId, 'PINS_CHANGED', byId)
+  }
+
+  /**
+   * The room as read at most ROOM_CACHE_MS ago, for the send path. Only its id and kind are
+   * exact (they never change); name, seqs and the rest may be that old, so nothing that shows
+   * them may use it. It proves nothing about access: the caller still checks membership in the
+   * database (a deleted room has no members). Null (not cached) when the room does not exist.
+   */
+  async cached(id: string): Promise<RoomModel | null> {
+    const now = Date.now()
+    const hit = this.recent.get(id)
+    if (hit && now - hit.at < ROOM_CACHE_MS) return hit.room
+    const room = await this.repo.byId(id)
+    this.recent.delete(id)
+    if (!room) return null
+    if (this.recent.size >= ROOM_CACHE_MAX) this.recent.delete(this.recent.keys().next().value as string)
+    this.recent.set(id, { room, at: now })
+    return room
   }
 
   load(ctx: Ctx, id: string): Promise<RoomModel | null> {
@@ -133,6 +156,7 @@ export class RoomsService {
     const description = cleanOptionalText(input.description, 'input.description', DESCRIPTION_RULE)
     if (description !== undefined) patch.description = description
     const updated = await this.repo.update(room.id, patch, Date.now())
+    this.recent.delete(room.id)
     if (!updated) throw notFound('No such room')
     ctx.loaders.forget('room', room.id)
     await this.moderation.publishChange(room.id, 'UPDATED', ctx.viewer!.userId)
@@ -142,6 +166,7 @@ export class RoomsService {
   async delete(ctx: Ctx, id: string): Promise<boolean> {
     const room = await this.owned(ctx, id)
     await this.repo.delete(room.id)
+    this.recent.delete(room.id)
     // its messages' attachments go with it
     await this.svc.attachments.deleteOfRoom(room.id)
     await this.svc.publish(topics.roomControl(room.id), { type: 'deleted', at: Date.now(), by: ctx.viewer!.userId } satisfies RoomControl)

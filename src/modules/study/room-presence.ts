@@ -3,19 +3,73 @@
 // signalReceived(roomId)). While an instance holds at least one such subscription for a
 // (room, user) pair it keeps a lease for the pair in the shared store, so every instance sees the
 // same answer and a crashed instance's subscriptions stop counting when their leases run out.
+// While the room has a timer, the same events also write the member's stretches of presence
+// (focus_spans, on the timer's clock) from which focus credit is computed (focus.ts).
 import crypto from 'node:crypto'
 import type { Services } from '../../services.js'
 import type { AppResolvers, FeedResolver } from '../../graphql/schema.js'
 import type { Feed, Sink } from '../../realtime/ws/feed.js'
 import { isId } from '../../lib/text.js'
+import { FocusRepository } from './focus.js'
 
 export class RoomPresence {
   /** open subscriptions per (room, user) on this instance: one lease however many feeds */
   private local = new Map<string, { roomId: string; userId: string; count: number }>()
   private readonly instanceId = crypto.randomUUID()
   private heartbeat: NodeJS.Timeout | null = null
+  /** span writes in flight (idle() waits for them) */
+  private pending = new Set<Promise<unknown>>()
+  /** per (room, user): the last span write, so enter and leave apply in order */
+  private chains = new Map<string, Promise<unknown>>()
+  readonly focus: FocusRepository
+  /** pairs whose open stretch this process opened or kept (so a re-entry does not end it) */
+  private mine = new Set<string>()
 
-  constructor(private svc: Services) {}
+  constructor(private svc: Services) {
+    this.focus = new FocusRepository(svc.database.db)
+  }
+
+  private now() { return this.svc.timers.clock.now() }
+
+  /** runs op after the previous one of the same pair; tracked until done */
+  private queue(key: string, op: () => Promise<unknown>) {
+    const p = (this.chains.get(key) ?? Promise.resolve()).then(op).catch((err) => this.svc.log.error({ err }, 'focus presence write failed'))
+    this.chains.set(key, p)
+    this.pending.add(p)
+    void p.finally(() => {
+      this.pending.delete(p)
+      if (this.chains.get(key) === p) this.chains.delete(key)
+    })
+  }
+
+  /** resolves once every presence write started so far is done */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending])
+  }
+
+  /** whether the user holds a live lease for the room through another instance */
+  private async elsewhere(roomId: string, userId: string): Promise<boolean> {
+    const live = await this.svc.store.leaseLive(`inroom:${roomId}`, Date.now())
+    return live.some((m) => m.startsWith(`${userId}|`) && m !== `${userId}|${this.instanceId}`)
+  }
+
+  /** opens the user's stretch of presence if the room has a timer that is not stopped */
+  async openSpan(roomId: string, userId: string) {
+    const timer = await this.svc.timers.repo.timer(roomId)
+    if (!timer || timer.phase === 'STOPPED') return
+    const key = `${roomId}|${userId}`
+    await this.focus.open(roomId, userId, this.now(), this.mine.has(key) || await this.elsewhere(roomId, userId))
+    this.mine.add(key)
+  }
+
+  /** a timer starts: the members present now begin their stretches */
+  async openAll(roomId: string, userIds: string[]) {
+    const now = this.now()
+    await Promise.all(userIds.map(async (u) => {
+      await this.focus.open(roomId, u, now, true)
+      if (this.local.has(`${roomId}|${u}`)) this.mine.add(`${roomId}|${u}`)
+    }))
+  }
 
   start() {
     if (this.heartbeat) return
@@ -23,9 +77,20 @@ export class RoomPresence {
     this.heartbeat.unref()
   }
 
-  stop() {
+  /** stops the heartbeat; this instance's open stretches end now unless the user is present elsewhere */
+  async stop() {
     if (this.heartbeat) clearInterval(this.heartbeat)
     this.heartbeat = null
+    for (const e of this.local.values()) this.queue(`${e.roomId}|${e.userId}`, () => this.closeUnlessElsewhere(e.roomId, e.userId))
+    await this.idle()
+  }
+
+  private async closeUnlessElsewhere(roomId: string, userId: string) {
+    this.mine.delete(`${roomId}|${userId}`)
+    if (await this.elsewhere(roomId, userId)) return
+    await this.focus.close(roomId, userId, this.now())
+    // no longer focusing here: what was held for them goes out (unless they focus in another room)
+    await this.svc.notifications.release(userId)
   }
 
   /** Marks the user present in the room until the returned function is called. */
@@ -34,7 +99,10 @@ export class RoomPresence {
     let e = this.local.get(key)
     if (!e) {
       this.local.set(key, (e = { roomId, userId, count: 0 }))
-      void this.put(roomId, userId).catch((err) => this.svc.log.error({ err }, 'room presence lease failed'))
+      this.queue(key, async () => {
+        await this.put(roomId, userId).catch((err) => this.svc.log.error({ err }, 'room presence lease failed'))
+        await this.openSpan(roomId, userId)
+      })
     }
     e.count++
     let left = false
@@ -44,10 +112,15 @@ export class RoomPresence {
       const cur = this.local.get(key)
       if (!cur || --cur.count > 0) return
       this.local.delete(key)
-      void Promise.all([
-        this.svc.store.leaseDrop(`inroom:${roomId}`, `${userId}|${this.instanceId}`),
-        this.svc.store.leaseDrop(`userin:${userId}`, `${roomId}|${this.instanceId}`),
-      ]).catch(() => { /* the lease runs out on its own */ })
+      this.queue(key, async () => {
+        await Promise.all([
+          this.svc.store.leaseDrop(`inroom:${roomId}`, `${userId}|${this.instanceId}`),
+          this.svc.store.leaseDrop(`userin:${userId}`, `${roomId}|${this.instanceId}`),
+        ]).catch(() => { /* the lease runs out on its own */ })
+        // a new feed may have opened meanwhile
+        if (this.local.has(key)) return
+        await this.closeUnlessElsewhere(roomId, userId)
+      })
     }
   }
 
@@ -61,6 +134,17 @@ export class RoomPresence {
 
   private async refresh() {
     await Promise.allSettled([...this.local.values()].map((e) => this.put(e.roomId, e.userId)))
+    // confirm this instance's open stretches: one left by a crash ends near where it was last confirmed
+    const byRoom = new Map<string, string[]>()
+    // only stretches this process opened or kept: a stretch left by a dead instance must not be
+    // revived between a feed opening here and its enter closing that stretch
+    for (const e of this.local.values()) if (this.mine.has(`${e.roomId}|${e.userId}`)) byRoom.set(e.roomId, [...(byRoom.get(e.roomId) ?? []), e.userId])
+    if (!byRoom.size) return
+    const now = this.now()
+    // only rooms whose timer is going have stretches to confirm
+    const timers = await this.svc.timers.repo.timers([...byRoom.keys()]).catch(() => new Map())
+    const going = [...byRoom].filter(([roomId]) => { const t = timers.get(roomId); return t && t.phase !== 'STOPPED' })
+    await Promise.allSettled(going.map(([roomId, users]) => this.focus.confirm(roomId, users, now)))
   }
 
   /** ids of the users present in the room now (any instance) */

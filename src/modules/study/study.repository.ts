@@ -41,18 +41,21 @@ export class StudyRepository {
    * ends) are written in the same transaction, only by the caller that wins: a crash cannot keep
    * the move and lose them, and the unique (user, timer_key) makes a repeat harmless.
    */
-  async casTimer(row: TimerRow, expectedVersion: number, sessions: StudySessionsTable[] = []): Promise<boolean> {
+  async casTimer(row: TimerRow, expectedVersion: number, sessions: StudySessionsTable[] = [], extra?: (trx: Kysely<DB>) => Promise<void>): Promise<boolean> {
     const { room_id, ...fields } = row
     const cas = async (db: Kysely<DB>) => {
       const res = await db.updateTable('room_timers').set(fields)
         .where('room_id', '=', room_id).where('version', '=', expectedVersion).executeTakeFirst()
       return Number(res.numUpdatedRows) === 1
     }
-    if (!sessions.length) return cas(this.db)
+    if (!sessions.length && !extra) return cas(this.db)
     return this.db.transaction().execute(async (trx) => {
       if (!(await cas(trx))) return false
-      await trx.insertInto('study_sessions').values(sessions)
-        .onConflict((oc) => oc.columns(['user_id', 'timer_key']).doNothing()).execute()
+      if (sessions.length) {
+        await trx.insertInto('study_sessions').values(sessions)
+          .onConflict((oc) => oc.columns(['user_id', 'timer_key']).doNothing()).execute()
+      }
+      await extra?.(trx)
       return true
     })
   }

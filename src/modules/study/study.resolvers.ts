@@ -1,5 +1,6 @@
 import type { AppResolvers } from '../../graphql/schema.js'
 import { remainingSeconds } from './timer.service.js'
+import { badInput } from '../../graphql/errors.js'
 
 export const studyResolvers: AppResolvers = {
   Query: {
@@ -14,6 +15,16 @@ export const studyResolvers: AppResolvers = {
     pauseRoomTimer: (_, { roomId }, ctx) => ctx.svc.timers.pauseTimer(ctx, roomId),
     resumeRoomTimer: (_, { roomId }, ctx) => ctx.svc.timers.resumeTimer(ctx, roomId),
     stopRoomTimer: (_, { roomId }, ctx) => ctx.svc.timers.stopTimer(ctx, roomId),
+    setFocusGoal: (_, { roomId, goal }, ctx) => ctx.svc.timers.setGoal(ctx, roomId, goal),
+    setFocusGoalDone: (_, { roomId, done }, ctx) => ctx.svc.timers.setGoalDone(ctx, roomId, done),
+    setNotificationHold: async (_, { enabled }, ctx) => {
+      const me = ctx.viewer!.userId
+      if (typeof enabled !== 'boolean') throw badInput('enabled', 'enabled must be true or false')
+      await ctx.svc.study.roomPresence.focus.setHold(me, enabled)
+      // held notifications go out at once when holding is turned off
+      if (!enabled) await ctx.svc.notifications.release(me)
+      return (await ctx.svc.users.load(ctx, me))!
+    },
     setWeeklyGoal: (_, { minutes }, ctx) => ctx.svc.study.setWeeklyGoal(ctx, minutes),
   },
   Subscription: {
@@ -22,6 +33,20 @@ export const studyResolvers: AppResolvers = {
   RoomTimer: {
     remainingSeconds: (t) => remainingSeconds(t),
     startedBy: (t, _, ctx) => (t.startedById ? ctx.svc.users.load(ctx, t.startedById) : null),
+    participants: (t, _, ctx) => ctx.svc.timers.participants(ctx, t),
+    lastAction: (t) => t.lastAction,
+    lastActionBy: (t, _, ctx) => (t.lastActionById ? ctx.svc.users.load(ctx, t.lastActionById) : null),
+    lastActionAt: (t) => t.lastActionAt,
+  },
+  FocusParticipant: {
+    user: async (p, _, ctx) => (await ctx.svc.users.load(ctx, p.userId))!,
+  },
+  User: {
+    holdNotificationsWhileFocusing: async (u, _, ctx) => (ctx.viewer?.userId === u.id ? (await ctx.svc.study.roomPresence.focus.holds([u.id])).get(u.id)! : null),
+    heldNotificationCount: async (u, _, ctx) => {
+      if (ctx.viewer?.userId !== u.id) return null
+      return ctx.svc.notifications.heldCount(u.id)
+    },
   },
   StudySession: {
     user: async (s, _, ctx) => (await ctx.svc.users.load(ctx, s.userId))!,

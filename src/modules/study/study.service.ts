@@ -47,7 +47,7 @@ export class StudyService {
   }
 
   async stop(): Promise<void> {
-    this.roomPresence.stop()
+    await this.roomPresence.stop()
     await this.svc.timers.stopScheduler()
   }
 

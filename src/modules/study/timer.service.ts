@@ -4,7 +4,7 @@
 // transition is performed, and published, by exactly one instance.
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
-import type { RoomTimerModel } from '../../graphql/models.js'
+import type { FocusParticipantModel, RoomTimerModel } from '../../graphql/models.js'
 import { badInput, conflict } from '../../graphql/errors.js'
 import { newId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
@@ -13,6 +13,9 @@ import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { type Clock, systemClock } from './clock.js'
 import { StudyRepository, type TimerRow } from './study.repository.js'
+import { type Segment, closeSegments, creditMs, parseSegments, wholeMinutes } from './focus.js'
+import type { StudySessionsTable } from '../../db/types.js'
+import { cleanText } from '../../lib/text.js'
 
 const MINUTE = 60_000
 /** how often an instance looks for timers that other instances started or changed */
@@ -37,11 +40,11 @@ function afterPhaseEnd(row: TimerRow, now: number): { next: TimerRow; focusDone:
   const end = r.phase_ends_at!
   if (r.phase === 'FOCUS') {
     return {
-      next: { ...r, phase: 'BREAK', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'BREAK'), cycle: r.cycle + 1, version: row.version + 1 },
+      next: { ...r, phase: 'BREAK', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'BREAK'), cycle: r.cycle + 1, version: row.version + 1, focus_segments: '[]' },
       focusDone: { startedAt: r.phase_started_at, endedAt: end },
     }
   }
-  return { next: { ...r, phase: 'FOCUS', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'FOCUS'), version: row.version + 1 }, focusDone: null }
+  return { next: { ...r, phase: 'FOCUS', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'FOCUS'), version: row.version + 1, focus_segments: JSON.stringify([[end, null]]) }, focusDone: null }
 }
 
 /** what the row will say once due transitions are done: reads never show an ended phase */
@@ -65,8 +68,26 @@ export function toTimerModel(r: TimerRow, now: number): RoomTimerModel {
     cycle: r.cycle,
     version: r.version,
     serverTime: now,
+    focusSegments: segmentsOf(r),
+    lastAction: r.last_action,
+    lastActionById: r.last_action_by,
+    lastActionAt: r.last_action_at,
   }
 }
+
+/** whether the row is in a FOCUS phase, running or paused */
+export const inFocus = (r: { phase: string; paused_phase?: string | null; pausedPhase?: string | null }) =>
+  r.phase === 'FOCUS' || (r.phase === 'PAUSED' && (r.paused_phase ?? r.pausedPhase) === 'FOCUS')
+
+/** the running stretches of the row's FOCUS phase (rows from before they were kept: the whole phase) */
+export function segmentsOf(r: TimerRow): Segment[] {
+  if (!inFocus(r)) return []
+  const segs = parseSegments(r.focus_segments)
+  if (!segs.length && r.phase === 'FOCUS') return [[r.phase_started_at, null]]
+  return segs
+}
+
+export const MAX_GOAL = 140
 
 export function remainingSeconds(t: RoomTimerModel): number {
   if (t.phase === 'PAUSED') return Math.max(0, Math.ceil((t.remainingMs ?? 0) / 1000))
@@ -164,13 +185,18 @@ export class TimerService {
     for (let i = 0; i < 8; i++) {
       if (!isRunning(row) || row.phase_ends_at! > now) return
       const { next, focusDone } = afterPhaseEnd(row, now)
-      const present = focusDone ? await this.presentMembers(row.room_id) : []
-      const earned = focusDone ? present.map((userId) => ({
-        id: newId(), user_id: userId, room_id: row.room_id, minutes: row.focus_minutes,
-        started_at: focusDone.startedAt, ended_at: focusDone.endedAt, timer_key: `${row.room_id}:${focusDone.endedAt}`,
-      })) : []
+      const earned = focusDone ? await this.earned(row, row.phase_ends_at!, focusDone.startedAt, `${row.room_id}:${focusDone.endedAt}`) : null
+      const roomId = row.room_id
       // the sessions the ending FOCUS earned commit with the move, by the one instance that wins it
-      if (!(await this.repo.casTimer(next, row.version, earned))) {
+      const won = await this.repo.casTimer(next, row.version, earned?.sessions ?? [], async (trx) => {
+        if (focusDone) {
+          await this.focus.endGoals(trx, roomId, now)
+          await this.focus.prune(trx, roomId, row.phase_ends_at!)
+        } else {
+          await this.focus.resetGoals(trx, roomId)
+        }
+      })
+      if (!won) {
         // another instance (or a pause/stop) got there first: look again
         const fresh = await this.repo.timer(row.room_id)
         if (!fresh) return
@@ -178,8 +204,34 @@ export class TimerService {
         continue
       }
       await this.publish(next)
+      if (earned) await this.released(earned.users)
       row = next
     }
+  }
+
+  private get focus() { return this.svc.study.roomPresence.focus }
+
+  /**
+   * The sessions a FOCUS phase earns when it ends at `end`: each member's whole minutes of
+   * presence inside its running stretches (one session per member with at least one minute).
+   */
+  private async earned(row: TimerRow, end: number, startedAt: number, key: string): Promise<{ sessions: StudySessionsTable[]; users: string[] }> {
+    const segs = closeSegments(segmentsOf(row), end)
+    const [spans, present] = await Promise.all([this.focus.spans(row.room_id), this.svc.study.roomPresence.present(row.room_id)])
+    const credit = creditMs(spans, segs, end, new Set(present))
+    const members = new Set(await this.repo.membersAmong(row.room_id, [...credit.keys()]))
+    const sessions: StudySessionsTable[] = []
+    for (const [userId, ms] of credit) {
+      const minutes = wholeMinutes(ms)
+      if (!members.has(userId) || minutes < 1) continue
+      sessions.push({ id: newId(), user_id: userId, room_id: row.room_id, minutes, started_at: startedAt, ended_at: end, timer_key: key })
+    }
+    return { sessions, users: [...new Set([...credit.keys(), ...present])] }
+  }
+
+  /** these users' focus in a room ended (or paused): notifications held for them go out */
+  private async released(userIds: string[]) {
+    await Promise.all(userIds.map((u) => this.svc.notifications.release(u).catch((err) => this.svc.log.error({ err }, 'releasing held notifications failed'))))
   }
 
   /** members with an open subscription to one of the room's streams, on any instance */
@@ -216,10 +268,29 @@ export class TimerService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = this.clock.now()
       const row = await this.current(room.id, now)
-      const next = decide(row, now, room.id)
-      if (next === 'unchanged') return toTimerModel(row!, now)
-      const won = row ? await this.repo.casTimer(next, row.version) : await this.repo.insertTimer(next)
-      if (won) return this.changed(next)
+      const decided = decide(row, now, room.id)
+      if (decided === 'unchanged') return toTimerModel(row!, now)
+      const next: TimerRow = { ...decided, last_action_by: ctx.viewer!.userId, last_action_at: now }
+      const action = next.last_action
+      // stopping in the middle of a FOCUS phase credits the minutes so far
+      const earned = action === 'STOPPED' && row && inFocus(row) ? await this.earned(row, now, segmentsOf(row)[0]?.[0] ?? row.phase_started_at, `${room.id}:stop:${now}`) : null
+      const extra = async (trx: Parameters<NonNullable<Parameters<StudyRepository['casTimer']>[3]>>[0]) => {
+        if (action === 'STARTED') { await this.focus.resetGoals(trx, room.id); await this.focus.clearSpans(trx, room.id) }
+        if (action === 'STOPPED') {
+          if (row && inFocus(row)) await this.focus.endGoals(trx, room.id, now)
+          await this.focus.clearSpans(trx, room.id)
+        }
+      }
+      const won = row ? await this.repo.casTimer(next, row.version, earned?.sessions ?? [], extra) : await this.repo.insertTimer(next)
+      if (!won) continue
+      if (action === 'STARTED') {
+        // the members present now begin their stretches of presence
+        await this.svc.study.roomPresence.openAll(room.id, await this.presentMembers(room.id))
+      }
+      const out = await this.changed(next)
+      if (earned) await this.released(earned.users)
+      else if (action === 'PAUSED' && row?.phase === 'FOCUS') await this.released(await this.svc.study.roomPresence.present(room.id))
+      return out
     }
     throw conflict('The timer kept changing; try again')
   }
@@ -233,7 +304,8 @@ export class TimerService {
       return {
         room_id: rid, phase: 'FOCUS', paused_phase: null, focus_minutes: focus, break_minutes: brk,
         phase_started_at: now, phase_ends_at: now + focus * MINUTE, remaining_ms: null, started_by: userId,
-        cycle: 0, version: (row?.version ?? 0) + 1,
+        cycle: 0, version: (row?.version ?? 0) + 1, focus_segments: JSON.stringify([[now, null]]),
+        last_action: 'STARTED', last_action_by: userId, last_action_at: now,
       }
     })
   }
@@ -244,6 +316,7 @@ export class TimerService {
       return {
         ...row, phase: 'PAUSED', paused_phase: row.phase as 'FOCUS' | 'BREAK', remaining_ms: Math.max(0, row.phase_ends_at! - now),
         phase_started_at: now, phase_ends_at: null, version: row.version + 1,
+        focus_segments: JSON.stringify(closeSegments(segmentsOf(row), now)), last_action: 'PAUSED',
       }
     })
   }
@@ -253,10 +326,12 @@ export class TimerService {
       if (!row || row.phase !== 'PAUSED' || !row.paused_phase) throw conflict('Only a paused timer can be resumed')
       const phase = row.paused_phase
       const ends = now + (row.remaining_ms ?? 0)
+      const segs: Segment[] = phase === 'FOCUS' ? [...segmentsOf(row), [now, null]] : []
       // the phase keeps its length: clients draw progress from phaseStartedAt..phaseEndsAt
       return {
         ...row, phase, paused_phase: null, remaining_ms: null, phase_ends_at: ends,
         phase_started_at: ends - phaseMs(row, phase), version: row.version + 1,
+        focus_segments: JSON.stringify(segs), last_action: 'RESUMED',
       }
     })
   }
@@ -265,8 +340,89 @@ export class TimerService {
     return this.mutate(ctx, roomId, (row, now) => {
       if (!row) throw conflict('No timer was started in this room')
       if (row.phase === 'STOPPED') return 'unchanged'
-      return { ...row, phase: 'STOPPED', paused_phase: null, remaining_ms: null, phase_started_at: now, phase_ends_at: null, version: row.version + 1 }
+      return {
+        ...row, phase: 'STOPPED', paused_phase: null, remaining_ms: null, phase_started_at: now, phase_ends_at: null, version: row.version + 1,
+        focus_segments: '[]', last_action: 'STOPPED',
+      }
     })
+  }
+
+  /** RoomTimer.participants: members present now, or credited (or with a goal) in the current phase */
+  async participants(ctx: Ctx, t: RoomTimerModel): Promise<FocusParticipantModel[]> {
+    const [spans, goals, present] = await Promise.all([
+      ctx.loaders.of('focusSpans', (ids: readonly string[]) => this.focus.spansOfRooms([...ids])).load(t.roomId),
+      ctx.loaders.of('focusGoals', (ids: readonly string[]) => this.focus.goalsOfRooms([...ids])).load(t.roomId),
+      ctx.loaders.of('roomPresent', async (ids: readonly string[]) => new Map(await Promise.all(ids.map(async (id) => [id, await this.svc.study.roomPresence.present(id)] as const)))).load(t.roomId),
+    ])
+    const now = this.clock.now()
+    const presentSet = new Set(present ?? [])
+    const credit = t.phase === 'STOPPED' ? new Map<string, number>() : creditMs(spans ?? [], t.focusSegments, now, presentSet)
+    const since = new Map<string, number>()
+    for (const s of spans ?? []) if (s.until === null && presentSet.has(s.user_id)) since.set(s.user_id, Number(s.since))
+    const goalOf = new Map((goals ?? []).map((g) => [g.user_id, g]))
+    const candidates = new Set<string>([...presentSet, ...[...credit].filter(([, ms]) => ms >= MINUTE).map(([u]) => u), ...goalOf.keys()])
+    const members = new Set(await this.repo.membersAmong(t.roomId, [...candidates]))
+    const out: FocusParticipantModel[] = []
+    for (const userId of candidates) {
+      if (!members.has(userId)) continue
+      const g = goalOf.get(userId)
+      out.push({
+        userId, roomId: t.roomId,
+        goal: g?.goal ?? null, lastGoal: g?.last_goal ?? null, goalDone: g?.done === null || g?.done === undefined ? null : g.done === 1,
+        presentSince: presentSet.has(userId) ? (since.get(userId) ?? null) : null,
+        minutesThisPhase: inFocus(t) ? wholeMinutes(credit.get(userId) ?? 0) : 0,
+      })
+    }
+    return out.sort((a, b) => (a.presentSince ?? Infinity) - (b.presentSince ?? Infinity) || a.userId.localeCompare(b.userId))
+  }
+
+  /** setFocusGoal: a member present in the room's FOCUS phase; null clears */
+  async setGoal(ctx: Ctx, roomId: string, goal: unknown): Promise<RoomTimerModel> {
+    const text = goal === null || goal === undefined ? null : cleanText(goal, 'goal', { min: 1, max: MAX_GOAL })
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    // published to the whole room, like every timer change
+    await spend(this.svc.limits, `timer:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    const me = ctx.viewer!.userId
+    const now = this.clock.now()
+    const row = await this.current(room.id, now)
+    if (!row || !inFocus(row)) throw conflict('Goals are set during a focus phase')
+    if (!(await this.svc.study.roomPresence.present(room.id)).includes(me)) throw conflict('Open the room to focus in it first')
+    await this.focus.setGoal(room.id, me, text, now)
+    return this.changed(row)
+  }
+
+  /** setFocusGoalDone: after a focus phase, whether one's goal of it was done (shown to the room) */
+  async setGoalDone(ctx: Ctx, roomId: string, done: unknown): Promise<RoomTimerModel> {
+    if (typeof done !== 'boolean') throw badInput('done', 'done must be true or false')
+    const { room } = await this.svc.rooms.writable(ctx, roomId)
+    await spend(this.svc.limits, `timer:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    const now = this.clock.now()
+    if (!(await this.focus.setDone(room.id, ctx.viewer!.userId, done, now))) throw conflict('You had no goal in the focus phase that ended')
+    const row = await this.current(room.id, now)
+    return this.changed(row!)
+  }
+
+  /**
+   * Since when the user's notifications are held: they hold them (the default) and are present in
+   * a running FOCUS phase; null when not held now.
+   */
+  async heldSince(userId: string): Promise<number | null> {
+    const rooms = await this.svc.study.roomPresence.roomsOf(userId)
+    if (!rooms.length) return null
+    if (!(await this.focus.holds([userId])).get(userId)) return null
+    const now = this.clock.now()
+    let since: number | null = null
+    const timers = await this.repo.timers(rooms)
+    const spans = await this.focus.spansOfRooms([...timers.keys()])
+    for (const [roomId, row] of timers) {
+      if (row.phase !== 'FOCUS' || row.phase_ends_at === null || row.phase_ends_at <= now) continue
+      if (!(await this.repo.membersAmong(roomId, [userId])).length) continue
+      const seg = segmentsOf(row).find(([, to]) => to === null)
+      const span = (spans.get(roomId) ?? []).find((s) => s.user_id === userId && s.until === null)
+      const from = Math.max(seg?.[0] ?? row.phase_started_at, span ? Number(span.since) : now)
+      since = since === null ? from : Math.min(since, from)
+    }
+    return since
   }
 
   /** Room.timer: batched over the rooms of one operation */

@@ -1,3 +1,4 @@
+import { compiledOnce } from '../../db/compiled.js'
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, UsersTable } from '../../db/types.js'
 import type { UserModel } from '../../graphql/models.js'
@@ -19,7 +20,11 @@ export function toUser(r: Omit<Selectable<UsersTable>, 'avatar_id'> & { avatar_i
 }
 
 export class UsersRepository {
-  constructor(private db: Kysely<DB>) {}
+  /** one user by id, compiled once (the sender of every live message is rendered through it) */
+  private userById
+  constructor(private db: Kysely<DB>) {
+    this.userById = compiledOnce(db, 1, (id: string) => db.selectFrom('users').selectAll().where('id', '=', id))
+  }
 
   async insert(row: UsersTable): Promise<UserModel> {
     await this.db.insertInto('users').values(row).execute()
@@ -34,7 +39,7 @@ export class UsersRepository {
   async byIds(ids: string[]): Promise<Map<string, UserModel>> {
     const out = new Map<string, UserModel>()
     if (!ids.length) return out
-    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', ids).execute()
+    const rows = ids.length === 1 ? await this.userById(ids[0]) : await this.db.selectFrom('users').selectAll().where('id', 'in', ids).execute()
     for (const r of rows) out.set(r.id, toUser(r))
     return out
   }

@@ -34,13 +34,17 @@ type Documents = {
     "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": typeof types.ProgressDocument,
     "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n": typeof types.SetWeeklyGoalDocument,
     "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": typeof types.RecordStudySessionDocument,
-    "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": typeof types.TimerFieldsFragmentDoc,
-    "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": typeof types.RoomTimerDocument,
+    "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n    lastAction\n    lastActionBy { id displayName }\n    lastActionAt\n    participants {\n      user { id displayName }\n      goal\n      lastGoal\n      goalDone\n      presentSince\n      minutesThisPhase\n    }\n  }\n": typeof types.TimerFieldsFragmentDoc,
+    "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id name timer { ...TimerFields } }\n  }\n": typeof types.RoomTimerDocument,
     "\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n": typeof types.RoomTimerLiveDocument,
     "\n  mutation StartRoomTimer($roomId: ID!, $focusMinutes: Int, $breakMinutes: Int) {\n    startRoomTimer(roomId: $roomId, focusMinutes: $focusMinutes, breakMinutes: $breakMinutes) { ...TimerFields }\n  }\n": typeof types.StartRoomTimerDocument,
     "\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.PauseRoomTimerDocument,
     "\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.ResumeRoomTimerDocument,
     "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n": typeof types.StopRoomTimerDocument,
+    "\n  mutation SetFocusGoal($roomId: ID!, $goal: String) { setFocusGoal(roomId: $roomId, goal: $goal) { ...TimerFields } }\n": typeof types.SetFocusGoalDocument,
+    "\n  mutation SetFocusGoalDone($roomId: ID!, $done: Boolean!) { setFocusGoalDone(roomId: $roomId, done: $done) { ...TimerFields } }\n": typeof types.SetFocusGoalDoneDocument,
+    "\n  query FocusMe { me { id holdNotificationsWhileFocusing heldNotificationCount } }\n": typeof types.FocusMeDocument,
+    "\n  mutation SetNotificationHold($enabled: Boolean!) { setNotificationHold(enabled: $enabled) { id holdNotificationsWhileFocusing heldNotificationCount } }\n": typeof types.SetNotificationHoldDocument,
     "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n": typeof types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": typeof types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": typeof types.SearchPeopleDocument,
@@ -126,13 +130,17 @@ const documents: Documents = {
     "\n  query Progress($days: Int, $calendarDays: Int, $timeZone: String) {\n    studyStats(days: $days, timeZone: $timeZone) {\n      totalMinutes\n      sessionCount\n      currentStreakDays\n      longestStreakDays\n      thisWeekMinutes\n      weeklyGoalMinutes\n      byDay { date minutes }\n      byRoom { minutes room { id name } }\n    }\n    calendar: studyStats(days: $calendarDays, timeZone: $timeZone) {\n      byDay { date minutes }\n    }\n    studySessions(first: 10) {\n      edges { node { id minutes startedAt endedAt room { id name } } }\n    }\n  }\n": types.ProgressDocument,
     "\n  mutation SetWeeklyGoal($minutes: Int) {\n    setWeeklyGoal(minutes: $minutes) { weeklyGoalMinutes }\n  }\n": types.SetWeeklyGoalDocument,
     "\n  mutation RecordStudySession($minutes: Int!) {\n    recordStudySession(minutes: $minutes) { id minutes }\n  }\n": types.RecordStudySessionDocument,
-    "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n": types.TimerFieldsFragmentDoc,
-    "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n": types.RoomTimerDocument,
+    "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n    lastAction\n    lastActionBy { id displayName }\n    lastActionAt\n    participants {\n      user { id displayName }\n      goal\n      lastGoal\n      goalDone\n      presentSince\n      minutesThisPhase\n    }\n  }\n": types.TimerFieldsFragmentDoc,
+    "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id name timer { ...TimerFields } }\n  }\n": types.RoomTimerDocument,
     "\n  subscription RoomTimerLive($roomId: ID!) {\n    roomTimer(roomId: $roomId) { ...TimerFields }\n  }\n": types.RoomTimerLiveDocument,
     "\n  mutation StartRoomTimer($roomId: ID!, $focusMinutes: Int, $breakMinutes: Int) {\n    startRoomTimer(roomId: $roomId, focusMinutes: $focusMinutes, breakMinutes: $breakMinutes) { ...TimerFields }\n  }\n": types.StartRoomTimerDocument,
     "\n  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.PauseRoomTimerDocument,
     "\n  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.ResumeRoomTimerDocument,
     "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n": types.StopRoomTimerDocument,
+    "\n  mutation SetFocusGoal($roomId: ID!, $goal: String) { setFocusGoal(roomId: $roomId, goal: $goal) { ...TimerFields } }\n": types.SetFocusGoalDocument,
+    "\n  mutation SetFocusGoalDone($roomId: ID!, $done: Boolean!) { setFocusGoalDone(roomId: $roomId, done: $done) { ...TimerFields } }\n": types.SetFocusGoalDoneDocument,
+    "\n  query FocusMe { me { id holdNotificationsWhileFocusing heldNotificationCount } }\n": types.FocusMeDocument,
+    "\n  mutation SetNotificationHold($enabled: Boolean!) { setNotificationHold(enabled: $enabled) { id holdNotificationsWhileFocusing heldNotificationCount } }\n": types.SetNotificationHoldDocument,
     "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n": types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": types.SearchPeopleDocument,
@@ -295,11 +303,11 @@ export function graphql(source: "\n  mutation RecordStudySession($minutes: Int!)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n"): (typeof documents)["\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n  }\n"];
+export function graphql(source: "\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n    lastAction\n    lastActionBy { id displayName }\n    lastActionAt\n    participants {\n      user { id displayName }\n      goal\n      lastGoal\n      goalDone\n      presentSince\n      minutesThisPhase\n    }\n  }\n"): (typeof documents)["\n  fragment TimerFields on RoomTimer {\n    roomId\n    phase\n    focusMinutes\n    breakMinutes\n    phaseStartedAt\n    phaseEndsAt\n    remainingSeconds\n    serverTime\n    cycle\n    startedBy { id displayName }\n    lastAction\n    lastActionBy { id displayName }\n    lastActionAt\n    participants {\n      user { id displayName }\n      goal\n      lastGoal\n      goalDone\n      presentSince\n      minutesThisPhase\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n"): (typeof documents)["\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id timer { ...TimerFields } }\n  }\n"];
+export function graphql(source: "\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id name timer { ...TimerFields } }\n  }\n"): (typeof documents)["\n  query RoomTimer($id: ID!) {\n    room(id: $id) { id name timer { ...TimerFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -320,6 +328,22 @@ export function graphql(source: "\n  mutation ResumeRoomTimer($roomId: ID!) { re
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n"): (typeof documents)["\n  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetFocusGoal($roomId: ID!, $goal: String) { setFocusGoal(roomId: $roomId, goal: $goal) { ...TimerFields } }\n"): (typeof documents)["\n  mutation SetFocusGoal($roomId: ID!, $goal: String) { setFocusGoal(roomId: $roomId, goal: $goal) { ...TimerFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetFocusGoalDone($roomId: ID!, $done: Boolean!) { setFocusGoalDone(roomId: $roomId, done: $done) { ...TimerFields } }\n"): (typeof documents)["\n  mutation SetFocusGoalDone($roomId: ID!, $done: Boolean!) { setFocusGoalDone(roomId: $roomId, done: $done) { ...TimerFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FocusMe { me { id holdNotificationsWhileFocusing heldNotificationCount } }\n"): (typeof documents)["\n  query FocusMe { me { id holdNotificationsWhileFocusing heldNotificationCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetNotificationHold($enabled: Boolean!) { setNotificationHold(enabled: $enabled) { id holdNotificationsWhileFocusing heldNotificationCount } }\n"): (typeof documents)["\n  mutation SetNotificationHold($enabled: Boolean!) { setNotificationHold(enabled: $enabled) { id holdNotificationsWhileFocusing heldNotificationCount } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,117 +1,98 @@
-import { createEffect, createResource, createSignal, on, onCleanup, Show } from 'solid-js'
-import { graphql } from '../../gql'
-import type { TimerFieldsFragment } from '../../gql/graphql'
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { connEpoch, live, mutate, query } from '../../lib/client'
+import { me } from '../../lib/session'
 import { ErrorBox, Loading, useAction } from '../../components/ui'
+import { PauseTimer, ResumeTimer, RoomTimerLive, RoomTimerQuery, SetFocusGoal, SetFocusGoalDone, StartTimer, StopTimer } from './docs'
+import {
+  acceptTimer, askNotifications, formatClock, held, keepRoom, keptRoom, notificationPermission, phaseLabel,
+  roundOf, secondsLeftIn, setHold, setSoundOn, soundOn, timerOf, type Timer,
+} from './store'
 
-graphql(`
-  fragment TimerFields on RoomTimer {
-    roomId
-    phase
-    focusMinutes
-    breakMinutes
-    phaseStartedAt
-    phaseEndsAt
-    remainingSeconds
-    serverTime
-    cycle
-    startedBy { id displayName }
-  }
-`)
-
-const RoomTimerQuery = graphql(`
-  query RoomTimer($id: ID!) {
-    room(id: $id) { id timer { ...TimerFields } }
-  }
-`)
-
-const RoomTimerLive = graphql(`
-  subscription RoomTimerLive($roomId: ID!) {
-    roomTimer(roomId: $roomId) { ...TimerFields }
-  }
-`)
-
-const StartTimer = graphql(`
-  mutation StartRoomTimer($roomId: ID!, $focusMinutes: Int, $breakMinutes: Int) {
-    startRoomTimer(roomId: $roomId, focusMinutes: $focusMinutes, breakMinutes: $breakMinutes) { ...TimerFields }
-  }
-`)
-const PauseTimer = graphql(`
-  mutation PauseRoomTimer($roomId: ID!) { pauseRoomTimer(roomId: $roomId) { ...TimerFields } }
-`)
-const ResumeTimer = graphql(`
-  mutation ResumeRoomTimer($roomId: ID!) { resumeRoomTimer(roomId: $roomId) { ...TimerFields } }
-`)
-const StopTimer = graphql(`
-  mutation StopRoomTimer($roomId: ID!) { stopRoomTimer(roomId: $roomId) { ...TimerFields } }
-`)
-
-interface Shown { timer: TimerFieldsFragment; skewMs: number }
-
-function formatClock(totalSeconds: number): string {
-  const s = Math.max(0, Math.ceil(totalSeconds))
-  const m = Math.floor(s / 60)
-  return `${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
-}
+const VERB = { STARTED: 'started', PAUSED: 'paused', RESUMED: 'resumed', STOPPED: 'stopped' } as const
+const codePoints = (s: string) => [...s].length
 
 /**
  * The room's shared pomodoro. The countdown is computed from the server's phaseEndsAt and
  * serverTime (corrected for this device's clock skew), so every member sees the same second.
+ * While a round goes, the focus store keeps the viewer present in the room app-wide.
  */
-export function TimerPanel(props: { roomId: string }) {
-  const [shown, setShown] = createSignal<Shown | null>(null)
-  const [now, setNow] = createSignal(Date.now())
+export function TimerPanel(props: { roomId: string; roomName?: string }) {
   // what the inputs hold, as typed; the timer starts only with whole minutes in range
   const [focusText, setFocusText] = createSignal('25')
   const [breakText, setBreakText] = createSignal('5')
+  const [goalText, setGoalText] = createSignal('')
+  const [confirmStop, setConfirmStop] = createSignal(false)
   const minutes = (text: string, max: number) => (/^\d+$/.test(text.trim()) && +text >= 1 && +text <= max ? +text : null)
   const focusMin = () => minutes(focusText(), 180)
   const breakMin = () => minutes(breakText(), 60)
 
-  const accept = (t: TimerFieldsFragment | null | undefined) => {
-    if (!t) return setShown(null)
+  const shown = () => timerOf(props.roomId)?.timer ?? null
+  const [loaded, setLoaded] = createSignal(false)
+  const accept = (t: Timer | null | undefined) => {
+    setLoaded(true)
     // a stopped timer offers its last lengths again, so the clock and the inputs agree
-    if (t.phase === 'STOPPED') { setFocusText(String(t.focusMinutes)); setBreakText(String(t.breakMinutes)) }
-    // serverTime is when the server produced this value; taking it as "now" bounds the error by the latency
-    setShown({ timer: t, skewMs: Date.parse(t.serverTime) - Date.now() })
+    if (t?.phase === 'STOPPED') { setFocusText(String(t.focusMinutes)); setBreakText(String(t.breakMinutes)) }
+    acceptTimer(t ?? null, props.roomId)
+    // a round is going: stay present in the room while using other pages
+    if (t && t.phase !== 'STOPPED') keepRoom(props.roomId, props.roomName ?? 'this room')
   }
   const [initial, { refetch }] = createResource(() => props.roomId, (id) => query(RoomTimerQuery, { id }).then((d) => d.room?.timer ?? null))
   createEffect(() => { if (initial.state === 'ready') accept(initial()) })
   // events missed while the socket was down: read the state again
   createEffect(on(connEpoch, () => void refetch(), { defer: true }))
   const stop = live(RoomTimerLive, () => ({ roomId: props.roomId }), { next: (d) => accept(d.roomTimer), error: (e) => console.warn('roomTimer refused', e) })
-  const tick = setInterval(() => setNow(Date.now()), 250)
-  onCleanup(() => { stop(); clearInterval(tick) })
+  // who is here and their minutes change without a timer event: look again now and then while a round goes
+  const poll = setInterval(() => { if (shown() && phase() !== 'STOPPED') void refetch() }, 30_000)
+  onCleanup(() => { stop(); clearInterval(poll) })
 
   const remaining = () => {
-    const s = shown()
-    const t = s?.timer
-    if (!s || !t || t.phase === 'STOPPED') return (focusMin() ?? 25) * 60
-    if (t.phaseEndsAt && (t.phase === 'FOCUS' || t.phase === 'BREAK')) return (Date.parse(t.phaseEndsAt) - (now() + s.skewMs)) / 1000
-    return t.remainingSeconds
+    const t = shown()
+    if (!t || t.phase === 'STOPPED') return (focusMin() ?? 25) * 60
+    return secondsLeftIn(props.roomId)
   }
-  const phase = () => shown()?.timer.phase ?? 'STOPPED'
+  const phase = () => shown()?.phase ?? 'STOPPED'
   const running = () => phase() === 'FOCUS' || phase() === 'BREAK'
-  const label = () => ({ FOCUS: 'Focus', BREAK: 'Break', PAUSED: 'Paused', STOPPED: 'Not running' })[phase()]
+  const label = () => phaseLabel(phase())
+  const myId = () => me()?.id
+  const mine = () => shown()?.participants.find((p) => p.user.id === myId()) ?? null
+  const othersFocusing = () => (shown()?.participants ?? []).filter((p) => p.user.id !== myId() && p.presentSince).length
+  const goalError = () => {
+    const g = goalText().trim()
+    return g && codePoints(g) > 140 ? `At most 140 characters (${codePoints(g)} now)` : null
+  }
 
   const act = useAction(async (kind: 'start' | 'pause' | 'resume' | 'stop') => {
     const roomId = props.roomId
     if (kind === 'start') accept((await mutate(StartTimer, { roomId, focusMinutes: focusMin() ?? 25, breakMinutes: breakMin() ?? 5 })).startRoomTimer)
     if (kind === 'pause') accept((await mutate(PauseTimer, { roomId })).pauseRoomTimer)
     if (kind === 'resume') accept((await mutate(ResumeTimer, { roomId })).resumeRoomTimer)
-    if (kind === 'stop') accept((await mutate(StopTimer, { roomId })).stopRoomTimer)
+    if (kind === 'stop') { setConfirmStop(false); accept((await mutate(StopTimer, { roomId })).stopRoomTimer) }
   })
+  const goal = useAction(async (text: string | null) => {
+    accept((await mutate(SetFocusGoal, { roomId: props.roomId, goal: text })).setFocusGoal)
+    setGoalText('')
+  })
+  const done = useAction(async (d: boolean) => accept((await mutate(SetFocusGoalDone, { roomId: props.roomId, done: d })).setFocusGoalDone))
+  const askStop = () => (othersFocusing() > 0 ? setConfirmStop(true) : void act.run('stop'))
 
   return (
     <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title">
       <h2 id="timer-title">Focus timer</h2>
-      <Show when={initial.state !== 'pending' || shown()} fallback={<Loading label="Loading timer…" />}>
+      <Show when={loaded() || initial.state !== 'pending'} fallback={<Loading label="Loading timer…" />}>
         <Show when={!initial.error} fallback={<ErrorBox error={initial.error} retry={refetch} />}>
+          <Show when={shown() && phase() !== 'STOPPED' && shown()}>
+            {(t) => <p class="timer-round" data-testid="timer-round">Round {roundOf(t())}</p>}
+          </Show>
           <p class="timer-phase" data-testid="timer-phase">{label()}</p>
           <p class="timer-clock" role="timer" aria-label={`${label()}: ${formatClock(remaining())} left`} data-testid="timer-clock">{formatClock(remaining())}</p>
-          <Show when={shown()?.timer.phase !== 'STOPPED' && shown()}>
-            {/* cycle counts completed focus phases: the break after round 1 is still round 1 */}
-            {(s) => <p class="muted small">Round {s().timer.phase === 'BREAK' ? s().timer.cycle : s().timer.cycle + 1} · {s().timer.focusMinutes}/{s().timer.breakMinutes} min{s().timer.startedBy ? ` · started by ${s().timer.startedBy!.displayName}` : ''}</p>}
+          <Show when={shown() && phase() !== 'STOPPED' && shown()}>
+            {(t) => <p class="muted small">{t().focusMinutes} min focus / {t().breakMinutes} min break{t().startedBy ? ` · started by ${t().startedBy!.displayName}` : ''}</p>}
+          </Show>
+          <Show when={shown()?.lastAction && shown()?.lastActionBy && shown()}>
+            {(t) => <p class="small timer-last" role="status" data-testid="timer-last-action">{t().lastActionBy!.id === myId() ? 'You' : t().lastActionBy!.displayName} {VERB[t().lastAction!]}</p>}
+          </Show>
+          <Show when={keptRoom()?.roomId === props.roomId && phase() !== 'STOPPED'}>
+            <p class="small muted" data-testid="focus-kept">You stay present in this room (and keep earning focus minutes) while you use other pages of Hearth, until the timer stops, you leave the room or choose Leave focus.</p>
           </Show>
           <Show when={phase() === 'STOPPED'}>
             <form class="row wrap timer-form" onSubmit={(e) => { e.preventDefault(); void act.run('start') }}>
@@ -131,9 +112,75 @@ export function TimerPanel(props: { roomId: string }) {
           <div class="row wrap">
             <Show when={running()}><button type="button" class="btn small" disabled={act.busy()} onClick={() => void act.run('pause')}>Pause</button></Show>
             <Show when={phase() === 'PAUSED'}><button type="button" class="btn small primary" disabled={act.busy()} onClick={() => void act.run('resume')}>Resume</button></Show>
-            <Show when={phase() !== 'STOPPED'}><button type="button" class="btn small danger" disabled={act.busy()} onClick={() => void act.run('stop')}>Stop timer</button></Show>
+            <Show when={phase() !== 'STOPPED' && !confirmStop()}><button type="button" class="btn small danger" disabled={act.busy()} onClick={askStop}>Stop timer</button></Show>
           </div>
+          <Show when={confirmStop()}>
+            <div class="timer-confirm" role="alertdialog" aria-labelledby="stop-confirm-text">
+              <p id="stop-confirm-text" class="small">{othersFocusing()} other{othersFocusing() === 1 ? ' is' : 's are'} focusing here. Stop the timer for everyone?</p>
+              <div class="row wrap">
+                <button type="button" class="btn small danger" ref={(el) => queueMicrotask(() => el.focus())} onClick={() => void act.run('stop')}>Stop for everyone</button>
+                <button type="button" class="btn small" onClick={() => setConfirmStop(false)}>Keep it running</button>
+              </div>
+            </div>
+          </Show>
           <Show when={act.error()}><ErrorBox error={act.error()} /></Show>
+
+          <Show when={phase() === 'FOCUS'}>
+            <form class="row wrap goal-form" onSubmit={(e) => { e.preventDefault(); if (!goalError() && goalText().trim()) void goal.run(goalText().trim()) }}>
+              <label class="field">
+                <span>Your goal for this round</span>
+                <input type="text" value={goalText()} placeholder={mine()?.goal ?? 'e.g. Finish chapter 3 exercises'} onInput={(e) => setGoalText(e.currentTarget.value)} aria-invalid={!!goalError()} />
+                <Show when={goalError()}><small class="field-error">{goalError()}</small></Show>
+              </label>
+              <button type="submit" class="btn small" disabled={goal.busy() || !goalText().trim() || !!goalError()}>Set goal</button>
+              <Show when={mine()?.goal}><button type="button" class="btn small" disabled={goal.busy()} onClick={() => void goal.run(null)}>Clear goal</button></Show>
+            </form>
+            <Show when={goal.error()}><ErrorBox error={goal.error()} /></Show>
+          </Show>
+          <Show when={phase() === 'BREAK' && mine()?.lastGoal ? mine() : null}>
+            {(m) => (
+              <div class="goal-check" role="group" aria-label="Your goal">
+                <p class="small">Your goal: <q>{m().lastGoal}</q>. Done?</p>
+                <div class="row wrap">
+                  <button type="button" class="btn small" aria-pressed={m().goalDone === true} disabled={done.busy()} onClick={() => void done.run(true)}>Done</button>
+                  <button type="button" class="btn small" aria-pressed={m().goalDone === false} disabled={done.busy()} onClick={() => void done.run(false)}>Not yet</button>
+                </div>
+              </div>
+            )}
+          </Show>
+          <Show when={done.error()}><ErrorBox error={done.error()} /></Show>
+
+          <Show when={(shown()?.participants.length ?? 0) > 0 && phase() !== 'STOPPED'}>
+            <h3 class="small">Focusing here</h3>
+            <ul class="participants" aria-label="Participants">
+              <For each={shown()!.participants}>
+                {(p) => (
+                  <li class="participant" data-testid="participant">
+                    <span class="participant-name">{p.user.id === myId() ? `${p.user.displayName} (you)` : p.user.displayName}</span>
+                    <span class="muted small">{p.presentSince ? '' : 'away · '}{p.minutesThisPhase} min</span>
+                    <Show when={p.goal}><span class="participant-goal">{p.goal}</span></Show>
+                    <Show when={!p.goal && p.lastGoal}>
+                      <span class="participant-goal">{p.lastGoal} <span class="tag">{p.goalDone === true ? '✓ done' : p.goalDone === false ? 'not yet' : '…'}</span></span>
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+
+          <details class="timer-settings">
+            <summary>Alerts</summary>
+            <label class="row small"><input type="checkbox" checked={soundOn()} onChange={(e) => setSoundOn(e.currentTarget.checked)} /> Chime at each phase change</label>
+            <Show when={notificationPermission() === 'default'}>
+              <button type="button" class="btn small" onClick={() => void askNotifications()}>Notify me at phase changes</button>
+            </Show>
+            <Show when={notificationPermission() === 'denied'}><p class="small muted">Desktop notifications are blocked in this browser.</p></Show>
+            <Show when={notificationPermission() === 'granted'}><p class="small muted">Desktop notifications are on.</p></Show>
+            <label class="row small"><input type="checkbox" checked={held()?.hold ?? true} onChange={(e) => void setHold(e.currentTarget.checked)} /> Hold my notifications while I focus</label>
+          </details>
+          <Show when={(held()?.count ?? 0) > 0 && keptRoom()?.roomId === props.roomId}>
+            <p class="small" data-testid="held-count">{held()!.count} held until the break</p>
+          </Show>
         </Show>
       </Show>
     </section>

@@ -6,6 +6,7 @@ import { navigate } from '../../lib/router'
 import { avatarOf, nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, ErrorBox, PresenceDot, toast, useAction } from '../../components/ui'
 import { lastArrived } from '../notifications/store'
+import { FocusingUntil } from '../focus/FocusingUntil'
 
 graphql(`
   fragment PersonFields on User {
@@ -63,7 +64,7 @@ function Person(props: { user: PersonFieldsFragment; children?: import('solid-js
       <div class="grow">
         <p><strong>{nameOf(props.user)}</strong> <span class="muted small">@{props.user.username}</span></p>
         <Show when={props.showStatus}>
-          <p class="muted small row"><PresenceDot status={statusOf(props.user)} /> {({ ONLINE: 'Online', AWAY: 'Away', OFFLINE: 'Offline' })[statusOf(props.user)]}</p>
+          <p class="muted small row"><PresenceDot status={statusOf(props.user)} /> {({ ONLINE: 'Online', AWAY: 'Away', OFFLINE: 'Offline' })[statusOf(props.user)]} <FocusingUntil user={props.user} /></p>
         </Show>
       </div>
       <div class="row wrap actions">{props.children}</div>

@@ -50,7 +50,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
           </Show>
         }>
           <Show when={props.room.viewerIsMember}>
-            <TimerPanel roomId={props.room.id} />
+            <TimerPanel roomId={props.room.id} roomName={props.room.name} />
           </Show>
           <MembersPanel members={props.members.list} refetch={props.members.refetch} room={props.menuRoom} inCall={props.inCall} />
         </Show>

@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+/**
+ * SQLite checkpoints off the event loop.
+ *
+ * SQLite's own checkpoint runs inside the commit that takes the WAL past 1000 pages, on the
+ * writing connection: it copies those pages into the database file and fsyncs the WAL and the
+ * database, on the main thread (the rooms bench at 1000 sends/s: commits averaged ~2 ms, the
+ * worst 80+ ms, every socket of the instance waiting). Here the main connection's automatic
+ * checkpoint is only a backstop (BACKSTOP_PAGES) and a worker thread with a connection of its
+ * own checkpoints instead:
+ *
+ * 1. every EVERY_WRITES write statements the worker runs a PASSIVE checkpoint (copies what is
+ *    not in use, syncs the WAL before and the database after), while writes go on;
+ * 2. beside a busy writer it never ends level with the WAL (new frames arrive while it copies),
+ *    and SQLite restarts the WAL only after a checkpoint that copied every frame: it would grow
+ *    without end (a second-connection checkpoint was once tried alone and dropped for this). So
+ *    once the WAL holds RESTART_PAGES frames and few are left to copy, the writes that can wait
+ *    (`gate()`: the send path's group commit) hold back while the worker copies the rest: that
+ *    checkpoint completes, and the next write starts the WAL over from its beginning. Only those
+ *    writes wait (one small checkpoint, a few ms); the event loop never does.
+ *
+ * A checkpoint that fails or cannot finish leaves everything to the backstop: nothing is lost
+ * either way, only where the work happens changes.
+ */
+export const BACKSTOP_PAGES = 20_000
+/** WAL frames from which the WAL is restarted (SQLite's own automatic checkpoint: 1000) */
+const RESTART_PAGES = 1_000
+/** frames still to copy for which a hold is worth it */
+const HOLD_BELOW_PAGES = 500
+const EVERY_WRITES = 256
+
+export class Checkpointer {
+  private worker: Worker | null = null
+  private running = false
+  private closed = false
+  private hold: Promise<void> | null = null
+  private calls = new Map<number, (r: CheckpointResult) => void>()
+  private nextCall = 0
+  private writes = 0
+  /** checkpoints run, completed (WAL restartable), holds taken: for tests and the bench */
+  readonly stats = { checkpoints: 0, complete: 0, holds: 0, failures: 0 }
+
+  constructor(dbPath: string) {
+    try {
+      const req = createRequire(import.meta.url)
+      const w = new Worker(CHECKPOINTER, { eval: true, workerData: { file: dbPath, driver: req.resolve('better-sqlite3') } })
+      w.on('message', (m: { id: number } & CheckpointResult) => {
+        const done = this.calls.get(m.id)
+        this.calls.delete(m.id)
+        if (this.calls.size === 0) w.unref()
+        done?.(m)
+      })
+      const gone = () => {
+        if (this.worker === w) this.worker = null
+        for (const done of this.calls.values()) done({ error: 'checkpoint worker exited' })
+        this.calls.clear()
+      }
+      w.on('error', gone)
+      w.on('exit', gone)
+      w.unref()
+      this.worker = w
+    } catch {
+      this.worker = null
+    }
+  }
+
+  /** A write statement is about to run on the main connection. */
+  wrote(): void {
+    if (++this.writes < EVERY_WRITES || this.running || this.closed || !this.worker) return
+    this.writes = 0
+    void this.run()
+  }
+
+  /** For writes that may wait: resolves at once, or after the hold of a finishing checkpoint. */
+  gate(): Promise<void> | null {
+    return this.hold
+  }
+
+  private call(): Promise<CheckpointResult> {
+    const w = this.worker
+    if (!w) return Promise.resolve({ error: 'no checkpoint worker' })
+    const id = this.nextCall++
+    return new Promise((resolve) => {
+      this.calls.set(id, resolve)
+      if (this.calls.size === 1) w.ref()
+      w.postMessage(id)
+    })
+  }
+
+  private async run() {
+    this.running = true
+    try {
+      this.stats.checkpoints++
+      const first = await this.call()
+      if (first.error !== undefined) { this.stats.failures++; return }
+      // "complete" here says nothing: the writer may have added frames since the worker looked
+      // a longer hold rather than a WAL that keeps growing beside a writer the worker cannot catch
+      if (first.log! < RESTART_PAGES || (first.log! - first.checkpointed! > HOLD_BELOW_PAGES && first.log! < 4 * RESTART_PAGES) || this.closed) return
+      // the few frames left: writes that can wait hold back while the worker copies them
+      let release!: () => void
+      this.hold = new Promise<void>((resolve) => { release = resolve })
+      this.stats.holds++
+      try {
+        // let the write transaction in progress (if any) commit first
+        await new Promise((resolve) => setImmediate(resolve))
+        const last = await this.call()
+        if (last.error !== undefined) this.stats.failures++
+        else if (last.log === last.checkpointed) this.stats.complete++
+      } finally {
+        this.hold = null
+        release()
+      }
+    } finally {
+      this.running = false
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 5))
+    const w = this.worker
+    this.worker = null
+    if (!w) return
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
+    w.postMessage('close')
+    const timeout = setTimeout(() => { void w.terminate() }, 2000)
+    await exited
+    clearTimeout(timeout)
+  }
+}
+
+interface CheckpointResult { error?: string; busy?: number; log?: number; checkpointed?: number }
+
+// CommonJS, evaluated in the worker. Its own connection; a PASSIVE checkpoint never waits for
+// the writer (it copies what it can) and syncs the WAL before and the database after copying.
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const SQLite = require(workerData.driver)
+let db = null
+parentPort.on('message', (id) => {
+  if (id === 'close') { try { db && db.close() } catch {} parentPort.close(); return }
+  try {
+    if (db === null) {
+      db = new SQLite(workerData.file, { fileMustExist: true })
+      db.pragma('busy_timeout = 0')
+      db.pragma('synchronous = NORMAL')
+    }
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)')
+    parentPort.postMessage({ id, busy: r.busy, log: r.log, checkpointed: r.checkpointed })
+  } catch (e) {
+    parentPort.postMessage({ id, error: String((e && e.message) || e) })
+  }
+})
+`
