@@ -26,6 +26,7 @@ const config: CodegenConfig = {
           Room: './models.js#RoomModel',
           RoomMember: './models.js#RoomMemberModel',
           Message: './models.js#MessageModel',
+          Attachment: './models.js#AttachmentModel',
           MessageEvent: './models.js#MessageEventModel',
           ReactionGroup: './models.js#ReactionGroupModel',
           TypingEvent: './models.js#TypingEventModel',

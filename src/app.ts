@@ -45,6 +45,9 @@ import { withRoomPresence } from './modules/study/room-presence.js'
 import { SignalsService } from './modules/signals/signals.service.js'
 import { CallsService } from './modules/signals/calls.service.js'
 import { signalsResolvers } from './modules/signals/signals.resolvers.js'
+import { AttachmentsService } from './modules/attachments/attachments.service.js'
+import { attachmentsResolvers } from './modules/attachments/attachments.resolvers.js'
+import { attachmentRoutes } from './modules/attachments/attachments.routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance { hearth: Services }
@@ -176,13 +179,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.timers = new TimerService(services)
   services.signals = new SignalsService(services)
   services.calls = new CallsService(services)
+  services.attachments = new AttachmentsService(services)
 
   // every subscription naming a room marks its viewer present there (room timer study sessions)
-  const schema = buildAppSchema(withRoomPresence(() => services.study.roomPresence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers, friendsResolvers, notificationsResolvers, presenceResolvers]))
+  const schema = buildAppSchema(withRoomPresence(() => services.study.roomPresence, [usersResolvers, authResolvers, roomsResolvers, messagesResolvers, studyResolvers, signalsResolvers, friendsResolvers, notificationsResolvers, presenceResolvers, attachmentsResolvers]))
   const gateway = new Gateway(services, schema)
   services.realtime = gateway
   services.presence.attach(gateway)
   services.calls.start()
+  services.attachments.start()
   // control messages dropped while Redis was away: re-check what this instance holds open
   const recheck = new OutageRecheck(services, gateway)
   pubsub.onReconnect?.(() => { void recheck.request() })
@@ -292,6 +297,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return reply.send(issued)
   })
 
+  await attachmentRoutes(app, services, (req, origin) => originAllowed(req, origin, config.allowedOrigins))
+
   app.get('/health', async (_req, reply) => {
     const db = await database.ping()
     const redis = config.redisUrl ? (pubsub.healthy() ? 'up' : 'down') : 'not configured'
@@ -350,6 +357,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await services.study.stop()
     // reaction changes waiting for their tick get their event now, while the database is open
     await services.messages.flushReactionTicks()
+    await services.attachments.stop()
     services.messages.streams.closeAll()
     closing = true
     offRevoked?.()

@@ -83,6 +83,14 @@ export interface Config {
     idleAwayMs: number
   }
   typingTtlMs: number
+  uploads: {
+    /** the largest upload kept (POST /uploads answers 413 beyond) */
+    maxBytes: number
+    /** uploads per minute per user; 0 = off */
+    rateLimit: number
+    /** how often unsent uploads older than 24 hours are swept */
+    sweepIntervalMs: number
+  }
 }
 
 export interface IceServer { urls: string[]; username: string | null; credential: string | null }
@@ -196,6 +204,9 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
   PRESENCE_OFFLINE_GRACE_MS: int(2000, 0, 60_000),
   PRESENCE_IDLE_AWAY_MS: int(10 * 60_000, 1000, 86_400_000),
   TYPING_TTL_MS: int(6000, 500, 60_000),
+  MAX_UPLOAD_BYTES: int(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  UPLOAD_RATE_LIMIT: int(30, 0, 1_000_000_000),
+  UPLOAD_SWEEP_INTERVAL_MS: int(10 * 60_000, 1000, 86_400_000),
 })
 
 export function loadConfig(source: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -258,6 +269,16 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
       idleAwayMs: env.PRESENCE_IDLE_AWAY_MS,
     },
     typingTtlMs: env.TYPING_TTL_MS,
+    uploads: {
+      maxBytes: env.MAX_UPLOAD_BYTES,
+      rateLimit: env.UPLOAD_RATE_LIMIT,
+      sweepIntervalMs: env.UPLOAD_SWEEP_INTERVAL_MS,
+    },
   }
-  return { ...config, ...overrides, limits: { ...config.limits, ...overrides.limits }, presence: { ...config.presence, ...overrides.presence } }
+  return {
+    ...config, ...overrides,
+    limits: { ...config.limits, ...overrides.limits },
+    presence: { ...config.presence, ...overrides.presence },
+    uploads: { ...config.uploads, ...overrides.uploads },
+  }
 }

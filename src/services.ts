@@ -19,6 +19,7 @@ import type { StudyService } from './modules/study/study.service.js'
 import type { TimerService } from './modules/study/timer.service.js'
 import type { SignalsService } from './modules/signals/signals.service.js'
 import type { CallsService } from './modules/signals/calls.service.js'
+import type { AttachmentsService } from './modules/attachments/attachments.service.js'
 import type { MessageModel, RoomModel } from './graphql/models.js'
 
 /** In-process domain events, after commit: lets one module react to another without a cycle. */
@@ -49,6 +50,7 @@ export interface Services {
   timers: TimerService
   signals: SignalsService
   calls: CallsService
+  attachments: AttachmentsService
   /** publishes after commit; a failed publish is logged, never fails the mutation (the row is stored, replay recovers it) */
   publish(topic: string, payload: unknown): Promise<void>
   /** true when `viewerId` must not see live activity (typing, presence) of `otherId`: the viewer blocked them */

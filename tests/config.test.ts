@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       },
       presence: { leaseTtlMs: 60000, heartbeatMs: 20000, offlineGraceMs: 2000, idleAwayMs: 600000 },
       typingTtlMs: 6000,
+      uploads: { maxBytes: 10 * 1024 * 1024, rateLimit: 30, sweepIntervalMs: 600_000 },
     })
   })
 

@@ -6,6 +6,7 @@ import * as m1206f from './migrations/2026_12_06_1700_focus_attendance.js'
 import * as m1206n from './migrations/2026_12_06_1100_notification_level.js'
 import * as m1206b from './migrations/2026_12_06_1300_room_bans.js'
 import * as m1206r from './migrations/2026_12_06_1400_replies_reactions_pins.js'
+import * as m1206d from './migrations/2026_12_06_1500_attachments.js'
 import * as m1206c from './migrations/2026_12_06_1600_weekly_goal.js'
 
 // Imported statically: kysely's FileMigrationProvider cannot load .ts files under vitest.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_1100_notification_level': m1206n,
   '2026_12_06_1300_room_bans': m1206b,
   '2026_12_06_1400_replies_reactions_pins': m1206r,
+  '2026_12_06_1500_attachments': m1206d,
   '2026_12_06_1600_weekly_goal': m1206c,
 }
 

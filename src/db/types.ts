@@ -12,6 +12,8 @@ export interface UsersTable {
   created_at: number
   updated_at: number
   last_seen_at: number | null
+  /** the upload shown as the user's picture */
+  avatar_id?: string | null
 }
 
 export interface SessionsTable {
@@ -192,6 +194,29 @@ export interface StudySessionsTable {
   timer_key: string | null
 }
 
+export interface AttachmentsTable {
+  id: string
+  uploader_id: string
+  name: string
+  content_type: string
+  size: number
+  width: number | null
+  height: number | null
+  has_thumbnail: number
+  created_at: number
+  /** set when sent: the message, its room and the place in the message's list */
+  message_id: string | null
+  room_id: string | null
+  position: number | null
+}
+
+/** an upload's bytes when kept in the database; variant 'file' or 'thumbnail' */
+export interface AttachmentBlobsTable {
+  attachment_id: string
+  variant: string
+  data: Buffer
+}
+
 export interface RoomBansTable {
   room_id: string
   user_id: string
@@ -207,6 +232,8 @@ export interface StudyGoalsTable {
 }
 
 export interface DB {
+  attachments: AttachmentsTable
+  attachment_blobs: AttachmentBlobsTable
   users: UsersTable
   sessions: SessionsTable
   rooms: RoomsTable

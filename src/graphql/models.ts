@@ -10,6 +10,8 @@ export interface UserModel {
   createdAt: number
   updatedAt: number
   lastSeenAt: number | null
+  /** the upload shown as the user's picture (User.avatarUrl) */
+  avatarId?: string | null
 }
 
 export interface SessionModel {
@@ -188,6 +190,21 @@ export interface Connection<T> {
 export interface RoomActivityModel {
   roomId: string
   message: MessageModel
+}
+
+export interface AttachmentModel {
+  id: string
+  uploaderId: string
+  name: string
+  contentType: string
+  size: number
+  width: number | null
+  height: number | null
+  hasThumbnail: boolean
+  createdAt: number
+  messageId: string | null
+  roomId: string | null
+  position: number | null
 }
 
 export type RoomChangeKind = 'UPDATED' | 'ROLE_CHANGED' | 'MEMBER_REMOVED' | 'PINS_CHANGED' | 'CODE_CHANGED' | 'DELETED'

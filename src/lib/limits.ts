@@ -17,6 +17,8 @@ export const MAX_ONLINE_MEMBERS = 100
 export const MAX_SESSIONS_LISTED = 50
 /** rooms studyStats.byRoom lists, most minutes first */
 export const MAX_STATS_ROOMS = 50
+/** attachments of one message (sendMessage attachmentIds) */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10
 /** people in one room's call (a mesh of WebRTC connections: each sends to every other) */
 export const MAX_CALL_PARTICIPANTS = 16
 
@@ -38,6 +40,7 @@ export const LIST_CAPS: Record<string, number> = {
   'CallChange.participants': MAX_CALL_PARTICIPANTS,
   'Mutation.joinCall': MAX_CALL_PARTICIPANTS,
   'CallConfig.iceServers': 20,
+  'Message.attachments': MAX_ATTACHMENTS_PER_MESSAGE,
   'Message.reactions': 20,
   'Room.pinnedMessages': 50,
   'Room.bannedUsers': MAX_BANS_LISTED,

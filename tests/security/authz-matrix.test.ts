@@ -332,6 +332,8 @@ const ROWS: Row[] = [
   },
   { field: 'Mutation.deleteAccount', doc: 'mutation { deleteAccount(password: "not the password") }', expect: all('BAD_USER_INPUT') },
   { field: 'Mutation.setWeeklyGoal', doc: 'mutation { setWeeklyGoal(minutes: 120) { weeklyGoalMinutes } }', expect: all('ok') },
+  // one's own avatar: removing it is open to every signed-in user (setting one needs an upload: tests/api/attachments.test.ts)
+  { field: 'Mutation.setAvatar', doc: 'mutation { setAvatar(attachmentId: null) { id avatarUrl } }', expect: all('ok') },
 
   // ---------------------------------------------------------------- relations (last: they change who is whose friend)
   { field: 'Mutation.openDirectRoom', doc: 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', vars: (_a, f) => ({ u: f.users.owner.id }), expect: all('FORBIDDEN', { owner: 'BAD_USER_INPUT', friend: 'ok' }) },

@@ -16,6 +16,8 @@ export interface ErasedAccount {
   placeholderId: string | null
   /** friends, both sides of pending requests and of blocks: their lists named the account */
   relatedUserIds: string[]
+  /** uploads erased with the account (never sent, or the avatar): their bytes outside the database go after the commit */
+  erasedUploadIds: string[]
 }
 
 /** Password changes and account deletion: several tables, each in one transaction. */
@@ -86,12 +88,24 @@ export class AccountRepository {
         // client ids are the account's own idempotency keys: nothing to keep them for
         await trx.updateTable('messages').set({ sender_id: placeholder.id, client_id: null }).where('sender_id', '=', userId).execute()
       }
+      // uploads: those attached to kept messages follow them to the placeholder; the rest (never
+      // sent, the avatar) go, with their bytes when the database holds them (a directory's files
+      // are deleted by the caller after the commit: erasedUploadIds)
+      const uploads = await trx.selectFrom('attachments as a').leftJoin('messages as m', 'm.id', 'a.message_id')
+        .select(['a.id', 'm.id as message_id']).where('a.uploader_id', '=', userId).execute()
+      const keptUploads = hasMessages ? uploads.filter((u) => u.message_id !== null).map((u) => u.id) : []
+      const erasedUploadIds = uploads.map((u) => u.id).filter((id) => !keptUploads.includes(id))
+      if (keptUploads.length) await trx.updateTable('attachments').set({ uploader_id: placeholder.id }).where('id', 'in', keptUploads).execute()
+      if (erasedUploadIds.length) {
+        await trx.deleteFrom('attachment_blobs').where('attachment_id', 'in', erasedUploadIds).execute()
+        await trx.deleteFrom('attachments').where('id', 'in', erasedUploadIds).execute()
+      }
       // what foreign keys would only unlink rather than delete, deleted here
       await trx.deleteFrom('notifications').where((eb) => eb.or([eb('user_id', '=', userId), eb('actor_id', '=', userId)])).execute()
       await trx.updateTable('rooms').set({ created_by: null }).where('created_by', '=', userId).execute()
       await trx.updateTable('room_timers').set({ started_by: null }).where('started_by', '=', userId).execute()
       await trx.deleteFrom('users').where('id', '=', userId).execute()
-      return { sessionIds, rooms, placeholderId: needPlaceholder ? placeholder.id : null, relatedUserIds: [...related] }
+      return { sessionIds, rooms, placeholderId: needPlaceholder ? placeholder.id : null, relatedUserIds: [...related], erasedUploadIds }
     })
   }
 }

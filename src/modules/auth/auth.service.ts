@@ -165,6 +165,7 @@ export class AuthService {
     })
     // another deleteAccount of the same account committed first
     if (!erased) throw unauthenticated('Your session has ended; sign in again')
+    await this.svc.attachments.store.delete(erased.erasedUploadIds).catch((e: unknown) => this.svc.log.error({ err: e }, 'erasing uploads failed'))
     await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id)))
     // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
     await Promise.all(erased.rooms.map((r) => this.svc.publish(topics.roomControl(r.roomId), { type: 'left', userId: viewer.userId, at: now } satisfies RoomControl)))
@@ -172,7 +173,7 @@ export class AuthService {
     await Promise.all(erased.rooms.filter((r) => r.newOwnerId).map((r) => this.svc.rooms.moderation.publishChange(r.roomId, 'ROLE_CHANGED', null, r.newOwnerId!)))
     // friends, requesters and blocks: the relation is over, on every device (friendshipChanged);
     // they and room-mates see the name turn into "Deleted user" where it is shown (userUpdated)
-    const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null }
+    const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null, avatarId: null }
     await Promise.all(erased.relatedUserIds.map((id) => this.svc.publish(topics.userInbox(id), {
       type: 'friendship', event: { user: gone, friendship: 'NONE', request: null, at: now },
     } satisfies InboxMessage)))

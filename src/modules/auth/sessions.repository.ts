@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { DB, SessionsTable, UsersTable } from '../../db/types.js'
+import type { DB, SessionsTable } from '../../db/types.js'
 import type { SessionModel, UserModel } from '../../graphql/models.js'
 import { toUser } from '../users/users.repository.js'
 import { MAX_SESSIONS_LISTED } from '../../lib/limits.js'
@@ -39,7 +39,7 @@ export class SessionsRepository {
   async liveByTokenHash(hash: string, now: number): Promise<{ session: SessionModel; user: UserModel } | null> {
     const [r] = await this.byTokenHash(hash, now)
     if (!r) return null
-    const userRow: Selectable<UsersTable> = {
+    const userRow: Parameters<typeof toUser>[0] = {
       id: r.user_id, username: r.username, username_key: r.username_key, display_name: r.display_name,
       first_name: r.first_name, last_name: r.last_name, password_hash: r.password_hash,
       created_at: r.u_created_at, updated_at: r.u_updated_at, last_seen_at: r.last_seen_at,

@@ -7,7 +7,7 @@ export const messagesResolvers: AppResolvers = {
     searchMessages: (_, { query, roomId, first, after }, ctx) => ctx.svc.messages.search(ctx, query, roomId, first, after),
   },
   Mutation: {
-    sendMessage: (_, { roomId, body, clientId, replyToId }, ctx) => ctx.svc.messages.send(ctx, roomId, body, clientId, replyToId),
+    sendMessage: (_, { roomId, body, clientId, replyToId, attachmentIds }, ctx) => ctx.svc.messages.send(ctx, roomId, body, clientId, replyToId, attachmentIds),
     addReaction: (_, { messageId, emoji }, ctx) => ctx.svc.messages.addReaction(ctx, messageId, emoji),
     removeReaction: (_, { messageId, emoji }, ctx) => ctx.svc.messages.removeReaction(ctx, messageId, emoji),
     pinMessage: (_, { messageId }, ctx) => ctx.svc.messages.pin(ctx, messageId),

@@ -88,9 +88,11 @@ export class MessagesService {
   /** per message: changes waiting for their REACTIONS_CHANGED event */
   private reactionTicks = new Map<string, ReactionTick>()
 
-  async send(ctx: Ctx, roomId: string, body: string, clientId: string | null | undefined, replyToId?: string | null): Promise<MessageModel> {
+  async send(ctx: Ctx, roomId: string, body: string, clientId: string | null | undefined, replyToId?: string | null, attachmentIds?: readonly string[] | null): Promise<MessageModel> {
     const viewer = ctx.viewer!
-    const text = cleanText(body, 'body', BODY_RULE)
+    const attach = attachmentIds === null || attachmentIds === undefined ? null : this.svc.attachments.checkIds(attachmentIds)
+    // with attachments the body may be empty
+    const text = cleanText(body, 'body', attach ? { ...BODY_RULE, min: 0 } : BODY_RULE)
     let cid: string | null = null
     if (clientId !== null && clientId !== undefined) {
       cid = cleanText(clientId, 'clientId', { min: 1, max: 64 })
@@ -122,10 +124,15 @@ export class MessagesService {
       replyTo = original.id
     }
     await this.sendLimit(viewer.userId)
+    const id = newId()
+    // the uploads are claimed for the message before it is stored (all or none; BAD_USER_INPUT
+    // for someone else's, a sent or an expired one) and given back if it is not
+    if (attach) await this.svc.attachments.claim(attach, viewer.userId, id, room.id)
     let ev: MessageEventModel
     try {
-      ev = await this.repo.insert({ id: newId(), roomId: room.id, senderId: viewer.userId, body: text, clientId: cid, replyToId: replyTo, now: Date.now() })
+      ev = await this.repo.insert({ id, roomId: room.id, senderId: viewer.userId, body: text, clientId: cid, replyToId: replyTo, now: Date.now() })
     } catch (e) {
+      if (attach) await this.svc.attachments.release(id)
       if (e instanceof RoomGoneError) throw notFound('No such room')
       if (cid) {
         const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
@@ -328,6 +335,8 @@ export class MessagesService {
       throw e
     }
     await this.announce(ev)
+    // its attachments go with it
+    await this.svc.attachments.deleteOfMessage(message.id)
     return ev.message
   }
 

@@ -184,6 +184,8 @@ export class RoomsService {
     const room = await this.owned(ctx, id)
     await this.repo.delete(room.id)
     this.recent.delete(room.id)
+    // its messages' attachments go with it
+    await this.svc.attachments.deleteOfRoom(room.id)
     await this.svc.publish(topics.roomControl(room.id), { type: 'deleted', at: Date.now(), by: ctx.viewer!.userId } satisfies RoomControl)
     return true
   }

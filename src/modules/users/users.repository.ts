@@ -5,7 +5,7 @@ import type { UserModel } from '../../graphql/models.js'
 import { likePattern } from '../../lib/text.js'
 import { sql } from 'kysely'
 
-export function toUser(r: Selectable<UsersTable>): UserModel {
+export function toUser(r: Omit<Selectable<UsersTable>, 'avatar_id'> & { avatar_id?: string | null }): UserModel {
   return {
     id: r.id,
     username: r.username,
@@ -15,6 +15,7 @@ export function toUser(r: Selectable<UsersTable>): UserModel {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastSeenAt: r.last_seen_at,
+    avatarId: r.avatar_id ?? null,
   }
 }
 

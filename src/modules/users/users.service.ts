@@ -64,6 +64,18 @@ export class UsersService {
     return user
   }
 
+  /** setAvatar: one of the viewer's own image uploads (its thumbnail is shown), or null to remove it */
+  async setAvatar(viewer: Viewer, attachmentId: string | null): Promise<UserModel> {
+    if (attachmentId !== null) await this.svc.attachments.avatarCandidate(viewer.userId, attachmentId)
+    await spend(this.svc.limits, `profile:${viewer.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    await this.svc.attachments.repo.setAvatar(viewer.userId, attachmentId, Date.now())
+    const user = await this.repo.byId(viewer.userId)
+    if (!user) throw notFound('No such user')
+    await this.svc.publish(topics.userProfile(user.id), { user })
+    await this.publishToAudience(user)
+    return user
+  }
+
   /**
    * Without userId, userUpdated follows the viewer's own record, friends and room-mates: a
    * profile change is rare, so it is written once into the inbox of each of them, and each

@@ -42,7 +42,7 @@ function hue(s: string): number {
   return h
 }
 
-export function Avatar(props: { name: string; id: string; size?: number }) {
+export function Avatar(props: { name: string; id: string; size?: number; url?: string | null }) {
   const initials = () => {
     const parts = props.name.trim().split(/\s+/).filter(Boolean)
     const s = parts.length > 1 ? [...parts[0]][0] + [...parts[1]][0] : [...(parts[0] ?? '?')].slice(0, 2).join('')
@@ -50,7 +50,9 @@ export function Avatar(props: { name: string; id: string; size?: number }) {
   }
   return (
     <span class="avatar" aria-hidden="true" style={{ '--h': String(hue(props.id)), '--s': `${props.size ?? 32}px` }}>
-      {initials()}
+      <Show when={props.url} fallback={initials()}>
+        {(src) => <img class="avatar-img" src={src()} alt="" width={props.size ?? 32} height={props.size ?? 32} />}
+      </Show>
     </span>
   )
 }

@@ -16,7 +16,7 @@ const MyProfileUpdated = graphql(`
 
 const PeopleUpdated = graphql(`
   subscription PeopleUpdated {
-    userUpdated { id displayName status focusUntil }
+    userUpdated { id displayName status focusUntil avatarUrl }
   }
 `)
 

@@ -15,10 +15,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": typeof types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": typeof types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
+    "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": typeof types.SetAvatarDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": typeof types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": typeof types.SessionsDocument,
@@ -44,7 +45,7 @@ type Documents = {
     "\n  mutation SetFocusGoalDone($roomId: ID!, $done: Boolean!) { setFocusGoalDone(roomId: $roomId, done: $done) { ...TimerFields } }\n": typeof types.SetFocusGoalDoneDocument,
     "\n  query FocusMe { me { id holdNotificationsWhileFocusing heldNotificationCount } }\n": typeof types.FocusMeDocument,
     "\n  mutation SetNotificationHold($enabled: Boolean!) { setNotificationHold(enabled: $enabled) { id holdNotificationsWhileFocusing heldNotificationCount } }\n": typeof types.SetNotificationHoldDocument,
-    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": typeof types.PersonFieldsFragmentDoc,
+    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n": typeof types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": typeof types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": typeof types.SearchPeopleDocument,
     "\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n": typeof types.SendFriendRequestDocument,
@@ -64,7 +65,7 @@ type Documents = {
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkRoomNotificationsReadDocument,
     "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": typeof types.SetMemberRoleDocument,
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": typeof types.RemoveMemberDocument,
-    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
+    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockFromRoomDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": typeof types.RoomViewDocument,
@@ -73,12 +74,12 @@ type Documents = {
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": typeof types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": typeof types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
-    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": typeof types.MessageFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": typeof types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": typeof types.MessageEventsLiveDocument,
-    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
+    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
     "\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": typeof types.AddReactionDocument,
     "\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": typeof types.RemoveReactionDocument,
     "\n  mutation PinMessage($messageId: ID!) {\n    pinMessage(messageId: $messageId) { ...MessageFields }\n  }\n": typeof types.PinMessageDocument,
@@ -106,7 +107,7 @@ type Documents = {
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": typeof types.SidebarRoomsDocument,
     "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": typeof types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": typeof types.SetRoomNotificationLevelDocument,
-    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": typeof types.MeFieldsFragmentDoc,
+    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": typeof types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n": typeof types.LogInDocument,
@@ -114,10 +115,11 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n": types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
+    "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": types.SetAvatarDocument,
     "\n  mutation SetPresence($status: PresenceStatus!) {\n    setPresence(status: $status) { id status }\n  }\n": types.SetPresenceDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { ...MeFields }\n  }\n": types.UpdateProfileDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt expiresAt userAgent current }\n  }\n": types.SessionsDocument,
@@ -143,7 +145,7 @@ const documents: Documents = {
     "\n  mutation SetFocusGoalDone($roomId: ID!, $done: Boolean!) { setFocusGoalDone(roomId: $roomId, done: $done) { ...TimerFields } }\n": types.SetFocusGoalDoneDocument,
     "\n  query FocusMe { me { id holdNotificationsWhileFocusing heldNotificationCount } }\n": types.FocusMeDocument,
     "\n  mutation SetNotificationHold($enabled: Boolean!) { setNotificationHold(enabled: $enabled) { id holdNotificationsWhileFocusing heldNotificationCount } }\n": types.SetNotificationHoldDocument,
-    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n": types.PersonFieldsFragmentDoc,
+    "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n": types.PersonFieldsFragmentDoc,
     "\n  query FriendsOverview {\n    friends { ...PersonFields }\n    incoming: friendRequests(direction: INCOMING) { id createdAt from { ...PersonFields } }\n    outgoing: friendRequests(direction: OUTGOING) { id createdAt to { ...PersonFields } }\n    blockedUsers { ...PersonFields }\n  }\n": types.FriendsOverviewDocument,
     "\n  query SearchPeople($search: String!) {\n    users(search: $search, first: 20) { edges { node { ...PersonFields } } }\n  }\n": types.SearchPeopleDocument,
     "\n  mutation SendFriendRequest($userId: ID!) { sendFriendRequest(userId: $userId) { id status } }\n": types.SendFriendRequestDocument,
@@ -163,7 +165,7 @@ const documents: Documents = {
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkRoomNotificationsReadDocument,
     "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": types.SetMemberRoleDocument,
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": types.RemoveMemberDocument,
-    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
+    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockFromRoomDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": types.RoomViewDocument,
@@ -172,12 +174,12 @@ const documents: Documents = {
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
-    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": types.MessageFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedLiveDocument,
     "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": types.MessageEventsLiveDocument,
-    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId) { ...MessageFields }\n  }\n": types.SendMessageDocument,
+    "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": types.SendMessageDocument,
     "\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": types.AddReactionDocument,
     "\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": types.RemoveReactionDocument,
     "\n  mutation PinMessage($messageId: ID!) {\n    pinMessage(messageId: $messageId) { ...MessageFields }\n  }\n": types.PinMessageDocument,
@@ -205,7 +207,7 @@ const documents: Documents = {
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": types.SidebarRoomsDocument,
     "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": types.SetRoomNotificationLevelDocument,
-    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n": types.MeFieldsFragmentDoc,
+    "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) { user { ...MeFields } }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { user { ...MeFields } }\n  }\n": types.LogInDocument,
@@ -233,7 +235,7 @@ export function graphql(source: "\n  subscription MyProfileUpdated($userId: ID) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil }\n  }\n"];
+export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -246,6 +248,10 @@ export function graphql(source: "\n  mutation ChangePassword($currentPassword: S
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"): (typeof documents)["\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n"): (typeof documents)["\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -349,7 +355,7 @@ export function graphql(source: "\n  mutation SetNotificationHold($enabled: Bool
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n"): (typeof documents)["\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n  }\n"];
+export function graphql(source: "\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n"): (typeof documents)["\n  fragment PersonFields on User {\n    id\n    username\n    displayName\n    status\n    focusUntil\n    friendship\n    avatarUrl\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -429,7 +435,7 @@ export function graphql(source: "\n  mutation RemoveMember($roomId: ID!, $userId
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil } } }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -465,7 +471,7 @@ export function graphql(source: "\n  query SearchMessages($query: String!, $room
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"];
+export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -485,7 +491,7 @@ export function graphql(source: "\n  subscription MessageEventsLive($roomId: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId) { ...MessageFields }\n  }\n"];
+export function graphql(source: "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"): (typeof documents)["\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -597,7 +603,7 @@ export function graphql(source: "\n  mutation SetRoomNotificationLevel($roomId: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n  }\n"];
+export function graphql(source: "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n"): (typeof documents)["\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

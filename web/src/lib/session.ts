@@ -30,6 +30,7 @@ graphql(`
     status
     createdAt
     updatedAt
+    avatarUrl
   }
 `)
 

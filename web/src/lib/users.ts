@@ -3,19 +3,26 @@
 import { createStore } from 'solid-js/store'
 import type { Presence } from '../components/ui'
 
-interface Patch { displayName?: string; status?: Presence; focusUntil?: string | null }
+interface Patch { displayName?: string; status?: Presence; focusUntil?: string | null; avatarUrl?: string | null }
 const [patches, setPatches] = createStore<Record<string, Patch>>({})
 
-export function applyUser(u: { id: string; displayName?: string; status?: Presence; focusUntil?: string | null }) {
+export function applyUser(u: { id: string; displayName?: string; status?: Presence; focusUntil?: string | null; avatarUrl?: string | null }) {
   const p: Patch = {}
   if (u.displayName !== undefined) p.displayName = u.displayName
   if (u.status !== undefined) p.status = u.status
   if (u.focusUntil !== undefined) p.focusUntil = u.focusUntil
+  if (u.avatarUrl !== undefined) p.avatarUrl = u.avatarUrl
   setPatches(u.id, (old) => ({ ...old, ...p }))
 }
 
 export function nameOf(u: { id: string; displayName: string }): string {
   return patches[u.id]?.displayName ?? u.displayName
+}
+
+/** the picture's URL (thumbnail size), or null: draw initials */
+export function avatarOf(u: { id: string; avatarUrl?: string | null }): string | null {
+  const p = patches[u.id]
+  return p && p.avatarUrl !== undefined ? p.avatarUrl : u.avatarUrl ?? null
 }
 
 export function statusOf(u: { id: string; status?: Presence | null }): Presence {

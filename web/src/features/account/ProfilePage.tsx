@@ -5,6 +5,7 @@ import { toAppError } from '../../lib/errors'
 import { me, updateMe } from '../../lib/session'
 import { Avatar, ErrorBox, formatDate, toast, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
+import { AvatarEditor } from './AvatarEditor'
 
 const SetPresence = graphql(`
   mutation SetPresence($status: PresenceStatus!) {
@@ -65,7 +66,7 @@ export function ProfilePage() {
         <section class="page narrow">
           <h1>Profile</h1>
           <div class="card profile-card" aria-label="Your profile">
-            <Avatar name={m().displayName} id={m().id} size={56} />
+            <Avatar name={m().displayName} id={m().id} url={m().avatarUrl} size={56} />
             <div>
               <p class="profile-name" data-testid="profile-display-name">{m().displayName}</p>
               <p class="muted">@{m().username}</p>
@@ -75,6 +76,7 @@ export function ProfilePage() {
               <p class="muted small">Member since {formatDate(m().createdAt)}</p>
             </div>
           </div>
+          <AvatarEditor />
           <fieldset class="card field presence-choice">
             <legend>Show me as</legend>
             <div class="row wrap">

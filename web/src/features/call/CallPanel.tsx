@@ -2,7 +2,7 @@ import { createEffect, createResource, createSignal, For, on, onCleanup, Show } 
 import { graphql } from '../../gql'
 import { connEpoch, live, mutate, query } from '../../lib/client'
 import { me } from '../../lib/session'
-import { nameOf } from '../../lib/users'
+import { avatarOf, nameOf } from '../../lib/users'
 import { Avatar, ErrorBox, toast } from '../../components/ui'
 import { Mesh, type Peer } from './mesh'
 import { createSpeakingMeter } from './speaking'
@@ -83,7 +83,7 @@ function Tile(props: {
       <Video stream={props.stream} muted={props.self} label={props.self ? 'Your camera' : `${props.name}'s video`} hidden={!props.videoOn} />
       <Show when={!props.videoOn}>
         <div class="tile-placeholder" role="img" aria-label={`${props.label} (camera off)`}>
-          <Avatar name={props.name} id={props.id} size={props.spotlight ? 96 : 56} />
+          <Avatar name={props.name} id={props.id} url={avatarOf({ id: props.id })} size={props.spotlight ? 96 : 56} />
           <span class="tile-name">{props.name}</span>
         </div>
       </Show>

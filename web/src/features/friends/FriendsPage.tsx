@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import type { PersonFieldsFragment } from '../../gql/graphql'
 import { connEpoch, live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
-import { nameOf, statusOf } from '../../lib/users'
+import { avatarOf, nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, ErrorBox, PresenceDot, toast, useAction } from '../../components/ui'
 import { lastArrived } from '../notifications/store'
 import { FocusingUntil } from '../focus/FocusingUntil'
@@ -16,6 +16,7 @@ graphql(`
     status
     focusUntil
     friendship
+    avatarUrl
   }
 `)
 
@@ -59,7 +60,7 @@ const OpenDirectRoom = graphql(`
 function Person(props: { user: PersonFieldsFragment; children?: import('solid-js').JSX.Element; showStatus?: boolean }) {
   return (
     <li class="list-row person">
-      <Avatar name={nameOf(props.user)} id={props.user.id} size={36} />
+      <Avatar name={nameOf(props.user)} id={props.user.id} url={avatarOf(props.user)} size={36} />
       <div class="grow">
         <p><strong>{nameOf(props.user)}</strong> <span class="muted small">@{props.user.username}</span></p>
         <Show when={props.showStatus}>

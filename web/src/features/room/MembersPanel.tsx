@@ -3,7 +3,7 @@
 import { createResource, createSignal, For, Show, type Resource } from 'solid-js'
 import { graphql } from '../../gql'
 import { query } from '../../lib/client'
-import { focusOf, nameOf, statusOf } from '../../lib/users'
+import { avatarOf, focusOf, nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, PresenceDot } from '../../components/ui'
 import type { Role } from '../../lib/roles'
 import { MemberMenu } from './MemberMenu'
@@ -14,7 +14,7 @@ const RoomMembers = graphql(`
       id
       memberCount
       members(first: 100) {
-        edges { node { role joinedAt user { id username displayName status focusUntil } } }
+        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }
       }
     }
   }
@@ -65,7 +65,7 @@ export function MembersPanel(props: { members: Resource<MemberList>; refetch: ()
             <For each={sorted()}>
               {(m) => (
                 <li class="member">
-                  <Avatar name={nameOf(m.user)} id={m.user.id} size={28} />
+                  <Avatar name={nameOf(m.user)} id={m.user.id} url={avatarOf(m.user)} size={28} />
                   <span class="grow">
                     <span class="member-name">{nameOf(m.user)}</span>
                     <Show when={m.role === 'OWNER'}> <span class="tag role-owner">Owner</span></Show>

@@ -3,11 +3,12 @@
 // shows no header (the name stays for screen readers) and its time beside it.
 import { Show } from 'solid-js'
 import { me } from '../../lib/session'
-import { nameOf } from '../../lib/users'
+import { avatarOf, nameOf } from '../../lib/users'
 import { Avatar, formatTime, toast } from '../../components/ui'
 import type { Feed, Msg } from './feed'
 import { MessageBody, firstLine, mentions } from './MessageBody'
 import { ReactionBar } from './Reactions'
+import { MessageAttachments } from './Attachments'
 import { createMessageActions, EditMessageForm, MessageActionBar } from './MessageActions'
 
 /** scrolls to a message of the list and focuses it (replies' quotes, the pinned list) */
@@ -43,7 +44,7 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
   return (
     <li class={cls()} data-seq={m().local ? undefined : m().seq} tabindex="-1" aria-current={props.highlight ? 'true' : undefined}>
       <Show when={!props.grouped} fallback={<time class="side-time muted" datetime={m().createdAt} aria-hidden="true">{new Date(m().createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}</time>}>
-        <Avatar name={nameOf(m().sender)} id={m().sender.id} size={32} />
+        <Avatar name={nameOf(m().sender)} id={m().sender.id} url={avatarOf(m().sender)} size={32} />
       </Show>
       <div class="bubble">
         <Show when={m().replyTo}>{(q) => <ReplyQuote replyTo={q()} />}</Show>
@@ -67,6 +68,9 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
               <MessageBody body={m().body} myUsername={self.username} />
             </Show>
           </div>
+        </Show>
+        <Show when={!m().deletedAt && m().attachments?.length}>
+          <MessageAttachments items={m().attachments} />
         </Show>
         <Show when={m().local === 'failed'}>
           <p class="send-failed" role="alert">

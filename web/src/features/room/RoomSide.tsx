@@ -7,7 +7,7 @@ import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './Memb
 import type { Feed } from './feed'
 import { PinnedPanel } from './PinnedPanel'
 import { Avatar, PresenceDot, type Presence } from '../../components/ui'
-import { nameOf, statusOf } from '../../lib/users'
+import { avatarOf, nameOf, statusOf } from '../../lib/users'
 
 export function createSidePanel() {
   const [panel, setPanel] = createSignal<'members' | null>(null)
@@ -26,7 +26,7 @@ export function createSidePanel() {
 }
 type SidePanel = ReturnType<typeof createSidePanel>
 
-export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null } | null; inCall?: ReadonlySet<string>; feed: Feed; canPin: boolean; timer: RoomTimerState | null; call?: JSX.Element }) {
+export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment; members: RoomMembersState; menuRoom?: MemberMenuRoom; peer?: { id: string; username: string; displayName: string; status?: Presence | null; avatarUrl?: string | null } | null; inCall?: ReadonlySet<string>; feed: Feed; canPin: boolean; timer: RoomTimerState | null; call?: JSX.Element }) {
   const panel = props.panel
   return (
     <>
@@ -42,7 +42,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
           <Show when={props.peer}>
             {(p) => (
               <section class="peer-card" aria-label="About this conversation">
-                <Avatar name={nameOf(p())} id={p().id} size={64} />
+                <Avatar name={nameOf(p())} id={p().id} url={avatarOf(p())} size={64} />
                 <p class="profile-name">{nameOf(p())}</p>
                 <p class="muted">@{p().username}</p>
                 <p class="row"><PresenceDot status={statusOf(p())} /> {({ ONLINE: 'Online', AWAY: 'Away', OFFLINE: 'Offline' } as const)[statusOf(p())]}</p>

@@ -94,7 +94,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         }>
           <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
             replyTo={replyTo()} onCancelReply={() => setReplyTo(null)}
-            onSend={(b) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo()); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
+            onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo(), files); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
       <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} feed={feed} canPin={canPin()} timer={timer} call={r().viewerIsMember && wide ? <CallPanel roomId={r().id} onPeople={setInCall} /> : null} />

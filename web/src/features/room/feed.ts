@@ -18,7 +18,8 @@ graphql(`
     editedAt
     deletedAt
     clientId
-    sender { id username displayName }
+    sender { id username displayName avatarUrl }
+    attachments { id name size url thumbnailUrl }
     replyTo { id seq body deletedAt sender { id username displayName } }
     reactions { emoji count users(first: 5) { id displayName } }
     pinnedAt
@@ -61,8 +62,8 @@ const MessageEventsLive = graphql(`
 `)
 
 const SendMessage = graphql(`
-  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID) {
-    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId) { ...MessageFields }
+  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {
+    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }
   }
 `)
 
@@ -137,7 +138,7 @@ function newClientId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-export function createFeed(roomId: string, me: { id: string; username: string; displayName: string }) {
+export function createFeed(roomId: string, me: { id: string; username: string; displayName: string; avatarUrl?: string | null }) {
   const [state, setState] = createStore({
     list: [] as Msg[],
     loading: true,
@@ -286,14 +287,14 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   }
 
   const inFlight = new Set<string>()
-  async function attempt(clientId: string, body: string, tries: number) {
+  async function attempt(clientId: string, body: string, attachmentIds: string[], tries: number) {
     if (inFlight.has(clientId)) return
     inFlight.add(clientId)
     setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'sending'; m.localError = undefined }))
     // a reply names its original on every attempt (the local echo keeps it)
     const replyToId = state.list.find((m) => m.clientId === clientId && !!m.local)?.replyTo?.id ?? null
     try {
-      const d = await mutate(SendMessage, { roomId, body, clientId, replyToId })
+      const d = await mutate(SendMessage, { roomId, body, clientId, replyToId, attachmentIds: attachmentIds.length ? attachmentIds : null })
       inFlight.delete(clientId)
       upsert(d.sendMessage, 'added')
     } catch (e) {
@@ -309,7 +310,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
         if (tries < 3) {
           setTimeout(() => {
             if (!state.list.some((m) => m.clientId === clientId && m.local === 'sending')) return
-            void attempt(clientId, body, tries + 1)
+            void attempt(clientId, body, attachmentIds, tries + 1)
           }, 800 * 2 ** tries)
           return
         }
@@ -318,26 +319,27 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     }
   }
 
-  function send(body: string, replyTo: Msg | null = null) {
+  function send(body: string, replyTo: Msg | null = null, attachments: Msg['attachments'] = []) {
     const clientId = newClientId()
     const echo: Msg = {
       id: `local-${clientId}`, roomId, seq: Number.MAX_SAFE_INTEGER, body, clientId,
       createdAt: new Date().toISOString(), editedAt: null, deletedAt: null,
-      sender: { id: me.id, username: me.username, displayName: me.displayName }, local: 'sending',
+      sender: { id: me.id, username: me.username, displayName: me.displayName, avatarUrl: me.avatarUrl ?? null }, local: 'sending',
       replyTo: replyTo ? { id: replyTo.id, seq: replyTo.seq, body: replyTo.body, deletedAt: replyTo.deletedAt, sender: replyTo.sender } : null,
       reactions: [], pinnedAt: null, pinnedBy: null,
+      attachments,
     }
     setState('list', (l) => [...l, echo])
-    void attempt(clientId, body, 0)
+    void attempt(clientId, body, attachments.map((a) => a.id), 0)
   }
 
   /** the connection is back: what waited goes out, in the order it was written */
   async function resendWaiting() {
-    for (const m of state.list.filter((x) => x.local === 'waiting' && x.clientId)) await attempt(m.clientId!, m.body, 0)
+    for (const m of state.list.filter((x) => x.local === 'waiting' && x.clientId)) await attempt(m.clientId!, m.body, m.attachments.map((a) => a.id), 0)
   }
 
   function retry(m: Msg) {
-    if (m.clientId) void attempt(m.clientId, m.body, 0)
+    if (m.clientId) void attempt(m.clientId, m.body, m.attachments.map((a) => a.id), 0)
   }
 
   async function toggleReaction(id: string, emoji: string, on: boolean) {
