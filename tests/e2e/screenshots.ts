@@ -36,7 +36,8 @@ async function main() {
 
   const room = async (token: string, name: string, description: string, kind = 'PUBLIC') => (await gql('mutation($i: CreateRoomInput!) { createRoom(input: $i) { id code } }', { i: { name, description, kind } }, token)).createRoom as { id: string; code: string }
   const join = (token: string, code: string) => gql('mutation($c: String!) { joinRoom(code: $c) { id } }', { c: code }, token)
-  const say = (token: string, roomId: string, body: string) => gql('mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: roomId, b: body }, token)
+  const say = async (token: string, roomId: string, body: string, replyToId?: string) => (await gql('mutation($r: ID!, $b: String!, $re: ID) { sendMessage(roomId: $r, body: $b, replyToId: $re) { id } }', { r: roomId, b: body, re: replyToId ?? null }, token)).sendMessage.id as string
+  const react = (token: string, messageId: string, emoji: string) => gql('mutation($m: ID!, $e: String!) { addReaction(messageId: $m, emoji: $e) { id } }', { m: messageId, e: emoji }, token)
 
   const algo = await room(alice.token, 'Algorithms study group', 'Weekly problem sets and exam prep')
   const thesis = await room(bob.token, 'Thesis writing', 'Quiet accountability room', 'PRIVATE')
@@ -44,9 +45,12 @@ async function main() {
   await room(dev.token, 'Late-night coding', 'Side projects and rubber ducks')
   for (const u of [bob, cara, dev]) await join(u.token, algo.code)
   await join(alice.token, thesis.code)
-  await say(alice.token, algo.id, 'Morning! Who is up for problem set 4 today?')
-  await say(bob.token, algo.id, 'Me. I am stuck on the amortised analysis question')
-  await say(cara.token, algo.id, 'The potential method notes helped me: https://en.wikipedia.org/wiki/Potential_method')
+  const exam = await say(alice.token, algo.id, 'Exam is on **Friday 12 December**, room B-204. Bring the formula sheet.')
+  await gql('mutation($m: ID!) { pinMessage(messageId: $m) { id } }', { m: exam }, alice.token)
+  const q = await say(bob.token, algo.id, 'I am stuck on the amortised analysis question')
+  await say(cara.token, algo.id, 'The potential method notes helped me: https://en.wikipedia.org/wiki/Potential_method', q)
+  await say(cara.token, algo.id, 'And the loop I used, with `n` doublings:\n```python\nfor i in range(n):\n    size *= 2  # amortised O(1)\n```')
+  for (const [u, e] of [[bob, '👍'], [dev, '👍'], [alice, '🎉']] as const) await react(u.token, q, e)
   await say(dev.token, algo.id, '@alice can you start a 25 minute focus timer? Then we compare answers in the break.')
   await say(bob.token, algo.id, '<b>tags</b> stay plain text here, by the way')
   await say(alice.token, algo.id, 'Starting it now. Cameras optional :)')
@@ -57,6 +61,8 @@ async function main() {
   const reqs = await gql('query { friendRequests(direction: INCOMING) { id } }', {}, alice.token)
   await gql('mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: reqs.friendRequests[0].id }, alice.token)
   await gql('mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: alice.id }, cara.token)
+  const dm = (await gql('mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: alice.id }, bob.token)).openDirectRoom.id as string
+  await say(bob.token, dm, 'Coffee before the exam on Friday?')
   await gql('mutation($r: ID!) { startRoomTimer(roomId: $r, focusMinutes: 25, breakMinutes: 5) { phase } }', { r: algo.id }, alice.token)
   for (const m of [50, 25, 75]) await gql('mutation($r: ID, $m: Int!) { recordStudySession(roomId: $r, minutes: $m) { id } }', { r: algo.id, m }, alice.token)
   await gql('mutation($r: ID, $m: Int!) { recordStudySession(roomId: $r, minutes: $m) { id } }', { r: thesis.id, m: 40 }, alice.token)
@@ -68,11 +74,11 @@ async function main() {
     await page.screenshot({ path: path.join(OUT, `${name}.png`) })
     console.log('wrote', `docs/screenshots/${name}.png`)
   }
-  for (const [suffix, viewport, scheme] of [['desktop', { width: 1280, height: 800 }, 'light'], ['phone', { width: 390, height: 844 }, 'light'], ['desktop-dark', { width: 1280, height: 800 }, 'dark']] as const) {
+  for (const [suffix, viewport, scheme] of [['desktop', { width: 1280, height: 800 }, 'light'], ['phone', { width: 390, height: 844 }, 'light'], ['desktop-dark', { width: 1280, height: 800 }, 'dark'], ['phone-dark', { width: 390, height: 844 }, 'dark']] as const) {
     const context = await browser.newContext({ viewport, colorScheme: scheme, deviceScaleFactor: suffix === 'phone' ? 2 : 1 })
     const page = await context.newPage()
     await page.goto(url + '/signin')
-    if (suffix !== 'desktop-dark') await shoot(page, `signin-${suffix}`)
+    if (!suffix.endsWith('dark')) await shoot(page, `signin-${suffix}`)
     await page.getByLabel('Username').fill('alice')
     await page.getByLabel('Password').fill(PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -81,9 +87,10 @@ async function main() {
     await shoot(page, `rooms-${suffix}`)
     await page.goto(`${url}/rooms/${algo.id}`)
     await page.getByRole('log').locator('li.message').nth(5).waitFor()
+    await page.getByRole('log').locator('li.message').last().scrollIntoViewIfNeeded()
     await page.getByTestId('timer-phase').waitFor({ state: 'attached' })
     await shoot(page, `room-${suffix}`)
-    if (suffix === 'desktop-dark') { await context.close(); continue }
+    if (suffix.endsWith('dark')) { await context.close(); continue }
     await page.goto(url + '/friends')
     await page.getByRole('list', { name: 'Your friends' }).waitFor()
     await shoot(page, `friends-${suffix}`)

@@ -3,6 +3,7 @@
 // complete, and a reply shows what it answers (Escape or Cancel drops the reply). Files come from
 // the "Attach files" button, drag and drop onto the composer, or paste; each uploads at once with
 // its progress shown, a failed one can be retried, and Send waits until every file is uploaded.
+import { PaperclipIcon } from '../shell/icons'
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import { createStore, produce } from 'solid-js/store'
 import { toast } from '../../components/ui'
@@ -207,7 +208,7 @@ export function Composer(props: { roomName: string; people: { username: string; 
           }}
         />
       </div>
-      <button type="button" class="btn attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}>📎</button>
+      <button type="button" class="btn attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}><PaperclipIcon size={18} /></button>
       <button type="submit" class="btn primary" disabled={!canSend()}>{uploading() ? 'Uploading…' : 'Send'}</button>
     </form>
   )

@@ -14,3 +14,4 @@ export const BellIcon = (p: { size?: number }) => <Icon size={p.size}><path d="M
 export const BellOffIcon = (p: { size?: number }) => <Icon size={p.size}><path d="M6 9a6 6 0 0 1 9.5-4.9M18 9c0 6 2.5 8 2.5 8H7" /><path d="M10 20a2 2 0 0 0 4 0" /><path d="M3 3l18 18" /></Icon>
 export const ChartIcon = (p: { size?: number }) => <Icon size={p.size}><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" /></Icon>
 export const PersonIcon = (p: { size?: number }) => <Icon size={p.size}><circle cx="12" cy="8" r="4" /><path d="M4 21a8 8 0 0 1 16 0" /></Icon>
+export const PaperclipIcon = (p: { size?: number }) => <Icon size={p.size}><path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9" /></Icon>
