@@ -10,6 +10,7 @@ import { navigate } from '../../lib/router'
 import { me } from '../../lib/session'
 import { nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox, formatTime, Loading } from '../../components/ui'
+import { roomById, titleOf } from '../shell/conversations'
 
 const SearchMessages = graphql(`
   query SearchMessages($query: String!, $roomId: ID, $after: String) {
@@ -166,7 +167,7 @@ export function SearchDialog(props: { search: SearchState; room: { id: string; n
                 <li>
                   <button type="button" class="search-hit" onClick={() => choose(h)}>
                     <span class="hit-meta">
-                      <span class="hit-room">{roomTitle(h.room, self.username)}</span>
+                      <span class="hit-room">{(() => { const known = roomById(h.room.id); return known ? titleOf(known) : roomTitle(h.room, self.username) })()}</span>
                       <span class="sender">{nameOf(h.sender)}</span>
                       <span class="sender-handle muted small">@{h.sender.username}</span>
                       <time class="muted small" datetime={h.createdAt}>{formatTime(h.createdAt)}</time>
