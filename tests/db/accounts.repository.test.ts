@@ -63,7 +63,7 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(BACKEND_NAMES[ba
       const got = await users.byId(row.id)
       expect(got).toEqual({
         id: row.id, username: row.username, displayName: row.display_name, firstName: 'Zoë', lastName: '山田',
-        createdAt: T0, updatedAt: T0, lastSeenAt: T0 + 5,
+        createdAt: T0, updatedAt: T0, lastSeenAt: T0 + 5, avatarId: null,
       })
       expect(typeof got!.createdAt).toBe('number')
     })
