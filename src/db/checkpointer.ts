@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+import { stopWorker } from './wal-sync.js'
 
 /**
  * SQLite checkpoints off the event loop.
@@ -123,11 +124,7 @@ export class Checkpointer {
     const w = this.worker
     this.worker = null
     if (!w) return
-    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
-    w.postMessage('close')
-    const timeout = setTimeout(() => { void w.terminate() }, 2000)
-    await exited
-    clearTimeout(timeout)
+    await stopWorker(w)
   }
 }
 

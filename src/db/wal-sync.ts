@@ -128,12 +128,17 @@ export class WalSync {
     const w = this.worker
     this.worker = null
     if (!w) return
-    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
-    w.postMessage('close')
-    const timeout = setTimeout(() => { void w.terminate() }, 2000)
-    await exited
-    clearTimeout(timeout)
+    await stopWorker(w)
   }
+}
+
+/** Asks a worker of ours to close (it ends on the 'close' message) and waits for it to exit; terminates it after 2 s. */
+export async function stopWorker(w: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
+  w.postMessage('close')
+  const timeout = setTimeout(() => { void w.terminate() }, 2000)
+  await exited
+  clearTimeout(timeout)
 }
 
 function fdatasyncPath(file: string): Promise<void> {
