@@ -357,6 +357,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await services.study.stop()
     // reaction changes waiting for their tick get their event now, while the database is open
     await services.messages.flushReactionTicks()
+    await services.messages.repo.searchIndex?.close()
     await services.attachments.stop()
     services.messages.streams.closeAll()
     closing = true

@@ -31,6 +31,8 @@ export interface Config {
   sendRateLimitPerUser: number
   /** reaction changes to one message within this many ms share one REACTIONS_CHANGED event; 0 = one event per change */
   reactionTickMs: number
+  /** SQLite: how long a stored message may wait for the full-text index when nobody searches (a search indexes what waits first) */
+  searchIndexDelayMs: number
   /** wrong join codes per minute per user */
   joinCodeRateLimit: number
   /** createRoom per minute per user; off when sendRateLimitPerUser is 0 */
@@ -159,6 +161,7 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
   AUTH_RATE_LIMIT_PER_USER: int(10, 1, 1_000_000_000),
   SEND_RATE_LIMIT_PER_USER: int(600, 0, 1_000_000_000),
   REACTION_TICK_MS: int(100, 0, 5000),
+  SEARCH_INDEX_DELAY_MS: int(200, 0, 3_600_000),
   JOIN_CODE_RATE_LIMIT: int(20, 1, 1_000_000_000),
   ROOM_CREATE_RATE_LIMIT: int(10, 1, 1_000_000_000),
   ROOM_JOIN_RATE_LIMIT: int(30, 1, 1_000_000_000),
@@ -229,6 +232,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     authRateLimitPerUser: env.AUTH_RATE_LIMIT_PER_USER,
     sendRateLimitPerUser: env.SEND_RATE_LIMIT_PER_USER,
     reactionTickMs: env.REACTION_TICK_MS,
+    searchIndexDelayMs: env.SEARCH_INDEX_DELAY_MS,
     joinCodeRateLimit: env.JOIN_CODE_RATE_LIMIT,
     roomCreateRateLimit: env.ROOM_CREATE_RATE_LIMIT,
     roomJoinRateLimit: env.ROOM_JOIN_RATE_LIMIT,

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       authRateLimitPerUser: 10,
       sendRateLimitPerUser: 600,
       reactionTickMs: 100,
+      searchIndexDelayMs: 200,
       joinCodeRateLimit: 20,
       roomCreateRateLimit: 10,
       roomJoinRateLimit: 30,

@@ -200,16 +200,16 @@ export class AuthService {
   }
 
   /** Resolves a bearer token to its viewer; null for unknown, expired or revoked tokens. */
-  async authenticate(token: string): Promise<{ viewer: Viewer; user: UserModel; session: SessionModel } | null> {
+  async authenticate(token: string): Promise<{ viewer: Viewer; session: SessionModel } | null> {
     if (!token || token.length > 200) return null
     const now = Date.now()
-    const found = await this.sessions.liveByTokenHash(hashToken(token), now)
-    if (!found) return null
-    if (now - found.session.lastUsedAt > TOUCH_EVERY_MS) {
-      found.session.lastUsedAt = now
-      this.sessions.touch(found.session.id, now).catch((e) => this.svc.log.warn({ err: e }, 'session touch failed'))
+    const session = await this.sessions.liveByTokenHash(hashToken(token), now)
+    if (!session) return null
+    if (now - session.lastUsedAt > TOUCH_EVERY_MS) {
+      session.lastUsedAt = now
+      this.sessions.touch(session.id, now).catch((e) => this.svc.log.warn({ err: e }, 'session touch failed'))
     }
-    return { viewer: { userId: found.user.id, sessionId: found.session.id }, user: found.user, session: found.session }
+    return { viewer: { userId: session.userId, sessionId: session.id }, session }
   }
 
   async listSessions(viewer: Viewer): Promise<SessionModel[]> {

@@ -6,7 +6,7 @@
 // works once.
 import type { Services } from '../../services.js'
 import type { Viewer } from '../../graphql/context.js'
-import type { SessionModel, UserModel } from '../../graphql/models.js'
+import type { SessionModel } from '../../graphql/models.js'
 import { hashToken, newToken } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
 import { SessionsRepository } from './sessions.repository.js'
@@ -15,7 +15,7 @@ export const TICKET_TTL_MS = 30_000
 /** tickets one session may take per minute: a client fetches one per (re)connect */
 export const TICKETS_PER_MINUTE = 60
 
-export interface Redeemed { viewer: Viewer; user: UserModel; session: SessionModel }
+export interface Redeemed { viewer: Viewer; session: SessionModel }
 
 export class WsTickets {
   private sessions: SessionsRepository
@@ -49,9 +49,9 @@ export class WsTickets {
       const tokenHash = await this.svc.store.getValue(`wsticket:${h}`)
       if (tokenHash === null) return null
       await this.svc.store.delValue(`wsticket:${h}`)
-      const found = await this.sessions.liveByTokenHash(tokenHash, Date.now())
-      if (!found) return null
-      return { viewer: { userId: found.user.id, sessionId: found.session.id }, user: found.user, session: found.session }
+      const session = await this.sessions.liveByTokenHash(tokenHash, Date.now())
+      if (!session) return null
+      return { viewer: { userId: session.userId, sessionId: session.id }, session }
     } finally {
       this.redeeming.delete(h)
     }

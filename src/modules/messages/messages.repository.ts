@@ -4,6 +4,7 @@ import type { MessageEventKind, MessageEventModel, MessageModel, ReactionGroupMo
 import { compiledOnce } from '../../db/compiled.js'
 import { codePoints } from '../../lib/text.js'
 import { SEARCH_MIN_PREFIX } from '../../lib/limits.js'
+import { SearchIndex } from './search-index.js'
 
 export function toMessage(r: Selectable<MessagesTable>): MessageModel {
   return {
@@ -54,8 +55,14 @@ export class MessagesRepository {
   /** before a send: the sender's membership and an earlier message with the same clientId, in one statement */
   private readonly precheck
 
+  /** SQLite: the full-text index, written in batches after the sends (null on PostgreSQL) */
+  readonly searchIndex: SearchIndex | null
+
   /** `gate`: while it gives a promise, group commits wait for it (a checkpoint finishing, src/db/checkpointer.ts) */
-  constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null) {
+  constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null, search: { delayMs: number; onError: (e: unknown) => void } = { delayMs: 200, onError: () => {} }) {
+    this.searchIndex = dialect === 'sqlite' ? new SearchIndex(db, search.delayMs, search.onError) : null
+    // marks a crash or a shutdown left behind
+    this.searchIndex?.wrote()
     this.precheck = compiledOnce(db, 3, (roomId: string, userId: string, clientId: string | null) => db.selectFrom('room_members as rm')
       .select('rm.role')
       .select((eb) => eb.selectFrom('messages as m').select('m.id')
@@ -136,11 +143,13 @@ export class MessagesRepository {
           return out
         })
         batch.forEach((p, i) => p.resolve(events[i]))
+        this.searchIndex?.wrote()
       } catch {
         // one bad send (a deleted room, a racing clientId) must not fail the others: alone, each gets its own answer
         for (const p of batch) {
           await this.db.transaction().execute((trx) => this.insertIn(trx, p.m)).then(p.resolve, p.reject)
         }
+        this.searchIndex?.wrote()
       }
     }
     this.flushing = false
@@ -213,7 +222,7 @@ export class MessagesRepository {
       const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow()
       const reactions = groupReactions(await this.reactionRowsIn(trx, [messageId])).get(messageId) ?? []
       return { roomId: current.room_id, seq: seqs.event_seq, kind, message: { ...toMessage(row), reactions }, at: now }
-    })
+    }).finally(() => this.searchIndex?.wrote())
   }
 
   /**
@@ -400,6 +409,8 @@ export class MessagesRepository {
     const prefix = (w: string) => codePoints(w) >= SEARCH_MIN_PREFIX
     let q = this.db.selectFrom('messages as m').select([...MESSAGE_COLUMNS]).where('m.deleted_at', 'is', null)
     if (this.dialect === 'sqlite') {
+      // every message stored before this search is in the index first
+      await this.searchIndex?.ready()
       const body = words.map((w) => `"${w.replace(/"/g, '""')}"${prefix(w) ? '*' : ''}`).join(' AND ')
       const match = `{body} : (${body}) AND {room} : (${roomTokens.join(' OR ')})`
       q = q.where(sql<boolean>`m.rowid in (select rowid from messages_fts where messages_fts match ${match})`)

@@ -26,7 +26,8 @@ export class MessagesService {
   readonly streams: RoomStreams
 
   constructor(private svc: Services) {
-    this.repo = new MessagesRepository(svc.database.db, svc.database.dialect, () => svc.database.writeGate?.() ?? null)
+    this.repo = new MessagesRepository(svc.database.db, svc.database.dialect, () => svc.database.writeGate?.() ?? null,
+      { delayMs: svc.config.searchIndexDelayMs, onError: (e) => svc.log.error({ err: e }, 'search index batch failed') })
     this.streams = new RoomStreams(
       {
         head: async (roomId) => {

@@ -1,0 +1,80 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/types.js'
+
+/** a batch's rows at most: a backlog (after a crash, or a burst) is indexed a slice at a time */
+const BATCH_ROWS = 500
+/**
+ * SQLite: puts the messages marked in messages_fts_pending into the full-text index, many at a
+ * time (see the 2026_12_06_1800 migration for why sends no longer index their own message).
+ *
+ * - `wrote()` after a commit that added or edited messages: a batch runs SEARCH_INDEX_DELAY_MS
+ *   later (one per interval however many sends came meanwhile).
+ * - `ready()` before a search: everything marked so far is indexed first, so a search finds
+ *   every stored message, as when each send indexed its own.
+ *
+ * The marks are in the database, written by the same triggers in the same transaction as the
+ * message, so no instance's message is ever left out: any instance's batch indexes every
+ * instance's marks (two instances may share one SQLite file), and marks a crash left behind are
+ * indexed at the next start. Each batch is one transaction (the marked rows go in, their marks
+ * go out), at most BATCH_ROWS rows, with the event loop free between batches.
+ */
+export class SearchIndex {
+  private timer: NodeJS.Timeout | null = null
+  private running: Promise<void> | null = null
+  private closed = false
+  private readonly batch
+
+  constructor(private db: Kysely<DB>, private delayMs: number, private onError: (e: unknown) => void) {
+    this.batch = async () => {
+      return db.transaction().execute(async (trx) => {
+        // the highest mark of this batch; null when nothing is marked
+        const { rows: [edge] } = await sql<{ last: number | null }>`
+          SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${BATCH_ROWS})`.execute(trx)
+        const last = edge?.last ?? null
+        if (last === null) return 0
+        await sql`INSERT INTO messages_fts(rowid, body, room)
+          SELECT m.rowid, m.body, 'r' || replace(m.room_id, '-', '')
+          FROM messages_fts_pending p JOIN messages m ON m.rowid = p.msg_rowid WHERE p.msg_rowid <= ${last}`.execute(trx)
+        const res = await sql`DELETE FROM messages_fts_pending WHERE msg_rowid <= ${last}`.execute(trx)
+        return Number(res.numAffectedRows ?? 0n)
+      })
+    }
+  }
+
+  /** a commit marked messages: index them soon */
+  wrote() {
+    if (this.timer || this.closed) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.ready().catch(this.onError)
+    }, this.delayMs)
+    this.timer.unref()
+  }
+
+  /** resolves once every message marked before the call is in the index */
+  ready(): Promise<void> {
+    // a batch already running may have read the marks before the caller's commit: run again after it
+    const run = (this.running ?? Promise.resolve()).then(() => this.drain())
+    const mine = run.finally(() => { if (this.running === mine) this.running = null })
+    this.running = mine
+    return mine
+  }
+
+  private async drain() {
+    for (;;) {
+      const t0 = performance.now()
+      const n = await this.batch()
+      if (process.env.EXP_LOG) console.error(`EXP batch ${n} rows ${(performance.now() - t0).toFixed(1)} ms`)
+      if (n < BATCH_ROWS) return
+      // a backlog: let the event loop serve others between slices
+      await new Promise<void>((r) => setImmediate(r))
+    }
+  }
+
+  /** at shutdown: no new batch starts; one running finishes (marks left are indexed at the next start) */
+  async close() {
+    this.closed = true
+    if (this.timer) { clearTimeout(this.timer); this.timer = null }
+    await this.running?.catch(() => {})
+  }
+}
