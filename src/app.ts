@@ -11,7 +11,7 @@ import { openDatabase } from './db/index.js'
 import { rateLimitedErrors } from './lib/error-log.js'
 import { OutageRecheck } from './realtime/recheck.js'
 import { migrateToLatest } from './db/migrate.js'
-import { MemoryPubSub, RedisBackedPubSub, type PubSub } from './realtime/pubsub.js'
+import { MemoryPubSub, RedisBackedPubSub, type PubSub, type PublishOptions } from './realtime/pubsub.js'
 import { FallbackStore, MemoryStore, RedisStore, type SharedStore } from './realtime/store.js'
 import { RateLimits } from './lib/rate-limit.js'
 import { Gateway } from './realtime/gateway.js'
@@ -157,11 +157,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     config, log: app.log, database, pubsub, store, limits,
     events: new EventEmitter<DomainEvents>(),
     hidden: (viewerId: string, otherId: string) => services.friends.hidden(viewerId, otherId),
-    async publish(topic: string, payload: unknown) {
+    async publish(topic: string, payload: unknown, opts?: PublishOptions) {
       try {
         // events follow their commit to disk (SQLite FULL): nobody hears of a write a power loss could undo
         await database.durable()
-        await pubsub.publish(topic, payload)
+        await pubsub.publish(topic, payload, opts)
       } catch (e) {
         if (Date.now() - publishErrorLogged > 10_000) { publishErrorLogged = Date.now(); app.log.error({ err: e, topic }, 'publish failed') }
       }

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.js'
 import type { Database } from './db/types.js'
-import type { PubSub } from './realtime/pubsub.js'
+import type { PubSub, PublishOptions } from './realtime/pubsub.js'
 import type { SharedStore } from './realtime/store.js'
 import type { RateLimits } from './lib/rate-limit.js'
 import type { Gateway } from './realtime/gateway.js'
@@ -52,7 +52,7 @@ export interface Services {
   calls: CallsService
   attachments: AttachmentsService
   /** publishes after commit; a failed publish is logged, never fails the mutation (the row is stored, replay recovers it) */
-  publish(topic: string, payload: unknown): Promise<void>
+  publish(topic: string, payload: unknown, opts?: PublishOptions): Promise<void>
   /** true when `viewerId` must not see live activity (typing, presence) of `otherId`: the viewer blocked them */
   hidden(viewerId: string, otherId: string): Promise<boolean>
 }

@@ -2,9 +2,19 @@
 // The database stays the source of truth; anything missed here is replayed from it.
 import { RedisPubSub } from 'graphql-redis-subscriptions'
 import { Redis, type RedisOptions } from 'ioredis'
+import { randomBytes } from 'node:crypto'
 import type { ReportError } from '../lib/error-log.js'
 
 export type Handler = (payload: any) => void
+
+export interface PublishOptions {
+  /**
+   * Only for the other instances: this one delivered the payload to its own subscribers already
+   * (a room's events, dispatched locally after their commit). It then does not come back here to
+   * be parsed and dropped as a duplicate (one JSON parse and one handler round per send saved).
+   */
+  othersOnly?: boolean
+}
 
 /**
  * Runs one subscriber: a throw, or a rejected promise from an async handler (a database error
@@ -30,9 +40,15 @@ const noReport: ReportError = () => {}
  */
 const RECHECK_TOPIC = 'pubsub.recheck'
 
+/** marks a message published with othersOnly: this byte, the publishing instance's tag, then the JSON */
+const ORIGIN_MARK = '\u0001'
+const TAG_LENGTH = 12
+/** the event the library listens to: the subscriber's messages minus this instance's othersOnly ones */
+const FILTERED_MESSAGE = 'hearth:message'
+
 export interface PubSub {
   readonly kind: 'memory' | 'redis'
-  publish(topic: string, payload: unknown): Promise<void>
+  publish(topic: string, payload: unknown, opts?: PublishOptions): Promise<void>
   /** Resolves once the subscription is live (Redis confirmed it). Returns the unsubscribe function. */
   subscribe(topic: string, handler: Handler): Promise<() => void>
   healthy(): boolean
@@ -54,7 +70,9 @@ export class MemoryPubSub implements PubSub {
   private report: ReportError
   constructor(opts: { onHandlerError?: ReportError } = {}) { this.report = opts.onHandlerError ?? noReport }
 
-  async publish(topic: string, payload: unknown): Promise<void> {
+  async publish(topic: string, payload: unknown, opts?: PublishOptions): Promise<void> {
+    // one process: there are no other instances
+    if (opts?.othersOnly) return
     const handlers = this.topics.get(topic)
     if (!handlers) return
     // a copy through JSON, like Redis: subscribers never share mutable objects with the publisher.
@@ -108,6 +126,8 @@ export class RedisBackedPubSub implements PubSub {
   readonly publisher: Redis
   readonly subscriber: Redis
   private inner: RedisPubSub
+  /** ORIGIN_MARK and this instance's random tag */
+  private readonly origin: string
   private prefix: string
   private report: ReportError
   /** this instance's subscribers per (unprefixed) topic, for deliverLocal */
@@ -124,7 +144,17 @@ export class RedisBackedPubSub implements PubSub {
     const onError = opts.onError ?? (() => {})
     this.publisher.on('error', onError)
     this.subscriber.on('error', onError)
-    this.inner = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber })
+    // othersOnly messages of this instance stop here, before the library parses them; the
+    // other instances' lose their mark and go on as plain JSON
+    this.origin = ORIGIN_MARK + randomBytes(TAG_LENGTH / 2).toString('hex')
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (message.charCodeAt(0) === 1) {
+        if (message.startsWith(this.origin)) return
+        message = message.slice(this.origin.length)
+      }
+      this.subscriber.emit(FILTERED_MESSAGE, channel, message)
+    })
+    this.inner = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber, messageEventName: FILTERED_MESSAGE })
     this.firstReady = new Promise<void>((resolve) => this.publisher.once('ready', () => resolve()))
     let subscriberWasReady = false
     this.subscriber.on('ready', () => {
@@ -153,7 +183,7 @@ export class RedisBackedPubSub implements PubSub {
   private everReady = false
   private firstWait: Promise<void> | null = null
 
-  async publish(topic: string, payload: unknown): Promise<void> {
+  async publish(topic: string, payload: unknown, opts?: PublishOptions): Promise<void> {
     if (!this.everReady && this.publisher.status !== 'ready') {
       // one bounded wait shared by every early publish: with Redis away from the start, each
       // later publish must not wait its own 5 s
@@ -167,7 +197,8 @@ export class RedisBackedPubSub implements PubSub {
       throw new Error(`redis publisher is ${this.publisher.status}`)
     }
     this.everReady = true
-    await this.inner.publish(this.prefix + topic, payload)
+    if (opts?.othersOnly) await this.publisher.publish(this.prefix + topic, this.origin + JSON.stringify(payload))
+    else await this.inner.publish(this.prefix + topic, payload)
   }
 
   async subscribe(topic: string, handler: Handler): Promise<() => void> {

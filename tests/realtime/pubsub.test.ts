@@ -150,6 +150,36 @@ describe('RedisBackedPubSub across instances', () => {
     expect(onOther).toEqual([{ marker: true }])
   })
 
+  it('othersOnly reaches every other instance as it was published, and never comes back to its publisher', async () => {
+    const pre = prefix()
+    const a = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    const b = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    made.push(a, b)
+    const onA: any[] = []
+    const onB: any[] = []
+    await a.subscribe('room.r.events', (m) => onA.push(m))
+    await b.subscribe('room.r.events', (m) => onB.push(m))
+    await a.publish('room.r.events', { seq: 1, body: '\u0001 starts like a mark' }, { othersOnly: true })
+    await b.publish('room.r.events', { seq: 2 }, { othersOnly: true })
+    // a plain publish after them, from each: whatever was going to arrive has arrived before it
+    await a.publish('room.r.events', { marker: 'a' })
+    await b.publish('room.r.events', { marker: 'b' })
+    await eventually(() => onA.length >= 2 && onB.length >= 2 && onA.some((m) => m.marker === 'b') && onB.some((m) => m.marker === 'b'), 3000)
+    expect(onA.filter((m) => !m.marker)).toEqual([{ seq: 2 }])
+    expect(onB.filter((m) => !m.marker)).toEqual([{ seq: 1, body: '\u0001 starts like a mark' }])
+  })
+
+  it('MemoryPubSub: othersOnly reaches nobody (there is no other instance)', async () => {
+    const p = new MemoryPubSub()
+    made.push(p)
+    const got: any[] = []
+    await p.subscribe('room.r.events', (m) => got.push(m))
+    await p.publish('room.r.events', { seq: 1 }, { othersOnly: true })
+    await p.publish('room.r.events', { marker: true })
+    await eventually(() => got.length >= 1, 3000)
+    expect(got).toEqual([{ marker: true }])
+  })
+
   it('releases the Redis channel when its last subscriber leaves', async () => {
     const pre = prefix()
     const ps = new RedisBackedPubSub(REDIS_URL, { prefix: pre })

@@ -61,8 +61,10 @@ export class MessagesService {
     await this.svc.database.durable()
     this.streams.local(ev.roomId, ev)
     // the answer does not wait for Redis: the PUBLISH is queued on the connection in commit
-    // order, and publish() reports its own failures (the other instances' streams fill any hole)
-    void this.svc.publish(topics.roomEvents(ev.roomId), ev)
+    // order, and publish() reports its own failures (the other instances' streams fill any hole).
+    // Only for the other instances: a stream of this one that opens later reads the event from the
+    // database (it subscribes before it reads the room's head), so it needs no copy.
+    void this.svc.publish(topics.roomEvents(ev.roomId), ev, { othersOnly: true })
   }
 
   /**

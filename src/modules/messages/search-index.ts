@@ -62,9 +62,7 @@ export class SearchIndex {
 
   private async drain() {
     for (;;) {
-      const t0 = performance.now()
       const n = await this.batch()
-      if (process.env.EXP_LOG) console.error(`EXP batch ${n} rows ${(performance.now() - t0).toFixed(1)} ms`)
       if (n < BATCH_ROWS) return
       // a backlog: let the event loop serve others between slices
       await new Promise<void>((r) => setImmediate(r))
