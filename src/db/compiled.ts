@@ -1,6 +1,19 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely'
 
 /**
+ * SQL texts that run on every request or every send (the compiledOnce statements and a few
+ * more), with a statement name each: on PostgreSQL they run as named prepared statements
+ * (src/db/index.ts), so each connection parses and plans them once instead of on every call.
+ * Only fixed texts belong here (one prepared statement per text per connection).
+ */
+export const PREPARED = new Map<string, string>()
+
+/** marks a fixed SQL text as worth preparing once per PostgreSQL connection */
+export function prepareOnce(text: string) {
+  if (!PREPARED.has(text)) PREPARED.set(text, `hearth_${PREPARED.size + 1}`)
+}
+
+/**
  * A query built and compiled once. kysely builds an operation tree and compiles it to SQL on
  * every call (some 10 KB of short-lived objects for a join, on every request and every socket
  * that signs in, and several times in every send); a hot statement keeps the SQL and only swaps
@@ -20,6 +33,7 @@ export function compiledOnce<A extends unknown[], R>(db: Kysely<any>, arity: num
     for (let i = 0; i < arity; i++) {
       if (!slots.includes(i)) throw new Error(`compiledOnce: argument ${i} is not a parameter of ${c.sql}`)
     }
+    prepareOnce(c.sql)
     return (compiled = c)
   }
   const on = (executor: Kysely<any>) => async (...args: A): Promise<R[]> => {

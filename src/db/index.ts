@@ -6,6 +6,7 @@ import pg from 'pg'
 import type { Database, DB } from './types.js'
 import { WalSync } from './wal-sync.js'
 import { BACKSTOP_PAGES, Checkpointer } from './checkpointer.js'
+import { PREPARED } from './compiled.js'
 
 // int8 (bigint) columns hold epoch milliseconds, far below 2^53: read them as numbers.
 pg.types.setTypeParser(20, (v) => Number(v))
@@ -22,7 +23,26 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
     // an idle client losing its connection must not crash the process; it is reported (the
     // caller rate-limits), never swallowed
     pool.on('error', (err) => { try { opts.onError?.(err) } catch { /* reporting must not throw here */ } })
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log })
+    // the hot statements (PREPARED) go out as named prepared statements: kysely sends every query
+    // unnamed, which PostgreSQL parses and plans on every call (the rooms bench on PostgreSQL:
+    // four of those per send kept its backends busier than the whole send path of Hearth)
+    const named = new WeakSet<object>()
+    const preparing = {
+      async connect() {
+        const client = await pool.connect()
+        if (!named.has(client)) {
+          named.add(client)
+          const query = client.query.bind(client) as (...a: unknown[]) => unknown
+          ;(client as unknown as { query: (...a: unknown[]) => unknown }).query = (text: unknown, values?: unknown) => {
+            const name = typeof text === 'string' ? PREPARED.get(text) : undefined
+            return name ? query({ name, text, values }) : query(text, values)
+          }
+        }
+        return client
+      },
+      end: () => pool.end(),
+    }
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparing }), log })
     return {
       db,
       dialect: 'postgres',
