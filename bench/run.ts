@@ -135,7 +135,7 @@ function parseArgs(argv: string[]): Options {
       case '--members': o.members = nums(val())[0]; break
       case '--member-rate': o.memberRate = nums(val())[0]; break
       case '--transports': o.transports = val().split(',') as Options['transports']; break
-      case '--syncs': o.syncs = val().split(',').map((x) => x.toUpperCase()) as Options['syncs']; break
+      case '--syncs': { const v = val(); o.syncs = v === 'none' ? [] : v.split(',').map((x) => x.toUpperCase()) as Options['syncs']; break }
       case '--rooms-pg': o.roomsPg = true; break
       case '--no-rooms-pg': o.roomsPg = false; break
       case '--sweep': o.sweep = true; break

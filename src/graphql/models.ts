@@ -72,6 +72,11 @@ export interface MessageModel {
    * of the event, for any viewer, uses it without a query); absent: loaded when asked.
    */
   reactions?: ReactionGroupModel[]
+  /**
+   * The sender as the send's own statement read it (PostgreSQL: the insert returns the row), so
+   * that rendering the event asks no query; absent: loaded when asked.
+   */
+  sender?: UserModel
 }
 
 export type MessageEventKind = 'ADDED' | 'EDITED' | 'DELETED' | 'REACTIONS_CHANGED' | 'PINNED' | 'UNPINNED'

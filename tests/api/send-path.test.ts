@@ -4,8 +4,8 @@
 // instances share one database (one SQLite file, or one PostgreSQL database) and one Redis.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKENDS, BACKEND_NAMES, canRun, databaseFor, startApp, type TestApp } from '../helpers/app.js'
-import { errorCode, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
+import { BACKENDS, BACKEND_NAMES, canRun, databaseFor, startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { collect, errorCode, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { SEND, createRoom, joinByCode } from '../helpers/rooms.js'
 
 const LEAVE = 'mutation($roomId: ID!) { leaveRoom(roomId: $roomId) }'
@@ -79,6 +79,34 @@ for (const backend of BACKENDS) {
       // joining again opens the path again
       await joinByCode(b.url, m.token, room.code)
       expect(await sendCode(a.url, m.token, room.id, 'back')).toBeNull()
+    })
+
+    it('a message sent right after a profile edit shows the new name: in the answer, live on both instances, and in history', async () => {
+      const [owner, m] = await Promise.all([signUp(a.url), signUp(a.url)])
+      const room = await createRoom(a.url, owner.token, 'names', 'PUBLIC')
+      await joinByCode(a.url, m.token, room.code)
+      await warm(m, room.id)
+      const LIVE = 'subscription($roomId: ID!) { messageAdded(roomId: $roomId) { body sender { id displayName } } }'
+      const clients = [wsClient(a.wsUrl, owner.token), wsClient(b.wsUrl, owner.token)]
+      try {
+        const feeds = clients.map((c) => collect(c, LIVE, { roomId: room.id }))
+        await waitLive(a, 1)
+        await waitLive(b, 1)
+        for (const [i, t] of [a, b].entries()) {
+          const name = `Renamed ${i}`
+          await ok(t.url, 'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { displayName } }', { input: { displayName: name } }, m.token)
+          const sent = await ok(t.url, 'mutation($roomId: ID!, $body: String!) { sendMessage(roomId: $roomId, body: $body) { sender { displayName } } }', { roomId: room.id, body: `as ${name}` }, m.token)
+          expect(sent.sendMessage.sender.displayName).toBe(name)
+          for (const f of feeds) {
+            await f.waitFor(() => f.events.some((e: any) => e.messageAdded.body === `as ${name}`), 5000, `the message sent as ${name}`)
+            expect(f.events.find((e: any) => e.messageAdded.body === `as ${name}`).messageAdded.sender).toEqual({ id: m.id, displayName: name })
+          }
+        }
+        const history = await ok(b.url, 'query($roomId: ID!) { messages(roomId: $roomId, last: 2) { edges { node { body sender { displayName } } } } }', { roomId: room.id }, owner.token)
+        expect(history.messages.edges.map((e: any) => [e.node.body, e.node.sender.displayName])).toEqual([['as Renamed 0', 'Renamed 1'], ['as Renamed 1', 'Renamed 1']])
+      } finally {
+        await Promise.all(clients.map((c) => c.dispose()))
+      }
     })
 
     it('a member removed (and banned) by the owner cannot send right after, on either instance', async () => {

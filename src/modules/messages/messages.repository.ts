@@ -1,7 +1,8 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
-import type { DB, Dialect, MessagesTable } from '../../db/types.js'
+import type { DB, Dialect, MessagesTable, UsersTable } from '../../db/types.js'
+import { toUser } from '../users/users.repository.js'
 import type { MessageEventKind, MessageEventModel, MessageModel, ReactionGroupModel } from '../../graphql/models.js'
-import { compiledOnce } from '../../db/compiled.js'
+import { compiledOnce, prepareOnce } from '../../db/compiled.js'
 import { codePoints } from '../../lib/text.js'
 import { SEARCH_MIN_PREFIX } from '../../lib/limits.js'
 import { SearchIndex } from './search-index.js'
@@ -55,6 +56,7 @@ export class MessagesRepository {
   /** before a send: the sender's membership and an earlier message with the same clientId, in one statement */
   private readonly precheck
 
+  private pgSendPrepared = false
   /** SQLite: the full-text index, written in batches after the sends (null on PostgreSQL) */
   readonly searchIndex: SearchIndex | null
 
@@ -161,7 +163,8 @@ export class MessagesRepository {
    * other senders of the room queued behind a lock held across four round trips.
    */
   private async insertPg(m: NewMessage): Promise<MessageEventModel> {
-    const res = await sql<{ msg_seq: number; event_seq: number }>`
+    type SendRow = { msg_seq: number; event_seq: number } & { [k in keyof Selectable<UsersTable> as `u_${k}`]: Selectable<UsersTable>[k] | null }
+    const send = sql<SendRow>`
       WITH r AS (
         UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = ${m.now}
         WHERE id = ${m.roomId} RETURNING msg_seq, event_seq
@@ -176,14 +179,26 @@ export class MessagesRepository {
         UPDATE room_members SET last_read_seq = r.msg_seq FROM r
         WHERE room_members.room_id = ${m.roomId} AND room_members.user_id = ${m.senderId} AND room_members.last_read_seq < r.msg_seq
       )
-      SELECT msg_seq, event_seq FROM r`.execute(this.db)
+      SELECT r.msg_seq, r.event_seq, u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
+        u.first_name AS u_first_name, u.last_name AS u_last_name, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
+        u.last_seen_at AS u_last_seen_at, u.avatar_id AS u_avatar_id
+      FROM r LEFT JOIN users u ON u.id = ${m.senderId}`
+    // one text for every send: a prepared statement on each connection (src/db/compiled.ts)
+    if (!this.pgSendPrepared) { prepareOnce(send.compile(this.db).sql); this.pgSendPrepared = true }
+    const res = await send.execute(this.db)
     const seqs = res.rows[0]
     if (!seqs) throw new RoomGoneError()
     const row: MessagesTable = {
       id: m.id, room_id: m.roomId, seq: Number(seqs.msg_seq), sender_id: m.senderId, body: m.body, client_id: m.clientId,
       created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: Number(seqs.event_seq), reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
     }
-    return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [] }, at: m.now }
+    // the sender as the send's own statement read it: rendering the event needs no query of its own
+    const sender = seqs.u_id === null ? undefined : toUser({
+      id: seqs.u_id, username: seqs.u_username!, username_key: '', display_name: seqs.u_display_name!, first_name: seqs.u_first_name,
+      last_name: seqs.u_last_name, password_hash: '', created_at: Number(seqs.u_created_at), updated_at: Number(seqs.u_updated_at),
+      last_seen_at: seqs.u_last_seen_at === null ? null : Number(seqs.u_last_seen_at), avatar_id: seqs.u_avatar_id,
+    })
+    return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender }, at: m.now }
   }
 
   private async insertIn(trx: Kysely<DB>, m: NewMessage): Promise<MessageEventModel> {
