@@ -57,8 +57,10 @@ describe('the notification inbox', () => {
     await send(t.url, c.token, room.id, `@${b.username} look again`)
 
     // mention notifications are stored just after the send is answered (a room-activity
-    // listener): wait until both are there, then read the list once
-    const before = await eventually(async () => { const l = await list(b); return l.notificationsList.length === 3 && l }, 5000, 'three notifications')
+    // listener): wait until both are there, then read the list once. The list and the count are
+    // two fields read side by side: a mention stored between their reads shows in one only, so
+    // the wait is for both
+    const before = await eventually(async () => { const l = await list(b); return l.notificationsList.length === 3 && l.unreadNotificationCount === 3 && l }, 5000, 'three notifications')
     expect(before.unreadNotificationCount).toBe(3)
     expect(before.notificationsList.map((n: any) => n.kind)).toEqual(['MENTION', 'MENTION', 'FRIEND_REQUEST_RECEIVED'])
     expect(before.notificationsList[0].message.body).toBe(`@${b.username} look again`)
