@@ -4,11 +4,10 @@
 // Nothing user-written goes through innerHTML: raw HTML is shown as the text it is, links are
 // made only for http, https and mailto URLs, and in plain text today's rules hold (bare http(s)
 // URLs become links, @username is a mention).
-import { For, Match, Switch, type JSX } from 'solid-js'
+import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough'
 import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough'
-import { common, createLowlight } from 'lowlight'
 import type { Nodes as MdNode, Parent as MdParent, RootContent } from 'mdast'
 import type { ElementContent as HastNode } from 'hast'
 
@@ -48,7 +47,19 @@ export function firstLine(body: string): string {
   return line.length > 140 ? line.slice(0, 140) + '…' : line
 }
 
-const lowlight = createLowlight(common)
+/**
+ * The highlighter and its grammars (~190 KB of the bundle) load with the first fenced block
+ * that names a language; the block shows as plain text until then.
+ */
+type Highlighter = ReturnType<typeof import('lowlight').createLowlight>
+const [highlighter, setHighlighter] = createSignal<Highlighter | null>(null)
+let loadingHighlighter: Promise<void> | null = null
+function loadHighlighter() {
+  loadingHighlighter ??= import('lowlight').then(
+    (m) => { setHighlighter(() => m.createLowlight(m.common)) },
+    () => { loadingHighlighter = null },
+  )
+}
 
 /** only these schemes become links; anything else (javascript:, data:, relative) stays text */
 export function safeHref(url: string): string | null {
@@ -99,11 +110,17 @@ function Highlighted(props: { nodes: HastNode[] }): JSX.Element {
 
 function CodeBlock(props: { lang: string | null | undefined; value: string }) {
   const lang = props.lang?.toLowerCase() ?? ''
-  const known = lang !== '' && lowlight.registered(lang)
+  if (lang !== '') loadHighlighter()
+  const known = () => {
+    const h = highlighter()
+    return h !== null && lang !== '' && h.registered(lang) ? h : null
+  }
   return (
-    <pre class="md-code" data-lang={known ? lang : undefined}>
-      <code class={known ? `hljs language-${lang}` : 'hljs'}>
-        {known ? <Highlighted nodes={lowlight.highlight(lang, props.value).children as HastNode[]} /> : props.value}
+    <pre class="md-code" data-lang={known() ? lang : undefined}>
+      <code class={known() ? `hljs language-${lang}` : 'hljs'}>
+        <Show when={known()} fallback={props.value}>
+          {(h) => <Highlighted nodes={h().highlight(lang, props.value).children as HastNode[]} />}
+        </Show>
       </code>
     </pre>
   )

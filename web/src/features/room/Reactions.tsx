@@ -2,7 +2,6 @@
 // the emoji picker (emoji-picker-element: search by name, the user's recent emoji, keyboard
 // navigation), its data served from this site (emoji-picker-element-data, built from emojibase).
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
-import { Picker } from 'emoji-picker-element'
 import dataSource from 'emoji-picker-element-data/en/emojibase/data.json?url'
 import { nameOf } from '../../lib/users'
 import { toAppError } from '../../lib/errors'
@@ -65,16 +64,22 @@ export function EmojiPickerPopover(props: { anchor: HTMLElement | undefined; onP
       host.style.top = `${below >= PICKER_H || r.top < PICKER_H ? Math.min(r.bottom + 4, Math.max(0, window.innerHeight - PICKER_H)) : r.top - PICKER_H - 4}px`
       host.style.left = `${Math.max(4, Math.min(r.right - PICKER_W, window.innerWidth - PICKER_W - 4))}px`
     }
-    const picker = new Picker({ dataSource, locale: 'en' })
-    picker.addEventListener('emoji-click', (e) => {
-      const u = e.detail.unicode
-      if (u) props.onPick(rgiForm(u))
-      props.onClose()
-    })
-    host.appendChild(picker)
-    // the search box first: type a name, arrows to move, Enter to choose
-    const focusSearch = () => (picker.shadowRoot?.querySelector('input') as HTMLInputElement | null)?.focus()
-    requestAnimationFrame(focusSearch)
+    // the picker's code loads with its first opening (it is not in the main bundle)
+    let closed = false
+    onCleanup(() => { closed = true })
+    void import('emoji-picker-element').then(({ Picker }) => {
+      if (closed) return
+      const picker = new Picker({ dataSource, locale: 'en' })
+      picker.addEventListener('emoji-click', (e) => {
+        const u = e.detail.unicode
+        if (u) props.onPick(rgiForm(u))
+        props.onClose()
+      })
+      host.appendChild(picker)
+      // the search box first: type a name, arrows to move, Enter to choose
+      const focusSearch = () => (picker.shadowRoot?.querySelector('input') as HTMLInputElement | null)?.focus()
+      requestAnimationFrame(focusSearch)
+    }, () => { if (!closed) props.onClose() })
     const outside = (e: MouseEvent) => { if (!host.contains(e.target as Node)) props.onClose() }
     const esc = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); props.onClose() } }
     setTimeout(() => document.addEventListener('mousedown', outside))
