@@ -4,10 +4,11 @@
 // left marks behind, answers as if every message had been indexed at once; the batches empty
 // the marks without any search, and a row deleted before its batch leaves no trace.
 import { sql } from 'kysely'
+import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS, BACKEND_NAMES, canRun, databaseFor, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
 import { eventually, ok, signUp, type TestUser } from '../helpers/client.js'
-import { createRoom, send } from '../helpers/rooms.js'
+import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 const SEARCH = 'query($q: String!, $r: ID) { searchMessages(query: $q, roomId: $r, first: 50) { edges { node { id body } } } }'
 const EDIT = 'mutation($id: ID!, $body: String!) { editMessage(id: $id, body: $body) { id body } }'
@@ -99,5 +100,42 @@ describe('SQLite: the index batches', () => {
     // the session is in the database: the same token works on the new process
     expect(await search(t, a, w)).toEqual([`before the restart ${w}`])
     expect(await pending(t)).toBe(0)
+  })
+})
+
+describe('SQLite: two instances on one file', () => {
+  let a: TestApp
+  let b: TestApp
+  beforeAll(async () => {
+    const databaseUrl = tempSqlitePath()
+    const redisPrefix = 'si' + crypto.randomBytes(4).toString('hex') + ':'
+    a = await startApp({ databaseUrl, redis: true, redisPrefix })
+    b = await startApp({ databaseUrl, redis: true, redisPrefix })
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+  })
+
+  it('a message sent through one is found by a search through the other right after, while both keep sending', async () => {
+    const [u, v] = await Promise.all([signUp(a.url), signUp(a.url)])
+    const room = await createRoom(a.url, u.token, 'Shared file')
+    await joinByCode(b.url, v.token, room.code)
+    let sending = true
+    // the other instance writes (and indexes) all along
+    const noise = (async () => {
+      let i = 0
+      while (sending) await send(b.url, v.token, room.id, `noise ${i++}`)
+    })()
+    try {
+      for (let i = 0; i < 15; i++) {
+        const w = word()
+        await send(a.url, u.token, room.id, `found ${w}`)
+        expect(await search(b, v, w)).toEqual([`found ${w}`])
+      }
+    } finally {
+      sending = false
+      await noise
+    }
   })
 })

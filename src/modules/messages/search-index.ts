@@ -26,17 +26,32 @@ export class SearchIndex {
 
   constructor(private db: Kysely<DB>, private delayMs: number, private onError: (e: unknown) => void) {
     this.batch = async () => {
-      return db.transaction().execute(async (trx) => {
-        // the highest mark of this batch; null when nothing is marked
-        const { rows: [edge] } = await sql<{ last: number | null }>`
-          SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${BATCH_ROWS})`.execute(trx)
-        const last = edge?.last ?? null
-        if (last === null) return 0
-        await sql`INSERT INTO messages_fts(rowid, body, room)
-          SELECT m.rowid, m.body, 'r' || replace(m.room_id, '-', '')
-          FROM messages_fts_pending p JOIN messages m ON m.rowid = p.msg_rowid WHERE p.msg_rowid <= ${last}`.execute(trx)
-        const res = await sql`DELETE FROM messages_fts_pending WHERE msg_rowid <= ${last}`.execute(trx)
-        return Number(res.numAffectedRows ?? 0n)
+      // nothing marked (most searches): no write transaction at all
+      const { rows: [any] } = await sql<{ marked: number }>`SELECT EXISTS (SELECT 1 FROM messages_fts_pending) AS marked`.execute(db)
+      if (!any?.marked) return 0
+      // BEGIN IMMEDIATE: the write lock from the start. A plain BEGIN would read the marks first
+      // and fail with SQLITE_BUSY_SNAPSHOT when another instance sharing the file wrote meanwhile
+      return db.connection().execute(async (conn) => {
+        await sql`BEGIN IMMEDIATE`.execute(conn)
+        try {
+          // the highest mark of this batch; null when nothing is marked
+          const { rows: [edge] } = await sql<{ last: number | null }>`
+            SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${BATCH_ROWS})`.execute(conn)
+          const last = edge?.last ?? null
+          let n = 0
+          if (last !== null) {
+            await sql`INSERT INTO messages_fts(rowid, body, room)
+              SELECT m.rowid, m.body, 'r' || replace(m.room_id, '-', '')
+              FROM messages_fts_pending p JOIN messages m ON m.rowid = p.msg_rowid WHERE p.msg_rowid <= ${last}`.execute(conn)
+            const res = await sql`DELETE FROM messages_fts_pending WHERE msg_rowid <= ${last}`.execute(conn)
+            n = Number(res.numAffectedRows ?? 0n)
+          }
+          await sql`COMMIT`.execute(conn)
+          return n
+        } catch (e) {
+          await sql`ROLLBACK`.execute(conn).catch(() => {})
+          throw e
+        }
       })
     }
   }
