@@ -179,3 +179,32 @@ for (const backend of BACKENDS) {
     })
   })
 }
+
+for (const backend of BACKENDS) {
+  describe.runIf(canRun(backend))(`the send budget counts stored messages only (${BACKEND_NAMES[backend]})`, () => {
+    let t: TestApp
+    beforeAll(async () => { t = await startApp({ databaseUrl: await databaseFor(backend), env: { SEND_RATE_LIMIT_PER_USER: '3' } }) })
+    afterAll(async () => { await t?.close() })
+
+    it('refused sends of a member who left and retries of a stored clientId use none of it; the 4th new message is RATE_LIMITED', async () => {
+      const [owner, m] = await Promise.all([signUp(t.url), signUp(t.url)])
+      const room = await createRoom(t.url, owner.token, 'budget', 'PUBLIC')
+      await joinByCode(t.url, m.token, room.code)
+      // stored: 1 of 3 (and the room is now in the send path's cache)
+      expect(await sendCode(t.url, m.token, room.id, 'one', 'cid-1')).toBeNull()
+      // retries of it: the stored message again, nothing counted
+      for (let i = 0; i < 4; i++) expect(await sendCode(t.url, m.token, room.id, 'one', 'cid-1')).toBeNull()
+      await ok(t.url, LEAVE, { roomId: room.id }, m.token)
+      for (let i = 0; i < 4; i++) expect(await sendCode(t.url, m.token, room.id, 'while out')).toBe('FORBIDDEN')
+      await joinByCode(t.url, m.token, room.code)
+      expect(await sendCode(t.url, m.token, room.id, 'two')).toBeNull()
+      expect(await sendCode(t.url, m.token, room.id, 'three')).toBeNull()
+      expect(await sendCode(t.url, m.token, room.id, 'four')).toBe('RATE_LIMITED')
+      // past the limit a non-member still learns that they are not a member
+      await ok(t.url, LEAVE, { roomId: room.id }, m.token)
+      expect(await sendCode(t.url, m.token, room.id, 'five')).toBe('FORBIDDEN')
+      const bodies = (await ok(t.url, MESSAGES, { roomId: room.id }, owner.token)).messages.edges.map((e: any) => e.node.body)
+      expect(bodies).toEqual(['one', 'two', 'three'])
+    })
+  })
+}

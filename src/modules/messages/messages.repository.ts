@@ -41,6 +41,10 @@ export const MAX_PINS_PER_ROOM = 50
 
 export interface ReactionRow { messageId: string; userId: string; emoji: string }
 
+/** a row of the PostgreSQL send statement: the new seqs (null when nothing was stored), the sender, and with the checks their outcome */
+type PgSendRow = { msg_seq: number | null; event_seq: number | null; member?: number | string; existing?: string | null }
+  & { [k in keyof Selectable<UsersTable> as `u_${k}`]: Selectable<UsersTable>[k] | null }
+
 type NewMessage = { id: string; roomId: string; senderId: string; body: string; clientId: string | null; replyToId: string | null; now: number }
 type Pending = { m: NewMessage; resolve: (ev: MessageEventModel) => void; reject: (e: unknown) => void }
 
@@ -56,7 +60,6 @@ export class MessagesRepository {
   /** before a send: the sender's membership and an earlier message with the same clientId, in one statement */
   private readonly precheck
 
-  private pgSendPrepared = false
   /** SQLite: the full-text index, written in batches after the sends (null on PostgreSQL) */
   readonly searchIndex: SearchIndex | null
 
@@ -163,11 +166,34 @@ export class MessagesRepository {
    * other senders of the room queued behind a lock held across four round trips.
    */
   private async insertPg(m: NewMessage): Promise<MessageEventModel> {
-    type SendRow = { msg_seq: number; event_seq: number } & { [k in keyof Selectable<UsersTable> as `u_${k}`]: Selectable<UsersTable>[k] | null }
-    const send = sql<SendRow>`
-      WITH r AS (
+    const row = await this.runPgSend(m, false)
+    if (!row || row.msg_seq === null) throw new RoomGoneError()
+    return this.pgEvent(m, row)
+  }
+
+  /**
+   * PostgreSQL, the common send with its checks in the same statement (one round trip instead of
+   * two): stored only when the sender is a member and has no message with the clientId yet.
+   * Otherwise nothing is written and the answer says why; the caller then runs the full checks.
+   */
+  async insertPgChecked(m: NewMessage): Promise<{ ev: MessageEventModel } | { ev: null; member: boolean; existingId: string | null }> {
+    const row = await this.runPgSend(m, true)
+    if (row && row.msg_seq !== null) return { ev: this.pgEvent(m, row) }
+    return { ev: null, member: Number(row?.member ?? 0) > 0, existingId: row?.existing ?? null }
+  }
+
+  /** the two send statements' texts, each a prepared statement on every connection (src/db/compiled.ts) */
+  private pgSendPrepared = [false, false]
+
+  private async runPgSend(m: NewMessage, checked: boolean): Promise<PgSendRow | undefined> {
+    const none = sql``
+    const send = sql<PgSendRow>`
+      WITH ${checked ? sql`chk AS (
+        SELECT (SELECT x.id FROM messages x WHERE x.sender_id = ${m.senderId} AND x.room_id = ${m.roomId} AND x.client_id = ${m.clientId}) AS existing
+        FROM room_members rm WHERE rm.room_id = ${m.roomId} AND rm.user_id = ${m.senderId}
+      ), ` : none}r AS (
         UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = ${m.now}
-        WHERE id = ${m.roomId} RETURNING msg_seq, event_seq
+        WHERE id = ${m.roomId}${checked ? sql` AND EXISTS (SELECT 1 FROM chk WHERE chk.existing IS NULL)` : none} RETURNING msg_seq, event_seq
       ), msg AS (
         INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq, reply_to_id)
         SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq, ${m.replyToId} FROM r
@@ -179,15 +205,17 @@ export class MessagesRepository {
         UPDATE room_members SET last_read_seq = r.msg_seq FROM r
         WHERE room_members.room_id = ${m.roomId} AND room_members.user_id = ${m.senderId} AND room_members.last_read_seq < r.msg_seq
       )
-      SELECT r.msg_seq, r.event_seq, u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
+      SELECT ${checked ? sql`(SELECT count(*) FROM chk) AS member, (SELECT existing FROM chk) AS existing, ` : none}r.msg_seq, r.event_seq,
+        u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
         u.first_name AS u_first_name, u.last_name AS u_last_name, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
         u.last_seen_at AS u_last_seen_at, u.avatar_id AS u_avatar_id
-      FROM r LEFT JOIN users u ON u.id = ${m.senderId}`
-    // one text for every send: a prepared statement on each connection (src/db/compiled.ts)
-    if (!this.pgSendPrepared) { prepareOnce(send.compile(this.db).sql); this.pgSendPrepared = true }
-    const res = await send.execute(this.db)
-    const seqs = res.rows[0]
-    if (!seqs) throw new RoomGoneError()
+      FROM ${checked ? sql`(SELECT 1) AS one LEFT JOIN r ON true` : sql`r`} LEFT JOIN users u ON u.id = ${m.senderId}${checked ? sql` AND r.msg_seq IS NOT NULL` : none}`
+    const v = checked ? 1 : 0
+    if (!this.pgSendPrepared[v]) { prepareOnce(send.compile(this.db).sql); this.pgSendPrepared[v] = true }
+    return (await send.execute(this.db)).rows[0]
+  }
+
+  private pgEvent(m: NewMessage, seqs: PgSendRow): MessageEventModel {
     const row: MessagesTable = {
       id: m.id, room_id: m.roomId, seq: Number(seqs.msg_seq), sender_id: m.senderId, body: m.body, client_id: m.clientId,
       created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: Number(seqs.event_seq), reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
