@@ -11,13 +11,17 @@ import { PREPARED } from './compiled.js'
 // int8 (bigint) columns hold epoch milliseconds, far below 2^53: read them as numbers.
 pg.types.setTypeParser(20, (v) => Number(v))
 
+/** starts the SQL of statements that run in the background (the search index's batches), which stats.queries leaves out */
+export const BACKGROUND_SQL = '/* background */ '
+
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
 }
 
 export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL'; poolSize?: number; onError?: (err: Error) => void; checkpointWorker?: boolean } = {}): Database {
   const stats = { queries: 0, syncs: 0, synced: 0 }
-  const log = (e: { level: string }) => { if (e.level === 'query') stats.queries++ }
+  // background statements (BACKGROUND_SQL first) are nobody's operation: not counted
+  const log = (e: { level: string; query: { sql: string } }) => { if (e.level === 'query' && !e.query.sql.startsWith(BACKGROUND_SQL)) stats.queries++ }
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
     // an idle client losing its connection must not crash the process; it is reported (the
@@ -68,7 +72,7 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   // checkpoints in a worker (src/db/checkpointer.ts); SQLite's own, on this connection, only as a backstop
   const checkpointer = url !== ':memory:' && opts.checkpointWorker !== false ? new Checkpointer(fs.realpathSync(url)) : null
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
-  const PLAIN_SELECT = /^\s*select\b/i
+  const PLAIN_SELECT = /^\s*(\/\*.*?\*\/\s*)?select\b/i
   // kysely prepares every statement on every call; the same few dozen SQL texts repeat, so keep
   // their prepared statements (better-sqlite3 runs them synchronously: sharing one is safe)
   const prepared = new Map<string, ReturnType<typeof sqlite.prepare>>()

@@ -260,7 +260,7 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface Database {
   db: Kysely<DB>
   dialect: Dialect
-  /** statements executed since start (lets tests count the queries of one operation); WAL syncs started and finished */
+  /** statements executed since start, background ones left out (lets tests count the queries of one operation); WAL syncs started and finished */
   stats: { queries: number; syncs: number; synced: number }
   /** cheap liveness probe for /health */
   ping(): Promise<boolean>

@@ -1,5 +1,9 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/types.js'
+import { BACKGROUND_SQL } from '../../db/index.js'
+
+/** the index's statements are background work (not counted as an operation's queries) */
+const BG = sql.raw(BACKGROUND_SQL)
 
 /** a batch's rows at most: a backlog (after a crash, or a burst) is indexed a slice at a time */
 const BATCH_ROWS = 500
@@ -27,29 +31,28 @@ export class SearchIndex {
   constructor(private db: Kysely<DB>, private delayMs: number, private onError: (e: unknown) => void) {
     this.batch = async () => {
       // nothing marked (most searches): no write transaction at all
-      const { rows: [any] } = await sql<{ marked: number }>`SELECT EXISTS (SELECT 1 FROM messages_fts_pending) AS marked`.execute(db)
+      const { rows: [any] } = await sql<{ marked: number }>`${BG}SELECT EXISTS (SELECT 1 FROM messages_fts_pending) AS marked`.execute(db)
       if (!any?.marked) return 0
       // BEGIN IMMEDIATE: the write lock from the start. A plain BEGIN would read the marks first
       // and fail with SQLITE_BUSY_SNAPSHOT when another instance sharing the file wrote meanwhile
       return db.connection().execute(async (conn) => {
-        await sql`BEGIN IMMEDIATE`.execute(conn)
+        await sql`${BG}BEGIN IMMEDIATE`.execute(conn)
         try {
           // the highest mark of this batch; null when nothing is marked
-          const { rows: [edge] } = await sql<{ last: number | null }>`
-            SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${BATCH_ROWS})`.execute(conn)
+          const { rows: [edge] } = await sql<{ last: number | null }>`${BG}SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${BATCH_ROWS})`.execute(conn)
           const last = edge?.last ?? null
           let n = 0
           if (last !== null) {
-            await sql`INSERT INTO messages_fts(rowid, body, room)
+            await sql`${BG}INSERT INTO messages_fts(rowid, body, room)
               SELECT m.rowid, m.body, 'r' || replace(m.room_id, '-', '')
               FROM messages_fts_pending p JOIN messages m ON m.rowid = p.msg_rowid WHERE p.msg_rowid <= ${last}`.execute(conn)
-            const res = await sql`DELETE FROM messages_fts_pending WHERE msg_rowid <= ${last}`.execute(conn)
+            const res = await sql`${BG}DELETE FROM messages_fts_pending WHERE msg_rowid <= ${last}`.execute(conn)
             n = Number(res.numAffectedRows ?? 0n)
           }
-          await sql`COMMIT`.execute(conn)
+          await sql`${BG}COMMIT`.execute(conn)
           return n
         } catch (e) {
-          await sql`ROLLBACK`.execute(conn).catch(() => {})
+          await sql`${BG}ROLLBACK`.execute(conn).catch(() => {})
           throw e
         }
       })
