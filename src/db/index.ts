@@ -14,6 +14,9 @@ pg.types.setTypeParser(20, (v) => Number(v))
 /** starts the SQL of statements that run in the background (the search index's batches), which stats.queries leaves out */
 export const BACKGROUND_SQL = '/* background */ '
 
+/** how long a SQLite write waits for a lock another connection holds */
+export const BUSY_TIMEOUT_MS = 5000
+
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
 }
@@ -62,7 +65,7 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true })
   const sqlite = new SQLite(url)
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   sqlite.pragma('foreign_keys = ON')
   // FULL (default): an acknowledged write survives power loss, not only a process crash. The
   // connection itself runs NORMAL (a commit does not fsync on the event loop) and WalSync

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS, BACKEND_NAMES, canRun, databaseFor, startApp, tempSqlitePath, type TestApp } from '../helpers/app.js'
 import { eventually, ok, signUp, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
+import { holdLock } from '../helpers/sqlite-lock.js'
 
 const SEARCH = 'query($q: String!, $r: ID) { searchMessages(query: $q, roomId: $r, first: 50) { edges { node { id body } } } }'
 const EDIT = 'mutation($id: ID!, $body: String!) { editMessage(id: $id, body: $body) { id body } }'
@@ -101,6 +102,35 @@ describe('SQLite: the index batches', () => {
     expect(await search(t, a, w)).toEqual([`before the restart ${w}`])
     expect(await pending(t)).toBe(0)
   })
+})
+
+describe('SQLite: a batch when another process holds the write lock', () => {
+  let t: TestApp | null = null
+  afterAll(async () => { await t?.close() })
+
+  it('a batch in the background gives up at once and leaves the marks; a search waits for the lock and finds the message', async () => {
+    const file = tempSqlitePath()
+    // batches only when asked (the timer would race the lock holder)
+    t = await startApp({ databaseUrl: file, env: { SEARCH_INDEX_DELAY_MS: '3600000' } })
+    const a = await signUp(t.url)
+    const roomId = (await createRoom(t.url, a.token, 'Locked')).id
+    const w = word()
+    await send(t.url, a.token, roomId, `while locked ${w}`)
+    const marks = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM messages_fts_pending`.execute(t!.app.hearth.database.db)).rows[0].n)
+    expect(await marks()).toBeGreaterThan(0)
+    const { released } = await holdLock(file, 3000)
+    let releasedYet = false
+    void released.then(() => { releasedYet = true })
+    const index = t.app.hearth.messages.repo.searchIndex!
+    // what the timer runs: it must not sit in SQLite's busy wait (the event loop would stall)
+    await (index as unknown as { run(wait: boolean): Promise<void> }).run(false)
+    expect(releasedYet).toBe(false)
+    expect(await marks()).toBeGreaterThan(0)
+    // a search waits for the lock like any write, then finds the message
+    expect(await search(t, a, w)).toEqual([`while locked ${w}`])
+    expect(await marks()).toBe(0)
+    await released
+  }, 30_000)
 })
 
 describe('SQLite: two instances on one file', () => {

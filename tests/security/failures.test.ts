@@ -1,6 +1,5 @@
 // Failing infrastructure: Redis that is not there at all, and a database another process
 // holds locked. Mutations are stored or cleanly refused, nothing half-written, logs stay quiet.
-import { spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import { Writable } from 'node:stream'
 import Database from 'better-sqlite3'
@@ -12,6 +11,7 @@ import { startApp, tempSqlitePath, testDatabaseUrl, type TestApp } from '../help
 import { collect, eventually, gql, ok, signUp, wsClient } from '../helpers/client.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
 import { createRoom, MESSAGE_ADDED, send, SEND } from '../helpers/rooms.js'
+import { holdLock } from '../helpers/sqlite-lock.js'
 
 /** an app whose log lines (JSON) the test can read */
 async function startLogged(redisUrl: string) {
@@ -66,25 +66,6 @@ describe('Redis absent for a long time (REDIS_URL points at a closed port)', () 
     expect((await fetch(url + '/health')).status).toBe(200)
   }, 120_000)
 })
-
-/** Another process holding SQLite's write lock (BEGIN IMMEDIATE) for `ms`; resolves once it holds it. */
-function holdLock(file: string, ms: number): Promise<{ child: ChildProcess; released: Promise<void> }> {
-  const script = `
-    const Database = require('better-sqlite3')
-    const db = new Database(process.argv[1])
-    db.exec('BEGIN IMMEDIATE')
-    db.prepare("INSERT INTO users (id) SELECT 'never' WHERE 0").run()
-    process.stdout.write('locked\\n')
-    setTimeout(() => { db.exec('ROLLBACK'); db.close(); process.stdout.write('released\\n'); process.exit(0) }, Number(process.argv[2]))
-  `
-  const child = spawn(process.execPath, ['-e', script, file, String(ms)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  const released = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { out += String(d); if (out.includes('locked')) resolve({ child, released }) })
-    child.on('exit', (code) => { if (!out.includes('locked')) reject(new Error(`lock holder exited ${code}`)) })
-  })
-}
 
 // SQLite only: another process holding SQLite's file lock (PostgreSQL has no such state)
 describe('the SQLite database briefly locked by another process', () => {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/types.js'
-import { BACKGROUND_SQL } from '../../db/index.js'
+import { BACKGROUND_SQL, BUSY_TIMEOUT_MS } from '../../db/index.js'
 
 /** the index's statements are background work (not counted as an operation's queries) */
 const BG = sql.raw(BACKGROUND_SQL)
@@ -29,14 +29,25 @@ export class SearchIndex {
   private readonly batch
 
   constructor(private db: Kysely<DB>, private delayMs: number, private onError: (e: unknown) => void) {
-    this.batch = async () => {
+    /** `wait`: take the write lock as any write does (busy timeout); else only if it is free at once */
+    this.batch = async (wait: boolean) => {
       // nothing marked (most searches): no write transaction at all
       const { rows: [any] } = await sql<{ marked: number }>`${BG}SELECT EXISTS (SELECT 1 FROM messages_fts_pending) AS marked`.execute(db)
       if (!any?.marked) return 0
       // BEGIN IMMEDIATE: the write lock from the start. A plain BEGIN would read the marks first
       // and fail with SQLITE_BUSY_SNAPSHOT when another instance sharing the file wrote meanwhile
       return db.connection().execute(async (conn) => {
-        await sql`${BG}BEGIN IMMEDIATE`.execute(conn)
+        // a batch in the background never waits for the lock: better-sqlite3's busy wait blocks
+        // the event loop, and another process holding the file (a backup, a second instance)
+        // would stall every socket of this one for the whole timeout. It tries again later.
+        // (The connection is this callback's alone until it returns: nothing else runs with the
+        // short timeout.)
+        if (!wait) await sql`${BG}PRAGMA busy_timeout = 0`.execute(conn)
+        try {
+          await sql`${BG}BEGIN IMMEDIATE`.execute(conn)
+        } finally {
+          if (!wait) await sql.raw(`${BACKGROUND_SQL}PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(conn)
+        }
         try {
           // the highest mark of this batch; null when nothing is marked
           const { rows: [edge] } = await sql<{ last: number | null }>`${BG}SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${BATCH_ROWS})`.execute(conn)
@@ -64,23 +75,34 @@ export class SearchIndex {
     if (this.timer || this.closed) return
     this.timer = setTimeout(() => {
       this.timer = null
-      this.ready().catch(this.onError)
+      this.run(false).catch(this.onError)
     }, this.delayMs)
     this.timer.unref()
   }
 
   /** resolves once every message marked before the call is in the index */
   ready(): Promise<void> {
+    return this.run(true)
+  }
+
+  private run(wait: boolean): Promise<void> {
     // a batch already running may have read the marks before the caller's commit: run again after it
-    const run = (this.running ?? Promise.resolve()).then(() => this.drain())
+    const run = (this.running ?? Promise.resolve()).then(() => this.drain(wait))
     const mine = run.finally(() => { if (this.running === mine) this.running = null })
     this.running = mine
     return mine
   }
 
-  private async drain() {
+  private async drain(wait: boolean) {
     for (;;) {
-      const n = await this.batch()
+      let n: number
+      try {
+        n = await this.batch(wait)
+      } catch (e) {
+        // the lock is taken (by another process): later, not now
+        if (!wait && (e as { code?: unknown })?.code === 'SQLITE_BUSY') { this.wrote(); return }
+        throw e
+      }
       if (n < BATCH_ROWS) return
       // a backlog: let the event loop serve others between slices
       await new Promise<void>((r) => setImmediate(r))
