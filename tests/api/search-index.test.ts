@@ -20,6 +20,12 @@ async function search(t: TestApp, u: TestUser, q: string, roomId?: string): Prom
   return r.searchMessages.edges.map((e: any) => e.node.body)
 }
 
+/** SQLite: how many messages wait for the index */
+async function pending(app: TestApp): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM messages_fts_pending`.execute(app.app.hearth.database.db)
+  return Number(rows[0].n)
+}
+
 /** a word no other message of the database holds */
 const word = () => 'w' + Math.random().toString(36).slice(2, 10)
 
@@ -61,10 +67,6 @@ describe('SQLite: the index batches', () => {
   const file = tempSqlitePath()
   afterAll(async () => { await t?.close() })
 
-  const pending = async (app: TestApp) => {
-    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM messages_fts_pending`.execute(app.app.hearth.database.db)
-    return Number(rows[0].n)
-  }
   const indexed = async (app: TestApp, w: string) => {
     const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ${`{body} : "${w}"`}`.execute(app.app.hearth.database.db)
     return Number(rows[0].n)
@@ -116,8 +118,7 @@ describe('SQLite: a batch when another process holds the write lock', () => {
     const roomId = (await createRoom(t.url, a.token, 'Locked')).id
     const w = word()
     await send(t.url, a.token, roomId, `while locked ${w}`)
-    const marks = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM messages_fts_pending`.execute(t!.app.hearth.database.db)).rows[0].n)
-    expect(await marks()).toBeGreaterThan(0)
+    expect(await pending(t)).toBeGreaterThan(0)
     const { released } = await holdLock(file, 3000)
     let releasedYet = false
     void released.then(() => { releasedYet = true })
@@ -125,10 +126,10 @@ describe('SQLite: a batch when another process holds the write lock', () => {
     // what the timer runs: it must not sit in SQLite's busy wait (the event loop would stall)
     await (index as unknown as { run(wait: boolean): Promise<void> }).run(false)
     expect(releasedYet).toBe(false)
-    expect(await marks()).toBeGreaterThan(0)
+    expect(await pending(t)).toBeGreaterThan(0)
     // a search waits for the lock like any write, then finds the message
     expect(await search(t, a, w)).toEqual([`while locked ${w}`])
-    expect(await marks()).toBe(0)
+    expect(await pending(t)).toBe(0)
     await released
   }, 30_000)
 })
