@@ -6,6 +6,7 @@ import pg from 'pg'
 import type { Database, DB } from './types.js'
 import { WalSync } from './wal-sync.js'
 import { BACKSTOP_PAGES, Checkpointer } from './checkpointer.js'
+import { SqliteInlineLimits } from './sqlite-limits.js'
 import { PREPARED } from './compiled.js'
 
 // int8 (bigint) columns hold epoch milliseconds, far below 2^53: read them as numbers.
@@ -95,7 +96,7 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
     },
     close() { prepared.clear(); sqlite.close() },
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }), log })
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }), log, plugins: [new SqliteInlineLimits()] })
   return {
     db,
     dialect: 'sqlite',

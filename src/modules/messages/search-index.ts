@@ -50,7 +50,7 @@ export class SearchIndex {
         }
         try {
           // the highest mark of this batch; null when nothing is marked
-          const { rows: [edge] } = await sql<{ last: number | null }>`${BG}SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${BATCH_ROWS})`.execute(conn)
+          const { rows: [edge] } = await sql<{ last: number | null }>`${BG}SELECT max(msg_rowid) AS last FROM (SELECT msg_rowid FROM messages_fts_pending ORDER BY msg_rowid LIMIT ${sql.lit(BATCH_ROWS)})`.execute(conn)
           const last = edge?.last ?? null
           let n = 0
           if (last !== null) {
