@@ -190,7 +190,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.attachments.start()
   // control messages dropped while Redis was away: re-check what this instance holds open
   const recheck = new OutageRecheck(services, gateway)
-  pubsub.onReconnect?.(() => { void recheck.request() })
+  pubsub.onReconnect?.(() => {
+    // revocations published meanwhile may be lost: no cached session is trusted any more
+    services.auth.sessionCache.clear()
+    void recheck.request()
+  })
   await services.study.start()
   app.decorate('hearth', services)
 
@@ -199,7 +203,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let offRevoked: (() => void) | null = null
   let closing = false
   const revocations = pubsub.subscribe(topics.sessionsRevoked(), (msg: { sessionId?: unknown }) => {
-    if (typeof msg?.sessionId === 'string') gateway.closeSession(msg.sessionId)
+    if (typeof msg?.sessionId !== 'string') return
+    services.auth.sessionCache.revoke(msg.sessionId)
+    gateway.closeSession(msg.sessionId)
   }).then((off) => { if (closing) off(); else offRevoked = off }, (err) => { if (!closing) app.log.error({ err }, 'revocation channel failed') })
   if (pubsub.healthy()) await revocations
 

@@ -15,7 +15,7 @@ import { rateLimitedErrors } from '../../src/lib/error-log.js'
 import { MemoryPubSub, RedisBackedPubSub, type PubSub } from '../../src/realtime/pubsub.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS, PG_URL, canRun, REDIS_URL, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, eventually, ok, signUp, wsClient } from '../helpers/client.js'
+import { collect, errorCode, eventually, ok, signUp, wsClient } from '../helpers/client.js'
 import { PrivateRedis } from '../helpers/redis-server.js'
 import { createRoom, joinByCode, MESSAGE_EVENTS, SEND } from '../helpers/rooms.js'
 
@@ -93,6 +93,8 @@ for (const backend of BACKENDS) {
       await redis.start()
       await eventually(() => sock.state.closeCode !== null, 20_000, 'the revoked session\'s socket to close')
       expect(sock.state.closeCode).toBe(4403)
+      // instance two had the session cached (the socket's sign-in): refused over HTTP as well
+      expect(await errorCode(two.url, '{ me { id } }', {}, victim.token)).toBe('UNAUTHENTICATED')
       await leftEvents.waitFor(() => leftEvents.state.done, 20_000, 'the left room\'s messageEvents to complete')
       await leftPresence.waitFor(() => leftPresence.state.done, 20_000, 'the left room\'s presenceChanged to complete')
       await deletedEvents.waitFor(() => deletedEvents.state.done, 20_000, 'the deleted room\'s messageEvents to complete')
@@ -113,6 +115,8 @@ for (const backend of BACKENDS) {
       const victim = await signUp(one.url)
       const other = await ok(one.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, { i: { username: victim.username, password: 'correct horse battery' } })
       const sock = await rawSocket(two.wsUrl, victim.token)
+      // instance two has the victim's session in its cache of live sessions
+      await ok(two.url, '{ me { id } }', {}, victim.token)
       // instance one's publisher loses its connection; instance two never loses Redis
       const publisher = (one.app.hearth.pubsub as RedisBackedPubSub).publisher
       publisher.disconnect()
@@ -122,6 +126,8 @@ for (const backend of BACKENDS) {
       await publisher.connect()
       await eventually(() => sock.state.closeCode !== null, 20_000, 'the revoked session\'s socket to close')
       expect(sock.state.closeCode).toBe(4403)
+      // the announcement that closed the socket emptied the cache: the token is refused over HTTP too
+      expect(await errorCode(two.url, '{ me { id } }', {}, victim.token)).toBe('UNAUTHENTICATED')
     }, 60_000)
   })
 }

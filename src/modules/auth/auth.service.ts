@@ -9,6 +9,7 @@ import { Semaphore } from '../../lib/semaphore.js'
 import { PASSWORD_MAX, passwordLengthProblem, passwordProblem } from '../../lib/passwords.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { SessionsRepository } from './sessions.repository.js'
+import { SessionCache } from './session-cache.js'
 import { UsersRepository } from '../users/users.repository.js'
 import { topics } from '../../realtime/topics.js'
 import { AccountRepository, PLACEHOLDER_DISPLAY_NAME, PLACEHOLDER_KEY_PREFIX, PLACEHOLDER_USERNAME } from './account.repository.js'
@@ -33,10 +34,13 @@ export class AuthService {
   /** argon2 work in line; public so tests can see how much ran at once */
   readonly hashing: Semaphore
   private dummyHash: Promise<string> | null = null
+  /** the live sessions of recent token lookups (see SessionCache for when one leaves it) */
+  readonly sessionCache: SessionCache
 
   constructor(private svc: Services) {
     this.users = new UsersRepository(svc.database.db)
     this.sessions = new SessionsRepository(svc.database.db)
+    this.sessionCache = new SessionCache(() => svc.pubsub.healthy())
     this.hashing = new Semaphore(svc.config.limits.argon2Concurrency)
   }
 
@@ -203,8 +207,14 @@ export class AuthService {
   async authenticate(token: string): Promise<{ viewer: Viewer; session: SessionModel } | null> {
     if (!token || token.length > 200) return null
     const now = Date.now()
-    const session = await this.sessions.liveByTokenHash(hashToken(token), now)
-    if (!session) return null
+    const hash = hashToken(token)
+    let session = this.sessionCache.get(hash, now)
+    if (!session) {
+      const stamp = this.sessionCache.stamp()
+      session = await this.sessions.liveByTokenHash(hash, now)
+      if (!session) return null
+      this.sessionCache.put(hash, session, stamp, now)
+    }
     if (now - session.lastUsedAt > TOUCH_EVERY_MS) {
       session.lastUsedAt = now
       this.sessions.touch(session.id, now).catch((e) => this.svc.log.warn({ err: e }, 'session touch failed'))
@@ -236,6 +246,8 @@ export class AuthService {
   }
 
   private async announceRevoked(sessionId: string) {
+    // here at once (before the mutation answers); every other instance on the message below
+    this.sessionCache.revoke(sessionId)
     // every instance closes the sockets of that session (4403)
     this.svc.realtime.closeSession(sessionId)
     await this.svc.publish(topics.sessionsRevoked(), { sessionId })
