@@ -73,8 +73,9 @@ export interface MessageModel {
    */
   reactions?: ReactionGroupModel[]
   /**
-   * The sender as the send's own statement read it (PostgreSQL: the insert returns the row), so
-   * that rendering the event asks no query; absent: loaded when asked.
+   * The sender as the send's own transaction read it (PostgreSQL: the insert returns the row;
+   * SQLite: read in the group commit), so that rendering the event asks no query; absent:
+   * loaded when asked.
    */
   sender?: UserModel
 }

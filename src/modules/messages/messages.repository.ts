@@ -86,6 +86,10 @@ export class MessagesRepository {
       mark: compiledOnce(db, 4, (seq: number, roomId: string, userId: string, below: number) =>
         db.updateTable('room_members').set({ last_read_seq: seq })
           .where('room_id', '=', roomId).where('user_id', '=', userId).where('last_read_seq', '<', below)),
+      // the sender as of the send, read in its transaction: rendering the event (the answer, every
+      // subscriber) then asks nothing (a read of its own outside it cost 16-18 µs per send in the
+      // server at 1000 sends/s)
+      sender: compiledOnce(db, 1, (id: string) => db.selectFrom('users').selectAll().where('id', '=', id)),
     }
   }
 
@@ -241,7 +245,8 @@ export class MessagesRepository {
     await q.event.on(trx)(m.roomId, seqs.event_seq, m.id, m.now)
     // sending moves the sender's read marker
     await q.mark.on(trx)(seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
-    return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [] }, at: m.now }
+    const [sender] = await q.sender.on(trx)(m.senderId)
+    return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now }
   }
 
 
