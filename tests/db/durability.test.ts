@@ -125,9 +125,9 @@ describe('checkpoints off the event loop (SQLite)', () => {
       const { d, file } = await fresh(mode)
       const auto = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(d.db)
       expect(auto.rows[0].wal_autocheckpoint).toBe(20_000)
-      // ~2 KB rows in small transactions, as group commits would write them: some 8000 pages in all
+      // ~2 KB rows in small transactions, as group commits would write them: some 16,000 pages in all
       const body = 'x'.repeat(2000)
-      const rows = 16_000
+      const rows = 32_000
       let maxWal = 0
       for (let i = 0; i < rows; i += 4) {
         const hold = d.writeGate?.()
