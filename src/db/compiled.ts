@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely'
+import type { SqliteSync } from './types.js'
 
 /**
  * SQL texts that run on every request or every send (the compiledOnce statements and a few
@@ -36,11 +37,15 @@ export function compiledOnce<A extends unknown[], R>(db: Kysely<any>, arity: num
     prepareOnce(c.sql)
     return (compiled = c)
   }
-  const on = (executor: Kysely<any>) => async (...args: A): Promise<R[]> => {
+  const params = (args: A): unknown[] => {
     const base = prepare()
-    const parameters = slots.map((s, i) => (s >= 0 ? args[s] : base.parameters[i]))
-    const res = await executor.executeQuery<R>({ ...base, parameters })
+    return slots.map((s, i) => (s >= 0 ? args[s] : base.parameters[i]))
+  }
+  const on = (executor: Kysely<any>) => async (...args: A): Promise<R[]> => {
+    const res = await executor.executeQuery<R>({ ...prepare(), parameters: params(args) })
     return res.rows
   }
-  return Object.assign(on(db), { on })
+  /** SQLite: runs at once on the connection (inside SqliteSync.exclusive), without kysely */
+  const now = (sync: SqliteSync, ...args: A): R[] => sync.rows<R>(prepare().sql, params(args))
+  return Object.assign(on(db), { on, now })
 }

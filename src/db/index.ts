@@ -3,7 +3,7 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
-import type { Database, DB } from './types.js'
+import type { Database, DB, SqliteSync } from './types.js'
 import { WalSync } from './wal-sync.js'
 import { BACKSTOP_PAGES, Checkpointer } from './checkpointer.js'
 import { SqliteInlineLimits } from './sqlite-limits.js'
@@ -97,9 +97,20 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
     close() { prepared.clear(); sqlite.close() },
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }), log, plugins: [new SqliteInlineLimits()] })
+  const sync: SqliteSync = {
+    exclusive: (fn) => db.connection().execute(async () => fn()),
+    rows<R>(text: string, params: readonly unknown[]): R[] {
+      stats.queries++
+      const stmt = database.prepare(text) as SQLite.Statement<unknown[]>
+      if (stmt.reader) return stmt.all(...params) as R[]
+      stmt.run(...params)
+      return []
+    },
+  }
   return {
     db,
     dialect: 'sqlite',
+    sqlite: sync,
     stats,
     async ping() {
       try { sqlite.prepare('select 1').get(); return true } catch { return false }

@@ -257,6 +257,18 @@ export interface DB {
 
 export type Dialect = 'sqlite' | 'postgres'
 
+/**
+ * SQLite's connection used directly, without kysely's per-statement promise chain. `exclusive`
+ * holds kysely's lock on the connection while `fn` runs, so no kysely statement or transaction
+ * interleaves; inside it `rows` runs one statement at once (its rows, or [] for a statement that
+ * returns none). Statements are counted in `stats.queries` and tell the WAL sync and the
+ * checkpointer about writes, as kysely's do.
+ */
+export interface SqliteSync {
+  exclusive<T>(fn: () => T): Promise<T>
+  rows<R>(sql: string, params: readonly unknown[]): R[]
+}
+
 export interface Database {
   db: Kysely<DB>
   dialect: Dialect
@@ -276,6 +288,8 @@ export interface Database {
    * restart. PostgreSQL: absent.
    */
   writeGate?(): Promise<void> | null
+  /** SQLite: statements run synchronously on the connection, for the send path's group commit */
+  sqlite?: SqliteSync
   /** SQLite with the checkpoint worker: checkpoints run, completed, holds taken, failures */
   checkpoints?: { checkpoints: number; complete: number; holds: number; failures: number }
   close(): Promise<void>

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
-import type { DB, Dialect, MessagesTable, UsersTable } from '../../db/types.js'
+import type { DB, Dialect, MessagesTable, SqliteSync, UsersTable } from '../../db/types.js'
 import { toUser } from '../users/users.repository.js'
 import type { MessageEventKind, MessageEventModel, MessageModel, ReactionGroupModel } from '../../graphql/models.js'
 import { compiledOnce, prepareOnce } from '../../db/compiled.js'
@@ -64,7 +64,11 @@ export class MessagesRepository {
   readonly searchIndex: SearchIndex | null
 
   /** `gate`: while it gives a promise, group commits wait for it (a checkpoint finishing, src/db/checkpointer.ts) */
-  constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null, search: { delayMs: number; onError: (e: unknown) => void } = { delayMs: 200, onError: () => {} }) {
+  /**
+   * `sync` (SQLite): the group commit runs its statements on the connection directly, without
+   * kysely's promise chain around each (see flush)
+   */
+  constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null, search: { delayMs: number; onError: (e: unknown) => void } = { delayMs: 200, onError: () => {} }, private sync: SqliteSync | null = null) {
     this.searchIndex = dialect === 'sqlite' ? new SearchIndex(db, search.delayMs, search.onError) : null
     // marks a crash or a shutdown left behind
     this.searchIndex?.wrote()
@@ -146,22 +150,44 @@ export class MessagesRepository {
       if (hold) await hold
       const batch = this.pending.splice(0, GROUP_MAX)
       try {
-        const events = await this.db.transaction().execute(async (trx) => {
-          const out: MessageEventModel[] = []
-          for (const p of batch) out.push(await this.insertIn(trx, p.m))
-          return out
-        })
+        const events = await this.transact(batch.map((p) => p.m))
         batch.forEach((p, i) => p.resolve(events[i]))
         this.searchIndex?.wrote()
       } catch {
         // one bad send (a deleted room, a racing clientId) must not fail the others: alone, each gets its own answer
-        for (const p of batch) {
-          await this.db.transaction().execute((trx) => this.insertIn(trx, p.m)).then(p.resolve, p.reject)
-        }
+        for (const p of batch) await this.transact([p.m]).then((evs) => p.resolve(evs[0]), p.reject)
         this.searchIndex?.wrote()
       }
     }
     this.flushing = false
+  }
+
+  /**
+   * One transaction storing the sends, in order. With the connection at hand (SQLite) its
+   * statements run one after the other without yielding: kysely's path costs a few promises and
+   * objects per statement around better-sqlite3's synchronous call (a lone compiled statement
+   * 4.9 µs through kysely in a transaction, 3.1 µs directly), and a send is six of them.
+   */
+  private transact(ms: NewMessage[]): Promise<MessageEventModel[]> {
+    const s = this.sync
+    if (!s) {
+      return this.db.transaction().execute(async (trx) => {
+        const out: MessageEventModel[] = []
+        for (const m of ms) out.push(await this.insertIn(trx, m))
+        return out
+      })
+    }
+    return s.exclusive(() => {
+      s.rows('begin', [])
+      try {
+        const out = ms.map((m) => this.insertNow(s, m))
+        s.rows('commit', [])
+        return out
+      } catch (e) {
+        try { s.rows('rollback', []) } catch { /* no transaction left to roll back */ }
+        throw e
+      }
+    })
   }
 
   /**
@@ -249,6 +275,22 @@ export class MessagesRepository {
     return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now }
   }
 
+
+  /** insertIn, run at once on SQLite's connection (inside a transaction of `transact`) */
+  private insertNow(s: SqliteSync, m: NewMessage): MessageEventModel {
+    const q = this.sendSql
+    const [seqs] = q.bump.now(s, m.now, m.roomId)
+    if (!seqs) throw new RoomGoneError()
+    const row: MessagesTable = {
+      id: m.id, room_id: m.roomId, seq: seqs.msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
+      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq, reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
+    }
+    q.message.now(s, m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, m.now, seqs.event_seq, m.replyToId)
+    q.event.now(s, m.roomId, seqs.event_seq, m.id, m.now)
+    q.mark.now(s, seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
+    const [sender] = q.sender.now(s, m.senderId)
+    return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now }
+  }
 
   /** an EDITED or DELETED event with the message's new state */
   async change(messageId: string, kind: 'EDITED' | 'DELETED', body: string, now: number): Promise<MessageEventModel> {
