@@ -197,8 +197,51 @@ export class RedisBackedPubSub implements PubSub {
       throw new Error(`redis publisher is ${this.publisher.status}`)
     }
     this.everReady = true
-    if (opts?.othersOnly) await this.publisher.publish(this.prefix + topic, this.origin + JSON.stringify(payload))
-    else await this.inner.publish(this.prefix + topic, payload)
+    // as graphql-redis-subscriptions' publish writes it (JSON), behind the origin mark when only
+    // the other instances need it
+    const text = JSON.stringify(payload)
+    await this.publishBatched(this.prefix + topic, opts?.othersOnly ? this.origin + text : text)
+  }
+
+  /** PUBLISHes waiting for the end of this turn of the event loop */
+  private batch: { channel: string; message: string; resolve: () => void; reject: (e: unknown) => void }[] | null = null
+
+  /**
+   * The PUBLISHes of one turn of the event loop (a group commit's events, say) go out together,
+   * as one pipeline: one write to Redis instead of one each, in the order they were asked for.
+   * The rooms bench (ws, NORMAL, 2744 sends/s, one instance): p99 51-54 -> 32-43 ms. ioredis'
+   * own enableAutoPipelining does the same but throws an uncaught TypeError from its callback
+   * when the connection drops with a pipeline in flight (seen in tests/realtime/calls'
+   * graceful restart), which would take the process down.
+   */
+  private publishBatched(channel: string, message: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (!this.batch) {
+        this.batch = []
+        process.nextTick(() => this.flushPublishes())
+      }
+      this.batch.push({ channel, message, resolve, reject })
+    })
+  }
+
+  private flushPublishes() {
+    const batch = this.batch ?? []
+    this.batch = null
+    if (batch.length === 1) {
+      const [one] = batch
+      this.publisher.publish(one.channel, one.message).then(() => one.resolve(), one.reject)
+      return
+    }
+    const pipeline = this.publisher.pipeline()
+    for (const b of batch) pipeline.publish(b.channel, b.message)
+    pipeline.exec().then((results) => {
+      batch.forEach((b, i) => {
+        const err = results?.[i]?.[0]
+        if (!results) b.reject(new Error('redis pipeline gave no results'))
+        else if (err) b.reject(err)
+        else b.resolve()
+      })
+    }, (e) => { for (const b of batch) b.reject(e) })
   }
 
   async subscribe(topic: string, handler: Handler): Promise<() => void> {

@@ -169,6 +169,32 @@ describe('RedisBackedPubSub across instances', () => {
     expect(onB.filter((m) => !m.marker)).toEqual([{ seq: 1, body: '\u0001 starts like a mark' }])
   })
 
+  it('publishes asked for in one turn (one pipeline) all arrive, each once, in the order asked, across topics and with othersOnly mixed in', async () => {
+    const pre = prefix()
+    const a = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    const b = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    made.push(a, b)
+    const onB: any[] = []
+    await b.subscribe('room.p.events', (m) => onB.push(m))
+    await b.subscribe('room.q.events', (m) => onB.push(m))
+    // 300 publishes without yielding, as a large group commit announces its events
+    const asked = Array.from({ length: 300 }, (_, i) => a.publish(i % 2 ? 'room.p.events' : 'room.q.events', { n: i }, { othersOnly: i % 3 === 0 }))
+    await Promise.all(asked)
+    await eventually(() => onB.length >= 300, 5000, 'all 300 on the other instance')
+    expect(onB.map((m) => m.n)).toEqual(Array.from({ length: 300 }, (_, i) => i))
+  })
+
+  it('publishes of one turn whose connection closes before they go out are refused, each, and nothing throws elsewhere', async () => {
+    const a = new RedisBackedPubSub(REDIS_URL, { prefix: prefix() })
+    made.push(a)
+    await a.connected(5000)
+    const asked = [a.publish('t1', { n: 1 }), a.publish('t2', { n: 2 }), a.publish('t3', { n: 3 })]
+    // the publishes passed the connection check; they go out at the end of this turn, on a closed connection
+    a.publisher.disconnect()
+    const settled = await Promise.allSettled(asked)
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected'])
+  })
+
   it('MemoryPubSub: othersOnly reaches nobody (there is no other instance)', async () => {
     const p = new MemoryPubSub()
     made.push(p)
