@@ -40,6 +40,8 @@ interface PeerInternal extends Peer {
 /** signals held per unlisted sender while the participant list catches up, and how many senders */
 const PENDING_PER_SENDER = 64
 const PENDING_SENDERS = 8
+/** tries after the first for a signal that did not go out (0.25 + 0.5 + 1 + 2 s apart) */
+const SEND_RETRIES = 4
 
 export class Mesh {
   private peers = new Map<string, PeerInternal>()
@@ -83,8 +85,26 @@ export class Mesh {
     this.peerList[1]([...this.peers.values()])
   }
 
-  private send(toUserId: string, kind: SignalKind, data: unknown) {
-    return mutate(SendSignal, { input: { roomId: this.roomId, toUserId, kind, payload: JSON.stringify(data) } }).catch((e) => console.warn('signal not sent', e))
+  /**
+   * A signal that did not go out (the connection dropped, the rate limit, the server not yet
+   * counting a newcomer in the call) is tried again a few times while the peer is still there:
+   * a lost OFFER or ANSWER leaves both sides waiting on each other for good (seen once in CI: a
+   * tile stuck at 'new'). A HANGUP is not retried; the server announces the leave anyway.
+   */
+  private async send(toUserId: string, kind: SignalKind, data: unknown) {
+    const input = { roomId: this.roomId, toUserId, kind, payload: JSON.stringify(data) }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await mutate(SendSignal, { input })
+        return
+      } catch (e) {
+        if (kind === 'HANGUP' || attempt >= SEND_RETRIES || !this.peers.has(toUserId)) {
+          console.warn('signal not sent', e)
+          return
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+      }
+    }
   }
 
   has(userId: string) {
