@@ -63,12 +63,13 @@ export class MessagesRepository {
   /** SQLite: the full-text index, written in batches after the sends (null on PostgreSQL) */
   readonly searchIndex: SearchIndex | null
 
-  /** `gate`: while it gives a promise, group commits wait for it (a checkpoint finishing, src/db/checkpointer.ts) */
   /**
-   * `sync` (SQLite): the group commit runs its statements on the connection directly, without
-   * kysely's promise chain around each (see flush)
+   * `gate`: while it gives a promise, group commits wait for it (a checkpoint finishing,
+   * src/db/checkpointer.ts). `sync` (SQLite, required there): the connection the group commit
+   * runs its statements on directly (see transact).
    */
   constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null, search: { delayMs: number; onError: (e: unknown) => void } = { delayMs: 200, onError: () => {} }, private sync: SqliteSync | null = null) {
+    if (dialect === 'sqlite' && !sync) throw new Error('MessagesRepository on SQLite needs the connection (Database.sqlite) for its group commit')
     this.searchIndex = dialect === 'sqlite' ? new SearchIndex(db, search.delayMs, search.onError) : null
     // marks a crash or a shutdown left behind
     this.searchIndex?.wrote()
@@ -169,14 +170,7 @@ export class MessagesRepository {
    * 4.9 µs through kysely in a transaction, 3.1 µs directly), and a send is six of them.
    */
   private transact(ms: NewMessage[]): Promise<MessageEventModel[]> {
-    const s = this.sync
-    if (!s) {
-      return this.db.transaction().execute(async (trx) => {
-        const out: MessageEventModel[] = []
-        for (const m of ms) out.push(await this.insertIn(trx, m))
-        return out
-      })
-    }
+    const s = this.sync!
     return s.exclusive(() => {
       s.rows('begin', [])
       try {
@@ -259,24 +253,7 @@ export class MessagesRepository {
     return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender }, at: m.now }
   }
 
-  private async insertIn(trx: Kysely<DB>, m: NewMessage): Promise<MessageEventModel> {
-    const q = this.sendSql
-    const [seqs] = await q.bump.on(trx)(m.now, m.roomId)
-    if (!seqs) throw new RoomGoneError()
-    const row: MessagesTable = {
-      id: m.id, room_id: m.roomId, seq: seqs.msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
-      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq, reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
-    }
-    await q.message.on(trx)(m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, m.now, seqs.event_seq, m.replyToId)
-    await q.event.on(trx)(m.roomId, seqs.event_seq, m.id, m.now)
-    // sending moves the sender's read marker
-    await q.mark.on(trx)(seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
-    const [sender] = await q.sender.on(trx)(m.senderId)
-    return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now }
-  }
-
-
-  /** insertIn, run at once on SQLite's connection (inside a transaction of `transact`) */
+  /** one send's statements, run at once on SQLite's connection (inside a transaction of `transact`) */
   private insertNow(s: SqliteSync, m: NewMessage): MessageEventModel {
     const q = this.sendSql
     const [seqs] = q.bump.now(s, m.now, m.roomId)
