@@ -16,7 +16,7 @@ function where(url: string, line: number): string {
   const nm = u.lastIndexOf('node_modules/')
   if (nm >= 0) return `${u.slice(nm + 13)}:${line + 1}`
   // tsx-compiled sources: V8's line numbers are of the transformed code, so only the file
-  const src = u.indexOf('/src/')
+  const src = Math.max(u.indexOf('/src/'), u.indexOf('/dist/'))
   if (src >= 0) return u.slice(src + 1)
   return `${path.basename(u)}:${line + 1}`
 }
@@ -32,7 +32,7 @@ function area(fn: string, u: string): string {
   if (u.includes('node_modules/kysely') || u.includes('better-sqlite3') || u.includes('node_modules/pg')) return 'db driver'
   if (u.includes('node_modules/fastify') || u.includes('node_modules/mercurius') || u.includes('node_modules/@fastify') || u.includes('find-my-way') || u.includes('light-my-request')) return 'fastify/mercurius'
   if (u.includes('node_modules/')) return 'other deps'
-  if (u.includes('/src/')) return 'hearth src'
+  if (u.includes('/src/') || u.includes('/dist/')) return 'hearth src'
   return 'node core'
 }
 

@@ -210,6 +210,32 @@ describe('subscriptions', () => {
     ])
     s.ws.close()
   })
+
+  it('answers of every size arrive whole over the socket: next then complete, multi-byte text intact', async () => {
+    const u = await signUp(t.url)
+    const room = await ok(t.url, 'mutation { createRoom(input: { name: "big answers" }) { id } }', {}, u.token)
+    const roomId = room.createRoom.id
+    // characters of 1-4 bytes: an answer past 126 bytes (a 16-bit length; the subscribe itself
+    // stays under this app's WS_MAX_PAYLOAD_BYTES), then a page past 64 KiB (a 64-bit length)
+    const body = 'é😀a€'.repeat(300)
+    const long = 'é😀a€'.repeat(1000)
+    const s = await acked(u.token)
+    s.send({ id: 'm', type: 'subscribe', payload: { query: 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { body } }', variables: { r: roomId, b: body } } })
+    await until(() => s.frames.some((f) => f.id === 'm' && f.type === 'complete'), 10_000, 'the mutation to complete')
+    expect(s.frames.filter((f) => f.id === 'm')).toEqual([
+      { id: 'm', type: 'next', payload: { data: { sendMessage: { body } } } },
+      { id: 'm', type: 'complete' },
+    ])
+    for (let i = 0; i < 20; i++) await ok(t.url, 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: roomId, b: long }, u.token)
+    s.send({ id: 'page', type: 'subscribe', payload: { query: 'query($r: ID!) { messages(roomId: $r, last: 20) { edges { node { body } } } }', variables: { r: roomId } } })
+    await until(() => s.frames.some((f) => f.id === 'page' && f.type === 'complete'), 10_000, 'the page to complete')
+    const page = s.frames.filter((f) => f.id === 'page')
+    expect(page.map((f) => f.type)).toEqual(['next', 'complete'])
+    const bodies = page[0].payload.data.messages.edges.map((e: any) => e.node.body)
+    expect(bodies).toHaveLength(20)
+    expect(bodies.every((b: string) => b === long)).toBe(true)
+    s.ws.close()
+  })
 })
 
 describe('caps and validation on the socket', () => {

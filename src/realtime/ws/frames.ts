@@ -19,3 +19,24 @@ export function nextFrame(prefix: Buffer, payload: Buffer): Buffer {
   frame[frame.length - 1] = 0x7d // }
   return frame
 }
+
+/**
+ * Unmasked text frames, one per text, back to back in one buffer: several messages in one write
+ * (a query's or mutation's `next` and `complete`), where ws.send would make a write of each.
+ */
+export function textFrames(texts: readonly string[]): Buffer {
+  const lens = texts.map((t) => Buffer.byteLength(t))
+  let total = 0
+  for (const len of lens) total += (len < 126 ? 2 : len < 65536 ? 4 : 10) + len
+  const out = Buffer.allocUnsafe(total)
+  let at = 0
+  texts.forEach((t, i) => {
+    const len = lens[i]
+    out[at] = 0x81 // FIN + text
+    if (len < 126) { out[at + 1] = len; at += 2 }
+    else if (len < 65536) { out[at + 1] = 126; out.writeUInt16BE(len, at + 2); at += 4 }
+    else { out[at + 1] = 127; out.writeUInt32BE(0, at + 2); out.writeUInt32BE(len, at + 6); at += 10 }
+    at += out.write(t, at, 'utf8')
+  })
+  return out
+}

@@ -4,7 +4,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql'
 import type { Services } from '../../services.js'
 import { rawSocket, type ClientSocket } from './client-socket.js'
 import { Corking } from './corking.js'
-import { nextFrame } from './frames.js'
+import { nextFrame, textFrames } from './frames.js'
 import { CLOSE, errorMessage } from './protocol.js'
 import { RenderCache } from './render-cache.js'
 import type { Subscription } from './subscription.js'
@@ -24,16 +24,33 @@ export class Outbox {
   }
 
   send(conn: ClientSocket, text: string | Buffer) {
+    if (!this.open(conn)) return
+    const raw = rawSocket(conn.ws)
+    if (raw) this.corking.cork(conn, raw)
+    conn.ws.send(text, { binary: false })
+  }
+
+  /**
+   * Several messages in one write (a query's or mutation's `next` and its `complete`): one
+   * syscall where a send of each would make two, on every mutation over the socket.
+   */
+  sendAll(conn: ClientSocket, texts: readonly string[]) {
+    if (!this.open(conn)) return
+    const raw = rawSocket(conn.ws)
+    if (!raw) { for (const t of texts) conn.ws.send(t, { binary: false }); return }
+    this.corking.cork(conn, raw)
+    raw.write(textFrames(texts))
+  }
+
+  /** whether the socket takes frames; a reader that stopped reading is cut off before it costs everyone else memory */
+  private open(conn: ClientSocket): boolean {
     const ws = conn.ws
-    if (ws.readyState !== WebSocket.OPEN) return
-    // a reader that stopped reading is cut off before it costs everyone else memory
+    if (ws.readyState !== WebSocket.OPEN) return false
     if (ws.bufferedAmount > this.svc.config.limits.wsMaxBufferedBytes) {
       this.close(conn, CLOSE.TRY_AGAIN_LATER, 'Too slow: resume with after')
-      return
+      return false
     }
-    const raw = rawSocket(ws)
-    if (raw) this.corking.cork(conn, raw)
-    ws.send(text, { binary: false })
+    return true
   }
 
   sendErrors(conn: ClientSocket, id: string, errors: readonly GraphQLError[]) {

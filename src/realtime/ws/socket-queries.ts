@@ -18,8 +18,7 @@ export function runOnce(
     .then((res) => {
       if (conn.subs.get(id) !== marker) return
       conn.subs.delete(id)
-      outbox.send(conn, `${nextPrefix(id)}${outbox.cache.serialise(res)}}`)
-      outbox.send(conn, completeMessage(id))
+      outbox.sendAll(conn, [`${nextPrefix(id)}${outbox.cache.serialise(res)}}`, completeMessage(id)])
     })
     .catch((e) => {
       conn.subs.delete(id)
