@@ -46,7 +46,9 @@ type PgSendRow = { msg_seq: number | null; event_seq: number | null; member?: nu
   & { [k in keyof Selectable<UsersTable> as `u_${k}`]: Selectable<UsersTable>[k] | null }
 
 type NewMessage = { id: string; roomId: string; senderId: string; body: string; clientId: string | null; replyToId: string | null; now: number }
-type Pending = { m: NewMessage; resolve: (ev: MessageEventModel) => void; reject: (e: unknown) => void }
+/** a checked send's outcome: the stored event, or nothing stored and why (not a member, or the clientId's message exists) */
+export type CheckedSend = { ev: MessageEventModel } | { ev: null; member: boolean; existingId: string | null }
+type Pending = { m: NewMessage; checked: boolean; resolve: (r: CheckedSend) => void; reject: (e: unknown) => void }
 
 const GROUP_MAX = 256
 
@@ -136,8 +138,25 @@ export class MessagesRepository {
    */
   insert(m: NewMessage): Promise<MessageEventModel> {
     if (this.dialect !== 'sqlite') return this.insertPg(m)
+    return this.enqueue(m, false).then((r) => r.ev!)
+  }
+
+  /**
+   * The common send with its checks in the same transaction (PostgreSQL: the same statement):
+   * stored only when the sender is a member and has no message with the clientId yet.
+   * Otherwise nothing is written and the answer says why; the caller then runs the full checks.
+   * On SQLite the checks run inside the group commit, on its connection: a read through kysely
+   * before it cost some 25 µs of the main thread per send (its promises and its own statement).
+   */
+  insertChecked(m: NewMessage): Promise<CheckedSend> {
+    if (this.dialect !== 'sqlite') return this.insertPgChecked(m)
+    return this.enqueue(m, true)
+  }
+
+  /** a send for the next group commit (SQLite) */
+  private enqueue(m: NewMessage, checked: boolean): Promise<CheckedSend> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ m, resolve, reject })
+      this.pending.push({ m, checked, resolve, reject })
       if (!this.flushing) {
         this.flushing = true
         setImmediate(() => { void this.flush() })
@@ -151,12 +170,12 @@ export class MessagesRepository {
       if (hold) await hold
       const batch = this.pending.splice(0, GROUP_MAX)
       try {
-        const events = await this.transact(batch.map((p) => p.m))
-        batch.forEach((p, i) => p.resolve(events[i]))
+        const results = await this.transact(batch)
+        batch.forEach((p, i) => p.resolve(results[i]))
         this.searchIndex?.wrote()
       } catch {
         // one bad send (a deleted room, a racing clientId) must not fail the others: alone, each gets its own answer
-        for (const p of batch) await this.transact([p.m]).then((evs) => p.resolve(evs[0]), p.reject)
+        for (const p of batch) await this.transact([p]).then((rs) => p.resolve(rs[0]), p.reject)
         this.searchIndex?.wrote()
       }
     }
@@ -169,12 +188,12 @@ export class MessagesRepository {
    * objects per statement around better-sqlite3's synchronous call (a lone compiled statement
    * 4.9 µs through kysely in a transaction, 3.1 µs directly), and a send is six of them.
    */
-  private transact(ms: NewMessage[]): Promise<MessageEventModel[]> {
+  private transact(ps: Pending[]): Promise<CheckedSend[]> {
     const s = this.sync!
     return s.exclusive(() => {
       s.rows('begin', [])
       try {
-        const out = ms.map((m) => this.insertNow(s, m))
+        const out = ps.map((p) => this.insertNow(s, p.m, p.checked))
         s.rows('commit', [])
         return out
       } catch (e) {
@@ -200,7 +219,7 @@ export class MessagesRepository {
    * two): stored only when the sender is a member and has no message with the clientId yet.
    * Otherwise nothing is written and the answer says why; the caller then runs the full checks.
    */
-  async insertPgChecked(m: NewMessage): Promise<{ ev: MessageEventModel } | { ev: null; member: boolean; existingId: string | null }> {
+  private async insertPgChecked(m: NewMessage): Promise<CheckedSend> {
     const row = await this.runPgSend(m, true)
     if (row && row.msg_seq !== null) return { ev: this.pgEvent(m, row) }
     return { ev: null, member: Number(row?.member ?? 0) > 0, existingId: row?.existing ?? null }
@@ -253,9 +272,18 @@ export class MessagesRepository {
     return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender }, at: m.now }
   }
 
-  /** one send's statements, run at once on SQLite's connection (inside a transaction of `transact`) */
-  private insertNow(s: SqliteSync, m: NewMessage): MessageEventModel {
+  /**
+   * One send's statements, run at once on SQLite's connection (inside a transaction of
+   * `transact`); `checked`: the sender's membership and an earlier message with the clientId are
+   * read first, and nothing is written when either is off (earlier sends of the same batch count).
+   */
+  private insertNow(s: SqliteSync, m: NewMessage, checked: boolean): CheckedSend {
     const q = this.sendSql
+    if (checked) {
+      const [c] = this.precheck.now(s, m.roomId, m.senderId, m.clientId)
+      if (!c) return { ev: null, member: false, existingId: null }
+      if (c.existing) return { ev: null, member: true, existingId: c.existing }
+    }
     const [seqs] = q.bump.now(s, m.now, m.roomId)
     if (!seqs) throw new RoomGoneError()
     const row: MessagesTable = {
@@ -266,7 +294,7 @@ export class MessagesRepository {
     q.event.now(s, m.roomId, seqs.event_seq, m.id, m.now)
     q.mark.now(s, seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
     const [sender] = q.sender.now(s, m.senderId)
-    return { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now }
+    return { ev: { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now } }
   }
 
   /** an EDITED or DELETED event with the message's new state */

@@ -56,11 +56,12 @@ export class MessagesService {
   }
 
   /**
-   * PostgreSQL, a plain send (no reply, no attachments) to a room of this instance's recent reads
-   * that is not DIRECT: the checks and the insert in one statement, one round trip. The attempt
-   * is counted first (the rate-limit rule) and given back when nothing was stored. Null when the
-   * statement stored nothing for want of a membership, the room is not in the cache, or the
-   * sender is past the limit: the usual path then answers exactly as without this one.
+   * A plain send (no reply, no attachments) to a room of this instance's recent reads that is not
+   * DIRECT: the checks and the insert together (PostgreSQL: one statement, one round trip;
+   * SQLite: in the group commit's transaction). The attempt is counted first (the rate-limit
+   * rule) and given back when nothing was stored. Null when nothing was stored for want of a
+   * membership, the room is not in the cache, or the sender is past the limit: the usual path
+   * then answers exactly as without this one.
    */
   private async sendCombined(userId: string, roomId: string, body: string, cid: string | null): Promise<MessageModel | null> {
     if (!isId(roomId)) return null
@@ -74,7 +75,7 @@ export class MessagesService {
     }
     let res
     try {
-      res = await this.repo.insertPgChecked({ id: newId(), roomId: room.id, senderId: userId, body, clientId: cid, replyToId: null, now: Date.now() })
+      res = await this.repo.insertChecked({ id: newId(), roomId: room.id, senderId: userId, body, clientId: cid, replyToId: null, now: Date.now() })
     } catch (e) {
       // a retry racing its first attempt: the clientId's unique key refused the second
       if (cid) {
@@ -115,8 +116,9 @@ export class MessagesService {
   }
 
   /**
-   * The common send's checks in one statement: a room of this instance's recent reads that is
-   * not DIRECT, the sender's membership and an earlier message with the clientId, read together.
+   * A reply's or a send with attachments' checks in one statement (a plain send has them in its
+   * transaction, sendCombined): a room of this instance's recent reads that is not DIRECT, the
+   * sender's membership and an earlier message with the clientId, read together.
    * Null when anything is off (no such room, not a member, a direct room): the full checks then
    * run and give the contract's answer.
    */
@@ -147,7 +149,7 @@ export class MessagesService {
     if (clientId !== null && clientId !== undefined) {
       cid = cleanText(clientId, 'clientId', { min: 1, max: 64 })
     }
-    if (this.svc.database.dialect === 'postgres' && !attach && (replyToId === null || replyToId === undefined)) {
+    if (!attach && (replyToId === null || replyToId === undefined)) {
       const stored = await this.sendCombined(viewer.userId, roomId, text, cid)
       if (stored) return stored
     }
