@@ -128,7 +128,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // failures that must not stop anything are still logged: one line per kind per 10 s, with a count
   const reportError = rateLimitedErrors(app.log)
-  const database = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous, onError: (err) => reportError('database pool error', err) })
+  const database = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous, cacheMb: config.sqliteCacheMb, onError: (err) => reportError('database pool error', err) })
   await migrateToLatest(database.db)
 
   let redisErrorLogged = 0

@@ -49,6 +49,8 @@ export interface Config {
   introspection: boolean
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only process crashes */
   sqliteSynchronous: 'FULL' | 'NORMAL'
+  /** SQLite page cache of the main connection, in MiB (a ceiling: it fills as pages are read) */
+  sqliteCacheMb: number
   trustProxy: boolean
   webDistDir: string | null
   /** STUN/TURN servers handed to signed-in clients for calls; empty = host candidates only (one network) */
@@ -155,6 +157,7 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
   LOG_LEVEL: text(nodeEnv === 'test' ? 'silent' : 'info',
     z.enum(LOG_LEVELS, { error: (iss) => `must be one of ${LOG_LEVELS.join(', ')} (got "${String(iss.input)}")` })),
   SQLITE_SYNCHRONOUS: text('FULL', z.string().toUpperCase().pipe(z.enum(['FULL', 'NORMAL'], { error: (iss) => `must be FULL or NORMAL (got "${String(iss.input)}")` }))),
+  SQLITE_CACHE_MB: int(256, 2, 65536),
   PORT: int(4000, 0, 65535),
   HOST: text('127.0.0.1', z.string()),
   AUTH_RATE_LIMIT_PER_IP: int(30, 1, 1_000_000_000),
@@ -243,6 +246,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     graphiql: env.GRAPHIQL,
     introspection: env.INTROSPECTION,
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+    sqliteCacheMb: env.SQLITE_CACHE_MB,
     trustProxy: env.TRUST_PROXY,
     webDistDir: env.WEB_DIST_DIR,
     iceServers: env.ICE_SERVERS,

@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 30 * 86400,
       graphiql: true,
       introspection: true,
-      sqliteSynchronous: 'FULL',
+      sqliteSynchronous: 'FULL', sqliteCacheMb: 256,
       trustProxy: false,
       webDistDir: 'web/dist',
       iceServers: [],
@@ -84,12 +84,12 @@ describe('loadConfig', () => {
     const c = loadConfig({
       PORT: ' 8080 ', HOST: ' 0.0.0.0 ', QUERY_DEPTH_LIMIT: '1e1', BODY_LIMIT_BYTES: '0x800', TYPING_TTL_MS: '   ',
       SESSION_TTL_DAYS: '2', TRUST_PROXY: 'Yes', GRAPHIQL: '0', INTROSPECTION: 'off', SEND_RATE_LIMIT_PER_USER: '0',
-      DATABASE_URL: '  postgresql://u@h/db  ', REDIS_URL: ' rediss://r:6380 ', SQLITE_SYNCHRONOUS: ' normal ',
+      DATABASE_URL: '  postgresql://u@h/db  ', REDIS_URL: ' rediss://r:6380 ', SQLITE_SYNCHRONOUS: ' normal ', SQLITE_CACHE_MB: '64',
       LOG_LEVEL: ' warn ', ALLOWED_ORIGINS: ' https://a.example , ,http://b.example:8080,', PRESENCE_OFFLINE_GRACE_MS: '0',
     })
     expect(c).toMatchObject({
       port: 8080, host: '0.0.0.0', sessionTtlSeconds: 2 * 86400, trustProxy: true, graphiql: false, introspection: false,
-      sendRateLimitPerUser: 0, databaseUrl: 'postgresql://u@h/db', redisUrl: 'rediss://r:6380', sqliteSynchronous: 'NORMAL',
+      sendRateLimitPerUser: 0, databaseUrl: 'postgresql://u@h/db', redisUrl: 'rediss://r:6380', sqliteSynchronous: 'NORMAL', sqliteCacheMb: 64,
       logLevel: 'warn', allowedOrigins: ['https://a.example', 'http://b.example:8080'],
     })
     expect(c.limits).toMatchObject({ queryDepth: 10, bodyBytes: 2048 })
@@ -129,6 +129,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', ' verbose ', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
     ['LOG_LEVEL', 'INFO', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "INFO")'],
     ['SQLITE_SYNCHRONOUS', 'off', 'SQLITE_SYNCHRONOUS must be FULL or NORMAL (got "OFF")'],
+    ['SQLITE_CACHE_MB', '1', 'SQLITE_CACHE_MB must be a whole number from 2 to 65536 (got "1")'],
     ['ICE_SERVERS', '{', 'ICE_SERVERS must be a JSON array of {"urls": ..., "username"?, "credential"?}'],
     ['ICE_SERVERS', '{"urls":"stun:x"}', 'ICE_SERVERS must be a JSON array of at most 20 servers'],
     ['ICE_SERVERS', JSON.stringify(Array.from({ length: 21 }, () => ({ urls: 'stun:x' }))), 'ICE_SERVERS must be a JSON array of at most 20 servers'],
