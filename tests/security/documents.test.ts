@@ -367,8 +367,14 @@ describe('page sizes, directives and subscription documents', () => {
     s.send({ id: 'q', type: 'subscribe', payload: { query: 'query($id: ID!) { room(id: $id) { id } }', variables: { id: [1] } } })
     s.send({ id: 's', type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { id } }', variables: { r: { no: 1 } } } })
     s.send({ id: 'm', type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { id } }' } })
-    await until(() => ['q', 's', 'm'].every((id) => s.of(id, 'error').length === 1))
-    for (const id of ['q', 's', 'm']) expect(s.of(id, 'error')[0].payload[0].extensions.code, id).toBe('GRAPHQL_VALIDATION_FAILED')
+    // a mutation with a body that is not a string, and one without its body: nothing is stored
+    const before = (await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 100) { edges { node { id } } } }', { r: roomId }, u.token)).messages.edges.length
+    s.send({ id: 'mu', type: 'subscribe', payload: { query: 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', variables: { r: roomId, b: 5 } } })
+    s.send({ id: 'mv', type: 'subscribe', payload: { query: 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', variables: { r: roomId } } })
+    await until(() => ['q', 's', 'm', 'mu', 'mv'].every((id) => s.of(id, 'error').length === 1))
+    for (const id of ['q', 's', 'm', 'mu', 'mv']) expect(s.of(id, 'error')[0].payload[0].extensions.code, id).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(s.of('mu', 'next')).toEqual([])
+    expect((await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 100) { edges { node { id } } } }', { r: roomId }, u.token)).messages.edges.length).toBe(before)
     const http = await gql(t.url, 'query($id: ID!) { room(id: $id) { id } }', { id: [1] }, u.token)
     expect(http.status).toBe(400)
     expect(http.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')

@@ -1,5 +1,5 @@
 // Queries and mutations sent over the socket: executed once, one next, then complete.
-import { type DocumentNode, type GraphQLSchema, execute } from 'graphql'
+import { type DocumentNode, type GraphQLError, type GraphQLSchema, execute } from 'graphql'
 import type { Ctx } from '../../graphql/context.js'
 import { toPublicError } from '../../graphql/errors.js'
 import type { ClientSocket } from './client-socket.js'
@@ -10,6 +10,8 @@ import type { Subscription } from './subscription.js'
 export function runOnce(
   schema: GraphQLSchema, outbox: Outbox, ctx: Ctx, conn: ClientSocket, id: string,
   document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined,
+  /** execute() refused to start (the variables do not fit their types): the errors to send instead */
+  refused: (errors: readonly GraphQLError[]) => readonly GraphQLError[],
 ) {
   // holds the id (and a place in the socket's budget of operations in flight) until it answers
   const marker = { closed: false } as Subscription
@@ -18,6 +20,8 @@ export function runOnce(
     .then((res) => {
       if (conn.subs.get(id) !== marker) return
       conn.subs.delete(id)
+      // no data at all (not even null): nothing ran, the variables were refused before execution
+      if (!('data' in res) && res.errors?.length) return outbox.sendErrors(conn, id, refused(res.errors))
       outbox.sendAll(conn, [`${nextPrefix(id)}${outbox.cache.serialise(res)}}`, completeMessage(id)])
     })
     .catch((e) => {
