@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, errorCode, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { MESSAGE_ADDED, MESSAGE_EVENTS, SEND, createRoom, joinByCode, send } from '../helpers/rooms.js'
+import { acked, bearer, until } from '../security/raw.js'
 
 let t: TestApp
 let owner: TestUser, member: TestUser, outsider: TestUser
@@ -59,6 +60,32 @@ describe('sending', () => {
     expect(sub.events.map((e) => e.messageAdded.body)).toEqual(['once', 'two'])
     const long = await gql(t.url, SEND, { roomId: room.id, body: 'x', clientId: 'k'.repeat(65) }, owner.token)
     expect(long.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clientId' })
+    await c.dispose()
+  })
+
+  it('retries racing their first attempt (sent together, stored together) store one message and publish it once', async () => {
+    const room = await createRoom(t.url, owner.token, 'Idem race')
+    const c = wsClient(t.wsUrl, owner.token)
+    const sub = collect(c, MESSAGE_ADDED, { roomId: room.id, after: '0' })
+    // written together on one socket, these reach the server in one read: on SQLite they share a
+    // group commit, where the attempts after the first find it only once it is stored
+    const s = await acked(t.wsUrl, bearer(owner.token))
+    const bodies0 = ['before', ...Array.from({ length: 6 }, (_, i) => `attempt ${i}`), 'beside']
+    const cids = ['race-0', ...Array(6).fill('race-1'), 'race-2']
+    for (let i = 0; i < bodies0.length; i++) s.ws.send(JSON.stringify({ id: `s${i}`, type: 'subscribe', payload: { query: SEND, variables: { roomId: room.id, body: bodies0[i], clientId: cids[i] } } }))
+    await until(() => bodies0.every((_, i) => s.frames.some((f) => f.id === `s${i}` && f.type === 'complete')), 10_000, 'every send to answer')
+    const answers = bodies0.map((_, i) => s.frames.find((f) => f.id === `s${i}` && f.type === 'next').payload.data.sendMessage)
+    s.ws.close()
+    const raced = answers.slice(1, 7)
+    for (const a of raced) expect(a).toEqual(raced[0])
+    expect(new Set(answers.map((a) => a.seq)).size).toBe(3)
+    const after = await send(t.url, owner.token, room.id, 'after', 'race-3')
+    expect(after.seq).toBe(Math.max(...answers.map((a) => a.seq)) + 1)
+    await sub.waitCount(4)
+    const bodies = sub.events.map((e) => e.messageAdded.body)
+    expect(bodies).toHaveLength(4)
+    expect(bodies.filter((b) => b.startsWith('attempt'))).toEqual([raced[0].body])
+    expect(bodies[3]).toBe('after')
     await c.dispose()
   })
 })
