@@ -193,7 +193,7 @@ export class MessagesRepository {
     return s.exclusive(() => {
       s.rows('begin', [])
       try {
-        const out = this.insertBatch(s, ps)
+        const out = ps.map((p) => this.insertNow(s, p.m, p.checked))
         s.rows('commit', [])
         return out
       } catch (e) {
@@ -273,54 +273,28 @@ export class MessagesRepository {
   }
 
   /**
-   * A batch's statements, run at once on SQLite's connection (inside a transaction of
-   * `transact`), one statement at a time across the batch rather than one send at a time: on a
-   * busy event loop each statement otherwise starts with cold CPU caches (the same statements
-   * took 2-4x longer in the server than alone in a loop, and as long alone once 32 MB were read
-   * between sends). `checked`: the sender's membership and an earlier message with the clientId
-   * are read first, and nothing is written when either is off. Two sends of one batch with the
-   * same clientId both pass that check; the second insert then breaks the unique key, and the
-   * batch is run again one send at a time (flush), where the second finds the first.
+   * One send's statements, run at once on SQLite's connection (inside a transaction of
+   * `transact`); `checked`: the sender's membership and an earlier message with the clientId are
+   * read first, and nothing is written when either is off (earlier sends of the same batch count).
    */
-  private insertBatch(s: SqliteSync, ps: Pending[]): CheckedSend[] {
+  private insertNow(s: SqliteSync, m: NewMessage, checked: boolean): CheckedSend {
     const q = this.sendSql
-    const out: CheckedSend[] = new Array(ps.length)
-    const go: number[] = []
-    for (let i = 0; i < ps.length; i++) {
-      const { m, checked } = ps[i]
-      if (checked) {
-        const [c] = this.precheck.now(s, m.roomId, m.senderId, m.clientId)
-        if (!c) { out[i] = { ev: null, member: false, existingId: null }; continue }
-        if (c.existing) { out[i] = { ev: null, member: true, existingId: c.existing }; continue }
-      }
-      go.push(i)
+    if (checked) {
+      const [c] = this.precheck.now(s, m.roomId, m.senderId, m.clientId)
+      if (!c) return { ev: null, member: false, existingId: null }
+      if (c.existing) return { ev: null, member: true, existingId: c.existing }
     }
-    const seqs = go.map((i) => {
-      const [r] = q.bump.now(s, ps[i].m.now, ps[i].m.roomId)
-      if (!r) throw new RoomGoneError()
-      return r
-    })
-    go.forEach((i, k) => {
-      const m = ps[i].m
-      q.message.now(s, m.id, m.roomId, seqs[k].msg_seq, m.senderId, m.body, m.clientId, m.now, seqs[k].event_seq, m.replyToId)
-    })
-    go.forEach((i, k) => { const m = ps[i].m; q.event.now(s, m.roomId, seqs[k].event_seq, m.id, m.now) })
-    go.forEach((i, k) => { const m = ps[i].m; q.mark.now(s, seqs[k].msg_seq, m.roomId, m.senderId, seqs[k].msg_seq) })
-    // each sender read once per batch
-    const senders = new Map<string, ReturnType<typeof toUser> | undefined>()
-    go.forEach((i, k) => {
-      const m = ps[i].m
-      if (!senders.has(m.senderId)) {
-        const [u] = q.sender.now(s, m.senderId)
-        senders.set(m.senderId, u ? toUser(u) : undefined)
-      }
-      const row: MessagesTable = {
-        id: m.id, room_id: m.roomId, seq: seqs[k].msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
-        created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs[k].event_seq, reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
-      }
-      out[i] = { ev: { roomId: m.roomId, seq: seqs[k].event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: senders.get(m.senderId) }, at: m.now } }
-    })
-    return out
+    const [seqs] = q.bump.now(s, m.now, m.roomId)
+    if (!seqs) throw new RoomGoneError()
+    const row: MessagesTable = {
+      id: m.id, room_id: m.roomId, seq: seqs.msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
+      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq, reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
+    }
+    q.message.now(s, m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, m.now, seqs.event_seq, m.replyToId)
+    q.event.now(s, m.roomId, seqs.event_seq, m.id, m.now)
+    q.mark.now(s, seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
+    const [sender] = q.sender.now(s, m.senderId)
+    return { ev: { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now } }
   }
 
   /** an EDITED or DELETED event with the message's new state */
