@@ -191,7 +191,10 @@ export class MessagesRepository {
   private transact(ps: Pending[]): Promise<CheckedSend[]> {
     const s = this.sync!
     return s.exclusive(() => {
-      s.rows('begin', [])
+      // IMMEDIATE: the write lock first (its busy timeout applies). A deferred transaction starts as a
+      // read (the send's check comes first) and SQLite refuses its upgrade at once, without waiting,
+      // while another connection holds the lock (tests/security/failures: another process's lock)
+      s.rows('begin immediate', [])
       try {
         const out = ps.map((p) => this.insertNow(s, p.m, p.checked))
         s.rows('commit', [])
