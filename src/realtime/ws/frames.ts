@@ -8,12 +8,8 @@
  */
 export function nextFrame(prefix: Buffer, payload: Buffer): Buffer {
   const len = prefix.length + payload.length + 1
-  const head = len < 126 ? 2 : len < 65536 ? 4 : 10
-  const frame = Buffer.allocUnsafe(head + len)
-  frame[0] = 0x81 // FIN + text
-  if (head === 2) frame[1] = len
-  else if (head === 4) { frame[1] = 126; frame.writeUInt16BE(len, 2) }
-  else { frame[1] = 127; frame.writeUInt32BE(0, 2); frame.writeUInt32BE(len, 6) }
+  const frame = Buffer.allocUnsafe(headerSize(len) + len)
+  const head = writeHeader(frame, 0, len)
   prefix.copy(frame, head)
   payload.copy(frame, head + prefix.length)
   frame[frame.length - 1] = 0x7d // }
@@ -27,16 +23,26 @@ export function nextFrame(prefix: Buffer, payload: Buffer): Buffer {
 export function textFrames(texts: readonly string[]): Buffer {
   const lens = texts.map((t) => Buffer.byteLength(t))
   let total = 0
-  for (const len of lens) total += (len < 126 ? 2 : len < 65536 ? 4 : 10) + len
+  for (const len of lens) total += headerSize(len) + len
   const out = Buffer.allocUnsafe(total)
   let at = 0
   texts.forEach((t, i) => {
-    const len = lens[i]
-    out[at] = 0x81 // FIN + text
-    if (len < 126) { out[at + 1] = len; at += 2 }
-    else if (len < 65536) { out[at + 1] = 126; out.writeUInt16BE(len, at + 2); at += 4 }
-    else { out[at + 1] = 127; out.writeUInt32BE(0, at + 2); out.writeUInt32BE(len, at + 6); at += 10 }
+    at = writeHeader(out, at, lens[i])
     at += out.write(t, at, 'utf8')
   })
   return out
+}
+
+/** bytes of an unmasked frame header for a payload of `len` bytes */
+function headerSize(len: number): number {
+  return len < 126 ? 2 : len < 65536 ? 4 : 10
+}
+
+/** writes a FIN text frame's header for `len` payload bytes at `at`; returns where the payload starts */
+function writeHeader(buf: Buffer, at: number, len: number): number {
+  buf[at] = 0x81 // FIN + text
+  if (len < 126) { buf[at + 1] = len; return at + 2 }
+  if (len < 65536) { buf[at + 1] = 126; buf.writeUInt16BE(len, at + 2); return at + 4 }
+  buf[at + 1] = 127; buf.writeUInt32BE(0, at + 2); buf.writeUInt32BE(len, at + 6)
+  return at + 10
 }
