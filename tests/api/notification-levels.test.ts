@@ -29,6 +29,18 @@ describe('shouldNotify: the one rule every room-bound notification kind follows'
   })
 })
 
+/** one query or mutation over a graphql-ws socket: its data, or a thrown error */
+function wsOk(client: ReturnType<typeof wsClient>, query: string, variables: Record<string, unknown>): Promise<any> {
+  return new Promise((resolve, reject) => {
+    let data: any
+    client.subscribe({ query, variables }, {
+      next: (r) => { if (r.errors?.length) reject(new Error(JSON.stringify(r.errors))); else data = r.data },
+      error: reject,
+      complete: () => resolve(data),
+    })
+  })
+}
+
 for (const backend of BACKENDS) {
   describe.runIf(canRun(backend))(`room notification levels (${BACKEND_NAMES[backend]})`, () => {
     let t: TestApp
@@ -133,6 +145,39 @@ for (const backend of BACKENDS) {
       await nb.waitFor(() => bodies().includes('heard answer'), 5000, 'the reply after unmuting')
       expect(nb.events.filter((e) => e.notifications.kind === 'REPLY').map((e) => e.notifications.message?.body)).toEqual(['heard answer'])
       await client.dispose()
+    })
+
+    it('a message is notified by the level its addressee had when it was sent, even when the level changes right after the answer', async () => {
+      // many pairs at once, so that notifications are still being made when the next change comes
+      const pairs = await Promise.all(Array.from({ length: 16 }, async () => {
+        const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+        await befriend(a, b)
+        const dm = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+        return { a, b, dm, client: wsClient(t.wsUrl, b.token) }
+      }))
+      const live = t.app.hearth.realtime.liveSubscriptions
+      const seen = pairs.map((p) => collect(p.client, NOTIFS))
+      await waitLive(t, live + pairs.length)
+      const rounds = 6
+      // each round: muted, a message, unmuted as soon as it answered, a message; only the second may be notified
+      // over the sockets, where a change can follow an answer sooner than over HTTP
+      const SEND = 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }'
+      await Promise.all(pairs.map(async ({ a, b, dm, client }) => {
+        const sender = wsClient(t.wsUrl, a.token)
+        for (let i = 0; i < rounds; i++) {
+          await wsOk(client, SET, { r: dm.id, l: 'NONE' })
+          await wsOk(sender, SEND, { r: dm.id, b: `while muted ${i}` })
+          await wsOk(client, SET, { r: dm.id, l: 'ALL' })
+          await wsOk(sender, SEND, { r: dm.id, b: `while loud ${i}` })
+        }
+        await sender.dispose()
+      }))
+      const loud = Array.from({ length: rounds }, (_, i) => `while loud ${i}`)
+      for (const nb of seen) {
+        await nb.waitFor(() => nb.events.length >= rounds, 10000, 'the loud messages')
+        expect(nb.events.map((e) => e.notifications.message?.body)).toEqual(loud)
+      }
+      await Promise.all(pairs.map((p) => p.client.dispose()))
     })
   })
 }

@@ -45,8 +45,31 @@ export class NotificationsService {
   constructor(private svc: Services) {
     this.repo = new NotificationsRepository(svc.database.db)
     svc.events.on('messageAdded', ({ room, message }) => {
-      this.onMessage(room, message).catch((e) => svc.log.error({ err: e }, 'message notifications failed'))
+      const work = this.onMessage(room, message).catch((e) => svc.log.error({ err: e }, 'message notifications failed'))
+      let inRoom = this.inFlight.get(room.id)
+      if (!inRoom) this.inFlight.set(room.id, inRoom = new Set())
+      inRoom.add(work)
+      void work.finally(() => {
+        inRoom.delete(work)
+        if (!inRoom.size && this.inFlight.get(room.id) === inRoom) this.inFlight.delete(room.id)
+      })
     })
+  }
+
+  /** each room's message notifications still being made (they run after the send has answered) */
+  private readonly inFlight = new Map<string, Set<Promise<void>>>()
+
+  /**
+   * Resolves when the notifications of every message this instance has already answered in the room
+   * are made. A member's level change waits for it, so a message is notified by the level its
+   * addressee had when it was sent, not by one set after the answer.
+   */
+  async settled(roomId: string): Promise<void> {
+    // a send emits messageAdded at setImmediate after its commit: one turn of the check phase lets
+    // every send answered before this call start its notifications (immediates run in order)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const inRoom = this.inFlight.get(roomId)
+    if (inRoom) await Promise.all([...inRoom])
   }
 
   /** stores a notification (inside the caller's transaction when given one); deliver() it after commit */

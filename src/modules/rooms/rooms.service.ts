@@ -119,6 +119,8 @@ export class RoomsService {
     const { room, membership } = await this.readable(ctx, roomId)
     if (!membership) throw notFound('No such room')
     if (typeof level !== 'string' || !(NOTIFICATION_LEVELS as readonly string[]).includes(level)) throw badInput('level', 'Unknown notification level')
+    // messages already answered keep the level they were sent under
+    await this.svc.notifications.settled(room.id)
     if (!(await this.repo.setNotificationLevel(room.id, viewer.userId, level as NotificationLevel))) throw notFound('No such room')
     ctx.loaders.of<string, Membership>('membership', (ids) => this.repo.memberships(viewer.userId, ids)).clear(room.id)
     return room
