@@ -51,6 +51,8 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL'
   /** SQLite page cache of the main connection, in MiB (a ceiling: it fills as pages are read) */
   sqliteCacheMb: number
+  /** SQLite: the least time between two group commits of sends, in ms (0: every turn of the event loop) */
+  sqliteGroupCommitMs: number
   trustProxy: boolean
   webDistDir: string | null
   /** STUN/TURN servers handed to signed-in clients for calls; empty = host candidates only (one network) */
@@ -158,6 +160,7 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
     z.enum(LOG_LEVELS, { error: (iss) => `must be one of ${LOG_LEVELS.join(', ')} (got "${String(iss.input)}")` })),
   SQLITE_SYNCHRONOUS: text('FULL', z.string().toUpperCase().pipe(z.enum(['FULL', 'NORMAL'], { error: (iss) => `must be FULL or NORMAL (got "${String(iss.input)}")` }))),
   SQLITE_CACHE_MB: int(256, 2, 65536),
+  SQLITE_GROUP_COMMIT_MS: int(1, 0, 10_000),
   PORT: int(4000, 0, 65535),
   HOST: text('127.0.0.1', z.string()),
   AUTH_RATE_LIMIT_PER_IP: int(30, 1, 1_000_000_000),
@@ -247,6 +250,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     introspection: env.INTROSPECTION,
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
     sqliteCacheMb: env.SQLITE_CACHE_MB,
+    sqliteGroupCommitMs: env.SQLITE_GROUP_COMMIT_MS,
     trustProxy: env.TRUST_PROXY,
     webDistDir: env.WEB_DIST_DIR,
     iceServers: env.ICE_SERVERS,

@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 30 * 86400,
       graphiql: true,
       introspection: true,
-      sqliteSynchronous: 'FULL', sqliteCacheMb: 256,
+      sqliteSynchronous: 'FULL', sqliteCacheMb: 256, sqliteGroupCommitMs: 1,
       trustProxy: false,
       webDistDir: 'web/dist',
       iceServers: [],

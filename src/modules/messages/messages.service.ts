@@ -27,7 +27,8 @@ export class MessagesService {
 
   constructor(private svc: Services) {
     this.repo = new MessagesRepository(svc.database.db, svc.database.dialect, () => svc.database.writeGate?.() ?? null,
-      { delayMs: svc.config.searchIndexDelayMs, onError: (e) => svc.log.error({ err: e }, 'search index batch failed') }, svc.database.sqlite ?? null)
+      { delayMs: svc.config.searchIndexDelayMs, onError: (e) => svc.log.error({ err: e }, 'search index batch failed') }, svc.database.sqlite ?? null,
+      svc.config.sqliteGroupCommitMs)
     this.streams = new RoomStreams(
       {
         head: async (roomId) => {
