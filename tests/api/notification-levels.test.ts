@@ -162,7 +162,7 @@ for (const backend of BACKENDS) {
       // each round: muted, a message, unmuted as soon as it answered, a message; only the second may be notified
       // over the sockets, where a change can follow an answer sooner than over HTTP
       const SEND = 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }'
-      await Promise.all(pairs.map(async ({ a, b, dm, client }) => {
+      await Promise.all(pairs.map(async ({ a, dm, client }) => {
         const sender = wsClient(t.wsUrl, a.token)
         for (let i = 0; i < rounds; i++) {
           await wsOk(client, SET, { r: dm.id, l: 'NONE' })
