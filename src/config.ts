@@ -51,7 +51,7 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL'
   /** SQLite page cache of the main connection, in MiB (a ceiling: it fills as pages are read) */
   sqliteCacheMb: number
-  /** SQLite: the least time between two group commits of sends, in ms (0: every turn of the event loop) */
+  /** SQLite: how long a send under load waits for others to share its group commit, in ms (0: none; every turn of the event loop commits) */
   sqliteGroupCommitMs: number
   trustProxy: boolean
   webDistDir: string | null

@@ -72,8 +72,8 @@ export class MessagesRepository {
   /**
    * `gate`: while it gives a promise, group commits wait for it (a checkpoint finishing,
    * src/db/checkpointer.ts). `sync` (SQLite, required there): the connection the group commit
-   * runs its statements on directly (see transact). `groupCommitMs` (SQLite): the least time
-   * between two group commits (SQLITE_GROUP_COMMIT_MS; 0: each turn of the event loop).
+   * runs its statements on directly (see transact). `groupCommitMs` (SQLite): how long a send
+   * under load waits for others to share its commit (SQLITE_GROUP_COMMIT_MS; 0: none, see enqueue).
    */
   constructor(private db: Kysely<DB>, private dialect: Dialect, private gate: () => Promise<void> | null = () => null, search: { delayMs: number; onError: (e: unknown) => void } = { delayMs: 200, onError: () => {} }, private sync: SqliteSync | null = null, private groupCommitMs = 0) {
     if (dialect === 'sqlite' && !sync) throw new Error('MessagesRepository on SQLite needs the connection (Database.sqlite) for its group commit')
