@@ -31,6 +31,8 @@ interface PeerInternal extends Peer {
   ignoreOffer: boolean
   settingRemoteAnswer: boolean
   queue: Promise<void>
+  /** candidates that came before any remote description: applied once one is set */
+  early: RTCIceCandidateInit[]
   setStream(s: MediaStream | null): void
   setState(s: RTCPeerConnectionState): void
   setMedia(m: MediaState): void
@@ -42,6 +44,8 @@ const PENDING_PER_SENDER = 64
 const PENDING_SENDERS = 8
 /** tries after the first for a signal that did not go out (0.25 + 0.5 + 1 + 2 s apart) */
 const SEND_RETRIES = 4
+/** candidates held per peer until its first description is applied */
+const EARLY_CANDIDATES = 64
 
 export class Mesh {
   private peers = new Map<string, PeerInternal>()
@@ -56,6 +60,13 @@ export class Mesh {
   private readonly peerList = createSignal<Peer[]>([])
   readonly list = this.peerList[0]
   private media: MediaState = { mic: true, cam: true }
+  /**
+   * The last signal under way to each peer: the next one goes out only after it. Sent side by
+   * side, an ICE_CANDIDATE could overtake its OFFER in the server (each send is checked on its
+   * own, with reads that finish in any order) and be lost at the peer; seen in CI on PostgreSQL,
+   * where both sides of a call then stayed 'new' for good.
+   */
+  private outbox = new Map<string, Promise<void>>()
 
   constructor(
     private roomId: string,
@@ -91,7 +102,14 @@ export class Mesh {
    * a lost OFFER or ANSWER leaves both sides waiting on each other for good (seen once in CI: a
    * tile stuck at 'new'). A HANGUP is not retried; the server announces the leave anyway.
    */
-  private async send(toUserId: string, kind: SignalKind, data: unknown) {
+  private send(toUserId: string, kind: SignalKind, data: unknown): Promise<void> {
+    const next = (this.outbox.get(toUserId) ?? Promise.resolve()).then(() => this.sendNow(toUserId, kind, data))
+    this.outbox.set(toUserId, next)
+    void next.then(() => { if (this.outbox.get(toUserId) === next) this.outbox.delete(toUserId) })
+    return next
+  }
+
+  private async sendNow(toUserId: string, kind: SignalKind, data: unknown) {
     const input = { roomId: this.roomId, toUserId, kind, payload: JSON.stringify(data) }
     for (let attempt = 0; ; attempt++) {
       try {
@@ -134,7 +152,7 @@ export class Mesh {
       // both sides derive the same roles from the ids, so exactly one of them is polite
       polite: this.myId > userId,
       makingOffer: false, ignoreOffer: false, settingRemoteAnswer: false,
-      queue: Promise.resolve(),
+      queue: Promise.resolve(), early: [],
     }
     this.peers.set(userId, peer)
     pc.onconnectionstatechange = () => setState(pc.connectionState)
@@ -208,11 +226,17 @@ export class Mesh {
       peer.settingRemoteAnswer = description.type === 'answer'
       await pc.setRemoteDescription(description)
       peer.settingRemoteAnswer = false
+      // candidates that came first belong to this description or to an offer we ignored
+      for (const c of peer.early.splice(0)) await pc.addIceCandidate(c).catch(() => {})
       if (description.type === 'offer') {
         await pc.setLocalDescription()
         if (pc.localDescription) await this.send(peer.userId, 'ANSWER', { description: pc.localDescription.toJSON() })
       }
     } else if (kind === 'ICE_CANDIDATE' && data.candidate) {
+      if (!pc.remoteDescription) {
+        if (peer.early.length < EARLY_CANDIDATES) peer.early.push(data.candidate)
+        return
+      }
       try {
         await pc.addIceCandidate(data.candidate)
       } catch (e) {
