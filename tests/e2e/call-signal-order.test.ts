@@ -17,6 +17,7 @@ import { waitLive } from '../helpers/app.js'
 import { collect, gql, ok, signUp, wsClient, type TestUser } from '../helpers/client.js'
 import { joinByCode } from '../helpers/rooms.js'
 import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+import { scriptedPeer, serveSignals } from './scripted-peer.js'
 
 const SEND_SIGNAL = `mutation($input: SendSignalInput!) { sendSignal(input: $input) { id } }`
 const SIGNAL_RECEIVED = `subscription($roomId: ID) { signalReceived(roomId: $roomId) { kind payload from { id } } }`
@@ -56,19 +57,8 @@ describe('call signalling out of order', () => {
     await cara.page.getByRole('button', { name: 'Start call' }).click()
     await expect.poll(() => cara.page.getByRole('button', { name: 'Hang up' }).count(), { timeout: 10_000 }).toBe(1)
 
-    const device = await newPage(browser)
+    const device = await scriptedPeer(browser, app.url, { stateChannel: true })
     const ear: Page = device.page
-    await ear.goto(`${app.url}/health`)
-    await ear.evaluate(() => {
-      const w = window as any
-      const pc = new RTCPeerConnection()
-      w.pc = pc
-      w.tracks = 0
-      w.candidates = []
-      pc.createDataChannel('state', { negotiated: true, id: 0 })
-      pc.ontrack = () => { w.tracks++ }
-      pc.onicecandidate = (ev) => { if (ev.candidate) w.candidates.push(ev.candidate.toJSON()) }
-    })
     const send = async (kind: string, data: unknown) => {
       const r = await gql(app.url, SEND_SIGNAL, { input: { roomId, toUserId: caraId, kind, payload: JSON.stringify(data) } }, peer.token)
       expect(r.errors, kind).toBeUndefined()
@@ -81,31 +71,22 @@ describe('call signalling out of order', () => {
 
     // the peer's side of the call: answers an offer met while stable, ignores one that collides
     // with its own (it is the impolite side), and drops Cara's candidates
-    let handled = 0
-    let serving = true
     const seen: string[] = []
-    const serve = (async () => {
-      while (serving) {
-        await inbox.waitFor(() => !serving || inbox.events.length > handled, 60_000, 'a signal from Cara').catch(() => {})
-        while (serving && handled < inbox.events.length) {
-          const s = inbox.events[handled++].signalReceived
-          seen.push(s.kind)
-          const data = JSON.parse(s.payload)
-          if (s.kind === 'OFFER' && data.description) {
-            const answer = await ear.evaluate(async (d) => {
-              const pc = (window as any).pc as RTCPeerConnection
-              if (pc.signalingState !== 'stable') return null
-              await pc.setRemoteDescription(d)
-              await pc.setLocalDescription()
-              return pc.localDescription!.toJSON()
-            }, data.description)
-            if (answer) await send('ANSWER', { description: answer })
-          } else if (s.kind === 'ANSWER' && data.description) {
-            await ear.evaluate((d) => ((window as any).pc as RTCPeerConnection).setRemoteDescription(d), data.description)
-          }
-        }
+    const server = serveSignals(inbox, async (kind, data) => {
+      seen.push(kind)
+      if (kind === 'OFFER' && data.description) {
+        const answer = await ear.evaluate(async (d) => {
+          const pc = (window as any).pc as RTCPeerConnection
+          if (pc.signalingState !== 'stable') return null
+          await pc.setRemoteDescription(d)
+          await pc.setLocalDescription()
+          return pc.localDescription!.toJSON()
+        }, data.description)
+        if (answer) await send('ANSWER', { description: answer })
+      } else if (kind === 'ANSWER' && data.description) {
+        await ear.evaluate((d) => ((window as any).pc as RTCPeerConnection).setRemoteDescription(d), data.description)
       }
-    })()
+    })
 
     // every candidate first, then the offer
     const offer = await ear.evaluate(async () => {
@@ -131,8 +112,7 @@ describe('call signalling out of order', () => {
     const tile = cara.page.locator(`figure.tile[data-peer="${peer.id}"]`)
     await expect.poll(() => tile.getAttribute('data-connection'), { timeout: 20_000 }).toBe('connected')
     await expect.poll(() => ear.evaluate(() => (window as any).tracks), { timeout: 10_000 }).toBeGreaterThan(0)
-    serving = false
-    await serve
+    await server.stop()
     expect(seen).toContain('ANSWER')
     expect(errors).toEqual([])
     await ws.dispose()

@@ -10,6 +10,7 @@ import { collect, gql, ok, signUp, wsClient, type TestUser } from '../helpers/cl
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 import type { Browser, Page } from 'playwright-core'
 import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from '../e2e/browser.js'
+import { scriptedPeer, serveSignals } from '../e2e/scripted-peer.js'
 
 const SEND_SIGNAL = `mutation($input: SendSignalInput!) { sendSignal(input: $input) { id kind from { id } } }`
 const SIGNAL_RECEIVED = `subscription($roomId: ID) { signalReceived(roomId: $roomId) { kind payload from { id } } }`
@@ -153,48 +154,29 @@ describe('a non-participant never gets media (Chromium, fake camera and micropho
     await expect.poll(() => cara.page.getByRole('button', { name: 'Hang up' }).count(), { timeout: 10_000 }).toBe(1)
 
     // Eve's listening device: a peer connection that answers whatever Cara's client offers
-    const listener = await newPage(browser)
+    const listener = await scriptedPeer(browser, app.url)
     const ear: Page = listener.page
-    await ear.goto(`${app.url}/health`)
-    await ear.evaluate(() => {
-      const w = window as any
-      const pc = new RTCPeerConnection()
-      w.pc = pc
-      w.tracks = 0
-      w.candidates = []
-      pc.ontrack = () => { w.tracks++ }
-      pc.onicecandidate = (ev) => { if (ev.candidate) w.candidates.push(ev.candidate.toJSON()) }
-    })
     const we = wsClient(app.wsUrl, eve.token)
     const base = app.app.hearth.realtime.liveSubscriptions
     const inbox = collect(we, SIGNAL_RECEIVED, { roomId })
     await waitLive(app, base + 1)
-    let handled = 0
-    let serving = true
     const forged: string[] = []
-    const serve = (async () => {
-      while (serving) {
-        await inbox.waitFor(() => !serving || inbox.events.length > handled, 60_000, 'a signal for Eve').catch(() => {})
-        while (serving && handled < inbox.events.length) {
-          const s = inbox.events[handled++].signalReceived
-          const data = JSON.parse(s.payload)
-          if (s.kind === 'OFFER' && data.description) {
-            const answer = await ear.evaluate(async (d) => {
-              const pc = (window as any).pc as RTCPeerConnection
-              await pc.setRemoteDescription(d)
-              await pc.setLocalDescription()
-              return pc.localDescription!.toJSON()
-            }, data.description)
-            await signal(app.url, eve, roomId, caraId, 'ANSWER', JSON.stringify({ description: answer }))
-            for (const c of await ear.evaluate(() => (window as any).candidates.splice(0))) {
-              await signal(app.url, eve, roomId, caraId, 'ICE_CANDIDATE', JSON.stringify({ candidate: c }))
-            }
-          } else if (s.kind === 'ICE_CANDIDATE' && data.candidate) {
-            await ear.evaluate((c) => ((window as any).pc as RTCPeerConnection).addIceCandidate(c).catch(() => {}), data.candidate)
-          }
+    const server = serveSignals(inbox, async (kind, data) => {
+      if (kind === 'OFFER' && data.description) {
+        const answer = await ear.evaluate(async (d) => {
+          const pc = (window as any).pc as RTCPeerConnection
+          await pc.setRemoteDescription(d)
+          await pc.setLocalDescription()
+          return pc.localDescription!.toJSON()
+        }, data.description)
+        await signal(app.url, eve, roomId, caraId, 'ANSWER', JSON.stringify({ description: answer }))
+        for (const c of await ear.evaluate(() => (window as any).candidates.splice(0))) {
+          await signal(app.url, eve, roomId, caraId, 'ICE_CANDIDATE', JSON.stringify({ candidate: c }))
         }
+      } else if (kind === 'ICE_CANDIDATE' && data.candidate) {
+        await ear.evaluate((c) => ((window as any).pc as RTCPeerConnection).addIceCandidate(c).catch(() => {}), data.candidate)
       }
-    })()
+    })
 
     // the attack: one candidate and an offer of Eve's own, straight to Cara
     const offer = await ear.evaluate(async () => {
@@ -219,8 +201,7 @@ describe('a non-participant never gets media (Chromium, fake camera and micropho
     await expect.poll(() => dan.page.locator('figure.tile[data-peer]').first().getAttribute('data-connection'), { timeout: 20_000 }).toBe('connected')
     await expect.poll(() => cara.page.getByLabel("Dan's video").evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 10_000 }).toBeGreaterThan(0)
 
-    serving = false
-    await serve
+    await server.stop()
     // Cara's client answered nothing to Eve and shows no tile but Dan's. The server refuses the
     // forged signals (asserted above, API level); this asserts the outcome whichever layer stops
     // them, so the client's own check (Mesh lists only callParticipants) is proven by running it
