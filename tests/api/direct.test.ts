@@ -135,4 +135,32 @@ describe('DIRECT_MESSAGE notifications', () => {
     expect(nb.events[1].notifications.message.body).toBe('gone again')
     await Promise.all([ca.dispose(), cb.dispose(), cc.dispose()])
   })
+
+  it('a message seen live is not notified even when its addressee closes the conversation right after (many pairs at once)', async () => {
+    // The addressee watching the conversation when the message goes out sees it there; closing the
+    // conversation a moment later must not turn it into a notification. Sixteen pairs at once, so
+    // the notification work runs behind other work, as under load (CI on PostgreSQL once notified it).
+    const pairs = await Promise.all(Array.from({ length: 16 }, async () => {
+      const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+      await befriend(a, b)
+      const room = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+      return { a, b, room, cb: wsClient(t.wsUrl, b.token) }
+    }))
+    const base = t.app.hearth.realtime.liveSubscriptions
+    const inboxes = pairs.map((p) => collect(p.cb, NOTIFS))
+    const lives = pairs.map((p) => collect(p.cb, MESSAGE_ADDED, { roomId: p.room.id }))
+    await waitLive(t, base + 32)
+    await Promise.all(pairs.map(async (p, i) => {
+      await send(t.url, p.a.token, p.room.id, 'seen live')
+      await lives[i].waitCount(1)
+      // closed the moment it is seen
+      lives[i].dispose()
+    }))
+    await eventually(() => t.app.hearth.realtime.liveSubscriptions === base + 16, 10_000, 'the conversations to close')
+    // the marker: a notification of 'seen live' would come before it
+    await Promise.all(pairs.map((p) => send(t.url, p.a.token, p.room.id, 'after closing')))
+    await Promise.all(inboxes.map((n) => n.waitCount(1, 10_000)))
+    for (const n of inboxes) expect(n.events.map((e) => e.notifications.message.body)).toEqual(['after closing'])
+    await Promise.all(pairs.map((p) => p.cb.dispose()))
+  })
 })

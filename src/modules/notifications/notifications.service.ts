@@ -127,6 +127,11 @@ export class NotificationsService {
   private async onMessage(room: RoomModel, message: MessageModel) {
     const now = Date.now()
     const created: NotificationModel[] = []
+    // who watches a direct conversation is read first, as the message goes out: read after the
+    // other reads, it could see the addressee who saw this message live close the conversation
+    // since, and notify them of it (seen in CI on PostgreSQL)
+    const watchers = room.kind === 'DIRECT' ? this.watchers(room.id) : null
+    watchers?.catch(() => {})
     // a reply notifies the original's sender (REPLY); they get no second notification for it
     const replied = await this.notifyReply(room, message, now)
     if (replied) created.push(replied)
@@ -134,7 +139,7 @@ export class NotificationsService {
       // the addressee watching the conversation sees the message itself; anyone else gets a notification
       for (const { userId: peer, level } of await this.repo.otherMembers(room.id, message.senderId)) {
         if (!shouldNotify(notificationLevelOf(level, room.kind), 'DIRECT_MESSAGE')) continue
-        if (peer === replied?.userId || await this.watching(room.id, peer)) continue
+        if (peer === replied?.userId || (await watchers!).has(peer)) continue
         created.push(await this.insert(this.svc.database.db, { userId: peer, kind: 'DIRECT_MESSAGE', actorId: message.senderId, roomId: room.id, messageId: message.id }, now))
       }
     } else {
@@ -167,13 +172,13 @@ export class NotificationsService {
   }
 
   /**
-   * Whether the user has a live subscription naming the room, on any instance. The study module
-   * keeps these leases (room timers need the same answer); without it, nobody counts as watching.
+   * Who has a live subscription naming the room, on any instance. The study module keeps these
+   * leases (room timers need the same answer); without it, nobody counts as watching.
    */
-  private async watching(roomId: string, userId: string): Promise<boolean> {
+  private async watchers(roomId: string): Promise<Set<string>> {
     const rooms = (this.svc as { study?: { roomPresence?: { present(roomId: string): Promise<string[]> } } }).study?.roomPresence
-    if (!rooms) return false
-    return (await rooms.present(roomId)).includes(userId)
+    if (!rooms) return new Set()
+    return new Set(await rooms.present(roomId))
   }
 
   list(ctx: Ctx, unreadOnly: boolean | null | undefined, first: number | null | undefined): Promise<NotificationModel[]> {
