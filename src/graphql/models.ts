@@ -44,6 +44,11 @@ export interface RoomModel {
   lastActivityAt: number
   msgSeq: number
   eventSeq: number
+  /**
+   * Set on the room a roomActivity event carries: its unread count stops at this message (seq),
+   * so each event shows the count as of itself, not one that already includes later messages.
+   */
+  asOfSeq?: number
 }
 
 export interface RoomMemberModel {

@@ -42,6 +42,26 @@ describe('roomActivity', () => {
     await ca.dispose()
   })
 
+  it('each event carries the unread count as of its own message, even when later ones are already stored', async () => {
+    const a = await signUp(t.url)
+    const b = await signUp(t.url)
+    const room = await createRoom(t.url, b.token, 'Burst', 'PRIVATE')
+    await joinByCode(t.url, a.token, room.code)
+    const base = t.app.hearth.realtime.liveSubscriptions
+    const ca = wsClient(t.wsUrl, a.token)
+    const sub = collect(ca, ACTIVITY)
+    await waitLive(t, base + 1)
+    // sent at once: several are stored before the first event is rendered
+    const bodies = Array.from({ length: 12 }, (_, i) => `burst ${i}`)
+    await Promise.all(bodies.map((body) => send(t.url, b.token, room.id, body)))
+    await sub.waitCount(12)
+    // whatever order they were stored in, the n-th event of the room is the n-th unread message
+    expect(sub.events.map((e) => e.roomActivity.room.unreadCount)).toEqual(bodies.map((_, i) => i + 1))
+    expect(new Set(sub.events.map((e) => e.roomActivity.message.body))).toEqual(new Set(bodies))
+    sub.dispose()
+    await ca.dispose()
+  })
+
   it('follows a room joined later (from another device) and drops a room left or deleted', async () => {
     const a = await signUp(t.url)
     const b = await signUp(t.url)

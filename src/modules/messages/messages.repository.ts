@@ -491,8 +491,8 @@ export class MessagesRepository {
     return out
   }
 
-  /** others' non-deleted messages after the user's read marker, per room */
-  async unreadCounts(userId: string, roomIds: string[]): Promise<Map<string, number>> {
+  /** others' non-deleted messages after the user's read marker, per room (up to a message's seq when given) */
+  async unreadCounts(userId: string, roomIds: string[], upToSeq?: number): Promise<Map<string, number>> {
     const out = new Map<string, number>()
     if (!roomIds.length) return out
     const rows = await this.db.selectFrom('messages as m')
@@ -500,6 +500,7 @@ export class MessagesRepository {
       .select(['m.room_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('m.room_id', 'in', roomIds)
       .whereRef('m.seq', '>', 'rm.last_read_seq')
+      .$if(upToSeq !== undefined, (q) => q.where('m.seq', '<=', upToSeq!))
       .where('m.sender_id', '!=', userId)
       .where('m.deleted_at', 'is', null)
       .groupBy('m.room_id').execute()

@@ -483,6 +483,7 @@ export class MessagesService {
   async unreadCount(ctx: Ctx, room: RoomModel): Promise<number> {
     const viewer = ctx.viewer
     if (!viewer) return 0
+    if (room.asOfSeq !== undefined) return (await this.repo.unreadCounts(viewer.userId, [room.id], room.asOfSeq)).get(room.id) ?? 0
     const n = await ctx.loaders.of<string, number>('unread', (ids) => this.repo.unreadCounts(viewer.userId, ids)).load(room.id)
     return n ?? 0
   }

@@ -39,7 +39,8 @@ export const roomsResolvers: AppResolvers = {
     by: (c, _, ctx) => (c.byId ? ctx.svc.users.load(ctx, c.byId) : null),
   },
   RoomActivity: {
-    room: async (a, _, ctx) => (await ctx.svc.rooms.load(ctx, a.roomId))!,
+    // the room as of this message: rendered a moment later, it could already count later ones
+    room: async (a, _, ctx) => ({ ...(await ctx.svc.rooms.load(ctx, a.roomId))!, asOfSeq: a.message.seq }),
   },
   Room: {
     createdBy: (r, _, ctx) => (r.createdById ? ctx.svc.users.load(ctx, r.createdById) : null),
