@@ -39,9 +39,6 @@ const RESTART_PAGES = 4_000
 /** frames still to copy for which a hold is worth it */
 const HOLD_BELOW_PAGES = 500
 const EVERY_WRITES = 2048
-/** unheld passes at most before a hold, and the frames written during one that count as caught up */
-const CATCH_UP_PASSES = 3
-const CAUGHT_UP_PAGES = 48
 
 export class Checkpointer {
   private worker: Worker | null = null
@@ -51,17 +48,10 @@ export class Checkpointer {
   private calls = new Map<number, (r: CheckpointResult) => void>()
   private nextCall = 0
   private writes = 0
-  /** checkpoints run, completed (WAL restartable), holds taken and their total ms: for tests and the bench */
-  readonly stats = { checkpoints: 0, complete: 0, holds: 0, heldMs: 0, failures: 0 }
-  private readonly catchUpPasses: number
+  /** checkpoints run, completed (WAL restartable), holds taken: for tests and the bench */
+  readonly stats = { checkpoints: 0, complete: 0, holds: 0, failures: 0 }
 
-  /**
-   * `catchUp`: before holding the group commit, the worker runs unheld passes until one finds the
-   * WAL caught up (see run). Only where no answer waits for a WAL sync (SQLITE_SYNCHRONOUS=NORMAL):
-   * each pass also syncs the database file, beside the WAL syncs FULL's answers wait for.
-   */
-  constructor(dbPath: string, opts: { catchUp?: boolean } = {}) {
-    this.catchUpPasses = opts.catchUp ? CATCH_UP_PASSES : 0
+  constructor(dbPath: string) {
     try {
       const req = createRequire(import.meta.url)
       const w = new Worker(CHECKPOINTER, { eval: true, workerData: { file: dbPath, driver: req.resolve('better-sqlite3') } })
@@ -117,31 +107,14 @@ export class Checkpointer {
       // "complete" here says nothing: the writer may have added frames since the worker looked
       // a longer hold rather than a WAL that keeps growing beside a writer the worker cannot catch
       if (first.log! < RESTART_PAGES || (first.log! - first.checkpointed! > HOLD_BELOW_PAGES && first.log! < 4 * RESTART_PAGES) || this.closed) return
-      // Catch up before holding: the frames written while a pass copied are the next one's work,
-      // and the hold's length is mostly that copy (~0.03 ms a frame: 36 frames held the sends
-      // 1.4 ms, 330 frames 10.9 ms). Passes copy faster than the sends write, so each leaves
-      // fewer behind; a pass that finds the WAL restarted (it caught up at a pause in the sends)
-      // needs no hold at all.
-      let prev = first
-      for (let i = 0; i < this.catchUpPasses && !this.closed; i++) {
-        const pass = await this.call()
-        if (pass.error !== undefined) { this.stats.failures++; return }
-        if (pass.log! < prev.log!) return
-        const written = pass.log! - prev.log!
-        prev = pass
-        if (written <= CAUGHT_UP_PAGES) break
-      }
-      if (this.closed) return
       // the few frames left: writes that can wait hold back while the worker copies them
       let release!: () => void
       this.hold = new Promise<void>((resolve) => { release = resolve })
       this.stats.holds++
       try {
         // let the write transaction in progress (if any) commit first
-        const held = performance.now()
         await new Promise((resolve) => setImmediate(resolve))
         const last = await this.call()
-        this.stats.heldMs += performance.now() - held
         if (last.error !== undefined) this.stats.failures++
         else if (last.log === last.checkpointed) this.stats.complete++
       } finally {

@@ -80,7 +80,7 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
   sqlite.pragma('synchronous = NORMAL')
   const walSync = url !== ':memory:' && (opts.synchronous ?? 'FULL') === 'FULL' ? new WalSync(fs.realpathSync(url) + '-wal', stats) : null
   // checkpoints in a worker (src/db/checkpointer.ts); SQLite's own, on this connection, only as a backstop
-  const checkpointer = url !== ':memory:' && opts.checkpointWorker !== false ? new Checkpointer(fs.realpathSync(url), { catchUp: !walSync }) : null
+  const checkpointer = url !== ':memory:' && opts.checkpointWorker !== false ? new Checkpointer(fs.realpathSync(url)) : null
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
   const PLAIN_SELECT = /^\s*(\/\*.*?\*\/\s*)?select\b/i
   // kysely prepares every statement on every call; the same few dozen SQL texts repeat, so keep

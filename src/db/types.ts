@@ -291,6 +291,6 @@ export interface Database {
   /** SQLite: statements run synchronously on the connection, for the send path's group commit */
   sqlite?: SqliteSync
   /** SQLite with the checkpoint worker: checkpoints run, completed, holds taken, failures */
-  checkpoints?: { checkpoints: number; complete: number; holds: number; heldMs: number; failures: number }
+  checkpoints?: { checkpoints: number; complete: number; holds: number; failures: number }
   close(): Promise<void>
 }
