@@ -302,13 +302,21 @@ for (const backend of BACKENDS) {
       // instance's cache afresh (so its 10 s cannot run out between the two counted requests)
       t.app.hearth.auth.sessionCache.clear()
       await ok(t.url, q(''), { r: room.id }, alice.token)
-      let before = stats.queries
-      await ok(t.url, q(''), { r: room.id }, alice.token)
-      const without = stats.queries - before
-      before = stats.queries
-      const withA = (await ok(t.url, q('attachments { id name }'), { r: room.id }, alice.token)).messages.edges
-      expect(withA.every((e: any) => e.node.attachments.length === 1)).toBe(true)
-      expect(stats.queries - before).toBe(without + 1)
+      // the counter is the whole instance's: work left from the sends (or a session's periodic
+      // touch) can land in a counted request under load, and only ever adds; the fewest of three
+      // requests each is what the request itself needs
+      const count = async (sel: string) => {
+        let fewest = Infinity
+        for (let i = 0; i < 3; i++) {
+          const before = stats.queries
+          const edges = (await ok(t.url, q(sel), { r: room.id }, alice.token)).messages.edges
+          if (sel) expect(edges.every((e: any) => e.node.attachments.length === 1)).toBe(true)
+          fewest = Math.min(fewest, stats.queries - before)
+        }
+        return fewest
+      }
+      const without = await count('')
+      expect(await count('attachments { id name }')).toBe(without + 1)
     })
 
     it('setAvatar: an own image upload; avatarUrl reaches others live through userUpdated, the thumbnail is theirs to read; null removes it', async () => {
