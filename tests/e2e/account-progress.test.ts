@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
 import { gql, ok, signUp } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
-import { launch, newPage, signInInPage, startWebApp, uname, watchErrors } from './browser.js'
+import { launch, newPage, signInInPage, startWebApp, uname, watchErrors, zoneAwayFromMidnight } from './browser.js'
 
 const PASSWORD = 'correct horse battery'
 const NEW_PASSWORD = 'tangerine kettle orbit'
@@ -132,7 +132,9 @@ describe('progress page: weekly goal, streaks, heat map', () => {
   it('sets a goal and shows the week against it, the streaks and today\'s cell in the viewer\'s time zone', async () => {
     const u = await signUp(app.url, uname('goal'))
     await ok(app.url, 'mutation { recordStudySession(minutes: 90) { id } }', {}, u.token)
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' })
+    // a zone where the 90 + 40 minutes logged now fall on today alone (and so in this week)
+    const zone = zoneAwayFromMidnight()
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: zone })
     const page = await context.newPage()
     const errors = watchErrors(page)
     await signInInPage(page, app.url, u.username)
@@ -149,8 +151,8 @@ describe('progress page: weekly goal, streaks, heat map', () => {
     expect(await bar.getAttribute('value')).toBe('90')
     expect(await bar.getAttribute('max')).toBe('120')
 
-    // the heat map: a table with a labelled cell per day; today (in Tokyo) has the 90 minutes
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+    // the heat map: a table with a labelled cell per day; today (in the browser's zone) has the 90 minutes
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
     const map = page.getByRole('table', { name: /Minutes studied per day, last 26 weeks/ })
     expect(await map.getByRole('cell', { name: new RegExp(`\\(${today}\\): 90 minutes`) }).count()).toBe(1)
     expect(await map.getByRole('cell', { name: /: 0 minutes$/ }).count()).toBeGreaterThan(150)

@@ -97,8 +97,23 @@ export async function signInInPage(page: Page, baseUrl: string, username: string
   await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
 }
 
-export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport })
+export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }, timezoneId?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, ...(timezoneId ? { timezoneId } : {}) })
   const page = await context.newPage()
   return { context, page }
+}
+
+/**
+ * A time zone where it is now at least `hoursAfter` past local midnight and at least two hours
+ * before the next: sessions logged "just now" in a test then fall on today alone (a session that
+ * crosses midnight counts on both days, so a test run at 00:11 would otherwise see a streak of 2).
+ * Tokyo's and New York's unsafe hours never overlap, so one always qualifies; UTC comes last so
+ * the zone the page sends differs from the server's default.
+ */
+export function zoneAwayFromMidnight(hoursAfter = 3, now = Date.now()): string {
+  for (const tz of ['Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'UTC']) {
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', hourCycle: 'h23' }).format(now))
+    if (hour >= hoursAfter && hour < 22) return tz
+  }
+  throw new Error('no candidate time zone is away from midnight')
 }

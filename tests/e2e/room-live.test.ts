@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
-import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors, zoneAwayFromMidnight } from './browser.js'
 
 let app: TestApp
 let browser: Browser
@@ -93,7 +93,8 @@ describe('live room features', () => {
   }, 120_000)
 
   it('the progress page charts the minutes studied', async () => {
-    const { context, page } = await newPage(browser)
+    // the browser's zone is the viewer's: one where the 45 minutes just logged are all today's
+    const { context, page } = await newPage(browser, undefined, zoneAwayFromMidnight())
     await signUpInPage(page, app.url, uname('prog'))
     await page.getByRole('link', { name: 'Progress' }).click()
     await expect.poll(() => page.getByTestId('total-minutes').textContent(), { timeout: 10_000 }).toBe('0 min')
