@@ -228,10 +228,17 @@ for (const backend of BACKENDS) {
         a.app.hearth.auth.sessionCache.clear()
         await ok(a.url, '{ me { id } }', {}, member.token)
         await quiet()
-        const before = stats.queries
-        const d = await ok(a.url, PAGE_Q(n), { r: r.id }, member.token)
-        expect(d.messages.edges).toHaveLength(n)
-        return stats.queries - before
+        // the counter is the whole instance's: work left from the sends can still land in a
+        // counted request under CI's load, and only ever adds; the fewest of three requests is
+        // what the page itself needs
+        let fewest = Infinity
+        for (let i = 0; i < 3; i++) {
+          const before = stats.queries
+          const d = await ok(a.url, PAGE_Q(n), { r: r.id }, member.token)
+          expect(d.messages.edges).toHaveLength(n)
+          fewest = Math.min(fewest, stats.queries - before)
+        }
+        return fewest
       }
       const few = await count(5)
       const many = await count(24)
