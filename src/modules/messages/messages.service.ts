@@ -5,7 +5,7 @@ import type { Connection, MessageEventModel, MessageModel, ReactionGroupModel, R
 import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, decodeIntCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { cleanText, isId } from '../../lib/text.js'
-import { newId } from '../../lib/ids.js'
+import { newTimeOrderedId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
@@ -76,7 +76,7 @@ export class MessagesService {
     }
     let res
     try {
-      res = await this.repo.insertChecked({ id: newId(), roomId: room.id, senderId: userId, body, clientId: cid, replyToId: null, now: Date.now() })
+      res = await this.repo.insertChecked({ id: newTimeOrderedId(), roomId: room.id, senderId: userId, body, clientId: cid, replyToId: null, now: Date.now() })
     } catch (e) {
       // a retry racing its first attempt: the clientId's unique key refused the second
       if (cid) {
@@ -181,7 +181,7 @@ export class MessagesService {
       replyTo = original.id
     }
     await this.sendLimit(viewer.userId)
-    const id = newId()
+    const id = newTimeOrderedId()
     // the uploads are claimed for the message before it is stored (all or none; BAD_USER_INPUT
     // for someone else's, a sent or an expired one) and given back if it is not
     if (attach) await this.svc.attachments.claim(attach, viewer.userId, id, room.id)
