@@ -48,6 +48,13 @@ export function cleanText(value: unknown, field: string, rule: TextRule): string
   // the label only for an error message: every send passes here twice
   const what = { toString: () => fieldLabel(field) }
   if (typeof value !== 'string') throw badInput(field, `${what} must be a string`)
+  // printable ASCII (most chat text, every UUID clientId): well-formed, already NFC, no control,
+  // direction or invisible characters, one code point per unit; only the trim and the length
+  // are left. 0.5 µs instead of 4 for a send's body and clientId (tsx loop; ~8 in the server)
+  if (value.length <= rule.max && PRINTABLE_ASCII.test(value)) {
+    const t = value.trim()
+    return inLimits(t, t.length, what, field, rule)
+  }
   if (!isWellFormed(value)) throw badInput(field, `${what} contains invalid Unicode`)
   if (value.length > rule.max * 2 + 1024) throw badInput(field, `${what} must be at most ${rule.max} characters`)
   let s = value.normalize('NFC')
@@ -59,7 +66,13 @@ export function cleanText(value: unknown, field: string, rule: TextRule): string
   }
   s = s.trim()
   if (rule.label && BLANK_ONLY.test(s)) throw badInput(field, `${what} must not be blank: use visible letters, digits or symbols`)
-  const n = codePoints(s)
+  return inLimits(s, codePoints(s), what, field, rule)
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
+/** `s` (of `n` code points) when within the rule's lengths */
+function inLimits(s: string, n: number, what: { toString(): string }, field: string, rule: TextRule): string {
   if (n < rule.min) throw badInput(field, rule.min === 1 ? `${what} must not be empty` : `${what} must be at least ${rule.min} characters`)
   if (n > rule.max) throw badInput(field, `${what} must be at most ${rule.max} characters`)
   return s

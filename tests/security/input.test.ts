@@ -169,6 +169,19 @@ describe('display names and room names', () => {
     const fine = await send(t.url, u.token, room.id, 'line one\nשלום \u202Bmixed\u202C')
     expect(fine.body).toBe('line one\nשלום \u202Bmixed\u202C')
   })
+
+  it('plain ASCII text is trimmed and held to the same limits (its own fast path in cleanText)', async () => {
+    expect((await send(t.url, u.token, room.id, '  plain words, trimmed  ')).body).toBe('plain words, trimmed')
+    // 4000 characters after the trim is the cap, spaces around it or not
+    expect((await send(t.url, u.token, room.id, ' ' + 'b'.repeat(4000) + ' ')).body).toHaveLength(4000)
+    for (const v of ['', '   ', 'c'.repeat(4001)]) {
+      const r = await code('mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: room.id, b: v })
+      expect(r.code, JSON.stringify(v.slice(0, 10))).toBe('BAD_USER_INPUT')
+      expect(r.field).toBe('body')
+    }
+    const empty = await code('mutation($r: ID!) { sendMessage(roomId: $r, body: "x", clientId: "  ") { id } }', { r: room.id })
+    expect(empty).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clientId' })
+  })
 })
 
 describe('every string input has a length cap', () => {
