@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import os from 'node:os'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { stopWorker } from './wal-sync.js'
@@ -21,6 +23,9 @@ import { stopWorker } from './wal-sync.js'
  *    (`gate()`: the send path's group commit) hold back while the worker copies the rest: that
  *    checkpoint completes, and the next write starts the WAL over from its beginning. Only those
  *    writes wait (one small checkpoint, a few ms); the event loop never does.
+ * 3. a pass is unheld, so a writer can outrun a slow one (a busy disk): once the WAL holds
+ *    HARD_PAGES frames while a pass still copies, those writes hold at once, until the pass and
+ *    the hold after it have restarted the WAL.
  *
  * A checkpoint that fails or cannot finish leaves everything to the backstop: nothing is lost
  * either way, only where the work happens changes.
@@ -39,6 +44,20 @@ const RESTART_PAGES = 4_000
 /** frames still to copy for which a hold is worth it */
 const HOLD_BELOW_PAGES = 500
 const EVERY_WRITES = 2048
+/**
+ * The WAL's hard bound, in frames: past it the group commit holds at once, even while a pass is
+ * still copying. A pass is unheld, and while it copies and syncs the writer goes on: with the disk
+ * busy elsewhere (two `dd ... conv=fsync` loops beside tests/db/durability's fast writer) the WAL
+ * peaked at 59-68 MB, and at 107.9 MB beside a traced process, where it restarts at ~16 MB. While
+ * a pass runs, the main thread reads the WAL's frame count every LOOK_EVERY_WRITES writes from the
+ * wal-index header in the -shm file (`mxFrame`, a 32-bit word at byte 16 in the machine's byte
+ * order: https://www.sqlite.org/walformat.html): one 4-byte read. (`journal_size_limit`, which
+ * would make the WAL file's size tell the same, cost ~5% of the CPU per delivery in the rooms
+ * bench: the file truncated at every restart and extended again.)
+ */
+const HARD_PAGES = 3 * RESTART_PAGES
+const LOOK_EVERY_WRITES = 64
+const MX_FRAME_OFFSET = 16
 
 export class Checkpointer {
   private worker: Worker | null = null
@@ -48,10 +67,16 @@ export class Checkpointer {
   private calls = new Map<number, (r: CheckpointResult) => void>()
   private nextCall = 0
   private writes = 0
-  /** checkpoints run, completed (WAL restartable), holds taken: for tests and the bench */
-  readonly stats = { checkpoints: 0, complete: 0, holds: 0, failures: 0 }
+  private sinceLook = 0
+  private release: (() => void) | null = null
+  private readonly shmPath: string
+  private shmFd: number | null = null
+  private readonly word = Buffer.alloc(4)
+  /** checkpoints run, completed (WAL restartable), holds taken (early: at the hard bound, during a pass): for tests and the bench */
+  readonly stats = { checkpoints: 0, complete: 0, holds: 0, earlyHolds: 0, failures: 0 }
 
   constructor(dbPath: string) {
+    this.shmPath = dbPath + '-shm'
     try {
       const req = createRequire(import.meta.url)
       const w = new Worker(CHECKPOINTER, { eval: true, workerData: { file: dbPath, driver: req.resolve('better-sqlite3') } })
@@ -77,6 +102,13 @@ export class Checkpointer {
 
   /** A write statement is about to run on the main connection. */
   wrote(): void {
+    if (this.running && !this.hold && ++this.sinceLook >= LOOK_EVERY_WRITES) {
+      this.sinceLook = 0
+      if (this.walFrames() > HARD_PAGES) {
+        this.stats.earlyHolds++
+        this.holdWrites()
+      }
+    }
     if (++this.writes < EVERY_WRITES || this.running || this.closed || !this.worker) return
     this.writes = 0
     void this.run()
@@ -85,6 +117,29 @@ export class Checkpointer {
   /** For writes that may wait: resolves at once, or after the hold of a finishing checkpoint. */
   gate(): Promise<void> | null {
     return this.hold
+  }
+
+  /** frames in the WAL now (0 when the wal-index cannot be read) */
+  private walFrames(): number {
+    try {
+      this.shmFd ??= fs.openSync(this.shmPath, 'r')
+      if (fs.readSync(this.shmFd, this.word, 0, 4, MX_FRAME_OFFSET) !== 4) return 0
+      return os.endianness() === 'LE' ? this.word.readUInt32LE(0) : this.word.readUInt32BE(0)
+    } catch {
+      return 0
+    }
+  }
+
+  /** writes that can wait hold back until releaseWrites */
+  private holdWrites() {
+    this.hold = new Promise<void>((resolve) => { this.release = resolve })
+  }
+
+  private releaseWrites() {
+    const release = this.release
+    this.hold = null
+    this.release = null
+    release?.()
   }
 
   private call(): Promise<CheckpointResult> {
@@ -100,28 +155,27 @@ export class Checkpointer {
 
   private async run() {
     this.running = true
+    this.sinceLook = 0
     try {
       this.stats.checkpoints++
       const first = await this.call()
       if (first.error !== undefined) { this.stats.failures++; return }
+      // held already: the WAL passed its hard bound while the pass copied
+      const early = this.hold !== null
       // "complete" here says nothing: the writer may have added frames since the worker looked
       // a longer hold rather than a WAL that keeps growing beside a writer the worker cannot catch
-      if (first.log! < RESTART_PAGES || (first.log! - first.checkpointed! > HOLD_BELOW_PAGES && first.log! < 4 * RESTART_PAGES) || this.closed) return
+      if (!early && (first.log! < RESTART_PAGES || (first.log! - first.checkpointed! > HOLD_BELOW_PAGES && first.log! < 4 * RESTART_PAGES))) return
+      if (this.closed) return
       // the few frames left: writes that can wait hold back while the worker copies them
-      let release!: () => void
-      this.hold = new Promise<void>((resolve) => { release = resolve })
+      if (!early) this.holdWrites()
       this.stats.holds++
-      try {
-        // let the write transaction in progress (if any) commit first
-        await new Promise((resolve) => setImmediate(resolve))
-        const last = await this.call()
-        if (last.error !== undefined) this.stats.failures++
-        else if (last.log === last.checkpointed) this.stats.complete++
-      } finally {
-        this.hold = null
-        release()
-      }
+      // let the write transaction in progress (if any) commit first
+      await new Promise((resolve) => setImmediate(resolve))
+      const last = await this.call()
+      if (last.error !== undefined) this.stats.failures++
+      else if (last.log === last.checkpointed) this.stats.complete++
     } finally {
+      this.releaseWrites()
       this.running = false
     }
   }
@@ -129,6 +183,10 @@ export class Checkpointer {
   async close(): Promise<void> {
     this.closed = true
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 5))
+    if (this.shmFd !== null) {
+      try { fs.closeSync(this.shmFd) } catch { /* already gone */ }
+      this.shmFd = null
+    }
     const w = this.worker
     this.worker = null
     if (!w) return

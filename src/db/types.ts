@@ -290,7 +290,7 @@ export interface Database {
   writeGate?(): Promise<void> | null
   /** SQLite: statements run synchronously on the connection, for the send path's group commit */
   sqlite?: SqliteSync
-  /** SQLite with the checkpoint worker: checkpoints run, completed, holds taken, failures */
-  checkpoints?: { checkpoints: number; complete: number; holds: number; failures: number }
+  /** SQLite with the checkpoint worker: checkpoints run, completed, holds taken (early: at the WAL's hard bound), failures */
+  checkpoints?: { checkpoints: number; complete: number; holds: number; earlyHolds: number; failures: number }
   close(): Promise<void>
 }

@@ -148,8 +148,12 @@ describe('checkpoints off the event loop (SQLite)', () => {
       expect(d.checkpoints!.holds).toBeGreaterThan(0)
       expect(d.checkpoints!.complete).toBeGreaterThan(1)
       expect(d.checkpoints!.failures).toBe(0)
-      // the WAL restarted before SQLite's own backstop checkpoint (20,000 pages, 80 MB) had to run
-      expect(maxWal).toBeLessThan(75 * 1024 * 1024)
+      // the WAL restarted before SQLite's own backstop checkpoint (20,000 pages, 80 MB) had to run,
+      // and never passed the checkpointer's hard bound (12,000 frames, 49.4 MB) by more than the
+      // writes between two looks: with the disk busy elsewhere a pass can take long, and before
+      // the bound the WAL grew meanwhile (59-68 MB beside two fsync loops, 107.9 MB beside a
+      // traced process). The file's size is its high-water mark.
+      expect(maxWal).toBeLessThan(56 * 1024 * 1024)
       const n = await d.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('username', 'like', 'cp_%').executeTakeFirstOrThrow()
       expect(Number(n.n)).toBe(rows)
       await d.close()
