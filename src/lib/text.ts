@@ -50,7 +50,7 @@ export function cleanText(value: unknown, field: string, rule: TextRule): string
   if (typeof value !== 'string') throw badInput(field, `${what} must be a string`)
   // printable ASCII (most chat text, every UUID clientId): well-formed, already NFC, no control,
   // direction or invisible characters, one code point per unit; only the trim and the length
-  // are left. 0.5 µs instead of 4 for a send's body and clientId (tsx loop; ~8 in the server)
+  // are left. ~1.1 µs instead of 4 for a send's body and clientId (a tsx loop)
   if (value.length <= rule.max && PRINTABLE_ASCII.test(value)) {
     const t = value.trim()
     return inLimits(t, t.length, what, field, rule)

@@ -3,7 +3,7 @@
 // next, and the same number of queries whether an operation comes over HTTP or over the socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Loaders } from '../../src/graphql/context.js'
-import { startApp, waitLive, type TestApp } from '../helpers/app.js'
+import { fewestQueries, startApp, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, ok, signUp, wsClient } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
@@ -93,19 +93,8 @@ describe('loaders over HTTP and over the socket', () => {
     // the session read afresh into the instance's cache: the counted request reads no session
     t.app.hearth.auth.sessionCache.clear()
     await ok(t.url, '{ me { id } }', {}, u.token)
-    // the counter is the whole instance's: work left from a send (its notifications, read after
-    // its answer) can land in a counted operation under load, and only ever adds; the fewest of
-    // three runs is what the operation itself needs
-    const fewest = async <T>(run: () => Promise<T>): Promise<{ queries: number; result: T }> => {
-      let queries = Infinity
-      let result!: T
-      for (let i = 0; i < 3; i++) {
-        const before = stats.queries
-        result = await run()
-        queries = Math.min(queries, stats.queries - before)
-      }
-      return { queries, result }
-    }
+    // each count is the fewest of three runs (the counter is the instance's: fewestQueries)
+    const fewest = <T>(run: () => Promise<T>) => fewestQueries(stats, run)
     const { queries: httpQueries, result: overHttp } = await fewest(() => ok(t.url, MY_ROOMS, {}, u.token))
     expect(overHttp.myRooms).toHaveLength(8)
     expect(httpQueries).toBeLessThanOrEqual(10)
