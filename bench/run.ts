@@ -46,6 +46,8 @@ interface Options {
   durationS: number
   modes: ('open' | 'closed')[]
   socketsPerUser: number
+  /** every subscriber resumes from its own point (after = 2^31 + i, past every seq: nothing to replay), as web clients do */
+  distinctAfter: boolean
   bodyBytes: number
   profile: boolean
   floor: boolean
@@ -95,6 +97,7 @@ function parseArgs(argv: string[]): Options {
     durationS: quick ? 2 : 10,
     modes: ['open', 'closed'],
     socketsPerUser: 25,
+    distinctAfter: false,
     bodyBytes: 100,
     profile: false,
     floor: true,
@@ -148,6 +151,7 @@ function parseArgs(argv: string[]): Options {
       case '--duration': o.durationS = nums(val())[0]; break
       case '--modes': o.modes = val().split(',') as Options['modes']; break
       case '--sockets-per-user': o.socketsPerUser = nums(val())[0]; break
+      case '--distinct-after': o.distinctAfter = true; break
       case '--body-bytes': o.bodyBytes = nums(val())[0]; break
       case '--profile': o.profile = true; break
       case '--no-floor': o.floor = false; break
@@ -329,7 +333,9 @@ class Session {
       const r = s.room
       const m = this.roomMembers[r][i % perRoom]
       const inst = this.target.instances[s.instance]
-      await s.open(inst.wsUrl, m.token, this.target.query, this.target.variables(this.roomIds[r]), this.rec)
+      const variables = this.target.variables(this.roomIds[r])
+      if (this.opts.distinctAfter && this.target.kind === 'hearth') variables.after = String(2 ** 31 + i)
+      await s.open(inst.wsUrl, m.token, this.target.query, variables, this.rec)
     })
     this.log(`${this.subs.length} sockets subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   }

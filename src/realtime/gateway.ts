@@ -82,6 +82,8 @@ export class Gateway {
 
   /** subscriptions whose feed has started; tests wait on it instead of sleeping */
   get liveSubscriptions() { return this.operations.live }
+  /** executions of subscription documents for events (one per event and share key); tests read it */
+  get eventExecutions() { return this.outbox.cache.executions }
 
   socketsOfUser(userId: string): number { return this.sockets.socketsOfUser(userId) }
 

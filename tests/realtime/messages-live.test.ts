@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS, BACKEND_NAMES, canRun, freshPgDatabase, startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, gql, signUp, wsClient } from '../helpers/client.js'
+import { collect, eventually, gql, signUp, wsClient } from '../helpers/client.js'
 import { MESSAGE_ADDED, MESSAGE_EVENTS, createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 let t: TestApp
@@ -74,5 +74,55 @@ describe('live messages', () => {
     await marker.waitCount(1)
     expect(sub.events).toHaveLength(0)
     await cc.dispose()
+  })
+})
+
+describe('one execution per event for subscribers that differ only in where they resumed', () => {
+  it('subscribers resuming from different points get the same live event from one execution', async () => {
+    const a = await signUp(t.url)
+    const b = await signUp(t.url)
+    const room = await createRoom(t.url, a.token, 'Resumers', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    await send(t.url, a.token, room.id, 'one')
+    await send(t.url, a.token, room.id, 'two')
+    const gateway = t.app.hearth.realtime
+    const cb = wsClient(t.wsUrl, b.token)
+    const live = gateway.liveSubscriptions
+    // as web clients do: each resumes after the last message it saw (or from now)
+    const subs = [undefined, '0', '1', '2'].map((after) => collect(cb, MESSAGE_ADDED, after === undefined ? { roomId: room.id } : { roomId: room.id, after }))
+    await waitLive(t, live + 4)
+    await subs[1].waitCount(2)
+    await subs[2].waitCount(1)
+    const before = gateway.eventExecutions
+    await send(t.url, a.token, room.id, 'three')
+    for (const sub of subs) await eventually(() => sub.events.some((e) => e.messageAdded.body === 'three'), 5000, 'the live message')
+    const lives = subs.map((s) => s.events.find((e) => e.messageAdded.body === 'three'))
+    for (const e of lives) expect(e).toEqual(lives[0])
+    expect(lives[0].messageAdded.seq).toBe(3)
+    expect(subs.map((s) => s.events.map((e) => e.messageAdded.body))).toEqual([['three'], ['one', 'two', 'three'], ['two', 'three'], ['three']])
+    expect(gateway.eventExecutions - before).toBe(1)
+    for (const s of subs) s.dispose()
+    await cb.dispose()
+  })
+
+  it('a variable the selection uses still tells subscribers apart', async () => {
+    const a = await signUp(t.url)
+    const room = await createRoom(t.url, a.token, 'Shapes', 'PRIVATE')
+    const doc = 'subscription($roomId: ID!, $after: String, $named: Boolean!) { messageAdded(roomId: $roomId, after: $after) { seq sender { id username @include(if: $named) } } }'
+    const gateway = t.app.hearth.realtime
+    const ca = wsClient(t.wsUrl, a.token)
+    const live = gateway.liveSubscriptions
+    const named = collect(ca, doc, { roomId: room.id, named: true })
+    const bare = collect(ca, doc, { roomId: room.id, after: '0', named: false })
+    await waitLive(t, live + 2)
+    const before = gateway.eventExecutions
+    await send(t.url, a.token, room.id, 'hello')
+    await named.waitCount(1)
+    await bare.waitCount(1)
+    expect(named.events[0].messageAdded.sender).toEqual({ id: a.id, username: a.username })
+    expect(bare.events[0].messageAdded.sender).toEqual({ id: a.id })
+    expect(gateway.eventExecutions - before).toBe(2)
+    named.dispose(); bare.dispose()
+    await ca.dispose()
   })
 })

@@ -11,7 +11,7 @@ import type { Feed } from './feed.js'
 import type { Outbox } from './outbox.js'
 import { completeMessage } from './protocol.js'
 import { drained } from './replay-pacing.js'
-import { rootField } from './root-field.js'
+import { renderVariables, rootField } from './root-field.js'
 import { runOnce } from './socket-queries.js'
 import { Subscription } from './subscription.js'
 
@@ -71,7 +71,12 @@ export class Operations {
     const subType = this.schema.getSubscriptionType()!
     const def = subType.getFields()[field.name.value]
     const ctx = this.makeCtx(conn)
-    const shareKey = `${prepared.key}\u0000${operationName ?? ''}\u0000${JSON.stringify(declared)}\u0000${prepared.viewerDependent ? conn.viewer?.userId ?? '-' : ''}`
+    // subscribers of the same document share each event's execution unless what it selects
+    // depends on variables (or the viewer) that differ between them
+    const used = renderVariables(prepared.document, op, field)
+    const keyed: Record<string, unknown> = {}
+    for (const name of Object.keys(declared)) if (used.has(name)) keyed[name] = declared[name]
+    const shareKey = `${prepared.key}\u0000${operationName ?? ''}\u0000${JSON.stringify(keyed)}\u0000${prepared.viewerDependent ? conn.viewer?.userId ?? '-' : ''}`
     const sub = new Subscription(conn, id, prepared, operationName, declared, shareKey, ctx)
     conn.subs.set(id, sub)
     const fail = (err: unknown) => {

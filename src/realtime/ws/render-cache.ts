@@ -9,6 +9,8 @@ import type { Rendered, Subscription } from './subscription.js'
 export class RenderCache {
   /** payload object -> (share key -> serialised execution result) */
   private rendered = new WeakMap<object, Map<string, Rendered>>()
+  /** how many executions ran: one per event and share key */
+  executions = 0
 
   constructor(
     private schema: GraphQLSchema,
@@ -23,6 +25,7 @@ export class RenderCache {
     if (!byKey) this.rendered.set(payload, (byKey = new Map()))
     const hit = byKey.get(sub.shareKey)
     if (hit) return hit
+    this.executions++
     const ctx: Ctx = { ...sub.ctx, loaders: new Loaders() }
     const entry: Rendered = { bytes: null, waiters: null }
     let result: ExecutionResult | Promise<ExecutionResult>

@@ -1,7 +1,7 @@
 // The field a subscription operation runs.
 import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionNode, type SelectionSetNode,
-  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, getDirectiveValues,
+  type OperationDefinitionNode, GraphQLIncludeDirective, GraphQLSkipDirective, Kind, getDirectiveValues, visit,
 } from 'graphql'
 
 /** The field a subscription operation runs, through inline fragments and fragment spreads. */
@@ -28,4 +28,23 @@ export function rootField(document: DocumentNode, set: SelectionSetNode, variabl
     return null
   }
   return walk(set)
+}
+
+/**
+ * The variables an event's rendering can depend on: every one the operation uses except in the
+ * root field's own arguments. Those arguments (a room, a resume point) choose what the feed
+ * delivers, and a subscription field's resolver returns the event as it is (src/graphql/schema.ts),
+ * so subscribers that differ only there (web clients resume each from its own `after`) share one
+ * execution per event instead of one each.
+ */
+export function renderVariables(document: DocumentNode, op: OperationDefinitionNode, field: FieldNode): Set<string> {
+  const names = new Set<string>()
+  const visitor = {
+    VariableDefinition: () => false,
+    Argument: (_node: unknown, _key: unknown, parent: unknown) => (parent === field.arguments ? false : undefined),
+    Variable: (node: { name: { value: string } }) => { names.add(node.name.value) },
+  }
+  visit(op, visitor)
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) visit(def, visitor)
+  return names
 }
