@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { execSync } from 'node:child_process'
 import { killAll, sample, type ProcSample } from './lib/proc.js'
-import { FloorTarget, HearthTarget, SEND, type Member, type Target } from './lib/targets.js'
+import { FloorTarget, HearthTarget, SEND, WEB_MESSAGE_ADDED, type Member, type Target } from './lib/targets.js'
 import { Recorder, Sub, pool } from './lib/ws-client.js'
 import { Histogram } from './lib/hist.js'
 import { heapDiff, takeSnapshot } from './lib/heap.js'
@@ -48,6 +48,8 @@ interface Options {
   socketsPerUser: number
   /** every subscriber resumes from its own point (after = 2^31 + i, past every seq: nothing to replay), as web clients do */
   distinctAfter: boolean
+  /** Hearth subscribes with the web client's document (all the fields a page shows) */
+  webQuery: boolean
   bodyBytes: number
   profile: boolean
   floor: boolean
@@ -98,6 +100,7 @@ function parseArgs(argv: string[]): Options {
     modes: ['open', 'closed'],
     socketsPerUser: 25,
     distinctAfter: false,
+    webQuery: false,
     bodyBytes: 100,
     profile: false,
     floor: true,
@@ -152,6 +155,7 @@ function parseArgs(argv: string[]): Options {
       case '--modes': o.modes = val().split(',') as Options['modes']; break
       case '--sockets-per-user': o.socketsPerUser = nums(val())[0]; break
       case '--distinct-after': o.distinctAfter = true; break
+      case '--web-query': o.webQuery = true; break
       case '--body-bytes': o.bodyBytes = nums(val())[0]; break
       case '--profile': o.profile = true; break
       case '--no-floor': o.floor = false; break
@@ -335,7 +339,8 @@ class Session {
       const inst = this.target.instances[s.instance]
       const variables = this.target.variables(this.roomIds[r])
       if (this.opts.distinctAfter && this.target.kind === 'hearth') variables.after = String(2 ** 31 + i)
-      await s.open(inst.wsUrl, m.token, this.target.query, variables, this.rec)
+      const query = this.opts.webQuery && this.target.kind === 'hearth' ? WEB_MESSAGE_ADDED : this.target.query
+      await s.open(inst.wsUrl, m.token, query, variables, this.rec)
     })
     this.log(`${this.subs.length} sockets subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   }

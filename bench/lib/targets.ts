@@ -69,6 +69,11 @@ function buildServer() {
 const PASSWORD = 'bench-password-1234'
 
 export const MESSAGE_ADDED = 'subscription($roomId: ID!, $after: String) { messageAdded(roomId: $roomId, after: $after) { id seq clientId createdAt sender { id displayName } body } }'
+/** the web client's live document (web/src/features/room/feed.ts): the fields a real page asks for */
+export const WEB_MESSAGE_ADDED = `subscription MessageAddedLive($roomId: ID!, $after: String) { messageAdded(roomId: $roomId, after: $after) { ...MessageFields } }
+fragment MessageFields on Message { id roomId seq body createdAt editedAt deletedAt clientId sender { id username displayName avatarUrl }
+  attachments { id name size url thumbnailUrl } replyTo { id seq body deletedAt sender { id username displayName } }
+  reactions { emoji count users(first: 5) { id displayName } } pinnedAt pinnedBy { id username displayName } }`
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token user { id displayName } } }'
 const CREATE_ROOM = 'mutation($input: CreateRoomInput!) { createRoom(input: $input) { id } }'
 const JOIN = 'mutation($roomId: ID!) { joinRoom(roomId: $roomId) { id } }'

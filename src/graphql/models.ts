@@ -83,6 +83,11 @@ export interface MessageModel {
    * loaded when asked.
    */
   sender?: UserModel
+  /**
+   * The attachments as the send stored them (none for a send without attachmentIds), so that
+   * rendering its event asks no query; absent: loaded when asked.
+   */
+  attachments?: AttachmentModel[]
 }
 
 export type MessageEventKind = 'ADDED' | 'EDITED' | 'DELETED' | 'REACTIONS_CHANGED' | 'PINNED' | 'UNPINNED'

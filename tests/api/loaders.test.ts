@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Loaders } from '../../src/graphql/context.js'
 import { fewestQueries, startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { collect, ok, signUp, wsClient } from '../helpers/client.js'
+import { collect, eventually, ok, signUp, wsClient } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
 
 describe('Loaders', () => {
@@ -140,5 +140,37 @@ describe('loaders over HTTP and over the socket', () => {
     } finally {
       await client.dispose()
     }
+  })
+
+  it("a plain send's live event renders every field the web client shows without a query of its own", async () => {
+    const u = await signUp(t.url)
+    const room = await createRoom(t.url, u.token, 'Rich events')
+    const stats = t.app.hearth.database.stats
+    const RICH = `subscription($roomId: ID!) { messageAdded(roomId: $roomId) { id body clientId sender { id username displayName avatarUrl }
+      attachments { id name url } replyTo { id body } reactions { emoji count users(first: 5) { id } } pinnedAt pinnedBy { id } } }`
+    const BARE = 'subscription($roomId: ID!) { messageAdded(roomId: $roomId) { id } }'
+    // the queries of one send, counted until its event has reached the subscriber
+    const sendCounted = async (doc: string) => {
+      const client = wsClient(t.wsUrl, u.token)
+      try {
+        const sub = collect(client, doc, { roomId: room.id })
+        await waitLive(t, base + 1)
+        let n = 0
+        const counted = await fewestQueries(stats, async () => {
+          await send(t.url, u.token, room.id, `event ${++n}`)
+          await sub.waitCount(n)
+          return sub.events[n - 1].messageAdded
+        })
+        return counted
+      } finally {
+        await client.dispose()
+        await eventually(() => t.app.hearth.realtime.liveSubscriptions === base, 5000, 'the subscription to end')
+      }
+    }
+    const base = t.app.hearth.realtime.liveSubscriptions
+    const bare = await sendCounted(BARE)
+    const rich = await sendCounted(RICH)
+    expect(rich.result).toMatchObject({ body: 'event 3', sender: { id: u.id, username: u.username, avatarUrl: null }, attachments: [], replyTo: null, reactions: [], pinnedAt: null, pinnedBy: null })
+    expect(rich.queries).toBe(bare.queries)
   })
 })

@@ -119,6 +119,7 @@ export class AttachmentsService {
   /** Message.attachments, batched per operation */
   async ofMessage(ctx: Ctx, m: MessageModel): Promise<AttachmentModel[]> {
     if (m.deletedAt !== null) return []
+    if (m.attachments) return m.attachments
     return (await ctx.loaders.of<string, AttachmentModel[]>('attachments', (ids) => this.repo.byMessages(ids)).load(m.id)) ?? []
   }
 

@@ -86,6 +86,8 @@ export class MessagesService {
       throw e
     }
     if (res.ev) {
+      // a plain send has no attachments: its event renders them without asking the database
+      res.ev.message.attachments = []
       await this.announce(res.ev)
       const message = res.ev.message
       setImmediate(() => this.svc.events.emit('messageAdded', { room, message }))
@@ -197,6 +199,7 @@ export class MessagesService {
       }
       throw e
     }
+    if (!attach) ev.message.attachments = []
     await this.announce(ev)
     // notifications, mentions and presence run after the answer has gone
     setImmediate(() => this.svc.events.emit('messageAdded', { room, message: ev.message }))
