@@ -6,6 +6,9 @@
 //   npm run bench -- --scenarios fanout --fanout-n 1000 --modes closed --profile
 //   npm run bench -- --env SQLITE_SYNCHRONOUS=NORMAL      (extra server environment, repeatable)
 //   npm run bench -- --node-arg --trace-gc                 (extra node option for the server, repeatable)
+//   npm run bench -- --scenarios fanout --web-query --distinct-after
+//                                      Hearth's subscribers as web pages: the web client's document,
+//                                      each resuming from its own point
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
