@@ -881,6 +881,7 @@ export type SubscriptionMessageAddedArgs = {
 
 export type SubscriptionMessageEventsArgs = {
   after?: InputMaybe<Scalars['Int']['input']>;
+  kinds?: InputMaybe<Array<MessageEventKind>>;
   roomId: Scalars['ID']['input'];
 };
 

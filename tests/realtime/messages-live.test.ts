@@ -77,6 +77,43 @@ describe('live messages', () => {
   })
 })
 
+describe('messageEvents with kinds', () => {
+  const EVENTS = 'subscription($roomId: ID!, $after: Int, $kinds: [MessageEventKind!]) { messageEvents(roomId: $roomId, after: $after, kinds: $kinds) { seq kind message { body } } }'
+  for (const backend of BACKENDS) it.runIf(canRun(backend))(`${BACKEND_NAMES[backend]}: replays and delivers only the kinds asked for, in order; an empty list is BAD_USER_INPUT`, async () => {
+    const db = backend === 'postgres' ? await freshPgDatabase() : null
+    const app = db ? await startApp({ databaseUrl: db.url }) : t
+    try {
+      const a = await signUp(app.url)
+      const room = await createRoom(app.url, a.token, 'Kinds')
+      const one = await send(app.url, a.token, room.id, 'one')
+      const two = await send(app.url, a.token, room.id, 'two')
+      await gql(app.url, 'mutation($id: ID!) { editMessage(id: $id, body: "one, edited") { id } }', { id: one.id }, a.token)
+      await gql(app.url, 'mutation($id: ID!) { deleteMessage(id: $id) { id } }', { id: two.id }, a.token)
+      const ca = wsClient(app.wsUrl, a.token)
+      const live = app.app.hearth.realtime.liveSubscriptions
+      const changes = collect(ca, EVENTS, { roomId: room.id, after: 0, kinds: ['EDITED', 'DELETED'] })
+      const all = collect(ca, EVENTS, { roomId: room.id, after: 0 })
+      await waitLive(app, live + 2)
+      await changes.waitCount(2)
+      await all.waitCount(4)
+      const three = await send(app.url, a.token, room.id, 'three')
+      await gql(app.url, 'mutation($id: ID!) { editMessage(id: $id, body: "three, edited") { id } }', { id: three.id }, a.token)
+      await all.waitCount(6)
+      await changes.waitCount(3)
+      expect(all.events.map((e) => [e.messageEvents.seq, e.messageEvents.kind])).toEqual([[1, 'ADDED'], [2, 'ADDED'], [3, 'EDITED'], [4, 'DELETED'], [5, 'ADDED'], [6, 'EDITED']])
+      expect(changes.events.map((e) => [e.messageEvents.seq, e.messageEvents.kind, e.messageEvents.message.body])).toEqual([[3, 'EDITED', 'one, edited'], [4, 'DELETED', ''], [6, 'EDITED', 'three, edited']])
+      expect(changes.state.errors).toBeNull()
+      const empty = collect(ca, EVENTS, { roomId: room.id, kinds: [] })
+      await empty.waitError()
+      expect(empty.state.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'kinds' })
+      expect(empty.events).toEqual([])
+      await ca.dispose()
+    } finally {
+      if (db) { await app.close(); await db.drop() }
+    }
+  })
+})
+
 describe('one execution per event for subscribers that differ only in where they resumed', () => {
   it('subscribers resuming from different points get the same live event from one execution', async () => {
     const a = await signUp(t.url)

@@ -1,5 +1,6 @@
 import { pageSize } from '../../graphql/connection.js'
 import type { AppResolvers } from '../../graphql/schema.js'
+import type { MessageEventKind } from '../../graphql/models.js'
 
 export const messagesResolvers: AppResolvers = {
   Query: {
@@ -18,7 +19,7 @@ export const messagesResolvers: AppResolvers = {
   },
   Subscription: {
     messageAdded: { subscribe: (_, { roomId, after }: { roomId: string; after?: string | null }, ctx) => ctx.svc.messages.messageAddedFeed(ctx, roomId, after) },
-    messageEvents: { subscribe: (_, { roomId, after }: { roomId: string; after?: number | null }, ctx) => ctx.svc.messages.messageEventsFeed(ctx, roomId, after) },
+    messageEvents: { subscribe: (_, { roomId, after, kinds }: { roomId: string; after?: number | null; kinds?: readonly MessageEventKind[] | null }, ctx) => ctx.svc.messages.messageEventsFeed(ctx, roomId, after, kinds) },
   },
   Message: {
     room: async (m, _, ctx) => {

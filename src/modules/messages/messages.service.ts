@@ -1,7 +1,7 @@
 import { mayAct } from '../rooms/permissions.js'
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
-import type { Connection, MessageEventModel, MessageModel, ReactionGroupModel, RoomModel } from '../../graphql/models.js'
+import type { Connection, MessageEventKind, MessageEventModel, MessageModel, ReactionGroupModel, RoomModel } from '../../graphql/models.js'
 import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, decodeIntCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { cleanText, isId } from '../../lib/text.js'
@@ -524,7 +524,8 @@ export class MessagesService {
     return decodeIntCursor(after, 'm', 'after')
   }
 
-  private async feed(ctx: Ctx, roomId: string, kind: 'added' | 'events', after: number | null): Promise<Feed> {
+  /** kinds: events only of these kinds (messageEvents' `kinds`), null for all */
+  private async feed(ctx: Ctx, roomId: string, kind: 'added' | 'events', after: number | null, kinds: ReadonlySet<MessageEventKind> | null = null): Promise<Feed> {
     const { room } = await this.svc.rooms.readable(ctx, roomId)
     const viewer = ctx.viewer!
     let detach: (() => void) | null = null
@@ -552,7 +553,7 @@ export class MessagesService {
               for (let cursor = a; cursor < b && !stopped;) {
                 const rows = await this.repo.eventsBetween(room.id, cursor, b, REPLAY_PAGE)
                 if (!rows.length || !(await stillMember())) break
-                await writeChunked(rows, (r) => sink.next(r), sink, () => stopped)
+                await writeChunked(kinds ? rows.filter((r) => kinds.has(r.kind)) : rows, (r) => sink.next(r), sink, () => stopped)
                 cursor = rows[rows.length - 1].seq
               }
             }
@@ -573,7 +574,7 @@ export class MessagesService {
         let confirmed = !gated
         const early: MessageEventModel[] = []
         const emit = (ev: MessageEventModel) => {
-          if (kind === 'events') sink.next(ev)
+          if (kind === 'events') { if (!kinds || kinds.has(ev.kind)) sink.next(ev) }
           else if (ev.kind === 'ADDED') sink.next(ev.message)
         }
         const off = await this.streams.attach(room.id, {
@@ -600,9 +601,10 @@ export class MessagesService {
     return this.feed(ctx, roomId, 'added', a)
   }
 
-  messageEventsFeed(ctx: Ctx, roomId: string, after: number | null | undefined): Promise<Feed> {
+  messageEventsFeed(ctx: Ctx, roomId: string, after: number | null | undefined, kinds?: readonly MessageEventKind[] | null): Promise<Feed> {
     if (after !== null && after !== undefined && (!Number.isInteger(after) || after < 0)) throw badInput('after', 'after must be a non-negative event seq')
-    return this.feed(ctx, roomId, 'events', after ?? null)
+    if (kinds !== null && kinds !== undefined && kinds.length === 0) throw badInput('kinds', 'Name at least one kind of event, or leave kinds out for all of them')
+    return this.feed(ctx, roomId, 'events', after ?? null, kinds ? new Set(kinds) : null)
   }
 }
 

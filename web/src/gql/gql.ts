@@ -78,7 +78,7 @@ type Documents = {
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": typeof types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": typeof types.MessageAddedLiveDocument,
-    "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": typeof types.MessageEventsLiveDocument,
+    "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after, kinds: [EDITED, DELETED, REACTIONS_CHANGED, PINNED, UNPINNED]) { seq kind message { ...MessageFields } }\n  }\n": typeof types.MessageEventsLiveDocument,
     "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": typeof types.SendMessageDocument,
     "\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": typeof types.AddReactionDocument,
     "\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": typeof types.RemoveReactionDocument,
@@ -178,7 +178,7 @@ const documents: Documents = {
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
     "\n  subscription MessageAddedLive($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) { ...MessageFields }\n  }\n": types.MessageAddedLiveDocument,
-    "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n": types.MessageEventsLiveDocument,
+    "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after, kinds: [EDITED, DELETED, REACTIONS_CHANGED, PINNED, UNPINNED]) { seq kind message { ...MessageFields } }\n  }\n": types.MessageEventsLiveDocument,
     "\n  mutation SendMessage($roomId: ID!, $body: String!, $clientId: String, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(roomId: $roomId, body: $body, clientId: $clientId, replyToId: $replyToId, attachmentIds: $attachmentIds) { ...MessageFields }\n  }\n": types.SendMessageDocument,
     "\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": types.AddReactionDocument,
     "\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) { ...MessageFields ...ViewerReactions }\n  }\n": types.RemoveReactionDocument,
@@ -487,7 +487,7 @@ export function graphql(source: "\n  subscription MessageAddedLive($roomId: ID!,
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n"): (typeof documents)["\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }\n  }\n"];
+export function graphql(source: "\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after, kinds: [EDITED, DELETED, REACTIONS_CHANGED, PINNED, UNPINNED]) { seq kind message { ...MessageFields } }\n  }\n"): (typeof documents)["\n  subscription MessageEventsLive($roomId: ID!, $after: Int) {\n    messageEvents(roomId: $roomId, after: $after, kinds: [EDITED, DELETED, REACTIONS_CHANGED, PINNED, UNPINNED]) { seq kind message { ...MessageFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

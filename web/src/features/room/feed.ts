@@ -55,9 +55,12 @@ const MessageAddedLive = graphql(`
   }
 `)
 
+// New messages come through MessageAddedLive; this stream carries what happens to them after.
+// Without `kinds` every new message reached the page twice, each a full payload the server
+// wrote to every open page of the room.
 const MessageEventsLive = graphql(`
   subscription MessageEventsLive($roomId: ID!, $after: Int) {
-    messageEvents(roomId: $roomId, after: $after) { seq kind message { ...MessageFields } }
+    messageEvents(roomId: $roomId, after: $after, kinds: [EDITED, DELETED, REACTIONS_CHANGED, PINNED, UNPINNED]) { seq kind message { ...MessageFields } }
   }
 `)
 
