@@ -9,12 +9,14 @@
 //   npm run bench -- --scenarios fanout --web-query --distinct-after
 //                                      Hearth's subscribers as web pages: the web client's document,
 //                                      each resuming from its own point
+//   npm run bench -- --scenarios fanout --web-pages kinds|all --distinct-after
+//                                      and with the page's second stream (messageEvents) on each socket
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { execSync } from 'node:child_process'
 import { killAll, sample, type ProcSample } from './lib/proc.js'
-import { FloorTarget, HearthTarget, SEND, WEB_MESSAGE_ADDED, type Member, type Target } from './lib/targets.js'
+import { FloorTarget, HearthTarget, SEND, WEB_MESSAGE_ADDED, WEB_MESSAGE_EVENTS, WEB_MESSAGE_EVENTS_ALL, type Member, type Target } from './lib/targets.js'
 import { Recorder, Sub, pool } from './lib/ws-client.js'
 import { Histogram } from './lib/hist.js'
 import { heapDiff, takeSnapshot } from './lib/heap.js'
@@ -53,6 +55,8 @@ interface Options {
   distinctAfter: boolean
   /** Hearth subscribes with the web client's document (all the fields a page shows) */
   webQuery: boolean
+  /** each Hearth socket also holds the web client's messageEvents stream: as now (kinds) or as before (all kinds) */
+  webPages: 'kinds' | 'all' | null
   bodyBytes: number
   profile: boolean
   floor: boolean
@@ -104,6 +108,7 @@ function parseArgs(argv: string[]): Options {
     socketsPerUser: 25,
     distinctAfter: false,
     webQuery: false,
+    webPages: null,
     bodyBytes: 100,
     profile: false,
     floor: true,
@@ -159,6 +164,7 @@ function parseArgs(argv: string[]): Options {
       case '--sockets-per-user': o.socketsPerUser = nums(val())[0]; break
       case '--distinct-after': o.distinctAfter = true; break
       case '--web-query': o.webQuery = true; break
+      case '--web-pages': { const v = val(); if (v !== 'kinds' && v !== 'all') throw new Error(`--web-pages wants kinds or all (got ${v})`); o.webPages = v; o.webQuery = true; break }
       case '--body-bytes': o.bodyBytes = nums(val())[0]; break
       case '--profile': o.profile = true; break
       case '--no-floor': o.floor = false; break
@@ -343,7 +349,8 @@ class Session {
       const variables = this.target.variables(this.roomIds[r])
       if (this.opts.distinctAfter && this.target.kind === 'hearth') variables.after = String(2 ** 31 + i)
       const query = this.opts.webQuery && this.target.kind === 'hearth' ? WEB_MESSAGE_ADDED : this.target.query
-      await s.open(inst.wsUrl, m.token, query, variables, this.rec)
+      const extra = this.opts.webPages && this.target.kind === 'hearth' ? { query: this.opts.webPages === 'kinds' ? WEB_MESSAGE_EVENTS : WEB_MESSAGE_EVENTS_ALL, variables: { roomId: this.roomIds[r] } } : null
+      await s.open(inst.wsUrl, m.token, query, variables, this.rec, undefined, extra)
     })
     this.log(`${this.subs.length} sockets subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   }
@@ -476,6 +483,7 @@ class Session {
     windows[this.target.kind].push({ label: `${this.plan.scenario} ${ph.mode}`, fromUs: w0, toUs: monoUs() })
     const wallMs = (s1.at - t0)
     const integ = this.integrity()
+    if (this.opts.webPages && this.target.kind === 'hearth') this.log(`${ph.mode}: ${this.subs.reduce((a, x) => a + x.extraFrames, 0)} frames on the pages' messageEvents streams so far`)
     const delivered = rec.delivered
     const n = this.subs.length
     const h = rec.hist

@@ -43,6 +43,8 @@ export class Sub {
   dups = 0
   /** seqs skipped over (a later seq arrived first) */
   gaps = 0
+  /** frames of the extra subscription (open's `extra`) */
+  extraFrames = 0
   error: string | null = null
   ws: WebSocket | null = null
   private closing = false
@@ -63,8 +65,12 @@ export class Sub {
 
   constructor(readonly room: number, readonly instance: number) {}
 
-  /** Connects, initialises (with a token when given) and subscribes; resolves once subscribed. */
-  open(url: string, token: string | null, query: string, variables: Record<string, unknown>, rec: Recorder, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Connects, initialises (with a token when given) and subscribes; resolves once subscribed.
+   * `extra`: a second subscription on the socket (id "2", as a web page's second live stream),
+   * its frames counted in `extraFrames` and otherwise ignored.
+   */
+  open(url: string, token: string | null, query: string, variables: Record<string, unknown>, rec: Recorder, timeoutMs = 30_000, extra: { query: string; variables: Record<string, unknown> } | null = null): Promise<void> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false, skipUTF8Validation: true })
       this.ws = ws
@@ -80,6 +86,12 @@ export class Sub {
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         // graphql-transport-ws is text only: a browser would get a Blob it cannot parse
         if (isBinary) { this.error ??= 'binary frame'; return }
+        // {"id":"2"…: the extra subscription's frames
+        if (data[7] === 50 && data[8] === 34 && data[0] === 123) {
+          if (data.includes('"type":"next"') && !data.includes('"errors"')) this.extraFrames++
+          else this.error ??= `extra subscription: ${data.toString('utf8').slice(0, 300)}`
+          return
+        }
         // {"id":"m…: the answer to a mutation sent on this socket (deliveries are id "1")
         if (data[7] === 109 && data[0] === 123) {
           let msg: any
@@ -125,6 +137,7 @@ export class Sub {
         switch (msg.type) {
           case 'connection_ack':
             ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }))
+            if (extra) ws.send(JSON.stringify({ id: '2', type: 'subscribe', payload: extra }))
             if (!settled) { settled = true; clearTimeout(timer); resolve() }
             return
           case 'ping':
