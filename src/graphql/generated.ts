@@ -529,6 +529,7 @@ export type PageInfo = {
 export type PresenceEvent = {
   __typename?: 'PresenceEvent';
   at: Scalars['DateTime']['output'];
+  focusUntil?: Maybe<Scalars['DateTime']['output']>;
   joined?: Maybe<Scalars['Boolean']['output']>;
   left?: Maybe<Scalars['Boolean']['output']>;
   roomId?: Maybe<Scalars['ID']['output']>;
@@ -1346,6 +1347,7 @@ export type PageInfoResolvers<ContextType = Ctx, ParentType extends ResolversPar
 
 export type PresenceEventResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['PresenceEvent'] = ResolversParentTypes['PresenceEvent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  focusUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   joined?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   left?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   roomId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

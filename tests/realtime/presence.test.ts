@@ -99,6 +99,38 @@ describe('presence', () => {
     await Promise.all(Object.values(clients).map((c) => c.dispose()))
   })
 
+  it("a room's presence event selected without viewer-dependent fields is executed once for all its subscribers, with the focus end room-mates see", async () => {
+    const [o, m1, m2] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, o.token, 'Shared presence', 'PRIVATE')
+    for (const u of [m1, m2]) await joinByCode(t.url, u.token, room.code)
+    // o is present in the room (a subscription naming it) while a focus phase runs
+    const co = wsClient(t.wsUrl, o.token)
+    const base = liveCount(t)
+    const timer = collect(co, 'subscription($r: ID!) { roomTimer(roomId: $r) { phase } }', { r: room.id })
+    await waitLive(t, base + 1)
+    await ok(t.url, 'mutation($r: ID!) { startRoomTimer(roomId: $r) { phase } }', { r: room.id }, o.token)
+    const DOC = 'subscription($r: ID) { presenceChanged(roomId: $r) { status focusUntil user { id } } }'
+    const clients = [m1, m2].map((u) => wsClient(t.wsUrl, u.token))
+    const subs = clients.map((c) => collect(c, DOC, { r: room.id }))
+    await waitLive(t, base + 3)
+    const seen = await eventually(async () => (await ok(t.url, 'query($id: ID!) { user(id: $id) { focusUntil } }', { id: o.id }, m1.token)).user.focusUntil, 10_000, 'the focus to show')
+    const from = subs.map((x) => x.events.length)
+    const before = t.app.hearth.realtime.eventExecutions
+    await ok(t.url, SET, { s: 'AWAY' }, o.token)
+    const away = await Promise.all(subs.map(async (x) => {
+      await x.waitFor(() => about(x.events, o.id).some((p) => p.status === 'AWAY'), 5000, 'AWAY')
+      return about(x.events, o.id).find((p) => p.status === 'AWAY')
+    }))
+    for (const p of away) expect(p).toEqual({ status: 'AWAY', focusUntil: seen, user: { id: o.id } })
+    // every event delivered since, whoever it was about, was executed once however many got it
+    const delivered = subs.flatMap((x, i) => x.events.slice(from[i]).map((e) => JSON.stringify(e)))
+    // (o's AWAY reached both: more deliveries than distinct events; per viewer, each was executed)
+    expect(delivered.length).toBeGreaterThan(new Set(delivered).size)
+    expect(t.app.hearth.realtime.eventExecutions - before).toBe(new Set(delivered).size)
+    timer.dispose()
+    await Promise.all([co.dispose(), ...clients.map((c) => c.dispose())])
+  })
+
   it('stays ONLINE while any socket is open', async () => {
     const [a, f, g] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])
     await befriend(t.url, a, f)

@@ -12,5 +12,7 @@ export const presenceResolvers: AppResolvers = {
   },
   PresenceEvent: {
     user: async (e, _, ctx) => (await ctx.svc.users.load(ctx, e.userId))!,
+    // the event reaches only those who may see the user's status (the feed decides): no check per viewer
+    focusUntil: (e, _, ctx) => (e.status === 'OFFLINE' ? null : ctx.svc.timers.focusUntil(ctx, e.userId)),
   },
 }

@@ -22,7 +22,7 @@ const PeopleUpdated = graphql(`
 
 const FriendsPresence = graphql(`
   subscription FriendsPresence {
-    presenceChanged { status user { id status focusUntil } }
+    presenceChanged { status focusUntil user { id } }
   }
 `)
 
@@ -34,7 +34,7 @@ export function GlobalLive() {
     const stops = [
       live(MyProfileUpdated, () => ({ userId: id }), { ...quiet, next: (d) => updateMe(d.userUpdated) }),
       live(PeopleUpdated, () => ({}), { ...quiet, next: (d) => applyUser(d.userUpdated) }),
-      live(FriendsPresence, () => ({}), { ...quiet, next: (d) => applyUser({ ...d.presenceChanged.user, status: d.presenceChanged.status }) }),
+      live(FriendsPresence, () => ({}), { ...quiet, next: (d) => applyUser({ id: d.presenceChanged.user.id, status: d.presenceChanged.status, focusUntil: d.presenceChanged.focusUntil }) }),
       startNotifications(),
       startConversations(),
     ]

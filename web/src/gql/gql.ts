@@ -16,7 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
-    "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": typeof types.FriendsPresenceDocument,
+    "\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n": typeof types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
     "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": typeof types.SetAvatarDocument,
@@ -93,7 +93,7 @@ type Documents = {
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": typeof types.DeleteRoomDocument,
     "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": typeof types.RoomResyncDocument,
     "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": typeof types.RoomChangedLiveDocument,
-    "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": typeof types.RoomPresenceLiveDocument,
+    "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left focusUntil user { id } }\n  }\n": typeof types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": typeof types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": typeof types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": typeof types.JoinRoomByCodeDocument,
@@ -116,7 +116,7 @@ type Documents = {
 const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
     "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
-    "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n": types.FriendsPresenceDocument,
+    "\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n": types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
     "\n  mutation SetAvatar($attachmentId: ID) {\n    setAvatar(attachmentId: $attachmentId) { ...MeFields }\n  }\n": types.SetAvatarDocument,
@@ -193,7 +193,7 @@ const documents: Documents = {
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": types.DeleteRoomDocument,
     "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": types.RoomResyncDocument,
     "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": types.RoomChangedLiveDocument,
-    "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n": types.RoomPresenceLiveDocument,
+    "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left focusUntil user { id } }\n  }\n": types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": types.JoinRoomByCodeDocument,
@@ -239,7 +239,7 @@ export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdat
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"): (typeof documents)["\n  subscription FriendsPresence {\n    presenceChanged { status user { id status focusUntil } }\n  }\n"];
+export function graphql(source: "\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n"): (typeof documents)["\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -547,7 +547,7 @@ export function graphql(source: "\n  subscription RoomChangedLive($roomId: ID!) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n"): (typeof documents)["\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }\n  }\n"];
+export function graphql(source: "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left focusUntil user { id } }\n  }\n"): (typeof documents)["\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left focusUntil user { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -12,9 +12,11 @@ import type { RoomMembersState } from './MembersPanel'
 import type { MessageScroll } from './MessageList'
 import type { Typing } from './typing'
 
+// Nothing here depends on the viewer (the event's own status and focusUntil, not the user's): the
+// server executes each event once for every page of the room instead of once per page.
 const RoomPresenceLive = graphql(`
   subscription RoomPresenceLive($roomId: ID) {
-    presenceChanged(roomId: $roomId) { status joined left user { id status focusUntil } }
+    presenceChanged(roomId: $roomId) { status joined left focusUntil user { id } }
   }
 `)
 
@@ -123,7 +125,7 @@ export function useRoomLive(o: {
       live(RoomPresenceLive, () => ({ roomId: room().id }), {
         next: (d) => {
           const p = d.presenceChanged
-          applyUser({ ...p.user, status: p.status })
+          applyUser({ id: p.user.id, status: p.status, focusUntil: p.focusUntil })
           if (p.joined || p.left) members.reload()
         },
       }),
