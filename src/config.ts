@@ -44,6 +44,8 @@ export interface Config {
   /** recordStudySession per minute per user; off when sendRateLimitPerUser is 0 */
   studyRecordRateLimit: number
   logLevel: string
+  /** a request that took at least this long is logged at warn; every request is logged at debug */
+  logSlowRequestMs: number
   sessionTtlSeconds: number
   graphiql: boolean
   introspection: boolean
@@ -158,6 +160,7 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/i, { error: (iss) => `entries must look like https://host[:port] (got "${String(iss.input)}")` }))),
   LOG_LEVEL: text(nodeEnv === 'test' ? 'silent' : 'info',
     z.enum(LOG_LEVELS, { error: (iss) => `must be one of ${LOG_LEVELS.join(', ')} (got "${String(iss.input)}")` })),
+  LOG_SLOW_REQUEST_MS: int(1000, 0, 3_600_000),
   SQLITE_SYNCHRONOUS: text('FULL', z.string().toUpperCase().pipe(z.enum(['FULL', 'NORMAL'], { error: (iss) => `must be FULL or NORMAL (got "${String(iss.input)}")` }))),
   SQLITE_CACHE_MB: int(256, 2, 65536),
   SQLITE_GROUP_COMMIT_MS: int(1, 0, 10_000),
@@ -245,6 +248,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     friendRequestRateLimit: env.FRIEND_REQUEST_RATE_LIMIT,
     studyRecordRateLimit: env.STUDY_RECORD_RATE_LIMIT,
     logLevel: env.LOG_LEVEL,
+    logSlowRequestMs: env.LOG_SLOW_REQUEST_MS,
     sessionTtlSeconds: env.SESSION_TTL_DAYS * 86400,
     graphiql: env.GRAPHIQL,
     introspection: env.INTROSPECTION,
