@@ -36,7 +36,9 @@ describe('request logging', () => {
     app = s.app
     const res = await fetch(`${s.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'mercurius-require-preflight': 'true' } })
     expect(res.status).toBe(200)
-    const [line] = await eventually(() => requestLines(s.lines).filter((l) => l.req?.url === '/graphql').length && requestLines(s.lines).filter((l) => l.req?.url === '/graphql'), 5000, 'the request line')
+    const found = await eventually(() => { const l = requestLines(s.lines).filter((x) => x.req?.url === '/graphql'); return l.length ? l : null }, 5000, 'the request line')
+    expect(found).toHaveLength(1)
+    const line = found![0]
     expect(line).toMatchObject({ level: 20, msg: 'request completed', req: { method: 'GET', url: '/graphql' }, res: { statusCode: 200 } })
     expect(typeof line.responseTime).toBe('number')
     expect(JSON.stringify(s.lines)).not.toContain('__typename')
@@ -47,8 +49,8 @@ describe('request logging', () => {
     const s = await startLogged({ LOG_LEVEL: 'info', LOG_SLOW_REQUEST_MS: '0' })
     app = s.app
     expect((await gql(s.url, '{ __typename }')).data).toEqual({ __typename: 'Query' })
-    const lines = await eventually(() => requestLines(s.lines).length && requestLines(s.lines), 5000, 'the slow request line')
+    const lines = await eventually(() => { const l = requestLines(s.lines); return l.length ? l : null }, 5000, 'the slow request line')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatchObject({ level: 40, msg: 'slow request', req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } })
+    expect(lines![0]).toMatchObject({ level: 40, msg: 'slow request', req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } })
   })
 })
