@@ -41,7 +41,8 @@ class RoomStream {
 
   private async open() {
     // live first, then read where the database is: nothing published in between is missed
-    this.offs.push(await this.pubsub.subscribe(topics.roomEvents(this.roomId), (ev) => this.enqueue(ev)))
+    // another instance that skipped the room's doorbells while nobody else listened says so: read what it stored
+    this.offs.push(await this.pubsub.subscribe(topics.roomEvents(this.roomId), (ev) => this.enqueue(ev), { onRecheck: () => this.catchUp() }))
     this.offs.push(await this.pubsub.subscribe(topics.roomControl(this.roomId), (c: Control) => this.control(c)))
     this.last = (await this.source.head(this.roomId)) ?? 0
   }

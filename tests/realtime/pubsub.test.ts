@@ -169,6 +169,26 @@ describe('RedisBackedPubSub across instances', () => {
     expect(onB.filter((m) => !m.marker)).toEqual([{ seq: 1, body: '\u0001 starts like a mark' }])
   })
 
+  it('skipWhenAlone: skipped once a publish reached nobody else; a subscriber elsewhere that says hello is told to re-check, then published to', async () => {
+    const pre = prefix()
+    const a = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    const b = new RedisBackedPubSub(REDIS_URL, { prefix: pre })
+    made.push(a, b)
+    await a.subscribe('room.s.events', () => {})
+    await a.publish('room.s.events', { seq: 1 }, { othersOnly: true, skipWhenAlone: true })
+    await a.publish('room.s.events', { seq: 2 }, { othersOnly: true, skipWhenAlone: true })
+    expect(a.skipped).toBe(1)
+    const onB: any[] = []
+    let rechecks = 0
+    await b.subscribe('room.s.events', (m) => onB.push(m), { onRecheck: () => { rechecks++ } })
+    // A heard B's hello: it had skipped the topic, so B is told to read what it missed
+    await eventually(() => rechecks === 1, 3000, 'the re-check')
+    await a.publish('room.s.events', { seq: 3 }, { othersOnly: true, skipWhenAlone: true })
+    await eventually(() => onB.length === 1, 3000, 'the next publish')
+    expect(onB).toEqual([{ seq: 3 }])
+    expect(a.skipped).toBe(1)
+  })
+
   it('publishes asked for in one turn (one pipeline) all arrive, each once, in the order asked, across topics and with othersOnly mixed in', async () => {
     const pre = prefix()
     const a = new RedisBackedPubSub(REDIS_URL, { prefix: pre })

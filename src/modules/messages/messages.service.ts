@@ -115,7 +115,8 @@ export class MessagesService {
     // order, and publish() reports its own failures (the other instances' streams fill any hole).
     // Only for the other instances: a stream of this one that opens later reads the event from the
     // database (it subscribes before it reads the room's head), so it needs no copy.
-    void this.svc.publish(topics.roomEvents(ev.roomId), ev, { othersOnly: true })
+    // Skipped while no other instance listens to the room (pubsub.ts: skipWhenAlone).
+    void this.svc.publish(topics.roomEvents(ev.roomId), ev, { othersOnly: true, skipWhenAlone: true })
   }
 
   /**
