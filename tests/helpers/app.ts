@@ -4,7 +4,7 @@ import crypto from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
-import { testDatabaseUrl } from './databases.js'
+import { PG_URL, freshPgDatabase, tempSqlitePath, testDatabaseUrl } from './databases.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 export { BACKENDS, BACKEND_NAMES, PG_URL, canRun, databaseFor, TEST_BACKEND, dropUndroppedDatabases, freshPgDatabase, tempSqlitePath, testDatabaseUrl } from './databases.js'
@@ -79,4 +79,31 @@ export async function fewestQueries<T>(stats: { queries: number }, run: () => Pr
     queries = Math.min(queries, stats.queries - before)
   }
   return { queries, result }
+}
+
+/**
+ * Two instances sharing one database and one Redis prefix: PostgreSQL when TEST_PG_URL is set
+ * (several instances belong on it), else two connections to one WAL SQLite file.
+ */
+export async function startPair(tag: string): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
+  let databaseUrl: string
+  let drop: (() => Promise<void>) | null = null
+  if (PG_URL) {
+    const pg = await freshPgDatabase()
+    databaseUrl = pg.url
+    drop = pg.drop
+  } else {
+    databaseUrl = tempSqlitePath()
+  }
+  const redisPrefix = tag + crypto.randomBytes(4).toString('hex') + ':'
+  const a = await startApp({ databaseUrl, redis: true, redisPrefix })
+  const b = await startApp({ databaseUrl, redis: true, redisPrefix })
+  return {
+    a, b,
+    async close() {
+      await a.close()
+      await b.close()
+      await drop?.()
+    },
+  }
 }

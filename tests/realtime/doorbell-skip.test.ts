@@ -1,53 +1,44 @@
 // A room's doorbell (its PUBLISH to Redis) is skipped while no other instance listens to the room,
 // and nothing is lost when one starts to: the newcomer says hello, and whoever skipped tells it to
 // read what it missed. Two instances in one process, one database, one Redis.
-import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PG_URL, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { startPair, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, eventually, signUp, wsClient } from '../helpers/client.js'
 import { createRoom, joinByCode, MESSAGE_ADDED, send } from '../helpers/rooms.js'
 import type { RedisBackedPubSub } from '../../src/realtime/pubsub.js'
 
 let a: TestApp
 let b: TestApp
-let dropPg: (() => Promise<void>) | null = null
+let pair: Awaited<ReturnType<typeof startPair>> | null = null
 
 beforeAll(async () => {
-  let databaseUrl: string
-  if (PG_URL) {
-    const pg = await freshPgDatabase()
-    databaseUrl = pg.url
-    dropPg = pg.drop
-  } else {
-    databaseUrl = tempSqlitePath()
-  }
-  const redisPrefix = 'ds' + crypto.randomBytes(4).toString('hex') + ':'
-  a = await startApp({ databaseUrl, redis: true, redisPrefix })
-  b = await startApp({ databaseUrl, redis: true, redisPrefix })
+  pair = await startPair('ds')
+  ;({ a, b } = pair)
 })
-afterAll(async () => {
-  await a?.close()
-  await b?.close()
-  await dropPg?.()
-})
+afterAll(async () => { await pair?.close() })
 
 const skippedOn = (t: TestApp) => (t.app.hearth.pubsub as RedisBackedPubSub).skipped
 
+/** a room of two users, its owner listening on A, where A already skips the doorbell; `sent` messages so far */
+async function quietRoom(name: string) {
+  const owner = await signUp(a.url)
+  const member = await signUp(a.url)
+  const room = await createRoom(a.url, owner.token, name)
+  await joinByCode(a.url, member.token, room.code)
+  const onA = wsClient(a.wsUrl, owner.token)
+  const liveA = a.app.hearth.realtime.liveSubscriptions
+  const here = collect(onA, MESSAGE_ADDED, { roomId: room.id })
+  await waitLive(a, liveA + 1)
+  // the first send's PUBLISH reaches nobody else; the next ones are not published at all
+  const before = skippedOn(a)
+  let sent = 0
+  await eventually(async () => { await send(a.url, owner.token, room.id, `alone ${++sent}`); return skippedOn(a) > before }, 10_000, 'a skipped doorbell')
+  return { owner, member, room, onA, here, sent }
+}
+
 describe('doorbells skipped while nobody else listens', () => {
   it('A stops publishing a room only it listens to; B, listening later, gets every message from then on, each once, in order', async () => {
-    const owner = await signUp(a.url)
-    const member = await signUp(a.url)
-    const room = await createRoom(a.url, owner.token, 'Quiet')
-    await joinByCode(a.url, member.token, room.code)
-    const onA = wsClient(a.wsUrl, owner.token)
-    const liveA = a.app.hearth.realtime.liveSubscriptions
-    const here = collect(onA, MESSAGE_ADDED, { roomId: room.id })
-    await waitLive(a, liveA + 1)
-
-    // the first send's PUBLISH reaches nobody else; the next ones are not published at all
-    const before = skippedOn(a)
-    let n = 0
-    await eventually(async () => { await send(a.url, owner.token, room.id, `alone ${++n}`); return skippedOn(a) > before }, 10_000, 'a skipped doorbell')
+    const { owner, member, room, onA, here, sent: n } = await quietRoom('Quiet')
     await here.waitCount(n)
     expect(here.events.map((e) => e.messageAdded.body)).toEqual(Array.from({ length: n }, (_, i) => `alone ${i + 1}`))
 
@@ -122,16 +113,7 @@ describe('doorbells skipped while nobody else listens', () => {
   })
 
   it("B's hello reaching A late: what A skipped meanwhile still reaches B", async () => {
-    const owner = await signUp(a.url)
-    const member = await signUp(a.url)
-    const room = await createRoom(a.url, owner.token, 'Late hello')
-    await joinByCode(a.url, member.token, room.code)
-    const onA = wsClient(a.wsUrl, owner.token)
-    const liveA = a.app.hearth.realtime.liveSubscriptions
-    collect(onA, MESSAGE_ADDED, { roomId: room.id })
-    await waitLive(a, liveA + 1)
-    let before = skippedOn(a)
-    await eventually(async () => { await send(a.url, owner.token, room.id, 'alone'); return skippedOn(a) > before }, 10_000, 'a skipped doorbell')
+    const { owner, member, room, onA } = await quietRoom('Late hello')
 
     // A stops reading its subscriber connection: B's hello waits in the socket
     const stream = (a.app.hearth.pubsub as RedisBackedPubSub).subscriber.stream as unknown as { pause(): void; resume(): void }
@@ -141,7 +123,7 @@ describe('doorbells skipped while nobody else listens', () => {
       const liveB = b.app.hearth.realtime.liveSubscriptions
       const there = collect(onB, MESSAGE_ADDED, { roomId: room.id })
       await waitLive(b, liveB + 1)
-      before = skippedOn(a)
+      const before = skippedOn(a)
       const missed = [await send(a.url, owner.token, room.id, 'missed 1'), await send(a.url, owner.token, room.id, 'missed 2')]
       expect(skippedOn(a)).toBe(before + 2)
       expect(there.events).toEqual([])

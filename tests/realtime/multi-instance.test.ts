@@ -3,7 +3,7 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { PG_URL, freshPgDatabase, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
+import { startApp, startPair, waitLive, type TestApp } from '../helpers/app.js'
 import { SIGN_UP, collect, gql, ok, signUp, sleep, uniqueName, wsClient } from '../helpers/client.js'
 
 const LOG_IN = `mutation($input: LogInInput!) { logIn(input: $input) { token session { id } } }`
@@ -11,27 +11,13 @@ const UPDATE = 'mutation($input: UpdateProfileInput!) { updateProfile(input: $in
 
 let a: TestApp
 let b: TestApp
-let dropPg: (() => Promise<void>) | null = null
+let pair: Awaited<ReturnType<typeof startPair>> | null = null
 
 beforeAll(async () => {
-  // several instances belong on PostgreSQL; without it, two connections to one WAL SQLite file
-  let databaseUrl: string
-  if (PG_URL) {
-    const pg = await freshPgDatabase()
-    databaseUrl = pg.url
-    dropPg = pg.drop
-  } else {
-    databaseUrl = tempSqlitePath()
-  }
-  const redisPrefix = 'mi' + crypto.randomBytes(4).toString('hex') + ':'
-  a = await startApp({ databaseUrl, redis: true, redisPrefix })
-  b = await startApp({ databaseUrl, redis: true, redisPrefix })
+  pair = await startPair('mi')
+  ;({ a, b } = pair)
 })
-afterAll(async () => {
-  await a?.close()
-  await b?.close()
-  await dropPg?.()
-})
+afterAll(async () => { await pair?.close() })
 
 async function ackedSocket(url: string, token: string) {
   const ws = new WebSocket(url, 'graphql-transport-ws')
