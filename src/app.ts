@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import { EventEmitter } from 'node:events'
 import path from 'node:path'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify'
 import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import mercurius from 'mercurius'
@@ -98,14 +98,34 @@ function originAllowed(req: FastifyRequest, origin: string, allowed: string[]): 
   }
 }
 
+/**
+ * Request logs. Fastify's own wrote two lines per request at info ("incoming request", "request
+ * completed"): a send over HTTP cost 8-11% more server CPU at the default level than at warn (the
+ * rooms bench, http NORMAL: 116 -> 125-130 µs per delivery). Now one line per request at debug,
+ * and at warn when it took LOG_SLOW_REQUEST_MS or more, the path without its query string (a
+ * GET's GraphQL variables are the client's business). Errors are logged as Fastify logs them.
+ */
+class RequestLog extends LogController {
+  constructor(private slowMs: number) { super() }
+
+  override incomingRequest() {}
+
+  override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply) {
+    const ms = reply.elapsedTime
+    if (error) { reply.log.error({ res: reply, err: error, responseTime: ms }, 'request errored'); return }
+    const slow = ms >= this.slowMs
+    if (!slow && !(reply.log as { isLevelEnabled?(level: string): boolean }).isLevelEnabled?.('debug')) return
+    const q = req.url.indexOf('?')
+    const line = { req: { method: req.method, url: q < 0 ? req.url : req.url.slice(0, q) }, res: { statusCode: reply.statusCode }, responseTime: ms }
+    if (slow) reply.log.warn(line, 'slow request')
+    else reply.log.debug(line, 'request completed')
+  }
+}
+
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
-    // Fastify's own request logging wrote two lines per request at info ("incoming request",
-    // "request completed"): a send over HTTP cost 8-11% more server CPU at the default level than
-    // at warn (the rooms bench, http NORMAL: 116 -> 125-130 µs per delivery). One line per request
-    // at debug instead, and a slow one at warn (the onResponse hook below).
-    disableRequestLogging: true,
+    logController: new RequestLog(config.logSlowRequestMs),
     bodyLimit: config.limits.bodyBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
@@ -122,23 +142,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(config.limits.headersTimeoutMs, config.limits.requestTimeoutMs) / 4))),
     },
   })
-
-  // One line per request: at debug always, at warn when it took LOG_SLOW_REQUEST_MS or more. The
-  // path goes without its query string (a GET's GraphQL variables are the client's business).
-  if (config.logLevel !== 'silent') {
-    const everyRequest = config.logLevel === 'debug' || config.logLevel === 'trace'
-    app.addHook('onResponse', (req, reply, done) => {
-      const ms = reply.elapsedTime
-      const slow = ms >= config.logSlowRequestMs
-      if (slow || everyRequest) {
-        const q = req.url.indexOf('?')
-        const line = { req: { method: req.method, url: q < 0 ? req.url : req.url.slice(0, q) }, res: { statusCode: reply.statusCode }, responseTime: ms }
-        if (slow) req.log.warn(line, 'slow request')
-        else req.log.debug(line, 'request completed')
-      }
-      done()
-    })
-  }
 
   // Security headers on every answer: the API, the web client, GraphiQL, errors and 404s.
   app.addHook('onSend', async (req, reply) => {

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.js'
 import { testDatabaseUrl } from '../helpers/app.js'
 import { eventually, gql } from '../helpers/client.js'
 
-async function startLogged(env: Record<string, string>) {
+async function startLogged(env: Record<string, string>, routes?: (app: FastifyInstance) => void) {
   const lines: any[] = []
   const logStream = new Writable({
     write(chunk, _enc, cb) {
@@ -19,6 +19,7 @@ async function startLogged(env: Record<string, string>) {
   })
   const config = loadConfig({ NODE_ENV: 'test', WEB_DIST_DIR: '', ...env }, { port: 0, databaseUrl: await testDatabaseUrl(), redisUrl: null, webDistDir: null })
   const app = await buildApp(config, { logStream })
+  routes?.(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
@@ -52,5 +53,13 @@ describe('request logging', () => {
     const lines = await eventually(() => { const l = requestLines(s.lines); return l.length ? l : null }, 5000, 'the slow request line')
     expect(lines).toHaveLength(1)
     expect(lines![0]).toMatchObject({ level: 40, msg: 'slow request', req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } })
+  })
+
+  it('still logs a failed request at error, at info', async () => {
+    const s = await startLogged({ LOG_LEVEL: 'info' }, (app) => app.get('/test-boom', async () => { throw new Error('boom for the log') }))
+    app = s.app
+    expect((await fetch(`${s.url}/test-boom`)).status).toBe(500)
+    const errors = await eventually(() => { const l = s.lines.filter((x) => x.level === 50 && JSON.stringify(x).includes('boom for the log')); return l.length ? l : null }, 5000, 'the error line')
+    expect(errors!.length).toBeGreaterThan(0)
   })
 })
