@@ -167,9 +167,6 @@ export class RedisBackedPubSub implements PubSub {
   private alone = new Set<string>()
   /** bumped by every hello received and every drop or return of the subscriber connection: a PUBLISH's count from before one marks nothing */
   private epoch = 0
-  /** per topic subscribed here: a number that changes whenever that subscription starts (a PUBLISH's count counts this instance only while it is unchanged) */
-  private localGen = new Map<string, number>()
-  private genCounter = 0
   /** onRecheck callbacks per topic subscribed here */
   private rechecks = new Map<string, Set<() => void>>()
   /** publishes skipped because nobody else listened (tests, bench) */
@@ -270,12 +267,13 @@ export class RedisBackedPubSub implements PubSub {
     // the other instances need it
     const text = JSON.stringify(payload)
     const epoch = this.epoch
-    const gen = this.localGen.get(topic)
+    // this instance's subscription to the topic: a new set each time one starts
+    const mine = this.local.get(topic)
     const receivers = await this.publishBatched(this.prefix + topic, opts?.othersOnly ? this.origin + text : text)
     // nobody but this instance got it, and nothing changed meanwhile that could make the count
     // wrong (a hello, this instance's own subscription starting or ending): skip from now on
-    if (skippable && this.helloLive && epoch === this.epoch && gen === this.localGen.get(topic) && this.subscriber.status === 'ready') {
-      const self = gen !== undefined ? 1 : 0
+    if (skippable && this.helloLive && epoch === this.epoch && mine === this.local.get(topic) && this.subscriber.status === 'ready') {
+      const self = mine ? 1 : 0
       if (receivers - self <= 0) {
         if (this.alone.size >= ALONE_MAX) this.alone.clear()
         this.alone.add(topic)
@@ -346,10 +344,7 @@ export class RedisBackedPubSub implements PubSub {
     const id = await this.inner.subscribe(this.prefix + topic, safe)
     let set = this.local.get(topic)
     const first = !set
-    if (!set) {
-      this.local.set(topic, (set = new Set()))
-      this.localGen.set(topic, ++this.genCounter)
-    }
+    if (!set) this.local.set(topic, (set = new Set()))
     set.add(safe)
     if (onRecheck) {
       let cbs = this.rechecks.get(topic)
@@ -366,7 +361,7 @@ export class RedisBackedPubSub implements PubSub {
       const s = this.local.get(topic)
       if (s) {
         s.delete(safe)
-        if (s.size === 0) { this.local.delete(topic); this.localGen.delete(topic) }
+        if (s.size === 0) this.local.delete(topic)
       }
       if (onRecheck) {
         const cbs = this.rechecks.get(topic)
