@@ -76,6 +76,28 @@ for (const backend of BACKENDS) {
       expect(again.replyTo.deletedAt).not.toBeNull()
     })
 
+    it('an emoji argument is trimmed and stored in its RGI form: " 👍 " is 👍, 😐 + U+FE0F is 😐, ❤️ is not ❤', async () => {
+      const m = await send(a.url, owner.token, room.id, 'one emoji each')
+      await ok(a.url, ADD, { m: m.id, e: '👍' }, member.token)
+      // the same emoji with spaces around it: the same reaction (changes nothing for the member)
+      let groups = (await ok(a.url, ADD, { m: m.id, e: ' 👍 ' }, member.token)).addReaction.reactions
+      expect(groups).toEqual([{ emoji: '👍', count: 1, viewerReacted: true, users: [{ id: member.id }] }])
+      groups = (await ok(a.url, ADD, { m: m.id, e: '\t👍\n' }, owner.token)).addReaction.reactions
+      expect(groups).toEqual([{ emoji: '👍', count: 2, viewerReacted: true, users: [{ id: member.id }, { id: owner.id }] }])
+      // an over-qualified form (a picker's, with a U+FE0F the emoji does not need) joins the RGI one
+      await ok(a.url, ADD, { m: m.id, e: '\u{1f610}' }, member.token)
+      groups = (await ok(a.url, ADD, { m: m.id, e: '\u{1f610}\ufe0f' }, owner.token)).addReaction.reactions
+      expect(groups.map((g: any) => [g.emoji, g.count])).toEqual([['👍', 2], ['\u{1f610}', 2]])
+      // and removes it
+      groups = (await ok(a.url, REMOVE, { m: m.id, e: '\u{1f610}\ufe0f' }, owner.token)).removeReaction.reactions
+      expect(groups.map((g: any) => [g.emoji, g.count])).toEqual([['👍', 2], ['\u{1f610}', 1]])
+      // ❤️ (with U+FE0F) is the RGI heart; the text form ❤ is refused, not stored as a second heart
+      await ok(a.url, ADD, { m: m.id, e: '\u2764\ufe0f' }, member.token)
+      expect(err(await gql(a.url, ADD, { m: m.id, e: '\u2764' }, owner.token))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'emoji' })
+      groups = (await ok(a.url, `query($r: ID!) { messages(roomId: $r, last: 1) { edges { node { ${GROUPS} } } } }`, { r: room.id }, owner.token)).messages.edges[0].node.reactions
+      expect(groups.map((g: any) => [g.emoji, g.count])).toEqual([['👍', 2], ['\u{1f610}', 1], ['\u2764\ufe0f', 1]])
+    })
+
     it('reactions: grouped in order of first use, toggling changes nothing twice, only real emoji, 20 distinct at most', async () => {
       const m = await send(a.url, owner.token, room.id, 'thanks all')
       let res = (await ok(a.url, ADD, { m: m.id, e: '👍' }, member.token)).addReaction
@@ -95,7 +117,8 @@ for (const backend of BACKENDS) {
       // skin tones, flags, keycaps and ZWJ sequences are one emoji each
       for (const e of ['👍🏽', '🇫🇷', '#️⃣', '👩‍💻']) await ok(a.url, ADD, { m: m.id, e }, member.token)
       // not one emoji: BAD_USER_INPUT on "emoji", nothing stored
-      for (const e of ['', 'a', ':)', '👍👍', ' 👍', '👍 ', '1', '#', '\u200d', 'x'.repeat(100)]) {
+      // (text forms that are not RGI emoji too: ©, ™, ❤ and 🅰 without U+FE0F, ↔)
+      for (const e of ['', 'a', ':)', '👍👍', ' ', '1', '#', '\u200d', 'x'.repeat(100), '\u00a9', '\u2122', '\u2764', '\u{1f170}', '\u2194', ' \u2764 ']) {
         expect(err(await gql(a.url, ADD, { m: m.id, e }, member.token))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'emoji' })
       }
       const removed = (await ok(a.url, REMOVE, { m: m.id, e: '🎉' }, owner.token)).removeReaction

@@ -11,7 +11,7 @@ import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { RoomStreams } from '../../realtime/room-streams.js'
 import { CapReachedError, MAX_EMOJI_PER_MESSAGE, MAX_PINS_PER_ROOM, MessageDeletedError, MessagesRepository, RoomGoneError } from './messages.repository.js'
-import { isSingleEmoji } from '../../lib/emoji.js'
+import { canonicalEmoji } from '../../lib/emoji.js'
 
 const BODY_RULE = { min: 1, max: 4000, multiline: true }
 const REPLAY_PAGE = 500
@@ -20,6 +20,17 @@ const SEQ_MAX = 2147483647
 
 type Waiter = { resolve: () => void; reject: (e: unknown) => void }
 type ReactionTick = { timer: NodeJS.Timeout | null; waiters: Waiter[]; last: number; idle: NodeJS.Timeout | null }
+
+/**
+ * The emoji argument, trimmed as every string argument is (the contract's header), as the one RGI
+ * emoji it must be (an over-qualified form stored without its redundant U+FE0F).
+ */
+function oneEmoji(arg: unknown): { emoji: string; asSent: string } {
+  const asSent = typeof arg === 'string' ? arg.trim() : ''
+  const emoji = canonicalEmoji(asSent)
+  if (emoji === null) throw badInput('emoji', 'emoji must be exactly one emoji')
+  return { emoji, asSent }
+}
 
 export class MessagesService {
   readonly repo: MessagesRepository
@@ -234,8 +245,8 @@ export class MessagesService {
     await spend(this.svc.limits, `react:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
   }
 
-  async addReaction(ctx: Ctx, messageId: string, emoji: string): Promise<MessageModel> {
-    if (!isSingleEmoji(emoji)) throw badInput('emoji', 'emoji must be exactly one emoji')
+  async addReaction(ctx: Ctx, messageId: string, emojiArg: string): Promise<MessageModel> {
+    const { emoji } = oneEmoji(emojiArg)
     const { message } = await this.reactable(ctx, messageId)
     if (message.deletedAt !== null) throw conflict('The message was deleted')
     await this.reactLimit(ctx.viewer!.userId)
@@ -252,11 +263,14 @@ export class MessagesService {
     return (await this.repo.byId(message.id)) ?? message
   }
 
-  async removeReaction(ctx: Ctx, messageId: string, emoji: string): Promise<MessageModel> {
-    if (!isSingleEmoji(emoji)) throw badInput('emoji', 'emoji must be exactly one emoji')
+  async removeReaction(ctx: Ctx, messageId: string, emojiArg: string): Promise<MessageModel> {
+    const { emoji, asSent } = oneEmoji(emojiArg)
     const { message } = await this.reactable(ctx, messageId)
     await this.reactLimit(ctx.viewer!.userId)
-    if (await this.repo.removeReaction(message.id, ctx.viewer!.userId, emoji)) await this.reactionsChanged(message.id)
+    const me = ctx.viewer!.userId
+    // a reaction stored as sent before emoji were stored in their RGI form comes off too
+    const removed = await this.repo.removeReaction(message.id, me, emoji) || (asSent !== emoji && await this.repo.removeReaction(message.id, me, asSent))
+    if (removed) await this.reactionsChanged(message.id)
     return (await this.repo.byId(message.id)) ?? message
   }
 
