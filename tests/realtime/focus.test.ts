@@ -216,6 +216,30 @@ for (const backend of BACKENDS) {
       await ok(t.url, STOP, { r: r.id }, b.token)
       await wa.dispose()
     })
+
+    // Last in this block: it swaps in a clock whose readings move on by a millisecond each, as
+    // real time does between the timer's start and the server's next look at the clock. Members
+    // present before the start were present for the whole phase: a 1-minute phase earns them 1
+    // minute (their stretch starting a few readings late used to earn nothing).
+    it('credits the whole phase to members present before the start, however long the start takes', async () => {
+      let ticks = 0
+      const ticking = { now: () => clock.now() + ++ticks, setTimer: (at: number, fn: () => unknown) => clock.setTimer(at, fn) }
+      await t.app.hearth.timers.useClock(ticking)
+      const { r, users: [a, b] } = await room(2)
+      const leaveA = await enter(a, r.id)
+      const leaveB = await enter(b, r.id)
+      await ok(t.url, START, { r: r.id, f: 1, b: 1 }, a.token)
+      const started = (await ok(t.url, `query($r: ID!) { room(id: $r) { timer { phaseStartedAt } } }`, { r: r.id }, a.token)).room.timer
+      for (const u of [a, b]) expect((await participant(t.url, a, r.id, u))?.presentSince).toBe(started.phaseStartedAt)
+      // ticks stay far below a second: one minute and a second later the phase is over
+      await clock.advance(MIN + 1000)
+      expect((await timer(t.url, a, r.id)).phase).toBe('BREAK')
+      expect(await minutesOf(t.url, a)).toEqual([1])
+      expect(await minutesOf(t.url, b)).toEqual([1])
+      await ok(t.url, STOP, { r: r.id }, a.token)
+      await leaveA()
+      await leaveB()
+    })
   })
 
   describe.runIf(canRun(backend))(`focus credit across instances and restarts (${BACKEND_NAMES[backend]})`, () => {

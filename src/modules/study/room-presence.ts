@@ -62,11 +62,15 @@ export class RoomPresence {
     this.mine.add(key)
   }
 
-  /** a timer starts: the members present now begin their stretches */
-  async openAll(roomId: string, userIds: string[]) {
-    const now = this.now()
+  /**
+   * A timer started at `startedAt`: the members present now begin their stretches there, not at
+   * this later reading of the clock. A member present all along was present for the whole phase;
+   * starting them a few milliseconds late made their credit fall short of the whole minutes by
+   * one (a 1-minute phase earned nothing, a 25-minute one 24).
+   */
+  async openAll(roomId: string, userIds: string[], startedAt: number) {
     await Promise.all(userIds.map(async (u) => {
-      await this.focus.open(roomId, u, now, true)
+      await this.focus.open(roomId, u, startedAt, true)
       if (this.local.has(`${roomId}|${u}`)) this.mine.add(`${roomId}|${u}`)
     }))
   }

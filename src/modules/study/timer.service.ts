@@ -285,7 +285,7 @@ export class TimerService {
       if (!won) continue
       if (action === 'STARTED') {
         // the members present now begin their stretches of presence
-        await this.svc.study.roomPresence.openAll(room.id, await this.presentMembers(room.id))
+        await this.svc.study.roomPresence.openAll(room.id, await this.presentMembers(room.id), next.phase_started_at)
       }
       const out = await this.changed(next)
       if (earned) await this.released(earned.users)
