@@ -214,7 +214,9 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       const feed = collect(yLive, 'subscription { friendshipChanged { user { id displayName } friendship } }')
       const people = collect(yLive, 'subscription { userUpdated { id username displayName } }')
       const changes = collect(yLive, 'subscription($r: ID!) { roomChanged(roomId: $r) { kind user { id } by { id } } }', { r: owned.id })
-      await waitLive(b, live0 + 3)
+      // the room's presence stream names x when x leaves, after the row that named x is gone
+      const presence = collect(yLive, 'subscription($r: ID!) { presenceChanged(roomId: $r) { user { id displayName } left } }', { r: owned.id })
+      await waitLive(b, live0 + 4)
       const started = Date.now()
       expect((await ok(a.url, DELETE, { p: PASSWORD }, x.token)).deleteAccount).toBe(true)
       expect(await Promise.all(sockets.map((s) => closedWithin(s.closed, 1000)))).toEqual([4403, 4403, 4403])
@@ -247,6 +249,10 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       // where y's client shows x's name (message rows, member lists) it turns into "Deleted user" live
       await people.waitCount(1)
       expect(people.events).toEqual([{ userUpdated: { id: x.id, username: '[deleted]', displayName: 'Deleted user' } }])
+      // x's leave reaches the room as "Deleted user" (it was an internal error: User was null)
+      await presence.waitFor(() => presence.events.some((e) => e.presenceChanged.left), 5000, 'the leave')
+      expect(presence.state.errors).toBeNull()
+      expect(presence.events.find((e) => e.presenceChanged.left).presenceChanged).toEqual({ user: { id: x.id, displayName: 'Deleted user' }, left: true })
       await yLive.dispose()
       expect((await ok(b.url, '{ friendRequests(direction: INCOMING) { id } }', {}, z.token)).friendRequests).toEqual([])
       expect((await ok(b.url, '{ notificationsList { id actor { id } } }', {}, y.token)).notificationsList).toEqual([])

@@ -19,7 +19,7 @@ export const friendsResolvers: AppResolvers = {
     friendshipChanged: { subscribe: (_, __, ctx) => ctx.svc.friends.friendshipFeed(ctx) },
   },
   FriendRequest: {
-    from: async (r, _, ctx) => (await ctx.svc.users.load(ctx, r.fromId))!,
-    to: async (r, _, ctx) => (await ctx.svc.users.load(ctx, r.toId))!,
+    from: async (r, _, ctx) => ctx.svc.users.loadOrGone(ctx, r.fromId),
+    to: async (r, _, ctx) => ctx.svc.users.loadOrGone(ctx, r.toId),
   },
 }

@@ -27,7 +27,7 @@ export const messagesResolvers: AppResolvers = {
       if (!room) throw new Error('message without room')
       return room
     },
-    sender: async (m, _, ctx) => m.sender ?? (await ctx.svc.users.load(ctx, m.senderId))!,
+    sender: async (m, _, ctx) => m.sender ?? ctx.svc.users.loadOrGone(ctx, m.senderId),
     // same room as the reply, so readable by whoever reads the reply; a deleted one is its tombstone
     replyTo: (m, _, ctx) => (m.replyToId ? ctx.svc.messages.load(ctx, m.replyToId) : null),
     reactions: (m, _, ctx) => ctx.svc.messages.reactions(ctx, m),

@@ -11,7 +11,7 @@ export const presenceResolvers: AppResolvers = {
     lastSeenAt: (u, _, ctx) => ctx.svc.presence.lastSeenFor(ctx, u),
   },
   PresenceEvent: {
-    user: async (e, _, ctx) => (await ctx.svc.users.load(ctx, e.userId))!,
+    user: async (e, _, ctx) => ctx.svc.users.loadOrGone(ctx, e.userId),
     // the event reaches only those who may see the user's status (the feed decides): no check per viewer
     focusUntil: (e, _, ctx) => (e.status === 'OFFLINE' ? null : ctx.svc.timers.focusUntil(ctx, e.userId)),
   },

@@ -63,9 +63,9 @@ export const roomsResolvers: AppResolvers = {
     timer: async (r, _, ctx) => ((await insider(ctx, r)) ? ctx.svc.timers.forRoom(ctx, r.id) : null),
   },
   RoomMember: {
-    user: async (m, _, ctx) => (await ctx.svc.users.load(ctx, m.userId))!,
+    user: async (m, _, ctx) => ctx.svc.users.loadOrGone(ctx, m.userId),
   },
   TypingEvent: {
-    user: async (e, _, ctx) => (await ctx.svc.users.load(ctx, e.userId))!,
+    user: async (e, _, ctx) => ctx.svc.users.loadOrGone(ctx, e.userId),
   },
 }

@@ -15,11 +15,11 @@ export const signalsResolvers: AppResolvers = {
     callChanged: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.calls.feed(ctx, roomId) },
   },
   Signal: {
-    from: async (s, _, ctx) => (await ctx.svc.users.load(ctx, s.fromId))!,
-    to: async (s, _, ctx) => (await ctx.svc.users.load(ctx, s.toId))!,
+    from: async (s, _, ctx) => ctx.svc.users.loadOrGone(ctx, s.fromId),
+    to: async (s, _, ctx) => ctx.svc.users.loadOrGone(ctx, s.toId),
   },
   CallEvent: {
-    user: async (e, _, ctx) => (await ctx.svc.users.load(ctx, e.userId))!,
+    user: async (e, _, ctx) => ctx.svc.users.loadOrGone(ctx, e.userId),
     participants: async (e, _, ctx) => {
       const users = await Promise.all(e.participantIds.map((id) => ctx.svc.users.load(ctx, id)))
       return users.filter((u) => u !== null)

@@ -23,7 +23,7 @@ export const studyResolvers: AppResolvers = {
       await ctx.svc.study.roomPresence.focus.setHold(me, enabled)
       // held notifications go out at once when holding is turned off
       if (!enabled) await ctx.svc.notifications.release(me)
-      return (await ctx.svc.users.load(ctx, me))!
+      return ctx.svc.users.loadOrGone(ctx, me)
     },
     setWeeklyGoal: (_, { minutes }, ctx) => ctx.svc.study.setWeeklyGoal(ctx, minutes),
   },
@@ -39,7 +39,7 @@ export const studyResolvers: AppResolvers = {
     lastActionAt: (t) => t.lastActionAt,
   },
   FocusParticipant: {
-    user: async (p, _, ctx) => (await ctx.svc.users.load(ctx, p.userId))!,
+    user: async (p, _, ctx) => ctx.svc.users.loadOrGone(ctx, p.userId),
   },
   User: {
     holdNotificationsWhileFocusing: async (u, _, ctx) => (ctx.viewer?.userId === u.id ? (await ctx.svc.study.roomPresence.focus.holds([u.id])).get(u.id)! : null),
@@ -49,7 +49,7 @@ export const studyResolvers: AppResolvers = {
     },
   },
   StudySession: {
-    user: async (s, _, ctx) => (await ctx.svc.users.load(ctx, s.userId))!,
+    user: async (s, _, ctx) => ctx.svc.users.loadOrGone(ctx, s.userId),
     room: (s, _, ctx) => (s.roomId ? ctx.svc.study.visibleRoom(ctx, s.roomId) : null),
   },
 }

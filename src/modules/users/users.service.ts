@@ -9,7 +9,7 @@ import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
 import { UsersRepository } from './users.repository.js'
-import { PLACEHOLDER_USERNAME } from '../auth/account.repository.js'
+import { PLACEHOLDER_DISPLAY_NAME, PLACEHOLDER_USERNAME } from '../auth/account.repository.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 
 export type FriendshipStatus = 'NONE' | 'FRIENDS' | 'REQUEST_SENT' | 'REQUEST_RECEIVED' | 'BLOCKED'
@@ -24,6 +24,19 @@ export class UsersService {
   /** batched per operation: no N+1 for Message.sender, RoomMember.user, ... */
   load(ctx: Ctx, id: string): Promise<UserModel | null> {
     return ctx.loaders.of<string, UserModel>('user', (ids) => this.repo.byIds(ids)).load(id)
+  }
+
+  /**
+   * The user an event or a row names, for a non-null field: when the account was deleted after
+   * the event was published or the row read (deleteAccount), the "Deleted user" it now shows as,
+   * with the id the event named, instead of a null where the schema allows none (an internal
+   * error for whoever was listening).
+   */
+  async loadOrGone(ctx: Ctx, id: string): Promise<UserModel> {
+    return (await this.load(ctx, id)) ?? {
+      id, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null,
+      createdAt: 0, updatedAt: 0, lastSeenAt: null, avatarId: null,
+    }
   }
 
   async get(ctx: Ctx, id: string): Promise<UserModel> {
