@@ -1,8 +1,11 @@
 // Issue 13, finding 3: a room member who is not in the call sends one ICE_CANDIDATE (or OFFER) to a
 // caller, whose client answers by opening a peer connection with its camera and microphone. The
-// server relays OFFER / ANSWER / ICE_CANDIDATE only between two current participants of the room's
-// call (FORBIDDEN otherwise, and nothing is delivered); HANGUP may always reach a peer. The call's
-// participant list is a lease in the shared store, so the rule holds across instances.
+// server relays OFFER / ANSWER / ICE_CANDIDATE to someone in the room's call only from another
+// participant, and from a participant only to participants (FORBIDDEN otherwise, and nothing is
+// delivered); HANGUP may always reach a peer. Two members neither of whom is in the call signal
+// each other as the contract says (members of the room: a one-to-one call the clients set up
+// without joinCall). The call's participant list is a lease in the shared store, so the rule
+// holds across instances.
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS, canRun, databaseFor, startApp, tempSqlitePath, waitLive, type TestApp } from '../helpers/app.js'
@@ -75,6 +78,33 @@ function scenarios(getOne: () => TestApp, getTwo: () => TestApp) {
     await heard.waitCount(3)
     expect(heard.events[2].signalReceived).toMatchObject({ kind: 'OFFER', from: { id: eve.id } })
     await Promise.all([wc.dispose(), we.dispose()])
+  })
+
+  it('two members outside any call signal each other as the contract says; a non-member is refused', async () => {
+    const one = getOne()
+    const two = getTwo()
+    const [ann, ben, out] = await Promise.all([signUp(one.url), signUp(two.url), signUp(one.url)])
+    const room = await createRoom(one.url, ann.token, 'Pair', 'PRIVATE')
+    await joinByCode(two.url, ben.token, room.code)
+    const wb = wsClient(two.wsUrl, ben.token)
+    const base = two.app.hearth.realtime.liveSubscriptions
+    const heard = collect(wb, SIGNAL_RECEIVED, { roomId: room.id })
+    await waitLive(two, base + 1)
+    const offer = '{"description":{"type":"offer","sdp":"v=0"}}'
+    expect((await signal(one.url, ann, room.id, ben.id, 'OFFER', offer)).data.sendSignal).toMatchObject({ kind: 'OFFER', from: { id: ann.id } })
+    expect((await signal(one.url, ann, room.id, ben.id, 'ICE_CANDIDATE')).errors).toBeUndefined()
+    await heard.waitCount(2)
+    expect(heard.events.map((e) => [e.signalReceived.kind, e.signalReceived.from.id])).toEqual([['OFFER', ann.id], ['ICE_CANDIDATE', ann.id]])
+    // someone outside the room may not signal into it, nor be signalled from it
+    expect((await signal(one.url, out, room.id, ben.id, 'OFFER', offer)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+    expect((await signal(one.url, ann, room.id, out.id, 'OFFER', offer)).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.toUserId' })
+    // once Ben is in the room's call, Ann (not in it) may no longer steer his connections
+    await ok(two.url, JOIN_CALL, { r: room.id }, ben.token)
+    expect((await signal(one.url, ann, room.id, ben.id, 'ICE_CANDIDATE')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+    expect((await signal(one.url, ann, room.id, ben.id, 'HANGUP', '{}')).errors).toBeUndefined()
+    await heard.waitCount(3)
+    expect(heard.events.map((e) => e.signalReceived.kind)).toEqual(['OFFER', 'ICE_CANDIDATE', 'HANGUP'])
+    await wb.dispose()
   })
 
   it('a participant who left the room is out of its call: refused both ways', async () => {

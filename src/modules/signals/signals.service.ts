@@ -43,14 +43,19 @@ export class SignalsService {
     if (!isId(to) || !(await this.svc.rooms.repo.membership(room.id, to))) {
       throw new AppError('NOT_FOUND', 'No such member in this room', { field: 'input.toUserId' })
     }
-    // OFFER / ANSWER / ICE_CANDIDATE open or steer a media connection: only between two current
-    // participants of the room's call (the shared lease list, the same on every instance), so a
-    // member outside the call can never make a caller's client stream to them. HANGUP only ever
-    // closes a connection and may always reach a peer.
+    // OFFER / ANSWER / ICE_CANDIDATE open or steer a media connection. Someone in the room's call
+    // (the shared lease list, the same on every instance) hears them only from another participant,
+    // so a member outside the call can never make a caller's client stream to them; and a
+    // participant steers only participants. Two members neither of whom is in the call signal
+    // each other as the contract has it ("both users must be members of the room"): a one-to-one
+    // call set up by the clients themselves, without joinCall. HANGUP only ever closes a
+    // connection and may always reach a peer.
     if (input.kind !== 'HANGUP') {
       const inCall = new Set(await this.svc.calls.participantIds(room.id))
-      if (!inCall.has(viewer.userId)) throw new AppError('FORBIDDEN', 'Join the call before sending call signals', { field: 'input.roomId' })
-      if (!inCall.has(to)) throw new AppError('FORBIDDEN', 'That member is not in the call', { field: 'input.toUserId' })
+      const fromIn = inCall.has(viewer.userId)
+      const toIn = inCall.has(to)
+      if (toIn && !fromIn) throw new AppError('FORBIDDEN', 'Join the call before sending call signals', { field: 'input.roomId' })
+      if (fromIn && !toIn) throw new AppError('FORBIDDEN', 'That member is not in the call', { field: 'input.toUserId' })
     }
     await spend(this.svc.limits, `signal:${viewer.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     const signal: SignalModel = {
