@@ -140,12 +140,17 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`room moderation
       const code = kind === 'PUBLIC' ? 'FORBIDDEN' : 'NOT_FOUND'
       expect((await gql(t.url, JOIN_ID, { r: room.id }, banned.token)).errors?.[0]?.extensions?.code).toBe(code)
       expect((await gql(t.url, JOIN_CODE, { c: room.code }, banned.token)).errors?.[0]?.extensions?.code).toBe(code)
+      // the code's preview agrees: a PRIVATE room is no room for the banned user (a PUBLIC one is open to look at)
+      const preview = await gql(t.url, BY_CODE, { c: room.code }, banned.token)
+      if (kind === 'PRIVATE') expect(preview.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+      else expect(preview.data.roomByCode.id).toBe(room.id)
       expect((await ok(t.url, STATE, { r: room.id }, owner.token)).room.memberCount).toBe(5)
       // banning someone who already left keeps them out too
       await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, target.token)
       await ok(t.url, REMOVE, { r: room.id, u: target.id, ban: true }, mod.token)
       expect((await gql(t.url, JOIN_CODE, { c: room.code }, target.token)).errors?.[0]?.extensions?.code).toBe(code)
       await ok(t.url, UNBAN, { r: room.id, u: banned.id }, owner.token)
+      expect((await ok(t.url, BY_CODE, { c: room.code }, banned.token)).roomByCode.id).toBe(room.id)
       expect((await ok(t.url, kind === 'PUBLIC' ? JOIN_ID : JOIN_CODE, kind === 'PUBLIC' ? { r: room.id } : { c: room.code }, banned.token)).joinRoom.viewerRole).toBe('MEMBER')
     }
   })

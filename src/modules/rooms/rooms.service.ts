@@ -363,10 +363,18 @@ export class RoomsService {
     return room
   }
 
-  /** The room a code opens (not DIRECT rooms). Seeing it does not make the viewer a member. */
+  /**
+   * The room a code opens (not DIRECT rooms). Seeing it does not make the viewer a member. A user
+   * banned from a PRIVATE room is told no room has the code, as joinRoom(code) tells them: the
+   * preview must not show them what joining hides.
+   */
   async byCode(ctx: Ctx, code: string): Promise<RoomModel> {
     if (typeof code !== 'string' || !code.trim() || code.length > 64) throw notFound('No room has that code')
-    return this.lookUpCode(ctx.viewer!.userId, code.trim().toUpperCase())
+    const room = await this.lookUpCode(ctx.viewer!.userId, code.trim().toUpperCase())
+    if (room.kind !== 'PUBLIC' && !(await this.membership(ctx, room.id)) && await this.repo.isBanned(room.id, ctx.viewer!.userId)) {
+      throw notFound('No room has that code')
+    }
+    return room
   }
 
   async roomMateIds(userId: string): Promise<string[]> { return this.repo.roomMateIds(userId) }
