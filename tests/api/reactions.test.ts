@@ -98,6 +98,24 @@ for (const backend of BACKENDS) {
       expect(groups.map((g: any) => [g.emoji, g.count])).toEqual([['👍', 2], ['\u{1f610}', 1], ['\u2764\ufe0f', 1]])
     })
 
+    it('a group keeps its place when the person who first used its emoji takes theirs back', async () => {
+      const third = await signUp(a.url)
+      await joinByCode(a.url, third.token, room.code)
+      const m = await send(a.url, owner.token, room.id, 'order of first use')
+      await ok(a.url, ADD, { m: m.id, e: '👍' }, owner.token)
+      await ok(a.url, ADD, { m: m.id, e: '🎉' }, member.token)
+      await ok(a.url, ADD, { m: m.id, e: '👍' }, member.token)
+      await ok(a.url, ADD, { m: m.id, e: '👍' }, third.token)
+      let groups = (await ok(a.url, REMOVE, { m: m.id, e: '👍' }, owner.token)).removeReaction.reactions
+      expect(groups.map((g: any) => [g.emoji, g.users.map((u: any) => u.id)])).toEqual([['👍', [member.id, third.id]], ['🎉', [member.id]]])
+      groups = (await ok(a.url, REMOVE, { m: m.id, e: '👍' }, member.token)).removeReaction.reactions
+      expect(groups.map((g: any) => [g.emoji, g.users.map((u: any) => u.id)])).toEqual([['👍', [third.id]], ['🎉', [member.id]]])
+      // a group that is gone altogether starts again at the end
+      await ok(a.url, REMOVE, { m: m.id, e: '👍' }, third.token)
+      groups = (await ok(a.url, ADD, { m: m.id, e: '👍' }, owner.token)).addReaction.reactions
+      expect(groups.map((g: any) => g.emoji)).toEqual(['🎉', '👍'])
+    })
+
     it('reactions: grouped in order of first use, toggling changes nothing twice, only real emoji, 20 distinct at most', async () => {
       const m = await send(a.url, owner.token, room.id, 'thanks all')
       let res = (await ok(a.url, ADD, { m: m.id, e: '👍' }, member.token)).addReaction

@@ -412,11 +412,29 @@ export class MessagesRepository {
     })
   }
 
-  /** false when the user had no such reaction */
+  /**
+   * false when the user had no such reaction. Groups are ordered by their earliest row's id (the
+   * first use of the emoji); when the removed row was that one and others remain, the next one
+   * takes over its id, so the group keeps its place ("in order of each emoji's first use") instead
+   * of moving behind emoji first used later. Its users keep their order: the one renumbered was
+   * the earliest of them. Serialised per message as addReaction is (the message row's lock).
+   */
   async removeReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('message_reactions')
-      .where('message_id', '=', messageId).where('user_id', '=', userId).where('emoji', '=', emoji).executeTakeFirst()
-    return Number(res.numDeletedRows) > 0
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('messages').select('id').where('id', '=', messageId)
+      if (this.dialect === 'postgres') q = q.forUpdate()
+      if (!(await q.executeTakeFirst())) return false
+      const gone = await trx.deleteFrom('message_reactions')
+        .where('message_id', '=', messageId).where('user_id', '=', userId).where('emoji', '=', emoji).returning('id').executeTakeFirst()
+      if (!gone) return false
+      const next = await trx.selectFrom('message_reactions').select((eb) => eb.fn.min('id').as('id'))
+        .where('message_id', '=', messageId).where('emoji', '=', emoji).executeTakeFirst()
+      const nextId = next?.id === null || next?.id === undefined ? null : Number(next.id)
+      if (nextId !== null && nextId > Number(gone.id)) {
+        await trx.updateTable('message_reactions').set({ id: Number(gone.id) }).where('id', '=', nextId).execute()
+      }
+      return true
+    })
   }
 
   private async reactionRowsIn(db: Kysely<DB>, messageIds: string[]): Promise<ReactionRow[]> {
