@@ -1,6 +1,7 @@
 // Contract part 2: per-room notification levels. Room.viewerNotificationLevel (ALL for DIRECT
 // rooms, MENTIONS for the others until the member chooses), setRoomNotificationLevel (the
-// viewer's own, members only: NOT_FOUND otherwise), and the level applied where DIRECT_MESSAGE
+// viewer's own, members only: FORBIDDEN for a PUBLIC room one is not in, NOT_FOUND for any other),
+// and the level applied where DIRECT_MESSAGE
 // and MENTION notifications are made (NONE: nothing from the room; MENTIONS: mentions and replies
 // only), on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -78,11 +79,11 @@ for (const backend of BACKENDS) {
       expect(await level(a, room.id)).toBe('ALL')
     })
 
-    it('refuses non-members (NOT_FOUND), unknown rooms, bad levels and anonymous callers, changing nothing', async () => {
+    it('refuses non-members (PUBLIC: FORBIDDEN, else NOT_FOUND), unknown rooms, bad levels and anonymous callers, changing nothing', async () => {
       const [a, c] = await Promise.all([signUp(t.url), signUp(t.url)])
       const pub = await createRoom(t.url, a.token, 'Open', 'PUBLIC')
       const priv = await createRoom(t.url, a.token, 'Closed', 'PRIVATE')
-      expect(await errorCode(t.url, SET, { r: pub.id, l: 'NONE' }, c.token)).toBe('NOT_FOUND')
+      expect(await errorCode(t.url, SET, { r: pub.id, l: 'NONE' }, c.token)).toBe('FORBIDDEN')
       expect(await errorCode(t.url, SET, { r: priv.id, l: 'NONE' }, c.token)).toBe('NOT_FOUND')
       expect(await errorCode(t.url, SET, { r: '00000000-0000-4000-8000-000000000000', l: 'NONE' }, a.token)).toBe('NOT_FOUND')
       expect(await errorCode(t.url, SET, { r: 'nonsense', l: 'NONE' }, a.token)).toBe('NOT_FOUND')
@@ -92,7 +93,7 @@ for (const backend of BACKENDS) {
       // after leaving, the room is no longer the viewer's to tune
       await joinByCode(t.url, c.token, pub.code)
       await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: pub.id }, c.token)
-      expect(await errorCode(t.url, SET, { r: pub.id, l: 'NONE' }, c.token)).toBe('NOT_FOUND')
+      expect(await errorCode(t.url, SET, { r: pub.id, l: 'NONE' }, c.token)).toBe('FORBIDDEN')
       expect(await level(a, pub.id)).toBe('MENTIONS')
       expect(await level(c, pub.id)).toBe('MENTIONS')
       const r = await gql(t.url, SET, { r: pub.id, l: 'NONE' }, c.token)

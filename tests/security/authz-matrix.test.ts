@@ -280,7 +280,7 @@ const ROWS: Row[] = [
   },
   // a level is the viewer's own membership setting: a non-member (even of a PUBLIC room they can see) has none to set
   { field: 'Mutation.setRoomNotificationLevel', label: 'PRIVATE', doc: 'mutation($r: ID!) { setRoomNotificationLevel(roomId: $r, level: NONE) { id viewerNotificationLevel } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
-  { field: 'Mutation.setRoomNotificationLevel', label: 'PUBLIC', doc: 'mutation($r: ID!) { setRoomNotificationLevel(roomId: $r, level: ALL) { id viewerNotificationLevel } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: members('owner', 'member') },
+  { field: 'Mutation.setRoomNotificationLevel', label: 'PUBLIC', doc: 'mutation($r: ID!) { setRoomNotificationLevel(roomId: $r, level: ALL) { id viewerNotificationLevel } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   { field: 'Mutation.setRoomNotificationLevel', label: 'DIRECT', doc: 'mutation($r: ID!) { setRoomNotificationLevel(roomId: $r, level: MENTIONS) { id viewerNotificationLevel } }', vars: (a, f) => ({ r: roomOf('direct')(a, f) }), expect: members('owner', 'friend') },
   { field: 'Mutation.setTyping', label: 'PRIVATE', doc: 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   { field: 'Mutation.setTyping', label: 'PUBLIC', doc: 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },

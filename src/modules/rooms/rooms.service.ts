@@ -113,11 +113,15 @@ export class RoomsService {
     return notificationLevelOf((await this.membership(ctx, room.id))?.notificationLevel, room.kind)
   }
 
-  /** setRoomNotificationLevel: the viewer's own level in a room they belong to (anything else: NOT_FOUND) */
+  /**
+   * setRoomNotificationLevel: the viewer's own level in a room they belong to. A PUBLIC room they
+   * are not in is one they may see but not tune (FORBIDDEN, the contract's rule for a non-member
+   * acting on a PUBLIC room); any other room they are not in does not exist for them (NOT_FOUND).
+   */
   async setNotificationLevel(ctx: Ctx, roomId: unknown, level: unknown): Promise<RoomModel> {
     const viewer = requireViewer(ctx)
     const { room, membership } = await this.readable(ctx, roomId)
-    if (!membership) throw notFound('No such room')
+    if (!membership) throw room.kind === 'PUBLIC' ? forbidden('Join the room first') : notFound('No such room')
     if (typeof level !== 'string' || !(NOTIFICATION_LEVELS as readonly string[]).includes(level)) throw badInput('level', 'Unknown notification level')
     // messages already answered keep the level they were sent under
     await this.svc.notifications.settled(room.id)
