@@ -69,21 +69,20 @@ async function code(query: string, variables: Record<string, unknown>, token: st
 }
 
 describe('usernames', () => {
-  it('are unique after Unicode normalisation: fullwidth and other case forms collide', async () => {
+  it('are unique case-insensitively; fullwidth spellings are not the ASCII the contract allows', async () => {
     const base = uniqueName('bob').toLowerCase()
     const first = await ok(t.url, SIGN_UP, { i: { username: base, password: 'a fine password' } })
     expect(first.signUp.user.username).toBe(base)
-    const fullwidth = [...base].map((c) => /[a-z0-9]/.test(c) ? String.fromCodePoint(c.codePointAt(0)! + 0xFEE0) : c).join('')
-    for (const name of [fullwidth, base.toUpperCase(), ` ${base} `]) {
+    for (const name of [base.toUpperCase(), ` ${base} `]) {
       const r = await code(SIGN_UP, { i: { username: name, password: 'a fine password' } }, null)
       expect(r.code, JSON.stringify(name)).toBe('CONFLICT')
     }
-    // a fullwidth name that is new is stored in its plain form
-    const fresh = uniqueName('ｆｗ')
-    const d = await ok(t.url, SIGN_UP, { i: { username: fresh, password: 'a fine password' } })
-    expect(d.signUp.user.username).toBe(fresh.normalize('NFKC'))
-    // and logs in under either spelling
-    expect((await ok(t.url, 'mutation($i: LogInInput!) { logIn(input: $i) { token } }', { i: { username: fresh.normalize('NFKC').toUpperCase(), password: 'a fine password' } })).logIn.token).toBeTruthy()
+    // "3-32 of [a-zA-Z0-9_.-]": a fullwidth name is refused (taken or new), not folded into ASCII
+    const fullwidth = (s: string) => [...s].map((c) => /[a-z0-9]/.test(c) ? String.fromCodePoint(c.codePointAt(0)! + 0xFEE0) : c).join('')
+    for (const name of [fullwidth(base), fullwidth(uniqueName('fw').toLowerCase())]) {
+      const r = await code(SIGN_UP, { i: { username: name, password: 'a fine password' } }, null)
+      expect([r.code, r.field], JSON.stringify(name)).toEqual(['BAD_USER_INPUT', 'input.username'])
+    }
   })
 
   it('refuses control, bidi, invisible, combining and broken characters', async () => {
@@ -141,10 +140,14 @@ describe('display names and room names', () => {
     expect((await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms.length).toBe(roomsBefore)
   })
 
-  it('compose accents (NFC) and trim; spaces, a Braille blank or emoji between visible letters are fine', async () => {
+  it('are stored as typed and trimmed (no normalisation: an accent stays a combining mark); spaces, a Braille blank or emoji between visible letters are fine', async () => {
     for (const target of targets) {
       const r = await target.run('  Cafe\u0301  ')
-      expect(target.read(r.data), target.name).toBe('Café')
+      expect(target.read(r.data), target.name).toBe('Cafe\u0301')
+      // whitespace the trim removes never refuses a single-line name
+      const nl = await target.run('Ada\n')
+      expect(nl.errors, target.name).toBeUndefined()
+      expect(target.read(nl.data), target.name).toBe('Ada')
       for (const v of ['Ada Lovelace', 'a\u2800b', 'Ada \u{1F600}']) {
         const ok2 = await target.run(v)
         expect(ok2.errors, `${target.name}: ${JSON.stringify(v)}`).toBeUndefined()
@@ -181,6 +184,18 @@ describe('display names and room names', () => {
     }
     const empty = await code('mutation($r: ID!) { sendMessage(roomId: $r, body: "x", clientId: "  ") { id } }', { r: room.id })
     expect(empty).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clientId' })
+  })
+
+  it('counts code points of the text as sent, after the trim, however much whitespace surrounds it', async () => {
+    const SEND = 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { body } }'
+    // "e" + a combining accent is two code points: 2000 of them fill the 4000, 2001 are over
+    expect((await ok(t.url, SEND, { r: room.id, b: 'e\u0301'.repeat(2000) }, u.token)).sendMessage.body).toBe('e\u0301'.repeat(2000))
+    expect(await code(SEND, { r: room.id, b: 'e\u0301'.repeat(2001) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'body' })
+    // an astral character is one code point (two UTF-16 units): 4000 of them are fine
+    expect((await ok(t.url, SEND, { r: room.id, b: '\u{1D49C}'.repeat(4000) }, u.token)).sendMessage.body).toHaveLength(8000)
+    // padding the trim takes away refuses nothing, ASCII or not
+    expect((await ok(t.url, SEND, { r: room.id, b: 'hi' + ' '.repeat(9100) }, u.token)).sendMessage.body).toBe('hi')
+    expect((await ok(t.url, SEND, { r: room.id, b: '\u00e9t\u00e9' + '\u3000'.repeat(9100) }, u.token)).sendMessage.body).toBe('\u00e9t\u00e9')
   })
 })
 
