@@ -140,4 +140,16 @@ describe('join-code guessing (JOIN_CODE_RATE_LIMIT)', () => {
     const friend = await signUp(t.url)
     expect((await ok(t.url, JOIN, { c: room.code }, friend.token)).joinRoom.id).toBe(room.id)
   })
+
+  it('is off with SEND_RATE_LIMIT_PER_USER=0, as every per-user limit is (contract part 2)', async () => {
+    const off = await startApp({ env: { JOIN_CODE_RATE_LIMIT: '3', SEND_RATE_LIMIT_PER_USER: '0' } })
+    try {
+      const guesser = await signUp(off.url)
+      const codes = new Set<string | undefined>()
+      for (let i = 0; i < 6; i++) codes.add((await gql(off.url, 'mutation($c: String!) { joinRoom(code: $c) { id } }', { c: `WRONG${i}ABC` }, guesser.token)).errors?.[0].extensions?.code)
+      expect([...codes]).toEqual(['NOT_FOUND'])
+    } finally {
+      await off.close()
+    }
+  })
 })

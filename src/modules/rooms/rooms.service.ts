@@ -359,7 +359,8 @@ export class RoomsService {
    */
   private async lookUpCode(userId: string, normal: string): Promise<RoomModel> {
     const key = `joincode:${userId}`
-    const limit = this.svc.config.joinCodeRateLimit
+    // off with SEND_RATE_LIMIT_PER_USER=0, as every per-user limit is (contract part 2)
+    const limit = perUser(this.svc.config, this.svc.config.joinCodeRateLimit)
     await spend(this.svc.limits, key, limit, 60_000)
     const room = await this.repo.byCode(normal)
     if (!room || room.kind === 'DIRECT') throw notFound('No room has that code')

@@ -26,8 +26,9 @@ export class SignalsService {
 
   async send(ctx: Ctx, input: SendSignalInput): Promise<SignalModel> {
     const viewer = ctx.viewer!
-    const { payload } = input
     if (!KINDS.has(input.kind)) throw badInput('input.kind', 'kind must be OFFER, ANSWER, ICE_CANDIDATE or HANGUP')
+    // stored trimmed, as every string is (whitespace around JSON text means nothing), and measured after it
+    const payload = typeof input.payload === 'string' ? input.payload.trim() : input.payload
     if (typeof payload !== 'string' || Buffer.byteLength(payload, 'utf8') > MAX_SIGNAL_BYTES) {
       throw badInput('input.payload', `payload must be at most ${MAX_SIGNAL_BYTES} bytes`)
     }
