@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { type GraphQLFieldResolver, type GraphQLInputType, type GraphQLSchema, GraphQLObjectType, GraphQLScalarType, buildSchema, getNamedType, isInputObjectType, isListType, isNonNullType } from 'graphql'
+import { type GraphQLFieldResolver, type GraphQLInputType, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode, GraphQLObjectType, Kind, GraphQLScalarType, buildSchema, getNamedType, isInputObjectType, isListType, isNonNullType } from 'graphql'
 import type { Resolvers } from './generated.js'
 import type { Ctx } from './context.js'
 import type { Feed } from '../realtime/ws/feed.js'
@@ -20,6 +20,34 @@ export type AppResolvers = Omit<Resolvers, 'Subscription' | 'DateTime'> & {
 
 /** Root fields callable without a session; every other root field needs one. */
 const PUBLIC_ROOT_FIELDS = new Set(['Query.me', 'Mutation.signUp', 'Mutation.logIn'])
+
+/**
+ * `first` / `last` anywhere in the selection below a mutation's root field (its answer's
+ * connections: `createRoom { messages(first: 0) }`) that pageSize() would refuse when the answer
+ * is rendered, after the write: refused now, with the same error, before anything is written.
+ */
+function refuseBadPageSizes(info: GraphQLResolveInfo) {
+  const seen = new Set<string>()
+  const walk = (set: SelectionSetNode | undefined) => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) {
+        for (const arg of sel.arguments ?? []) {
+          if (arg.name.value !== 'first' && arg.name.value !== 'last') continue
+          const v = arg.value.kind === Kind.VARIABLE ? info.variableValues[arg.value.name.value]
+            : arg.value.kind === Kind.INT ? Number(arg.value.value) : null
+          if (typeof v === 'number' && (!Number.isInteger(v) || v <= 0)) throw badInput(arg.name.value, `${arg.name.value} must be a positive number`)
+        }
+        walk(sel.selectionSet)
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet)
+      } else if (!seen.has(sel.name.value)) {
+        seen.add(sel.name.value)
+        walk(info.fragments[sel.name.value]?.selectionSet)
+      }
+    }
+  }
+  for (const node of info.fieldNodes) walk(node.selectionSet)
+}
 
 export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
   const schema = buildSchema(fs.readFileSync(SCHEMA_PATH, 'utf8'))
@@ -68,6 +96,9 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
         let nul: string | null = null
         for (const a of textArgs) if (nul === null && args[a.name] != null) nul = nulPath(args[a.name], a.type, a.name)
         if (nul !== null) throw badInput(nul, `${fieldLabel(nul)} must not contain NUL characters`)
+        // a page size the answer's own selection would refuse refuses the mutation before it
+        // writes anything ("a rejected mutation changes nothing")
+        if (isMutation) refuseBadPageSizes(info)
         const result = inner(parent, args, ctx, info)
         if (!isMutation) return result
         // a mutation is acknowledged once what it committed is on disk (SQLite FULL: an fsync

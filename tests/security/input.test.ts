@@ -186,6 +186,21 @@ describe('display names and room names', () => {
     expect(empty).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clientId' })
   })
 
+  it('a page size the answer\'s selection refuses refuses the mutation before it writes (a rejected mutation changes nothing)', async () => {
+    const count = async () => (await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 100) { edges { node { id } } } }', { r: room.id }, u.token)).messages.edges.length
+    const before = await count()
+    const literal = await code('mutation($r: ID!) { sendMessage(roomId: $r, body: "kept?") { id room { members(first: 0) { edges { cursor } } } } }', { r: room.id })
+    expect(literal).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' })
+    const variable = await code('mutation($r: ID!, $n: Int) { sendMessage(roomId: $r, body: "kept?") { ...M } } fragment M on Message { room { messages(last: $n) { edges { cursor } } } }', { r: room.id, n: -1 })
+    expect(variable).toMatchObject({ code: 'BAD_USER_INPUT', field: 'last' })
+    expect(await count()).toBe(before)
+    const rooms = (await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms.length
+    expect(await code('mutation { createRoom(input: { name: "never made" }) { id messages(first: -1) { edges { cursor } } } }', {})).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' })
+    expect((await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms.length).toBe(rooms)
+    // a good page size in the same place works as before
+    expect((await ok(t.url, 'mutation($r: ID!) { sendMessage(roomId: $r, body: "kept") { room { members(first: 1) { edges { cursor } } } } }', { r: room.id }, u.token)).sendMessage.room.members.edges).toHaveLength(1)
+  })
+
   it('counts code points of the text as sent, after the trim, however much whitespace surrounds it', async () => {
     const SEND = 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { body } }'
     // "e" + a combining accent is two code points: 2000 of them fill the 4000, 2001 are over
