@@ -12,6 +12,9 @@ export function stripSuggestions(message: string): string {
   return message.replace(/\s*Did you mean .*\?$/s, '')
 }
 
+/** framework refusals of a request that carries no readable GraphQL document */
+const NO_DOCUMENT = new Set(['MER_ERR_GQL_VALIDATION', 'FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY', 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND'])
+
 export function formatErrors(execution: Execution, log: (err: unknown) => void, hideSuggestions = false): { statusCode: number; response: { data: any; errors: GraphQLFormattedError[] } } {
   const out: GraphQLError[] = []
   let statusCode = 200
@@ -28,9 +31,11 @@ export function formatErrors(execution: Execution, log: (err: unknown) => void, 
         }))
       }
     } else if (orig && typeof orig.code === 'string' && /^(FST_|MER_ERR)/.test(orig.code) && (orig.statusCode ?? 500) < 500) {
-      // framework refusals (body too large, bad JSON, CSRF, GET mutation, batching): the message is generic and safe
+      // framework refusals (body too large, bad JSON, CSRF, GET mutation, batching): the message is
+      // generic and safe. A request with no document to read (a body that is not JSON, an empty
+      // one, no query) is a malformed document to the contract: GRAPHQL_PARSE_FAILED
       statusCode = orig.statusCode ?? 400
-      const code = orig.code === 'MER_ERR_GQL_VALIDATION' ? 'GRAPHQL_PARSE_FAILED' : 'BAD_USER_INPUT'
+      const code = NO_DOCUMENT.has(orig.code) ? 'GRAPHQL_PARSE_FAILED' : 'BAD_USER_INPUT'
       out.push(new GraphQLError(orig.message, { extensions: { code } }))
     } else if (!orig && /^Syntax Error/.test(err.message)) {
       // the token limit aborts parsing before mercurius wraps the error

@@ -29,6 +29,17 @@ describe('GraphQL document errors', () => {
     expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED')
   })
 
+  it('a request with no document to read (a body that is not JSON, an empty one, no query) is GRAPHQL_PARSE_FAILED with HTTP 400', async () => {
+    const t = await app()
+    for (const body of ['not json', '', '{}', '{"variables": {}}']) {
+      const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      const json = await res.json()
+      expect(json.errors?.[0]?.extensions?.code, JSON.stringify(body)).toBe('GRAPHQL_PARSE_FAILED')
+      expectNoLeak(JSON.stringify(json))
+    }
+  })
+
   it('an unknown field is GRAPHQL_VALIDATION_FAILED with HTTP 400', async () => {
     const t = await app()
     const r = await gql(t.url, '{ me { id password_hash } }')
