@@ -291,7 +291,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (query === undefined || query === null) return
     const refuse = (message: string, extensions: Record<string, unknown>) =>
       reply.code(400).send({ data: null, errors: [{ message, extensions }] })
-    if (typeof query !== 'string') return refuse('query must be a string', { code: 'BAD_USER_INPUT', field: 'query' })
+    if (typeof query !== 'string') return refuse('Syntax Error: the query must be a GraphQL document in a string', { code: 'GRAPHQL_PARSE_FAILED' })
+    // mercurius reads a query that fails to parse as a JSON syntax tree instead (`"5"`, `"{}"`,
+    // a hand-built tree): an internal error in validation, or a document that skipped the
+    // parser's limits. A GraphQL document is text; one that is JSON is refused as unparseable,
+    // as the socket refuses it.
+    if (isJsonText(query)) return refuse('Syntax Error: the query must be a GraphQL document, not JSON', { code: 'GRAPHQL_PARSE_FAILED' })
     if (nestingDepth(query) > MAX_NESTING) return refuse(TOO_DEEP, { code: 'GRAPHQL_PARSE_FAILED' })
   })
 
@@ -398,4 +403,22 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   })
 
   return app
+}
+
+/**
+ * Whether `text` is JSON (which no GraphQL document is). Only text that could start JSON is
+ * tried: a document opening with `{` and a field name (`{ me { id } }`) is not parsed twice.
+ */
+function isJsonText(text: string): boolean {
+  const m = /^\s*([\s\S])\s*([\s\S]?)/.exec(text)
+  if (!m) return false
+  const [, first, second] = m
+  if (first === '{' && second !== '"' && second !== '}') return false
+  if (!'{["-0123456789tfn'.includes(first)) return false
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -31,7 +31,11 @@ describe('GraphQL document errors', () => {
 
   it('a request with no document to read (a body that is not JSON, an empty one, no query) is GRAPHQL_PARSE_FAILED with HTTP 400', async () => {
     const t = await app()
-    for (const body of ['not json', '', '{}', '{"variables": {}}']) {
+    // ... nor one whose query is not GraphQL text: a number, or JSON (mercurius would read that as a syntax tree)
+    const asJson = (q: unknown) => JSON.stringify({ query: q })
+    for (const body of ['not json', '', '{}', '{"variables": {}}', asJson(5), asJson('5'), asJson('null'), asJson('[]'), asJson('{}'),
+      asJson('"x"'), asJson(JSON.stringify({ kind: 'Document', definitions: [] })),
+      asJson(JSON.stringify({ kind: 'Document', definitions: [{ kind: 'OperationDefinition', operation: 'query', selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'Field', name: { kind: 'Name', value: '__typename' } }] } }] }))]) {
       const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       expect(res.status, JSON.stringify(body)).toBe(400)
       const json = await res.json()

@@ -119,10 +119,24 @@ describe('malformed traffic', () => {
     ['an unknown type', { type: 'launch_missiles' }],
     ['a subscribe without payload', { id: '1', type: 'subscribe' }],
     ['a subscribe without id', { type: 'subscribe', payload: { query: '{ me { id } }' } }],
+    // the protocol's message shapes, as graphql-ws's validateMessage checks them
+    ['a ping whose payload is not an object', { type: 'ping', payload: 'string' }],
+    ['a ping whose payload is an array', { type: 'ping', payload: [1] }],
+    ['a subscribe whose variables are an array', { id: '1', type: 'subscribe', payload: { query: '{ me { id } }', variables: [1] } }],
+    ['a subscribe whose extensions are a number', { id: '1', type: 'subscribe', payload: { query: '{ me { id } }', extensions: 5 } }],
+    ['a complete with an empty id', { id: '', type: 'complete' }],
   ])('closes 4400 on %s', async (_what, msg) => {
     const s = await acked()
     s.send(msg)
     expect(await closeCode(s)).toBe(4400)
+  })
+
+  it('closes 4400 on a connection_init whose payload is not an object', async () => {
+    for (const payload of ['str', 5, [1]]) {
+      const s = await raw(t.wsUrl)
+      s.send({ type: 'connection_init', payload })
+      expect(await closeCode(s), JSON.stringify(payload)).toBe(4400)
+    }
   })
 
   it('closes 4400 on a binary frame', async () => {

@@ -1,6 +1,7 @@
 // The graphql-transport-ws wire protocol: its subprotocol name, close codes, what a valid client
 // message looks like and the text of the server's own messages.
 import type { GraphQLError } from 'graphql'
+import { validateMessage } from 'graphql-ws'
 
 export const PROTOCOL = 'graphql-transport-ws'
 
@@ -20,17 +21,19 @@ export const CLOSE = {
   TOO_MANY_INITS: 4429,
 } as const
 
-/** A client message: a JSON object with a string `type`; null for anything else (4400). */
+/**
+ * A client message as the protocol defines it, checked by graphql-ws's own validateMessage (an
+ * object with a string `type`; payloads of connection_init and ping/pong an object or nothing; a
+ * subscribe's id non-empty, its payload an object with a string query, object variables and
+ * extensions, a string operationName; a complete's id non-empty); null for anything else (4400).
+ */
 export function parseMessage(data: Buffer, isBinary: boolean): any {
-  let msg: any
   try {
-    if (isBinary) throw new Error('binary')
-    msg = JSON.parse(data.toString('utf8'))
+    if (isBinary) return null
+    return validateMessage(JSON.parse(data.toString('utf8')))
   } catch {
     return null
   }
-  if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return null
-  return msg
 }
 
 export interface SubscribeMessage {
