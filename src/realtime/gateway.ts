@@ -11,7 +11,7 @@
 // connection, because it serialises every message per subscriber and runs promises per frame.
 //
 // This file holds a socket's life (upgrade, messages, close) and wires the parts in ws/:
-//   protocol.ts        wire constants, client message checks, server message texts
+//   protocol.ts        wire constants, client message checks (graphql-ws's validateMessage), server message texts
 //   upgrade.ts         who may open a socket (Origin, per-IP caps, draining)
 //   client-socket.ts   one client's socket and its state (ClientSocket), socket hooks
 //   registry.ts        open sockets by session, user and IP
