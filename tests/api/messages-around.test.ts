@@ -80,7 +80,10 @@ describe('Room.viewerLastReadSeq', () => {
     for (let i = 1; i <= 4; i++) ms.push(await send(t.url, owner.token, r.id, `m${i}`))
     expect((await ok<{ room: { viewerLastReadSeq: number; unreadCount: number } }>(t.url, Q, { id: r.id }, member.token)).room).toEqual({ viewerLastReadSeq: 0, unreadCount: 4 })
     expect((await ok<{ room: { viewerLastReadSeq: number } }>(t.url, Q, { id: r.id }, owner.token)).room.viewerLastReadSeq).toBe(4)
-    await ok(t.url, `mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { id } }`, { r: r.id, m: ms[1].id }, member.token)
+    // the Room markRead answers with shows the marker where it moved it
+    const marked = await ok<{ markRead: { viewerLastReadSeq: number; unreadCount: number } }>(t.url,
+      `mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { viewerLastReadSeq unreadCount } }`, { r: r.id, m: ms[1].id }, member.token)
+    expect(marked.markRead).toEqual({ viewerLastReadSeq: 2, unreadCount: 2 })
     expect((await ok<{ room: { viewerLastReadSeq: number; unreadCount: number } }>(t.url, Q, { id: r.id }, member.token)).room).toEqual({ viewerLastReadSeq: 2, unreadCount: 2 })
     // a PUBLIC room read by a non-member: no marker
     expect((await ok<{ room: { viewerLastReadSeq: number | null } }>(t.url, Q, { id: r.id }, outsider.token)).room.viewerLastReadSeq).toBeNull()

@@ -123,6 +123,11 @@ for (const backend of BACKENDS) {
       await send(t.url, a.token, loud.id, `@${b.username} barrier one`)
       await nb.waitFor(() => bodies().includes(`@${b.username} barrier one`), 5000, 'the first barrier')
       expect(bodies()).toEqual([`@${b.username} barrier one`])
+      // MENTIONS on the direct room still lets a mention of B through, as a MENTION
+      await send(t.url, a.token, dm.id, `so, @${b.username}?`)
+      await nb.waitFor(() => bodies().includes(`so, @${b.username}?`), 5000, 'the direct mention')
+      expect(nb.events.at(-1).notifications.kind).toBe('MENTION')
+      nb.events.pop()
 
       // NONE on the direct room silences it too; ALL brings its messages back, and MENTIONS in a room brings mentions back
       await ok(t.url, SET, { r: dm.id, l: 'NONE' }, b.token)
@@ -135,7 +140,7 @@ for (const backend of BACKENDS) {
       expect(bodies()).toEqual([`@${b.username} barrier one`, 'loud direct message', `@${b.username} heard mention`])
       // nothing was stored for the silenced ones either
       const stored = (await ok(t.url, INBOX, {}, b.token)).notificationsList.filter((n: any) => n.room).map((n: any) => n.message?.body)
-      expect(stored.sort()).toEqual([`@${b.username} barrier one`, 'loud direct message', `@${b.username} heard mention`].sort())
+      expect(stored.sort()).toEqual([`@${b.username} barrier one`, `so, @${b.username}?`, 'loud direct message', `@${b.username} heard mention`].sort())
 
       // replies follow the same rule: NONE silences them, MENTIONS lets them through
       const mine = await send(t.url, b.token, loud.id, 'my question')

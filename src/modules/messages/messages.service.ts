@@ -440,6 +440,9 @@ export class MessagesService {
       throw badInput('messageId', 'That message belongs to another room')
     }
     await this.svc.rooms.repo.markRead(room.id, ctx.viewer!.userId, message.seq)
+    // the answer's Room shows the marker as it is now (the membership was read before, to check access)
+    ctx.loaders.forget('membership', room.id)
+    ctx.loaders.forget('unread', room.id)
     return room
   }
 

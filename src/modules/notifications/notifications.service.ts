@@ -136,11 +136,17 @@ export class NotificationsService {
     const replied = await this.notifyReply(room, message, now)
     if (replied) created.push(replied)
     if (room.kind === 'DIRECT') {
-      // the addressee watching the conversation sees the message itself; anyone else gets a notification
+      // the addressee watching the conversation sees the message itself; anyone else gets a
+      // notification: DIRECT_MESSAGE at level ALL, and at MENTIONS a MENTION when the message
+      // names them ("MENTIONS: mentions and replies only")
+      const keys = mentionedKeys(message.body)
+      const named = keys.length ? new Set((await this.repo.mentionedMembers(room.id, keys)).map((m) => m.userId)) : null
       for (const { userId: peer, level } of await this.repo.otherMembers(room.id, message.senderId)) {
-        if (!shouldNotify(notificationLevelOf(level, room.kind), 'DIRECT_MESSAGE')) continue
+        const lvl = notificationLevelOf(level, room.kind)
+        const kind = shouldNotify(lvl, 'DIRECT_MESSAGE') ? 'DIRECT_MESSAGE' : named?.has(peer) && shouldNotify(lvl, 'MENTION') ? 'MENTION' : null
+        if (!kind) continue
         if (peer === replied?.userId || (await watchers!).has(peer)) continue
-        created.push(await this.insert(this.svc.database.db, { userId: peer, kind: 'DIRECT_MESSAGE', actorId: message.senderId, roomId: room.id, messageId: message.id }, now))
+        created.push(await this.insert(this.svc.database.db, { userId: peer, kind, actorId: message.senderId, roomId: room.id, messageId: message.id }, now))
       }
     } else {
       const keys = mentionedKeys(message.body)
