@@ -47,6 +47,11 @@ export interface Ctx {
   reply?: FastifyReply
   /** WebSocket only */
   connection?: ConnectionInfo
+  /**
+   * WebSocket only: the operation ended the socket's own session (logOut, deleteAccount). The
+   * socket closes with 4403 once this operation's answer is written, so the client gets it.
+   */
+  closeAfterAnswer?: boolean
 }
 
 export function requireViewer(ctx: Ctx): Viewer {

@@ -33,6 +33,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, WebSocket } from 'ws'
 import { type GraphQLSchema, Kind } from 'graphql'
 import type { Services } from '../services.js'
+import type { Ctx } from '../graphql/context.js'
 import { DocumentCache } from '../graphql/validation.js'
 import { rateLimitedErrors, type ReportError } from '../lib/error-log.js'
 import { WsTickets } from '../modules/auth/ws-tickets.js'
@@ -154,11 +155,21 @@ export class Gateway {
   openSessionIds(): string[] { return this.sockets.sessionIds() }
   openUserIds(): string[] { return this.sockets.userIds() }
 
-  /** Closes every socket of a revoked session on this instance with 4403. */
-  closeSession(sessionId: string) {
+  /**
+   * Closes every socket of a revoked session on this instance with 4403. The socket whose own
+   * operation ended it (`ctx`: logOut or deleteAccount sent over the socket) takes no further
+   * message and closes right after that operation's answer (the revocation's own pub/sub message,
+   * which reaches this instance too, leaves it to that).
+   */
+  closeSession(sessionId: string, ctx?: Ctx) {
     const set = this.sockets.socketsOfSession(sessionId)
     if (!set) return
-    for (const conn of [...set]) this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
+    for (const conn of [...set]) {
+      if (ctx && ctx.connection === conn) {
+        conn.closing = true
+        ctx.closeAfterAnswer = true
+      } else if (!conn.closing) this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
+    }
   }
 
   /** a hook must not break the socket; its failure is logged, at most one line per hook per 10 s */
@@ -171,7 +182,7 @@ export class Gateway {
   }
 
   private onMessage(conn: ClientSocket, data: Buffer, isBinary: boolean) {
-    if (conn.closed) return
+    if (conn.closed || conn.closing) return
     const msg = parseMessage(data, isBinary)
     if (!msg) return this.close(conn, CLOSE.BAD_REQUEST, 'Invalid message received')
     conn.lastActivity = Date.now()

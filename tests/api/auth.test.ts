@@ -361,6 +361,31 @@ describe('sessions on open sockets', () => {
     expect(await closedWithin(sb, 1000)).toBe(4403)
   })
 
+  it.each([
+    ['logOut', 'mutation { logOut }', { logOut: true }],
+    ['deleteAccount', `mutation { deleteAccount(password: "${PASSWORD}") }`, { deleteAccount: true }],
+  ])('%s sent over the socket answers there first, then the socket closes with 4403', async (_name, mutation, answer) => {
+    const name = uniqueName()
+    const a = await signUp(t.url, name)
+    const b = (await ok(t.url, LOG_IN, { input: { username: name, password: PASSWORD } })).logIn
+    const sa = await ackedSocket(t.wsUrl, a.token)
+    const sb = await ackedSocket(t.wsUrl, b.token)
+    sa.send({ id: 'out', type: 'subscribe', payload: { query: mutation } })
+    expect((await sa.closed).code).toBe(4403)
+    const frames = sa.frames.filter((f) => f.id === 'out')
+    expect(frames.map((f) => f.type)).toEqual(['next', 'complete'])
+    expect(frames[0].payload).toEqual({ data: answer })
+    // the session really ended: its token no longer works
+    expect((await gql(t.url, '{ me { id } }', {}, a.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+    // another session's socket: still open after logOut, closed with 4403 after deleteAccount
+    if (_name === 'logOut') {
+      sb.send({ type: 'ping' })
+      await eventually(() => sb.frames.some((f) => f.type === 'pong'), 5000, 'pong')
+      expect(sb.ws.readyState).toBe(WebSocket.OPEN)
+      sb.ws.close()
+    } else expect(await closedWithin(sb, 1000)).toBe(4403)
+  })
+
   it('a graphql-ws client sees the 4403 close of a revoked session', async () => {
     const u = await signUp(t.url)
     let closeCode = 0

@@ -28,14 +28,14 @@ export const authResolvers: AppResolvers = {
     signUp: async (_, { input }, ctx) => setCookie(ctx, await ctx.svc.auth.signUp(input, ctx)),
     logIn: async (_, { input }, ctx) => setCookie(ctx, await ctx.svc.auth.logIn(input, ctx)),
     logOut: async (_, __, ctx) => {
-      const ok = await ctx.svc.auth.logOut(ctx.viewer)
+      const ok = await ctx.svc.auth.logOut(ctx.viewer, ctx)
       ;(ctx.reply as any)?.clearCookie?.(SESSION_COOKIE, { path: '/' })
       return ok
     },
     revokeSession: (_, { id }, ctx) => ctx.svc.auth.revokeSession(requireViewer(ctx), id),
     changePassword: (_, { currentPassword, newPassword }, ctx) => ctx.svc.auth.changePassword(requireViewer(ctx), currentPassword, newPassword),
     deleteAccount: async (_, { password }, ctx) => {
-      const ok = await ctx.svc.auth.deleteAccount(requireViewer(ctx), password)
+      const ok = await ctx.svc.auth.deleteAccount(requireViewer(ctx), password, ctx)
       ;(ctx.reply as any)?.clearCookie?.(SESSION_COOKIE, { path: '/' })
       return ok
     },

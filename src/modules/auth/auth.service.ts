@@ -2,7 +2,7 @@ import argon2 from 'argon2'
 import type { Services } from '../../services.js'
 import { AppError, badInput, notFound, unauthenticated, conflict } from '../../graphql/errors.js'
 import type { AuthPayloadModel, SessionModel, UserModel } from '../../graphql/models.js'
-import type { Viewer } from '../../graphql/context.js'
+import type { Ctx, Viewer } from '../../graphql/context.js'
 import { cleanText, cleanUsername, isId, isWellFormed } from '../../lib/text.js'
 import { hashToken, newId, newToken } from '../../lib/ids.js'
 import { Semaphore } from '../../lib/semaphore.js'
@@ -154,7 +154,7 @@ export class AuthService {
   }
 
   /** deleteAccount: see AccountRepository.erase for what goes and what stays */
-  async deleteAccount(viewer: Viewer, password: string): Promise<boolean> {
+  async deleteAccount(viewer: Viewer, password: string, ctx?: Ctx): Promise<boolean> {
     const found = await this.ownCredentials(viewer)
     await this.verifyOwnPassword(found, password, 'password')
     const now = Date.now()
@@ -170,7 +170,7 @@ export class AuthService {
     // another deleteAccount of the same account committed first
     if (!erased) throw unauthenticated('Your session has ended; sign in again')
     await this.svc.attachments.store.delete(erased.erasedUploadIds).catch((e: unknown) => this.svc.log.error({ err: e }, 'erasing uploads failed'))
-    await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id)))
+    await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id, ctx)))
     // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
     await Promise.all(erased.rooms.map((r) => this.svc.publish(topics.roomControl(r.roomId), { type: 'left', userId: viewer.userId, at: now } satisfies RoomControl)))
     // an owned room passed on, as on leaveRoom: a ROLE_CHANGED on roomChanged (by no one who still exists)
@@ -238,18 +238,19 @@ export class AuthService {
     return true
   }
 
-  async logOut(viewer: Viewer | null): Promise<boolean> {
+  async logOut(viewer: Viewer | null, ctx?: Ctx): Promise<boolean> {
     if (!viewer) throw unauthenticated()
     await this.sessions.revoke(viewer.userId, viewer.sessionId, Date.now())
-    await this.announceRevoked(viewer.sessionId)
+    await this.announceRevoked(viewer.sessionId, ctx)
     return true
   }
 
-  private async announceRevoked(sessionId: string) {
+  /** `ctx`: the operation that ended it; sent over one of the session's sockets, that socket closes after its answer */
+  private async announceRevoked(sessionId: string, ctx?: Ctx) {
     // here at once (before the mutation answers); every other instance on the message below
     this.sessionCache.revoke(sessionId)
     // every instance closes the sockets of that session (4403)
-    this.svc.realtime.closeSession(sessionId)
+    this.svc.realtime.closeSession(sessionId, ctx)
     await this.svc.publish(topics.sessionsRevoked(), { sessionId })
   }
 }

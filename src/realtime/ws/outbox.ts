@@ -53,6 +53,11 @@ export class Outbox {
     return true
   }
 
+  /** the socket's session ended by its own operation, whose answer was just written: 4403 now */
+  closeForbidden(conn: ClientSocket) {
+    this.close(conn, CLOSE.FORBIDDEN, 'Forbidden')
+  }
+
   sendErrors(conn: ClientSocket, id: string, errors: readonly GraphQLError[]) {
     this.send(conn, errorMessage(id, errors))
   }

@@ -21,11 +21,13 @@ export function runOnce(
       if (conn.subs.get(id) !== marker) return
       conn.subs.delete(id)
       // no data at all (not even null): nothing ran, the variables were refused before execution
-      if (!('data' in res) && res.errors?.length) return outbox.sendErrors(conn, id, refused(res.errors))
-      outbox.sendAll(conn, [`${nextPrefix(id)}${outbox.cache.serialise(res)}}`, completeMessage(id)])
+      if (!('data' in res) && res.errors?.length) outbox.sendErrors(conn, id, refused(res.errors))
+      else outbox.sendAll(conn, [`${nextPrefix(id)}${outbox.cache.serialise(res)}}`, completeMessage(id)])
+      if (ctx.closeAfterAnswer) outbox.closeForbidden(conn)
     })
     .catch((e) => {
       conn.subs.delete(id)
       outbox.sendErrors(conn, id, [toPublicError(e)])
+      if (ctx.closeAfterAnswer) outbox.closeForbidden(conn)
     })
 }
