@@ -3,7 +3,7 @@
 // page becomes visible again, and when leaving the room with a mark still pending.
 //
 // Every open page sends its own receipts, and one costs the server about as much as a send
-// (README, "Eighth pass": 378 against 400 µs of CPU): in a room of 1000 open pages, a receipt
+// (docs/PERFORMANCE.md, "Eighth pass": 378 against 400 µs of CPU): in a room of 1000 open pages, a receipt
 // per message per page was ~0.38 s of server CPU for each message. The 5 s bound caps a page at
 // 0.2 receipts a second however busy the room is; a quiet room still marks each message.
 import { onCleanup } from 'solid-js'
