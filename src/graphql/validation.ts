@@ -3,7 +3,7 @@
 // WebSocket gateway runs the same list itself.
 import {
   type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type GraphQLField,
-  type GraphQLNamedType, type GraphQLSchema, Kind,
+  type GraphQLNamedType, GraphQLObjectType, type GraphQLSchema, Kind,
   NoSchemaIntrospectionCustomRule, type SelectionSetNode, type ValidationContext, type ValidationRule,
   parse, specifiedRules, validate, TypeInfo, visit, visitWithTypeInfo, getNamedType, getNullableType,
   isInterfaceType, isListType, isObjectType,
@@ -148,13 +148,45 @@ export function httpRules(config: Config): ValidationRule[] {
   return [...customRules(config), noHttpSubscriptions]
 }
 
-// Fields whose value depends on who is asking: a subscription selecting any of them is
-// executed per viewer instead of once for every subscriber.
-const VIEWER_DEPENDENT = new Set([
-  'User.status', 'User.lastSeenAt', 'User.friendship', 'User.focusUntil', 'Room.viewerIsMember', 'Room.viewerRole', 'Room.unreadCount',
-  'Room.onlineMembers', 'Room.messages', 'Room.lastMessage', 'Room.members', 'Room.callParticipants', 'Room.timer',
-  'RoomTimer.remainingSeconds', 'RoomTimer.serverTime', 'ReactionGroup.viewerReacted',
+// Which fields a subscription may render once for every subscriber of an event. A field with a
+// resolver of its own counts as depending on who asks (executed per viewer) unless it is listed
+// below as read from its parent or loaded by id alone; so a field added later is rendered per
+// viewer until someone checks it and lists it here. (A hand-kept list of the dependent ones missed
+// bannedUsers, viewerNotificationLevel, viewerLastReadSeq and the focus hold: one subscriber saw
+// another's.) Fields without a resolver of their own read the parent, which is the same for all.
+const VIEWER_INDEPENDENT = new Set([
+  'User.avatarUrl', 'Room.createdBy', 'Room.memberCount', 'RoomMember.user',
+  'Message.room', 'Message.sender', 'Message.attachments', 'Message.replyTo', 'Message.reactions', 'Message.pinnedBy',
+  'Attachment.url', 'Attachment.thumbnailUrl', 'MessageEvent.message', 'ReactionGroup.count', 'ReactionGroup.users',
+  'TypingEvent.user', 'PresenceEvent.user',
+  // the event reaches only those who may see the user's status (the feed decides)
+  'PresenceEvent.focusUntil',
+  'FriendRequest.from', 'FriendRequest.to', 'Signal.from', 'Signal.to', 'Notification.actor', 'StudySession.user',
+  'CallEvent.user', 'CallEvent.participants', 'RoomActivity.room', 'RoomChange.room', 'RoomChange.user', 'RoomChange.by',
+  'RoomTimer.startedBy', 'RoomTimer.participants', 'RoomTimer.lastAction', 'RoomTimer.lastActionBy', 'RoomTimer.lastActionAt',
+  'FocusParticipant.user',
 ])
+/** read from the parent, yet different per moment of rendering */
+const ALSO_DEPENDENT = new Set(['RoomTimer.serverTime'])
+
+/** `Type.field` names a subscription's rendering must run per viewer for (see above) */
+export function viewerDependentFields(schema: GraphQLSchema): Set<string> {
+  const out = new Set(ALSO_DEPENDENT)
+  let listed = 0
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()])
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || roots.has(type) || type.name.startsWith('__')) continue
+    for (const field of Object.values(type.getFields())) {
+      const name = `${type.name}.${field.name}`
+      if (!field.resolve) continue
+      if (VIEWER_INDEPENDENT.has(name)) listed++
+      else out.add(name)
+    }
+  }
+  // a listed field renamed, dropped or back to its parent's value: the list is stale
+  if (listed !== VIEWER_INDEPENDENT.size) throw new Error('VIEWER_INDEPENDENT names a field without a resolver of its own')
+  return out
+}
 
 export interface PreparedDocument {
   /** short and unique per prepared text: share keys use it instead of the text */
@@ -175,10 +207,12 @@ let prepareCount = 0
 export class DocumentCache {
   private cache = new Map<string, PreparedDocument>()
   private rules: ValidationRule[]
+  private viewerDependent: Set<string>
   /** total length of the cached document texts (their ASTs hold about as much again) */
   chars = 0
   constructor(private schema: GraphQLSchema, private config: Config, private max = 1000, readonly maxChars = 4 * 1024 * 1024) {
     this.rules = [...specifiedRules, ...customRules(config)]
+    this.viewerDependent = viewerDependentFields(schema)
   }
 
   get size() { return this.cache.size }
@@ -230,12 +264,13 @@ export class DocumentCache {
 
   private isViewerDependent(document: DocumentNode): boolean {
     const typeInfo = new TypeInfo(this.schema)
+    const fields = this.viewerDependent
     let dependent = false
     visit(document, visitWithTypeInfo(typeInfo, {
       Field() {
         const parent = typeInfo.getParentType()
         const def = typeInfo.getFieldDef()
-        if (parent && def && VIEWER_DEPENDENT.has(`${getNamedType(parent).name}.${def.name}`)) dependent = true
+        if (parent && def && fields.has(`${getNamedType(parent).name}.${def.name}`)) dependent = true
       },
     }))
     return dependent

@@ -362,11 +362,13 @@ describe('sessions on open sockets', () => {
   })
 
   it.each([
-    ['logOut', 'mutation { logOut }', { logOut: true }],
-    ['deleteAccount', `mutation { deleteAccount(password: "${PASSWORD}") }`, { deleteAccount: true }],
-  ])('%s sent over the socket answers there first, then the socket closes with 4403', async (_name, mutation, answer) => {
+    ['logOut', () => 'mutation { logOut }', { logOut: true }],
+    ['revokeSession of its own session', (sessionId: string) => `mutation { revokeSession(id: "${sessionId}") }`, { revokeSession: true }],
+    ['deleteAccount', () => `mutation { deleteAccount(password: "${PASSWORD}") }`, { deleteAccount: true }],
+  ])('%s sent over the socket answers there first, then the socket closes with 4403', async (_name, doc, answer) => {
     const name = uniqueName()
     const a = await signUp(t.url, name)
+    const mutation = doc(a.sessionId)
     const b = (await ok(t.url, LOG_IN, { input: { username: name, password: PASSWORD } })).logIn
     const sa = await ackedSocket(t.wsUrl, a.token)
     const sb = await ackedSocket(t.wsUrl, b.token)
@@ -378,7 +380,7 @@ describe('sessions on open sockets', () => {
     // the session really ended: its token no longer works
     expect((await gql(t.url, '{ me { id } }', {}, a.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
     // another session's socket: still open after logOut, closed with 4403 after deleteAccount
-    if (_name === 'logOut') {
+    if (_name !== 'deleteAccount') {
       sb.send({ type: 'ping' })
       await eventually(() => sb.frames.some((f) => f.type === 'pong'), 5000, 'pong')
       expect(sb.ws.readyState).toBe(WebSocket.OPEN)

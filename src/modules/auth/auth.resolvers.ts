@@ -32,7 +32,7 @@ export const authResolvers: AppResolvers = {
       ;(ctx.reply as any)?.clearCookie?.(SESSION_COOKIE, { path: '/' })
       return ok
     },
-    revokeSession: (_, { id }, ctx) => ctx.svc.auth.revokeSession(requireViewer(ctx), id),
+    revokeSession: (_, { id }, ctx) => ctx.svc.auth.revokeSession(requireViewer(ctx), id, ctx),
     changePassword: (_, { currentPassword, newPassword }, ctx) => ctx.svc.auth.changePassword(requireViewer(ctx), currentPassword, newPassword),
     deleteAccount: async (_, { password }, ctx) => {
       const ok = await ctx.svc.auth.deleteAccount(requireViewer(ctx), password, ctx)

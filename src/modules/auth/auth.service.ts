@@ -226,7 +226,7 @@ export class AuthService {
     return this.sessions.liveForUser(viewer.userId, Date.now())
   }
 
-  async revokeSession(viewer: Viewer, id: string): Promise<boolean> {
+  async revokeSession(viewer: Viewer, id: string, ctx?: Ctx): Promise<boolean> {
     if (!isId(id)) throw notFound('No such session')
     if (!(await this.sessions.revoke(viewer.userId, id, Date.now()))) {
       // the viewer's own session that was logged out, revoked or expired: ending it again is a
@@ -234,7 +234,7 @@ export class AuthService {
       if (await this.sessions.ownedBy(viewer.userId, id)) throw conflict('That session has already ended')
       throw notFound('No such session')
     }
-    await this.announceRevoked(id)
+    await this.announceRevoked(id, ctx)
     return true
   }
 
