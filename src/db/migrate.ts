@@ -9,6 +9,7 @@ import * as m1206r from './migrations/2026_12_06_1400_replies_reactions_pins.js'
 import * as m1206d from './migrations/2026_12_06_1500_attachments.js'
 import * as m1206c from './migrations/2026_12_06_1600_weekly_goal.js'
 import * as m1206s from './migrations/2026_12_06_1800_deferred_search_index.js'
+import * as m1207e from './migrations/2026_12_07_0100_member_epoch.js'
 
 // Imported statically: kysely's FileMigrationProvider cannot load .ts files under vitest.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_1500_attachments': m1206d,
   '2026_12_06_1600_weekly_goal': m1206c,
   '2026_12_06_1800_deferred_search_index': m1206s,
+  '2026_12_07_0100_member_epoch': m1207e,
 }
 
 class StaticProvider implements MigrationProvider {

@@ -42,6 +42,8 @@ export interface RoomsTable {
   msg_seq: number
   event_seq: number
   direct_key: string | null
+  /** removals of members so far: a send stores only under the epoch its membership check read */
+  member_epoch: number
 }
 
 export type NotificationLevel = 'ALL' | 'MENTIONS' | 'NONE'

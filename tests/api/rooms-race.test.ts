@@ -4,7 +4,7 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS, canRun, freshPgDatabase, startApp, type TestApp } from '../helpers/app.js'
-import { gql, ok, signUp } from '../helpers/client.js'
+import { eventually, gql, ok, signUp } from '../helpers/client.js'
 import { createRoom, joinByCode, SEND } from '../helpers/rooms.js'
 
 const ROLES = `query($r: ID!) { room(id: $r) { members(first: 100) { edges { node { role user { id } } } } } }`
@@ -85,6 +85,50 @@ for (const backend of BACKENDS) {
         const r = await gql(t.url, query, { c: 'x\u0000y' }, a.token)
         expect(r.errors?.[0]?.extensions?.code, query).toBe('NOT_FOUND')
       }
+    })
+
+    it('sends racing a ban: none is stored after the ban answered, and each answers as stored or refused', async () => {
+      for (let trial = 0; trial < 8; trial++) {
+        const [o, x] = [await signUp(t.url), await signUp(t.url)]
+        const room = await createRoom(t.url, o.token, 'Ban race', trial % 2 ? 'PRIVATE' : 'PUBLIC')
+        await joinByCode(t.url, x.token, room.code)
+        const sends = Array.from({ length: 8 }, (_, k) => gql(t.url, SEND, { roomId: room.id, body: `race ${k}` }, x.token))
+        const ban = await gql(t.url, 'mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u, ban: true) }', { r: room.id, u: x.id }, o.token)
+        expect(ban.errors).toBeUndefined()
+        // sent once the ban has answered: everything of the banned user's must come before it
+        const marker = (await ok(t.url, SEND, { roomId: room.id, body: 'after the ban' }, o.token)).sendMessage
+        const out = await Promise.all(sends)
+        for (const r of out) {
+          if (r.errors) expect(r.errors[0].extensions?.code).toBe(trial % 2 ? 'NOT_FOUND' : 'FORBIDDEN')
+          else expect(r.data.sendMessage.seq).toBeLessThan(marker.seq)
+        }
+        const page = (await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 50) { edges { node { seq sender { id } } } } }', { r: room.id }, o.token)).messages.edges
+        const late = page.filter((e: any) => e.node.sender.id === x.id && e.node.seq > marker.seq)
+        expect(late).toEqual([])
+      }
+    })
+
+    // PostgreSQL only: SQLite runs one write transaction at a time, the send's checks inside it
+    if (backend === 'postgres') it('a send that took its snapshot before a removal and got the room\'s lock after it stores nothing (PostgreSQL)', async () => {
+      const [o, x] = [await signUp(t.url), await signUp(t.url)]
+      const room = await createRoom(t.url, o.token, 'Snapshot', 'PUBLIC')
+      await joinByCode(t.url, x.token, room.code)
+      const svc = t.app.hearth
+      let sends: Promise<any>[] = []
+      // the removal, as leaveRoom / removeMember / deleteAccount make it, holding the room's lock
+      // while the sends start: their statements read the membership before it commits
+      await svc.database.db.transaction().execute(async (trx) => {
+        await svc.rooms.repo.removeMemberIn(trx, room.id, x.id)
+        sends = [1, 2, 3].map((k) => gql(t.url, SEND, { roomId: room.id, body: `waited ${k}` }, x.token))
+        const { sql } = await import('kysely')
+        await eventually(async () => {
+          const r = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(svc.database.db)
+          return Number(r.rows[0].n) >= 3
+        }, 10_000, 'the three sends waiting for the room\'s lock')
+      })
+      for (const r of await Promise.all(sends)) expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+      const page = (await ok(t.url, 'query($r: ID!) { messages(roomId: $r, last: 10) { edges { node { body } } } }', { r: room.id }, o.token)).messages.edges
+      expect(page.map((e: any) => e.node.body)).toEqual([])
     })
 
     it('a room deleted while people send and join: the delete wins, everyone else gets NOT_FOUND, nothing fails inside', async () => {

@@ -239,7 +239,7 @@ export class FriendsService {
         room = await this.svc.rooms.repo.create({
           id: newId(), code: newJoinCode(), name: `${first.username}, ${second.username}`, name_key: `${first.username}, ${second.username}`.toLowerCase(),
           description: null, kind: 'DIRECT', is_active: 1, created_by: me, created_at: now, updated_at: now, last_activity_at: now,
-          msg_seq: 0, event_seq: 0, direct_key: key,
+          msg_seq: 0, event_seq: 0, member_epoch: 0, direct_key: key,
         }, null, [first.id, second.id])
         await Promise.all([first.id, second.id].map((u) => this.svc.rooms.announceMember(u, room!.id)))
       } catch (e) {

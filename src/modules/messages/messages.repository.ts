@@ -28,6 +28,8 @@ export function toMessage(r: Selectable<MessagesTable>): MessageModel {
 const MESSAGE_COLUMNS = ['m.id', 'm.room_id', 'm.seq', 'm.sender_id', 'm.body', 'm.client_id', 'm.created_at', 'm.edited_at', 'm.deleted_at', 'm.added_event_seq', 'm.reply_to_id', 'm.pinned_at', 'm.pinned_by'] as const
 
 export class RoomGoneError extends Error {}
+/** the sender was no longer a member when the send came to store its message: nothing was stored */
+export class NotMemberError extends Error {}
 /** the message was deleted while the change waited for the room */
 export class MessageDeletedError extends Error {}
 /** a per-message or per-room cap (distinct emoji, pins) would be passed */
@@ -226,9 +228,15 @@ export class MessagesRepository {
    * other senders of the room queued behind a lock held across four round trips.
    */
   private async insertPg(m: NewMessage): Promise<MessageEventModel> {
-    const row = await this.runPgSend(m, false)
-    if (!row || row.msg_seq === null) throw new RoomGoneError()
-    return this.pgEvent(m, row)
+    // the statement stores only under the membership its own snapshot saw and the room's member
+    // epoch it read; a removal (or the room's deletion) committed while it waited for the room's
+    // lock leaves it storing nothing, and a new snapshot decides again
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await this.runPgSend(m, false)
+      if (row && row.msg_seq !== null) return this.pgEvent(m, row)
+      if (Number(row?.member ?? 0) === 0) throw new NotMemberError()
+    }
+    throw new Error('the room\'s members kept changing while the message waited to be stored')
   }
 
   /**
@@ -246,14 +254,19 @@ export class MessagesRepository {
   private pgSendPrepared = [false, false]
 
   private async runPgSend(m: NewMessage, checked: boolean): Promise<PgSendRow | undefined> {
+    // chk reads the sender's membership and the room's member epoch in the statement's snapshot;
+    // the room's update re-reads its row once it holds the lock (PostgreSQL re-checks the WHERE of
+    // a row changed meanwhile), so a removal committed while this waited moved the epoch and
+    // nothing is stored. A membership check alone would pass on the old snapshot. `checked`: also
+    // nothing when the sender already has a message with the clientId (the caller answers it).
     const none = sql``
     const send = sql<PgSendRow>`
-      WITH ${checked ? sql`chk AS (
-        SELECT (SELECT x.id FROM messages x WHERE x.sender_id = ${m.senderId} AND x.room_id = ${m.roomId} AND x.client_id = ${m.clientId}) AS existing
-        FROM room_members rm WHERE rm.room_id = ${m.roomId} AND rm.user_id = ${m.senderId}
-      ), ` : none}r AS (
+      WITH chk AS (
+        SELECT ro.member_epoch AS epoch${checked ? sql`, (SELECT x.id FROM messages x WHERE x.sender_id = ${m.senderId} AND x.room_id = ${m.roomId} AND x.client_id = ${m.clientId}) AS existing` : none}
+        FROM rooms ro JOIN room_members rm ON rm.room_id = ro.id AND rm.user_id = ${m.senderId} WHERE ro.id = ${m.roomId}
+      ), r AS (
         UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = ${m.now}
-        WHERE id = ${m.roomId}${checked ? sql` AND EXISTS (SELECT 1 FROM chk WHERE chk.existing IS NULL)` : none} RETURNING msg_seq, event_seq
+        WHERE id = ${m.roomId} AND member_epoch = (SELECT epoch FROM chk)${checked ? sql` AND (SELECT existing FROM chk) IS NULL` : none} RETURNING msg_seq, event_seq
       ), msg AS (
         INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq, reply_to_id)
         SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq, ${m.replyToId} FROM r
@@ -265,11 +278,11 @@ export class MessagesRepository {
         UPDATE room_members SET last_read_seq = r.msg_seq FROM r
         WHERE room_members.room_id = ${m.roomId} AND room_members.user_id = ${m.senderId} AND room_members.last_read_seq < r.msg_seq
       )
-      SELECT ${checked ? sql`(SELECT count(*) FROM chk) AS member, (SELECT existing FROM chk) AS existing, ` : none}r.msg_seq, r.event_seq,
+      SELECT (SELECT count(*) FROM chk) AS member, ${checked ? sql`(SELECT existing FROM chk) AS existing, ` : none}r.msg_seq, r.event_seq,
         u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
         u.first_name AS u_first_name, u.last_name AS u_last_name, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
         u.last_seen_at AS u_last_seen_at, u.avatar_id AS u_avatar_id
-      FROM ${checked ? sql`(SELECT 1) AS one LEFT JOIN r ON true` : sql`r`} LEFT JOIN users u ON u.id = ${m.senderId}${checked ? sql` AND r.msg_seq IS NOT NULL` : none}`
+      FROM (SELECT 1) AS one LEFT JOIN r ON true LEFT JOIN users u ON u.id = ${m.senderId} AND r.msg_seq IS NOT NULL`
     const v = checked ? 1 : 0
     if (!this.pgSendPrepared[v]) { prepareOnce(send.compile(this.db).sql); this.pgSendPrepared[v] = true }
     return (await send.execute(this.db)).rows[0]
@@ -291,15 +304,20 @@ export class MessagesRepository {
 
   /**
    * One send's statements, run at once on SQLite's connection (inside a transaction of
-   * `transact`); `checked`: the sender's membership and an earlier message with the clientId are
-   * read first, and nothing is written when either is off (earlier sends of the same batch count).
+   * `transact`). The sender's membership is read first: without it nothing is written (unchecked:
+   * NotMemberError, since the caller's own checks ran before this transaction). `checked`: an
+   * earlier message with the clientId too, and nothing is written when either is off (earlier
+   * sends of the same batch count).
    */
   private insertNow(s: SqliteSync, m: NewMessage, checked: boolean): CheckedSend {
     const q = this.sendSql
+    const [c] = this.precheck.now(s, m.roomId, m.senderId, m.clientId)
     if (checked) {
-      const [c] = this.precheck.now(s, m.roomId, m.senderId, m.clientId)
       if (!c) return { ev: null, member: false, existingId: null }
       if (c.existing) return { ev: null, member: true, existingId: c.existing }
+    } else if (!c) {
+      // the caller's checks ran before this transaction: a removal may have committed since
+      throw new NotMemberError()
     }
     const [seqs] = q.bump.now(s, m.now, m.roomId)
     if (!seqs) throw new RoomGoneError()

@@ -10,7 +10,7 @@ import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { RoomStreams } from '../../realtime/room-streams.js'
-import { CapReachedError, MAX_EMOJI_PER_MESSAGE, MAX_PINS_PER_ROOM, MessageDeletedError, MessagesRepository, RoomGoneError } from './messages.repository.js'
+import { CapReachedError, MAX_EMOJI_PER_MESSAGE, MAX_PINS_PER_ROOM, MessageDeletedError, MessagesRepository, NotMemberError, RoomGoneError } from './messages.repository.js'
 import { canonicalEmoji } from '../../lib/emoji.js'
 
 const BODY_RULE = { min: 1, max: 4000, multiline: true }
@@ -205,6 +205,13 @@ export class MessagesService {
     } catch (e) {
       if (attach) await this.svc.attachments.release(id)
       if (e instanceof RoomGoneError) throw notFound('No such room')
+      if (e instanceof NotMemberError) {
+        // removed (or the room deleted) after the checks above: answered as a send that came later
+        ctx.loaders.forget('membership', room.id)
+        ctx.loaders.forget('room', room.id)
+        await this.svc.rooms.writable(ctx, room.id)
+        throw forbidden('Join the room first')
+      }
       if (cid) {
         const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
         if (existing) return existing

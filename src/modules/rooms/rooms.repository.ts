@@ -40,6 +40,14 @@ export class RoomsRepository {
    * and in one order: room first, so deleting a room never deadlocks with a send into it.
    * False when the room is gone.
    */
+  /**
+   * A member's removal moves the room's member epoch (under the room's lock): a send that read
+   * the membership before it stores nothing (src/modules/messages/messages.repository.ts, runPgSend).
+   */
+  private async removed(trx: Transaction<DB>, roomId: string) {
+    await trx.updateTable('rooms').set((eb) => ({ member_epoch: eb('member_epoch', '+', 1) })).where('id', '=', roomId).execute()
+  }
+
   private async lockRoom(trx: Transaction<DB>, roomId: string): Promise<boolean> {
     if (this.dialect !== 'postgres') return !!(await trx.selectFrom('rooms').select('id').where('id', '=', roomId).executeTakeFirst())
     return !!(await trx.selectFrom('rooms').select('id').where('id', '=', roomId).forUpdate().executeTakeFirst())
@@ -167,6 +175,7 @@ export class RoomsRepository {
     const m = await trx.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
     if (!m) return { removed: false, newOwnerId: null }
     await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+    await this.removed(trx, roomId)
     let newOwnerId: string | null = null
     if (m.role === 'OWNER') {
       const owners = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).where('role', '=', 'OWNER').limit(1).executeTakeFirst()
@@ -278,7 +287,10 @@ export class RoomsRepository {
         .where('user_id', 'in', [byId, userId]).execute()
       const m = rows.find((r) => r.user_id === userId)
       allowed(rows.find((r) => r.user_id === byId)?.role ?? null, m?.role ?? null)
-      if (m) await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+      if (m) {
+        await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+        await this.removed(trx, roomId)
+      }
       let banned = false
       if (ban) {
         const r = await trx.insertInto('room_bans').values({ room_id: roomId, user_id: userId, banned_by: byId, banned_at: now })

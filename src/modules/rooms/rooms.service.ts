@@ -156,7 +156,7 @@ export class RoomsService {
       try {
         const room = await this.repo.create({
           id: newId(), code: newJoinCode(), name, name_key: name.toLowerCase(), description, kind, is_active: 1,
-          created_by: viewer.userId, created_at: now, updated_at: now, last_activity_at: now, msg_seq: 0, event_seq: 0, direct_key: null,
+          created_by: viewer.userId, created_at: now, updated_at: now, last_activity_at: now, msg_seq: 0, event_seq: 0, member_epoch: 0, direct_key: null,
         }, viewer.userId)
         await this.announceMember(viewer.userId, room.id)
         return room
