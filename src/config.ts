@@ -17,6 +17,12 @@ export interface Config {
   databaseUrl: string
   /** unset: in-process pub/sub and in-memory counters */
   redisUrl: string | null
+  /**
+   * with Redis (several instances): how often open room streams compare their position with the
+   * database, finding events an instance stored and died before publishing (not read from the
+   * environment; tests set it)
+   */
+  streamSweepMs: number
   /** WebSocket Origin allow-list; empty = any origin */
   allowedOrigins: string[]
   /** signUp/logIn attempts per minute per client IP */
@@ -236,6 +242,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    streamSweepMs: 2000,
     allowedOrigins: env.ALLOWED_ORIGINS,
     authRateLimitPerIp: env.AUTH_RATE_LIMIT_PER_IP,
     authRateLimitPerUser: env.AUTH_RATE_LIMIT_PER_USER,

@@ -9,6 +9,8 @@ import { topics } from './topics.js'
 
 export interface StreamSource {
   head(roomId: string): Promise<number | null>
+  /** the heads of several rooms in one read (the sweep) */
+  heads(roomIds: readonly string[]): Promise<Map<string, number>>
   eventsBetween(roomId: string, afterSeq: number, uptoSeq: number, limit: number): Promise<MessageEventModel[]>
 }
 
@@ -60,6 +62,11 @@ class RoomStream {
     }).catch(this.onError)
   }
 
+  /** the sweep found the database ahead: read up to that head, in order with the live events */
+  fillTo(head: number) {
+    this.chain = this.chain.then(() => this.fill(head)).catch(this.onError)
+  }
+
   private async process(ev: MessageEventModel) {
     if (this.closed || ev.seq <= this.last) return
     if (ev.seq > this.last + 1) await this.fill(ev.seq - 1)
@@ -105,9 +112,45 @@ class RoomStream {
 
 export class RoomStreams {
   private streams = new Map<string, RoomStream>()
+  private sweeper: NodeJS.Timeout | null = null
+  private sweeping = false
 
-  constructor(private source: StreamSource, private pubsub: PubSub, private onError: (e: unknown) => void) {
+  /**
+   * `sweepMs` (several instances): every so often the heads of all open rooms are read in one
+   * query, and a stream behind its room's head reads up to it. An instance that stored events and
+   * died before publishing them rang no doorbell: without the sweep its last messages reached the
+   * other instances' subscribers only with the room's next event (and a retry of such a send,
+   * answered from the database, publishes nothing).
+   */
+  constructor(private source: StreamSource, private pubsub: PubSub, private onError: (e: unknown) => void, sweepMs = 0) {
     pubsub.onReconnect?.(() => { for (const s of this.streams.values()) s.catchUp() })
+    if (sweepMs > 0) {
+      this.sweeper = setInterval(() => { void this.sweep() }, sweepMs)
+      this.sweeper.unref()
+    }
+  }
+
+  async sweep() {
+    if (this.sweeping || this.streams.size === 0) return
+    this.sweeping = true
+    try {
+      const open = [...this.streams.values()].filter((s) => !s.closed)
+      const heads = await this.source.heads(open.map((s) => s.roomId))
+      for (const s of open) {
+        const head = heads.get(s.roomId)
+        if (head !== undefined && head > s.last && !s.closed) s.fillTo(head)
+      }
+    } catch (e) {
+      this.onError(e)
+    } finally {
+      this.sweeping = false
+    }
+  }
+
+  /** this instance learnt that the room's database may be ahead of its stream (a send's retry answered from it) */
+  catchUp(roomId: string) {
+    const s = this.streams.get(roomId)
+    if (s && !s.closed) s.catchUp()
   }
 
   get size() { return this.streams.size }
@@ -148,6 +191,8 @@ export class RoomStreams {
       }
       s.listeners.add(listener)
       attached = true
+      // the subscriber knows of events the stream has not seen: the database is ahead of it
+      if (from !== null && from > s.last) s.catchUp()
     } finally {
       s.pending--
       if (!attached) this.release(s)
@@ -166,6 +211,8 @@ export class RoomStreams {
   }
 
   closeAll() {
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = null
     for (const s of this.streams.values()) s.close()
     this.streams.clear()
   }

@@ -85,7 +85,7 @@ export async function fewestQueries<T>(stats: { queries: number }, run: () => Pr
  * Two instances sharing one database and one Redis prefix: PostgreSQL when TEST_PG_URL is set
  * (several instances belong on it), else two connections to one WAL SQLite file.
  */
-export async function startPair(tag: string): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
+export async function startPair(tag: string, overrides: Partial<Config> = {}): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
   let databaseUrl: string
   let drop: (() => Promise<void>) | null = null
   if (PG_URL) {
@@ -96,8 +96,8 @@ export async function startPair(tag: string): Promise<{ a: TestApp; b: TestApp; 
     databaseUrl = tempSqlitePath()
   }
   const redisPrefix = tag + crypto.randomBytes(4).toString('hex') + ':'
-  const a = await startApp({ databaseUrl, redis: true, redisPrefix })
-  const b = await startApp({ databaseUrl, redis: true, redisPrefix })
+  const a = await startApp({ databaseUrl, redis: true, redisPrefix, overrides })
+  const b = await startApp({ databaseUrl, redis: true, redisPrefix, overrides })
   return {
     a, b,
     async close() {

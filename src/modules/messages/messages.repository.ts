@@ -505,6 +505,16 @@ export class MessagesRepository {
     return r ? { msgSeq: r.msg_seq, eventSeq: r.event_seq } : null
   }
 
+  /** the event heads of several rooms at once (rooms that are gone are left out) */
+  async eventHeads(roomIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    for (let i = 0; i < roomIds.length; i += 500) {
+      const rows = await this.db.selectFrom('rooms').select(['id', 'event_seq']).where('id', 'in', roomIds.slice(i, i + 500)).execute()
+      for (const r of rows) out.set(r.id, r.event_seq)
+    }
+    return out
+  }
+
   /** one page between exclusive bounds: the first `limit` after the lower bound, or the last `limit` before the upper */
   async page(roomId: string, lower: number | null, upper: number | null, limit: number, fromEnd: boolean): Promise<MessageModel[]> {
     let q = this.db.selectFrom('messages').selectAll().where('room_id', '=', roomId)

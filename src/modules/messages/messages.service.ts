@@ -48,10 +48,17 @@ export class MessagesService {
           await svc.database.durable()
           return head
         },
+        heads: async (roomIds) => {
+          const heads = await this.repo.eventHeads(roomIds)
+          await svc.database.durable()
+          return heads
+        },
         eventsBetween: (roomId, a, b, limit) => this.repo.eventsBetween(roomId, a, b, limit),
       },
       svc.pubsub,
       (e) => svc.log.error({ err: e }, 'room stream failed'),
+      // several instances: a crashed one's last events are found within this long
+      svc.config.redisUrl ? svc.config.streamSweepMs : 0,
     )
   }
 
@@ -92,7 +99,7 @@ export class MessagesService {
       // a retry racing its first attempt: the clientId's unique key refused the second
       if (cid) {
         const existing = await this.repo.byClientId(userId, room.id, cid)
-        if (existing) return existing
+        if (existing) return this.retried(existing)
       }
       throw e
     }
@@ -108,9 +115,19 @@ export class MessagesService {
     if (res.member && res.existingId && cid) {
       // a retry: the stored message, unchanged, and nothing new published
       const existing = await this.repo.byClientId(userId, room.id, cid)
-      if (existing) return existing
+      if (existing) return this.retried(existing)
     }
     return null
+  }
+
+  /**
+   * A send answered with the message a first attempt stored (same clientId). That attempt may
+   * have been cut off before its event went out (its instance died): this instance's stream of
+   * the room reads the database now rather than at the next event or sweep.
+   */
+  private retried(existing: MessageModel): MessageModel {
+    this.streams.catchUp(existing.roomId)
+    return existing
   }
 
   /**
@@ -175,7 +192,7 @@ export class MessagesService {
       if (cid && fast.existingId) {
         // a retry: the stored message, unchanged, and nothing new published
         const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
-        if (existing) return existing
+        if (existing) return this.retried(existing)
       }
     } else {
       room = (await this.svc.rooms.writable(ctx, roomId)).room
@@ -183,7 +200,7 @@ export class MessagesService {
       if (cid) {
         // a retry: the stored message, unchanged, and nothing new published
         const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
-        if (existing) return existing
+        if (existing) return this.retried(existing)
       }
     }
     let replyTo: string | null = null
@@ -214,7 +231,7 @@ export class MessagesService {
       }
       if (cid) {
         const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
-        if (existing) return existing
+        if (existing) return this.retried(existing)
       }
       throw e
     }
@@ -580,6 +597,7 @@ export class MessagesService {
                 if (!rows.length || !(await stillMember())) break
                 await writeChunked(kinds ? rows.filter((r) => kinds.has(r.kind)) : rows, (r) => sink.next(r), sink, () => stopped)
                 cursor = rows[rows.length - 1].seq
+                if (cursor > have) have = cursor
               }
             }
           } else {
@@ -592,15 +610,34 @@ export class MessagesService {
                 if (!rows.length || !(await stillMember())) break
                 await writeChunked(rows, (m) => sink.next(m), sink, () => stopped)
                 msgCursor = rows[rows.length - 1].seq
+                if (msgCursor > have) have = msgCursor
               }
             }
           }
         }
         let confirmed = !gated
         const early: MessageEventModel[] = []
+        // the last seq this subscriber has (an event seq for messageEvents, a message seq for
+        // messageAdded): the room's stream on this instance can be behind the database (an event
+        // committed by an instance that died before publishing it) while `after` is not, and it
+        // then dispatches what this subscriber already has. Nothing at or below it goes out twice.
+        // An `after` beyond the room's newest replays nothing and continues live with what comes
+        // next: the mark is then the newest seq.
+        let have = -1
+        if (after !== null) {
+          const head = await this.repo.roomHead(room.id)
+          have = Math.min(after, head ? (kind === 'events' ? head.eventSeq : head.msgSeq) : 0)
+        }
         const emit = (ev: MessageEventModel) => {
-          if (kind === 'events') { if (!kinds || kinds.has(ev.kind)) sink.next(ev) }
-          else if (ev.kind === 'ADDED') sink.next(ev.message)
+          if (kind === 'events') {
+            if (ev.seq <= have) return
+            have = ev.seq
+            if (!kinds || kinds.has(ev.kind)) sink.next(ev)
+          } else if (ev.kind === 'ADDED') {
+            if (ev.message.seq <= have) return
+            have = ev.message.seq
+            sink.next(ev.message)
+          }
         }
         const off = await this.streams.attach(room.id, {
           userId: viewer.userId,
