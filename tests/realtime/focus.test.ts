@@ -117,6 +117,50 @@ for (const backend of BACKENDS) {
       await leaveA(); await leaveB()
     })
 
+    it('a phase ended long ago (no instance up for whole cycles) is recorded from its own start to its own end', async () => {
+      const { r, users: [a] } = await room(1)
+      const leaveA = await enter(a, r.id)
+      const t0 = clock.now()
+      await ok(t.url, START, { r: r.id, f: 2, b: 1 }, a.token)
+      // the schedule runs on while nothing moves it: 20 minutes are six whole cycles and more
+      await clock.advance(20 * MIN)
+      await eventually(async () => (await minutesOf(t.url, a)).length === 1, 5000, 'the credit')
+      const s = (await ok(t.url, SESSIONS, {}, a.token)).studySessions.edges[0].node
+      expect(s).toEqual({ minutes: 2, startedAt: iso(t0), endedAt: iso(t0 + 2 * MIN), room: { id: r.id } })
+      expect(await timer(t.url, a, r.id)).toMatchObject({ phase: 'BREAK', cycle: 7 })
+      await ok(t.url, STOP, { r: r.id }, a.token)
+      await leaveA()
+    })
+
+    it('a stopped timer still lists who is present and since when; leaving then takes them off', async () => {
+      const { r, users: [a, b] } = await room(2)
+      const leaveA = await enter(a, r.id)
+      await clock.advance(MIN)
+      // present before the room had a timer: present since its start
+      const arrivedA = clock.now()
+      await ok(t.url, START, { r: r.id, f: 25, b: 5 }, a.token)
+      await clock.advance(3 * MIN)
+      const stopped = (await ok(t.url, STOP, { r: r.id }, a.token)).stopRoomTimer
+      expect(stopped.participants.find((p: any) => p.user.id === a.id)).toMatchObject({ presentSince: iso(arrivedA) })
+      await clock.advance(MIN)
+      const arrivedB = clock.now()
+      const leaveB = await enter(b, r.id)
+      expect(await participant(t.url, a, r.id, b)).toMatchObject({ presentSince: iso(arrivedB) })
+      expect(await participant(t.url, b, r.id, a)).toMatchObject({ presentSince: iso(arrivedA) })
+      await leaveB()
+      expect(await participant(t.url, a, r.id, b)).toBeNull()
+      // the next round credits from its own start whoever stayed
+      const t1 = clock.now()
+      await ok(t.url, START, { r: r.id, f: 1, b: 1 }, a.token)
+      await clock.advance(MIN)
+      await eventually(async () => (await minutesOf(t.url, a)).length === 2, 5000, 'the second credit')
+      expect(await minutesOf(t.url, a)).toEqual([1, 3])
+      expect((await ok(t.url, SESSIONS, {}, a.token)).studySessions.edges[0].node).toMatchObject({ startedAt: iso(t1), endedAt: iso(t1 + MIN) })
+      expect(await minutesOf(t.url, b)).toEqual([])
+      await ok(t.url, STOP, { r: r.id }, a.token)
+      await leaveA()
+    })
+
     it('keeps goals per participant for the phase, refuses bad ones and changes nothing, and asks "done / not yet" after', async () => {
       const { r, users: [a, b, c] } = await room(3)
       const leaveA = await enter(a, r.id)

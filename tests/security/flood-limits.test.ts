@@ -126,6 +126,18 @@ for (const backend of BACKENDS) {
       expect(stored).toBe(DEFAULTS.studyRecordRateLimit)
     })
 
+    it('a recordStudySession refused for its room uses up none of the limit', async () => {
+      const a = await signUp(t.url, uniqueName('student'))
+      const other = await signUp(t.url, uniqueName('owner'))
+      const priv = (await ok(t.url, 'mutation($i: CreateRoomInput!) { createRoom(input: $i) { id } }', { i: { name: 'Not yours', kind: 'PRIVATE' } }, other.token)).createRoom
+      for (let i = 0; i < DEFAULTS.studyRecordRateLimit; i++) {
+        expect(codeOf(await gql(t.url, 'mutation($r: ID) { recordStudySession(roomId: $r, minutes: 5) { id } }', { r: priv.id }, a.token))).toBe('NOT_FOUND')
+      }
+      // the whole bucket is still there
+      for (let i = 0; i < DEFAULTS.studyRecordRateLimit; i++) expect(codeOf(await gql(t.url, RECORD, { m: 5 }, a.token))).toBe('OK')
+      expect(codeOf(await gql(t.url, RECORD, { m: 5 }, a.token))).toBe('RATE_LIMITED')
+    })
+
     it('the buckets are per user: another user is not limited by the flooder', async () => {
       const a = await signUp(t.url, uniqueName('a'))
       const b = await signUp(t.url, uniqueName('b'))

@@ -102,8 +102,14 @@ export class FocusRepository {
     await db.deleteFrom('focus_spans').where('room_id', '=', roomId).where('until', 'is not', null).where('until', '<=', before).execute()
   }
 
-  async clearSpans(db: Kysely<DB>, roomId: string): Promise<void> {
-    await db.deleteFrom('focus_spans').where('room_id', '=', roomId).execute()
+  /** drops the room's stretches that have ended (at a start or stop of its timer) */
+  async clearEnded(db: Kysely<DB>, roomId: string): Promise<void> {
+    await db.deleteFrom('focus_spans').where('room_id', '=', roomId).where('until', 'is not', null).execute()
+  }
+
+  /** a stretch that can earn nothing (the timer is stopped) is forgotten instead of closed */
+  async drop(roomId: string, userId: string): Promise<void> {
+    await this.db.deleteFrom('focus_spans').where('room_id', '=', roomId).where('user_id', '=', userId).where('until', 'is', null).execute()
   }
 
   // ---- goals ----

@@ -53,10 +53,13 @@ export class RoomPresence {
     return live.some((m) => m.startsWith(`${userId}|`) && m !== `${userId}|${this.instanceId}`)
   }
 
-  /** opens the user's stretch of presence if the room has a timer that is not stopped */
+  /**
+   * opens the user's stretch of presence if the room has a timer (also a stopped one: the timer
+   * lists who is present, and since when; such a stretch is forgotten when they leave)
+   */
   async openSpan(roomId: string, userId: string) {
     const timer = await this.svc.timers.repo.timer(roomId)
-    if (!timer || timer.phase === 'STOPPED') return
+    if (!timer) return
     const key = `${roomId}|${userId}`
     await this.focus.open(roomId, userId, this.now(), this.mine.has(key) || await this.elsewhere(roomId, userId))
     this.mine.add(key)
@@ -92,7 +95,9 @@ export class RoomPresence {
   private async closeUnlessElsewhere(roomId: string, userId: string) {
     this.mine.delete(`${roomId}|${userId}`)
     if (await this.elsewhere(roomId, userId)) return
-    await this.focus.close(roomId, userId, this.now())
+    const timer = await this.svc.timers.repo.timer(roomId)
+    if (!timer || timer.phase === 'STOPPED') await this.focus.drop(roomId, userId)
+    else await this.focus.close(roomId, userId, this.now())
     // no longer focusing here: what was held for them goes out (unless they focus in another room)
     await this.svc.notifications.release(userId)
   }

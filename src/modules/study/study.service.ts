@@ -82,8 +82,9 @@ export class StudyService {
 
   async record(ctx: Ctx, roomId: string | null | undefined, minutes: number): Promise<StudySessionModel> {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600) throw badInput('minutes', 'minutes must be a whole number from 1 to 600')
-    await spend(this.svc.limits, `studyrecord:${ctx.viewer!.userId}`, perUser(this.svc.config, this.svc.config.studyRecordRateLimit), 60_000)
+    // the room is checked before the attempt is counted: a refused call changes nothing, the limit included
     const room = await this.roomArg(ctx, roomId)
+    await spend(this.svc.limits, `studyrecord:${ctx.viewer!.userId}`, perUser(this.svc.config, this.svc.config.studyRecordRateLimit), 60_000)
     const now = this.now()
     return this.repo.insertSession({
       id: newId(), user_id: ctx.viewer!.userId, room_id: room, minutes, started_at: now - minutes * MINUTE, ended_at: now, timer_key: null,

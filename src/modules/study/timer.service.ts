@@ -29,7 +29,7 @@ const phaseMs = (r: TimerRow, phase: 'FOCUS' | 'BREAK') => (phase === 'FOCUS' ? 
  * The state once the running phase has ended. Phases follow each other on the schedule, not on
  * when this runs; whole cycles missed while no instance was up are skipped in one step.
  */
-function afterPhaseEnd(row: TimerRow, now: number): { next: TimerRow; focusDone: { startedAt: number; endedAt: number } | null } {
+function afterPhaseEnd(row: TimerRow, now: number): { next: TimerRow; focusDone: boolean } {
   let r = row
   const cycle = (r.focus_minutes + r.break_minutes) * MINUTE
   const behind = now - r.phase_ends_at!
@@ -41,10 +41,15 @@ function afterPhaseEnd(row: TimerRow, now: number): { next: TimerRow; focusDone:
   if (r.phase === 'FOCUS') {
     return {
       next: { ...r, phase: 'BREAK', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'BREAK'), cycle: r.cycle + 1, version: row.version + 1, focus_segments: '[]' },
-      focusDone: { startedAt: r.phase_started_at, endedAt: end },
+      focusDone: true,
     }
   }
-  return { next: { ...r, phase: 'FOCUS', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'FOCUS'), version: row.version + 1, focus_segments: JSON.stringify([[end, null]]) }, focusDone: null }
+  return { next: { ...r, phase: 'FOCUS', phase_started_at: end, phase_ends_at: end + phaseMs(r, 'FOCUS'), version: row.version + 1, focus_segments: JSON.stringify([[end, null]]) }, focusDone: false }
+}
+
+/** when the row's phase first ran: the start of its first running segment (a resume moves phase_started_at on) */
+function phaseBegan(row: TimerRow): number {
+  return segmentsOf(row)[0]?.[0] ?? row.phase_started_at
 }
 
 /** what the row will say once due transitions are done: reads never show an ended phase */
@@ -185,7 +190,9 @@ export class TimerService {
     for (let i = 0; i < 8; i++) {
       if (!isRunning(row) || row.phase_ends_at! > now) return
       const { next, focusDone } = afterPhaseEnd(row, now)
-      const earned = focusDone ? await this.earned(row, row.phase_ends_at!, focusDone.startedAt, `${row.room_id}:${focusDone.endedAt}`) : null
+      // the phase that ran is credited, from its first running moment (phase_started_at moves on
+      // at a resume, and past skipped cycles after downtime) to its own end
+      const earned = focusDone ? await this.earned(row, row.phase_ends_at!, phaseBegan(row), `${row.room_id}:${row.phase_ends_at}`) : null
       const roomId = row.room_id
       // the sessions the ending FOCUS earned commit with the move, by the one instance that wins it
       const won = await this.repo.casTimer(next, row.version, earned?.sessions ?? [], async (trx) => {
@@ -273,12 +280,14 @@ export class TimerService {
       const next: TimerRow = { ...decided, last_action_by: ctx.viewer!.userId, last_action_at: now }
       const action = next.last_action
       // stopping in the middle of a FOCUS phase credits the minutes so far
-      const earned = action === 'STOPPED' && row && inFocus(row) ? await this.earned(row, now, segmentsOf(row)[0]?.[0] ?? row.phase_started_at, `${room.id}:stop:${now}`) : null
+      const earned = action === 'STOPPED' && row && inFocus(row) ? await this.earned(row, now, phaseBegan(row), `${room.id}:stop:${now}`) : null
       const extra = async (trx: Parameters<NonNullable<Parameters<StudyRepository['casTimer']>[3]>>[0]) => {
-        if (action === 'STARTED') { await this.focus.resetGoals(trx, room.id); await this.focus.clearSpans(trx, room.id) }
+        // stretches that ended count for no later phase; open ones go on (a member present
+        // before the start is credited from the phase's start, and shows present since arriving)
+        if (action === 'STARTED') { await this.focus.resetGoals(trx, room.id); await this.focus.clearEnded(trx, room.id) }
         if (action === 'STOPPED') {
           if (row && inFocus(row)) await this.focus.endGoals(trx, room.id, now)
-          await this.focus.clearSpans(trx, room.id)
+          await this.focus.clearEnded(trx, room.id)
         }
       }
       const won = row ? await this.repo.casTimer(next, row.version, earned?.sessions ?? [], extra) : await this.repo.insertTimer(next)
