@@ -213,10 +213,23 @@ describe('blocking', () => {
 
   it('a block by the other side shows NONE to the blocked, and is FORBIDDEN for requests', async () => {
     const [a, x] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const base = t.app.hearth.realtime.liveSubscriptions
+    const la = listen(a)
+    const lx = listen(x)
+    await waitLive(t, base + 4)
     await ok(t.url, BLOCK, { u: a.id }, x.token)
     expect(await relation(a, x)).toBe('NONE')
     expect(await relation(x, a)).toBe('BLOCKED')
     expect(await errorCode(t.url, SEND, { u: x.id }, a.token)).toBe('FORBIDDEN')
+    // the blocker's devices hear it; the blocked stranger, whose view stayed NONE, hears nothing of
+    // the block or of the unblock (it would tell them who blocked them, and when)
+    await lx.changes.waitCount(1)
+    expect(lx.changes.events[0].friendshipChanged).toMatchObject({ user: { id: a.id }, friendship: 'BLOCKED' })
+    await ok(t.url, UNBLOCK, { u: a.id }, x.token)
+    await lx.changes.waitCount(2)
+    expect(lx.changes.events[1].friendshipChanged).toMatchObject({ user: { id: a.id }, friendship: 'NONE' })
+    await markerRequestTo(a, la)
+    await la.close(); await lx.close()
   })
 })
 

@@ -165,6 +165,18 @@ for (const backend of BACKENDS) {
       expect(err(await gql(a.url, ADD, { m: m.id, e: '👍' }, y.token))?.code).toBe('FORBIDDEN')
     })
 
+    it('a deleted message shows no reactions, and they can be neither added nor taken back', async () => {
+      const m = await send(a.url, owner.token, room.id, 'react, then gone')
+      await ok(a.url, ADD, { m: m.id, e: '👍' }, member.token)
+      await ok(a.url, DEL, { id: m.id }, owner.token)
+      const Q = 'query($r: ID!) { messages(roomId: $r, last: 5) { edges { node { id deletedAt reactions { emoji count } } } } }'
+      const node = (await ok(a.url, Q, { r: room.id }, member.token)).messages.edges.find((e: any) => e.node.id === m.id).node
+      expect(node.deletedAt).not.toBeNull()
+      expect(node.reactions).toEqual([])
+      expect(err(await gql(a.url, ADD, { m: m.id, e: '🎉' }, member.token))?.code).toBe('CONFLICT')
+      expect(err(await gql(a.url, 'mutation($m: ID!, $e: String!) { removeReaction(messageId: $m, emoji: $e) { id } }', { m: m.id, e: '👍' }, member.token))?.code).toBe('CONFLICT')
+    })
+
     it('pins: OWNER (or MODERATOR) only, newest first, again changes nothing, the 51st CONFLICT', async () => {
       const pins = await createRoom(a.url, owner.token, 'Pins')
       await joinByCode(a.url, member.token, pins.code)
@@ -190,8 +202,15 @@ for (const backend of BACKENDS) {
       await changes.waitFor(() => changes.events.some((e) => e.roomChanged.kind === 'PINS_CHANGED' && e.roomChanged.by.id === member.id), 5000, 'PINS_CHANGED')
       await cm.dispose()
       await ok(a.url, UNPIN, { m: first.id }, member.token)
-      // a deleted message cannot be pinned, and deleting a pinned one takes it off the list
+      // a deleted message cannot be pinned, and deleting a pinned one takes it off the list, with a
+      // PINS_CHANGED for those following roomChanged
+      const cm2 = wsClient(a.wsUrl, outsider.token)
+      const base = a.app.hearth.realtime.liveSubscriptions
+      const later = collect(cm2, 'subscription($r: ID!) { roomChanged(roomId: $r) { kind by { id } } }', { r: pins.id })
+      await waitLive(a, base + 1)
       await ok(a.url, DEL, { id: second.id }, member.token)
+      await later.waitFor(() => later.events.some((e) => e.roomChanged.kind === 'PINS_CHANGED' && e.roomChanged.by.id === member.id), 5000, 'PINS_CHANGED after the delete')
+      await cm2.dispose()
       expect((await ok(a.url, PINNED, { r: pins.id }, member.token)).room.pinnedMessages).toEqual([])
       expect(err(await gql(a.url, PIN, { m: second.id }, owner.token))?.code).toBe('CONFLICT')
       // 50 pins, then the 51st is refused and nothing changes

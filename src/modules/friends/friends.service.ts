@@ -20,6 +20,8 @@ interface Change {
   b: string
   requests: FriendRequestModel[]
   notifications: NotificationModel[]
+  /** b's side of the relation did not change (a block or unblock between strangers): only a hears */
+  onlyA?: boolean
 }
 
 export class FriendsService {
@@ -151,9 +153,11 @@ export class FriendsService {
         throw conflict(`You have blocked ${MAX_BLOCKS} people, the most one account may; unblock someone first`)
       }
       const added = await this.repo.addBlock(trx, me, other.id, now)
-      await this.repo.removeFriendship(trx, me, other.id)
+      const unfriended = await this.repo.removeFriendship(trx, me, other.id)
       const requests = await this.repo.cancelPendingBetween(trx, me, other.id, now)
-      return { added, change: { a: me, b: other.id, requests, notifications: [] } satisfies Change }
+      // the blocked user sees NONE: they hear of it only when what they saw changed (a friendship
+      // or a request between them ended), never that they were blocked
+      return { added, change: { a: me, b: other.id, requests, notifications: [], onlyA: !unfriended && requests.length === 0 } satisfies Change }
     })
     if (added) await this.announce(change)
     return added
@@ -163,7 +167,8 @@ export class FriendsService {
     const me = ctx.viewer!.userId
     const other = await this.other(ctx, userId)
     const removed = await this.repo.removeBlock(me, other.id)
-    if (removed) await this.announce({ a: me, b: other.id, requests: [], notifications: [] })
+    // nothing changes on the other side (they saw NONE while blocked, and still do)
+    if (removed) await this.announce({ a: me, b: other.id, requests: [], notifications: [], onlyA: true })
     return removed
   }
 
@@ -191,7 +196,7 @@ export class FriendsService {
     return this.repo.isBlocked(viewerId, otherId)
   }
 
-  /** Both people hear about every change between them, each with the relation from their own side. */
+  /** Both people hear about every change between them, each with the relation from their own side (`onlyA`: the other's side did not change). */
   private async announce(c: Change) {
     const at = Date.now()
     const users = await this.svc.users.repo.byIds([c.a, c.b])
@@ -204,7 +209,7 @@ export class FriendsService {
     const forB: FriendshipEventModel = { user: ua, friendship: rb.get(c.a) ?? 'NONE', request, at }
     await Promise.all([
       this.svc.publish(topics.userInbox(c.a), { type: 'friendship', event: forA } satisfies InboxMessage),
-      this.svc.publish(topics.userInbox(c.b), { type: 'friendship', event: forB } satisfies InboxMessage),
+      c.onlyA ? null : this.svc.publish(topics.userInbox(c.b), { type: 'friendship', event: forB } satisfies InboxMessage),
       ...c.notifications.map((n) => this.svc.notifications.deliver(n)),
     ])
   }
