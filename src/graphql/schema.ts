@@ -102,8 +102,9 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
         const result = inner(parent, args, ctx, info)
         if (!isMutation) return result
         // a mutation is acknowledged once what it committed is on disk (SQLite FULL: an fsync
-        // off the event loop, see src/db/wal-sync.ts); a failed one committed nothing
-        return Promise.resolve(result).then((value) => ctx.svc.database.durable().then(() => value))
+        // off the event loop, see src/db/wal-sync.ts); a failed one committed nothing. One that
+        // failed because its account was erased meanwhile is UNAUTHENTICATED (AuthService.erasedMeanwhile)
+        return Promise.resolve(result).then((value) => ctx.svc.database.durable().then(() => value), (e: unknown) => ctx.svc.auth.erasedMeanwhile(ctx, e))
       }
     }
   }

@@ -231,7 +231,8 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       const placeholder = msgs[0].sender
       expect(placeholder.id).not.toBe(x.id)
       const left = await rowsNaming(a, [placeholder.id])
-      expect(Object.fromEntries(Object.entries(left).map(([k, v]) => [k, v.length]))).toEqual({ users: 1, messages: sent.length })
+      // and y's notification about x's direct message, which stays (from "Deleted user")
+      expect(Object.fromEntries(Object.entries(left).map(([k, v]) => [k, v.length]))).toEqual({ users: 1, messages: sent.length, notifications: 1 })
       // the placeholder is nobody to look up or befriend
       expect(codeOf(await gql(b.url, 'query($id: ID!) { user(id: $id) { id } }', { id: placeholder.id }, y.token))).toBe('NOT_FOUND')
       expect(codeOf(await gql(b.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: placeholder.id }, y.token))).toBe('NOT_FOUND')
@@ -255,7 +256,9 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       expect(presence.events.find((e) => e.presenceChanged.left).presenceChanged).toEqual({ user: { id: x.id, displayName: 'Deleted user' }, left: true })
       await yLive.dispose()
       expect((await ok(b.url, '{ friendRequests(direction: INCOMING) { id } }', {}, z.token)).friendRequests).toEqual([])
-      expect((await ok(b.url, '{ notificationsList { id actor { id } } }', {}, y.token)).notificationsList).toEqual([])
+      // y's notifications: the friend request's went with it; the direct message's stays, from the placeholder
+      expect((await ok(b.url, '{ notificationsList { kind actor { id displayName } message { id } } }', {}, y.token)).notificationsList)
+        .toEqual([{ kind: 'DIRECT_MESSAGE', actor: { id: placeholder.id, displayName: 'Deleted user' }, message: { id: sent[2].id } }])
 
       // the username can be taken again: a new account, nothing of the old one
       const again = await signUp(b.url, x.username, NEW_PASSWORD)

@@ -1,4 +1,5 @@
 import argon2 from 'argon2'
+import { GraphQLError } from 'graphql'
 import type { Services } from '../../services.js'
 import { AppError, badInput, notFound, unauthenticated, conflict } from '../../graphql/errors.js'
 import type { AuthPayloadModel, SessionModel, UserModel } from '../../graphql/models.js'
@@ -166,9 +167,11 @@ export class AuthService {
       display_name: PLACEHOLDER_DISPLAY_NAME, first_name: null, last_name: null,
       // no argon2 hash verifies against this, and no username reaches the key
       password_hash: '!', created_at: now, updated_at: now, last_seen_at: null,
-    })
+    }, now)
     // another deleteAccount of the same account committed first
     if (!erased) throw unauthenticated('Your session has ended; sign in again')
+    // the rooms' REACTIONS_CHANGED events the erase wrote, live as every other event of the log
+    await this.svc.messages.announceAll(erased.events)
     await this.svc.attachments.store.delete(erased.erasedUploadIds).catch((e: unknown) => this.svc.log.error({ err: e }, 'erasing uploads failed'))
     await Promise.all(erased.sessionIds.map((id) => this.announceRevoked(id, ctx)))
     // the rooms hear it as a leave: member lists narrow, live subscriptions of the account end
@@ -185,6 +188,20 @@ export class AuthService {
     audience.delete(viewer.userId)
     await Promise.all([...audience].map((id) => this.svc.publish(topics.userInbox(id), { type: 'profile', user: gone } satisfies InboxMessage)))
     return true
+  }
+
+  /**
+   * A mutation's unexpected failure (not an AppError): when the viewer's account is gone, it was
+   * erased while the mutation ran (a row naming the user refused by its foreign key, a deadlock
+   * with the erase), and the answer is UNAUTHENTICATED, as for any operation a moment later,
+   * not an internal error. Anything else is thrown as it came.
+   */
+  async erasedMeanwhile(ctx: Ctx, e: unknown): Promise<never> {
+    if (!ctx.viewer || e instanceof AppError || e instanceof GraphQLError) throw e
+    const gone = await this.users.byId(ctx.viewer.userId).then((u) => !u, () => false)
+    if (!gone) throw e
+    this.svc.log.info({ err: e }, 'a mutation failed as its account was erased')
+    throw unauthenticated('Your session has ended; sign in again')
   }
 
   private getDummyHash(): Promise<string> {

@@ -6,6 +6,7 @@ import { compiledOnce, prepareOnce } from '../../db/compiled.js'
 import { codePoints } from '../../lib/text.js'
 import { SEARCH_MIN_PREFIX } from '../../lib/limits.js'
 import { SearchIndex } from './search-index.js'
+import { retryTransient } from '../../db/retry.js'
 
 export function toMessage(r: Selectable<MessagesTable>): MessageModel {
   return {
@@ -230,9 +231,10 @@ export class MessagesRepository {
   private async insertPg(m: NewMessage): Promise<MessageEventModel> {
     // the statement stores only under the membership its own snapshot saw and the room's member
     // epoch it read; a removal (or the room's deletion) committed while it waited for the room's
-    // lock leaves it storing nothing, and a new snapshot decides again
+    // lock leaves it storing nothing, and a new snapshot decides again. A statement rolled back by
+    // a deadlock (src/db/retry.ts) runs again: it stored nothing
     for (let attempt = 0; attempt < 5; attempt++) {
-      const row = await this.runPgSend(m, false)
+      const row = await retryTransient(() => this.runPgSend(m, false))
       if (row && row.msg_seq !== null) return this.pgEvent(m, row)
       if (Number(row?.member ?? 0) === 0) throw new NotMemberError()
     }
@@ -245,7 +247,7 @@ export class MessagesRepository {
    * Otherwise nothing is written and the answer says why; the caller then runs the full checks.
    */
   private async insertPgChecked(m: NewMessage): Promise<CheckedSend> {
-    const row = await this.runPgSend(m, true)
+    const row = await retryTransient(() => this.runPgSend(m, true))
     if (row && row.msg_seq !== null) return { ev: this.pgEvent(m, row) }
     return { ev: null, member: Number(row?.member ?? 0) > 0, existingId: row?.existing ?? null }
   }

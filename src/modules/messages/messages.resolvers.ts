@@ -31,6 +31,8 @@ export const messagesResolvers: AppResolvers = {
     // same room as the reply, so readable by whoever reads the reply; a deleted one is its tombstone
     replyTo: (m, _, ctx) => (m.replyToId ? ctx.svc.messages.load(ctx, m.replyToId) : null),
     reactions: (m, _, ctx) => ctx.svc.messages.reactions(ctx, m),
+    // a deleted account's pins stay, pinned_by moved to its placeholder ("Deleted user"), as its
+    // messages' sender_id is (AccountRepository.erase)
     pinnedBy: (m, _, ctx) => (m.pinnedById ? ctx.svc.users.load(ctx, m.pinnedById) : null),
   },
   ReactionGroup: {

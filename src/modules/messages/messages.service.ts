@@ -147,6 +147,11 @@ export class MessagesService {
     void this.svc.publish(topics.roomEvents(ev.roomId), ev, { othersOnly: true, skipWhenAlone: true })
   }
 
+  /** events another module wrote into rooms' logs (deleteAccount's REACTIONS_CHANGED), announced in order after their commit */
+  async announceAll(events: readonly MessageEventModel[]) {
+    for (const ev of events) await this.announce(ev)
+  }
+
   /**
    * A reply's or a send with attachments' checks in one statement (a plain send has them in its
    * transaction, sendCombined): a room of this instance's recent reads that is not DIRECT, the

@@ -35,12 +35,6 @@ export class RoomsRepository {
   }
 
   /**
-   * Takes the room's row lock for the rest of the transaction, so that joins, leaves, deletion and
-   * sends of one room happen one after another (on SQLite the database write lock already does),
-   * and in one order: room first, so deleting a room never deadlocks with a send into it.
-   * False when the room is gone.
-   */
-  /**
    * A member's removal moves the room's member epoch (under the room's lock): a send that read
    * the membership before it stores nothing (src/modules/messages/messages.repository.ts, runPgSend).
    */
@@ -48,7 +42,14 @@ export class RoomsRepository {
     await trx.updateTable('rooms').set((eb) => ({ member_epoch: eb('member_epoch', '+', 1) })).where('id', '=', roomId).execute()
   }
 
-  private async lockRoom(trx: Transaction<DB>, roomId: string): Promise<boolean> {
+  /**
+   * Takes the room's row lock for the rest of the transaction, so that joins, leaves, deletion and
+   * sends of one room happen one after another (on SQLite the database write lock already does),
+   * and in one order: room first, so deleting a room never deadlocks with a send into it.
+   * False when the room is gone. A transaction that locks several rooms takes them in id order
+   * and before any other row (deleteAccount, src/modules/auth/account.repository.ts).
+   */
+  async lockRoom(trx: Transaction<DB>, roomId: string): Promise<boolean> {
     if (this.dialect !== 'postgres') return !!(await trx.selectFrom('rooms').select('id').where('id', '=', roomId).executeTakeFirst())
     return !!(await trx.selectFrom('rooms').select('id').where('id', '=', roomId).forUpdate().executeTakeFirst())
   }
