@@ -10,6 +10,7 @@ import * as m1206d from './migrations/2026_12_06_1500_attachments.js'
 import * as m1206c from './migrations/2026_12_06_1600_weekly_goal.js'
 import * as m1206s from './migrations/2026_12_06_1800_deferred_search_index.js'
 import * as m1207e from './migrations/2026_12_07_0100_member_epoch.js'
+import * as m1207w from './migrations/2026_12_07_0200_search_words.js'
 
 // Imported statically: kysely's FileMigrationProvider cannot load .ts files under vitest.
 const migrations: Record<string, Migration> = {
@@ -24,14 +25,18 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_1600_weekly_goal': m1206c,
   '2026_12_06_1800_deferred_search_index': m1206s,
   '2026_12_07_0100_member_epoch': m1207e,
+  '2026_12_07_0200_search_words': m1207w,
 }
 
 class StaticProvider implements MigrationProvider {
   async getMigrations() { return migrations }
 }
 
+/** the migrations above (tests migrate to one of them) */
+export const migrationProvider: MigrationProvider = new StaticProvider()
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() })
+  const migrator = new Migrator({ db, provider: migrationProvider })
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)

@@ -74,6 +74,11 @@ export interface MessagesTable {
   reply_to_id: string | null
   pinned_at: number | null
   pinned_by: string | null
+  /**
+   * PostgreSQL only: the body's words for search (src/lib/search-words.ts), written with the body
+   * and emptied on delete. Never read back (reads list their columns: MESSAGE_FIELDS)
+   */
+  search_words?: string[]
 }
 
 export interface MessageReactionsTable {

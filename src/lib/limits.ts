@@ -46,5 +46,8 @@ export const LIST_CAPS: Record<string, number> = {
   'Room.bannedUsers': MAX_BANS_LISTED,
 }
 
+/** searchMessages: the longest query, in code points (so no query word is longer: see INDEXED_WORD_MAX) */
+export const SEARCH_QUERY_MAX = 200
+
 /** searchMessages: a word this long or longer also matches the words it begins; shorter ones match whole words */
 export const SEARCH_MIN_PREFIX = 2

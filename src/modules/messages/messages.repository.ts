@@ -7,8 +7,18 @@ import { codePoints } from '../../lib/text.js'
 import { SEARCH_MIN_PREFIX } from '../../lib/limits.js'
 import { SearchIndex } from './search-index.js'
 import { retryTransient } from '../../db/retry.js'
+import { indexedWords } from '../../lib/search-words.js'
 
-export function toMessage(r: Selectable<MessagesTable>): MessageModel {
+/**
+ * The columns a message is read with, listed rather than `*`: on PostgreSQL the row also holds
+ * search_words (about the body again, parsed into an array by the driver), which only the
+ * search index needs
+ */
+const MESSAGE_FIELDS = ['id', 'room_id', 'seq', 'sender_id', 'body', 'client_id', 'created_at', 'edited_at', 'deleted_at', 'added_event_seq', 'reply_to_id', 'pinned_at', 'pinned_by'] as const
+/** a message row as read (MESSAGE_FIELDS) */
+export type MessageRow = Pick<Selectable<MessagesTable>, typeof MESSAGE_FIELDS[number]>
+
+export function toMessage(r: MessageRow): MessageModel {
   return {
     id: r.id,
     roomId: r.room_id,
@@ -109,14 +119,14 @@ export class MessagesRepository {
   }
 
   async byId(id: string): Promise<MessageModel | null> {
-    const r = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
+    const r = await this.db.selectFrom('messages').select(MESSAGE_FIELDS).where('id', '=', id).executeTakeFirst()
     return r ? toMessage(r) : null
   }
 
   async byIds(ids: string[]): Promise<Map<string, MessageModel>> {
     const out = new Map<string, MessageModel>()
     if (!ids.length) return out
-    for (const r of await this.db.selectFrom('messages').selectAll().where('id', 'in', ids).execute()) out.set(r.id, toMessage(r))
+    for (const r of await this.db.selectFrom('messages').select(MESSAGE_FIELDS).where('id', 'in', ids).execute()) out.set(r.id, toMessage(r))
     return out
   }
 
@@ -127,7 +137,7 @@ export class MessagesRepository {
   }
 
   async byClientId(senderId: string, roomId: string, clientId: string): Promise<MessageModel | null> {
-    const r = await this.db.selectFrom('messages').selectAll()
+    const r = await this.db.selectFrom('messages').select(MESSAGE_FIELDS)
       .where('sender_id', '=', senderId).where('room_id', '=', roomId).where('client_id', '=', clientId).executeTakeFirst()
     return r ? toMessage(r) : null
   }
@@ -270,8 +280,8 @@ export class MessagesRepository {
         UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = ${m.now}
         WHERE id = ${m.roomId} AND member_epoch = (SELECT epoch FROM chk)${checked ? sql` AND (SELECT existing FROM chk) IS NULL` : none} RETURNING msg_seq, event_seq
       ), msg AS (
-        INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq, reply_to_id)
-        SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq, ${m.replyToId} FROM r
+        INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq, reply_to_id, search_words)
+        SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq, ${m.replyToId}, ${indexedWords(m.body)}::text[] FROM r
         RETURNING id
       ), ev AS (
         INSERT INTO message_events (room_id, seq, kind, message_id, at)
@@ -347,11 +357,13 @@ export class MessagesRepository {
       const fresh = await trx.selectFrom('messages').select('deleted_at').where('id', '=', messageId).executeTakeFirst()
       if (!fresh) throw new RoomGoneError()
       if (fresh.deleted_at !== null) throw new MessageDeletedError()
+      // PostgreSQL: the words for search go with the body (a deleted message has none)
+      const words = this.dialect === 'postgres' ? { search_words: kind === 'EDITED' ? indexedWords(body) : [] } : {}
       await trx.updateTable('messages')
-        .set(kind === 'EDITED' ? { body, edited_at: now } : { body: '', deleted_at: now, pinned_at: null, pinned_by: null })
+        .set(kind === 'EDITED' ? { body, edited_at: now, ...words } : { body: '', deleted_at: now, pinned_at: null, pinned_by: null, ...words })
         .where('id', '=', messageId).execute()
       await trx.insertInto('message_events').values({ room_id: current.room_id, seq: seqs.event_seq, kind, message_id: messageId, at: now }).execute()
-      const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow()
+      const row = await trx.selectFrom('messages').select(MESSAGE_FIELDS).where('id', '=', messageId).executeTakeFirstOrThrow()
       const reactions = groupReactions(await this.reactionRowsIn(trx, [messageId])).get(messageId) ?? []
       return { roomId: current.room_id, seq: seqs.event_seq, kind, message: { ...toMessage(row), reactions }, at: now }
     }).finally(() => this.searchIndex?.wrote())
@@ -363,7 +375,7 @@ export class MessagesRepository {
    * Answers null when nothing changed.
    */
   private async appendEvent(messageId: string, kind: MessageEventKind, now: number,
-    apply: (trx: Kysely<DB>, row: Selectable<MessagesTable>) => Promise<void>): Promise<MessageEventModel | null> {
+    apply: (trx: Kysely<DB>, row: MessageRow) => Promise<void>): Promise<MessageEventModel | null> {
     try {
       return await this.db.transaction().execute(async (trx) => {
         const current = await trx.selectFrom('messages').select('room_id').where('id', '=', messageId).executeTakeFirst()
@@ -371,11 +383,11 @@ export class MessagesRepository {
         const seqs = await trx.updateTable('rooms').set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
           .where('id', '=', current.room_id).returning(['event_seq']).executeTakeFirst()
         if (!seqs) throw new RoomGoneError()
-        const fresh = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst()
+        const fresh = await trx.selectFrom('messages').select(MESSAGE_FIELDS).where('id', '=', messageId).executeTakeFirst()
         if (!fresh) throw new RoomGoneError()
         await apply(trx, fresh)
         await trx.insertInto('message_events').values({ room_id: current.room_id, seq: seqs.event_seq, kind, message_id: messageId, at: now }).execute()
-        const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow()
+        const row = await trx.selectFrom('messages').select(MESSAGE_FIELDS).where('id', '=', messageId).executeTakeFirstOrThrow()
         const reactions = groupReactions(await this.reactionRowsIn(trx, [messageId])).get(messageId) ?? []
         return { roomId: current.room_id, seq: seqs.event_seq, kind, message: { ...toMessage(row), reactions }, at: now }
       })
@@ -473,7 +485,7 @@ export class MessagesRepository {
   async pinnedIn(roomIds: string[]): Promise<Map<string, MessageModel[]>> {
     const out = new Map<string, MessageModel[]>()
     if (!roomIds.length) return out
-    const rows = await this.db.selectFrom('messages').selectAll().where('room_id', 'in', roomIds).where('pinned_at', 'is not', null)
+    const rows = await this.db.selectFrom('messages').select(MESSAGE_FIELDS).where('room_id', 'in', roomIds).where('pinned_at', 'is not', null)
       .orderBy('pinned_at', 'desc').orderBy('seq', 'desc').execute()
     for (const r of rows) {
       let list = out.get(r.room_id)
@@ -496,7 +508,7 @@ export class MessagesRepository {
 
   /** messages with seq > afterSeq whose ADDED event is at most uptoEventSeq */
   async messagesAddedBetween(roomId: string, afterSeq: number, uptoEventSeq: number, limit: number): Promise<MessageModel[]> {
-    const rows = await this.db.selectFrom('messages').selectAll()
+    const rows = await this.db.selectFrom('messages').select(MESSAGE_FIELDS)
       .where('room_id', '=', roomId).where('seq', '>', afterSeq).where('added_event_seq', '<=', uptoEventSeq)
       .orderBy('seq').limit(limit).execute()
     return rows.map(toMessage)
@@ -519,7 +531,7 @@ export class MessagesRepository {
 
   /** one page between exclusive bounds: the first `limit` after the lower bound, or the last `limit` before the upper */
   async page(roomId: string, lower: number | null, upper: number | null, limit: number, fromEnd: boolean): Promise<MessageModel[]> {
-    let q = this.db.selectFrom('messages').selectAll().where('room_id', '=', roomId)
+    let q = this.db.selectFrom('messages').select(MESSAGE_FIELDS).where('room_id', '=', roomId)
     if (lower !== null) q = q.where('seq', '>', lower)
     if (upper !== null) q = q.where('seq', '<', upper)
     const rows = await q.orderBy('seq', fromEnd ? 'desc' : 'asc').limit(limit).execute()
@@ -532,7 +544,7 @@ export class MessagesRepository {
     const out = new Map<string, MessageModel>()
     const wanted = rooms.filter((r) => r.msgSeq > 0)
     if (!wanted.length) return out
-    const rows = await this.db.selectFrom('messages').selectAll()
+    const rows = await this.db.selectFrom('messages').select(MESSAGE_FIELDS)
       .where((eb) => eb.or(wanted.map((r) => eb.and([eb('room_id', '=', r.id), eb('seq', '=', r.msgSeq)]))))
       .execute()
     for (const r of rows) out.set(r.room_id, toMessage(r))
@@ -576,9 +588,14 @@ export class MessagesRepository {
       const match = `{body} : (${body}) AND {room} : (${roomTokens.join(' OR ')})`
       q = q.where(sql<boolean>`m.rowid in (select rowid from messages_fts where messages_fts match ${match})`)
     } else {
-      const words_ = words.map((w) => `'${w.replace(/'/g, "''").replace(/\\/g, '\\\\')}':${prefix(w) ? '*' : ''}A`).join(' & ')
-      const tsq = `(${words_}) & (${roomTokens.map((r) => `${r}:D`).join(' | ')})`
-      q = q.where(sql<boolean>`(setweight(to_tsvector('simple', m.body), 'A') || setweight(to_tsvector('simple', 'r' || replace(m.room_id, '-', '')), 'D')) @@ to_tsquery('simple', ${tsq})`)
+      // the words go in as lexemes, through no parser (tsquery's input syntax: quoted, with
+      // quotes doubled and backslashes escaped), as search_words holds them; the rooms as their
+      // tokens here, "@" and the id as stored (no word holds "@": none is or begins a room token)
+      const lexeme = (w: string) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+      const words_ = words.map((w) => `${lexeme(w)}${prefix(w) ? ':*' : ''}`).join(' & ')
+      const tsq = `(${words_}) & (${roomIds.map((id) => lexeme('@' + id)).join(' | ')})`
+      // the expression of the index messages_search_words_idx (the 2026_12_07_0200 migration)
+      q = q.where(sql<boolean>`array_to_tsvector(m.search_words || ('@' || m.room_id)) @@ ${tsq}::tsquery`)
     }
     q = q.where('m.room_id', 'in', roomIds)
     if (after) {
@@ -588,7 +605,7 @@ export class MessagesRepository {
       ]))
     }
     const rows = await q.orderBy('m.created_at').orderBy('m.id').limit(limit).execute()
-    return rows.map((r) => toMessage(r as Selectable<MessagesTable>))
+    return rows.map((r) => toMessage(r as MessageRow))
   }
 }
 

@@ -5,6 +5,8 @@ import type { Connection, MessageEventKind, MessageEventModel, MessageModel, Rea
 import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, decodeIntCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
 import { cleanText, isId } from '../../lib/text.js'
+import { searchWords } from '../../lib/search-words.js'
+import { SEARCH_QUERY_MAX } from '../../lib/limits.js'
 import { newTimeOrderedId } from '../../lib/ids.js'
 import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
@@ -539,8 +541,9 @@ export class MessagesService {
   }
 
   async search(ctx: Ctx, query: string, roomId: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<MessageModel>> {
-    const text = cleanText(query, 'query', { min: 1, max: 200 })
-    const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 10)
+    const text = cleanText(query, 'query', { min: 1, max: SEARCH_QUERY_MAX })
+    // the words as the index has them (src/lib/search-words.ts), the first ten
+    const words = searchWords(text).slice(0, 10)
     if (!words.length) throw badInput('query', 'query needs at least one word')
     const limit = pageSize(first, 'first', 20)
     let afterKey: { at: number; id: string } | null = null
