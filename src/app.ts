@@ -213,6 +213,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.presence.attach(gateway)
   services.calls.start()
   services.attachments.start()
+  services.messages.start()
   // control messages dropped while Redis was away: re-check what this instance holds open
   const recheck = new OutageRecheck(services, gateway)
   pubsub.onReconnect?.(() => {

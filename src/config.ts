@@ -23,6 +23,11 @@ export interface Config {
    * environment; tests set it)
    */
   streamSweepMs: number
+  /**
+   * how long a reaction change's event may be owed before any instance writes it (its own instance
+   * died within the tick), and how often each instance looks (not read from the environment)
+   */
+  reactionSweepMs: number
   /** WebSocket Origin allow-list; empty = any origin */
   allowedOrigins: string[]
   /** signUp/logIn attempts per minute per client IP */
@@ -243,6 +248,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     streamSweepMs: 2000,
+    reactionSweepMs: 5000,
     allowedOrigins: env.ALLOWED_ORIGINS,
     authRateLimitPerIp: env.AUTH_RATE_LIMIT_PER_IP,
     authRateLimitPerUser: env.AUTH_RATE_LIMIT_PER_USER,

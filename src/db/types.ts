@@ -89,6 +89,12 @@ export interface MessageReactionsTable {
   created_at: number
 }
 
+/** a message whose reactions changed and whose REACTIONS_CHANGED event is not written yet */
+export interface ReactionEventsPendingTable {
+  message_id: string
+  since: number
+}
+
 export interface MessageEventsTable {
   room_id: string
   seq: number
@@ -249,6 +255,7 @@ export interface DB {
   messages: MessagesTable
   message_events: MessageEventsTable
   message_reactions: MessageReactionsTable
+  reaction_events_pending: ReactionEventsPendingTable
   friend_requests: FriendRequestsTable
   friendships: FriendshipsTable
   blocks: BlocksTable

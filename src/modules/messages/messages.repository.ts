@@ -419,7 +419,29 @@ export class MessagesRepository {
 
   /** one REACTIONS_CHANGED event carrying the reactions as they are now */
   reactionsChanged(messageId: string, now: number): Promise<MessageEventModel | null> {
-    return this.appendEvent(messageId, 'REACTIONS_CHANGED', now, async () => {})
+    return this.appendEvent(messageId, 'REACTIONS_CHANGED', now, async (trx) => {
+      await trx.deleteFrom('reaction_events_pending').where('message_id', '=', messageId).execute()
+    })
+  }
+
+  /** a reaction change, in its own transaction: its event is owed until reactionsChanged writes it */
+  private async owesEvent(trx: Kysely<DB>, messageId: string, now: number) {
+    await trx.insertInto('reaction_events_pending').values({ message_id: messageId, since: now })
+      .onConflict((oc) => oc.column('message_id').doNothing()).execute()
+  }
+
+  /** messages whose reaction event has been owed since before `before` (its instance died meanwhile) */
+  async reactionEventsOwed(before: number, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('reaction_events_pending').select('message_id').where('since', '<', before).limit(limit).execute()
+    return rows.map((r) => r.message_id)
+  }
+
+  /** the owed event, if it is still owed (another instance may have written it meanwhile): null otherwise */
+  reactionsChangedIfOwed(messageId: string, now: number): Promise<MessageEventModel | null> {
+    return this.appendEvent(messageId, 'REACTIONS_CHANGED', now, async (trx) => {
+      const r = await trx.deleteFrom('reaction_events_pending').where('message_id', '=', messageId).executeTakeFirst()
+      if (Number(r.numDeletedRows) === 0) throw new NoChange()
+    })
   }
 
   /**
@@ -440,6 +462,7 @@ export class MessagesRepository {
       const known = await trx.selectFrom('message_reactions').select('emoji').distinct().where('message_id', '=', messageId).execute()
       if (!known.some((k) => k.emoji === emoji) && known.length >= MAX_EMOJI_PER_MESSAGE) throw new CapReachedError()
       await trx.insertInto('message_reactions').values({ message_id: messageId, user_id: userId, emoji, created_at: now }).execute()
+      await this.owesEvent(trx, messageId, now)
       return true
     })
   }
@@ -465,6 +488,7 @@ export class MessagesRepository {
       if (nextId !== null && nextId > Number(gone.id)) {
         await trx.updateTable('message_reactions').set({ id: Number(gone.id) }).where('id', '=', nextId).execute()
       }
+      await this.owesEvent(trx, messageId, Date.now())
       return true
     })
   }

@@ -178,6 +178,8 @@ export class MessagesService {
 
   /** per message: changes waiting for their REACTIONS_CHANGED event */
   private reactionTicks = new Map<string, ReactionTick>()
+  /** writes the reaction events owed by an instance that died within their tick (started by start()) */
+  private reactionSweeper: NodeJS.Timeout | null = null
 
   async send(ctx: Ctx, roomId: string, body: string, clientId: string | null | undefined, replyToId?: string | null, attachmentIds?: readonly string[] | null): Promise<MessageModel> {
     const viewer = ctx.viewer!
@@ -346,8 +348,42 @@ export class MessagesService {
     }
   }
 
+  /** every so often, the reaction events owed for longer than that are written (sweepReactionEvents) */
+  start() {
+    if (this.reactionSweeper || this.svc.config.reactionSweepMs <= 0) return
+    this.reactionSweeper = setInterval(() => { void this.sweepReactionEvents() }, this.svc.config.reactionSweepMs)
+    this.reactionSweeper.unref()
+  }
+
+  /**
+   * A reaction change commits with a mark that its message owes a REACTIONS_CHANGED; the tick's
+   * event removes it. A mark older than the sweep interval belongs to an instance that died within
+   * the tick: its event is written here, with the reactions as they are now (whichever instance
+   * removes the mark writes it, once).
+   */
+  async sweepReactionEvents(): Promise<number> {
+    let written = 0
+    let owed: string[] = []
+    try {
+      owed = await this.repo.reactionEventsOwed(Date.now() - this.svc.config.reactionSweepMs, 100)
+    } catch (e) {
+      this.svc.log.error({ err: e }, 'reading owed reaction events failed')
+    }
+    for (const id of owed) {
+      try {
+        const ev = await this.repo.reactionsChangedIfOwed(id, Date.now())
+        if (ev) { await this.announce(ev); written++ }
+      } catch (e) {
+        this.svc.log.error({ err: e }, 'writing an owed reaction event failed')
+      }
+    }
+    return written
+  }
+
   /** at shutdown: every waiting reaction change gets its event now */
   async flushReactionTicks() {
+    if (this.reactionSweeper) clearInterval(this.reactionSweeper)
+    this.reactionSweeper = null
     const all = [...this.reactionTicks.entries()]
     this.reactionTicks.clear()
     await Promise.all(all.map(([id, t]) => {
