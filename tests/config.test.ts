@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       databaseUrl: './data/hearth.db',
       redisUrl: null,
+      streamSweepMs: 2000,
+      reactionSweepMs: 5000,
       allowedOrigins: [],
       authRateLimitPerIp: 30,
       authRateLimitPerUser: 10,

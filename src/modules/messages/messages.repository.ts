@@ -446,13 +446,15 @@ export class MessagesRepository {
 
   /**
    * Adds a reaction; false when the user already had it. The message row is locked first
-   * (PostgreSQL: FOR UPDATE; SQLite: kysely's one connection runs transactions one at a time), so two new emoji racing for the 20th
-   * place are counted one after the other.
+   * (PostgreSQL: FOR NO KEY UPDATE; SQLite: kysely's one connection runs transactions one at a time), so two new emoji racing for the 20th
+   * place are counted one after the other. Not FOR UPDATE: the reaction tick's event insert takes a
+   * key-share lock on the message (its foreign key) while it holds the owed-event mark this waits
+   * for, which deadlocked.
    */
   async addReaction(messageId: string, userId: string, emoji: string, now: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('messages').select('deleted_at').where('id', '=', messageId)
-      if (this.dialect === 'postgres') q = q.forUpdate()
+      if (this.dialect === 'postgres') q = q.forNoKeyUpdate()
       const locked = await q.executeTakeFirst()
       if (!locked) throw new RoomGoneError()
       if (locked.deleted_at !== null) throw new MessageDeletedError()
@@ -477,7 +479,7 @@ export class MessagesRepository {
   async removeReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('messages').select('id').where('id', '=', messageId)
-      if (this.dialect === 'postgres') q = q.forUpdate()
+      if (this.dialect === 'postgres') q = q.forNoKeyUpdate()
       if (!(await q.executeTakeFirst())) return false
       const gone = await trx.deleteFrom('message_reactions')
         .where('message_id', '=', messageId).where('user_id', '=', userId).where('emoji', '=', emoji).returning('id').executeTakeFirst()

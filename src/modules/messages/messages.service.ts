@@ -299,6 +299,8 @@ export class MessagesService {
   async removeReaction(ctx: Ctx, messageId: string, emojiArg: string): Promise<MessageModel> {
     const { emoji, asSent } = oneEmoji(emojiArg)
     const { message } = await this.reactable(ctx, messageId)
+    // a deleted message shows no reactions: none to take back either (as addReaction)
+    if (message.deletedAt !== null) throw conflict('The message was deleted')
     await this.reactLimit(ctx.viewer!.userId)
     const me = ctx.viewer!.userId
     // a reaction stored as sent before emoji were stored in their RGI form comes off too
@@ -394,6 +396,8 @@ export class MessagesService {
 
   /** Message.reactions: the event's own snapshot when it has one, else loaded in one query per operation */
   async reactions(ctx: Ctx, m: MessageModel): Promise<ReactionGroupModel[]> {
+    // a tombstone keeps its place in history, not its reactions (as its body and attachments)
+    if (m.deletedAt !== null) return []
     if (m.reactions) return m.reactions
     return (await ctx.loaders.of<string, ReactionGroupModel[]>('reactions', (ids) => this.repo.reactionsOf(ids)).load(m.id)) ?? []
   }
@@ -479,6 +483,9 @@ export class MessagesService {
     await this.announce(ev)
     // its attachments go with it
     await this.svc.attachments.deleteOfMessage(message.id)
+    // a pinned message leaves the room's pins: those following roomChanged hear it (the DELETED
+    // event on messageEvents carries pinnedAt null)
+    if (message.pinnedAt !== null) await this.svc.rooms.publishPinsChanged(message.roomId, ctx.viewer!.userId)
     return ev.message
   }
 
