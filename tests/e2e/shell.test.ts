@@ -307,6 +307,23 @@ describe('phones', () => {
     await send(app.url, t, room.id, 'https://example.com/' + 'x'.repeat(200))
     await expect.poll(() => p.page.getByRole('log').locator('li.message').count(), { timeout: 10_000 }).toBe(2)
     expect(await noSideScroll()).toBe(true)
+    // every action of the header is on the screen, none scrolled off to the side, each labelled
+    const header = p.page.locator('header.room-header')
+    for (const name of [/^Notifications:/, 'Search', /^Members & timer/, 'Room menu']) {
+      const b = header.getByRole('button', { name })
+      expect(await b.isVisible(), String(name)).toBe(true)
+      const bb = (await b.boundingBox())!
+      expect(bb.x, String(name)).toBeGreaterThanOrEqual(0)
+      expect(bb.x + bb.width, String(name)).toBeLessThanOrEqual(390)
+    }
+    expect(await p.page.locator('.room-actions').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    // the invite link (with the code) is in the room menu on a phone
+    await header.getByRole('button', { name: 'Room menu' }).click()
+    const share = header.getByRole('button', { name: /^Copy invite link \(code / })
+    expect(await share.isVisible()).toBe(true)
+    const sb = (await share.boundingBox())!
+    expect(sb.x + sb.width).toBeLessThanOrEqual(390)
+    await p.page.keyboard.press('Escape')
     // the countdown opens the full timer; back leads to the list
     await compact.click()
     await expect.poll(() => p.page.getByRole('complementary', { name: 'Room details' }).getByTestId('timer-clock').isVisible()).toBe(true)
