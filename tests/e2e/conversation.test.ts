@@ -147,3 +147,56 @@ describe('jump to first unread', () => {
     await context.close()
   }, 120_000)
 })
+
+describe('message actions by keyboard', () => {
+  const focused = (page: Page) => page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null
+    if (!el || el === document.body) return 'body'
+    return el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName
+  })
+  it('the focus comes back to the action after editing (Enter, Escape) and after Keep or Escape on a delete', async () => {
+    const zoe = await signUp(app.url, uname('zoe'))
+    const room = await createRoom(app.url, zoe.token, 'Keyboard Edits')
+    await send(app.url, zoe.token, room.id, 'one')
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, zoe.username)
+    await page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toEqual(['one'])
+    const edit = row(page, 'one').getByRole('button', { name: 'Edit message' })
+
+    // Edit, type, Enter: saved, and the focus is on Edit again
+    await edit.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA')
+    await page.keyboard.type(' edited')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toEqual(['one edited'])
+    await expect.poll(() => focused(page)).toBe('Edit message')
+    // Edit, Escape: nothing changes, the focus is on Edit again
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => focused(page)).toBe('Edit message')
+    expect(await bodies(page)).toEqual(['one edited'])
+
+    // Delete, then Keep: back on Delete
+    const del = row(page, 'one edited').getByRole('button', { name: 'Delete message' })
+    await del.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focused(page)).toBe('Confirm delete')
+    await page.keyboard.press('Tab')
+    expect(await focused(page)).toBe('Keep')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focused(page)).toBe('Delete message')
+    // Delete, then Escape with "Confirm delete" focused: cancelled, back on Delete
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focused(page)).toBe('Confirm delete')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => focused(page)).toBe('Delete message')
+    expect(await page.getByRole('button', { name: 'Confirm delete' }).count()).toBe(0)
+    expect(await bodies(page)).toEqual(['one edited'])
+    expect(errors).toEqual([])
+    await context.close()
+  }, 60_000)
+})

@@ -38,11 +38,12 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
   const self = me()!
   const m = () => props.msg
   const mine = () => m().sender.id === self.id
-  const actions = createMessageActions(props)
+  let li: HTMLLIElement | undefined
+  const actions = createMessageActions({ get msg() { return props.msg }, feed: props.feed, row: () => li })
   const cls = () => ['message', mine() && 'mine', m().local && 'pending', props.grouped && 'grouped', props.highlight && 'highlight',
     !mine() && !m().deletedAt && mentions(m().body, self.username) && 'mentioned'].filter(Boolean).join(' ')
   return (
-    <li class={cls()} data-seq={m().local ? undefined : m().seq} tabindex="-1" aria-current={props.highlight ? 'true' : undefined}>
+    <li ref={li} class={cls()} data-seq={m().local ? undefined : m().seq} tabindex="-1" aria-current={props.highlight ? 'true' : undefined}>
       <Show when={!props.grouped} fallback={<time class="side-time muted" datetime={m().createdAt} aria-hidden="true">{new Date(m().createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}</time>}>
         <Avatar name={nameOf(m().sender)} id={m().sender.id} url={avatarOf(m().sender)} size={32} />
       </Show>
