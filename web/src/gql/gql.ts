@@ -74,6 +74,9 @@ type Documents = {
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": typeof types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": typeof types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
+    "\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n": typeof types.DirectPeerRelationDocument,
+    "\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n": typeof types.DirectPeerRelationLiveDocument,
+    "\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n": typeof types.UnblockDirectPeerDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": typeof types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
@@ -174,6 +177,9 @@ const documents: Documents = {
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
+    "\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n": types.DirectPeerRelationDocument,
+    "\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n": types.DirectPeerRelationLiveDocument,
+    "\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n": types.UnblockDirectPeerDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
@@ -468,6 +474,18 @@ export function graphql(source: "\n  mutation UnbanMember($roomId: ID!, $userId:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n"): (typeof documents)["\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n"): (typeof documents)["\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n"): (typeof documents)["\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -76,7 +76,8 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
         <Show when={m().local === 'failed'}>
           <p class="send-failed" role="alert">
             Not sent: {m().localError}
-            <button type="button" class="btn small" onClick={() => props.feed.retry(m())}>Retry</button>
+            {/* refused (a block, a ban): sending again can only fail the same way */}
+            <Show when={m().localCode !== 'FORBIDDEN'}><button type="button" class="btn small" onClick={() => props.feed.retry(m())}>Retry</button></Show>
             <button type="button" class="btn small" onClick={() => props.feed.discard(m())}>Discard</button>
           </p>
         </Show>

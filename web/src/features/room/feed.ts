@@ -117,7 +117,7 @@ const DeleteMessage = graphql(`
  * reached: sent again, with the same clientId, as soon as the connection is back) or 'failed'
  */
 export type Reaction = MessageFieldsFragment['reactions'][number] & { viewerReacted?: boolean }
-export type Msg = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[]; local?: 'sending' | 'waiting' | 'failed'; localError?: string }
+export type Msg = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[]; local?: 'sending' | 'waiting' | 'failed'; localError?: string; localCode?: string }
 type Incoming = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[] }
 
 /**
@@ -318,7 +318,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
           return
         }
       }
-      setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'failed'; m.localError = err.message }))
+      setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'failed'; m.localError = err.message; m.localCode = err.code }))
     }
   }
 
