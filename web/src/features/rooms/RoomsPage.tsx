@@ -8,6 +8,8 @@ import { me } from '../../lib/session'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { refreshWhileVisible } from '../../lib/freshness'
+import { AppError, toAppError } from '../../lib/errors'
+import { BANNED } from './JoinPage'
 
 graphql(`
   fragment RoomListFields on Room {
@@ -129,7 +131,10 @@ function BrowsePublic() {
   // rooms created, renamed or deleted elsewhere show up without a reload
   refreshWhileVisible(refetch, 15_000)
   const join = useAction(async (roomId: string) => {
-    await mutate(JoinRoomById, { roomId })
+    // a public room refuses (FORBIDDEN) only a user banned from it: say that, not "not allowed"
+    await mutate(JoinRoomById, { roomId }).catch((e: unknown) => {
+      throw toAppError(e).code === 'FORBIDDEN' ? new AppError(BANNED, 'FORBIDDEN') : e
+    })
     navigate(`/rooms/${roomId}`)
   })
   onCleanup(() => clearTimeout(t))
