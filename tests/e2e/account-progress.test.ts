@@ -91,6 +91,7 @@ describe('account page', () => {
     await joinByCode(app.url, y.token, room.code)
     await send(app.url, x.token, room.id, 'last words before leaving')
     await send(app.url, y.token, room.id, 'see you')
+    await send(app.url, x.token, room.id, 'one more thing')
 
     const b = await newPage(browser)
     await signInInPage(b.page, app.url, y.username)
@@ -118,9 +119,20 @@ describe('account page', () => {
     // the other user sees the message kept, from "Deleted user": live, then after a reload
     // without the old @handle either
     await expect.poll(() => firstRow.locator('.sender').textContent(), { timeout: 10_000 }).toBe('Deleted user')
+    // the freed @handle goes at once (the event carries the account's new name), not at a reload
+    await expect.poll(() => firstRow.textContent(), { timeout: 10_000 }).not.toContain(x.username)
     await b.page.reload()
     await expect.poll(() => firstRow.textContent(), { timeout: 10_000 }).toContain('Deleted user')
     expect(await firstRow.textContent()).not.toContain(x.username)
+    // the sidebar's last message and the room's card say "Deleted user", with no "@[deleted]"
+    const sideRow = b.page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /^Farewell room/ })
+    await expect.poll(() => sideRow.textContent(), { timeout: 10_000 }).toContain('Deleted user: one more thing')
+    expect(await sideRow.textContent()).not.toContain('[deleted]')
+    await b.page.goto(`${app.url}/`)
+    await b.page.getByLabel('Search rooms').fill('Farewell')
+    const card = b.page.getByRole('list', { name: 'Public rooms' }).getByRole('listitem').filter({ hasText: 'Farewell room' })
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('Deleted user: one more thing')
+    expect(await card.textContent()).not.toContain('[deleted]')
     // and the username is free again
     expect((await signUp(app.url, x.username)).id).not.toBe(x.id)
     await a.context.close()

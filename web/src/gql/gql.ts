@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n": typeof types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
@@ -118,7 +118,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n": types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
@@ -241,7 +241,7 @@ export function graphql(source: "\n  subscription MyProfileUpdated($userId: ID) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"];
+export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

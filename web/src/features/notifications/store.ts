@@ -6,6 +6,7 @@ import { navigate } from '../../lib/router'
 import { toast } from '../../components/ui'
 import { desktopAlert } from '../shell/alerts'
 import { levelOf, refreshSoon } from '../shell/conversations'
+import { nameWithHandle } from '../../lib/users'
 
 graphql(`
   fragment NotificationFields on Notification {
@@ -37,7 +38,7 @@ export { unread, setUnread, lastArrived }
 export function describe(n: NotificationFieldsFragment): string {
   const who = n.actor?.displayName ?? 'Someone'
   // a message's sender is shown with their @username: display names may repeat (contract part 2)
-  const sender = n.actor ? `${n.actor.displayName} @${n.actor.username}` : 'Someone'
+  const sender = n.actor ? nameWithHandle(n.actor) : 'Someone'
   switch (n.kind) {
     // the request may have been answered since: say what became of it
     case 'FRIEND_REQUEST_RECEIVED':

@@ -3,7 +3,7 @@
 // shows no header (the name stays for screen readers) and its time beside it.
 import { Show } from 'solid-js'
 import { me } from '../../lib/session'
-import { avatarOf, nameOf } from '../../lib/users'
+import { avatarOf, handleOf, nameOf } from '../../lib/users'
 import { Avatar, formatTime, toast } from '../../components/ui'
 import type { Feed, Msg } from './feed'
 import { MessageBody, firstLine, mentions } from './MessageBody'
@@ -52,7 +52,7 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
         <div class={props.grouped ? 'meta sr-only' : 'meta'}>
           <span class="sender">{nameOf(m().sender)}</span>
           {/* a deleted account's placeholder has no handle to show */}
-          <Show when={m().sender.username !== '[deleted]'}><span class="sender-handle muted small">@{m().sender.username}</span></Show>
+          <Show when={handleOf(m().sender)}>{(h) => <span class="sender-handle muted small">@{h()}</span>}</Show>
           <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
           <Show when={m().pinnedAt && !m().deletedAt}><span class="pinned-mark small" title={m().pinnedBy ? `Pinned by ${nameOf(m().pinnedBy!)}` : 'Pinned'}>Pinned</span></Show>
         </div>

@@ -4,7 +4,7 @@ import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
 import { isModerator } from '../../lib/roles'
-import { nameOf, roomTitle } from '../../lib/users'
+import { handleOf, nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox, useAction } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
 import { createRoomTimer } from '../focus/TimerPanel'
@@ -80,7 +80,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer()?.username} timer={timer} level={levelOf(r().id)} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer() ? handleOf(peer()!) ?? undefined : undefined} timer={timer} level={levelOf(r().id)} />
         <RoomSettings room={r()} open={settingsOpen()} onClose={() => setSettingsOpen(false)} onRoom={(x) => props.onRoom(x)} bansEpoch={bansEpoch()} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />

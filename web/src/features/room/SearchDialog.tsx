@@ -8,7 +8,7 @@ import { query } from '../../lib/client'
 import { toAppError, type AppError } from '../../lib/errors'
 import { navigate } from '../../lib/router'
 import { me } from '../../lib/session'
-import { nameOf, roomTitle } from '../../lib/users'
+import { handleOf, nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox, formatTime, Loading } from '../../components/ui'
 import { roomById, titleOf } from '../shell/conversations'
 
@@ -169,7 +169,7 @@ export function SearchDialog(props: { search: SearchState; room: { id: string; n
                     <span class="hit-meta">
                       <span class="hit-room">{(() => { const known = roomById(h.room.id); return known ? titleOf(known) : roomTitle(h.room, self.username) })()}</span>
                       <span class="sender">{nameOf(h.sender)}</span>
-                      <span class="sender-handle muted small">@{h.sender.username}</span>
+                      <Show when={handleOf(h.sender)}>{(handle) => <span class="sender-handle muted small">@{handle()}</span>}</Show>
                       <time class="muted small" datetime={h.createdAt}>{formatTime(h.createdAt)}</time>
                     </span>
                     <span class="hit-body">

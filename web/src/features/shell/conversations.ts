@@ -9,7 +9,7 @@ import type { NotificationLevel, SidebarRoomFieldsFragment } from '../../gql/gra
 import { live, mutate, query } from '../../lib/client'
 import { match, pathname } from '../../lib/router'
 import { me } from '../../lib/session'
-import { nameOf, roomTitle } from '../../lib/users'
+import { nameOf, nameWithHandle, roomTitle } from '../../lib/users'
 import { holdingNotifications } from '../focus/store'
 import { desktopAlert } from './alerts'
 
@@ -153,7 +153,7 @@ export function startConversations(): () => void {
       // direct message or mention until the break, and alerts then come from the notifications
       // feed: this one stays quiet (no desktop alert, no chime) like the list.
       if (!mine && known.viewerNotificationLevel === 'ALL' && !holdingNotifications(currentRoomId())) {
-        const title = known.kind === 'DIRECT' ? `${message.sender.displayName} @${message.sender.username}` : titleOf(known)
+        const title = known.kind === 'DIRECT' ? nameWithHandle(message.sender) : titleOf(known)
         desktopAlert({ key: message.id, title, body: known.kind === 'DIRECT' ? message.body : `${message.sender.displayName}: ${message.body}`, roomId: room.id })
       }
       refreshSoon(600)
