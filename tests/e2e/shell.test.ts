@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
 import { ok, signUp } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
-import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+import { launch, newPage, signInInPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
 
 let app: TestApp
 let browser: Browser
@@ -333,4 +333,35 @@ describe('phones', () => {
     expect(errors).toEqual([])
     await p.context.close()
   }, 90_000)
+
+  it('a second window of the same user drops the Notifications badge when it comes back to the front after the other window read them', async () => {
+    const [me, pal] = [uname('two'), uname('pal')]
+    await signUp(app.url, me)
+    await signUp(app.url, pal)
+    const [tMe, tPal] = [await tokenOf(me), await tokenOf(pal)]
+    await befriend(tMe, tPal)
+    const dm = (await ok(app.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: await idOf(tMe) }, tPal)).openDirectRoom.id
+    await ok(app.url, 'mutation { markNotificationsRead }', {}, tMe) // "pal accepted your request"
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    for (const p of [a.page, b.page]) {
+      await signInInPage(p, app.url, me)
+      await p.goto(`${app.url}/progress`)
+    }
+    // both windows hear notifications
+    const myId = await idOf(tMe)
+    await expect.poll(() => app.app.hearth.realtime.liveFieldsOf(myId).filter((f) => f === 'notifications').length, { timeout: 10_000 }).toBe(2)
+    await send(app.url, tPal, dm, 'are you there?')
+    const badge = (p: Page) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Notifications/ }).getByLabel('1 unread')
+    for (const p of [a.page, b.page]) await expect.poll(() => badge(p).count(), { timeout: 10_000 }).toBe(1)
+    // window B reads the conversation: its notification is read
+    await b.page.goto(`${app.url}/rooms/${dm}`)
+    await expect.poll(() => badge(b.page).count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(async () => (await ok(app.url, '{ unreadNotificationCount }', {}, tMe)).unreadNotificationCount, { timeout: 10_000 }).toBe(0)
+    // window A comes back to the front
+    await a.page.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await expect.poll(() => badge(a.page).count(), { timeout: 10_000 }).toBe(0)
+    await a.context.close()
+    await b.context.close()
+  }, 60_000)
 })

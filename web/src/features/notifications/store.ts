@@ -97,7 +97,12 @@ export async function refreshUnread() {
 
 export function startNotifications(): () => void {
   void refreshUnread()
-  return live(NotificationsLive, () => ({}), {
+  // notifications read in another window send no event: the count is read again when this window
+  // comes back to the front, as the sidebar's counts are (conversations.ts)
+  const again = () => { if (document.visibilityState === 'visible') void refreshUnread() }
+  window.addEventListener('focus', again)
+  document.addEventListener('visibilitychange', again)
+  const stop = live(NotificationsLive, () => ({}), {
     next: (d) => {
       const n = d.notifications
       setUnread((c) => c + 1)
@@ -115,4 +120,9 @@ export function startNotifications(): () => void {
     },
     error: (e) => console.warn('notifications refused', e),
   })
+  return () => {
+    stop()
+    window.removeEventListener('focus', again)
+    document.removeEventListener('visibilitychange', again)
+  }
 }
