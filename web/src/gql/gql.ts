@@ -100,15 +100,15 @@ type Documents = {
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": typeof types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": typeof types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": typeof types.JoinRoomByCodeDocument,
-    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
+    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": typeof types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": typeof types.JoinRoomByIdDocument,
     "\n  query SwitcherFriends { friends { id username displayName } }\n": typeof types.SwitcherFriendsDocument,
     "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": typeof types.SwitcherOpenDirectDocument,
-    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": typeof types.SidebarRoomFieldsFragmentDoc,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": typeof types.SidebarRoomFieldsFragmentDoc,
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": typeof types.SidebarRoomsDocument,
-    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": typeof types.SidebarActivityDocument,
+    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n": typeof types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": typeof types.SetRoomNotificationLevelDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": typeof types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
@@ -203,15 +203,15 @@ const documents: Documents = {
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": types.JoinRoomByCodeDocument,
-    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": types.RoomListFieldsFragmentDoc,
+    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n": types.RoomListFieldsFragmentDoc,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": types.JoinRoomByIdDocument,
     "\n  query SwitcherFriends { friends { id username displayName } }\n": types.SwitcherFriendsDocument,
     "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": types.SwitcherOpenDirectDocument,
-    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": types.SidebarRoomFieldsFragmentDoc,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": types.SidebarRoomFieldsFragmentDoc,
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": types.SidebarRoomsDocument,
-    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": types.SidebarActivityDocument,
+    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n": types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": types.SetRoomNotificationLevelDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
@@ -581,7 +581,7 @@ export function graphql(source: "\n  mutation JoinRoomByCode($code: String!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"): (typeof documents)["\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"];
+export function graphql(source: "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n"): (typeof documents)["\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -605,7 +605,7 @@ export function graphql(source: "\n  mutation SwitcherOpenDirect($userId: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"): (typeof documents)["\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"];
+export function graphql(source: "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"): (typeof documents)["\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -613,7 +613,7 @@ export function graphql(source: "\n  query SidebarRooms {\n    myRooms { ...Side
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n"): (typeof documents)["\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n"];
+export function graphql(source: "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n"): (typeof documents)["\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -35,6 +35,13 @@ export function nameWithHandle(u: { id: string; displayName: string; username: s
   return h ? `${nameOf(u)} @${h}` : nameOf(u)
 }
 
+/** a message in one line for lists: its text, or what it carries when it is only files */
+export function previewOf(m: { body: string; attachments?: readonly unknown[] | null }): string {
+  if (m.body.trim()) return m.body
+  const n = m.attachments?.length ?? 0
+  return n ? `📎 ${n} ${n === 1 ? 'file' : 'files'}` : m.body
+}
+
 /** the picture's URL (thumbnail size), or null: draw initials */
 export function avatarOf(u: { id: string; avatarUrl?: string | null }): string | null {
   const p = patches[u.id]

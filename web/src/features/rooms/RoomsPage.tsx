@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import type { RoomListFieldsFragment } from '../../gql/graphql'
 import { mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
-import { nameWithHandle, roomTitle } from '../../lib/users'
+import { nameWithHandle, previewOf, roomTitle } from '../../lib/users'
 import { me } from '../../lib/session'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
@@ -21,7 +21,7 @@ graphql(`
     viewerIsMember
     viewerRole
     unreadCount
-    lastMessage { id body createdAt deletedAt sender { id username displayName } }
+    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }
   }
 `)
 
@@ -62,7 +62,7 @@ function RoomCard(props: { room: RoomListFieldsFragment }) {
           <Show when={last()} fallback={<span class="room-last-text">{r().description || 'No messages yet'}</span>}>
             {(m) => (
               <>
-                <span class="room-last-text">{m().deletedAt ? 'Message deleted' : `${nameWithHandle(m().sender)}: ${m().body}`}</span>
+                <span class="room-last-text">{m().deletedAt ? 'Message deleted' : `${nameWithHandle(m().sender)}: ${previewOf(m())}`}</span>
                 <span class="when">· {formatTime(m().createdAt)}</span>
               </>
             )}

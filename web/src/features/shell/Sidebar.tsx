@@ -4,7 +4,7 @@
 import { For, Show } from 'solid-js'
 import { Link } from '../../components/Link'
 import { ErrorBox } from '../../components/ui'
-import { handleOf, nameWithHandle } from '../../lib/users'
+import { handleOf, nameWithHandle, previewOf } from '../../lib/users'
 import { conversationsError, conversations, currentRoomId, directRooms, groupRooms, mentionsOf, peerOf, refreshConversations, titleOf, unreadOf, type SidebarRoom } from './conversations'
 import { LevelMenu } from './LevelMenu'
 import { openSwitcher, shortcutText } from './QuickSwitcher'
@@ -24,7 +24,7 @@ function Row(props: { room: SidebarRoom }) {
           <span class="sb-name">{title()}<Show when={peerOf(r()) && handleOf(peerOf(r())!)}>{(h) => <span class="sb-handle"> @{h()}</span>}</Show></span>
           {/* the last message, its sender with their @username: display names may repeat */}
           <Show when={r().lastMessage}>
-            {(m) => <span class="sb-last">{m().deletedAt ? 'Message deleted' : `${nameWithHandle(m().sender)}: ${m().body}`}</span>}
+            {(m) => <span class="sb-last">{m().deletedAt ? 'Message deleted' : `${nameWithHandle(m().sender)}: ${previewOf(m())}`}</span>}
           </Show>
         </span>
         <Show when={mentions() > 0}><span class="badge mention" data-testid="mention-badge" aria-hidden="true">@{mentions()}</span></Show>

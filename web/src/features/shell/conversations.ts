@@ -9,7 +9,7 @@ import type { NotificationLevel, SidebarRoomFieldsFragment } from '../../gql/gra
 import { live, mutate, query } from '../../lib/client'
 import { match, pathname } from '../../lib/router'
 import { me } from '../../lib/session'
-import { nameOf, nameWithHandle, roomTitle } from '../../lib/users'
+import { nameOf, nameWithHandle, previewOf, roomTitle } from '../../lib/users'
 import { holdingNotifications } from '../focus/store'
 import { desktopAlert } from './alerts'
 
@@ -21,7 +21,7 @@ graphql(`
     createdAt
     unreadCount
     viewerNotificationLevel
-    lastMessage { id body createdAt deletedAt sender { id username displayName } }
+    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }
     members(first: 2) { edges { node { user { id username displayName } } } }
   }
 `)
@@ -35,7 +35,7 @@ const SidebarRooms = graphql(`
 
 const SidebarActivity = graphql(`
   subscription SidebarActivity {
-    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }
+    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }
   }
 `)
 
@@ -154,7 +154,7 @@ export function startConversations(): () => void {
       // feed: this one stays quiet (no desktop alert, no chime) like the list.
       if (!mine && known.viewerNotificationLevel === 'ALL' && !holdingNotifications(currentRoomId())) {
         const title = known.kind === 'DIRECT' ? nameWithHandle(message.sender) : titleOf(known)
-        desktopAlert({ key: message.id, title, body: known.kind === 'DIRECT' ? message.body : `${message.sender.displayName}: ${message.body}`, roomId: room.id })
+        desktopAlert({ key: message.id, title, body: known.kind === 'DIRECT' ? previewOf(message) : `${message.sender.displayName}: ${previewOf(message)}`, roomId: room.id })
       }
       refreshSoon(600)
     },
