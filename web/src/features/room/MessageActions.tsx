@@ -5,7 +5,7 @@ import { createSignal, Show } from 'solid-js'
 import { ErrorBox, useAction } from '../../components/ui'
 import type { Feed, Msg } from './feed'
 import { AddReaction } from './Reactions'
-import { toAppError } from '../../lib/errors'
+import { AppError, toAppError } from '../../lib/errors'
 import { toast } from '../../components/ui'
 
 /** The state of one message's actions; it lives as long as the message's row. */
@@ -35,7 +35,9 @@ export function createMessageActions(props: { msg: Msg; feed: Feed; row: () => H
   }
   const save = useAction(async () => {
     const body = draft().trim()
-    if (!body || body === m().body) return setEditing(false)
+    // an emptied message is not saved (nor silently put back): say so, and where delete is
+    if (!body && !m().attachments?.length) throw new AppError('A message cannot be empty. To remove it, cancel and use Delete.', 'BAD_USER_INPUT')
+    if (body === m().body) return setEditing(false)
     await props.feed.edit(m().id, body)
     setEditing(false)
   })
