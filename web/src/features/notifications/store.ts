@@ -110,8 +110,9 @@ export function startNotifications(): () => void {
       refreshSoon(0)
       // the browser's own notification (and sound) while the tab is hidden; the server already
       // leaves out rooms at NONE, and the client checks too (the level may have just changed)
-      if ((n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION') && !(n.room && levelOf(n.room.id) === 'NONE')) {
-        desktopAlert({ key: n.message?.id ?? n.id, title: n.kind === 'MENTION' ? `Mention in ${n.room?.name ?? 'a room'}` : `${n.actor?.displayName ?? 'Someone'} @${n.actor?.username ?? ''}`, body: describe(n), roomId: n.room?.id })
+      if ((n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION' || n.kind === 'REPLY') && !(n.room && levelOf(n.room.id) === 'NONE')) {
+        const title = n.kind === 'MENTION' ? `Mention in ${n.room?.name ?? 'a room'}` : n.kind === 'REPLY' ? `Reply in ${n.room?.name ?? 'a room'}` : n.actor ? nameWithHandle(n.actor) : 'Someone'
+        desktopAlert({ key: n.message?.id ?? n.id, title, body: describe(n), roomId: n.room?.id })
       }
       // a message in the room on screen needs no toast
       const target = targetOf(n)
