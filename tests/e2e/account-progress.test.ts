@@ -181,4 +181,33 @@ describe('progress page: weekly goal, streaks, heat map', () => {
     expect(errors).toEqual([])
     await context.close()
   }, 120_000)
+
+  it('on a phone the calendar keeps its weekday names in sight; the "Show me as" card holds its legend and choices', async () => {
+    const u = await signUp(app.url, uname('cal'))
+    const { page, context } = await newPage(browser, { width: 390, height: 844 })
+    await signInInPage(page, app.url, u.username)
+    await page.goto(`${app.url}/progress`)
+    const table = page.getByRole('table', { name: /^Minutes studied per day/ })
+    await expect.poll(() => table.count(), { timeout: 10_000 }).toBe(1)
+    // the weeks are scrolled to the newest; the first weekday name is still inside the scrolled box
+    const wrap = (await page.locator('.heatmap-wrap').boundingBox())!
+    expect(await page.locator('.heatmap-wrap').evaluate((el) => el.scrollLeft)).toBeGreaterThan(0)
+    const day = (await table.getByRole('rowheader').first().boundingBox())!
+    expect(day.x).toBeGreaterThanOrEqual(wrap.x - 1)
+    expect(day.x + day.width).toBeLessThanOrEqual(wrap.x + wrap.width)
+
+    await page.goto(`${app.url}/profile`)
+    const card = page.getByRole('group', { name: 'Show me as' })
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1)
+    const box = (await card.boundingBox())!
+    const legend = (await card.locator('legend').boundingBox())!
+    // the legend sits inside the card, below its padding, and so do the choices
+    expect(legend.y).toBeGreaterThanOrEqual(box.y + 8)
+    for (const name of ['Online', 'Away']) {
+      const r = (await card.locator('label', { hasText: name }).boundingBox())!
+      expect(r.x, name).toBeGreaterThanOrEqual(box.x + 8)
+      expect(r.y, name).toBeGreaterThan(legend.y + legend.height - 1)
+    }
+    await context.close()
+  }, 60_000)
 })
