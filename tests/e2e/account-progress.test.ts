@@ -91,6 +91,7 @@ describe('account page', () => {
     await joinByCode(app.url, y.token, room.code)
     await send(app.url, x.token, room.id, 'last words before leaving')
     await send(app.url, y.token, room.id, 'see you')
+    await send(app.url, x.token, room.id, 'one more thing')
 
     const b = await newPage(browser)
     await signInInPage(b.page, app.url, y.username)
@@ -118,9 +119,20 @@ describe('account page', () => {
     // the other user sees the message kept, from "Deleted user": live, then after a reload
     // without the old @handle either
     await expect.poll(() => firstRow.locator('.sender').textContent(), { timeout: 10_000 }).toBe('Deleted user')
+    // the freed @handle goes at once (the event carries the account's new name), not at a reload
+    await expect.poll(() => firstRow.textContent(), { timeout: 10_000 }).not.toContain(x.username)
     await b.page.reload()
     await expect.poll(() => firstRow.textContent(), { timeout: 10_000 }).toContain('Deleted user')
     expect(await firstRow.textContent()).not.toContain(x.username)
+    // the sidebar's last message and the room's card say "Deleted user", with no "@[deleted]"
+    const sideRow = b.page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /^Farewell room/ })
+    await expect.poll(() => sideRow.textContent(), { timeout: 10_000 }).toContain('Deleted user: one more thing')
+    expect(await sideRow.textContent()).not.toContain('[deleted]')
+    await b.page.goto(`${app.url}/`)
+    await b.page.getByLabel('Search rooms').fill('Farewell')
+    const card = b.page.getByRole('list', { name: 'Public rooms' }).getByRole('listitem').filter({ hasText: 'Farewell room' })
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('Deleted user: one more thing')
+    expect(await card.textContent()).not.toContain('[deleted]')
     // and the username is free again
     expect((await signUp(app.url, x.username)).id).not.toBe(x.id)
     await a.context.close()
@@ -169,4 +181,33 @@ describe('progress page: weekly goal, streaks, heat map', () => {
     expect(errors).toEqual([])
     await context.close()
   }, 120_000)
+
+  it('on a phone the calendar keeps its weekday names in sight; the "Show me as" card holds its legend and choices', async () => {
+    const u = await signUp(app.url, uname('cal'))
+    const { page, context } = await newPage(browser, { width: 390, height: 844 })
+    await signInInPage(page, app.url, u.username)
+    await page.goto(`${app.url}/progress`)
+    const table = page.getByRole('table', { name: /^Minutes studied per day/ })
+    await expect.poll(() => table.count(), { timeout: 10_000 }).toBe(1)
+    // the weeks are scrolled to the newest; the first weekday name is still inside the scrolled box
+    const wrap = (await page.locator('.heatmap-wrap').boundingBox())!
+    expect(await page.locator('.heatmap-wrap').evaluate((el) => el.scrollLeft)).toBeGreaterThan(0)
+    const day = (await table.getByRole('rowheader').first().boundingBox())!
+    expect(day.x).toBeGreaterThanOrEqual(wrap.x - 1)
+    expect(day.x + day.width).toBeLessThanOrEqual(wrap.x + wrap.width)
+
+    await page.goto(`${app.url}/profile`)
+    const card = page.getByRole('group', { name: 'Show me as' })
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1)
+    const box = (await card.boundingBox())!
+    const legend = (await card.locator('legend').boundingBox())!
+    // the legend sits inside the card, below its padding, and so do the choices
+    expect(legend.y).toBeGreaterThanOrEqual(box.y + 8)
+    for (const name of ['Online', 'Away']) {
+      const r = (await card.locator('label', { hasText: name }).boundingBox())!
+      expect(r.x, name).toBeGreaterThanOrEqual(box.x + 8)
+      expect(r.y, name).toBeGreaterThan(legend.y + legend.height - 1)
+    }
+    await context.close()
+  }, 60_000)
 })

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
-import { ok } from '../helpers/client.js'
+import { ok, signUp } from '../helpers/client.js'
+import { createRoom } from '../helpers/rooms.js'
 import { launch, newPage, signInInPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
 
 let app: TestApp
@@ -20,6 +21,35 @@ afterAll(async () => {
 })
 
 describe('accounts in the browser', () => {
+  it('signing in from a page that needed it lands on that page, once', async () => {
+    const owner = await signUp(app.url, uname('deep'))
+    const room = await createRoom(app.url, owner.token, 'Deep Link Room')
+    for (const [path, heading] of [['/progress', 'Progress'], ['/notifications', 'Notifications'], [`/rooms/${room.id}`, 'Deep Link Room']]) {
+      const { page, context } = await newPage(browser)
+      // every path the address takes after the sign-in form is sent
+      await context.addInitScript(`(() => {
+        window.__paths = []
+        for (const k of ['pushState', 'replaceState']) {
+          const real = history[k].bind(history)
+          history[k] = (s, t, u) => { real(s, t, u); window.__paths.push(location.pathname) }
+        }
+      })()`)
+      await page.goto(app.url + path)
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/signin')
+      expect(new URL(page.url()).searchParams.get('next')).toBe(path)
+      await page.evaluate(() => { (window as any).__paths = [] })
+      await page.getByLabel('Username').fill(owner.username)
+      await page.getByLabel('Password').fill('correct horse battery')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
+      await expect.poll(() => page.getByRole('heading', { level: 1, name: heading }).count(), { timeout: 10_000 }).toBe(1)
+      expect(new URL(page.url()).pathname).toBe(path)
+      // never through the rooms page on the way
+      expect(await page.evaluate(() => (window as any).__paths)).not.toContain('/')
+      await context.close()
+    }
+  }, 90_000)
+
   it('a profile edit in one window appears in the other without reload', async () => {
     const username = uname('prof')
     const a = await newPage(browser)

@@ -154,4 +154,29 @@ describe('attachments in the browser', () => {
     await a.context.close()
     await b.context.close()
   }, 120_000)
+
+  it('a message of files only reads "📎 2 files" in the sidebar, live and after a reload', async () => {
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    await signUpInPage(a.page, app.url, uname('fay'), undefined, 'Fay')
+    await signUpInPage(b.page, app.url, uname('gus'), undefined, 'Gus')
+    const code = await createRoom(a.page, 'Files only', 'Private')
+    await b.page.goto(`${app.url}/join/${code}`)
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Files only' }).count(), { timeout: 10_000 }).toBe(1)
+    await b.page.getByRole('link', { name: 'Progress' }).click()
+    const chooser = a.page.waitForEvent('filechooser')
+    await a.page.getByRole('button', { name: 'Attach files' }).click()
+    await (await chooser).setFiles([
+      { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('one') },
+      { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('two') },
+    ])
+    await expect.poll(() => a.page.getByRole('list', { name: 'Files to send' }).getByText('Ready').count(), { timeout: 10_000 }).toBe(2)
+    await a.page.getByRole('button', { name: 'Send' }).click()
+    const row = (p: Page) => p.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /^Files only/ })
+    await expect.poll(() => row(b.page).textContent(), { timeout: 10_000 }).toMatch(/Fay @\S+: 📎 2 files/)
+    await b.page.reload()
+    await expect.poll(() => row(b.page).textContent(), { timeout: 10_000 }).toMatch(/Fay @\S+: 📎 2 files/)
+    await a.context.close()
+    await b.context.close()
+  }, 60_000)
 })

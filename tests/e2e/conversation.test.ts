@@ -147,3 +147,98 @@ describe('jump to first unread', () => {
     await context.close()
   }, 120_000)
 })
+
+describe('message actions by keyboard', () => {
+  const focused = (page: Page) => page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null
+    if (!el || el === document.body) return 'body'
+    return el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName
+  })
+  it('the focus comes back to the action after editing (Enter, Escape) and after Keep or Escape on a delete', async () => {
+    const zoe = await signUp(app.url, uname('zoe'))
+    const room = await createRoom(app.url, zoe.token, 'Keyboard Edits')
+    await send(app.url, zoe.token, room.id, 'one')
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, zoe.username)
+    await page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toEqual(['one'])
+    const edit = row(page, 'one').getByRole('button', { name: 'Edit message' })
+
+    // Edit, type, Enter: saved, and the focus is on Edit again
+    await edit.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA')
+    await page.keyboard.type(' edited')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toEqual(['one edited'])
+    await expect.poll(() => focused(page)).toBe('Edit message')
+    // Edit, Escape: nothing changes, the focus is on Edit again
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => focused(page)).toBe('Edit message')
+    expect(await bodies(page)).toEqual(['one edited'])
+
+    // Delete, then Keep: back on Delete
+    const del = row(page, 'one edited').getByRole('button', { name: 'Delete message' })
+    await del.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focused(page)).toBe('Confirm delete')
+    await page.keyboard.press('Tab')
+    expect(await focused(page)).toBe('Keep')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focused(page)).toBe('Delete message')
+    // Delete, then Escape with "Confirm delete" focused: cancelled, back on Delete
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focused(page)).toBe('Confirm delete')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => focused(page)).toBe('Delete message')
+    expect(await page.getByRole('button', { name: 'Confirm delete' }).count()).toBe(0)
+    expect(await bodies(page)).toEqual(['one edited'])
+    expect(errors).toEqual([])
+    await context.close()
+  }, 60_000)
+
+  it('emptying a message in the edit box says why it is not saved, and points to Delete', async () => {
+    const una = await signUp(app.url, uname('una'))
+    const room = await createRoom(app.url, una.token, 'Empty Edits')
+    await send(app.url, una.token, room.id, 'keep me')
+    const { page, context } = await newPage(browser)
+    await signInInPage(page, app.url, una.username)
+    await page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toEqual(['keep me'])
+    await row(page, 'keep me').getByRole('button', { name: 'Edit message' }).click()
+    await page.getByLabel('Edit message').fill('   ')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByText('A message cannot be empty. To remove it, cancel and use Delete.').count()).toBe(1)
+    // still editing, nothing changed on the server
+    expect(await page.getByLabel('Edit message').count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => bodies(page)).toEqual(['keep me'])
+    await context.close()
+  }, 60_000)
+})
+
+describe('the search dialog', () => {
+  it('one Escape closes it even with text in the box, and a single hit is "1 message found"', async () => {
+    const vic = await signUp(app.url, uname('vic'))
+    const room = await createRoom(app.url, vic.token, 'Searchable')
+    await send(app.url, vic.token, room.id, 'the only zebra here')
+    const { page, context } = await newPage(browser)
+    await signInInPage(page, app.url, vic.username)
+    await page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toEqual(['the only zebra here'])
+    await page.locator('header.room-header').getByRole('button', { name: 'Search' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Search messages' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    await page.keyboard.type('zebra')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => dialog.getByRole('status').textContent(), { timeout: 10_000 }).toBe('1 message found')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dialog.count()).toBe(0)
+    // the focus is back on the button that opened it
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search')
+    await context.close()
+  }, 60_000)
+})

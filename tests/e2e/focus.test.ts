@@ -148,4 +148,44 @@ describe('focus rooms in the browser', () => {
     await ana.context.close()
     await ben.context.close()
   }, 180_000)
+
+  it('while focusing with notifications held, a direct message makes no desktop alert until the break', async () => {
+    const cai = await person('Cai')
+    const dev = await person('Dev')
+    const caiId = (await ok(app.url, '{ me { id } }', {}, cai.token)).me.id
+    const req = (await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: caiId }, dev.token)).sendFriendRequest.id
+    await ok(app.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: req }, cai.token)
+    const direct = (await ok(app.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: caiId }, dev.token)).openDirectRoom.id
+    const room = await createRoom(app.url, cai.token, 'Quiet Hall', 'PRIVATE')
+    await cai.page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => cai.page.getByTestId('timer-phase').textContent(), { timeout: 15_000 }).toBe('Not running')
+    await cai.page.getByLabel('Focus minutes').fill('25')
+    await cai.page.getByLabel('Break minutes').fill('5')
+    await cai.page.getByRole('button', { name: 'Start timer' }).click()
+    await expect.poll(() => cai.page.getByTestId('timer-round').textContent(), { timeout: 10_000 }).toBe('Round 1')
+    await cai.page.getByRole('link', { name: 'Progress' }).click()
+    await expect.poll(() => cai.page.getByTestId('focus-bar').textContent(), { timeout: 10_000 }).toContain('Still focusing in Quiet Hall')
+    await settle()
+
+    // the tab is hidden: a direct message would alert, but Cai is focusing with the hold on (the default)
+    await cai.page.evaluate(() => {
+      Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' })
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await ok(app.url, 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: direct, b: 'sent during focus' }, dev.token)
+    // the sidebar heard it (the same event that used to alert), and the list holds its notification
+    const dmRow = cai.page.getByRole('list', { name: 'Direct messages' }).getByRole('link', { name: /Dev.*1 unread/ })
+    await expect.poll(() => dmRow.count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(async () => (await ok(app.url, '{ me { heldNotificationCount } }', {}, cai.token)).me.heldNotificationCount, { timeout: 10_000 }).toBe(1)
+    expect(await notes(cai.page)).toEqual([])
+
+    // the break releases it: the alert comes now, with the phase's own
+    await clock.advance(25 * MIN)
+    await expect.poll(async () => (await notes(cai.page)).filter((n) => n.body.endsWith(': sent during focus')).length, { timeout: 10_000 }).toBe(1)
+    expect((await notes(cai.page)).map((n) => n.title)).toContain('Break: round 1 done')
+    expect([...cai.errors, ...dev.errors]).toEqual([])
+    await cai.context.close()
+    await dev.context.close()
+  }, 120_000)
 })

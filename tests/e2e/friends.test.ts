@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
+import { ok, signUp } from '../helpers/client.js'
 import { launch, newPage, signInInPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
 
 let app: TestApp
@@ -75,4 +76,51 @@ describe('friends, direct messages and notifications', () => {
     expect(errorsA).toEqual([])
     await a.context.close()
   }, 120_000)
+
+  it('blocking in a direct room says so on both sides and disables both composers; Unblock opens it again', async () => {
+    const hank = await signUp(app.url, uname('hank'))
+    const iris = await signUp(app.url, uname('iris'))
+    await ok(app.url, 'mutation($d: String!) { updateProfile(input: { displayName: $d }) { id } }', { d: 'Iris' }, iris.token)
+    await ok(app.url, 'mutation($d: String!) { updateProfile(input: { displayName: $d }) { id } }', { d: 'Hank' }, hank.token)
+    const req = (await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: iris.id }, hank.token)).sendFriendRequest.id
+    await ok(app.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: req }, iris.token)
+    const dm = (await ok(app.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: iris.id }, hank.token)).openDirectRoom.id
+    await ok(app.url, 'mutation($r: ID!) { sendMessage(roomId: $r, body: "hello hank") { id } }', { r: dm }, iris.token)
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    const errors = [...watchErrors(a.page), ...watchErrors(b.page)]
+    await signInInPage(a.page, app.url, hank.username)
+    await signInInPage(b.page, app.url, iris.username)
+    for (const p of [a.page, b.page]) {
+      await p.goto(`${app.url}/rooms/${dm}`)
+      await expect.poll(() => p.getByRole('log').locator('li.message .body').allTextContents(), { timeout: 10_000 }).toEqual(['hello hank'])
+    }
+    const composer = (p: typeof a.page) => p.getByLabel('Message', { exact: true })
+
+    await a.page.getByRole('button', { name: 'Room menu' }).click()
+    await a.page.getByRole('button', { name: 'Block Iris' }).click()
+    await a.page.getByRole('dialog').getByRole('button', { name: 'Block', exact: true }).click()
+    // the blocker: a banner with Unblock, and no composer to type in
+    const blockedBar = a.page.getByRole('status').filter({ hasText: 'You blocked Iris' }).filter({ has: a.page.getByRole('button', { name: 'Unblock' }) })
+    await expect.poll(() => blockedBar.count(), { timeout: 10_000 }).toBe(1)
+    expect(await composer(a.page).isDisabled()).toBe(true)
+
+    // the blocked side learns it at the first send: said plainly, no Retry that can only fail
+    await composer(b.page).fill('are you there?')
+    await b.page.keyboard.press('Enter')
+    await expect.poll(() => b.page.getByRole('status').filter({ hasText: "You can't message Hank" }).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => composer(b.page).isDisabled()).toBe(true)
+    expect(await b.page.getByRole('button', { name: 'Retry' }).count()).toBe(0)
+
+    // Unblock from the banner: Hank can write again
+    await blockedBar.getByRole('button', { name: 'Unblock' }).click()
+    await expect.poll(() => blockedBar.count(), { timeout: 10_000 }).toBe(0)
+    expect(await composer(a.page).isDisabled()).toBe(false)
+    await composer(a.page).fill('sorry, unblocked')
+    await a.page.keyboard.press('Enter')
+    await expect.poll(() => b.page.getByRole('log').locator('li.message .body').allTextContents(), { timeout: 10_000 }).toContain('sorry, unblocked')
+    expect(errors).toEqual([])
+    await a.context.close()
+    await b.context.close()
+  }, 90_000)
 })

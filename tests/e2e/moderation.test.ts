@@ -131,6 +131,11 @@ describe('room settings and moderation', () => {
     await x.page.goto(`${app.url}/rooms/${r.id}`)
     await x.page.getByRole('button', { name: 'Join room' }).click()
     await expect.poll(() => x.page.getByText('You are banned from this room').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    // nor does Join on the Browse page, which says why in the same words
+    await x.page.goto(`${app.url}/`)
+    await x.page.getByRole('button', { name: 'Join Ban Room' }).click()
+    await expect.poll(() => x.page.getByText('You are banned from this room').count(), { timeout: 10_000 }).toBe(1)
+    expect(await x.page.getByText('You are not allowed to do that.').count()).toBe(0)
 
     // the moderator lifts the ban from Room settings; the link works again
     await m.page.getByRole('button', { name: 'Room menu' }).click()

@@ -96,6 +96,37 @@ describe('sending while the connection is down', () => {
     await context.close()
   }, 120_000)
 
+  it('a message written during a short network drop (the socket stays open) goes out once when the browser is back online', async () => {
+    if (!app) {
+      app = await build()
+      await app.listen({ port: 0, host: '127.0.0.1' })
+    }
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+    const me = await signUp(url, uname('blip'))
+    const room = await createRoom(url, me.token, 'Blip Room')
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signInInPage(page, url, me.username)
+    await page.goto(`${url}/rooms/${room.id}`)
+    await expect.poll(() => page.getByRole('heading', { name: 'Blip Room' }).count(), { timeout: 10_000 }).toBe(1)
+
+    await context.setOffline(true)
+    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('Offline')
+    await page.getByLabel('Message', { exact: true }).fill('written during a blip')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByText('Not sent yet: waiting for the connection').count(), { timeout: 15_000 }).toBe(1)
+    expect(storedCount('written during a blip')).toBe(0)
+
+    await context.setOffline(false)
+    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 }).toBe('Connected')
+    await expect.poll(() => page.getByText(/Not sent yet|Sending…/).count(), { timeout: 15_000 }).toBe(0)
+    expect(storedCount('written during a blip')).toBe(1)
+    await page.reload()
+    await expect.poll(() => page.getByRole('log').locator('li.message .body').allTextContents(), { timeout: 10_000 }).toEqual(['written during a blip'])
+    expect(errors).toEqual([])
+    await context.close()
+  }, 60_000)
+
   it('a send whose answer is lost after it was stored is retried with its clientId and stored once', async () => {
     if (!app) {
       app = await build()

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
 import { ok, signUp } from '../helpers/client.js'
 import { createRoom, joinByCode, send } from '../helpers/rooms.js'
-import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+import { launch, newPage, signInInPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
 
 let app: TestApp
 let browser: Browser
@@ -307,6 +307,23 @@ describe('phones', () => {
     await send(app.url, t, room.id, 'https://example.com/' + 'x'.repeat(200))
     await expect.poll(() => p.page.getByRole('log').locator('li.message').count(), { timeout: 10_000 }).toBe(2)
     expect(await noSideScroll()).toBe(true)
+    // every action of the header is on the screen, none scrolled off to the side, each labelled
+    const header = p.page.locator('header.room-header')
+    for (const name of [/^Notifications:/, 'Search', /^Members & timer/, 'Room menu']) {
+      const b = header.getByRole('button', { name })
+      expect(await b.isVisible(), String(name)).toBe(true)
+      const bb = (await b.boundingBox())!
+      expect(bb.x, String(name)).toBeGreaterThanOrEqual(0)
+      expect(bb.x + bb.width, String(name)).toBeLessThanOrEqual(390)
+    }
+    expect(await p.page.locator('.room-actions').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    // the invite link (with the code) is in the room menu on a phone
+    await header.getByRole('button', { name: 'Room menu' }).click()
+    const share = header.getByRole('button', { name: /^Copy invite link \(code / })
+    expect(await share.isVisible()).toBe(true)
+    const sb = (await share.boundingBox())!
+    expect(sb.x + sb.width).toBeLessThanOrEqual(390)
+    await p.page.keyboard.press('Escape')
     // the countdown opens the full timer; back leads to the list
     await compact.click()
     await expect.poll(() => p.page.getByRole('complementary', { name: 'Room details' }).getByTestId('timer-clock').isVisible()).toBe(true)
@@ -316,4 +333,62 @@ describe('phones', () => {
     expect(errors).toEqual([])
     await p.context.close()
   }, 90_000)
+
+  it('a second window of the same user drops the Notifications badge when it comes back to the front after the other window read them', async () => {
+    const [me, pal] = [uname('two'), uname('pal')]
+    await signUp(app.url, me)
+    await signUp(app.url, pal)
+    const [tMe, tPal] = [await tokenOf(me), await tokenOf(pal)]
+    await befriend(tMe, tPal)
+    const dm = (await ok(app.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: await idOf(tMe) }, tPal)).openDirectRoom.id
+    await ok(app.url, 'mutation { markNotificationsRead }', {}, tMe) // "pal accepted your request"
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    for (const p of [a.page, b.page]) {
+      await signInInPage(p, app.url, me)
+      await p.goto(`${app.url}/progress`)
+    }
+    // both windows hear notifications
+    const myId = await idOf(tMe)
+    await expect.poll(() => app.app.hearth.realtime.liveFieldsOf(myId).filter((f) => f === 'notifications').length, { timeout: 10_000 }).toBe(2)
+    await send(app.url, tPal, dm, 'are you there?')
+    const badge = (p: Page) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Notifications/ }).getByLabel('1 unread')
+    for (const p of [a.page, b.page]) await expect.poll(() => badge(p).count(), { timeout: 10_000 }).toBe(1)
+    // window B reads the conversation: its notification is read
+    await b.page.goto(`${app.url}/rooms/${dm}`)
+    await expect.poll(() => badge(b.page).count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(async () => (await ok(app.url, '{ unreadNotificationCount }', {}, tMe)).unreadNotificationCount, { timeout: 10_000 }).toBe(0)
+    // window A comes back to the front
+    await a.page.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await expect.poll(() => badge(a.page).count(), { timeout: 10_000 }).toBe(0)
+    await a.context.close()
+    await b.context.close()
+  }, 60_000)
+
+  it('a reply to one of my messages while the tab is hidden shows a desktop notification, as mentions do', async () => {
+    const cal = uname('cal')
+    const c = await recordingPage(true)
+    const errors = watchErrors(c.page)
+    await signUpInPage(c.page, app.url, cal, PASSWORD, 'Cal')
+    const tc = await tokenOf(cal)
+    const dot = await signUp(app.url, uname('dot'))
+    await befriend(tc, dot.token)
+    const den = await createRoom(app.url, dot.token, 'Den')
+    const porch = await createRoom(app.url, dot.token, 'Porch')
+    await joinByCode(app.url, tc, den.code)
+    await joinByCode(app.url, tc, porch.code)
+    const mine = await send(app.url, tc, den.id, 'who has the notes?')
+    await c.page.goto(`${app.url}/rooms/${porch.id}`)
+    await expect.poll(() => c.page.getByRole('heading', { name: 'Porch', level: 1 }).count(), { timeout: 10_000 }).toBe(1)
+    await liveOn(await idOf(tc), 'roomActivity', 'notifications')
+    await c.page.evaluate(() => (window as any).__setHidden(true))
+    await ok(app.url, 'mutation($r: ID!, $b: String!, $to: ID) { sendMessage(roomId: $r, body: $b, replyToId: $to) { id } }', { r: den.id, b: 'I do', to: mine.id }, dot.token)
+    await expect.poll(async () => (await ok(app.url, '{ notificationsList(unreadOnly: true) { kind } }', {}, tc)).notificationsList.map((n: { kind: string }) => n.kind), { timeout: 10_000 }).toContain('REPLY')
+    await expect.poll(() => notes(c.page), { timeout: 10_000 }).toHaveLength(1)
+    const [note] = await notes(c.page)
+    expect(note.title).toBe('Reply in Den')
+    expect(note.body).toContain('replied to you in Den: I do')
+    expect(errors).toEqual([])
+    await c.context.close()
+  }, 60_000)
 })

@@ -16,7 +16,7 @@ const MyProfileUpdated = graphql(`
 
 const PeopleUpdated = graphql(`
   subscription PeopleUpdated {
-    userUpdated { id displayName status focusUntil avatarUrl }
+    userUpdated { id username displayName status focusUntil avatarUrl }
   }
 `)
 

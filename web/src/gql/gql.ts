@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": typeof types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n": typeof types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n": typeof types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": typeof types.DeleteAccountDocument,
@@ -74,6 +74,9 @@ type Documents = {
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": typeof types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": typeof types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
+    "\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n": typeof types.DirectPeerRelationDocument,
+    "\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n": typeof types.DirectPeerRelationLiveDocument,
+    "\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n": typeof types.UnblockDirectPeerDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": typeof types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.RoomMessagesDocument,
@@ -97,15 +100,15 @@ type Documents = {
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": typeof types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": typeof types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": typeof types.JoinRoomByCodeDocument,
-    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
+    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": typeof types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": typeof types.JoinRoomByIdDocument,
     "\n  query SwitcherFriends { friends { id username displayName } }\n": typeof types.SwitcherFriendsDocument,
     "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": typeof types.SwitcherOpenDirectDocument,
-    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": typeof types.SidebarRoomFieldsFragmentDoc,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": typeof types.SidebarRoomFieldsFragmentDoc,
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": typeof types.SidebarRoomsDocument,
-    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": typeof types.SidebarActivityDocument,
+    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n": typeof types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": typeof types.SetRoomNotificationLevelDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": typeof types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": typeof types.MeDocument,
@@ -115,7 +118,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  subscription MyProfileUpdated($userId: ID) {\n    userUpdated(userId: $userId) { ...MeFields }\n  }\n": types.MyProfileUpdatedDocument,
-    "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
+    "\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n": types.PeopleUpdatedDocument,
     "\n  subscription FriendsPresence {\n    presenceChanged { status focusUntil user { id } }\n  }\n": types.FriendsPresenceDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n": types.DeleteAccountDocument,
@@ -174,6 +177,9 @@ const documents: Documents = {
     "\n  query RoomBannedUsers($id: ID!) { room(id: $id) { id bannedUsers { id username displayName } } }\n": types.RoomBannedUsersDocument,
     "\n  mutation UnbanMember($roomId: ID!, $userId: ID!) { unbanMember(roomId: $roomId, userId: $userId) }\n": types.UnbanMemberDocument,
     "\n  query SearchMessages($query: String!, $roomId: ID, $after: String) {\n    searchMessages(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges { cursor node { id seq body createdAt room { id name kind } sender { id username displayName } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
+    "\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n": types.DirectPeerRelationDocument,
+    "\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n": types.DirectPeerRelationLiveDocument,
+    "\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n": types.UnblockDirectPeerDocument,
     "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment ViewerReactions on Message {\n    reactions { emoji viewerReacted }\n  }\n": types.ViewerReactionsFragmentDoc,
     "\n  query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {\n    messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {\n      edges { cursor node { ...MessageFields ...ViewerReactions } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.RoomMessagesDocument,
@@ -197,15 +203,15 @@ const documents: Documents = {
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": types.SetTypingDocument,
     "\n  mutation JoinRoomByCode($code: String!) {\n    joinRoom(code: $code) { id }\n  }\n": types.JoinRoomByCodeDocument,
-    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n": types.RoomListFieldsFragmentDoc,
+    "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n": types.RoomListFieldsFragmentDoc,
     "\n  query BrowseRooms($search: String, $first: Int, $after: String) {\n    rooms(search: $search, first: $first, after: $after) {\n      edges { cursor node { ...RoomListFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.BrowseRoomsDocument,
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) { id }\n  }\n": types.CreateRoomDocument,
     "\n  mutation JoinRoomById($roomId: ID!) {\n    joinRoom(roomId: $roomId) { id }\n  }\n": types.JoinRoomByIdDocument,
     "\n  query SwitcherFriends { friends { id username displayName } }\n": types.SwitcherFriendsDocument,
     "\n  mutation SwitcherOpenDirect($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": types.SwitcherOpenDirectDocument,
-    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": types.SidebarRoomFieldsFragmentDoc,
+    "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n": types.SidebarRoomFieldsFragmentDoc,
     "\n  query SidebarRooms {\n    myRooms { ...SidebarRoomFields }\n    notificationsList(unreadOnly: true, first: 100) { id kind room { id } }\n  }\n": types.SidebarRoomsDocument,
-    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n": types.SidebarActivityDocument,
+    "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n": types.SidebarActivityDocument,
     "\n  mutation SetRoomNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setRoomNotificationLevel(roomId: $roomId, level: $level) { id viewerNotificationLevel }\n  }\n": types.SetRoomNotificationLevelDocument,
     "\n  fragment MeFields on User {\n    id\n    username\n    displayName\n    firstName\n    lastName\n    status\n    createdAt\n    updatedAt\n    avatarUrl\n  }\n": types.MeFieldsFragmentDoc,
     "\n  query Me {\n    me { ...MeFields }\n  }\n": types.MeDocument,
@@ -235,7 +241,7 @@ export function graphql(source: "\n  subscription MyProfileUpdated($userId: ID) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id displayName status focusUntil avatarUrl }\n  }\n"];
+export function graphql(source: "\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n"): (typeof documents)["\n  subscription PeopleUpdated {\n    userUpdated { id username displayName status focusUntil avatarUrl }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -471,6 +477,18 @@ export function graphql(source: "\n  query SearchMessages($query: String!, $room
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n"): (typeof documents)["\n  query DirectPeerRelation($id: ID!) { user(id: $id) { id friendship } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n"): (typeof documents)["\n  subscription DirectPeerRelationLive { friendshipChanged { friendship user { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n"): (typeof documents)["\n  mutation UnblockDirectPeer($userId: ID!) { unblockUser(userId: $userId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"): (typeof documents)["\n  fragment MessageFields on Message {\n    id\n    roomId\n    seq\n    body\n    createdAt\n    editedAt\n    deletedAt\n    clientId\n    sender { id username displayName avatarUrl }\n    attachments { id name size url thumbnailUrl }\n    replyTo { id seq body deletedAt sender { id username displayName } }\n    reactions { emoji count users(first: 5) { id displayName } }\n    pinnedAt\n    pinnedBy { id username displayName }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -563,7 +581,7 @@ export function graphql(source: "\n  mutation JoinRoomByCode($code: String!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"): (typeof documents)["\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n  }\n"];
+export function graphql(source: "\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n"): (typeof documents)["\n  fragment RoomListFields on Room {\n    id\n    name\n    description\n    kind\n    memberCount\n    viewerIsMember\n    viewerRole\n    unreadCount\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -587,7 +605,7 @@ export function graphql(source: "\n  mutation SwitcherOpenDirect($userId: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"): (typeof documents)["\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"];
+export function graphql(source: "\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"): (typeof documents)["\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    createdAt\n    unreadCount\n    viewerNotificationLevel\n    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }\n    members(first: 2) { edges { node { user { id username displayName } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -595,7 +613,7 @@ export function graphql(source: "\n  query SidebarRooms {\n    myRooms { ...Side
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n"): (typeof documents)["\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }\n  }\n"];
+export function graphql(source: "\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n"): (typeof documents)["\n  subscription SidebarActivity {\n    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,12 +3,13 @@
 import { createStore } from 'solid-js/store'
 import type { Presence } from '../components/ui'
 
-interface Patch { displayName?: string; status?: Presence; focusUntil?: string | null; avatarUrl?: string | null }
+interface Patch { displayName?: string; username?: string; status?: Presence; focusUntil?: string | null; avatarUrl?: string | null }
 const [patches, setPatches] = createStore<Record<string, Patch>>({})
 
-export function applyUser(u: { id: string; displayName?: string; status?: Presence; focusUntil?: string | null; avatarUrl?: string | null }) {
+export function applyUser(u: { id: string; displayName?: string; username?: string; status?: Presence; focusUntil?: string | null; avatarUrl?: string | null }) {
   const p: Patch = {}
   if (u.displayName !== undefined) p.displayName = u.displayName
+  if (u.username !== undefined) p.username = u.username
   if (u.status !== undefined) p.status = u.status
   if (u.focusUntil !== undefined) p.focusUntil = u.focusUntil
   if (u.avatarUrl !== undefined) p.avatarUrl = u.avatarUrl
@@ -17,6 +18,28 @@ export function applyUser(u: { id: string; displayName?: string; status?: Presen
 
 export function nameOf(u: { id: string; displayName: string }): string {
   return patches[u.id]?.displayName ?? u.displayName
+}
+
+/** a deleted account's placeholder username: it has no handle to show */
+export const DELETED_USERNAME = '[deleted]'
+
+/** the @username to show (live: a deleted account's freed name goes at once), or null for a deleted account */
+export function handleOf(u: { id: string; username: string }): string | null {
+  const name = patches[u.id]?.username ?? u.username
+  return name === DELETED_USERNAME ? null : name
+}
+
+/** "Name @username", or just the name when there is no handle (a deleted account) */
+export function nameWithHandle(u: { id: string; displayName: string; username: string }): string {
+  const h = handleOf(u)
+  return h ? `${nameOf(u)} @${h}` : nameOf(u)
+}
+
+/** a message in one line for lists: its text, or what it carries when it is only files */
+export function previewOf(m: { body: string; attachments?: readonly unknown[] | null }): string {
+  if (m.body.trim()) return m.body
+  const n = m.attachments?.length ?? 0
+  return n ? `📎 ${n} ${n === 1 ? 'file' : 'files'}` : m.body
 }
 
 /** the picture's URL (thumbnail size), or null: draw initials */

@@ -2,7 +2,7 @@ import { createSignal, Show } from 'solid-js'
 import { ErrorBox } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { logIn, signedOutReason, signUp } from '../../lib/session'
-import { navigate, queryParam, safeNext } from '../../lib/router'
+import { navigate, pathname, queryParam, safeNext } from '../../lib/router'
 import { toAppError } from '../../lib/errors'
 
 export function AuthPage(props: { mode: 'signin' | 'signup' }) {
@@ -21,10 +21,13 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
     e.preventDefault()
     setBusy(true)
     setError(null)
+    // read before signing in: once the user is known, the shell itself takes the page on to `next`
+    // (App.tsx), and the address no longer carries it
+    const next = safeNext(queryParam('next'))
     try {
       if (isUp()) await signUp({ username: username().trim(), password: password(), displayName: displayName().trim() || undefined })
       else await logIn({ username: username().trim(), password: password() })
-      navigate(safeNext(queryParam('next')), { replace: true })
+      if (/^\/sign(in|up)$/.test(pathname())) navigate(next, { replace: true })
     } catch (err) {
       setError(err)
     } finally {

@@ -69,6 +69,19 @@ export function countdown(): { roomId: string; roomName: string; phase: Timer['p
   return { roomId: k.roomId, roomName: k.name, phase: s.timer.phase, round: roundOf(s.timer), seconds, text: formatClock(seconds) }
 }
 
+/**
+ * Whether the server holds the user's notifications now, as far as this page can tell: hold is on
+ * (the server's default) and a round is in its focus phase in the room kept for the user or the
+ * room on screen (both keep them present there). Desktop alerts follow the same hold as the list.
+ */
+export function holdingNotifications(roomOnScreen: string | null): boolean {
+  if (held()?.hold === false) return false
+  const c = countdown()
+  if (c?.phase === 'FOCUS' && c.seconds > 0) return true
+  const k = roomOnScreen ? known()[roomOnScreen] : undefined
+  return !!k && k.timer.phase === 'FOCUS' && secondsLeft(k) > 0
+}
+
 // ---- alerts ----
 
 let audio: AudioContext | null = null

@@ -6,6 +6,7 @@ import { navigate } from '../../lib/router'
 import { toast } from '../../components/ui'
 import { desktopAlert } from '../shell/alerts'
 import { levelOf, refreshSoon } from '../shell/conversations'
+import { nameWithHandle } from '../../lib/users'
 
 graphql(`
   fragment NotificationFields on Notification {
@@ -37,7 +38,7 @@ export { unread, setUnread, lastArrived }
 export function describe(n: NotificationFieldsFragment): string {
   const who = n.actor?.displayName ?? 'Someone'
   // a message's sender is shown with their @username: display names may repeat (contract part 2)
-  const sender = n.actor ? `${n.actor.displayName} @${n.actor.username}` : 'Someone'
+  const sender = n.actor ? nameWithHandle(n.actor) : 'Someone'
   switch (n.kind) {
     // the request may have been answered since: say what became of it
     case 'FRIEND_REQUEST_RECEIVED':
@@ -96,7 +97,12 @@ export async function refreshUnread() {
 
 export function startNotifications(): () => void {
   void refreshUnread()
-  return live(NotificationsLive, () => ({}), {
+  // notifications read in another window send no event: the count is read again when this window
+  // comes back to the front, as the sidebar's counts are (conversations.ts)
+  const again = () => { if (document.visibilityState === 'visible') void refreshUnread() }
+  window.addEventListener('focus', again)
+  document.addEventListener('visibilitychange', again)
+  const stop = live(NotificationsLive, () => ({}), {
     next: (d) => {
       const n = d.notifications
       setUnread((c) => c + 1)
@@ -104,8 +110,9 @@ export function startNotifications(): () => void {
       refreshSoon(0)
       // the browser's own notification (and sound) while the tab is hidden; the server already
       // leaves out rooms at NONE, and the client checks too (the level may have just changed)
-      if ((n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION') && !(n.room && levelOf(n.room.id) === 'NONE')) {
-        desktopAlert({ key: n.message?.id ?? n.id, title: n.kind === 'MENTION' ? `Mention in ${n.room?.name ?? 'a room'}` : `${n.actor?.displayName ?? 'Someone'} @${n.actor?.username ?? ''}`, body: describe(n), roomId: n.room?.id })
+      if ((n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION' || n.kind === 'REPLY') && !(n.room && levelOf(n.room.id) === 'NONE')) {
+        const title = n.kind === 'MENTION' ? `Mention in ${n.room?.name ?? 'a room'}` : n.kind === 'REPLY' ? `Reply in ${n.room?.name ?? 'a room'}` : n.actor ? nameWithHandle(n.actor) : 'Someone'
+        desktopAlert({ key: n.message?.id ?? n.id, title, body: describe(n), roomId: n.room?.id })
       }
       // a message in the room on screen needs no toast
       const target = targetOf(n)
@@ -114,4 +121,9 @@ export function startNotifications(): () => void {
     },
     error: (e) => console.warn('notifications refused', e),
   })
+  return () => {
+    stop()
+    window.removeEventListener('focus', again)
+    document.removeEventListener('visibilitychange', again)
+  }
 }

@@ -17,7 +17,7 @@ const MAX_FILES = 10
 
 interface Pending { key: number; file: Blob; name: string; progress: number; status: 'uploading' | 'done' | 'failed'; result?: Uploaded; error?: string }
 
-export function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string, attachments: Uploaded[]) => void; onTyping: () => void; replyTo: Msg | null; onCancelReply: () => void }) {
+export function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string, attachments: Uploaded[]) => void; onTyping: () => void; replyTo: Msg | null; onCancelReply: () => void; disabled?: boolean }) {
   const [text, setText] = createSignal('')
   const [files, setFiles] = createStore<Pending[]>([])
   const [dragging, setDragging] = createSignal(false)
@@ -84,7 +84,7 @@ export function Composer(props: { roomName: string; people: { username: string; 
   const submit = () => {
     // trailing blanks go, leading indentation stays (a message may start with an indented code block)
     const body = text().replace(/^\s*\n/, '').trimEnd()
-    if (!canSend()) return
+    if (!canSend() || props.disabled) return
     if ([...body].length > 4000) {
       toast('Messages can be at most 4000 characters.', { kind: 'error' })
       return
@@ -162,6 +162,7 @@ export function Composer(props: { roomName: string; people: { username: string; 
         <textarea
           id="composer-input"
           ref={ta}
+          disabled={props.disabled}
           rows={1}
           placeholder={`Message ${props.roomName}`}
           value={text()}
@@ -208,8 +209,8 @@ export function Composer(props: { roomName: string; people: { username: string; 
           }}
         />
       </div>
-      <button type="button" class="btn attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}><PaperclipIcon size={18} /></button>
-      <button type="submit" class="btn primary" disabled={!canSend()}>{uploading() ? 'Uploading…' : 'Send'}</button>
+      <button type="button" class="btn attach" aria-label="Attach files" title="Attach files" disabled={props.disabled} onClick={() => fileInput?.click()}><PaperclipIcon size={18} /></button>
+      <button type="submit" class="btn primary" disabled={!canSend() || props.disabled}>{uploading() ? 'Uploading…' : 'Send'}</button>
     </form>
   )
 }

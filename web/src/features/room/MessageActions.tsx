@@ -5,23 +5,47 @@ import { createSignal, Show } from 'solid-js'
 import { ErrorBox, useAction } from '../../components/ui'
 import type { Feed, Msg } from './feed'
 import { AddReaction } from './Reactions'
-import { toAppError } from '../../lib/errors'
+import { AppError, toAppError } from '../../lib/errors'
 import { toast } from '../../components/ui'
 
 /** The state of one message's actions; it lives as long as the message's row. */
-export function createMessageActions(props: { msg: Msg; feed: Feed }) {
+export function createMessageActions(props: { msg: Msg; feed: Feed; row: () => HTMLElement | undefined }) {
   const m = () => props.msg
-  const [editing, setEditing] = createSignal(false)
+  const [editing, setEditingSignal] = createSignal(false)
   const [draft, setDraft] = createSignal('')
+  const [confirming, setConfirmingSignal] = createSignal(false)
+  /**
+   * The keyboard focus goes back where the action started once its form or confirmation closes
+   * (the button it came from is drawn again by then), else to the message itself.
+   */
+  const refocus = (label: string | null) => requestAnimationFrame(() => {
+    const row = props.row()
+    if (!row || !row.isConnected) return
+    const active = document.activeElement
+    if (active && active !== document.body && !row.contains(active)) return // the user has moved on
+    ;((label && row.querySelector<HTMLElement>(`.msg-actions [aria-label="${label}"]`)) || row).focus()
+  })
+  const setEditing = (on: boolean) => {
+    setEditingSignal(on)
+    if (!on) refocus('Edit message')
+  }
+  const setConfirming = (on: boolean) => {
+    setConfirmingSignal(on)
+    if (!on) refocus('Delete message')
+  }
   const save = useAction(async () => {
     const body = draft().trim()
-    if (!body || body === m().body) return setEditing(false)
+    // an emptied message is not saved (nor silently put back): say so, and where delete is
+    if (!body && !m().attachments?.length) throw new AppError('A message cannot be empty. To remove it, cancel and use Delete.', 'BAD_USER_INPUT')
+    if (body === m().body) return setEditing(false)
     await props.feed.edit(m().id, body)
     setEditing(false)
   })
-  const remove = useAction(() => props.feed.remove(m().id))
+  const remove = useAction(async () => {
+    await props.feed.remove(m().id)
+    refocus(null) // the actions went with the message: the message itself
+  })
   // one mis-tap must not delete (an owner sees Delete on everyone's messages): ask once, inline
-  const [confirming, setConfirming] = createSignal(false)
   return { editing, setEditing, draft, setDraft, save, remove, confirming, setConfirming }
 }
 type MessageActions = ReturnType<typeof createMessageActions>
@@ -52,12 +76,12 @@ export function MessageActionBar(props: { msg: Msg; actions: MessageActions; min
   return (
     <>
       <Show when={!m().local && !m().deletedAt && !editing() && (props.member || props.mine || props.ownerView)}>
-        <div class={`msg-actions ${confirming() ? 'confirming' : ''}`}>
+        <div class={`msg-actions ${confirming() ? 'confirming' : ''}`} onKeyDown={(e) => { if (e.key === 'Escape' && confirming()) { e.stopPropagation(); setConfirming(false) } }}>
           <Show when={!confirming()} fallback={
             <>
               <span class="small">Delete this message?</span>
               <button type="button" class="btn small danger" disabled={remove.busy()} ref={(el) => queueMicrotask(() => el.focus())} onClick={() => { setConfirming(false); void remove.run() }}>Confirm delete</button>
-              <button type="button" class="btn small" onClick={() => setConfirming(false)} onKeyDown={(e) => { if (e.key === 'Escape') setConfirming(false) }}>Keep</button>
+              <button type="button" class="btn small" onClick={() => setConfirming(false)}>Keep</button>
             </>
           }>
             <Show when={props.member}>

@@ -3,7 +3,7 @@
 // shows no header (the name stays for screen readers) and its time beside it.
 import { Show } from 'solid-js'
 import { me } from '../../lib/session'
-import { avatarOf, nameOf } from '../../lib/users'
+import { avatarOf, handleOf, nameOf } from '../../lib/users'
 import { Avatar, formatTime, toast } from '../../components/ui'
 import type { Feed, Msg } from './feed'
 import { MessageBody, firstLine, mentions } from './MessageBody'
@@ -38,11 +38,12 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
   const self = me()!
   const m = () => props.msg
   const mine = () => m().sender.id === self.id
-  const actions = createMessageActions(props)
+  let li: HTMLLIElement | undefined
+  const actions = createMessageActions({ get msg() { return props.msg }, feed: props.feed, row: () => li })
   const cls = () => ['message', mine() && 'mine', m().local && 'pending', props.grouped && 'grouped', props.highlight && 'highlight',
     !mine() && !m().deletedAt && mentions(m().body, self.username) && 'mentioned'].filter(Boolean).join(' ')
   return (
-    <li class={cls()} data-seq={m().local ? undefined : m().seq} tabindex="-1" aria-current={props.highlight ? 'true' : undefined}>
+    <li ref={li} class={cls()} data-seq={m().local ? undefined : m().seq} tabindex="-1" aria-current={props.highlight ? 'true' : undefined}>
       <Show when={!props.grouped} fallback={<time class="side-time muted" datetime={m().createdAt} aria-hidden="true">{new Date(m().createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}</time>}>
         <Avatar name={nameOf(m().sender)} id={m().sender.id} url={avatarOf(m().sender)} size={32} />
       </Show>
@@ -51,7 +52,7 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
         <div class={props.grouped ? 'meta sr-only' : 'meta'}>
           <span class="sender">{nameOf(m().sender)}</span>
           {/* a deleted account's placeholder has no handle to show */}
-          <Show when={m().sender.username !== '[deleted]'}><span class="sender-handle muted small">@{m().sender.username}</span></Show>
+          <Show when={handleOf(m().sender)}>{(h) => <span class="sender-handle muted small">@{h()}</span>}</Show>
           <time class="muted small" datetime={m().createdAt}>{formatTime(m().createdAt)}</time>
           <Show when={m().pinnedAt && !m().deletedAt}><span class="pinned-mark small" title={m().pinnedBy ? `Pinned by ${nameOf(m().pinnedBy!)}` : 'Pinned'}>Pinned</span></Show>
         </div>
@@ -75,7 +76,8 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
         <Show when={m().local === 'failed'}>
           <p class="send-failed" role="alert">
             Not sent: {m().localError}
-            <button type="button" class="btn small" onClick={() => props.feed.retry(m())}>Retry</button>
+            {/* refused (a block, a ban): sending again can only fail the same way */}
+            <Show when={m().localCode !== 'FORBIDDEN'}><button type="button" class="btn small" onClick={() => props.feed.retry(m())}>Retry</button></Show>
             <button type="button" class="btn small" onClick={() => props.feed.discard(m())}>Discard</button>
           </p>
         </Show>

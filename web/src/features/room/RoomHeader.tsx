@@ -44,14 +44,15 @@ export function RoomHeader(props: { room: RoomViewFieldsFragment; title: string;
         </Show>
         {props.tools}
         {/* the code for those told when it changes (roomChanged CODE_CHANGED reaches owner and moderators) */}
+        {/* on phones these two move into the room menu (RoomMenu's "Copy invite link (code …)") */}
         <Show when={r().kind !== 'DIRECT' && isModerator(r().viewerRole)}>
-          <span class="code-chip" title="Room code">Code: <code data-testid="room-code">{r().code}</code></span>
-          <button type="button" class="btn small" onClick={() => void share()}>Copy invite link</button>
+          <span class="code-chip wide-only" title="Room code">Code: <code data-testid="room-code">{r().code}</code></span>
+          <button type="button" class="btn small wide-only" onClick={() => void share()}>Copy invite link</button>
         </Show>
         <button type="button" class="btn small members-toggle" aria-controls="room-side" aria-expanded={props.panelOpen} onClick={() => props.onTogglePanel()}>
           {r().kind === 'DIRECT' ? 'Details' : r().viewerIsMember ? `Members & timer (${props.memberCount})` : `Members (${props.memberCount})`}
         </button>
-        <RoomMenu room={r()} actions={props.actions} onSettings={props.onSettings} other={props.other} />
+        <RoomMenu room={r()} actions={props.actions} onSettings={props.onSettings} other={props.other} onShare={() => void share()} />
       </div>
     </header>
   )

@@ -16,7 +16,7 @@ const BlockFromRoom = graphql(`
 
 type Confirm = 'leave' | 'delete' | 'block' | null
 
-export function RoomMenu(props: { room: RoomViewFieldsFragment; actions: RoomActions; onSettings: () => void; other: { id: string; displayName: string } | null }) {
+export function RoomMenu(props: { room: RoomViewFieldsFragment; actions: RoomActions; onSettings: () => void; other: { id: string; displayName: string } | null; onShare: () => void }) {
   const r = () => props.room
   const [confirm, setConfirm] = createSignal<Confirm>(null)
   const block = useAction(async () => {
@@ -34,6 +34,10 @@ export function RoomMenu(props: { room: RoomViewFieldsFragment; actions: RoomAct
       <Menu label="Room menu" buttonText={<>Room menu <span aria-hidden="true">▾</span></>} class="room-menu">
         {(close) => (
           <>
+            {/* phones: the header has no room for the code and the invite link */}
+            <Show when={!direct() && isModerator(r().viewerRole)}>
+              <button type="button" class="btn small phone-only-block" onClick={() => { close(); props.onShare() }}>Copy invite link (code {r().code})</button>
+            </Show>
             <Show when={!direct() && r().viewerIsMember}>
               <button type="button" class="btn small" onClick={() => { close(); props.onSettings() }}>Room settings</button>
               <button type="button" class="btn small danger" onClick={() => { close(); setConfirm('leave') }}>Leave room</button>

@@ -7,7 +7,7 @@ import { type MemberMenuRoom, MembersPanel, type RoomMembersState } from './Memb
 import type { Feed } from './feed'
 import { PinnedPanel } from './PinnedPanel'
 import { Avatar, PresenceDot, type Presence } from '../../components/ui'
-import { avatarOf, nameOf, statusOf } from '../../lib/users'
+import { avatarOf, handleOf, nameOf, statusOf } from '../../lib/users'
 
 export function createSidePanel() {
   const [panel, setPanel] = createSignal<'members' | null>(null)
@@ -44,7 +44,7 @@ export function RoomSide(props: { panel: SidePanel; room: RoomViewFieldsFragment
               <section class="peer-card" aria-label="About this conversation">
                 <Avatar name={nameOf(p())} id={p().id} url={avatarOf(p())} size={64} />
                 <p class="profile-name">{nameOf(p())}</p>
-                <p class="muted">@{p().username}</p>
+                <Show when={handleOf(p())}>{(h) => <p class="muted">@{h()}</p>}</Show>
                 <p class="row"><PresenceDot status={statusOf(p())} /> {({ ONLINE: 'Online', AWAY: 'Away', OFFLINE: 'Offline' } as const)[statusOf(p())]}</p>
               </section>
             )}

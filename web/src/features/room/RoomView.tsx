@@ -4,8 +4,8 @@ import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { me } from '../../lib/session'
 import { isModerator } from '../../lib/roles'
-import { nameOf, roomTitle } from '../../lib/users'
-import { ErrorBox } from '../../components/ui'
+import { handleOf, nameOf, roomTitle } from '../../lib/users'
+import { ErrorBox, useAction } from '../../components/ui'
 import { CallPanel } from '../call/CallPanel'
 import { createRoomTimer } from '../focus/TimerPanel'
 import { setTitleRoomName } from '../shell/alerts'
@@ -23,6 +23,7 @@ import { createSidePanel, RoomSide } from './RoomSide'
 import { createTyping } from './typing'
 import { RoomSettings } from './RoomSettings'
 import { useRoomChanged } from './roomChanged'
+import { createDirectBlock } from './directBlock'
 
 export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void; onEnded: () => void }) {
   const r = () => props.room
@@ -69,13 +70,17 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     const p = peer()
     return p ? { id: p.id, displayName: p.displayName } : null
   }
+  // a block between the two people of a direct room: said above a disabled composer
+  const block = createDirectBlock(() => (r().kind === 'DIRECT' && r().viewerIsMember ? peer()?.id ?? null : null),
+    () => feed.state.list.filter((m) => m.local === 'failed' && m.localCode === 'FORBIDDEN').length)
+  const unblock = useAction(() => block.unblock())
   const search = createSearch()
   const [inCall, setInCall] = createSignal<ReadonlySet<string>>(new Set())
 
   return (
     <div class="room-layout">
       <section class="room-main" aria-labelledby="room-title">
-        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer()?.username} timer={timer} level={levelOf(r().id)} />
+        <RoomHeader room={r()} title={title()} memberCount={members.count() ?? r().memberCount} actions={actions} panelOpen={side.open()} onTogglePanel={side.toggle} onSettings={() => setSettingsOpen(true)} other={other()} tools={<SearchButton search={search} />} handle={peer() ? handleOf(peer()!) ?? undefined : undefined} timer={timer} level={levelOf(r().id)} />
         <RoomSettings room={r()} open={settingsOpen()} onClose={() => setSettingsOpen(false)} onRoom={(x) => props.onRoom(x)} bansEpoch={bansEpoch()} />
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
@@ -92,7 +97,18 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             <button type="button" class="btn primary" disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
           </div>
         }>
-          <Composer roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
+          <Show when={block.state()}>
+            {(s) => (
+              <div class="join-bar blocked-bar" role="status">
+                <Show when={s() === 'blocked-by-me'} fallback={<span>You can't message {title()}.</span>}>
+                  <span>You blocked {title()}. Neither of you can write here.</span>
+                  <button type="button" class="btn" disabled={unblock.busy()} onClick={() => void unblock.run()}>Unblock</button>
+                </Show>
+              </div>
+            )}
+          </Show>
+          <Show when={unblock.error()}><ErrorBox error={unblock.error()} /></Show>
+          <Composer disabled={!!block.state()} roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
             replyTo={replyTo()} onCancelReply={() => setReplyTo(null)}
             onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo(), files); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>

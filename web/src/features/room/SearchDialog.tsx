@@ -8,7 +8,7 @@ import { query } from '../../lib/client'
 import { toAppError, type AppError } from '../../lib/errors'
 import { navigate } from '../../lib/router'
 import { me } from '../../lib/session'
-import { nameOf, roomTitle } from '../../lib/users'
+import { handleOf, nameOf, roomTitle } from '../../lib/users'
 import { ErrorBox, formatTime, Loading } from '../../components/ui'
 import { roomById, titleOf } from '../shell/conversations'
 
@@ -146,7 +146,9 @@ export function SearchDialog(props: { search: SearchState; room: { id: string; n
         <form class="search-form" role="search" onSubmit={(e) => { e.preventDefault(); void search() }}>
           <label class="field">
             <span>Search for</span>
-            <input ref={input} type="search" value={text()} autocomplete="off" maxLength={200} onInput={(e) => { setText(e.currentTarget.value); soon() }} />
+            <input ref={input} type="search" value={text()} autocomplete="off" maxLength={200} onInput={(e) => { setText(e.currentTarget.value); soon() }}
+              // Escape closes the dialog at once, as in the quick switcher (a search box would clear itself first)
+              onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); props.search.close() } }} />
           </label>
           <fieldset class="search-scope">
             <legend class="sr-only">Where</legend>
@@ -160,7 +162,7 @@ export function SearchDialog(props: { search: SearchState; room: { id: string; n
           <p class="muted" role="status">No messages match “{searched()}”.</p>
         </Show>
         <Show when={hits().length}>
-          <p class="sr-only" role="status">{hits().length}{more() ? ' or more' : ''} messages found</p>
+          <p class="sr-only" role="status">{hits().length}{more() ? ' or more' : ''} {hits().length === 1 && !more() ? 'message' : 'messages'} found</p>
           <ol class="search-results" aria-label="Search results">
             <For each={hits()}>
               {(h) => (
@@ -169,7 +171,7 @@ export function SearchDialog(props: { search: SearchState; room: { id: string; n
                     <span class="hit-meta">
                       <span class="hit-room">{(() => { const known = roomById(h.room.id); return known ? titleOf(known) : roomTitle(h.room, self.username) })()}</span>
                       <span class="sender">{nameOf(h.sender)}</span>
-                      <span class="sender-handle muted small">@{h.sender.username}</span>
+                      <Show when={handleOf(h.sender)}>{(handle) => <span class="sender-handle muted small">@{handle()}</span>}</Show>
                       <time class="muted small" datetime={h.createdAt}>{formatTime(h.createdAt)}</time>
                     </span>
                     <span class="hit-body">

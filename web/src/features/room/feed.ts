@@ -117,7 +117,7 @@ const DeleteMessage = graphql(`
  * reached: sent again, with the same clientId, as soon as the connection is back) or 'failed'
  */
 export type Reaction = MessageFieldsFragment['reactions'][number] & { viewerReacted?: boolean }
-export type Msg = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[]; local?: 'sending' | 'waiting' | 'failed'; localError?: string }
+export type Msg = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[]; local?: 'sending' | 'waiting' | 'failed'; localError?: string; localCode?: string }
 type Incoming = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[] }
 
 /**
@@ -318,7 +318,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
           return
         }
       }
-      setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'failed'; m.localError = err.message }))
+      setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'failed'; m.localError = err.message; m.localCode = err.code }))
     }
   }
 
@@ -336,9 +336,28 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     void attempt(clientId, body, attachments.map((a) => a.id), 0)
   }
 
-  /** the connection is back: what waited goes out, in the order it was written */
-  async function resendWaiting() {
-    for (const m of state.list.filter((x) => x.local === 'waiting' && x.clientId)) await attempt(m.clientId!, m.body, m.attachments.map((a) => a.id), 0)
+  /**
+   * The connection is back: what waited goes out, in the order it was written. One pass at a
+   * time (a reconnect and the browser's "online" can both ask): a second call joins the running
+   * one, which picks up anything that started waiting meanwhile. A message that has to wait again
+   * (the connection went away once more) ends the pass; the next "connected" starts another.
+   */
+  let resending: Promise<void> | null = null
+  function resendWaiting(): Promise<void> {
+    if (resending) return resending
+    const pass = async () => {
+      // let the caller's assignment below happen before a pass with nothing to do ends
+      await Promise.resolve()
+      for (;;) {
+        const m = state.list.find((x) => x.local === 'waiting' && x.clientId)
+        if (!m) return
+        await attempt(m.clientId!, m.body, m.attachments.map((a) => a.id), 0)
+        if (state.list.some((x) => x.clientId === m.clientId && x.local === 'waiting')) return
+      }
+    }
+    const p = pass().finally(() => { if (resending === p) resending = null })
+    resending = p
+    return p
   }
 
   function retry(m: Msg) {

@@ -4,7 +4,7 @@
 import { createEffect, createSignal, on, onCleanup, onMount } from 'solid-js'
 import { graphql } from '../../gql'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
-import { connEpoch, live } from '../../lib/client'
+import { connEpoch, connState, live } from '../../lib/client'
 import { match, navigate, queryParam } from '../../lib/router'
 import { applyUser } from '../../lib/users'
 import type { Feed } from './feed'
@@ -143,6 +143,12 @@ export function useRoomLive(o: {
   createEffect(on(connEpoch, () => {
     members.reload()
     void feed.resync()
+  }, { defer: true }))
+
+  // usable again without a new socket (the browser's "online" after a short drop keeps the open
+  // socket, so connEpoch does not move): what waited for the connection goes out now
+  createEffect(on(connState, (s, prev) => {
+    if (s === 'connected' && prev !== 'connected') void feed.resendWaiting()
   }, { defer: true }))
 
   // the reader reached the first unread another way (scrolling up, a search hit): the bar goes

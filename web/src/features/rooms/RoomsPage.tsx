@@ -3,11 +3,13 @@ import { graphql } from '../../gql'
 import type { RoomListFieldsFragment } from '../../gql/graphql'
 import { mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
-import { nameOf, roomTitle } from '../../lib/users'
+import { nameWithHandle, previewOf, roomTitle } from '../../lib/users'
 import { me } from '../../lib/session'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { refreshWhileVisible } from '../../lib/freshness'
+import { AppError, toAppError } from '../../lib/errors'
+import { BANNED } from './JoinPage'
 
 graphql(`
   fragment RoomListFields on Room {
@@ -19,7 +21,7 @@ graphql(`
     viewerIsMember
     viewerRole
     unreadCount
-    lastMessage { id body createdAt deletedAt sender { id username displayName } }
+    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }
   }
 `)
 
@@ -60,7 +62,7 @@ function RoomCard(props: { room: RoomListFieldsFragment }) {
           <Show when={last()} fallback={<span class="room-last-text">{r().description || 'No messages yet'}</span>}>
             {(m) => (
               <>
-                <span class="room-last-text">{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)} @${m().sender.username}: ${m().body}`}</span>
+                <span class="room-last-text">{m().deletedAt ? 'Message deleted' : `${nameWithHandle(m().sender)}: ${previewOf(m())}`}</span>
                 <span class="when">· {formatTime(m().createdAt)}</span>
               </>
             )}
@@ -129,7 +131,10 @@ function BrowsePublic() {
   // rooms created, renamed or deleted elsewhere show up without a reload
   refreshWhileVisible(refetch, 15_000)
   const join = useAction(async (roomId: string) => {
-    await mutate(JoinRoomById, { roomId })
+    // a public room refuses (FORBIDDEN) only a user banned from it: say that, not "not allowed"
+    await mutate(JoinRoomById, { roomId }).catch((e: unknown) => {
+      throw toAppError(e).code === 'FORBIDDEN' ? new AppError(BANNED, 'FORBIDDEN') : e
+    })
     navigate(`/rooms/${roomId}`)
   })
   onCleanup(() => clearTimeout(t))

@@ -4,7 +4,7 @@
 import { For, Show } from 'solid-js'
 import { Link } from '../../components/Link'
 import { ErrorBox } from '../../components/ui'
-import { nameOf } from '../../lib/users'
+import { handleOf, nameWithHandle, previewOf } from '../../lib/users'
 import { conversationsError, conversations, currentRoomId, directRooms, groupRooms, mentionsOf, peerOf, refreshConversations, titleOf, unreadOf, type SidebarRoom } from './conversations'
 import { LevelMenu } from './LevelMenu'
 import { openSwitcher, shortcutText } from './QuickSwitcher'
@@ -21,10 +21,10 @@ function Row(props: { room: SidebarRoom }) {
       <Link href={`/rooms/${r().id}`} class="sb-link" aria-label={label()} aria-current={currentRoomId() === r().id ? 'page' : undefined}>
         <span class="sb-hash" aria-hidden="true">{r().kind === 'DIRECT' ? '@' : '#'}</span>
         <span class="sb-text">
-          <span class="sb-name">{title()}<Show when={peerOf(r())}>{(p) => <span class="sb-handle"> @{p().username}</span>}</Show></span>
+          <span class="sb-name">{title()}<Show when={peerOf(r()) && handleOf(peerOf(r())!)}>{(h) => <span class="sb-handle"> @{h()}</span>}</Show></span>
           {/* the last message, its sender with their @username: display names may repeat */}
           <Show when={r().lastMessage}>
-            {(m) => <span class="sb-last">{m().deletedAt ? 'Message deleted' : `${nameOf(m().sender)} @${m().sender.username}: ${m().body}`}</span>}
+            {(m) => <span class="sb-last">{m().deletedAt ? 'Message deleted' : `${nameWithHandle(m().sender)}: ${previewOf(m())}`}</span>}
           </Show>
         </span>
         <Show when={mentions() > 0}><span class="badge mention" data-testid="mention-badge" aria-hidden="true">@{mentions()}</span></Show>

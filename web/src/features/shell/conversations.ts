@@ -9,7 +9,8 @@ import type { NotificationLevel, SidebarRoomFieldsFragment } from '../../gql/gra
 import { live, mutate, query } from '../../lib/client'
 import { match, pathname } from '../../lib/router'
 import { me } from '../../lib/session'
-import { nameOf, roomTitle } from '../../lib/users'
+import { nameOf, nameWithHandle, previewOf, roomTitle } from '../../lib/users'
+import { holdingNotifications } from '../focus/store'
 import { desktopAlert } from './alerts'
 
 graphql(`
@@ -20,7 +21,7 @@ graphql(`
     createdAt
     unreadCount
     viewerNotificationLevel
-    lastMessage { id body createdAt deletedAt sender { id username displayName } }
+    lastMessage { id body createdAt deletedAt sender { id username displayName } attachments { id } }
     members(first: 2) { edges { node { user { id username displayName } } } }
   }
 `)
@@ -34,7 +35,7 @@ const SidebarRooms = graphql(`
 
 const SidebarActivity = graphql(`
   subscription SidebarActivity {
-    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } } }
+    roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }
   }
 `)
 
@@ -148,9 +149,12 @@ export function startConversations(): () => void {
       // a room at ALL alerts for every message. Mentions also come through the notifications
       // feed, and so do direct messages unless the room is open in some window (the server then
       // makes none): the alert is keyed by message, so either feed may be first.
-      if (!mine && known.viewerNotificationLevel === 'ALL') {
-        const title = known.kind === 'DIRECT' ? `${message.sender.displayName} @${message.sender.username}` : titleOf(known)
-        desktopAlert({ key: message.id, title, body: known.kind === 'DIRECT' ? message.body : `${message.sender.displayName}: ${message.body}`, roomId: room.id })
+      // While the user focuses with notifications held, the server holds the notification of a
+      // direct message or mention until the break, and alerts then come from the notifications
+      // feed: this one stays quiet (no desktop alert, no chime) like the list.
+      if (!mine && known.viewerNotificationLevel === 'ALL' && !holdingNotifications(currentRoomId())) {
+        const title = known.kind === 'DIRECT' ? nameWithHandle(message.sender) : titleOf(known)
+        desktopAlert({ key: message.id, title, body: known.kind === 'DIRECT' ? previewOf(message) : `${message.sender.displayName}: ${previewOf(message)}`, roomId: room.id })
       }
       refreshSoon(600)
     },
