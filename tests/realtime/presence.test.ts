@@ -305,6 +305,23 @@ describe('idle AWAY', () => {
     await cf.dispose()
     expect(await errorCode(idle.url, SET, { s: 'AWAY' })).toBe('UNAUTHENTICATED')
   })
+
+  it('typing is activity, over HTTP too: an idle AWAY turns ONLINE when the user types', async () => {
+    const [a, f] = await Promise.all([signUp(idle.url), signUp(idle.url)])
+    await befriend(idle.url, a, f)
+    const room = (await ok(idle.url, 'mutation { createRoom(input: { name: "Typing here", kind: PRIVATE }) { id } }', {}, a.token)).createRoom
+    const cf = wsClient(idle.wsUrl, f.token)
+    const base = liveCount(idle)
+    const feed = collect(cf, PRESENCE, {})
+    await waitLive(idle, base + 1)
+    const on = goOnline(idle.wsUrl, a)
+    await feed.waitFor(() => about(feed.events, a.id).some((p) => p.status === 'AWAY'), 6000, 'idle AWAY')
+    await ok(idle.url, 'mutation($r: ID!) { setTyping(roomId: $r, typing: true) }', { r: room.id }, a.token)
+    await feed.waitFor(() => about(feed.events, a.id).length >= 3, 5000, 'ONLINE again')
+    expect(about(feed.events, a.id).slice(0, 3).map((p) => p.status)).toEqual(['ONLINE', 'AWAY', 'ONLINE'])
+    await on.close()
+    await cf.dispose()
+  })
 })
 
 describe('a dead peer', () => {

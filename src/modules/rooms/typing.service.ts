@@ -20,6 +20,8 @@ export class TypingService {
     // bucket, so typing never eats the message allowance; the web client sends ~20 a minute)
     await spend(this.svc.limits, `typing:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     await this.svc.publish(topics.roomTyping(room.id), { roomId: room.id, userId: ctx.viewer!.userId, typing } satisfies TypingMessage)
+    // someone typing is not idle (over HTTP too, where no socket message says so): no idle AWAY
+    if (typing) this.svc.presence.touch(ctx.viewer!.userId)
     return true
   }
 
