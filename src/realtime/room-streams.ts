@@ -114,10 +114,12 @@ export class RoomStreams {
   private streams = new Map<string, RoomStream>()
   private sweeper: NodeJS.Timeout | null = null
   private sweeping = false
+  /** the heads the last sweep read */
+  private lastHeads = new Map<string, number>()
 
   /**
    * `sweepMs` (several instances): every so often the heads of all open rooms are read in one
-   * query, and a stream behind its room's head reads up to it. An instance that stored events and
+   * query, and a stream still behind the head the previous sweep read reads up to it. An instance that stored events and
    * died before publishing them rang no doorbell: without the sweep its last messages reached the
    * other instances' subscribers only with the room's next event (and a retry of such a send,
    * answered from the database, publishes nothing).
@@ -136,8 +138,13 @@ export class RoomStreams {
     try {
       const open = [...this.streams.values()].filter((s) => !s.closed)
       const heads = await this.source.heads(open.map((s) => s.roomId))
+      // a stream is behind only if it has not reached the head the previous sweep saw: events
+      // committed since are on their way (this instance's own, or their PUBLISH), and reading them
+      // here as well cost each busy room a query per sweep, on the send path's thread
+      const seen = this.lastHeads
+      this.lastHeads = heads
       for (const s of open) {
-        const head = heads.get(s.roomId)
+        const head = seen.get(s.roomId)
         if (head !== undefined && head > s.last && !s.closed) s.fillTo(head)
       }
     } catch (e) {
