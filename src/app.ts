@@ -18,7 +18,7 @@ import { Gateway } from './realtime/gateway.js'
 import { topics } from './realtime/topics.js'
 import type { DomainEvents, Services } from './services.js'
 import { buildAppSchema } from './graphql/schema.js'
-import { httpRules, MAX_NESTING, nestingDepth, TOO_DEEP } from './graphql/validation.js'
+import { checkCostWithVariables, httpRules, MAX_NESTING, nestingDepth, TOO_DEEP } from './graphql/validation.js'
 import { formatErrors } from './graphql/format.js'
 import { AppError } from './graphql/errors.js'
 import { type Ctx, Loaders } from './graphql/context.js'
@@ -280,6 +280,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const log = (ctx as { reply?: { log?: FastifyBaseLogger } })?.reply?.log ?? app.log
       return formatErrors(execution as any, (err) => log.error({ err }, 'internal error'), config.env === 'production')
     },
+  })
+
+  // page sizes given as variables: validation counted them at their least; the operation is
+  // checked again with the variables it runs with (a refusal answers 400, as validation's do)
+  app.graphql.addHook('preExecution', async (schema, document, _ctx, variables) => {
+    const refused = checkCostWithVariables(schema, document, undefined, variables as Record<string, unknown> | undefined, config.limits.cost)
+    if (refused) throw Object.assign(new Error(refused.message), { errors: [refused], statusCode: 400 })
   })
 
   // Before mercurius' own checks (its schema would coerce a number to a string and its

@@ -6,7 +6,7 @@ import {
   type GraphQLNamedType, GraphQLObjectType, type GraphQLSchema, Kind,
   NoSchemaIntrospectionCustomRule, type SelectionSetNode, type ValidationContext, type ValidationRule,
   parse, specifiedRules, validate, TypeInfo, visit, visitWithTypeInfo, getNamedType, getNullableType,
-  isInterfaceType, isListType, isObjectType,
+  isInterfaceType, isListType, isObjectType, BREAK, getOperationAST, type OperationDefinitionNode,
 } from 'graphql'
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases'
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
@@ -50,83 +50,138 @@ export const EXPENSIVE_PER_OPERATION = 4
 
 interface Estimate { cost: number; expensive: number }
 
-function costRule(max: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => {
-    const schema = context.getSchema()
-    const fragments = new Map<string, FragmentDefinitionNode>()
-    for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
-    const pageSize = (field: FieldNode, def: GraphQLField<unknown, unknown>): number | null => {
-      const paged = def.args.filter((a) => a.name === 'first' || a.name === 'last')
-      if (!paged.length) return null
-      let size = 0
-      for (const a of paged) {
-        const arg = field.arguments?.find((x) => x.name.value === a.name)
-        let n: number
-        if (!arg) n = typeof a.defaultValue === 'number' ? a.defaultValue : 0
-        else if (arg.value.kind === Kind.INT) n = Number(arg.value.value)
-        else if (arg.value.kind === Kind.VARIABLE) n = MAX_PAGE // unknown until run: the most it could be
-        else n = 0
-        size = Math.max(size, Math.min(Math.max(n, 0), MAX_PAGE))
-      }
-      return size || DEFAULT_PAGE
+/**
+ * The estimate of one operation. `variables` null (validation, before any are known): a page
+ * size given by a variable counts as 1, so only what is too costly
+ * whatever the variables say is refused there; `checkCostWithVariables` then checks the
+ * operation with the variables it runs with. (Counting such a page as 100 at validation refused
+ * `messages(first: $n) { reactions { users(first: $m) } }` with n = 8: typed clients pass page
+ * sizes as variables.)
+ */
+function estimateOperation(schema: GraphQLSchema, document: DocumentNode, node: OperationDefinitionNode, variables: Record<string, unknown> | null): Estimate {
+  const fragments = new Map<string, FragmentDefinitionNode>()
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
+  const defaults = new Map<string, number>()
+  for (const v of node.variableDefinitions ?? []) if (v.defaultValue?.kind === Kind.INT) defaults.set(v.variable.name.value, Number(v.defaultValue.value))
+  const pageSize = (field: FieldNode, def: GraphQLField<unknown, unknown>): number | null => {
+    const paged = def.args.filter((a) => a.name === 'first' || a.name === 'last')
+    if (!paged.length) return null
+    let size = 0
+    for (const a of paged) {
+      const arg = field.arguments?.find((x) => x.name.value === a.name)
+      const argDefault = typeof a.defaultValue === 'number' ? a.defaultValue : 0
+      let n: number
+      if (!arg) n = argDefault
+      else if (arg.value.kind === Kind.INT) n = Number(arg.value.value)
+      else if (arg.value.kind === Kind.VARIABLE) {
+        const name = arg.value.name.value
+        const given = variables && Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined
+        if (!variables) n = 1 // validation: the least it could be
+        else if (typeof given === 'number') n = given
+        else if (given !== undefined && given !== null) n = MAX_PAGE // not a number: execution refuses it; counted as the most
+        else if (defaults.has(name)) n = defaults.get(name)!
+        else n = argDefault
+      } else n = 0
+      size = Math.max(size, Math.min(Math.max(n, 0), MAX_PAGE))
     }
-    // The estimate is linear in the multiplier, so each (fragment, type) is measured once at
-    // multiplier 1 and scaled wherever it is spread: the walk is linear in the document.
-    const memo = new Map<string, Estimate>()
-    const inProgress = new Set<string>()
-    const estimate = (set: SelectionSetNode | undefined, type: GraphQLNamedType): Estimate => {
-      const out: Estimate = { cost: 0, expensive: 0 }
-      if (!set || !isObjectType(type) && !isInterfaceType(type)) return out
-      for (const s of set.selections) {
-        if (s.kind === Kind.FIELD) {
-          out.cost += 1
-          if (s.name.value.startsWith('__')) continue // __typename: one; __schema/__type: introspection is off in production
-          const def = type.getFields()[s.name.value]
-          if (!def) continue
-          if (EXPENSIVE.has(`${type.name}.${def.name}`)) out.expensive += 1
-          const inner = getNamedType(def.type)
-          const page = pageSize(s, def)
-          // a connection's page size already counts its edges list
-          const factor = page ?? (isListType(getNullableType(def.type)) && !type.name.endsWith('Connection') ? LIST_CAPS[`${type.name}.${def.name}`] ?? LIST_GUESS : 1)
-          const sub = estimate(s.selectionSet, inner)
-          out.cost += factor * sub.cost
-          out.expensive += factor * sub.expensive
-        } else if (s.kind === Kind.INLINE_FRAGMENT) {
-          const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type
-          const sub = estimate(s.selectionSet, cond ?? type)
-          out.cost += sub.cost
-          out.expensive += sub.expensive
-        } else {
-          const f = fragments.get(s.name.value)
-          if (!f) continue
-          const key = `${f.name.value}@${type.name}`
-          if (inProgress.has(key)) continue // a cycle: NoFragmentCycles reports it
-          let sub = memo.get(key)
-          if (!sub) {
-            inProgress.add(key)
-            sub = estimate(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type)
-            inProgress.delete(key)
-            memo.set(key, sub)
-          }
-          out.cost += sub.cost
-          out.expensive += sub.expensive
-        }
-      }
-      return out
-    }
-    return {
-      OperationDefinition(node) {
-        const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType()
-        if (!root) return
-        const { cost, expensive } = estimate(node.selectionSet, root)
-        if (cost > max) {
-          context.reportError(new GraphQLError(`Query is too costly (more than ${max} field resolutions estimated; ask for smaller pages or fewer fields)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
-        } else if (expensive > EXPENSIVE_PER_OPERATION) {
-          context.reportError(new GraphQLError(`Too many searches or statistics in one operation (at most ${EXPENSIVE_PER_OPERATION} of searchMessages, studyStats, users and rooms)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
-        }
-      },
-    }
+    return size || DEFAULT_PAGE
   }
+  // The estimate is linear in the multiplier, so each (fragment, type) is measured once at
+  // multiplier 1 and scaled wherever it is spread: the walk is linear in the document.
+  const memo = new Map<string, Estimate>()
+  const inProgress = new Set<string>()
+  const estimate = (set: SelectionSetNode | undefined, type: GraphQLNamedType): Estimate => {
+    const out: Estimate = { cost: 0, expensive: 0 }
+    if (!set || !isObjectType(type) && !isInterfaceType(type)) return out
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        out.cost += 1
+        if (s.name.value.startsWith('__')) continue // __typename: one; __schema/__type: introspection is off in production
+        const def = type.getFields()[s.name.value]
+        if (!def) continue
+        if (EXPENSIVE.has(`${type.name}.${def.name}`)) out.expensive += 1
+        const inner = getNamedType(def.type)
+        const page = pageSize(s, def)
+        // a connection's page size already counts its edges list
+        const factor = page ?? (isListType(getNullableType(def.type)) && !type.name.endsWith('Connection') ? LIST_CAPS[`${type.name}.${def.name}`] ?? LIST_GUESS : 1)
+        const sub = estimate(s.selectionSet, inner)
+        out.cost += factor * sub.cost
+        out.expensive += factor * sub.expensive
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        const cond = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type
+        const sub = estimate(s.selectionSet, cond ?? type)
+        out.cost += sub.cost
+        out.expensive += sub.expensive
+      } else {
+        const f = fragments.get(s.name.value)
+        if (!f) continue
+        const key = `${f.name.value}@${type.name}`
+        if (inProgress.has(key)) continue // a cycle: NoFragmentCycles reports it
+        let sub = memo.get(key)
+        if (!sub) {
+          inProgress.add(key)
+          sub = estimate(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type)
+          inProgress.delete(key)
+          memo.set(key, sub)
+        }
+        out.cost += sub.cost
+        out.expensive += sub.expensive
+      }
+    }
+    return out
+  }
+  const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType()
+  return root ? estimate(node.selectionSet, root) : { cost: 0, expensive: 0 }
+}
+
+/** the refusal of an estimate over the limits, or null */
+function costRefusal(e: Estimate, max: number, node: OperationDefinitionNode): GraphQLError | null {
+  if (e.cost > max) return new GraphQLError(`Query is too costly (more than ${max} field resolutions estimated; ask for smaller pages or fewer fields)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })
+  if (e.expensive > EXPENSIVE_PER_OPERATION) return new GraphQLError(`Too many searches or statistics in one operation (at most ${EXPENSIVE_PER_OPERATION} of searchMessages, studyStats, users and rooms)`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })
+  return null
+}
+
+function costRule(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(node) {
+      const refused = costRefusal(estimateOperation(context.getSchema(), context.getDocument(), node, null), max, node)
+      if (refused) context.reportError(refused)
+    },
+  })
+}
+
+const variablePages = new WeakMap<DocumentNode, boolean>()
+/** whether a `first` or `last` of the document is a variable (remembered per parsed document) */
+function hasVariablePages(document: DocumentNode): boolean {
+  let found = variablePages.get(document)
+  if (found !== undefined) return found
+  found = false
+  visit(document, {
+    Argument(node) {
+      if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE) { found = true; return BREAK }
+      return undefined
+    },
+  })
+  variablePages.set(document, found)
+  return found
+}
+
+/**
+ * The cost limits with the variables an operation runs with (validation counted a page size
+ * given by a variable at its least): the refusal, or null. Documents without such a page size
+ * pass at once.
+ */
+export function checkCostWithVariables(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, max: number): GraphQLError | null {
+  if (!hasVariablePages(document)) return null
+  // without the operation's name (mercurius' hook has none), each operation of the document
+  const nodes = operationName === undefined
+    ? document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+    : [getOperationAST(document, operationName)].filter((d): d is OperationDefinitionNode => !!d)
+  for (const node of nodes) {
+    const refused = costRefusal(estimateOperation(schema, document, node, variables ?? {}), max, node)
+    if (refused) return refused
+  }
+  return null
 }
 
 /** Operations over HTTP: subscriptions need the WebSocket. */

@@ -88,6 +88,34 @@ describe('validation work is linear in the document', () => {
     expect(fine.data).toEqual({ x: 'Query' })
   })
 
+  it('page sizes given as variables count as the variables say: small pages pass, large ones are refused (HTTP and socket)', async () => {
+    const u = await signUp(t.url)
+    const room = await createRoom(t.url, u.token, 'Paged by variables')
+    await send(t.url, u.token, room.id, 'first message')
+    // what a typed (codegen) client sends: page sizes as variables
+    const Q = 'query($r: ID!, $f: Int, $uf: Int) { messages(roomId: $r, first: $f) { edges { node { body reactions { emoji count users(first: $uf) { id username displayName } } } } } }'
+    const small = await gql(t.url, Q, { r: room.id, f: 8, uf: 5 }, u.token)
+    expect(small.errors).toBeUndefined()
+    expect(small.data.messages.edges.map((e: any) => e.node.body)).toEqual(['first message'])
+    // the same document with pages of 100: the estimate is over the limit, refused before it runs
+    const big = await gql(t.url, Q, { r: room.id, f: 100, uf: 100 }, u.token)
+    expect(big.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(big.errors?.[0]?.message).toMatch(/too costly/)
+    expect(big.data ?? null).toBeNull()
+    // the operation's own default counts when the variable is not sent
+    const defaulted = 'query($r: ID!, $f: Int = 100, $uf: Int = 100) { messages(roomId: $r, first: $f) { edges { node { reactions { users(first: $uf) { id username displayName } } } } } }'
+    expect((await gql(t.url, defaulted, { r: room.id }, u.token)).errors?.[0]?.message).toMatch(/too costly/)
+    expect((await gql(t.url, defaulted, { r: room.id, f: 5, uf: 5 }, u.token)).errors).toBeUndefined()
+    // over the socket alike
+    const s = await acked(t.wsUrl, { authorization: `Bearer ${u.token}` })
+    s.send({ id: 'small', type: 'subscribe', payload: { query: Q, variables: { r: room.id, f: 8, uf: 5 } } })
+    s.send({ id: 'big', type: 'subscribe', payload: { query: Q, variables: { r: room.id, f: 100, uf: 100 } } })
+    await until(() => s.of('small', 'next').length === 1 && s.of('big').length > 0, 5000, 'both answers')
+    expect(s.of('small', 'next')[0].payload.data.messages.edges).toHaveLength(1)
+    expect(s.of('big', 'error')[0].payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    s.ws.close()
+  })
+
   it('a chain of depth through fragments is measured once per fragment (depth limit still holds through them)', async () => {
     // 40 fragments nesting me { ... } would be 40 levels: refused by depth, quickly
     let q = 'query { ...D0 }\n'
