@@ -55,7 +55,7 @@ export const MAX_PINS_PER_ROOM = 50
 export interface ReactionRow { messageId: string; userId: string; emoji: string }
 
 /** a row of the PostgreSQL send statement: the new seqs (null when nothing was stored), the sender, and with the checks their outcome */
-type PgSendRow = { msg_seq: number | null; event_seq: number | null; member?: number | string; existing?: string | null }
+type PgSendRow = { msg_seq: number | null; event_seq: number | null; at: number | string | null; member?: number | string; existing?: string | null }
   & { [k in keyof Selectable<UsersTable> as `u_${k}`]: Selectable<UsersTable>[k] | null }
 
 type NewMessage = { id: string; roomId: string; senderId: string; body: string; clientId: string | null; replyToId: string | null; now: number }
@@ -99,9 +99,11 @@ export class MessagesRepository {
         .where('m.sender_id', '=', userId).where('m.room_id', '=', roomId).where('m.client_id', '=', clientId).as('existing'))
       .where('rm.room_id', '=', roomId).where('rm.user_id', '=', userId))
     this.sendSql = {
+      // a message's time is after its room's previous message's (by 1 ms when the clock says otherwise): a
+      // room's messages are in time order as in seq order, which search pages by
       bump: compiledOnce(db, 2, (now: number, roomId: string) => db.updateTable('rooms')
-        .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: now }))
-        .where('id', '=', roomId).returning(['msg_seq', 'event_seq'])),
+        .set((eb) => ({ msg_seq: eb('msg_seq', '+', 1), event_seq: eb('event_seq', '+', 1), last_activity_at: sql<number>`max(${now}, last_activity_at + 1)` }))
+        .where('id', '=', roomId).returning(['msg_seq', 'event_seq', 'last_activity_at'])),
       message: compiledOnce(db, 9, (id: string, roomId: string, seq: number, senderId: string, body: string, clientId: string | null, at: number, eventSeq: number, replyToId: string | null) =>
         db.insertInto('messages').values({
           id, room_id: roomId, seq, sender_id: senderId, body, client_id: clientId, created_at: at, edited_at: null, deleted_at: null, added_event_seq: eventSeq, reply_to_id: replyToId,
@@ -277,20 +279,20 @@ export class MessagesRepository {
         SELECT ro.member_epoch AS epoch${checked ? sql`, (SELECT x.id FROM messages x WHERE x.sender_id = ${m.senderId} AND x.room_id = ${m.roomId} AND x.client_id = ${m.clientId}) AS existing` : none}
         FROM rooms ro JOIN room_members rm ON rm.room_id = ro.id AND rm.user_id = ${m.senderId} WHERE ro.id = ${m.roomId}
       ), r AS (
-        UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = ${m.now}
-        WHERE id = ${m.roomId} AND member_epoch = (SELECT epoch FROM chk)${checked ? sql` AND (SELECT existing FROM chk) IS NULL` : none} RETURNING msg_seq, event_seq
+        UPDATE rooms SET msg_seq = msg_seq + 1, event_seq = event_seq + 1, last_activity_at = GREATEST(${m.now}::bigint, last_activity_at + 1)
+        WHERE id = ${m.roomId} AND member_epoch = (SELECT epoch FROM chk)${checked ? sql` AND (SELECT existing FROM chk) IS NULL` : none} RETURNING msg_seq, event_seq, last_activity_at
       ), msg AS (
         INSERT INTO messages (id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at, added_event_seq, reply_to_id, search_words)
-        SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, ${m.now}, NULL, NULL, r.event_seq, ${m.replyToId}, ${indexedWords(m.body)}::text[] FROM r
+        SELECT ${m.id}, ${m.roomId}, r.msg_seq, ${m.senderId}, ${m.body}, ${m.clientId}, r.last_activity_at, NULL, NULL, r.event_seq, ${m.replyToId}, ${indexedWords(m.body)}::text[] FROM r
         RETURNING id
       ), ev AS (
         INSERT INTO message_events (room_id, seq, kind, message_id, at)
-        SELECT ${m.roomId}, r.event_seq, 'ADDED', msg.id, ${m.now} FROM r, msg
+        SELECT ${m.roomId}, r.event_seq, 'ADDED', msg.id, r.last_activity_at FROM r, msg
       ), mark AS (
         UPDATE room_members SET last_read_seq = r.msg_seq FROM r
         WHERE room_members.room_id = ${m.roomId} AND room_members.user_id = ${m.senderId} AND room_members.last_read_seq < r.msg_seq
       )
-      SELECT (SELECT count(*) FROM chk) AS member, ${checked ? sql`(SELECT existing FROM chk) AS existing, ` : none}r.msg_seq, r.event_seq,
+      SELECT (SELECT count(*) FROM chk) AS member, ${checked ? sql`(SELECT existing FROM chk) AS existing, ` : none}r.msg_seq, r.event_seq, r.last_activity_at AS at,
         u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
         u.first_name AS u_first_name, u.last_name AS u_last_name, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
         u.last_seen_at AS u_last_seen_at, u.avatar_id AS u_avatar_id
@@ -303,7 +305,7 @@ export class MessagesRepository {
   private pgEvent(m: NewMessage, seqs: PgSendRow): MessageEventModel {
     const row: MessagesTable = {
       id: m.id, room_id: m.roomId, seq: Number(seqs.msg_seq), sender_id: m.senderId, body: m.body, client_id: m.clientId,
-      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: Number(seqs.event_seq), reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
+      created_at: Number(seqs.at), edited_at: null, deleted_at: null, added_event_seq: Number(seqs.event_seq), reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
     }
     // the sender as the send's own statement read it: rendering the event needs no query of its own
     const sender = seqs.u_id === null ? undefined : toUser({
@@ -311,7 +313,7 @@ export class MessagesRepository {
       last_name: seqs.u_last_name, password_hash: '', created_at: Number(seqs.u_created_at), updated_at: Number(seqs.u_updated_at),
       last_seen_at: seqs.u_last_seen_at === null ? null : Number(seqs.u_last_seen_at), avatar_id: seqs.u_avatar_id,
     })
-    return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender }, at: m.now }
+    return { roomId: m.roomId, seq: row.added_event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender }, at: row.created_at }
   }
 
   /**
@@ -333,15 +335,16 @@ export class MessagesRepository {
     }
     const [seqs] = q.bump.now(s, m.now, m.roomId)
     if (!seqs) throw new RoomGoneError()
+    const at = Number(seqs.last_activity_at)
     const row: MessagesTable = {
       id: m.id, room_id: m.roomId, seq: seqs.msg_seq, sender_id: m.senderId, body: m.body, client_id: m.clientId,
-      created_at: m.now, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq, reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
+      created_at: at, edited_at: null, deleted_at: null, added_event_seq: seqs.event_seq, reply_to_id: m.replyToId, pinned_at: null, pinned_by: null,
     }
-    q.message.now(s, m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, m.now, seqs.event_seq, m.replyToId)
-    q.event.now(s, m.roomId, seqs.event_seq, m.id, m.now)
+    q.message.now(s, m.id, m.roomId, seqs.msg_seq, m.senderId, m.body, m.clientId, at, seqs.event_seq, m.replyToId)
+    q.event.now(s, m.roomId, seqs.event_seq, m.id, at)
     q.mark.now(s, seqs.msg_seq, m.roomId, m.senderId, seqs.msg_seq)
     const [sender] = q.sender.now(s, m.senderId)
-    return { ev: { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at: m.now } }
+    return { ev: { roomId: m.roomId, seq: seqs.event_seq, kind: 'ADDED' as const, message: { ...toMessage(row), reactions: [], sender: sender ? toUser(sender) : undefined }, at } }
   }
 
   /** an EDITED or DELETED event with the message's new state */
