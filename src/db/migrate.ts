@@ -12,6 +12,7 @@ import * as m1206s from './migrations/2026_12_06_1800_deferred_search_index.js'
 import * as m1207e from './migrations/2026_12_07_0100_member_epoch.js'
 import * as m1207w from './migrations/2026_12_07_0200_search_words.js'
 import * as m1207p from './migrations/2026_12_07_0300_reaction_events_pending.js'
+import * as m1207n from './migrations/2026_12_07_0400_name_keys.js'
 
 // Imported statically: kysely's FileMigrationProvider cannot load .ts files under vitest.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0100_member_epoch': m1207e,
   '2026_12_07_0200_search_words': m1207w,
   '2026_12_07_0300_reaction_events_pending': m1207p,
+  '2026_12_07_0400_name_keys': m1207n,
 }
 
 class StaticProvider implements MigrationProvider {

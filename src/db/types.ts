@@ -6,6 +6,8 @@ export interface UsersTable {
   username: string
   username_key: string
   display_name: string
+  /** nameKey(display_name) (src/lib/text.ts): what users(search:) matches */
+  display_name_key?: string
   first_name: string | null
   last_name: string | null
   password_hash: string

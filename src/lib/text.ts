@@ -117,3 +117,16 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function isId(value: unknown): value is string {
   return typeof value === 'string' && UUID_RE.test(value)
 }
+
+/**
+ * The key names are found and sorted by (rooms' name_key, users' display_name_key), and what a
+ * search for them is folded with: compatibility forms unfolded (full-width letters, ligatures),
+ * accents dropped, lower case, "ß" as "ss". Computed here rather than by the database: SQLite's
+ * lower() and LIKE fold ASCII only ("Émile" did not find "ÉMILE ZOLA"), and both databases must
+ * answer alike. A change here needs a migration that recomputes the stored keys.
+ */
+export function nameKey(s: string): string {
+  // only the combining diacritics of Latin, Greek and Cyrillic letters go: a kana's voicing mark
+  // or an Indic vowel sign makes another letter, not an accented one
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]+/g, '').toLowerCase().replace(/ß/g, 'ss').normalize('NFC')
+}

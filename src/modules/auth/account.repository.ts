@@ -4,6 +4,7 @@ import type { MessageEventModel, ReactionGroupModel } from '../../graphql/models
 import type { RoomsRepository } from '../rooms/rooms.repository.js'
 import { groupReactions, toMessage } from '../messages/messages.repository.js'
 import { retryTransient } from '../../db/retry.js'
+import { nameKey } from '../../lib/text.js'
 
 /** username_key of a "Deleted user" placeholder: never a signable name (keys have no "~" or ":") */
 export const PLACEHOLDER_KEY_PREFIX = '~deleted:'
@@ -125,7 +126,7 @@ export class AccountRepository {
     const actorOf = !!(await trx.selectFrom('notifications').select('id').where('actor_id', '=', userId)
       .where('user_id', '!=', userId).where('message_id', 'is not', null).limit(1).executeTakeFirst())
     const needPlaceholder = hasMessages || hasPins || actorOf
-    if (needPlaceholder) await trx.insertInto('users').values(placeholder).execute()
+    if (needPlaceholder) await trx.insertInto('users').values({ ...placeholder, display_name_key: nameKey(placeholder.display_name) }).execute()
 
     // rooms in id order, each under its lock (held since the start)
     const rooms: ErasedAccount['rooms'] = []
@@ -138,7 +139,7 @@ export class AccountRepository {
       const peer = (r.direct_key ?? '').split(':').find((u) => u && u !== userId)
       const peerName = peer ? (await trx.selectFrom('users').select('username').where('id', '=', peer).executeTakeFirst())?.username : null
       const name = peerName ? `${peerName}, ${PLACEHOLDER_DISPLAY_NAME}` : PLACEHOLDER_DISPLAY_NAME
-      await trx.updateTable('rooms').set({ direct_key: null, name, name_key: name.toLowerCase() }).where('id', '=', r.id).execute()
+      await trx.updateTable('rooms').set({ direct_key: null, name, name_key: nameKey(name) }).where('id', '=', r.id).execute()
     }
     if (hasMessages) {
       // client ids are the account's own idempotency keys: nothing to keep them for

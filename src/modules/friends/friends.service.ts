@@ -2,7 +2,7 @@ import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { FriendRequestModel, NotificationModel, RoomModel, UserModel } from '../../graphql/models.js'
 import { badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
-import { isId } from '../../lib/text.js'
+import { isId, nameKey } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
@@ -242,7 +242,7 @@ export class FriendsService {
       const now = Date.now()
       try {
         room = await this.svc.rooms.repo.create({
-          id: newId(), code: newJoinCode(), name: `${first.username}, ${second.username}`, name_key: `${first.username}, ${second.username}`.toLowerCase(),
+          id: newId(), code: newJoinCode(), name: `${first.username}, ${second.username}`, name_key: nameKey(`${first.username}, ${second.username}`),
           description: null, kind: 'DIRECT', is_active: 1, created_by: me, created_at: now, updated_at: now, last_activity_at: now,
           msg_seq: 0, event_seq: 0, member_epoch: 0, direct_key: key,
         }, null, [first.id, second.id])

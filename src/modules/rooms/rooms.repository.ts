@@ -2,7 +2,7 @@ import { compiledOnce } from '../../db/compiled.js'
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
 import type { DB, Dialect, NotificationLevel, RoomsTable } from '../../db/types.js'
 import type { MemberRole, RoomMemberModel, RoomModel } from '../../graphql/models.js'
-import { likePattern } from '../../lib/text.js'
+import { likePattern, nameKey } from '../../lib/text.js'
 import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
 
 export function toRoom(r: Selectable<RoomsTable>): RoomModel {
@@ -228,7 +228,7 @@ export class RoomsRepository {
           eb.exists(eb.selectFrom('room_members').select('user_id').whereRef('room_members.room_id', '=', 'rooms.id').where('room_members.user_id', '=', userId)),
         ]),
       ]))
-    if (search) q = q.where(sql<boolean>`name_key like ${likePattern(search.toLowerCase())} escape '\\'`)
+    if (search) q = q.where(sql<boolean>`name_key like ${likePattern(nameKey(search))} escape '\\'`)
     if (after) {
       q = q.where((eb) => eb.or([
         eb('name_key', '>', after.nameKey),

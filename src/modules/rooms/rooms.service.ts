@@ -3,7 +3,7 @@ import { type Ctx, type Viewer, requireViewer } from '../../graphql/context.js'
 import type { Connection, RoomMemberModel, RoomModel } from '../../graphql/models.js'
 import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { connection, decodeCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
-import { cleanOptionalText, cleanText, isId } from '../../lib/text.js'
+import { cleanOptionalText, cleanText, isId, nameKey } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
@@ -155,7 +155,7 @@ export class RoomsService {
     for (let attempt = 0; ; attempt++) {
       try {
         const room = await this.repo.create({
-          id: newId(), code: newJoinCode(), name, name_key: name.toLowerCase(), description, kind, is_active: 1,
+          id: newId(), code: newJoinCode(), name, name_key: nameKey(name), description, kind, is_active: 1,
           created_by: viewer.userId, created_at: now, updated_at: now, last_activity_at: now, msg_seq: 0, event_seq: 0, member_epoch: 0, direct_key: null,
         }, viewer.userId)
         await this.announceMember(viewer.userId, room.id)
@@ -174,7 +174,7 @@ export class RoomsService {
     if (input.name !== undefined) {
       if (input.name === null) throw badInput('input.name', 'name cannot be empty')
       patch.name = cleanText(input.name, 'input.name', NAME_RULE)
-      patch.name_key = patch.name.toLowerCase()
+      patch.name_key = nameKey(patch.name)
     }
     const description = cleanOptionalText(input.description, 'input.description', DESCRIPTION_RULE)
     if (description !== undefined) patch.description = description

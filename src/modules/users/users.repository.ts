@@ -2,10 +2,10 @@ import { compiledOnce } from '../../db/compiled.js'
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, UsersTable } from '../../db/types.js'
 import type { UserModel } from '../../graphql/models.js'
-import { likePattern } from '../../lib/text.js'
+import { likePattern, nameKey } from '../../lib/text.js'
 import { sql } from 'kysely'
 
-export function toUser(r: Omit<Selectable<UsersTable>, 'avatar_id'> & { avatar_id?: string | null }): UserModel {
+export function toUser(r: Omit<Selectable<UsersTable>, 'avatar_id' | 'display_name_key'> & { avatar_id?: string | null }): UserModel {
   return {
     id: r.id,
     username: r.username,
@@ -27,7 +27,7 @@ export class UsersRepository {
   }
 
   async insert(row: UsersTable): Promise<UserModel> {
-    await this.db.insertInto('users').values(row).execute()
+    await this.db.insertInto('users').values({ ...row, display_name_key: nameKey(row.display_name) }).execute()
     return toUser(row)
   }
 
@@ -60,7 +60,8 @@ export class UsersRepository {
   }
 
   async update(id: string, patch: Partial<Pick<UsersTable, 'display_name' | 'first_name' | 'last_name' | 'last_seen_at'>>, now: number): Promise<UserModel | null> {
-    await this.db.updateTable('users').set({ ...patch, updated_at: now }).where('id', '=', id).execute()
+    const key = patch.display_name === undefined ? {} : { display_name_key: nameKey(patch.display_name) }
+    await this.db.updateTable('users').set({ ...patch, ...key, updated_at: now }).where('id', '=', id).execute()
     return this.byId(id)
   }
 
@@ -73,10 +74,11 @@ export class UsersRepository {
     // "Deleted user" placeholders (account.repository.ts) are no one to find
     let q = this.db.selectFrom('users').selectAll().where('username_key', 'not like', '~deleted:%')
     if (search) {
-      const p = likePattern(search.toLowerCase())
+      // both keys are folded by the server (nameKey): the databases' own lower() differ
+      const p = likePattern(nameKey(search))
       q = q.where((eb) => eb.or([
-        eb(sql`lower(username)`, 'like', sql`${p} escape '\\'`),
-        eb(sql`lower(display_name)`, 'like', sql`${p} escape '\\'`),
+        eb('username_key', 'like', sql<string>`${p} escape '\\'`),
+        eb('display_name_key', 'like', sql<string>`${p} escape '\\'`),
       ]))
     }
     if (afterKey !== null) q = q.where('username_key', '>', afterKey)
