@@ -221,4 +221,15 @@ describe('studyStats', () => {
     const list = (await ok(t.url, LIST, {}, a.token)).studySessions.edges.map((e: any) => e.node.room)
     expect(list).toEqual([null, null, { id: open.id }])
   })
+
+  it('lists rooms with equal minutes in one fixed order (by id), the same on every ask', async () => {
+    await clockAt(Date.now())
+    const a = await signUp(t.url)
+    const rooms = []
+    for (let i = 0; i < 5; i++) rooms.push(await createRoom(t.url, a.token, `Tie ${i}`))
+    for (const r of rooms) await ok(t.url, RECORD, { roomId: r.id, minutes: 20 }, a.token)
+    await ok(t.url, RECORD, { roomId: rooms[3].id, minutes: 5 }, a.token)
+    const expected = [{ room: { id: rooms[3].id }, minutes: 25 }, ...rooms.filter((_, i) => i !== 3).map((r) => r.id).sort().map((id) => ({ room: { id }, minutes: 20 }))]
+    for (let ask = 0; ask < 3; ask++) expect((await stats(a, 7, 'UTC')).byRoom).toEqual(expected)
+  })
 })

@@ -209,7 +209,9 @@ export async function computeStats(load: DayLoader, now: number, days: number, t
   let d = (await minutesOn(today)) > 0 ? today : addDays(today, -1)
   while ((await minutesOn(d)) > 0) { streak++; d = addDays(d, -1) }
   const byRoom = [...window.perRoom].filter(([, m]) => m > 0).map(([roomId, minutes]) => ({ roomId, minutes }))
-    .sort((a, b) => b.minutes - a.minutes)
+    // most minutes first; equal minutes in a fixed order (the room's id, the rooms no longer
+    // readable last), so the list does not reshuffle between two asks
+    .sort((a, b) => b.minutes - a.minutes || (a.roomId === null ? 1 : b.roomId === null ? -1 : a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0))
   return { totalMinutes: byDay.reduce((a, b) => a + b.minutes, 0), sessionCount: window.sessionCount, currentStreakDays: streak, byDay, byRoom }
 }
 
