@@ -587,6 +587,7 @@ export type QueryMessagesArgs = {
 
 
 export type QueryNotificationsListArgs = {
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };

@@ -106,3 +106,32 @@ describe('the notification inbox', () => {
     await Promise.all([cb.dispose(), cc.dispose(), unauth.dispose()])
   })
 })
+
+describe('notificationsList pages', () => {
+  it('before: the id of a page\'s last one gives the older ones, every one once; an id not of the viewer\'s is BAD_USER_INPUT', async () => {
+    const owner = await signUp(t.url, uniqueName('pgown'))
+    const reader = await signUp(t.url, uniqueName('pgrd'))
+    const stranger = await signUp(t.url)
+    const room = await createRoom(t.url, owner.token, 'Pages', 'PRIVATE')
+    await joinByCode(t.url, reader.token, room.code)
+    for (let i = 0; i < 7; i++) await send(t.url, owner.token, room.id, `@${reader.username} number ${i}`)
+    const all = await eventually(async () => { const l = (await list(reader)).notificationsList; return l.length === 7 && l }, 5000, 'seven mentions')
+    const PAGE = 'query($f: Int, $b: ID) { notificationsList(first: $f, before: $b) { id message { body } } }'
+    const seen: string[] = []
+    let before: string | null = null
+    for (;;) {
+      const page: any[] = (await ok(t.url, PAGE, { f: 3, b: before }, reader.token)).notificationsList
+      seen.push(...page.map((n) => n.id))
+      if (page.length < 3) break
+      before = page[page.length - 1].id
+    }
+    expect(seen).toEqual(all.map((n: any) => n.id))
+    // the last page is the oldest mention
+    expect((await ok(t.url, PAGE, { f: 3, b: all[5].id }, reader.token)).notificationsList.map((n: any) => n.message.body)).toEqual([`@${reader.username} number 0`])
+    for (const b of [all[0].id, 'not-an-id', '00000000-0000-4000-8000-000000000000']) {
+      const r = await gql(t.url, PAGE, { f: 3, b }, stranger.token)
+      expect(r.errors?.[0]?.extensions?.code, b).toBe('BAD_USER_INPUT')
+      expect(r.errors?.[0]?.extensions?.field).toBe('before')
+    }
+  })
+})

@@ -165,6 +165,32 @@ describe('the shell: sidebar, quick switcher, tab title', () => {
   }, 90_000)
 })
 
+describe('the notifications page', () => {
+  it('shows the newest 50, and "Show older notifications" brings the rest, each once, oldest last', async () => {
+    const reader = uname('rdr')
+    const r = await newPage(browser)
+    const errors = watchErrors(r.page)
+    await signUpInPage(r.page, app.url, reader, PASSWORD)
+    const ann = await signUp(app.url, uname('ann'))
+    const room = await createRoom(app.url, ann.token, 'Many mentions', 'PRIVATE')
+    await joinByCode(app.url, await tokenOf(reader), room.code)
+    for (let i = 1; i <= 57; i++) await send(app.url, ann.token, room.id, `@${reader} mention ${i}`)
+    await r.page.getByRole('link', { name: /Notifications/ }).click()
+    const items = r.page.getByRole('list', { name: 'Notifications' }).getByRole('listitem')
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(50)
+    const older = r.page.getByRole('button', { name: 'Show older notifications' })
+    await older.focus()
+    await r.page.keyboard.press('Enter')
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(57)
+    const texts = await items.getByRole('link').allTextContents()
+    expect(texts.map((t) => /mention (\d+)$/.exec(t)?.[1])).toEqual(Array.from({ length: 57 }, (_, i) => String(57 - i)))
+    // nothing older is left: the button is gone
+    await expect.poll(() => older.count()).toBe(0)
+    expect(errors).toEqual([])
+    await r.context.close()
+  }, 90_000)
+})
+
 describe('desktop notifications', () => {
   it('asks for permission only from the button, never on load', async () => {
     const p = await recordingPage(false)

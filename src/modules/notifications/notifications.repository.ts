@@ -20,11 +20,23 @@ export class NotificationsRepository {
     return toNotification(row)
   }
 
-  async list(userId: string, unreadOnly: boolean, limit: number): Promise<NotificationModel[]> {
+  async list(userId: string, unreadOnly: boolean, limit: number, before: { at: number; id: string } | null = null): Promise<NotificationModel[]> {
     let q = this.db.selectFrom('notifications').selectAll().where('user_id', '=', userId)
     if (unreadOnly) q = q.where('read_at', 'is', null)
+    if (before) {
+      q = q.where((eb) => eb.or([
+        eb('created_at', '<', before.at),
+        eb.and([eb('created_at', '=', before.at), eb('id', '<', before.id)]),
+      ]))
+    }
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
     return rows.map(toNotification)
+  }
+
+  /** where one of the user's notifications sits in the list (null: none of theirs) */
+  async positionOf(userId: string, id: string): Promise<{ at: number; id: string } | null> {
+    const r = await this.db.selectFrom('notifications').select(['created_at', 'id']).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst()
+    return r ? { at: Number(r.created_at), id: r.id } : null
   }
 
   async unreadCount(userId: string): Promise<number> {

@@ -2,7 +2,7 @@ import type { AppResolvers } from '../../graphql/schema.js'
 
 export const notificationsResolvers: AppResolvers = {
   Query: {
-    notificationsList: (_, { unreadOnly, first }, ctx) => ctx.svc.notifications.list(ctx, unreadOnly, first),
+    notificationsList: (_, { unreadOnly, first, before }, ctx) => ctx.svc.notifications.list(ctx, unreadOnly, first, before),
     unreadNotificationCount: (_, __, ctx) => ctx.svc.notifications.unreadCount(ctx),
   },
   Mutation: {

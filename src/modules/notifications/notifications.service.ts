@@ -187,8 +187,16 @@ export class NotificationsService {
     return new Set(await rooms.present(roomId))
   }
 
-  list(ctx: Ctx, unreadOnly: boolean | null | undefined, first: number | null | undefined): Promise<NotificationModel[]> {
-    return this.repo.list(ctx.viewer!.userId, !!unreadOnly, pageSize(first, 'first', 50))
+  /** newest first; `before` (a notification's id, the last of the previous page): only older ones */
+  async list(ctx: Ctx, unreadOnly: boolean | null | undefined, first: number | null | undefined, before?: string | null): Promise<NotificationModel[]> {
+    const limit = pageSize(first, 'first', 50)
+    let anchor: { at: number; id: string } | null = null
+    if (before !== null && before !== undefined) {
+      const found = isId(before) ? await this.repo.positionOf(ctx.viewer!.userId, before) : null
+      if (!found) throw badInput('before', 'before must be the id of one of your notifications')
+      anchor = found
+    }
+    return this.repo.list(ctx.viewer!.userId, !!unreadOnly, limit, anchor)
   }
 
   unreadCount(ctx: Ctx): Promise<number> { return this.repo.unreadCount(ctx.viewer!.userId) }

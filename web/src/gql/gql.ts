@@ -57,6 +57,7 @@ type Documents = {
     "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": typeof types.OpenDirectRoomDocument,
     "\n  subscription FriendshipLive { friendshipChanged { at } }\n": typeof types.FriendshipLiveDocument,
     "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n": typeof types.NotificationsListDocument,
+    "\n  query OlderNotifications($before: ID!) {\n    notificationsList(first: 50, before: $before) { ...NotificationFields }\n  }\n": typeof types.OlderNotificationsDocument,
     "\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkNotificationsReadDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": typeof types.NotificationFieldsFragmentDoc,
     "\n  query UnreadNotificationCount { unreadNotificationCount }\n": typeof types.UnreadNotificationCountDocument,
@@ -160,6 +161,7 @@ const documents: Documents = {
     "\n  mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }\n": types.OpenDirectRoomDocument,
     "\n  subscription FriendshipLive { friendshipChanged { at } }\n": types.FriendshipLiveDocument,
     "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n": types.NotificationsListDocument,
+    "\n  query OlderNotifications($before: ID!) {\n    notificationsList(first: 50, before: $before) { ...NotificationFields }\n  }\n": types.OlderNotificationsDocument,
     "\n  mutation MarkNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkNotificationsReadDocument,
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": types.NotificationFieldsFragmentDoc,
     "\n  query UnreadNotificationCount { unreadNotificationCount }\n": types.UnreadNotificationCountDocument,
@@ -406,6 +408,10 @@ export function graphql(source: "\n  subscription FriendshipLive { friendshipCha
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n"): (typeof documents)["\n  query NotificationsList {\n    notificationsList(first: 50) { ...NotificationFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OlderNotifications($before: ID!) {\n    notificationsList(first: 50, before: $before) { ...NotificationFields }\n  }\n"): (typeof documents)["\n  query OlderNotifications($before: ID!) {\n    notificationsList(first: 50, before: $before) { ...NotificationFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-import { createEffect, createResource, For, on, Show } from 'solid-js'
+import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
 import { Async, ErrorBox, formatTime, useAction } from '../../components/ui'
@@ -7,9 +7,16 @@ import { AlertSettings } from '../shell/AlertSettings'
 import { refreshSoon } from '../shell/conversations'
 import { describe, lastArrived, refreshUnread, setUnread, targetOf } from './store'
 
+const PAGE = 50
 const NotificationsList = graphql(`
   query NotificationsList {
     notificationsList(first: 50) { ...NotificationFields }
+  }
+`)
+
+const OlderNotifications = graphql(`
+  query OlderNotifications($before: ID!) {
+    notificationsList(first: 50, before: $before) { ...NotificationFields }
   }
 `)
 
@@ -18,8 +25,21 @@ const MarkNotificationsRead = graphql(`
 `)
 
 export function NotificationsPage() {
-  const [list, { refetch }] = createResource(() => query(NotificationsList, {}).then((d) => d.notificationsList))
+  // the newest page, and the older pages shown with "Show older notifications" (dropped when the
+  // newest page is read again: a new arrival moves the pages' boundary)
+  const [older, setOlder] = createSignal<NonNullable<ReturnType<typeof list>>>([])
+  const [olderLeft, setOlderLeft] = createSignal<boolean | null>(null)
+  const [list, { refetch: refetchNewest }] = createResource(() => query(NotificationsList, {}).then((d) => { setOlder([]); setOlderLeft(null); return d.notificationsList }))
+  const refetch = () => refetchNewest()
   createEffect(on(lastArrived, (n) => { if (n) void refetch() }, { defer: true }))
+  const showOlder = useAction(async () => {
+    const shown = [...(list() ?? []), ...older()]
+    const last = shown[shown.length - 1]
+    if (!last) return
+    const page = (await query(OlderNotifications, { before: last.id })).notificationsList
+    setOlder([...older(), ...page])
+    setOlderLeft(page.length === PAGE)
+  })
   // an item is read once opened (or with "Mark all as read"): the badge and the marks agree
   const open = (id: string, wasUnread: boolean) => {
     if (!wasUnread) return
@@ -42,7 +62,7 @@ export function NotificationsPage() {
         {(items) => (
           <Show when={items.length} fallback={<p class="muted">Nothing yet. Friend requests, direct messages and mentions show up here, including those that arrive while you are away.</p>}>
             <ul class="list card" aria-label="Notifications">
-              <For each={items}>
+              <For each={[...items, ...older()]}>
                 {(n) => (
                   <li class={`list-row notification ${n.readAt ? '' : 'unread'}`}>
                     <Show when={!n.readAt}><span class="unread-mark" role="img" aria-label="unread" /></Show>
@@ -54,6 +74,14 @@ export function NotificationsPage() {
                 )}
               </For>
             </ul>
+            <Show when={olderLeft() ?? items.length === PAGE}>
+              <div class="row">
+                <button type="button" class="btn small" disabled={showOlder.busy()} onClick={() => void showOlder.run()}>
+                  {showOlder.busy() ? 'Loading older notifications…' : 'Show older notifications'}
+                </button>
+              </div>
+            </Show>
+            <Show when={showOlder.error()}><ErrorBox error={showOlder.error()} /></Show>
           </Show>
         )}
       </Async>
