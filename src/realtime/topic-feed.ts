@@ -39,3 +39,38 @@ export function topicFeed(pubsub: PubSub, start: (sink: Sink, feed: FeedScope) =
     },
   }
 }
+
+/**
+ * What a room feed delivers between listening and its second access check is held: the check
+ * before listening can be overtaken by a removal whose `left` was published before the listen
+ * (the feed never hears it). After listening, the feed reads the membership again; `open` then
+ * delivers what was held, in order, and `drop` discards it (the feed completes instead).
+ */
+export class HoldUntilChecked {
+  private state: 'holding' | 'open' | 'dropped' = 'holding'
+  private held: (() => unknown)[] = []
+
+  /** delivers now (its result goes back to the pub/sub, which reports a failure) or holds it */
+  run(deliver: () => unknown): unknown {
+    if (this.state === 'open') return deliver()
+    if (this.state === 'holding') this.held.push(deliver)
+    return undefined
+  }
+
+  /** delivers what was held; a held delivery's failure goes to `report` */
+  open(report: (e: unknown) => void = () => {}) {
+    if (this.state !== 'holding') return
+    this.state = 'open'
+    for (const deliver of this.held.splice(0)) {
+      try {
+        const r = deliver()
+        if (r instanceof Promise) r.catch(report)
+      } catch (e) { report(e) }
+    }
+  }
+
+  drop() {
+    this.state = 'dropped'
+    this.held = []
+  }
+}

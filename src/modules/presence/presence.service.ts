@@ -15,7 +15,7 @@ import { topics } from '../../realtime/topics.js'
 import type { Gateway } from '../../realtime/gateway.js'
 import type { ClientSocket } from '../../realtime/ws/client-socket.js'
 import type { Feed } from '../../realtime/ws/feed.js'
-import { topicFeed } from '../../realtime/topic-feed.js'
+import { HoldUntilChecked, topicFeed } from '../../realtime/topic-feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 import type { PresenceStatus } from '../users/users.service.js'
 import { isInbox } from '../notifications/inbox.js'
@@ -409,12 +409,14 @@ export class PresenceService {
     const me = ctx.viewer!.userId
     const blocked = new Set(await this.svc.friends.blockedIds(me))
     return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      // held until the membership is read again once listening (src/realtime/room-feed.ts says why)
+      const hold = new HoldUntilChecked()
       await feed.listen(topics.userInbox(me), (m: unknown) => {
         if (!isInbox(m, 'friendship')) return
         if (m.event.friendship === 'BLOCKED') blocked.add(m.event.user.id); else blocked.delete(m.event.user.id)
       })
       await feed.listen(topics.roomPresence(room.id), (ev: PresenceEventModel) => {
-        if (ev?.roomId === room.id && !blocked.has(ev.userId)) sink.next(ev)
+        if (ev?.roomId === room.id) hold.run(() => { if (!blocked.has(ev.userId)) sink.next(ev) })
       })
       await feed.listen(topics.roomControl(room.id), (c: RoomControl) => {
         if (!c || typeof c !== 'object') return
@@ -422,9 +424,14 @@ export class PresenceService {
         // re-delivered after a pub/sub outage (realtime/recheck.ts): it ends subscriptions only
         if ((c as { recheck?: boolean }).recheck) return
         if ((c.type === 'joined' || c.type === 'left') && typeof c.userId === 'string' && !blocked.has(c.userId)) {
-          this.controlEvent(room.id, c).then((ev) => { if (!feed.stopped) sink.next(ev) }, (e) => this.fail(e))
+          hold.run(() => this.controlEvent(room.id, c).then((ev) => { if (!feed.stopped) sink.next(ev) }, (e) => this.fail(e)))
         }
       })
+      if (feed.stopped) return
+      const still = await this.svc.rooms.stillMember(room.id, me)
+      if (feed.stopped) return
+      if (still) hold.open()
+      else { hold.drop(); sink.complete() }
     })
   }
 

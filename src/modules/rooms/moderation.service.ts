@@ -9,7 +9,7 @@ import { isId } from '../../lib/text.js'
 import { newJoinCode } from '../../lib/ids.js'
 import { MAX_BANS_LISTED } from '../../lib/limits.js'
 import { topics } from '../../realtime/topics.js'
-import { topicFeed } from '../../realtime/topic-feed.js'
+import { HoldUntilChecked, topicFeed } from '../../realtime/topic-feed.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { type RoomAction, mayAct } from './permissions.js'
 import { RoomDeletedError } from './rooms.repository.js'
@@ -152,7 +152,7 @@ export class ModerationService {
     const me = ctx.viewer!.userId
     const endOnLeave = room.kind !== 'PUBLIC'
     return topicFeed(this.svc.pubsub, async (sink, feed) => {
-      await feed.listen(topics.roomControl(room.id), (c: RoomControl) => {
+      const deliver = (c: RoomControl) => {
         const ch = changeOf(room.id, c)
         if (ch?.kind === 'CODE_CHANGED') {
           this.svc.rooms.repo.membership(room.id, me).then((m) => {
@@ -162,9 +162,24 @@ export class ModerationService {
         }
         // (a deletion noticed by the outage re-check, realtime/recheck.ts, is a DELETED too)
         if (ch) sink.next(ch)
-        if (c?.type === 'deleted') sink.complete()
-        else if (c?.type === 'left' && c.userId === me && endOnLeave) sink.complete()
+      }
+      // members-only rooms: what arrives is held until the membership is read again once
+      // listening (src/realtime/room-feed.ts says why)
+      const hold = new HoldUntilChecked()
+      if (!endOnLeave) hold.open()
+      await feed.listen(topics.roomControl(room.id), (c: RoomControl) => {
+        const ends = c?.type === 'deleted' || (c?.type === 'left' && c.userId === me && endOnLeave)
+        if (!ends) { hold.run(() => deliver(c)); return }
+        // the end of the feed is never held: the viewer's own removal (or the deletion) and then complete
+        hold.drop()
+        deliver(c)
+        sink.complete()
       })
+      if (!endOnLeave || feed.stopped) return
+      const still = await this.svc.rooms.stillMember(room.id, me)
+      if (feed.stopped) return
+      if (still) hold.open()
+      else { hold.drop(); sink.complete() }
     })
   }
 }

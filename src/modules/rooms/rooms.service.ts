@@ -333,6 +333,15 @@ export class RoomsService {
     return rooms
   }
 
+  /**
+   * Whether the user is a member of the room now, read from the database (no cache): a room feed
+   * asks it again once it listens, since a removal may have answered between its first check and
+   * the listen (src/realtime/room-feed.ts).
+   */
+  async stillMember(roomId: string, userId: string): Promise<boolean> {
+    return (await this.repo.membership(roomId, userId)) !== null
+  }
+
   async members(ctx: Ctx, room: RoomModel, first: number | null | undefined, after: string | null | undefined): Promise<Connection<RoomMemberModel>> {
     await this.readable(ctx, room.id)
     const limit = pageSize(first, 'first', 50)

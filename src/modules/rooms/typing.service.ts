@@ -34,6 +34,7 @@ export class TypingService {
     const timers = new Map<string, NodeJS.Timeout>()
     return roomTopicFeed<TypingMessage>(this.svc.pubsub, {
       roomId: room.id, topic: topics.roomTyping(room.id), viewerId, endOnLeave: true,
+      stillAllowed: () => this.svc.rooms.stillMember(room.id, viewerId),
       onMessage: async (m, sink) => {
         if (!m || typeof m.userId !== 'string' || m.userId === viewerId) return
         if (await this.svc.hidden(viewerId, m.userId)) return

@@ -177,6 +177,7 @@ export class CallsService {
     const viewerId = ctx.viewer!.userId
     return roomTopicFeed<CallEventModel>(this.svc.pubsub, {
       roomId: room.id, topic: topics.roomCall(room.id), viewerId, endOnLeave: true,
+      stillAllowed: () => this.svc.rooms.stillMember(room.id, viewerId),
       onMessage: (e, sink) => { if (e && e.roomId === room.id) sink.next(e) },
       onLeave: () => { void this.remove(room.id, viewerId).catch((err) => this.svc.log.warn({ err }, 'leaving the call on room leave failed')) },
     })

@@ -80,6 +80,9 @@ export class SignalsService {
         await feed.listen(topics.roomControl(room.id), (c: RoomControl) => {
           if (c?.type === 'deleted' || (c?.type === 'left' && c.userId === viewerId && room.kind !== 'PUBLIC')) sink.complete()
         })
+        // a removal that answered before the listen was not heard (src/realtime/room-feed.ts):
+        // the membership is read again now (a signal needs both people to be members when sent)
+        if (room.kind !== 'PUBLIC' && !feed.stopped && !(await this.svc.rooms.stillMember(room.id, viewerId)) && !feed.stopped) sink.complete()
       }
     })
   }

@@ -464,6 +464,7 @@ export class TimerService {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     return roomTopicFeed<RoomTimerModel>(this.svc.pubsub, {
       roomId: room.id, topic: topics.roomTimer(room.id), viewerId: ctx.viewer!.userId, endOnLeave: true,
+      stillAllowed: () => this.svc.rooms.stillMember(room.id, ctx.viewer!.userId),
       onMessage: (t, sink) => { if (t && t.roomId === room.id) sink.next(t) },
     })
   }
