@@ -2,7 +2,7 @@
 // deleting the room (or the viewer leaving it) ends the subscription at once.
 import type { Feed, Sink } from './ws/feed.js'
 import type { PubSub } from './pubsub.js'
-import { HoldUntilChecked, topicFeed } from './topic-feed.js'
+import { HoldUntilChecked, inOrder, topicFeed } from './topic-feed.js'
 import { topics } from './topics.js'
 
 export interface RoomTopicFeed<T> {
@@ -28,7 +28,8 @@ export function roomTopicFeed<T>(pubsub: PubSub, o: RoomTopicFeed<T>): Feed {
   return topicFeed(pubsub, async (sink, feed) => {
     const hold = new HoldUntilChecked()
     if (!o.stillAllowed) hold.open()
-    await feed.listen(o.topic, (msg: T) => hold.run(() => o.onMessage(msg, sink)))
+    const handle = inOrder((msg: T) => o.onMessage(msg, sink))
+    await feed.listen(o.topic, (msg: T) => hold.run(() => handle(msg)))
     await feed.listen(topics.roomControl(o.roomId), (c: { type?: string; userId?: string }) => {
       if (c?.type === 'deleted') sink.complete()
       else if (c?.type === 'left' && c.userId === o.viewerId && o.endOnLeave) {

@@ -74,3 +74,26 @@ export class HoldUntilChecked {
     this.held = []
   }
 }
+
+/**
+ * Runs a feed's handler for each message in arrival order, also when a run awaits (a database
+ * read): on PostgreSQL two reads on two pool connections finish in either order, and a typing
+ * feed delivered "stopped" before "typing" (the indicator then stayed on until its timeout).
+ * A run that needs no wait goes at once, as before.
+ */
+export function inOrder<A extends unknown[]>(handle: (...args: A) => unknown): (...args: A) => unknown {
+  let tail: Promise<unknown> | null = null
+  const settle = (p: Promise<unknown>) => { p.then(() => { if (tail === p) tail = null }, () => { if (tail === p) tail = null }) }
+  return (...args: A) => {
+    const run = () => handle(...args)
+    if (tail) {
+      const p: Promise<unknown> = tail.then(run, run)
+      tail = p
+      settle(p)
+      return p
+    }
+    const r = run()
+    if (r instanceof Promise) { tail = r; settle(r) }
+    return r
+  }
+}

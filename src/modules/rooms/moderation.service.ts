@@ -9,7 +9,7 @@ import { isId } from '../../lib/text.js'
 import { newJoinCode } from '../../lib/ids.js'
 import { MAX_BANS_LISTED } from '../../lib/limits.js'
 import { topics } from '../../realtime/topics.js'
-import { HoldUntilChecked, topicFeed } from '../../realtime/topic-feed.js'
+import { HoldUntilChecked, inOrder, topicFeed } from '../../realtime/topic-feed.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { type RoomAction, mayAct } from './permissions.js'
 import { RoomDeletedError } from './rooms.repository.js'
@@ -152,17 +152,18 @@ export class ModerationService {
     const me = ctx.viewer!.userId
     const endOnLeave = room.kind !== 'PUBLIC'
     return topicFeed(this.svc.pubsub, async (sink, feed) => {
-      const deliver = (c: RoomControl) => {
+      // in arrival order: a CODE_CHANGED waits for the viewer's role, and the UPDATED after it
+      // waits for it (it went out first on the other instance)
+      const deliver = inOrder((c: RoomControl): Promise<void> | void => {
         const ch = changeOf(room.id, c)
         if (ch?.kind === 'CODE_CHANGED') {
-          this.svc.rooms.repo.membership(room.id, me).then((m) => {
+          return this.svc.rooms.repo.membership(room.id, me).then((m) => {
             if (!feed.stopped && mayAct(m?.role ?? null, 'regenerateCode')) sink.next(ch)
           }, (e) => this.svc.log.error({ err: e }, 'roomChanged: reading a role failed'))
-          return
         }
         // (a deletion noticed by the outage re-check, realtime/recheck.ts, is a DELETED too)
         if (ch) sink.next(ch)
-      }
+      })
       // members-only rooms: what arrives is held until the membership is read again once
       // listening (src/realtime/room-feed.ts says why)
       const hold = new HoldUntilChecked()
@@ -170,10 +171,12 @@ export class ModerationService {
       await feed.listen(topics.roomControl(room.id), (c: RoomControl) => {
         const ends = c?.type === 'deleted' || (c?.type === 'left' && c.userId === me && endOnLeave)
         if (!ends) { hold.run(() => deliver(c)); return }
-        // the end of the feed is never held: the viewer's own removal (or the deletion) and then complete
+        // the end of the feed is never held: what came before it, the viewer's own removal (or the
+        // deletion), then complete
         hold.drop()
-        deliver(c)
-        sink.complete()
+        const last = deliver(c)
+        if (last instanceof Promise) void last.then(() => sink.complete(), () => sink.complete())
+        else sink.complete()
       })
       if (!endOnLeave || feed.stopped) return
       const still = await this.svc.rooms.stillMember(room.id, me)
