@@ -2,6 +2,7 @@
 import fs from 'node:fs'
 import { EventEmitter } from 'node:events'
 import path from 'node:path'
+import { type DocumentNode, parse } from 'graphql'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify'
 import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
@@ -278,7 +279,18 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     errorFormatter: (execution, ctx) => {
       // the request's logger carries the request id; one line per internal error
       const log = (ctx as { reply?: { log?: FastifyBaseLogger } })?.reply?.log ?? app.log
-      return formatErrors(execution as any, (err) => log.error({ err }, 'internal error'), config.env === 'production')
+      // the request's document, read again only for a variable's error (where its value goes)
+      let request: { document: DocumentNode | null; operationName?: string | null } | null = null
+      const requestOf = () => {
+        if (request) return request
+        const req = (ctx as { reply?: { request?: { body?: unknown; query?: unknown } } })?.reply?.request
+        const src = (req?.body && typeof req.body === 'object' ? req.body : req?.query) as { query?: unknown; operationName?: unknown } | undefined
+        let document: DocumentNode | null = null
+        try { if (typeof src?.query === 'string') document = parse(src.query, { maxTokens: config.limits.tokens }) } catch { document = null }
+        request = { document, operationName: typeof src?.operationName === 'string' ? src.operationName : null }
+        return request
+      }
+      return formatErrors(execution as any, (err) => log.error({ err }, 'internal error'), config.env === 'production', requestOf)
     },
   })
 

@@ -1,4 +1,5 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql'
+import { type DocumentNode, GraphQLError, type GraphQLFormattedError } from 'graphql'
+import { variableInputError } from './variable-errors.js'
 import { toPublicError } from './errors.js'
 
 interface Execution { data?: unknown; errors: readonly GraphQLError[]; statusCode?: number }
@@ -15,7 +16,7 @@ export function stripSuggestions(message: string): string {
 /** framework refusals of a request that carries no readable GraphQL document */
 const NO_DOCUMENT = new Set(['MER_ERR_GQL_VALIDATION', 'FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY', 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND'])
 
-export function formatErrors(execution: Execution, log: (err: unknown) => void, hideSuggestions = false): { statusCode: number; response: { data: any; errors: GraphQLFormattedError[] } } {
+export function formatErrors(execution: Execution, log: (err: unknown) => void, hideSuggestions = false, request: () => { document: DocumentNode | null; operationName?: string | null } = () => ({ document: null })): { statusCode: number; response: { data: any; errors: GraphQLFormattedError[] } } {
   const out: GraphQLError[] = []
   let statusCode = 200
   for (const err of execution.errors) {
@@ -24,6 +25,9 @@ export function formatErrors(execution: Execution, log: (err: unknown) => void, 
       // mercurius wraps parse and validation failures (depth, rules) in MER_ERR_GQL_VALIDATION
       statusCode = 400
       for (const inner of orig.errors as GraphQLError[]) {
+        // a variable's value that does not fit its type: invalid input (src/graphql/variable-errors.ts)
+        const input = inner instanceof GraphQLError && /^Variable "\$/.test(inner.message) ? variableInputError(inner, request().document, request().operationName, hideSuggestions) : null
+        if (input) { out.push(input); continue }
         const parse = /^Syntax Error/.test(inner.message) || /tokens/.test(inner.message) && /Parsing aborted/.test(inner.message)
         out.push(new GraphQLError(hideSuggestions ? stripSuggestions(inner.message) : inner.message, {
           nodes: inner.nodes, source: inner.source, positions: inner.positions,

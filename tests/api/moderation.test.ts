@@ -178,7 +178,7 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`room moderation
     expect(await code(REMOVE, { r: room.id, u: outsider.id }, owner.token)).toBe('NOT_FOUND')
     expect(await code(REMOVE, { r: room.id, u: mod.id }, mod.token)).toBe('FORBIDDEN')
     expect(await code(REMOVE, { r: unknown, u: member.id }, owner.token)).toBe('NOT_FOUND')
-    expect(await code(SET_ROLE, { r: room.id, u: member.id, role: 'ADMIN' }, owner.token)).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(await code(SET_ROLE, { r: room.id, u: member.id, role: 'ADMIN' }, owner.token)).toBe('BAD_USER_INPUT')
     expect(await state(room.id)).toEqual(before)
     // DIRECT rooms have no roles, bans or code to change
     const req = (await ok(t.url, `mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }`, { u: target2.id }, target.token)).sendFriendRequest

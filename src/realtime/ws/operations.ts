@@ -1,11 +1,12 @@
 // A `subscribe` message: its document checked, then run once (query, mutation) or started as a
 // live subscription whose feed the gateway drives until complete or close.
-import { GraphQLError, type GraphQLSchema, type OperationDefinitionNode, getArgumentValues, getOperationAST, getVariableValues } from 'graphql'
+import { type DocumentNode, GraphQLError, type GraphQLSchema, type OperationDefinitionNode, getArgumentValues, getOperationAST, getVariableValues } from 'graphql'
 import type { Services } from '../../services.js'
 import { type Ctx, Loaders } from '../../graphql/context.js'
 import { AppError, toPublicError } from '../../graphql/errors.js'
 import { checkCostWithVariables, type DocumentCache, type PreparedDocument } from '../../graphql/validation.js'
 import { stripSuggestions } from '../../graphql/format.js'
+import { variableInputError } from '../../graphql/variable-errors.js'
 import type { ClientSocket } from './client-socket.js'
 import type { Feed } from './feed.js'
 import type { Outbox } from './outbox.js'
@@ -49,17 +50,20 @@ export class Operations {
     // a query or mutation: execute() coerces the variables itself and answers without running
     // anything when they are wrong (runOnce gives that answer the code below). Coercing them here
     // as well cost ~1.5% of the main thread in the rooms bench, on every send over the socket.
-    if (op.operation !== 'subscription') return runOnce(this.schema, outbox, this.makeCtx(conn), conn, id, prepared.document, declared, operationName, (errors) => this.invalidVariables(errors))
+    if (op.operation !== 'subscription') return runOnce(this.schema, outbox, this.makeCtx(conn), conn, id, prepared.document, declared, operationName, (errors) => this.invalidVariables(errors, prepared.document, operationName))
     // variables of the wrong type are refused before anything runs, with the code HTTP gives them
     const coerced = getVariableValues(this.schema, op.variableDefinitions ?? [], variables ?? {})
-    if (coerced.errors) return outbox.sendErrors(conn, id, this.invalidVariables(coerced.errors))
+    if (coerced.errors) return outbox.sendErrors(conn, id, this.invalidVariables(coerced.errors, prepared.document, operationName))
     this.start(conn, id, prepared, op, coerced.coerced, declared, operationName)
   }
 
-  /** variables of the wrong type: refused with the code HTTP gives them (suggestions hidden in production) */
-  private invalidVariables(errors: readonly GraphQLError[]): GraphQLError[] {
+  /**
+   * variables of the wrong type: refused as HTTP refuses them, BAD_USER_INPUT naming the argument
+   * (src/graphql/variable-errors.ts; suggestions hidden in production)
+   */
+  private invalidVariables(errors: readonly GraphQLError[], document: DocumentNode, operationName: string | undefined): GraphQLError[] {
     const hide = this.svc.config.env === 'production'
-    return errors.map((e) => new GraphQLError(hide ? stripSuggestions(e.message) : e.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
+    return errors.map((e) => variableInputError(e, document, operationName, hide) ?? new GraphQLError(hide ? stripSuggestions(e.message) : e.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }))
   }
 
   private start(
