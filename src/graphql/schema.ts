@@ -77,6 +77,7 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
   }
 
   // the session rule, in one place for every root field
+  const NUL_CHECKED_BY_SERVICE = new Set(['Mutation.logIn.input', 'Mutation.changePassword.currentPassword', 'Mutation.deleteAccount.password'])
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue
     for (const def of Object.values(root.getFields())) {
@@ -86,7 +87,9 @@ export function buildAppSchema(parts: AppResolvers[]): GraphQLSchema {
       const signsIn = isPublic && isMutation
       // text arguments checked for NUL; ids and join codes are lookups instead (garbage names
       // nothing: NOT_FOUND, checked before any query by the services)
-      const textArgs = def.args.filter((a) => a.name !== 'code')
+      // A password being checked is exempt: a NUL in it (or in logIn's username) is simply wrong,
+      // the one failed answer (the contract: one code and one message for a failed logIn)
+      const textArgs = def.args.filter((a) => a.name !== 'code' && !NUL_CHECKED_BY_SERVICE.has(`${root.name}.${def.name}.${a.name}`))
       def.resolve = (parent, args, ctx: Ctx, info) => {
         if (ctx.authError) throw ctx.authError
         if (ctx.tokenRejected || (ctx.cookieRejected && !signsIn)) throw unauthenticated('Your session has ended; sign in again')

@@ -265,6 +265,30 @@ describe('every string input has a length cap', () => {
   })
 })
 
+describe('a NUL in credentials being checked', () => {
+  it('logIn answers the one failed answer (UNAUTHENTICATED, "Wrong username or password"), not BAD_USER_INPUT', async () => {
+    const LOG_IN = 'mutation($i: LogInInput!) { logIn(input: $i) { token } }'
+    const wrong = await code(LOG_IN, { i: { username: u.username, password: 'not the password' } }, null)
+    expect(wrong).toMatchObject({ code: 'UNAUTHENTICATED' })
+    for (const i of [{ username: `${u.username}\u0000`, password: 'correct horse battery' }, { username: u.username, password: 'correct\u0000horse' }]) {
+      const r = await code(LOG_IN, { i }, null)
+      expect(r, JSON.stringify(i)).toEqual({ code: 'UNAUTHENTICATED', field: undefined, message: wrong.message, data: null })
+    }
+  })
+
+  it('changePassword and deleteAccount: a NUL in the password checked is "not your current password"', async () => {
+    const v = await signUp(t.url)
+    const changed = await code('mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }', { c: 'pass\u0000word', n: 'a new fine password' }, v.token)
+    expect(changed).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currentPassword', message: 'That is not your current password' })
+    const erased = await code('mutation($p: String!) { deleteAccount(password: $p) }', { p: 'pass\u0000word' }, v.token)
+    expect(erased).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password', message: 'That is not your current password' })
+    expect((await ok(t.url, '{ me { id } }', {}, v.token)).me.id).toBe(v.id)
+    // a new password with NUL is still refused as such
+    const bad = await code('mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }', { c: 'correct horse battery', n: 'new\u0000password' }, v.token)
+    expect(bad).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' })
+  })
+})
+
 describe('ids are validated before they reach a query or a topic', () => {
   const GARBAGE = ['', 'not-an-id', "' OR 1=1 --", 'room.*.events', '*', '00000000-0000-0000-0000-00000000000g', 'x'.repeat(10_000), '\u0000', '../../etc/passwd']
   const ID_OPS: [string, string, (id: string) => Record<string, unknown>][] = [

@@ -92,13 +92,15 @@ export class AuthService {
     if (typeof input.username !== 'string' || typeof input.password !== 'string') throw failed()
     await this.ipLimit(meta.ip)
     const key = input.username.normalize('NFKC').trim().toLowerCase()
-    const keyOk = key.length > 0 && key.length <= 64
+    // a NUL names no account (usernames refuse it) and is no one's password: the one failed
+    // answer, never a query with it (PostgreSQL cannot take NUL)
+    const keyOk = key.length > 0 && key.length <= 64 && !key.includes('\u0000')
     const userKey = `auth:fail:${keyOk ? key : '-'}`
     const perUser = this.svc.config.authRateLimitPerUser
     // reserved before the password is looked at (atomic in the store), refunded when it was
     // right: N concurrent guesses get at most the limit evaluated, not N
     await spend(this.svc.limits, userKey, perUser, FAILED_LOGIN_WINDOW_MS)
-    const pwOk = input.password.length > 0 && input.password.length <= PASSWORD_MAX * 2 && isWellFormed(input.password)
+    const pwOk = input.password.length > 0 && input.password.length <= PASSWORD_MAX * 2 && isWellFormed(input.password) && !input.password.includes('\u0000')
     const found = keyOk ? await this.users.credentialsByKey(key) : null
     let ok = false
     await this.hashing.run(async () => {
@@ -129,7 +131,7 @@ export class AuthService {
     const userKey = `auth:fail:${found.key}`
     const limit = this.svc.config.authRateLimitPerUser
     await spend(this.svc.limits, userKey, limit, FAILED_LOGIN_WINDOW_MS)
-    const wellFormed = typeof password === 'string' && password.length > 0 && password.length <= PASSWORD_MAX * 2 && isWellFormed(password)
+    const wellFormed = typeof password === 'string' && password.length > 0 && password.length <= PASSWORD_MAX * 2 && isWellFormed(password) && !password.includes('\u0000')
     const ok = wellFormed && await this.hashing.run(() => argon2.verify(found.passwordHash, password).catch(() => false))
     if (!ok) throw badInput(field, 'That is not your current password')
     await this.svc.limits.refund(userKey, limit, FAILED_LOGIN_WINDOW_MS)
