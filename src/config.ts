@@ -248,7 +248,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     streamSweepMs: 2000,
-    reactionSweepMs: 5000,
+    reactionSweepMs: 2000,
     allowedOrigins: env.ALLOWED_ORIGINS,
     authRateLimitPerIp: env.AUTH_RATE_LIMIT_PER_IP,
     authRateLimitPerUser: env.AUTH_RATE_LIMIT_PER_USER,
