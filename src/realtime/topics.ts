@@ -12,4 +12,6 @@ export const topics = {
   /** presence changes of one user, for friends */
   userPresence: (userId: string) => `user.${userId}.presence`,
   sessionsRevoked: () => 'sessions.revoked',
+  /** an instance shutting down cleanly hands its users' presence over: { users, at } */
+  presenceHandover: () => 'presence.handover',
 }

@@ -218,3 +218,40 @@ describe('across two instances', () => {
     }
   })
 })
+
+describe('a rolling restart', () => {
+  // a grace far longer than a sweep (leases of 3 s: a sweep every 250 ms), so a sweep right after
+  // the shutdown is certain to run before the client is back
+  const GRACE_ENV = { ...ENV, PRESENCE_OFFLINE_GRACE_MS: '3000' }
+  const pre = 'troll' + crypto.randomBytes(4).toString('hex') + ':'
+  let staying: TestApp
+  beforeAll(async () => { staying = await startApp({ redis: true, redisPrefix: pre, databaseUrl, env: GRACE_ENV }) })
+  afterAll(async () => { await staying?.close() })
+
+  it('a user whose instance shut down and who reconnects elsewhere within the grace never shows OFFLINE; one who does not, within 5 s', async () => {
+    const leaving = await startApp({ redis: true, redisPrefix: pre, databaseUrl, env: GRACE_ENV })
+    const [a, b, d] = await Promise.all([signUp(staying.url), signUp(staying.url), signUp(staying.url)])
+    await befriend(a, b)
+    await befriend(d, b)
+    const cb = wsClient(staying.wsUrl, b.token)
+    const base = staying.app.hearth.realtime.liveSubscriptions
+    const fb = collect(cb, PRESENCE)
+    await waitLive(staying, base + 1)
+    const aLeaving = connect(leaving, a)
+    const dLeaving = connect(leaving, d)
+    await fb.waitFor(() => about(fb.events, a.id).includes('ONLINE') && about(fb.events, d.id).includes('ONLINE'), 5000, 'both ONLINE')
+    const closedAt = new Promise<number>((resolve) => dLeaving.raw()!.once('close', () => resolve(Date.now())))
+    await leaving.close()
+    // a's client reconnects to the other instance after its first retry's delay (the web client
+    // waits about a second); several of the other instance's sweeps run meanwhile
+    await new Promise((r) => setTimeout(r, 800))
+    const aBack = connect(staying, a)
+    await fb.waitFor(() => about(fb.events, d.id).includes('OFFLINE'), 10_000, 'd OFFLINE')
+    expect(Date.now() - await closedAt).toBeLessThan(5000)
+    // marker: a goes AWAY through the instance it is on now; a wrong OFFLINE for a would come first
+    await ok(staying.url, SET_PRESENCE, { s: 'AWAY' }, a.token)
+    await fb.waitFor(() => about(fb.events, a.id).includes('AWAY'), 5000, 'the marker AWAY')
+    expect(about(fb.events, a.id)).toEqual(['ONLINE', 'AWAY'])
+    await Promise.all([cb.dispose(), aBack.close(), aLeaving.close(), dLeaving.close()])
+  })
+})

@@ -83,7 +83,19 @@ export class PresenceService {
     this.sweeper.unref()
     // users left ONLINE by an instance that died while nobody else was running
     setTimeout(() => { this.sweep().catch((e) => this.fail(e)) }, 0).unref()
+    // another instance shut down cleanly: its users' leases end at `at` (the grace of a clean
+    // close); each is recomputed then, OFFLINE unless their client reconnected somewhere
+    this.handover = this.svc.pubsub.subscribe(topics.presenceHandover(), (m: { users?: unknown; at?: unknown }) => {
+      if (this.stopped || !Array.isArray(m?.users) || typeof m.at !== 'number') return
+      const wait = Math.max(0, Math.min(m.at - Date.now(), 60_000)) + 20
+      for (const u of m.users) {
+        if (typeof u !== 'string') continue
+        setTimeout(() => { if (!this.stopped && !this.byUser.has(u)) void this.run(u, () => this.recompute(u)) }, wait).unref()
+      }
+    }).catch((e) => { this.fail(e); return null })
   }
+
+  private handover: Promise<(() => void) | null> | null = null
 
   private failLogged = 0
   private fail(e: unknown) {
@@ -265,9 +277,9 @@ export class PresenceService {
 
   /**
    * Clean shutdown, after the gateway closed this instance's sockets (1012: clients reconnect
-   * elsewhere). Its leases go, and so do its claims that its users are alive: the next sweep of
-   * any instance recomputes them, so a client that reconnected meanwhile never shows OFFLINE and
-   * one that did not is OFFLINE within a sweep. With no other instance running, the next one to
+   * elsewhere). Its leases, and its claims that its users are alive, end after the grace of a
+   * clean close: the first sweep of any instance after that recomputes them, so a client that
+   * reconnected meanwhile never shows OFFLINE and one that did not is OFFLINE a sweep later. With no other instance running, the next one to
    * start does it.
    */
   async shutdown() {
@@ -282,10 +294,18 @@ export class PresenceService {
     // the closes the gateway just made are still dropping their leases
     await Promise.allSettled([...this.chains.values()])
     const store = this.svc.store
+    // the leases run out after the grace a clean close gets (PRESENCE_OFFLINE_GRACE_MS), not at
+    // once: a sweep of another instance right after showed the users OFFLINE within a second,
+    // before their clients had reconnected elsewhere (a rolling restart flickered them)
+    const until = Date.now() + this.svc.config.presence.offlineGraceMs
     await Promise.allSettled([
-      ...[...this.byUser.keys()].map((u) => store.leaseDrop(leaseKey(u), this.instanceId)),
-      ...[...users].map((u) => store.leaseDrop(USERS, u)),
+      ...[...this.byUser.keys()].map((u) => store.leasePut(leaseKey(u), this.instanceId, until)),
+      ...[...users].map((u) => store.leasePut(USERS, u, until)),
     ])
+    // the other instances recompute them when the grace is over (the contract: OFFLINE within 5 s
+    // of a clean close; a sweep alone could come 5 s after that)
+    void this.handover?.then((off) => off?.())
+    if (users.size) await this.svc.publish(topics.presenceHandover(), { users: [...users], at: until }, { othersOnly: true }).catch((e) => this.fail(e))
     this.conns.clear()
     this.byUser.clear()
   }
