@@ -140,6 +140,36 @@ describe('account page', () => {
   }, 120_000)
 })
 
+describe('progress page: a browser without a time zone name, and an empty minutes field', () => {
+  it('shows the figures in UTC and says so (it showed only an error); an empty "Minutes studied" logs nothing', async () => {
+    const u = await signUp(app.url, uname('nozone'))
+    await ok(app.url, 'mutation { recordStudySession(minutes: 30) { id } }', {}, u.token)
+    const { context, page } = await newPage(browser)
+    // a browser started with TZ=UTC+3 names its zone "Etc/Unknown", which no server knows
+    await page.addInitScript(() => {
+      const real = Intl.DateTimeFormat.prototype.resolvedOptions
+      Intl.DateTimeFormat.prototype.resolvedOptions = function (this: Intl.DateTimeFormat) { return { ...real.call(this), timeZone: 'Etc/Unknown' } }
+    })
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, u.username)
+    await page.getByRole('link', { name: 'Progress' }).click()
+    await expect.poll(() => page.getByTestId('total-minutes').textContent(), { timeout: 10_000 }).toBe('30 min')
+    expect(await page.getByRole('note').filter({ hasText: 'Days are shown in UTC' }).count()).toBe(1)
+    // the minutes field emptied: the form is not sent, nothing is logged
+    await page.getByRole('spinbutton', { name: 'Minutes studied' }).fill('')
+    await page.getByRole('button', { name: 'Log session' }).click()
+    expect(await page.getByRole('spinbutton', { name: 'Minutes studied' }).evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true)
+    // marker: 5 minutes logged after it; the list then holds 30 and 5 only
+    await page.getByRole('spinbutton', { name: 'Minutes studied' }).fill('5')
+    await page.getByRole('button', { name: 'Log session' }).click()
+    await expect.poll(() => page.getByTestId('total-minutes').textContent(), { timeout: 10_000 }).toBe('35 min')
+    const sessions = (await ok(app.url, '{ studySessions { edges { node { minutes } } } }', {}, u.token)).studySessions.edges.map((e: any) => e.node.minutes)
+    expect(sessions).toEqual([5, 30])
+    expect(errors).toEqual([])
+    await context.close()
+  }, 60_000)
+})
+
 describe('progress page: weekly goal, streaks, heat map', () => {
   it('sets a goal and shows the week against it, the streaks and today\'s cell in the viewer\'s time zone', async () => {
     const u = await signUp(app.url, uname('goal'))

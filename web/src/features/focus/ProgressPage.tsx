@@ -1,6 +1,7 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
+import { AppError } from '../../lib/errors'
 import { Async, ErrorBox, formatTime, toast, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
 
@@ -40,11 +41,25 @@ const RecordStudySession = graphql(`
   }
 `)
 
+/** set once the server refused the browser's zone (a browser started with TZ=UTC+3 reports "Etc/Unknown") */
+let zoneRefused = false
 function timeZone(): string {
+  if (zoneRefused) return 'UTC'
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
   } catch {
     return 'UTC'
+  }
+}
+
+/** the page's figures in the browser's zone, or in UTC when the server knows no zone of that name */
+async function inZone<T>(load: (timeZone: string) => Promise<T>): Promise<T> {
+  try {
+    return await load(timeZone())
+  } catch (e) {
+    if (zoneRefused || !(e instanceof AppError) || e.field !== 'timeZone') throw e
+    zoneRefused = true
+    return load('UTC')
   }
 }
 
@@ -242,11 +257,13 @@ export function ProgressPage() {
   const [days, setDays] = createSignal(7)
   // the calendar asks for enough days to fill whole weeks up to this week's Sunday (the server
   // answers days up to today; the rest of this week is drawn empty)
-  const [data, { refetch }] = createResource(days, (d) => query(Progress, { days: d, calendarDays: CALENDAR_WEEKS * 7 + 6, timeZone: timeZone() }))
-  const [minutes, setMinutes] = createSignal(25)
+  const [data, { refetch }] = createResource(days, (d) => inZone((tz) => query(Progress, { days: d, calendarDays: CALENDAR_WEEKS * 7 + 6, timeZone: tz })))
+  // the field's text as typed: an emptied field stays empty (and \`required\` keeps the form from going)
+  const [minutes, setMinutes] = createSignal('25')
   const record = useAction(async () => {
-    await mutate(RecordStudySession, { minutes: minutes() })
-    toast(`Logged ${minutes()} minutes`)
+    const n = Number(minutes())
+    await mutate(RecordStudySession, { minutes: n })
+    toast(`Logged ${n} minutes`)
     await refetch()
   })
   return (
@@ -265,6 +282,7 @@ export function ProgressPage() {
       <Async resource={data} refetch={refetch} label="Loading your progress…">
         {(d) => (
           <>
+            <Show when={zoneRefused}><p class="muted small" role="note">Days are shown in UTC: this browser does not say which time zone it is in.</p></Show>
             <div class="stats">
               <div class="card stat"><span class="stat-value" data-testid="total-minutes">{hours(d.studyStats.totalMinutes)}</span><span class="muted">focused</span></div>
               <div class="card stat"><span class="stat-value">{d.studyStats.sessionCount}</span><span class="muted">sessions</span></div>
@@ -305,7 +323,7 @@ export function ProgressPage() {
                 <form class="row wrap" onSubmit={(e) => { e.preventDefault(); void record.run() }}>
                   <label class="field small-field">
                     <span>Minutes studied</span>
-                    <input type="number" min="1" max="600" value={minutes()} onInput={(e) => setMinutes(Number(e.currentTarget.value) || 25)} />
+                    <input type="number" min="1" max="600" step="1" required value={minutes()} onInput={(e) => setMinutes(e.currentTarget.value)} />
                   </label>
                   <button type="submit" class="btn" disabled={record.busy()} style={{ 'align-self': 'flex-end' }}>Log session</button>
                 </form>
