@@ -64,6 +64,32 @@ for (const backend of BACKENDS) {
       }
     }
 
+    it('a friend sees focusUntil change live: set when the phase starts, null when it pauses, set again on resume', async () => {
+      const { r, users: [a] } = await room(1)
+      const friend = await signUp(t.url)
+      const req = (await ok(t.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: a.id }, friend.token)).sendFriendRequest
+      await ok(t.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: req.id }, a.token)
+      const leaveA = await enter(a, r.id)
+      const fw = wsClient(t.wsUrl, friend.token)
+      const base = live(t)
+      const feed = collect(fw, 'subscription { presenceChanged { status focusUntil user { id } } }')
+      await waitLive(t, base + 1)
+      const ofA = () => feed.events.map((e: any) => e.presenceChanged).filter((p: any) => p.user.id === a.id)
+      await ok(t.url, START, { r: r.id, f: 25, b: 5 }, a.token)
+      await feed.waitFor(() => ofA().some((p: any) => p.focusUntil !== null), 5000, 'focusUntil set')
+      expect(Date.parse(ofA().at(-1).focusUntil)).toBe(clock.now() + 25 * MIN)
+      expect(ofA().at(-1).status).toBe('ONLINE')
+      const seen = ofA().length
+      await ok(t.url, PAUSE, { r: r.id }, a.token)
+      await feed.waitFor(() => ofA().length > seen && ofA().at(-1).focusUntil === null, 5000, 'focusUntil cleared on pause')
+      await ok(t.url, RESUME, { r: r.id }, a.token)
+      await feed.waitFor(() => ofA().at(-1).focusUntil !== null, 5000, 'focusUntil set again on resume')
+      await ok(t.url, STOP, { r: r.id }, a.token)
+      await feed.waitFor(() => ofA().at(-1).focusUntil === null, 5000, 'focusUntil cleared on stop')
+      await fw.dispose()
+      await leaveA()
+    })
+
     it('credits whole minutes present: the whole phase 25, from minute 24 1, away for 10 minutes 15', async () => {
       const { r, users: [a, b, c, d] } = await room(4)
       const leaveA = await enter(a, r.id)

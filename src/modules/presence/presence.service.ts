@@ -232,6 +232,20 @@ export class PresenceService {
     })
   }
 
+  /**
+   * These users' focus changed (a timer phase began, paused or ended in a room they are present
+   * in): their friends hear a PresenceEvent with the status unchanged, whose focusUntil is the new
+   * one. Room-mates see the room's timer. Nothing for a user who shows OFFLINE.
+   */
+  async announceFocus(userIds: readonly string[]) {
+    const at = Date.now()
+    await Promise.all(userIds.map(async (u) => {
+      const status = await this.rawStatus(u)
+      if (status === 'OFFLINE') return
+      await this.svc.publish(topics.userPresence(u), { userId: u, status, roomId: null, joined: null, left: null, at } satisfies PresenceEventModel)
+    }))
+  }
+
   /** friends hear it on the user's presence topic, room-mates on each room's */
   private async announce(u: string, status: PresenceStatus, at: number) {
     const ev: PresenceEventModel = { userId: u, status, roomId: null, joined: null, left: null, at }

@@ -249,6 +249,9 @@ export class TimerService {
 
   private async publish(row: TimerRow) {
     await this.svc.publish(topics.roomTimer(row.room_id), toTimerModel(row, this.clock.now()))
+    // the present members' focusUntil moved with the phase: their friends hear it (presence)
+    void this.presentMembers(row.room_id).then((ids) => this.svc.presence.announceFocus(ids))
+      .catch((err) => this.svc.log.warn({ err }, 'announcing focus to friends failed'))
   }
 
   /** the row, after performing any transition that is already due */
