@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       databaseUrl: './data/hearth.db',
       redisUrl: null,
       streamSweepMs: 2000,
-      reactionSweepMs: 5000,
+      reactionSweepMs: 2000,
       allowedOrigins: [],
       authRateLimitPerIp: 30,
       authRateLimitPerUser: 10,
