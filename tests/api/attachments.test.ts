@@ -49,6 +49,49 @@ async function jpegWithGps(width = 1200, height = 800): Promise<Buffer> {
 
 const png = (width = 40, height = 20) => sharp({ create: { width, height, channels: 4, background: '#3366cc' } }).png().toBuffer()
 
+/** a 1x1 grey TIFF carrying a Copyright tag (libvips writes no metadata into TIFFs of its own) */
+function tiffWithCopyright(text: string): Buffer {
+  const extra = Buffer.from(text + '\0', 'latin1')
+  const entries = 9
+  const ifd = 8
+  const pixel = ifd + 2 + entries * 12 + 4
+  const at = pixel + 1
+  const b = Buffer.alloc(at + extra.length)
+  b.write('II', 0, 'latin1')
+  b.writeUInt16LE(42, 2)
+  b.writeUInt32LE(ifd, 4)
+  b.writeUInt16LE(entries, ifd)
+  const put = (i: number, tag: number, type: number, count: number, value: number) => {
+    const o = ifd + 2 + i * 12
+    b.writeUInt16LE(tag, o)
+    b.writeUInt16LE(type, o + 2)
+    b.writeUInt32LE(count, o + 4)
+    if (type === 3 && count === 1) b.writeUInt16LE(value, o + 8); else b.writeUInt32LE(value, o + 8)
+  }
+  // width, height, 8 bits, no compression, black is zero, the strip, one row, one byte, Copyright
+  put(0, 256, 3, 1, 1); put(1, 257, 3, 1, 1); put(2, 258, 3, 1, 8); put(3, 259, 3, 1, 1); put(4, 262, 3, 1, 1)
+  put(5, 273, 4, 1, pixel); put(6, 278, 3, 1, 1); put(7, 279, 4, 1, 1); put(8, 33432, 2, extra.length, at)
+  b[pixel] = 128
+  extra.copy(b, at)
+  return b
+}
+
+/** the PNG with an acTL chunk after IHDR: an animated PNG (one frame) to file-type */
+function asAnimatedPng(pngBytes: Buffer): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0 })
+  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0 }
+  const data = Buffer.alloc(8)
+  data.writeUInt32BE(1, 0) // frames
+  data.writeUInt32BE(0, 4) // plays
+  const typeAndData = Buffer.concat([Buffer.from('acTL'), data])
+  const chunk = Buffer.alloc(12 + data.length)
+  chunk.writeUInt32BE(data.length, 0)
+  typeAndData.copy(chunk, 4)
+  chunk.writeUInt32BE(crc(typeAndData), 8 + data.length)
+  const ihdrEnd = 8 + 4 + 4 + 13 + 4
+  return Buffer.concat([pngBytes.subarray(0, ihdrEnd), chunk, pngBytes.subarray(ihdrEnd)])
+}
+
 for (const backend of BACKENDS) {
   describe.runIf(canRun(backend))(`attachments (${backend})`, () => {
     let t: TestApp
@@ -96,6 +139,44 @@ for (const backend of BACKENDS) {
       expect(Math.max(tm.width!, tm.height!)).toBe(320)
       expect(tm.width! / tm.height!).toBeCloseTo(1.5, 1)
       expect(tm.exif).toBeUndefined()
+    })
+
+    it('an animated PNG and a TIFF are cleaned too: no EXIF, GPS or text chunks served (they were kept as sent)', async () => {
+      const alice = await signUp(t.url)
+      const withExif = await sharp({ create: { width: 30, height: 20, channels: 4, background: '#33aa66' } }).png()
+        .withExif({ IFD0: { Copyright: 'secret-owner' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1' } }).toBuffer()
+      const apng = asAnimatedPng(withExif)
+      const a = await uploadOk(t, alice.token, apng, 'moving.png', 'image/png')
+      expect(a).toMatchObject({ contentType: 'image/png', width: 30, height: 20 })
+      expect(a.thumbnailUrl).not.toBeNull()
+      const served = await get(t, a.url, alice.token)
+      expect(served.bytes.includes(Buffer.from('secret-owner'))).toBe(false)
+      expect((await sharp(served.bytes).metadata()).exif).toBeUndefined()
+      const tiff = tiffWithCopyright('secret-owner')
+      expect(tiff.includes(Buffer.from('secret-owner'))).toBe(true)
+      const f = await uploadOk(t, alice.token, tiff, 'scan.tif')
+      expect(f.contentType).toBe('image/tiff')
+      const file = await get(t, f.url, alice.token)
+      expect(file.bytes.includes(Buffer.from('secret-owner'))).toBe(false)
+      expect((await sharp(file.bytes).metadata()).exif).toBeUndefined()
+      // a TIFF is a download, not shown in the page
+      expect(file.headers.get('content-disposition')).toMatch(/^attachment/)
+    })
+
+    it('a multipart body the parser refuses is 400 BAD_USER_INPUT on file, not a 500: no boundary, cut short, extra fields', async () => {
+      const alice = await signUp(t.url)
+      const post = (body: BodyInit, contentType: string) => fetch(t.url + '/uploads', { method: 'POST', body, headers: { authorization: `Bearer ${alice.token}`, 'content-type': contentType } })
+      const noBoundary = await post('--x\r\n', 'multipart/form-data')
+      const boundary = 'XyZ123'
+      const cut = await post(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\nabc`, `multipart/form-data; boundary=${boundary}`)
+      const form = new FormData()
+      for (let i = 0; i < 4; i++) form.append(`note${i}`, 'x')
+      form.append('file', new Blob([new Uint8Array(await png())], { type: 'image/png' }), 'p.png')
+      const fields = await fetch(t.url + '/uploads', { method: 'POST', body: form, headers: { authorization: `Bearer ${alice.token}` } })
+      for (const [what, res] of [['no boundary', noBoundary], ['cut short', cut], ['extra fields', fields]] as const) {
+        expect(res.status, what).toBe(400)
+        expect(await res.json(), what).toMatchObject({ code: 'BAD_USER_INPUT', field: 'file' })
+      }
     })
 
     it('the sniffed type beats the claimed one: PNG bytes called notes.txt are a PNG; HTML called an image is a download', async () => {
@@ -419,5 +500,16 @@ describe.runIf(canRun('postgres'))('attachments across instances (PostgreSQL)', 
     expect((await get(b, up.thumbnailUrl!, bob.token)).status).toBe(200)
     expect((await get(b, up.url, eve.token)).status).toBe(404)
     expect((await get(b, up.thumbnailUrl!, eve.token)).status).toBe(404)
+  })
+})
+
+describe('uploads and SEND_RATE_LIMIT_PER_USER=0', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { SEND_RATE_LIMIT_PER_USER: '0', UPLOAD_RATE_LIMIT: '2' } }) })
+  afterAll(async () => { await t?.close() })
+
+  it('turns the upload limit off too, as every per-user limit (contract part 2): the 3rd of UPLOAD_RATE_LIMIT=2 is 201', async () => {
+    const alice = await signUp(t.url)
+    for (let i = 0; i < 3; i++) expect((await upload(t, alice.token, await png(), `p${i}.png`)).status).toBe(201)
   })
 })

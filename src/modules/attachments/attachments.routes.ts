@@ -78,13 +78,15 @@ export async function attachmentRoutes(app: FastifyInstance, svc: Services, orig
         filename = part.filename
         data = await part.toBuffer()
       } catch (e) {
-        const status = (e as { statusCode?: number }).statusCode
-        if (status === 413) {
+        // the file over MAX_UPLOAD_BYTES is 413; anything else the multipart parser refuses (more
+        // parts or fields than one file, no boundary, a body cut short) is the client's: 400, not
+        // the 500 with the parser's words it was
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
           reply.header('connection', 'close')
           return send(reply, 413, 'PAYLOAD_TOO_LARGE', `The file is larger than ${max} bytes`, { maxBytes: max })
         }
-        if (status && status >= 400 && status < 500) return send(reply, 400, 'BAD_USER_INPUT', 'The upload could not be read', { field: 'file' })
-        throw e
+        req.log.debug({ err: e }, 'unreadable upload')
+        return send(reply, 400, 'BAD_USER_INPUT', 'The upload could not be read: send multipart/form-data with one part named "file"', { field: 'file' })
       }
       try {
         const a = await svc.attachments.upload(viewer, filename, data)

@@ -4,7 +4,7 @@ import type { AttachmentModel, MessageModel } from '../../graphql/models.js'
 import { badInput } from '../../graphql/errors.js'
 import { isId } from '../../lib/text.js'
 import { newId } from '../../lib/ids.js'
-import { spend } from '../../lib/rate-limit.js'
+import { perUser, spend } from '../../lib/rate-limit.js'
 import { MAX_ATTACHMENTS_PER_MESSAGE } from '../../lib/limits.js'
 import { AttachmentsRepository } from './attachments.repository.js'
 import { type BlobStore, blobStoreFor, type Variant } from './storage.js'
@@ -65,7 +65,8 @@ export class AttachmentsService {
 
   /** before reading the body: counts against UPLOAD_RATE_LIMIT */
   async spendUpload(userId: string) {
-    await spend(this.svc.limits, `upload:${userId}`, this.svc.config.uploads.rateLimit, 60_000)
+    // off with SEND_RATE_LIMIT_PER_USER=0, as every per-user limit is (contract part 2)
+    await spend(this.svc.limits, `upload:${userId}`, perUser(this.svc.config, this.svc.config.uploads.rateLimit), 60_000)
   }
 
   /** Stores an upload: bytes first, then the row (a failure in between leaves no row without bytes). */

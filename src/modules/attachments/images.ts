@@ -6,6 +6,13 @@ import pLimit from 'p-limit'
 import sharp, { type Sharp } from 'sharp'
 
 export const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'])
+/**
+ * An animated PNG is a PNG to everyone but file-type: it was kept as sent, with its EXIF (GPS)
+ * and text chunks (an audit). It is cleaned as a PNG (its first frame).
+ */
+const SAME_AS: Record<string, string> = { 'image/apng': 'image/png' }
+/** photos browsers do not show (downloads), cleaned of their metadata all the same: a TIFF carries GPS as a JPEG does */
+const CLEANED_ONLY = new Set(['image/tiff'])
 export const THUMBNAIL_MAX = 320
 /** a decompression bomb (a tiny file claiming a huge canvas) is refused before it is decoded */
 const MAX_PIXELS = 40_000_000
@@ -34,8 +41,9 @@ export async function sniff(data: Buffer): Promise<string> {
 const decoding = pLimit(2)
 
 export async function processUpload(data: Buffer): Promise<Processed> {
-  const contentType = await sniff(data)
-  if (!IMAGE_TYPES.has(contentType)) return { contentType, data, width: null, height: null, thumbnail: null }
+  const sniffed = await sniff(data)
+  const contentType = SAME_AS[sniffed] ?? sniffed
+  if (!IMAGE_TYPES.has(contentType) && !CLEANED_ONLY.has(contentType)) return { contentType, data, width: null, height: null, thumbnail: null }
   return decoding(() => processImage(data, contentType))
 }
 
@@ -50,6 +58,7 @@ async function processImage(data: Buffer, contentType: string): Promise<Processe
     if (contentType === 'image/png') clean = clean.png()
     else if (contentType === 'image/jpeg') clean = clean.jpeg({ quality: 90 })
     else if (contentType === 'image/gif') clean = clean.gif()
+    else if (contentType === 'image/tiff') clean = clean.tiff()
     else clean = clean.webp({ quality: 90 })
     // sharp writes no metadata unless asked (keepMetadata / withMetadata): EXIF, GPS, XMP and
     // comments are gone from the copy
