@@ -163,6 +163,21 @@ for (const backend of BACKENDS) {
       expect(file.headers.get('content-disposition')).toMatch(/^attachment/)
     })
 
+    it('a caption on files can be removed again: editMessage to "" keeps the files; a message without files still may not be emptied', async () => {
+      const alice = await signUp(t.url)
+      const room = await createRoom(t.url, alice.token, 'Captions')
+      const a = await uploadOk(t, alice.token, await png(), 'p.png')
+      const sent = (await ok(t.url, SEND, { r: room.id, b: 'a caption', a: [a.id] }, alice.token)).sendMessage
+      const EDIT = 'mutation($id: ID!, $b: String!) { editMessage(id: $id, body: $b) { body editedAt attachments { id } } }'
+      const edited = (await ok(t.url, EDIT, { id: sent.id, b: '  ' }, alice.token)).editMessage
+      expect(edited).toMatchObject({ body: '', attachments: [{ id: a.id }] })
+      expect(edited.editedAt).not.toBeNull()
+      const text = (await ok(t.url, SEND, { r: room.id, b: 'words only', a: null }, alice.token)).sendMessage
+      const r = await gql(t.url, EDIT, { id: text.id, b: '' }, alice.token)
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'body' })
+      expect((await ok(t.url, MESSAGES, { r: room.id }, alice.token)).messages.edges.map((e: any) => e.node.body)).toEqual(['', 'words only'])
+    })
+
     it('a multipart body the parser refuses is 400 BAD_USER_INPUT on file, not a 500: no boundary, cut short, extra fields', async () => {
       const alice = await signUp(t.url)
       const post = (body: BodyInit, contentType: string) => fetch(t.url + '/uploads', { method: 'POST', body, headers: { authorization: `Bearer ${alice.token}`, 'content-type': contentType } })

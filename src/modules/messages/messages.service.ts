@@ -453,8 +453,12 @@ export class MessagesService {
   }
 
   async edit(ctx: Ctx, id: string, body: string): Promise<MessageModel> {
-    const text = cleanText(body, 'body', BODY_RULE)
+    // empty only where the send allowed it: a message with files may lose its caption
+    const text = cleanText(body, 'body', { ...BODY_RULE, min: 0 })
     const { message, room, isMember } = await this.ownMessage(ctx, id)
+    if (text === '' && (message.deletedAt !== null || !(await this.svc.attachments.ofMessage(ctx, message)).length)) {
+      throw badInput('body', 'body must not be empty')
+    }
     if (message.senderId !== ctx.viewer!.userId) throw forbidden('Only the sender can edit a message')
     // an edit reaches every subscriber as a send does, so it follows the send's rules: a former
     // member of a PUBLIC room is FORBIDDEN (PRIVATE and DIRECT rooms are NOT_FOUND above), and
