@@ -118,6 +118,41 @@ for (const backend of BACKENDS) {
       for (const f of [leaveA, leaveB, backC]) await f()
     })
 
+    it('a member who leaves the room or is removed mid-phase keeps the minutes present so far; one who rejoins is credited from the rejoin', async () => {
+      const { r, users: [a, b, c, d] } = await room(4)
+      const leaveA = await enter(a, r.id)
+      await enter(b, r.id)
+      await enter(c, r.id)
+      const leaveD = await enter(d, r.id)
+      const t0 = clock.now()
+      await ok(t.url, START, { r: r.id, f: 25, b: 5 }, a.token)
+      await clock.advance(10 * MIN)
+      // b leaves, the owner removes c: recorded at once, 10 minutes each
+      await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: r.id }, b.token)
+      await ok(t.url, 'mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u) }', { r: r.id, u: c.id }, a.token)
+      expect(await minutesOf(t.url, b)).toEqual([10])
+      expect(await minutesOf(t.url, c)).toEqual([10])
+      const s = (await ok(t.url, SESSIONS, {}, b.token)).studySessions.edges[0].node
+      expect(s).toEqual({ minutes: 10, startedAt: iso(t0), endedAt: iso(t0 + 10 * MIN), room: null })
+      // d leaves at 12, rejoins and is back at 15: 12 now, 10 more at the phase's end
+      await clock.advance(2 * MIN)
+      await leaveD()
+      await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: r.id }, d.token)
+      expect(await minutesOf(t.url, d)).toEqual([12])
+      await clock.advance(3 * MIN)
+      await joinByCode(t.url, d.token, r.code)
+      const backD = await enter(d, r.id)
+      await clock.advance(10 * MIN)
+      expect((await timer(t.url, a, r.id))).toMatchObject({ phase: 'BREAK', cycle: 1 })
+      expect(await minutesOf(t.url, a)).toEqual([25])
+      expect((await minutesOf(t.url, d)).sort((x, y) => x - y)).toEqual([10, 12])
+      // nothing more for those who left
+      expect(await minutesOf(t.url, b)).toEqual([10])
+      expect(await minutesOf(t.url, c)).toEqual([10])
+      await ok(t.url, STOP, { r: r.id }, a.token)
+      for (const f of [leaveA, backD]) await f()
+    })
+
     it('leaves pauses out, and a stop in the middle of a phase credits the minutes so far', async () => {
       const { r, users: [a, b] } = await room(2)
       const leaveA = await enter(a, r.id)

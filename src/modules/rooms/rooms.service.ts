@@ -304,6 +304,8 @@ export class RoomsService {
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
     if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+    // minutes of a FOCUS phase so far stay theirs
+    if (removed) await this.svc.timers.creditLeaver(room.id, viewer.userId).catch((err) => this.svc.log.error({ err }, 'crediting a leaver failed'))
     // the owner left: the member the room passed to is a ROLE_CHANGED on roomChanged
     if (newOwnerId) await this.moderation.publishChange(room.id, 'ROLE_CHANGED', viewer.userId, newOwnerId)
     return true

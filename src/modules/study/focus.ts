@@ -108,6 +108,11 @@ export class FocusRepository {
   }
 
   /** a stretch that can earn nothing (the timer is stopped) is forgotten instead of closed */
+  /** every stretch of the user's in the room, open or ended */
+  async dropAll(roomId: string, userId: string): Promise<void> {
+    await this.db.deleteFrom('focus_spans').where('room_id', '=', roomId).where('user_id', '=', userId).execute()
+  }
+
   async drop(roomId: string, userId: string): Promise<void> {
     await this.db.deleteFrom('focus_spans').where('room_id', '=', roomId).where('user_id', '=', userId).where('until', 'is', null).execute()
   }

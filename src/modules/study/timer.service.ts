@@ -236,6 +236,27 @@ export class TimerService {
     return { sessions, users: [...new Set([...credit.keys(), ...present])] }
   }
 
+  /**
+   * A member who leaves the room (or is removed) during a FOCUS phase keeps the whole minutes they
+   * were present in it so far (contract part 2: credited for the minutes present; nothing asks
+   * them to be a member when the phase ends, and the phase end credits members only). Recorded
+   * now, as a stop mid-phase records the minutes so far; their stretches of presence in the room
+   * go, so a rejoin in the same phase is credited from the rejoin.
+   */
+  async creditLeaver(roomId: string, userId: string): Promise<void> {
+    const now = this.clock.now()
+    const row = await this.repo.timer(roomId)
+    if (!row || !inFocus(row)) return
+    const spans = (await this.focus.spans(roomId)).filter((s) => s.user_id === userId)
+    if (!spans.length) return
+    // present until now when a stretch is still open (the leave is closing their feeds)
+    const minutes = wholeMinutes(creditMs(spans, closeSegments(segmentsOf(row), now), now, new Set([userId])).get(userId) ?? 0)
+    if (minutes >= 1) {
+      await this.repo.insertSession({ id: newId(), user_id: userId, room_id: roomId, minutes, started_at: phaseBegan(row), ended_at: now, timer_key: `${roomId}:left:${userId}:${now}` })
+    }
+    await this.focus.dropAll(roomId, userId)
+  }
+
   /** these users' focus in a room ended (or paused): notifications held for them go out */
   private async released(userIds: string[]) {
     await Promise.all(userIds.map((u) => this.svc.notifications.release(u).catch((err) => this.svc.log.error({ err }, 'releasing held notifications failed'))))
