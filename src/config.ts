@@ -149,7 +149,10 @@ const iceServerList = z.array(z.object({
     .pipe(z.array(z.string({ error: ICE_URLS_ERROR }).regex(ICE_URL, { error: ICE_URLS_ERROR })).min(1, { error: ICE_URLS_ERROR })),
   username: z.string({ error: ICE_CREDENTIAL_ERROR }).optional().transform((v) => v ?? null),
   credential: z.string({ error: ICE_CREDENTIAL_ERROR }).optional().transform((v) => v ?? null),
-}, { error: 'entries must be objects' }), { error: 'must be a JSON array of at most 20 servers' })
+}, { error: 'entries must be objects' })
+  // a browser refuses a TURN server without both (RTCPeerConnection throws): no call could start
+  .refine((e) => !e.urls.some((u) => /^turns?:/i.test(u)) || (e.username !== null && e.credential !== null), { error: 'a turn: or turns: server needs a username and a credential' }),
+{ error: 'must be a JSON array of at most 20 servers' })
   .max(20, { error: 'must be a JSON array of at most 20 servers' })
 
 /** anything but production or test is development */

@@ -143,6 +143,9 @@ describe('loadConfig', () => {
     ['ICE_SERVERS', '[["stun:x"]]', 'ICE_SERVERS entries must be objects'],
     ['ICE_SERVERS', '[{"urls":[]}]', 'ICE_SERVERS urls must be stun:, stuns:, turn: or turns: URLs'],
     ['ICE_SERVERS', '[{"urls":"http://x"}]', 'ICE_SERVERS urls must be stun:, stuns:, turn: or turns: URLs'],
+    // a browser throws for a TURN server without both: no call could start
+    ['ICE_SERVERS', '[{"urls":"turn:t.example"}]', 'ICE_SERVERS a turn: or turns: server needs a username and a credential'],
+    ['ICE_SERVERS', '[{"urls":["stun:s.example","turns:t.example"],"username":"u"}]', 'ICE_SERVERS a turn: or turns: server needs a username and a credential'],
     ['ICE_SERVERS', '[{"urls":["stun:x", 5]}]', 'ICE_SERVERS urls must be stun:, stuns:, turn: or turns: URLs'],
     ['ICE_SERVERS', '[{"urls":"stun:x","username":null}]', 'ICE_SERVERS username and credential must be strings'],
     ['ICE_SERVERS', '[{"urls":"stun:x","credential":5}]', 'ICE_SERVERS username and credential must be strings'],

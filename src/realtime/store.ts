@@ -8,6 +8,13 @@ export interface SharedStore {
   leaseDrop(key: string, member: string): Promise<void>
   /** members whose lease has not expired at nowMs */
   leaseLive(key: string, nowMs: number): Promise<string[]>
+  /** drops the member; true when its lease was live at nowMs (of callers racing, one gets true) */
+  leaseTake(key: string, member: string, nowMs: number): Promise<boolean>
+  /**
+   * In one step: the member's lease renewed ('renewed'), or added while fewer than `cap` live
+   * leases are there ('joined'), or nothing ('full'). Callers racing for the last place: one gets it.
+   */
+  leaseJoin(key: string, member: string, untilMs: number, nowMs: number, cap: number): Promise<'joined' | 'renewed' | 'full'>
   /** a small string value with a TTL */
   setValue(key: string, value: string, ttlMs: number | null): Promise<void>
   getValue(key: string): Promise<string | null>
@@ -43,6 +50,26 @@ export class MemoryStore implements SharedStore {
     }
     if (m.size === 0) this.leases.delete(key)
     return out
+  }
+
+  async leaseTake(key: string, member: string, nowMs: number) {
+    const m = this.leases.get(key)
+    const until = m?.get(member)
+    if (!m || until === undefined) return false
+    m.delete(member)
+    if (m.size === 0) this.leases.delete(key)
+    return until > nowMs
+  }
+
+  async leaseJoin(key: string, member: string, untilMs: number, nowMs: number, cap: number) {
+    // one synchronous step, as claim: no await between the count and the add
+    let m = this.leases.get(key)
+    if (!m) this.leases.set(key, (m = new Map()))
+    for (const [k, until] of m) if (until <= nowMs) m.delete(k)
+    if (m.has(member)) { m.set(member, untilMs); return 'renewed' as const }
+    if (m.size >= cap) { if (m.size === 0) this.leases.delete(key); return 'full' as const }
+    m.set(member, untilMs)
+    return 'joined' as const
   }
 
   async setValue(key: string, value: string, ttlMs: number | null) {
@@ -82,11 +109,25 @@ redis.call('PEXPIREAT', KEYS[1], tonumber(ARGV[1]) + 60000)
 return 1`,
   hearthLeaseLive: `redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')`,
+  hearthLeaseTake: `local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[1], ARGV[1])
+if s and tonumber(s) > tonumber(ARGV[2]) then return 1 end
+return 0`,
+  // ARGV: member, until, now, cap. 2 renewed, 1 joined, 0 full
+  hearthLeaseJoin: `redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local renew = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not renew and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PEXPIREAT', KEYS[1], tonumber(ARGV[2]) + 60000)
+if renew then return 2 end
+return 1`,
 } as const
 
 type ScriptedRedis = Redis & {
   hearthLeasePut(key: string, untilMs: number, member: string): Promise<number>
   hearthLeaseLive(key: string, nowMs: number): Promise<string[]>
+  hearthLeaseTake(key: string, member: string, nowMs: number): Promise<number>
+  hearthLeaseJoin(key: string, member: string, untilMs: number, nowMs: number, cap: number): Promise<number>
 }
 
 export class RedisStore implements SharedStore {
@@ -108,6 +149,15 @@ export class RedisStore implements SharedStore {
 
   async leaseLive(key: string, nowMs: number) {
     return this.redis.hearthLeaseLive(this.prefix + 'lease:' + key, nowMs)
+  }
+
+  async leaseTake(key: string, member: string, nowMs: number) {
+    return (await this.redis.hearthLeaseTake(this.prefix + 'lease:' + key, member, nowMs)) === 1
+  }
+
+  async leaseJoin(key: string, member: string, untilMs: number, nowMs: number, cap: number) {
+    const r = await this.redis.hearthLeaseJoin(this.prefix + 'lease:' + key, member, untilMs, nowMs, cap)
+    return r === 2 ? 'renewed' as const : r === 1 ? 'joined' as const : 'full' as const
   }
 
   async setValue(key: string, value: string, ttlMs: number | null) {
@@ -137,6 +187,8 @@ export class FallbackStore implements SharedStore {
   leasePut(key: string, member: string, untilMs: number) { return this.s.leasePut(key, member, untilMs) }
   leaseDrop(key: string, member: string) { return this.s.leaseDrop(key, member) }
   leaseLive(key: string, nowMs: number) { return this.s.leaseLive(key, nowMs) }
+  leaseTake(key: string, member: string, nowMs: number) { return this.s.leaseTake(key, member, nowMs) }
+  leaseJoin(key: string, member: string, untilMs: number, nowMs: number, cap: number) { return this.s.leaseJoin(key, member, untilMs, nowMs, cap) }
   setValue(key: string, value: string, ttlMs: number | null) { return this.s.setValue(key, value, ttlMs) }
   getValue(key: string) { return this.s.getValue(key) }
   delValue(key: string) { return this.s.delValue(key) }

@@ -271,3 +271,131 @@ describe('calls through a graceful restart of one instance', () => {
     await Promise.all([wa2.dispose(), wb.dispose()])
   }, 60_000)
 })
+
+// An audit of calls as an integrator's client meets them (both stores: process memory, and Redis
+// shared by two instances).
+for (const redis of [false, true]) {
+  describe(`calls: leaving, racing, reconnecting (${redis ? 'two instances, Redis' : 'one instance'})`, () => {
+    let a: TestApp
+    let b: TestApp
+    beforeAll(async () => {
+      const prefix = 'tc' + crypto.randomBytes(4).toString('hex') + ':'
+      const databaseUrl = await testDatabaseUrl()
+      const env = { SEND_RATE_LIMIT_PER_USER: '0', PRESENCE_OFFLINE_GRACE_MS: '1500' }
+      a = await startApp({ redis, redisPrefix: prefix, databaseUrl, env })
+      b = redis ? await startApp({ redis, redisPrefix: prefix, databaseUrl, env }) : a
+    })
+    afterAll(async () => { await a?.close(); if (b !== a) await b?.close() })
+
+    it('leaving the room (or being removed) leaves its call once, announced, without following the call; rejoining the room is not joining the call', async () => {
+      const [o, e, x] = await Promise.all([signUp(a.url), signUp(a.url), signUp(a.url)])
+      const room = await createRoom(a.url, o.token, 'Leave call', 'PRIVATE')
+      await joinByCode(a.url, e.token, room.code)
+      await joinByCode(a.url, x.token, room.code)
+      const wo = wsClient(a.wsUrl, o.token)
+      const base = liveCount(a)
+      const so = collect(wo, CALL_SUB, { r: room.id })
+      await waitLive(a, base + 1)
+      // e and x keep sockets open (three tabs for x, all following the call; e follows nothing)
+      const we = wsClient(b.wsUrl, e.token)
+      collect(we, 'subscription { notifications { id } }')
+      const xs = [wsClient(a.wsUrl, x.token), wsClient(b.wsUrl, x.token), wsClient(a.wsUrl, x.token)]
+      for (const w of xs) collect(w, CALL_SUB, { r: room.id })
+      for (const t of new Set([a, b])) await expect.poll(() => t.app.hearth.realtime.liveFieldsOf(x.id), { timeout: 10_000 }).toContain('callChanged')
+      await expect.poll(() => b.app.hearth.realtime.liveFieldsOf(e.id), { timeout: 10_000 }).toContain('notifications')
+      for (const u of [o, e, x]) await ok(a.url, JOIN, { r: room.id }, u.token)
+      await so.waitFor(() => so.events.filter((v) => v.callChanged.joined).length === 3, 5000, 'three joins')
+      await ok(b.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, e.token)
+      await ok(a.url, 'mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u, ban: true) }', { r: room.id, u: x.id }, o.token)
+      // marker: o leaves the call and rejoins it; what came before is all there is
+      await ok(a.url, LEAVE, { r: room.id }, o.token)
+      await ok(a.url, JOIN, { r: room.id }, o.token)
+      await so.waitFor(() => so.events.some((v) => v.callChanged.user.id === o.id && v.callChanged.joined), 5000, 'the marker')
+      const lefts = so.events.filter((v) => !v.callChanged.joined).map((v) => v.callChanged.user.id)
+      expect(lefts.filter((id) => id === e.id)).toHaveLength(1)
+      expect(lefts.filter((id) => id === x.id)).toHaveLength(1)
+      // e comes back to the room: not in the call until joinCall
+      await joinByCode(a.url, e.token, room.code)
+      expect(await participants(a.url, o, room.id)).toEqual([o.id])
+      await Promise.all([wo.dispose(), we.dispose(), ...xs.map((w) => w.dispose())])
+    })
+
+    it('joins racing for the last places: 16 in, the others CONFLICT, one announcement each', async () => {
+      const people = await Promise.all(Array.from({ length: 20 }, () => signUp(a.url)))
+      const room = await createRoom(a.url, people[0].token, 'Full call', 'PRIVATE')
+      for (const p of people.slice(1)) await joinByCode(a.url, p.token, room.code)
+      for (const p of people.slice(0, 14)) await ok(a.url, JOIN, { r: room.id }, p.token)
+      const wo = wsClient(a.wsUrl, people[0].token)
+      const base = liveCount(a)
+      const so = collect(wo, CALL_SUB, { r: room.id })
+      await waitLive(a, base + 1)
+      // six for the last two places, on both instances, and one of them sends its join three times
+      const racers = people.slice(14)
+      const tries = [...racers.map((p, i) => gql((i % 2 ? b : a).url, JOIN, { r: room.id }, p.token)), gql(b.url, JOIN, { r: room.id }, racers[0].token), gql(a.url, JOIN, { r: room.id }, racers[0].token)]
+      const answers = await Promise.all(tries)
+      const inCall = await participants(a.url, people[0], room.id)
+      expect(inCall).toHaveLength(16)
+      for (const [i, r] of answers.entries()) {
+        const p = i < racers.length ? racers[i] : racers[0]
+        if (r.errors) expect(r.errors[0].extensions?.code).toBe('CONFLICT')
+        else expect(inCall).toContain(p.id)
+      }
+      // marker: the owner leaves; every join announced came before it, once per person
+      await ok(a.url, LEAVE, { r: room.id }, people[0].token)
+      await so.waitFor(() => so.events.some((v) => !v.callChanged.joined), 5000, 'the marker')
+      const joined = so.events.filter((v) => v.callChanged.joined).map((v) => v.callChanged.user.id)
+      expect(joined.sort()).toEqual(inCall.filter((id) => !people.slice(0, 14).some((p) => p.id === id)).sort())
+      await wo.dispose()
+    })
+
+    it('a reload or a network blip does not hang up: back within the grace, still in the call; gone for good, out after it', async () => {
+      const [o, p, q] = await Promise.all([signUp(a.url), signUp(a.url), signUp(a.url)])
+      const room = await createRoom(a.url, o.token, 'Blip', 'PRIVATE')
+      await joinByCode(a.url, p.token, room.code)
+      await joinByCode(a.url, q.token, room.code)
+      const wo = wsClient(a.wsUrl, o.token)
+      const base = liveCount(a)
+      const so = collect(wo, CALL_SUB, { r: room.id })
+      await waitLive(a, base + 1)
+      const wp = wsClient(a.wsUrl, p.token)
+      const wq = wsClient(a.wsUrl, q.token)
+      collect(wp, CALL_SUB, { r: room.id })
+      collect(wq, CALL_SUB, { r: room.id })
+      for (const u of [p, q]) await expect.poll(() => a.app.hearth.realtime.liveFieldsOf(u.id), { timeout: 10_000 }).toContain('callChanged')
+      for (const u of [o, p, q]) await ok(a.url, JOIN, { r: room.id }, u.token)
+      await so.waitFor(() => so.events.filter((v) => v.callChanged.joined).length === 3, 5000, 'three joins')
+      // p reloads: its socket closes and a new one opens (on the other instance with Redis)
+      await wp.dispose()
+      const wp2 = wsClient(b.wsUrl, p.token)
+      collect(wp2, CALL_SUB, { r: room.id })
+      await expect.poll(() => b.app.hearth.realtime.liveFieldsOf(p.id), { timeout: 10_000 }).toContain('callChanged')
+      // q closes for good
+      await wq.dispose()
+      await so.waitFor(() => so.events.some((v) => !v.callChanged.joined && v.callChanged.user.id === q.id), 10_000, 'q out after the grace')
+      expect(so.events.filter((v) => !v.callChanged.joined).map((v) => v.callChanged.user.id)).toEqual([q.id])
+      expect(await participants(a.url, o, room.id)).toEqual(ids([o, p]))
+      await Promise.all([wo.dispose(), wp2.dispose()])
+    })
+
+    it('leaveCall and HANGUP are never rate-limited', async () => {
+      const limited = await startApp({ databaseUrl: await testDatabaseUrl(), env: { SEND_RATE_LIMIT_PER_USER: '2' } })
+      try {
+        const [o, p] = await Promise.all([signUp(limited.url), signUp(limited.url)])
+        const room = await createRoom(limited.url, o.token, 'Limited', 'PRIVATE')
+        await joinByCode(limited.url, p.token, room.code)
+        await ok(limited.url, JOIN, { r: room.id }, o.token)
+        await ok(limited.url, JOIN, { r: room.id }, o.token)
+        expect((await gql(limited.url, JOIN, { r: room.id }, o.token)).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED')
+        expect(await ok(limited.url, LEAVE, { r: room.id }, o.token)).toEqual({ leaveCall: true })
+        expect(await participants(limited.url, o, room.id)).toEqual([])
+        const SIGNAL = 'mutation($i: SendSignalInput!) { sendSignal(input: $i) { id } }'
+        const sig = (kind: string) => gql(limited.url, SIGNAL, { i: { roomId: room.id, toUserId: p.id, kind, payload: '{}' } }, o.token)
+        for (let i = 0; i < 2; i++) expect((await sig('OFFER')).errors).toBeUndefined()
+        expect((await sig('OFFER')).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED')
+        for (let i = 0; i < 3; i++) expect((await sig('HANGUP')).errors).toBeUndefined()
+      } finally {
+        await limited.close()
+      }
+    })
+  })
+}

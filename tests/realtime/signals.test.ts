@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, testDatabaseUrl, waitLive, type TestApp } from '../helpers/app.js'
 import { collect, gql, signUp, wsClient, type GqlResult, type TestUser } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
+import { acked } from '../security/raw.js'
 
 const SEND_SIGNAL = `mutation($input: SendSignalInput!) { sendSignal(input: $input) { id roomId kind payload createdAt from { id } to { id } } }`
 const SIGNAL_RECEIVED = `subscription($roomId: ID) { signalReceived(roomId: $roomId) { id roomId kind payload from { id } to { id } } }`
@@ -66,6 +67,26 @@ describe('signals on one instance', () => {
     // B's room-filtered feed sees only that room
     expect(sb.events).toHaveLength(1)
     await Promise.all([wb.dispose(), wc.dispose(), wd.dispose()])
+  })
+
+  it('a burst of ICE candidates sent over one socket without waiting for answers arrives in the order sent', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    const room = await createRoom(t.url, a.token, 'Burst', 'PRIVATE')
+    await joinByCode(t.url, b.token, room.code)
+    await joinCall(t.url, [a, b], room.id)
+    const wb = wsClient(t.wsUrl, b.token)
+    const base = liveCount(t)
+    const sb = collect(wb, SIGNAL_RECEIVED, { roomId: room.id })
+    await waitLive(t, base + 1)
+    // a's socket: 60 sendSignal operations written at once (operations on a socket run together)
+    const s = await acked(t.wsUrl, { authorization: `Bearer ${a.token}` })
+    for (let i = 0; i < 60; i++) {
+      s.send({ id: `c${i}`, type: 'subscribe', payload: { query: SEND_SIGNAL, variables: { input: { roomId: room.id, toUserId: b.id, kind: 'ICE_CANDIDATE', payload: JSON.stringify({ n: i }) } } } })
+    }
+    await sb.waitCount(60, 10_000)
+    expect(sb.events.map((e) => JSON.parse(e.signalReceived.payload).n)).toEqual(Array.from({ length: 60 }, (_, i) => i))
+    s.ws.close()
+    await wb.dispose()
   })
 
   it('the server stamps from: the sender cannot speak for someone else', async () => {

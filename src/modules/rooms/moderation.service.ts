@@ -109,6 +109,7 @@ export class ModerationService {
       await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId, at: Date.now(), by: me, removed: true, banned: ban } satisfies RoomControl)
       // minutes of a FOCUS phase so far stay theirs, as on leaveRoom
       await this.svc.timers.creditLeaver(room.id, userId).catch((err) => this.svc.log.error({ err }, 'crediting a removed member failed'))
+      await this.svc.calls.remove(room.id, userId).catch((err) => this.svc.log.error({ err }, 'removing from the call failed'))
     }
     return true
   }

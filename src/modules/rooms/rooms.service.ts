@@ -306,6 +306,8 @@ export class RoomsService {
     if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
     // minutes of a FOCUS phase so far stay theirs
     if (removed) await this.svc.timers.creditLeaver(room.id, viewer.userId).catch((err) => this.svc.log.error({ err }, 'crediting a leaver failed'))
+    // and out of its call, announced to those in it, whether or not the leaver followed the call
+    if (removed) await this.svc.calls.remove(room.id, viewer.userId).catch((err) => this.svc.log.error({ err }, 'leaving the call on leaveRoom failed'))
     // the owner left: the member the room passed to is a ROLE_CHANGED on roomChanged
     if (newOwnerId) await this.moderation.publishChange(room.id, 'ROLE_CHANGED', viewer.userId, newOwnerId)
     return true

@@ -33,6 +33,8 @@ export class CallsService {
   private local = new Set<string>()
   private heartbeat: NodeJS.Timeout | null = null
   private draining = false
+  /** users whose last socket here closed: they leave their calls when the grace is over, unless back */
+  private graces = new Map<string, NodeJS.Timeout>()
 
   constructor(private svc: Services) {}
 
@@ -46,15 +48,27 @@ export class CallsService {
       ready: (conn: ClientSocket) => {
         const userId = conn.viewer?.userId
         // one lease per (user, instance), refreshed by the heartbeat: a second tab writes nothing
-        if (!userId || this.local.has(userId)) return
+        if (!userId) return
+        // back within the grace of a clean close: still in their calls
+        const grace = this.graces.get(userId)
+        if (grace) { clearTimeout(grace); this.graces.delete(userId) }
+        if (this.local.has(userId)) return
         this.local.add(userId)
         void this.svc.store.leasePut(socketsKey(userId), this.instanceId, this.until()).catch((err) => this.svc.log.warn({ err }, 'call socket lease failed'))
       },
       closed: (conn: ClientSocket) => {
         const userId = conn.viewer?.userId
-        if (!userId || this.draining || gateway.socketsOfUser(userId) > 0) return
-        this.local.delete(userId)
-        void this.lastSocketClosedHere(userId).catch((err) => this.svc.log.error({ err }, 'leaving calls on close failed'))
+        if (!userId || this.draining || gateway.socketsOfUser(userId) > 0 || this.graces.has(userId)) return
+        // a reload or a network blip is not hanging up: the user leaves their calls only if no
+        // socket of theirs is back (here or elsewhere) within the grace presence gives a close
+        const t = setTimeout(() => {
+          this.graces.delete(userId)
+          if (this.draining || gateway.socketsOfUser(userId) > 0) return
+          this.local.delete(userId)
+          void this.lastSocketClosedHere(userId).catch((err) => this.svc.log.error({ err }, 'leaving calls on close failed'))
+        }, this.svc.config.presence.offlineGraceMs)
+        t.unref()
+        this.graces.set(userId, t)
       },
     })
     this.heartbeat = setInterval(() => { void this.refresh() }, this.svc.config.presence.heartbeatMs)
@@ -72,6 +86,8 @@ export class CallsService {
   stop() {
     if (this.heartbeat) clearInterval(this.heartbeat)
     this.heartbeat = null
+    for (const t of this.graces.values()) clearTimeout(t)
+    this.graces.clear()
   }
 
   private async lastSocketClosedHere(userId: string) {
@@ -145,26 +161,32 @@ export class CallsService {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const userId = ctx.viewer!.userId
     await spend(this.svc.limits, `call:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
-    const before = await this.participantIds(room.id)
-    // a mesh call: every participant sends to every other one, and the lists are capped
-    if (!before.includes(userId) && before.length >= MAX_CALL_PARTICIPANTS) throw conflict(`The call is full (${MAX_CALL_PARTICIPANTS} people)`)
-    await this.hold(room.id, userId, this.until())
-    if (!before.includes(userId)) await this.announce(room.id, userId, true)
-    return this.users(ctx, before.filter((id) => id !== userId))
+    // a mesh call: every participant sends to every other one, and the lists are capped. The
+    // place is taken in one step of the shared store: joins racing for the last one (on any
+    // instance) get one each, not all of them (with Redis, 3 of 3 got in past 16 before)
+    const until = this.until()
+    const joined = await this.svc.store.leaseJoin(callKey(room.id), userId, until, Date.now(), MAX_CALL_PARTICIPANTS)
+    if (joined === 'full') throw conflict(`The call is full (${MAX_CALL_PARTICIPANTS} people)`)
+    await this.hold(room.id, userId, until)
+    if (joined === 'joined') await this.announce(room.id, userId, true)
+    return this.users(ctx, (await this.participantIds(room.id)).filter((id) => id !== userId))
   }
 
   async leave(ctx: Ctx, roomId: string): Promise<boolean> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
-    await spend(this.svc.limits, `call:${ctx.viewer!.userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
+    // no rate limit: leaving is always possible (it ends traffic; a limited leave left the user in)
     await this.remove(room.id, ctx.viewer!.userId)
     return true
   }
 
-  private async remove(roomId: string, userId: string) {
-    const was = (await this.svc.store.leaseLive(callKey(roomId), Date.now())).includes(userId)
-    await this.svc.store.leaseDrop(callKey(roomId), userId)
-    await this.svc.store.leaseDrop(userCallsKey(userId), roomId)
+  /**
+   * Out of the room's call, announced once: of the callers racing (every feed's onLeave, each
+   * instance's close, leaveRoom) only the one that takes the lease announces it.
+   */
+  async remove(roomId: string, userId: string) {
     await this.svc.store.leaseDrop(seenKey(roomId), userId)
+    const was = await this.svc.store.leaseTake(callKey(roomId), userId, Date.now())
+    await this.svc.store.leaseDrop(userCallsKey(userId), roomId)
     if (was) await this.announce(roomId, userId, false)
   }
 
