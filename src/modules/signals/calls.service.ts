@@ -1,8 +1,9 @@
 // Who is in a room's call right now. Membership of a call is a lease in the shared store
 // (call:<roomId> -> userId), so every instance agrees. A participant stays in while they have
 // an open socket somewhere: the instance holding their sockets refreshes their leases, the last
-// socket closing (on every instance) takes them out of every call, and the leases of a crashed
-// instance's users run out on their own.
+// socket closing (on every instance) takes them out of every call once the grace of a clean close
+// has passed without a socket of theirs coming back, leaving the room takes them out of its call,
+// and the leases of a crashed instance's users run out on their own.
 import crypto from 'node:crypto'
 import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
