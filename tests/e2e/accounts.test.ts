@@ -50,6 +50,23 @@ describe('accounts in the browser', () => {
     }
   }, 90_000)
 
+  it('a next that the browser would read as another site (a tab, a newline, a backslash) lands on the rooms page, signed in', async () => {
+    const owner = await signUp(app.url, uname('nxt'))
+    for (const next of ['%2F%09%2Fevil.example', '%2F%0A%2Fevil.example', '%2F%5Cevil.example']) {
+      const { page, context } = await newPage(browser)
+      const errors = watchErrors(page)
+      await page.goto(`${app.url}/signin?next=${next}`)
+      await page.getByLabel('Username').fill(owner.username)
+      await page.getByLabel('Password').fill('correct horse battery')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 10_000 }).toBe('/')
+      expect(new URL(page.url()).host).toBe(new URL(app.url).host)
+      expect(errors, next).toEqual([])
+      await context.close()
+    }
+  }, 60_000)
+
   it('a profile edit in one window appears in the other without reload', async () => {
     const username = uname('prof')
     const a = await newPage(browser)

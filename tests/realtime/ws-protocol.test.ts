@@ -364,6 +364,13 @@ describe('Origin allow-list', () => {
     }
   })
 
+  it("the server's own origin may connect whatever ALLOWED_ORIGINS lists (the built-in web client)", async () => {
+    const own = new URL(t.url).origin
+    const s = await raw(t.wsUrl, { origin: own })
+    expect(s.ws.readyState).toBe(s.ws.OPEN)
+    s.ws.close()
+  })
+
   it('without ALLOWED_ORIGINS any Origin may connect', async () => {
     const open = await startApp()
     try {

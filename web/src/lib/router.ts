@@ -10,8 +10,14 @@ window.addEventListener('popstate', () => setPath(current()))
 
 export function navigate(to: string, opts: { replace?: boolean } = {}) {
   if (to === current()) return
-  if (opts.replace) history.replaceState(null, '', to)
-  else history.pushState(null, '', to)
+  try {
+    if (opts.replace) history.replaceState(null, '', to)
+    else history.pushState(null, '', to)
+  } catch {
+    // an address the browser reads as another site's (it cannot be pushed): home instead
+    if (opts.replace) history.replaceState(null, '', '/')
+    else history.pushState(null, '', '/')
+  }
   setPath(current())
 }
 
@@ -43,5 +49,7 @@ export function queryParam(name: string): string | null {
 
 /** A `next` parameter as a path on this site ('/' when missing or pointing elsewhere). */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !/^\/(signin|signup)(\?|$)/.test(next) ? next : '/'
+  // the URL parser drops tabs and newlines ("/\t/evil.example" is "//evil.example") and reads "\" as "/"
+  if (!next || /[\u0000-\u001f\u007f\\]/.test(next)) return '/'
+  return next.startsWith('/') && !next.startsWith('//') && !/^\/(signin|signup)(\?|$)/.test(next) ? next : '/'
 }
