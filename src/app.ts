@@ -150,6 +150,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     reply.header('x-frame-options', 'DENY')
     reply.header('x-content-type-options', 'nosniff')
     reply.header('referrer-policy', 'no-referrer')
+    // served over HTTPS (directly, or behind a trusted proxy that says so): browsers keep to it
+    if (config.env === 'production' && req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000')
   })
 
   // failures that must not stop anything are still logged: one line per kind per 10 s, with a count

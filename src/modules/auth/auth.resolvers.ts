@@ -14,7 +14,8 @@ function setCookie(ctx: Ctx, payload: AuthPayloadModel) {
   startedHere.add(payload.session)
   const reply = ctx.reply as (FastifyReply & { setCookie?: Function }) | undefined
   reply?.setCookie?.(SESSION_COOKIE, payload.token, {
-    httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.svc.config.env === 'production',
+    // Secure in production, and on any request that came over HTTPS
+    httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.svc.config.env === 'production' || (ctx.reply as FastifyReply | undefined)?.request?.protocol === 'https',
     expires: new Date(payload.session.expiresAt),
   })
   return payload
