@@ -92,6 +92,19 @@ describe('openDirectRoom', () => {
     expect(await errorCode(t.url, OPEN, { u: b.id }, a.token)).toBe('FORBIDDEN')
     const history = await ok(t.url, `query($id: ID!) { messages(roomId: $id) { edges { node { body } } } }`, { id: room.id }, b.token)
     expect(history.messages.edges.map((e: any) => e.node.body)).toEqual(['before'])
+    // pins, calls and call signals are closed too, both ways (a blocked user kept pinning, and
+    // joined the blocker's call); HANGUP only ends a connection and still goes
+    const first = (await ok(t.url, `query($id: ID!) { messages(roomId: $id) { edges { node { id } } } }`, { id: room.id }, b.token)).messages.edges[0].node.id
+    for (const u of [a, b]) {
+      expect(await errorCode(t.url, 'mutation($m: ID!) { pinMessage(messageId: $m) { id } }', { m: first }, u.token)).toBe('FORBIDDEN')
+      expect(await errorCode(t.url, 'mutation($r: ID!) { joinCall(roomId: $r) { id } }', { r: room.id }, u.token)).toBe('FORBIDDEN')
+    }
+    const SIGNAL = 'mutation($i: SendSignalInput!) { sendSignal(input: $i) { id } }'
+    for (const [from, to] of [[a, b], [b, a]]) {
+      expect(await errorCode(t.url, SIGNAL, { i: { roomId: room.id, toUserId: to.id, kind: 'OFFER', payload: '{}' } }, from.token)).toBe('FORBIDDEN')
+      expect(await errorCode(t.url, SIGNAL, { i: { roomId: room.id, toUserId: to.id, kind: 'HANGUP', payload: '{}' } }, from.token)).toBeUndefined()
+    }
+    expect((await ok(t.url, `query($id: ID!) { room(id: $id) { pinnedMessages { id } callParticipants { id } } }`, { id: room.id }, a.token)).room).toEqual({ pinnedMessages: [], callParticipants: [] })
 
     // unblocking alone does not reopen it: they are no longer friends
     await ok(t.url, `mutation($u: ID!) { unblockUser(userId: $u) }`, { u: b.id }, a.token)

@@ -408,6 +408,9 @@ export class MessagesService {
     const { message, room, isMember, isModerator } = await this.ownMessage(ctx, messageId)
     if (!isMember) throw forbidden('Join the room first')
     if (room.kind !== 'DIRECT' && !isModerator) throw forbidden('Only the owner or a moderator can pin messages')
+    // across a block in a DIRECT room neither side writes, pins included (a blocked user kept
+    // adding PINNED/UNPINNED events to the blocker's conversation)
+    if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, ctx.viewer!.userId)
     return { message, room }
   }
 

@@ -161,6 +161,8 @@ export class CallsService {
   async join(ctx: Ctx, roomId: string): Promise<UserModel[]> {
     const { room } = await this.svc.rooms.writable(ctx, roomId)
     const userId = ctx.viewer!.userId
+    // a block ends a one-to-one conversation both ways, its call too
+    if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, userId)
     await spend(this.svc.limits, `call:${userId}`, this.svc.config.sendRateLimitPerUser, 60_000)
     // a mesh call: every participant sends to every other one, and the lists are capped. The
     // place is taken in one step of the shared store: joins racing for the last one (on any

@@ -57,6 +57,8 @@ export class SignalsService {
       throw badInput('input.payload', 'payload must be valid JSON text')
     }
     const { room } = await this.svc.rooms.writable(ctx, input.roomId)
+    // across a block in a DIRECT room neither side reaches the other (HANGUP still may: it only ends)
+    if (room.kind === 'DIRECT' && input.kind !== 'HANGUP') await this.svc.friends.assertMaySendDirect(room.id, viewer.userId)
     const to = input.toUserId
     if (to === viewer.userId) throw badInput('input.toUserId', 'A signal goes to another member')
     if (!isId(to) || !(await this.svc.rooms.repo.membership(room.id, to))) {

@@ -89,7 +89,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
         <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)}
-          member={r().viewerIsMember} canPin={canPin()} onReply={reply} />
+          member={r().viewerIsMember} canPin={canPin() && !block.state()} onReply={reply} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
