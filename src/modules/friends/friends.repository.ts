@@ -64,18 +64,24 @@ export class FriendsRepository {
   async relations(viewerId: string, ids: string[]): Promise<Map<string, 'FRIENDS' | 'REQUEST_SENT' | 'REQUEST_RECEIVED' | 'BLOCKED' | 'NONE'>> {
     const out = new Map<string, 'FRIENDS' | 'REQUEST_SENT' | 'REQUEST_RECEIVED' | 'BLOCKED' | 'NONE'>()
     if (!ids.length) return out
-    const [friends, blocked, sent, received] = await Promise.all([
-      this.db.selectFrom('friendships').select('friend_id').where('user_id', '=', viewerId).where('friend_id', 'in', ids).execute(),
-      this.db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', viewerId).where('blocked_id', 'in', ids).execute(),
-      this.db.selectFrom('friend_requests').select('to_id').where('from_id', '=', viewerId).where('status', '=', 'PENDING').where('to_id', 'in', ids).execute(),
-      this.db.selectFrom('friend_requests').select('from_id').where('to_id', '=', viewerId).where('status', '=', 'PENDING').where('from_id', 'in', ids).execute(),
-    ])
+    // one statement, so one snapshot: four reads on the pool could straddle a commit on
+    // PostgreSQL and see a state that never was (NONE between two friends)
+    const rows = await this.db.selectFrom('friendships').select([sql<string>`'F'`.as('k'), 'friend_id as id']).where('user_id', '=', viewerId).where('friend_id', 'in', ids)
+      .unionAll(this.db.selectFrom('blocks').select([sql<string>`'B'`.as('k'), 'blocked_id as id']).where('blocker_id', '=', viewerId).where('blocked_id', 'in', ids))
+      .unionAll(this.db.selectFrom('friend_requests').select([sql<string>`'S'`.as('k'), 'to_id as id']).where('from_id', '=', viewerId).where('status', '=', 'PENDING').where('to_id', 'in', ids))
+      .unionAll(this.db.selectFrom('friend_requests').select([sql<string>`'R'`.as('k'), 'from_id as id']).where('to_id', '=', viewerId).where('status', '=', 'PENDING').where('from_id', 'in', ids))
+      .execute()
+    const rank = { R: 1, S: 2, F: 3, B: 4 } as const
+    const name = { R: 'REQUEST_RECEIVED', S: 'REQUEST_SENT', F: 'FRIENDS', B: 'BLOCKED' } as const
+    const best = new Map<string, 'R' | 'S' | 'F' | 'B'>()
+    for (const r of rows) {
+      const k = r.k as 'R' | 'S' | 'F' | 'B'
+      const had = best.get(r.id)
+      // FRIENDS over a request, and only the blocker's side says BLOCKED (the blocked user sees NONE)
+      if (!had || rank[k] > rank[had]) best.set(r.id, k)
+    }
     for (const id of ids) out.set(id, 'NONE')
-    for (const r of received) out.set(r.from_id, 'REQUEST_RECEIVED')
-    for (const r of sent) out.set(r.to_id, 'REQUEST_SENT')
-    for (const r of friends) out.set(r.friend_id, 'FRIENDS')
-    // only the blocker's side says BLOCKED; the blocked user sees NONE
-    for (const r of blocked) out.set(r.blocked_id, 'BLOCKED')
+    for (const [id, k] of best) out.set(id, name[k])
     return out
   }
 

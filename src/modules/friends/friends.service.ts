@@ -7,7 +7,7 @@ import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
-import { topicFeed } from '../../realtime/topic-feed.js'
+import { inOrder, topicFeed } from '../../realtime/topic-feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 import type { FriendshipStatus } from '../users/users.service.js'
 import { type FriendshipEventModel, type InboxMessage, isInbox } from '../notifications/inbox.js'
@@ -214,12 +214,27 @@ export class FriendsService {
     ])
   }
 
-  /** friendshipChanged: the viewer's own relation changes, on every device */
+  /** the viewer's relation to the other as the database has it now (one snapshot) */
+  async relationNow(viewerId: string, otherId: string): Promise<FriendshipEventModel['friendship']> {
+    return (await this.repo.relations(viewerId, [otherId])).get(otherId) ?? 'NONE'
+  }
+
+  /**
+   * friendshipChanged: the viewer's own relation changes, on every device. Each event carries the
+   * relation as it is when it is delivered, in arrival order: two changes of one pair made at once
+   * were announced in either order (on PostgreSQL a user who had just blocked someone was last
+   * told FRIENDS), and the last event must say what is true.
+   */
   async friendshipFeed(ctx: Ctx): Promise<Feed> {
     const me = ctx.viewer!.userId
     return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      const deliver = inOrder(async (event: FriendshipEventModel) => {
+        const friendship = await this.relationNow(me, event.user.id)
+        if (!feed.stopped) sink.next({ ...event, friendship })
+      })
       await feed.listen(topics.userInbox(me), (m: unknown) => {
-        if (isInbox(m, 'friendship')) sink.next(m.event)
+        if (isInbox(m, 'friendship')) return deliver(m.event)
+        return undefined
       })
     })
   }

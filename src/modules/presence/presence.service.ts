@@ -15,7 +15,7 @@ import { topics } from '../../realtime/topics.js'
 import type { Gateway } from '../../realtime/gateway.js'
 import type { ClientSocket } from '../../realtime/ws/client-socket.js'
 import type { Feed } from '../../realtime/ws/feed.js'
-import { HoldUntilChecked, topicFeed } from '../../realtime/topic-feed.js'
+import { HoldUntilChecked, inOrder, topicFeed } from '../../realtime/topic-feed.js'
 import type { RoomControl } from '../rooms/rooms.service.js'
 import type { PresenceStatus } from '../users/users.service.js'
 import { isInbox } from '../notifications/inbox.js'
@@ -415,11 +415,11 @@ export class PresenceService {
         })
         if (feed.stopped || !subs.has(f)) off(); else subs.set(f, off)
       }
-      // live before reading the friend list: a friendship made in between is not missed
-      const listening = await feed.listen(topics.userInbox(me), (m: unknown) => {
-        if (!isInbox(m, 'friendship')) return
-        const other = m.event.user.id
-        if (m.event.friendship === 'FRIENDS') {
+      // what the relation is now, in arrival order (announcements of one pair can cross)
+      const onFriendship = inOrder(async (other: string) => {
+        const friendship = await this.svc.friends.relationNow(me, other)
+        if (feed.stopped) return
+        if (friendship === 'FRIENDS') {
           if (subs.has(other)) return
           void follow(other).then(async () => {
             // a new friend who is already online shows up at once
@@ -429,6 +429,11 @@ export class PresenceService {
         } else if (subs.has(other)) {
           drop(other)
         }
+      })
+      // live before reading the friend list: a friendship made in between is not missed
+      const listening = await feed.listen(topics.userInbox(me), (m: unknown) => {
+        if (!isInbox(m, 'friendship')) return undefined
+        return onFriendship(m.event.user.id)
       })
       if (!listening) return
       await Promise.all((await this.svc.friends.friendIds(me)).map(follow))
@@ -445,9 +450,13 @@ export class PresenceService {
     return topicFeed(this.svc.pubsub, async (sink, feed) => {
       // held until the membership is read again once listening (src/realtime/room-feed.ts says why)
       const hold = new HoldUntilChecked()
+      // whether the viewer blocks them now, in arrival order (announcements of one pair can cross)
+      const onFriendship = inOrder(async (other: string) => {
+        if (await this.svc.friends.hidden(me, other)) blocked.add(other); else blocked.delete(other)
+      })
       await feed.listen(topics.userInbox(me), (m: unknown) => {
-        if (!isInbox(m, 'friendship')) return
-        if (m.event.friendship === 'BLOCKED') blocked.add(m.event.user.id); else blocked.delete(m.event.user.id)
+        if (!isInbox(m, 'friendship')) return undefined
+        return onFriendship(m.event.user.id)
       })
       await feed.listen(topics.roomPresence(room.id), (ev: PresenceEventModel) => {
         if (ev?.roomId === room.id) hold.run(() => { if (!blocked.has(ev.userId)) sink.next(ev) })
