@@ -90,6 +90,19 @@ function contentSecurityPolicy(host: string | undefined): string {
 }
 
 /** whether a browser's Origin header names this server (its Host) or an allowed origin */
+/**
+ * The client's address for a socket upgrade, as Fastify reads it for a request (trustProxy):
+ * false, the peer; true, the first X-Forwarded-For entry; n, the entry n proxies back from the
+ * peer (proxies that append to the header cannot be fooled by what the client put first).
+ */
+export function clientIp(trust: boolean | number, forwarded: string | string[] | undefined, peer: string | undefined): string {
+  if (trust === false) return peer ?? ''
+  const list = String(forwarded ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  if (trust === true) return list[0] || peer || ''
+  const chain = [peer ?? '', ...list.reverse()]
+  return chain[Math.min(trust, chain.length - 1)] || peer || ''
+}
+
 function originAllowed(req: FastifyRequest, origin: string, allowed: string[]): boolean {
   if (allowed.includes(origin)) return true
   try {
@@ -128,7 +141,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     logController: new RequestLog(config.logSlowRequestMs),
     bodyLimit: config.limits.bodyBytes,
-    trustProxy: config.trustProxy,
+    // a number of proxies: the n nearest hops are trusted (clientIp does the same for sockets)
+    trustProxy: typeof config.trustProxy === 'number' ? ((_addr: string, hop: number) => hop < (config.trustProxy as number)) : config.trustProxy,
     requestIdHeader: false,
     // a client that trickles its request (or its headers) is cut off: without these a body sent
     // one byte every few seconds held its connection open forever
@@ -386,7 +400,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.server.on('upgrade', (req, socket, head) => {
     const url = req.url ?? ''
     if (url === '/graphql' || url.startsWith('/graphql?')) {
-      const ip = config.trustProxy ? (String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() || req.socket.remoteAddress || '') : (req.socket.remoteAddress ?? '')
+      const ip = clientIp(config.trustProxy, req.headers['x-forwarded-for'], req.socket.remoteAddress)
       gateway.handleUpgrade(req, socket, head, ip)
     } else {
       socket.destroy()

@@ -66,7 +66,8 @@ export interface Config {
   sqliteCacheMb: number
   /** SQLite: how long a send under load waits for others to share its group commit, in ms (0: none; every turn of the event loop commits) */
   sqliteGroupCommitMs: number
-  trustProxy: boolean
+  /** false: the socket's address; true: the first X-Forwarded-For entry; a number: that many proxies in front are trusted */
+  trustProxy: boolean | number
   webDistDir: string | null
   /** STUN/TURN servers handed to signed-in clients for calls; empty = host candidates only (one network) */
   iceServers: IceServer[]
@@ -194,6 +195,7 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
   GRAPHIQL: bool(nodeEnv !== 'production'),
   INTROSPECTION: bool(nodeEnv !== 'production'),
   TRUST_PROXY: bool(false),
+  TRUST_PROXY_HOPS: int(0, 0, 10),
   /** unset: web/dist; set but empty: no web client (the API alone) */
   WEB_DIST_DIR: z.string().optional().transform((dir) => (dir === undefined ? 'web/dist' : dir.trim() || null)),
   /** a JSON array of RTCIceServer; one line for the first problem in it */
@@ -271,7 +273,9 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
     sqliteCacheMb: env.SQLITE_CACHE_MB,
     sqliteGroupCommitMs: env.SQLITE_GROUP_COMMIT_MS,
-    trustProxy: env.TRUST_PROXY,
+    // behind proxies that append to X-Forwarded-For, the client picks its first entry: count the
+    // proxies instead, and the address the nearest of them saw is the client's
+    trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : env.TRUST_PROXY,
     webDistDir: env.WEB_DIST_DIR,
     iceServers: env.ICE_SERVERS,
     limits: {
