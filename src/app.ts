@@ -306,7 +306,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         request = { document, operationName: typeof src?.operationName === 'string' ? src.operationName : null }
         return request
       }
-      return formatErrors(execution as any, (err) => log.error({ err }, 'internal error'), config.env === 'production', requestOf)
+      // a body the client stopped sending (cut off by REQUEST_TIMEOUT_MS, or the client went
+      // away) is the client's doing: one debug line, not an internal error a slow client could
+      // fill the error log with
+      const internal = (err: unknown) => {
+        const e = (err as { originalError?: unknown })?.originalError ?? err
+        if ((e as { code?: string })?.code === 'ECONNRESET' || (e as Error)?.message === 'aborted') log.debug({ err }, 'request body aborted')
+        else log.error({ err }, 'internal error')
+      }
+      return formatErrors(execution as any, internal, config.env === 'production', requestOf)
     },
   })
 

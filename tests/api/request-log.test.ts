@@ -55,6 +55,23 @@ describe('request logging', () => {
     expect(lines![0]).toMatchObject({ level: 40, msg: 'slow request', req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } })
   })
 
+  it('a body the client stops sending is cut off (408) without an internal error line', async () => {
+    const s = await startLogged({ LOG_LEVEL: 'info', REQUEST_TIMEOUT_MS: '800', HEADERS_TIMEOUT_MS: '800' })
+    app = s.app
+    const { connect } = await import('node:net')
+    const port = Number(new URL(s.url).port)
+    const answer = await new Promise<string>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => c.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{"query":'))
+      let got = ''
+      c.on('data', (d) => { got += String(d) })
+      c.on('close', () => resolve(got))
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 408/)
+    // marker: an ordinary request after it; its line (at info, when slow) is not needed, the error lines are
+    expect((await gql(s.url, '{ __typename }')).data).toEqual({ __typename: 'Query' })
+    expect(s.lines.filter((l) => l.level >= 50)).toEqual([])
+  })
+
   it('still logs a failed request at error, at info', async () => {
     const s = await startLogged({ LOG_LEVEL: 'info' }, (app) => app.get('/test-boom', async () => { throw new Error('boom for the log') }))
     app = s.app
