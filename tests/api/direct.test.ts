@@ -115,6 +115,32 @@ describe('openDirectRoom', () => {
   })
 })
 
+describe('a closed conversation', () => {
+  it('a message into a direct room the other person left brings it back to them: listed, unread, notified; not after an unfriend', async () => {
+    const [a, b] = await Promise.all([signUp(t.url), signUp(t.url)])
+    await befriend(a, b)
+    const room = (await ok(t.url, OPEN, { u: b.id }, a.token)).openDirectRoom
+    await send(t.url, a.token, room.id, 'first')
+    await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, b.token)
+    expect((await ok(t.url, '{ myRooms { id } }', {}, b.token)).myRooms.map((r: any) => r.id)).not.toContain(room.id)
+    const cb = wsClient(t.wsUrl, b.token)
+    const base = t.app.hearth.realtime.liveSubscriptions
+    const notes = collect(cb, 'subscription { notifications { kind message { body } } }')
+    await waitLive(t, base + 1)
+    await send(t.url, a.token, room.id, 'are you there?')
+    await notes.waitFor(() => notes.events.length > 0, 5000, 'the notification')
+    expect(notes.events[0].notifications).toEqual({ kind: 'DIRECT_MESSAGE', message: { body: 'are you there?' } })
+    const mine = (await ok(t.url, '{ myRooms { id unreadCount } }', {}, b.token)).myRooms.find((r: any) => r.id === room.id)
+    expect(mine).toEqual({ id: room.id, unreadCount: 1 })
+    // once they are no longer friends, leaving closes it for good
+    await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: room.id }, b.token)
+    await ok(t.url, 'mutation($u: ID!) { removeFriend(userId: $u) }', { u: a.id }, b.token)
+    await send(t.url, a.token, room.id, 'hello?')
+    expect((await ok(t.url, '{ myRooms { id } }', {}, b.token)).myRooms.map((r: any) => r.id)).not.toContain(room.id)
+    await cb.dispose()
+  })
+})
+
 describe('DIRECT_MESSAGE notifications', () => {
   it('reach the addressee who is not in the conversation, not the sender, not a stranger', async () => {
     const [a, b, c] = await Promise.all([signUp(t.url), signUp(t.url), signUp(t.url)])

@@ -284,6 +284,22 @@ export class FriendsService {
   }
 
   /** sendMessage into a DIRECT room: refused across a block in either direction */
+  /**
+   * A message into a direct room the other person left (closed) brings it back to them, as a
+   * real product reopens a closed conversation: in their list, unread from the new message on,
+   * notified. It reached them only as history when they reopened it themselves. Between friends
+   * only (openDirectRoom's rule): someone who unfriended and left stays out.
+   */
+  async reopenForPeer(roomId: string, senderId: string): Promise<void> {
+    const peer = await this.repo.directPeer(roomId, senderId)
+    if (!peer || await this.svc.rooms.stillMember(roomId, peer)) return
+    if ((await this.relationNow(senderId, peer)) !== 'FRIENDS') return
+    for (const u of await this.repo.ensureDirectMembers(roomId, [peer], Date.now())) {
+      await this.svc.publish(topics.roomControl(roomId), { type: 'joined', userId: u, at: Date.now() } satisfies RoomControl)
+      await this.svc.rooms.announceMember(u, roomId)
+    }
+  }
+
   async assertMaySendDirect(roomId: string, senderId: string): Promise<void> {
     const peer = await this.repo.directPeer(roomId, senderId)
     if (!peer) return

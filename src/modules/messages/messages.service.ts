@@ -221,6 +221,8 @@ export class MessagesService {
       replyTo = original.id
     }
     await this.sendLimit(viewer.userId)
+    // the other person closed (left) the conversation: it comes back to them with this message
+    if (room.kind === 'DIRECT') await this.svc.friends.reopenForPeer(room.id, viewer.userId)
     const id = newTimeOrderedId()
     // the uploads are claimed for the message before it is stored (all or none; BAD_USER_INPUT
     // for someone else's, a sent or an expired one) and given back if it is not
