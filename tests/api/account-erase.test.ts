@@ -247,6 +247,11 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`deleteAccount a
     // the friend request is gone, and its notification with it; the direct message's stays
     const ofFriend = (await ok(t.url, NOTIFS, {}, friend.token)).notificationsList
     expect(ofFriend).toEqual([{ kind: 'DIRECT_MESSAGE', actor: { id: ofMentioned[0].actor.id, ...deleted }, message: { id: dm.id, body: dm.body, sender: { displayName: 'Deleted user' } }, friendRequest: null }])
+    // the direct room stays readable to the friend, and closed: nobody would read what they send
+    const after = await gql(t.url, 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: direct.id, b: 'hello?' }, friend.token)
+    expect(after.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+    expect(after.errors?.[0]?.message).toBe('The other person deleted their account')
+    expect((await ok(t.url, 'query($r: ID!) { messages(roomId: $r) { edges { node { body } } } }', { r: direct.id }, friend.token)).messages.edges.map((e: any) => e.node.body)).toEqual(['a direct word'])
     // x's own notifications are erased: no row is addressed to x
     const db = t.app.hearth.database.db
     expect(await db.selectFrom('notifications').select('id').where((eb) => eb.or([eb('user_id', '=', x.id), eb('actor_id', '=', x.id)])).execute()).toEqual([])

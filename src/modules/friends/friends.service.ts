@@ -302,7 +302,8 @@ export class FriendsService {
 
   async assertMaySendDirect(roomId: string, senderId: string): Promise<void> {
     const peer = await this.repo.directPeer(roomId, senderId)
-    if (!peer) return
+    // the pair's key goes with an erased account (account.repository.ts): nobody would read it
+    if (!peer) throw forbidden('The other person deleted their account')
     const [theyBlocked, iBlocked] = await Promise.all([this.repo.isBlocked(peer, senderId), this.repo.isBlocked(senderId, peer)])
     if (theyBlocked || iBlocked) throw forbidden('You cannot message this user')
   }

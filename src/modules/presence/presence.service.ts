@@ -234,15 +234,22 @@ export class PresenceService {
 
   /**
    * These users' focus changed (a timer phase began, paused or ended in a room they are present
-   * in): their friends hear a PresenceEvent with the status unchanged, whose focusUntil is the new
-   * one. Room-mates see the room's timer. Nothing for a user who shows OFFLINE.
+   * in): their friends and room-mates hear a PresenceEvent with the status unchanged, whose
+   * focusUntil is the new one. Nothing for a user who shows OFFLINE.
    */
   async announceFocus(userIds: readonly string[]) {
     const at = Date.now()
     await Promise.all(userIds.map(async (u) => {
       const status = await this.rawStatus(u)
       if (status === 'OFFLINE') return
-      await this.svc.publish(topics.userPresence(u), { userId: u, status, roomId: null, joined: null, left: null, at } satisfies PresenceEventModel)
+      const ev: PresenceEventModel = { userId: u, status, roomId: null, joined: null, left: null, at }
+      // friends, and room-mates in every room they share (members lists show "Focusing", the
+      // user's own included; it changed only on a reload for anyone but friends)
+      const rooms = await this.repo.roomIdsOf(u)
+      await Promise.all([
+        this.svc.publish(topics.userPresence(u), ev),
+        ...rooms.map((r) => this.svc.publish(topics.roomPresence(r), { ...ev, roomId: r })),
+      ])
     }))
   }
 

@@ -21,6 +21,15 @@ export function ErrorBox(props: { error: unknown; retry?: () => void }) {
   )
 }
 
+/**
+ * A resource's latest value, or undefined while its last fetch failed: reading `latest` then
+ * throws, and inside an effect that is an uncaught error in the page (a refetch after a
+ * reconnect, while the network was still away, did it).
+ */
+export function latestOf<T>(r: Resource<T>): T | undefined {
+  return r.state === 'errored' ? undefined : r.latest
+}
+
 /** Loading, error with retry, then the data: every request shows all three states. */
 export function Async<T>(props: { resource: Resource<T>; refetch?: () => void; label?: string; children: (data: T) => JSX.Element }) {
   return (

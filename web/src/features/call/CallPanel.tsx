@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import { connEpoch, live, mutate, query } from '../../lib/client'
 import { me } from '../../lib/session'
 import { avatarOf, nameOf } from '../../lib/users'
-import { Avatar, ErrorBox, toast } from '../../components/ui'
+import { Avatar, ErrorBox, latestOf, toast } from '../../components/ui'
 import { Mesh, type Peer } from './mesh'
 import { createSpeakingMeter } from './speaking'
 
@@ -141,7 +141,7 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
   const toggleSpot = (id: string) => setSpotlight((s) => (s === id ? null : id))
 
   const [initial, { refetch }] = createResource(() => props.roomId, (roomId) => query(CallParticipants, { roomId }).then((d) => d.callParticipants))
-  createEffect(() => { const l = initial.latest; if (l) setPeople(l) })
+  createEffect(() => { const l = latestOf(initial); if (l) setPeople(l) })
   // the member list marks who is in the call
   createEffect(() => props.onPeople?.(new Set(people().map((p) => p.id))))
   // only the people the call lists may signal our connections open (see Mesh.setParticipants)

@@ -196,7 +196,7 @@ function HeatMap(props: { days: { date: string; minutes: number }[] }) {
   const max = () => Math.max(1, ...props.days.map((d) => d.minutes))
   const level = (m: number | null) => (m === null ? 'none' : m === 0 ? '0' : String(Math.min(4, Math.ceil((4 * m) / max()))))
   const longDate = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' })
-  const cellText = (c: { date: string; minutes: number | null }) => `${longDate(c.date)} (${c.date}): ${c.minutes === null ? 'no data yet' : `${c.minutes} minutes`}`
+  const cellText = (c: { date: string; minutes: number | null }) => `${longDate(c.date)} (${c.date}): ${c.minutes === null ? 'no data yet' : `${c.minutes} ${c.minutes === 1 ? 'minute' : 'minutes'}`}`
   const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
   const monthOf = (col: { date: string }[]) => (col[0].date.slice(8) <= '07' ? new Date(`${col[0].date}T12:00:00Z`).toLocaleDateString(undefined, { month: 'short', timeZone: 'UTC' }) : '')
   // on a narrow screen the map scrolls sideways: start at the latest weeks
@@ -285,7 +285,7 @@ export function ProgressPage() {
             <Show when={zoneRefused}><p class="muted small" role="note">Days are shown in UTC: this browser does not say which time zone it is in.</p></Show>
             <div class="stats">
               <div class="card stat"><span class="stat-value" data-testid="total-minutes">{hours(d.studyStats.totalMinutes)}</span><span class="muted">focused</span></div>
-              <div class="card stat"><span class="stat-value">{d.studyStats.sessionCount}</span><span class="muted">sessions</span></div>
+              <div class="card stat"><span class="stat-value">{d.studyStats.sessionCount}</span><span class="muted">{d.studyStats.sessionCount === 1 ? 'session' : 'sessions'}</span></div>
               <div class="card stat"><span class="stat-value" data-testid="streak">{d.studyStats.currentStreakDays}</span><span class="muted">day streak</span></div>
               <div class="card stat"><span class="stat-value" data-testid="longest-streak">{d.studyStats.longestStreakDays}</span><span class="muted">longest streak (days)</span></div>
             </div>

@@ -4,7 +4,7 @@ import type { PersonFieldsFragment } from '../../gql/graphql'
 import { connEpoch, live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { avatarOf, nameOf, statusOf } from '../../lib/users'
-import { Async, Avatar, ErrorBox, PresenceDot, toast, useAction } from '../../components/ui'
+import { Async, Avatar, ErrorBox, latestOf, PresenceDot, toast, useAction } from '../../components/ui'
 import { lastArrived } from '../notifications/store'
 import { FocusingUntil } from '../focus/FocusingUntil'
 
@@ -111,8 +111,8 @@ export function FriendsPage() {
     navigate(`/rooms/${d.openDirectRoom.id}`)
   })
 
-  const incomingFrom = (userId: string) => overview.latest?.incoming.find((r) => r.from.id === userId)
-  const outgoingTo = (userId: string) => overview.latest?.outgoing.find((r) => r.to.id === userId)
+  const incomingFrom = (userId: string) => latestOf(overview)?.incoming.find((r) => r.from.id === userId)
+  const outgoingTo = (userId: string) => latestOf(overview)?.outgoing.find((r) => r.to.id === userId)
 
   const Actions = (p: { u: PersonFieldsFragment }) => {
     const name = () => nameOf(p.u)

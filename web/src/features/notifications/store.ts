@@ -35,6 +35,8 @@ const [unread, setUnread] = createSignal(0)
 const [lastArrived, setLastArrived] = createSignal<NotificationFieldsFragment | null>(null)
 export { unread, setUnread, lastArrived }
 
+const quote = (n: NotificationFieldsFragment) => (n.message?.body ? `: ${n.message.body}` : n.message ? ' (the message was deleted)' : '')
+
 export function describe(n: NotificationFieldsFragment): string {
   const who = n.actor?.displayName ?? 'Someone'
   // a message's sender is shown with their @username: display names may repeat (contract part 2)
@@ -50,8 +52,9 @@ export function describe(n: NotificationFieldsFragment): string {
       }
     case 'FRIEND_REQUEST_ACCEPTED': return `${who} accepted your friend request`
     case 'DIRECT_MESSAGE': return `${sender}: ${n.message?.body ?? 'sent you a message'}`
-    case 'MENTION': return `${sender} mentioned you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`
-    case 'REPLY': return `${sender} replied to you in ${n.room?.name ?? 'a room'}: ${n.message?.body ?? ''}`
+    // a deleted message has no words left to quote (it read "... in Room:" with nothing after)
+    case 'MENTION': return `${sender} mentioned you in ${n.room?.name ?? 'a room'}${quote(n)}`
+    case 'REPLY': return `${sender} replied to you in ${n.room?.name ?? 'a room'}${quote(n)}`
     default: return 'New notification'
   }
 }

@@ -1,10 +1,10 @@
 // The room's member list: fetched with its count, refetched on joins and leaves, shown sorted by
 // presence then name in the side panel.
-import { createResource, createSignal, For, Show, type Resource } from 'solid-js'
+import { createEffect, createResource, createSignal, For, Show, type Resource } from 'solid-js'
 import { graphql } from '../../gql'
 import { query } from '../../lib/client'
 import { avatarOf, focusOf, nameOf, statusOf } from '../../lib/users'
-import { Async, Avatar, PresenceDot } from '../../components/ui'
+import { Async, Avatar, latestOf, PresenceDot } from '../../components/ui'
 import type { Role } from '../../lib/roles'
 import { MemberMenu } from './MemberMenu'
 
@@ -33,8 +33,14 @@ export function createRoomMembers(roomId: () => string) {
   // the header's count follows joins and leaves with the list (both refetched on joined / left)
   const [memberCount, setMemberCount] = createSignal<number | null>(null)
   const [members, { refetch }] = createResource(() => [roomId(), membersEpoch()] as const, ([id]) => fetchMembers(id, setMemberCount))
+  // the last list that arrived: a refetch that failed (offline) keeps it, where reading the
+  // resource would throw inside whatever renders it (an uncaught error in the page)
+  const [lastGood, setLastGood] = createSignal<MemberList | undefined>(undefined)
+  createEffect(() => { if (members.state === 'ready') setLastGood(() => members()) })
   return {
     list: members,
+    /** the members as last read, never throwing (undefined before the first read) */
+    current: (): MemberList | undefined => latestOf(members) ?? lastGood(),
     refetch: () => void refetch(),
     /** the count from the last fetch; null before the first */
     count: memberCount,
@@ -54,7 +60,7 @@ export function MembersPanel(props: { members: Resource<MemberList>; refetch: ()
     const rank = { ONLINE: 0, AWAY: 1, OFFLINE: 2 } as const
     // online first (then away, then offline), and within each, who is in the call first
     const call = (id: string) => (props.inCall?.has(id) ? 0 : 1)
-    return [...(members.latest ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || call(a.user.id) - call(b.user.id) || nameOf(a.user).localeCompare(nameOf(b.user)))
+    return [...(latestOf(members) ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || call(a.user.id) - call(b.user.id) || nameOf(a.user).localeCompare(nameOf(b.user)))
   }
   return (
     <section class="members" aria-labelledby="members-title">

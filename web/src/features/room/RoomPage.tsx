@@ -2,7 +2,7 @@ import { createResource, createSignal, onCleanup, Show } from 'solid-js'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { graphql } from '../../gql'
 import { query } from '../../lib/client'
-import { Async, toast } from '../../components/ui'
+import { Async, latestOf, toast } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { toAppError } from '../../lib/errors'
 import { RoomView } from './RoomView'
@@ -39,7 +39,8 @@ export function RoomPage(props: { id: string }) {
   const [patched, setPatched] = createSignal<RoomViewFieldsFragment | null>(null)
   const setRoom = (r: RoomViewFieldsFragment | null | undefined) => { setPatched(null); setFetched(r) }
   const onRoom = (r: RoomViewFieldsFragment) => {
-    if (r.id === room.latest?.id && r.viewerIsMember === room.latest.viewerIsMember) setPatched(r)
+    const now = latestOf(room)
+    if (r.id === now?.id && r.viewerIsMember === now.viewerIsMember) setPatched(r)
     else setRoom(r)
   }
   const current = (r: RoomViewFieldsFragment) => { const p = patched(); return p && p.id === r.id ? p : r }

@@ -7,7 +7,7 @@ import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { mutate, query } from '../../lib/client'
 import { isModerator } from '../../lib/roles'
 import { nameOf } from '../../lib/users'
-import { ErrorBox, toast, useAction } from '../../components/ui'
+import { ErrorBox, latestOf, toast, useAction } from '../../components/ui'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 
 const UpdateRoom = graphql(`
@@ -107,9 +107,9 @@ export function RoomSettings(props: { room: RoomViewFieldsFragment; open: boolea
         <section class="stack" aria-labelledby="bans-title">
           <h3 id="bans-title">Banned users</h3>
           <Show when={unban.error()}><ErrorBox error={unban.error()} /></Show>
-          <Show when={(bans.latest ?? []).length > 0} fallback={<p class="muted small">{bans.loading ? 'Loading…' : 'Nobody is banned.'}</p>}>
+          <Show when={(latestOf(bans) ?? []).length > 0} fallback={<p class="muted small">{bans.loading ? 'Loading…' : 'Nobody is banned.'}</p>}>
             <ul class="ban-list" aria-label="Banned users">
-              <For each={bans.latest ?? []}>
+              <For each={latestOf(bans) ?? []}>
                 {(u) => (
                   <li class="row">
                     <span class="grow">{nameOf(u)} <span class="muted">@{u.username}</span></span>

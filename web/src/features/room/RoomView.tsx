@@ -40,7 +40,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
     members.reload()
   })
   // a direct room reads as a conversation with the other person: their name, their @username
-  const peer = () => (r().kind === 'DIRECT' ? members.list.latest?.find((m) => m.user.id !== self.id)?.user ?? null : null)
+  const peer = () => (r().kind === 'DIRECT' ? members.current()?.find((m) => m.user.id !== self.id)?.user ?? null : null)
   const title = () => {
     const p = peer()
     return p ? nameOf(p) : roomTitle(r(), self.username)
@@ -85,7 +85,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         <Show when={actions.error()}>
           <ErrorBox error={actions.error()} />
         </Show>
-        <Show when={r().viewerIsMember && !wide}>
+        <Show when={r().viewerIsMember && !wide && !block.state()}>
           <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
         <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)}
@@ -108,12 +108,12 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             )}
           </Show>
           <Show when={unblock.error()}><ErrorBox error={unblock.error()} /></Show>
-          <Composer disabled={!!block.state()} roomName={title()} people={(members.list.latest ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
+          <Composer disabled={!!block.state()} roomName={title()} people={(members.current() ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
             replyTo={replyTo()} onCancelReply={() => setReplyTo(null)}
             onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo(), files); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>
       </section>
-      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} feed={feed} canPin={canPin()} timer={timer} call={r().viewerIsMember && wide ? <CallPanel roomId={r().id} onPeople={setInCall} /> : null} />
+      <RoomSide panel={side} room={r()} members={members} menuRoom={{ id: r().id, name: r().name, viewerRole: r().viewerRole, selfId: self.id, kind: r().kind }} peer={peer()} inCall={inCall()} feed={feed} canPin={canPin() && !block.state()} timer={timer} call={r().viewerIsMember && wide && !block.state() ? <CallPanel roomId={r().id} onPeople={setInCall} /> : null} />
       <SearchDialog search={search} room={r()} title={title()} />
     </div>
   )

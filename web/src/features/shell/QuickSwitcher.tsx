@@ -7,7 +7,7 @@ import { graphql } from '../../gql'
 import { mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { nameOf } from '../../lib/users'
-import { ErrorBox } from '../../components/ui'
+import { ErrorBox, latestOf } from '../../components/ui'
 import { me } from '../../lib/session'
 import { peerOf, sortedRooms, titleOf, unreadOf } from './conversations'
 
@@ -37,7 +37,7 @@ export function QuickSwitcher() {
 
   const items = createMemo<Item[]>(() => {
     const rooms = sortedRooms()
-    const fr = friends.latest ?? []
+    const fr = latestOf(friends) ?? []
     const friendNames = new Set(fr.map((f) => f.username.toLowerCase()))
     const out: Item[] = []
     for (const r of rooms) {

@@ -101,7 +101,7 @@ export function refreshConversations(): Promise<void> {
     try {
       const d = await query(SidebarRooms, {})
       const mentions: Record<string, number> = {}
-      for (const n of d.notificationsList) if (n.kind === 'MENTION' && n.room) mentions[n.room.id] = (mentions[n.room.id] ?? 0) + 1
+      for (const n of d.notificationsList) if ((n.kind === 'MENTION' || n.kind === 'REPLY') && n.room) mentions[n.room.id] = (mentions[n.room.id] ?? 0) + 1
       setState('rooms', reconcile(d.myRooms, { key: 'id' }))
       setState({ loaded: true, mentions })
       setError(null)
