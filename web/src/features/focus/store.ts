@@ -8,7 +8,7 @@ import { createEffect, createRoot, createSignal, on, onCleanup, untrack } from '
 import type { TimerFieldsFragment } from '../../gql/graphql'
 import { live, mutate, query } from '../../lib/client'
 import { me } from '../../lib/session'
-import { FocusMe, RoomTimerLive, SetNotificationHold } from './docs'
+import { FocusMe, RoomTimerLive, RoomTimerQuery, SetNotificationHold } from './docs'
 
 export type Timer = TimerFieldsFragment
 interface Known { timer: Timer; skewMs: number }
@@ -30,7 +30,21 @@ export const phaseLabel = (p: Timer['phase']) => ({ FOCUS: 'Focus', BREAK: 'Brea
 
 const [known, setKnown] = createSignal<Record<string, Known>>({})
 const [now, setNow] = createSignal(Date.now())
-const [kept, setKept] = createSignal<{ roomId: string; name: string } | null>(null)
+// the kept room outlives a reload of the tab (sessionStorage): a reload mid-round dropped the
+// user from the round until they happened to open the room again
+const KEPT_KEY = 'hearth.focus.kept'
+const [kept, setKeptSignal] = createSignal<{ roomId: string; name: string } | null>((() => {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(KEPT_KEY) ?? 'null') as unknown
+    return v && typeof (v as { roomId?: unknown }).roomId === 'string' && typeof (v as { name?: unknown }).name === 'string' ? v as { roomId: string; name: string } : null
+  } catch { return null }
+})())
+function setKept(v: { roomId: string; name: string } | null) {
+  setKeptSignal(v)
+  try {
+    if (v) sessionStorage.setItem(KEPT_KEY, JSON.stringify(v)); else sessionStorage.removeItem(KEPT_KEY)
+  } catch { /* storage off: kept for this page only */ }
+}
 const [soundOn, setSoundOnSignal] = createSignal(localStorage.getItem('hearth.focus.sound') !== 'off')
 const [permission, setPermission] = createSignal<NotificationPermission | 'unsupported'>(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission)
 const [held, setHeld] = createSignal<{ count: number; hold: boolean } | null>(null)
@@ -189,6 +203,14 @@ createRoot(() => {
       complete: () => releaseRoom(roomId),
       error: () => releaseRoom(roomId),
     })
+    // the round as it is now (after a reload the feed alone would say nothing until the next change)
+    if (!untrack(() => known()[roomId])) {
+      query(RoomTimerQuery, { id: roomId }).then((d) => {
+        const t = d.room?.timer
+        if (!t) releaseRoom(roomId)
+        else acceptTimer(t, roomId)
+      }, () => { /* the feed's events still come */ })
+    }
     void refreshHeld()
     // held notifications are counted by the server; look again now and then while focusing
     const poll = setInterval(() => { if (countdown()?.phase === 'FOCUS') void refreshHeld() }, 15_000)
