@@ -165,6 +165,35 @@ describe('the shell: sidebar, quick switcher, tab title', () => {
   }, 90_000)
 })
 
+describe("the sidebar's last message", () => {
+  it('follows an edit and a delete of the last message at once, in the window that made them', async () => {
+    const u = uname('prev')
+    const p = await newPage(browser)
+    const errors = watchErrors(p.page)
+    await signUpInPage(p.page, app.url, u, PASSWORD)
+    const room = await createRoom(app.url, await tokenOf(u), 'Preview Room')
+    await p.page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => p.page.getByRole('heading', { name: 'Preview Room' }).count(), { timeout: 10_000 }).toBe(1)
+    await p.page.getByLabel('Message', { exact: true }).fill('draft one')
+    await p.page.keyboard.press('Enter')
+    const row = sidebarRooms(p.page).getByRole('listitem').filter({ hasText: 'Preview Room' }).locator('.sb-last')
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('draft one')
+    const msg = p.page.getByRole('log').locator('li.message', { hasText: 'draft one' })
+    await msg.hover()
+    await msg.getByRole('button', { name: 'Edit message' }).click()
+    await p.page.getByLabel('Edit message').fill('draft two')
+    await p.page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('draft two')
+    const edited = p.page.getByRole('log').locator('li.message', { hasText: 'draft two' })
+    await edited.hover()
+    await edited.getByRole('button', { name: 'Delete message' }).click()
+    await edited.getByRole('button', { name: 'Confirm delete' }).click()
+    await expect.poll(() => row.textContent(), { timeout: 5_000 }).toBe('Message deleted')
+    expect(errors).toEqual([])
+    await p.context.close()
+  }, 60_000)
+})
+
 describe('the notifications page', () => {
   it('shows the newest 50, and "Show older notifications" brings the rest, each once, oldest last', async () => {
     const reader = uname('rdr')

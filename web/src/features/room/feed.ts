@@ -7,6 +7,7 @@ import { graphql } from '../../gql'
 import type { MessageFieldsFragment } from '../../gql/graphql'
 import { connState, live, mutate, query } from '../../lib/client'
 import { AppError, toAppError } from '../../lib/errors'
+import { messageChanged } from '../shell/conversations'
 
 graphql(`
   fragment MessageFields on Message {
@@ -187,6 +188,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     }))
     if (m.seq > lastSeq) lastSeq = m.seq
     if (inserted) onAdded?.(m, true)
+    if (mode === 'changed') messageChanged(roomId, m)
   }
 
   // the room's pinned messages, newest pin first: read again whenever a pin may have changed

@@ -121,6 +121,19 @@ export function refreshSoon(ms = 300) {
   soonTimer = setTimeout(() => void refreshConversations(), ms)
 }
 
+/**
+ * A message of a room on screen was edited or deleted: the sidebar's preview of the room's last
+ * message follows at once (it kept the old text, a deleted message's too, until a refresh)
+ */
+export function messageChanged(roomId: string, m: { id: string; body: string; deletedAt?: string | null; attachments?: readonly { id: string }[] | null }) {
+  setState('rooms', (r) => r.id === roomId && r.lastMessage?.id === m.id, produce((r) => {
+    if (!r.lastMessage) return
+    r.lastMessage.body = m.body
+    r.lastMessage.deletedAt = m.deletedAt ?? null
+    if (m.attachments) r.lastMessage.attachments = m.attachments.map((a) => ({ id: a.id }))
+  }))
+}
+
 /** the room view marked its messages read: the sidebar follows at once */
 export function markedRead(roomId: string, unreadCount: number) {
   setState('rooms', (r) => r.id === roomId, 'unreadCount', unreadCount)
