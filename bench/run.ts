@@ -15,7 +15,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { execSync } from 'node:child_process'
-import { killAll, sample, type ProcSample } from './lib/proc.js'
+import { killAll, pgBackendsCpuMs, sample, type ProcSample } from './lib/proc.js'
 import { FloorTarget, HearthTarget, SEND, WEB_MESSAGE_ADDED, WEB_MESSAGE_EVENTS, WEB_MESSAGE_EVENTS_ALL, type Member, type Target } from './lib/targets.js'
 import { Recorder, Sub, pool } from './lib/ws-client.js'
 import { Histogram } from './lib/hist.js'
@@ -230,6 +230,8 @@ interface Row {
   /** the sendMessage round trip alone */
   sendMs: { p50: number; p99: number } | null
   serverCpuUsPerDelivery: number | null
+  /** on PostgreSQL: CPU of the backends serving the target's database, per delivery (pgBackendsCpuMs) */
+  dbCpuUsPerDelivery?: number | null
   serverCpuPct: number
   generatorCpuPct: number
   serverRssMB: number
@@ -435,6 +437,8 @@ class Session {
     this.sendHist.reset()
     const pids = this.target.pids().slice(0, this.plan.instances)
     const s0 = sum(pids)
+    const pgDb = this.target.pgDatabase
+    const db0 = pgDb ? pgBackendsCpuMs(pgDb) : 0
     const g0 = process.cpuUsage()
     const t0 = performance.now()
     const w0 = monoUs()
@@ -479,6 +483,7 @@ class Session {
     if (ph.mode !== 'idle') await sleep(200) // late duplicates would show up here
     const end = ph.mode === 'idle' ? performance.now() : (rec.lastDeliveryAt || performance.now())
     const s1 = sum(pids)
+    const db1 = pgDb ? pgBackendsCpuMs(pgDb) : 0
     const g1 = process.cpuUsage(g0)
     windows[this.target.kind].push({ label: `${this.plan.scenario} ${ph.mode}`, fromUs: w0, toUs: monoUs() })
     const wallMs = (s1.at - t0)
@@ -510,6 +515,7 @@ class Session {
       sendMs: this.sendHist.count ? { p50: this.sendHist.quantile(0.5) / 1000, p99: this.sendHist.quantile(0.99) / 1000 } : null,
       latencyMs: h.count ? { p50: h.quantile(0.5) / 1000, p95: h.quantile(0.95) / 1000, p99: h.quantile(0.99) / 1000, max: h.max / 1000 } : null,
       serverCpuUsPerDelivery: delivered > 0 ? ((s1.cpuMs - s0.cpuMs) * 1000) / delivered : null,
+      ...(pgDb ? { dbCpuUsPerDelivery: delivered > 0 ? ((db1 - db0) * 1000) / delivered : null } : {}),
       serverCpuPct: ((s1.cpuMs - s0.cpuMs) / wallMs) * 100,
       generatorCpuPct: (((g1.user + g1.system) / 1000) / wallMs) * 100,
       serverRssMB: s1.rssBytes / 1048576,
@@ -599,12 +605,12 @@ const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === u
 
 function printTable(rows: Row[]) {
   const head = ['scenario', 'target', 'N', 'mode', 'sent', 'delivered/expected', 'loss', 'dup', 'err', 'dlv/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'send p50/p99',
-    'srv µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'heap KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'load', 'ok']
+    'srv µs/dlv', 'db µs/dlv', 'srv CPU%', 'gen CPU%', 'srv RSS MB', 'KB/conn', 'heap KB/conn', 'x floor: dlv/s', 'µs/dlv', 'p99', 'KB/conn', 'load', 'ok']
   const lines = rows.map((r) => {
     const mode = r.mode === 'open' ? `open ${r.rate}/s` : r.mode === 'closed' ? `closed K=${r.k}` : r.mode
     return [r.scenario + (r.variant ? ` ${r.variant}` : '') + (r.instances > 1 ? ` x${r.instances}` : ''), r.target, String(r.n), mode, String(r.sent), `${r.delivered}/${r.expected}`, String(r.missing), String(r.duplicates), String(r.sendErrors + r.subscriberErrors),
       fmt(r.deliveriesPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p95, 1), fmt(r.latencyMs?.p99, 1), fmt(r.latencyMs?.max, 1), r.sendMs ? `${fmt(r.sendMs.p50, 1)}/${fmt(r.sendMs.p99, 1)}` : '-',
-      fmt(r.serverCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1), fmt(r.heapPerConnKB, 1),
+      fmt(r.serverCpuUsPerDelivery, 1), fmt(r.dbCpuUsPerDelivery, 1), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.serverRssMB), fmt(r.rssPerConnKB, 1), fmt(r.heapPerConnKB, 1),
       r.ratio ? fmt(r.ratio.throughput, 2) : '', r.ratio ? fmt(r.ratio.cpuPerDelivery, 2) : '', r.ratio ? fmt(r.ratio.p99, 2) : '', r.ratio ? fmt(r.ratio.rssPerConn, 2) : '',
       fmt(r.loadAvg, 1), r.ok ? 'ok' : 'FAIL']
   })
@@ -660,7 +666,7 @@ function medianRows(all: Row[]): Row[] {
       subscriberErrors: total(g, (r) => r.subscriberErrors), firstError: g.find((r) => r.firstError)?.firstError ?? null,
       ok: g.every((r) => r.ok),
       deliveriesPerSec: med(g.map((r) => r.deliveriesPerSec)), latencyMs: lat, sendMs: send,
-      serverCpuUsPerDelivery: med(g.map((r) => r.serverCpuUsPerDelivery)), serverCpuPct: med(g.map((r) => r.serverCpuPct))!,
+      serverCpuUsPerDelivery: med(g.map((r) => r.serverCpuUsPerDelivery)), dbCpuUsPerDelivery: med(g.map((r) => r.dbCpuUsPerDelivery ?? null)), serverCpuPct: med(g.map((r) => r.serverCpuPct))!,
       generatorCpuPct: med(g.map((r) => r.generatorCpuPct))!, serverRssMB: med(g.map((r) => r.serverRssMB))!,
       rssPerConnKB: med(g.map((r) => r.rssPerConnKB)), heapPerConnKB: med(g.map((r) => r.heapPerConnKB)), loadAvg: med(g.map((r) => r.loadAvg))!,
     }

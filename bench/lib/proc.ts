@@ -37,6 +37,25 @@ export function sample(pid: number): ProcSample | null {
   }
 }
 
+/**
+ * CPU (user + system) of the PostgreSQL server processes serving one database: the backends whose
+ * process title names it (`postgres: user db host(port) state`). The pools keep their
+ * connections, so the same backends are sampled before and after a phase; the server's shared
+ * processes (WAL writer, checkpointer, autovacuum) are not counted: other databases share them.
+ */
+export function pgBackendsCpuMs(database: string): number {
+  let ms = 0
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    let cmd: string
+    try { cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8') } catch { continue }
+    if (!cmd.startsWith('postgres: ') || !cmd.split(' ').includes(database)) continue
+    const s = sample(Number(d))
+    if (s) ms += s.cpuMs
+  }
+  return ms
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer()

@@ -54,6 +54,8 @@ export interface Target {
   wsSendVariables(m: Member, roomId: string, clientId: string, body: string): Record<string, unknown>
   variables(roomId: string): Record<string, unknown>
   pids(): number[]
+  /** the PostgreSQL database it stores in (null: SQLite) */
+  pgDatabase: string | null
   stop(): Promise<void>
 }
 
@@ -93,6 +95,7 @@ export class HearthTarget implements Target {
   instances: Instance[] = []
   private tmp: string | null = null
   private dropPg: (() => Promise<void>) | null = null
+  pgDatabase: string | null = null
   private userCount = 0
   private tag = ''
 
@@ -101,6 +104,7 @@ export class HearthTarget implements Target {
     let databaseUrl: string
     if (o.pgUrl) {
       const name = 'hearth_bench_' + crypto.randomBytes(5).toString('hex')
+      this.pgDatabase = name
       const admin = new pg.Client({ connectionString: o.pgUrl })
       await admin.connect()
       await admin.query(`CREATE DATABASE ${name}`)
@@ -188,6 +192,7 @@ export class FloorTarget implements Target {
   readonly query = MESSAGE_ADDED
   instances: Instance[] = []
   private dropPg: (() => Promise<void>) | null = null
+  pgDatabase: string | null = null
 
   async start(o: StartOptions) {
     const prefix = `bench:floor:${o.tag}:`
@@ -197,6 +202,7 @@ export class FloorTarget implements Target {
     if (o.pgUrl) {
       const made = await freshPgDatabase(o.pgUrl, 'floor_bench_')
       pgUrl = made.url
+      this.pgDatabase = made.name
       this.dropPg = made.drop
     }
     for (let i = 0; i < o.instances; i++) {
@@ -237,7 +243,7 @@ export class FloorTarget implements Target {
   }
 }
 
-async function freshPgDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+async function freshPgDatabase(adminUrl: string, prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = prefix + crypto.randomBytes(5).toString('hex')
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
@@ -246,6 +252,7 @@ async function freshPgDatabase(adminUrl: string, prefix: string): Promise<{ url:
   const u = new URL(adminUrl)
   u.pathname = '/' + name
   return {
+    name,
     url: u.toString(),
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl })
