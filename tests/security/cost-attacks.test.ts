@@ -176,6 +176,35 @@ for (const backend of BACKENDS) {
       expect(mine.some((r: any) => r.name === 'too many' || r.id === open.id)).toBe(false)
     })
 
+    it('the 500-room cap holds when joins and creates race: from 490 rooms, 40 at once store exactly 10; a friend at the cap gets no direct room', async () => {
+      const u = await signUp(t.url)
+      const other = await signUp(t.url)
+      const CREATE = 'mutation($n: String!) { createRoom(input: { name: $n }) { id } }'
+      for (let i = 0; i < 490; i += 35) await Promise.all(Array.from({ length: Math.min(35, 490 - i) }, (_, j) => ok(t.url, CREATE, { n: `q${i + j}` }, u.token)))
+      const open = await Promise.all(Array.from({ length: 30 }, (_, i) => createRoom(t.url, other.token, `Open ${i}`)))
+      // each join locks its own room's row: counted side by side, all of them passed the cap (PostgreSQL stored 529)
+      const answers = await Promise.all([
+        ...open.map((r) => gql(t.url, 'mutation($r: ID!) { joinRoom(roomId: $r) { id } }', { r: r.id }, u.token)),
+        ...Array.from({ length: 10 }, (_, i) => gql(t.url, CREATE, { n: `late${i}` }, u.token)),
+      ])
+      expect(answers.filter((a) => !a.errors)).toHaveLength(10)
+      const refused = answers.filter((a) => a.errors)
+      expect(refused).toHaveLength(30)
+      for (const a of refused) expect(a.errors?.[0]?.extensions?.code).toBe('CONFLICT')
+      expect((await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms).toHaveLength(500)
+      // one more, one at a time, still refused
+      expect((await gql(t.url, CREATE, { n: 'after' }, u.token)).errors?.[0]?.extensions?.code).toBe('CONFLICT')
+
+      // a direct room would be a 501st room for u: refused for the friend who opens it, naming u, and nothing is made
+      const sent = await ok(t.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: u.id }, other.token)
+      await ok(t.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: sent.sendFriendRequest.id }, u.token)
+      const dm = await gql(t.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: u.id }, other.token)
+      expect(dm.errors?.[0]?.extensions?.code).toBe('CONFLICT')
+      expect(dm.errors?.[0]?.message).toContain(`@${u.username}`)
+      expect((await ok(t.url, '{ myRooms { id kind } }', {}, other.token)).myRooms.filter((r: any) => r.kind === 'DIRECT')).toEqual([])
+      expect((await ok(t.url, '{ myRooms { id } }', {}, u.token)).myRooms).toHaveLength(500)
+    })
+
     it('pending friend requests are capped at 100 per sender: the 101st is CONFLICT, and each list returns at most 100', async () => {
       const sender = await signUp(t.url)
       const people: TestUser[] = []

@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
 import type { DB, Dialect, FriendRequestsTable } from '../../db/types.js'
 import type { FriendRequestModel, RoomModel, UserModel } from '../../graphql/models.js'
 import { toUser } from '../users/users.repository.js'
-import { toRoom } from '../rooms/rooms.repository.js'
+import { assertRoomQuota, toRoom } from '../rooms/rooms.repository.js'
 import { MAX_BLOCKS, MAX_FRIENDS, MAX_PENDING_REQUESTS } from '../../lib/limits.js'
 
 export function toFriendRequest(r: Selectable<FriendRequestsTable>): FriendRequestModel {
@@ -215,8 +215,10 @@ export class FriendsRepository {
       if (!room) return []
       const have = new Set((await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).execute()).map((r) => r.user_id))
       const added: string[] = []
-      for (const u of userIds) {
-        if (have.has(u)) continue
+      const missing = userIds.filter((u) => !have.has(u))
+      // one over MAX_ROOMS_PER_USER: RoomQuotaError, nothing added
+      if (missing.length) await assertRoomQuota(trx, this.dialect, missing)
+      for (const u of missing) {
         await trx.insertInto('room_members').values({ room_id: roomId, user_id: u, role: 'MEMBER', joined_at: now, last_read_seq: room.msg_seq })
           .onConflict((oc) => oc.doNothing()).execute()
         added.push(u)

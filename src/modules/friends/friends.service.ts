@@ -12,7 +12,8 @@ import type { RoomControl } from '../rooms/rooms.service.js'
 import type { FriendshipStatus } from '../users/users.service.js'
 import { type FriendshipEventModel, type InboxMessage, isInbox } from '../notifications/inbox.js'
 import { FriendsRepository } from './friends.repository.js'
-import { MAX_BLOCKS, MAX_FRIENDS, MAX_PENDING_REQUESTS } from '../../lib/limits.js'
+import { MAX_BLOCKS, MAX_FRIENDS, MAX_PENDING_REQUESTS, MAX_ROOMS_PER_USER } from '../../lib/limits.js'
+import { RoomQuotaError } from '../rooms/rooms.repository.js'
 
 /** what one mutation changed, published after commit */
 interface Change {
@@ -263,13 +264,16 @@ export class FriendsService {
         }, null, [first.id, second.id])
         await Promise.all([first.id, second.id].map((u) => this.svc.rooms.announceMember(u, room!.id)))
       } catch (e) {
+        if (e instanceof RoomQuotaError) throw this.directQuotaError(e, me, other)
         // both opened it at once: direct_key is unique, the other insert won
         room = await this.repo.directRoom(key)
         if (!room) throw e
       }
     } else {
       // one of them may have left it: opening it again brings both back
-      const added = await this.repo.ensureDirectMembers(room.id, [me, other.id], Date.now())
+      const added = await this.repo.ensureDirectMembers(room.id, [me, other.id], Date.now()).catch((e: unknown) => {
+        throw e instanceof RoomQuotaError ? this.directQuotaError(e, me, other) : e
+      })
       for (const u of added) {
         await this.svc.publish(topics.roomControl(room.id), { type: 'joined', userId: u, at: Date.now() } satisfies RoomControl)
         await this.svc.rooms.announceMember(u, room.id)
@@ -283,7 +287,12 @@ export class FriendsService {
     return room
   }
 
-  /** sendMessage into a DIRECT room: refused across a block in either direction */
+  /** the room cap, for whichever of the pair it stopped (the other's own rooms are theirs to leave) */
+  private directQuotaError(e: RoomQuotaError, me: string, other: UserModel) {
+    if (e.userId === me) return this.svc.rooms.quotaError()
+    return conflict(`@${other.username} is in ${MAX_ROOMS_PER_USER} rooms, the most one account may join; they must leave one first`)
+  }
+
   /**
    * A message into a direct room the other person left (closed) brings it back to them, as a
    * real product reopens a closed conversation: in their list, unread from the new message on,
@@ -294,12 +303,18 @@ export class FriendsService {
     const peer = await this.repo.directPeer(roomId, senderId)
     if (!peer || await this.svc.rooms.stillMember(roomId, peer)) return
     if ((await this.relationNow(senderId, peer)) !== 'FRIENDS') return
-    for (const u of await this.repo.ensureDirectMembers(roomId, [peer], Date.now())) {
+    // a peer already in MAX_ROOMS_PER_USER rooms stays out (the message is stored; they read it when they open the room)
+    const added = await this.repo.ensureDirectMembers(roomId, [peer], Date.now()).catch((e: unknown) => {
+      if (e instanceof RoomQuotaError) return []
+      throw e
+    })
+    for (const u of added) {
       await this.svc.publish(topics.roomControl(roomId), { type: 'joined', userId: u, at: Date.now() } satisfies RoomControl)
       await this.svc.rooms.announceMember(u, roomId)
     }
   }
 
+  /** sendMessage into a DIRECT room: refused across a block in either direction */
   async assertMaySendDirect(roomId: string, senderId: string): Promise<void> {
     const peer = await this.repo.directPeer(roomId, senderId)
     // the pair's key goes with an erased account (account.repository.ts): nobody would read it

@@ -56,6 +56,7 @@ export class RoomsRepository {
 
   async create(room: RoomsTable, ownerId: string | null, extraMembers: string[] = []): Promise<RoomModel> {
     await this.db.transaction().execute(async (trx) => {
+      await assertRoomQuota(trx, this.dialect, [...(ownerId ? [ownerId] : []), ...extraMembers])
       await trx.insertInto('rooms').values(room).execute()
       const members = [
         ...(ownerId ? [{ room_id: room.id, user_id: ownerId, role: 'OWNER' as const, joined_at: room.created_at, last_read_seq: 0 }] : []),
@@ -156,6 +157,7 @@ export class RoomsRepository {
       // checked under the room's lock: a ban landing while the join runs still keeps them out
       const banned = await trx.selectFrom('room_bans').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst()
       if (banned) throw new BannedError()
+      await assertRoomQuota(trx, this.dialect, [userId])
       const anyone = await trx.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).limit(1).executeTakeFirst()
       const room = await trx.selectFrom('rooms').select('msg_seq').where('id', '=', roomId).executeTakeFirstOrThrow()
       // the read marker starts at the join: earlier messages are not "unread"
@@ -350,3 +352,28 @@ export class BannedError extends Error {}
 
 /** the room was deleted while the operation ran */
 export class RoomDeletedError extends Error {}
+
+/** a new membership would take the user past MAX_ROOMS_PER_USER: nothing was stored */
+export class RoomQuotaError extends Error {
+  constructor(readonly userId: string) { super('room quota') }
+}
+
+/**
+ * Inside a transaction that is about to add memberships: throws RoomQuotaError when one of the
+ * users already has MAX_ROOMS_PER_USER. On PostgreSQL each user's count is taken under a lock of
+ * that user's memberships (an advisory lock held to the commit): joins of one user to different
+ * rooms lock different room rows, and counted beside each other they all passed the cap (40 joins
+ * at once from 490 rooms stored 529). SQLite's write transactions run one at a time already.
+ */
+export async function assertRoomQuota(trx: Transaction<DB>, dialect: Dialect, userIds: string[]): Promise<void> {
+  const ids = [...new Set(userIds)].sort()
+  if (dialect === 'postgres') {
+    // sorted: two operations locking the same pair take the locks in one order
+    for (const id of ids) await sql`SELECT pg_advisory_xact_lock(hashtextextended(${'hearth:memberships:' + id}, 0))`.execute(trx)
+  }
+  for (const id of ids) {
+    const r = await trx.selectFrom('room_members').where('user_id', '=', id)
+      .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    if (Number(r.n) >= MAX_ROOMS_PER_USER) throw new RoomQuotaError(id)
+  }
+}

@@ -7,7 +7,7 @@ import { cleanOptionalText, cleanText, isId, nameKey } from '../../lib/text.js'
 import { newId, newJoinCode } from '../../lib/ids.js'
 import { spend, perUser } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
-import { BannedError, type Membership, RoomDeletedError, RoomsRepository } from './rooms.repository.js'
+import { BannedError, type Membership, RoomDeletedError, RoomQuotaError, RoomsRepository } from './rooms.repository.js'
 import { type ChangeKind, ModerationService } from './moderation.service.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { topicFeed } from '../../realtime/topic-feed.js'
@@ -161,6 +161,7 @@ export class RoomsService {
         await this.announceMember(viewer.userId, room.id)
         return room
       } catch (e) {
+        if (e instanceof RoomQuotaError) throw this.quotaError()
         // a join-code collision (about 1 in 10^14): draw another
         if (attempt >= 3) throw e
       }
@@ -223,6 +224,7 @@ export class RoomsService {
     const added = await this.repo.addMember(room.id, viewer.userId, Date.now()).catch((e: unknown) => {
       if (e instanceof RoomDeletedError) throw notFound('No such room')
       if (e instanceof BannedError) throw banned()
+      if (e instanceof RoomQuotaError) throw this.quotaError()
       throw e
     })
     if (added) {
@@ -236,9 +238,12 @@ export class RoomsService {
 
   /** one account belongs to at most MAX_ROOMS_PER_USER rooms: myRooms lists them all */
   async roomQuota(userId: string): Promise<void> {
-    if (await this.repo.membershipCount(userId) >= MAX_ROOMS_PER_USER) {
-      throw conflict(`You are in ${MAX_ROOMS_PER_USER} rooms, the most one account may join; leave one first`)
-    }
+    // checked again where the membership is stored (assertRoomQuota), under a lock: concurrent joins
+    if (await this.repo.membershipCount(userId) >= MAX_ROOMS_PER_USER) throw this.quotaError()
+  }
+
+  quotaError() {
+    return conflict(`You are in ${MAX_ROOMS_PER_USER} rooms, the most one account may join; leave one first`)
   }
 
   /** tells the user's live room lists (roomActivity, every instance) to follow a room they now belong to */
