@@ -142,7 +142,12 @@ export class FriendsRepository {
   async addBlock(trx: Transaction<DB>, blocker: string, blocked: string, now: number): Promise<boolean> {
     const res = await trx.insertInto('blocks').values({ blocker_id: blocker, blocked_id: blocked, created_at: now })
       .onConflict((oc) => oc.doNothing()).executeTakeFirst()
-    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0
+    const added = Number(res.numInsertedOrUpdatedRows ?? 0) > 0
+    // their direct room's member epoch moves under its lock: a send that read the room before this
+    // commits and waits for the lock stores nothing, and its next attempt sees the block
+    // (MessagesRepository.runPgSend)
+    if (added) await trx.updateTable('rooms').set((eb) => ({ member_epoch: eb('member_epoch', '+', 1) })).where('direct_key', '=', [blocker, blocked].sort().join(':')).execute()
+    return added
   }
 
   async removeBlock(blocker: string, blocked: string): Promise<boolean> {

@@ -314,12 +314,13 @@ export class FriendsService {
     }
   }
 
-  /** sendMessage into a DIRECT room: refused across a block in either direction */
-  async assertMaySendDirect(roomId: string, senderId: string): Promise<void> {
+  /** sendMessage into a DIRECT room: refused across a block in either direction; the other person's id */
+  async assertMaySendDirect(roomId: string, senderId: string): Promise<string> {
     const peer = await this.repo.directPeer(roomId, senderId)
     // the pair's key goes with an erased account (account.repository.ts): nobody would read it
     if (!peer) throw forbidden('The other person deleted their account')
     const [theyBlocked, iBlocked] = await Promise.all([this.repo.isBlocked(peer, senderId), this.repo.isBlocked(senderId, peer)])
     if (theyBlocked || iBlocked) throw forbidden('You cannot message this user')
+    return peer
   }
 }

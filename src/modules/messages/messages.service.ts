@@ -12,7 +12,7 @@ import { spend } from '../../lib/rate-limit.js'
 import { topics } from '../../realtime/topics.js'
 import type { Feed } from '../../realtime/ws/feed.js'
 import { RoomStreams } from '../../realtime/room-streams.js'
-import { CapReachedError, MAX_EMOJI_PER_MESSAGE, MAX_PINS_PER_ROOM, MessageDeletedError, MessagesRepository, NotMemberError, RoomGoneError } from './messages.repository.js'
+import { BlockedError, CapReachedError, MAX_EMOJI_PER_MESSAGE, MAX_PINS_PER_ROOM, MessageDeletedError, MessagesRepository, NotMemberError, RoomGoneError } from './messages.repository.js'
 import { canonicalEmoji } from '../../lib/emoji.js'
 
 const BODY_RULE = { min: 1, max: 4000, multiline: true }
@@ -196,6 +196,7 @@ export class MessagesService {
     }
     const fast = await this.sendChecks(roomId, viewer.userId, cid)
     let room: RoomModel
+    let peerId: string | null = null
     if (fast) {
       room = fast.room
       if (cid && fast.existingId) {
@@ -205,7 +206,7 @@ export class MessagesService {
       }
     } else {
       room = (await this.svc.rooms.writable(ctx, roomId)).room
-      if (room.kind === 'DIRECT') await this.svc.friends.assertMaySendDirect(room.id, viewer.userId)
+      if (room.kind === 'DIRECT') peerId = await this.svc.friends.assertMaySendDirect(room.id, viewer.userId)
       if (cid) {
         // a retry: the stored message, unchanged, and nothing new published
         const existing = await this.repo.byClientId(viewer.userId, room.id, cid)
@@ -229,10 +230,11 @@ export class MessagesService {
     if (attach) await this.svc.attachments.claim(attach, viewer.userId, id, room.id)
     let ev: MessageEventModel
     try {
-      ev = await this.repo.insert({ id, roomId: room.id, senderId: viewer.userId, body: text, clientId: cid, replyToId: replyTo, now: Date.now() })
+      ev = await this.repo.insert({ id, roomId: room.id, senderId: viewer.userId, body: text, clientId: cid, replyToId: replyTo, now: Date.now(), peerId })
     } catch (e) {
       if (attach) await this.svc.attachments.release(id)
       if (e instanceof RoomGoneError) throw notFound('No such room')
+      if (e instanceof BlockedError) throw forbidden('You cannot message this user')
       if (e instanceof NotMemberError) {
         // removed (or the room deleted) after the checks above: answered as a send that came later
         ctx.loaders.forget('membership', room.id)
