@@ -86,6 +86,27 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`account self-se
       mine.ws.close()
     })
 
+    it('two sessions changing the password at once: one wins, the other is UNAUTHENTICATED and its password was not stored', async () => {
+      const lost: string[] = []
+      for (let round = 0; round < 4; round++) {
+        const u = await signUp(a.url, uniqueName('race'))
+        const other = (await logIn(b, u.username)).data!.logIn
+        const [first, second] = await Promise.all([
+          gql(a.url, CHANGE, { c: PASSWORD, n: 'first new password 1' }, u.token),
+          gql(b.url, CHANGE, { c: PASSWORD, n: 'second new password 2' }, other.token),
+        ])
+        const wins = [first, second].filter((r) => r.data?.changePassword === true)
+        // before: both answered true, both sessions ended, and one of the two passwords did not sign in
+        if (wins.length !== 1) { lost.push(`round ${round}: ${wins.length} answered true`); continue }
+        const [winner, winnerToken, loser] = first.data?.changePassword ? ['first new password 1', u.token, second] : ['second new password 2', other.token, first]
+        expect(codeOf(loser)).toBe('UNAUTHENTICATED')
+        expect((await logIn(a, u.username, winner)).data?.logIn.token).toBeTruthy()
+        // the winner's session goes on
+        expect((await ok(b.url, '{ me { id } }', {}, winnerToken)).me.id).toBe(u.id)
+      }
+      expect(lost).toEqual([])
+    })
+
     it('refuses a weak new password with BAD_USER_INPUT naming newPassword and why, changing nothing', async () => {
       const u = await signUp(a.url, uniqueName('weak'))
       const other = (await logIn(a, u.username)).data!.logIn

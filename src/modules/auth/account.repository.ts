@@ -26,14 +26,24 @@ export interface ErasedAccount {
   events: MessageEventModel[]
 }
 
+class SessionEnded extends Error {}
+
 /** Password changes and account deletion: several tables, each in one transaction. */
 export class AccountRepository {
   constructor(private db: Kysely<DB>, private dialect: Dialect, private rooms: RoomsRepository) {}
 
-  /** the new hash, and every other live session of the user revoked; answers the revoked ids */
-  async changePassword(userId: string, hash: string, keepSessionId: string, now: number): Promise<string[]> {
+  /**
+   * The new hash, and every other live session of the user revoked; answers the revoked ids, or
+   * null (nothing changed) when the session asking was revoked meanwhile: two changes from two
+   * sessions at once each revoked the other's session and both answered true, one of the two
+   * passwords silently lost. The user row is locked first (its update), so of two changes the
+   * second reads the first's revocations.
+   */
+  async changePassword(userId: string, hash: string, keepSessionId: string, now: number): Promise<string[] | null> {
     return this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', userId).execute()
+      const kept = await trx.selectFrom('sessions').select('id').where('id', '=', keepSessionId).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst()
+      if (!kept) throw new SessionEnded()
       const others = await trx.selectFrom('sessions').select('id')
         .where('user_id', '=', userId).where('id', '!=', keepSessionId).where('revoked_at', 'is', null).execute()
       if (others.length) {
@@ -41,6 +51,9 @@ export class AccountRepository {
           .where('id', 'in', others.map((s) => s.id)).execute()
       }
       return others.map((s) => s.id)
+    }).catch((e: unknown) => {
+      if (e instanceof SessionEnded) return null
+      throw e
     })
   }
 

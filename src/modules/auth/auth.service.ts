@@ -152,6 +152,8 @@ export class AuthService {
     await this.verifyOwnPassword(found, currentPassword, 'currentPassword')
     const hash = await this.hashing.run(() => argon2.hash(next, ARGON2))
     const revoked = await this.account.changePassword(viewer.userId, hash, viewer.sessionId, Date.now())
+    // another change (or a sign-out) ended this session first: this one changed nothing
+    if (!revoked) throw unauthenticated('Your session has ended; sign in again')
     await Promise.all(revoked.map((id) => this.announceRevoked(id)))
     return true
   }
