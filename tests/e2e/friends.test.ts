@@ -94,8 +94,11 @@ describe('friends, direct messages and notifications', () => {
     await friends.getByRole('button', { name: 'Remove Kim from friends' }).click()
     const removeDialog = page.getByRole('dialog', { name: 'Remove Kim from your friends?' })
     await expect.poll(() => removeDialog.isVisible()).toBe(true)
-    await removeDialog.getByRole('button', { name: 'Cancel' }).click()
+    // Cancel has the focus: Enter by reflex removes nobody, and the focus is back on Remove
+    await expect.poll(() => removeDialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).toBe(true)
+    await page.keyboard.press('Enter')
     await expect.poll(() => removeDialog.isVisible()).toBe(false)
+    await expect.poll(() => friends.getByRole('button', { name: 'Remove Kim from friends' }).evaluate((el) => el === document.activeElement)).toBe(true)
     expect(await friends.getByText('Kim', { exact: true }).count()).toBe(1)
 
     // Block: a dialog names Kim and says what it ends; only its Block button blocks
@@ -132,9 +135,20 @@ describe('friends, direct messages and notifications', () => {
     }
     const composer = (p: typeof a.page) => p.getByLabel('Message', { exact: true })
 
-    await a.page.getByRole('button', { name: 'Room menu' }).click()
+    // the confirm opens on Cancel (Enter by reflex blocks nobody); Escape cancels and gives the
+    // focus back to the Room menu button that the item was in
+    const roomMenu = a.page.getByRole('button', { name: 'Room menu' })
+    await roomMenu.click()
     await a.page.getByRole('button', { name: 'Block Iris' }).click()
-    await a.page.getByRole('dialog').getByRole('button', { name: 'Block', exact: true }).click()
+    const dialog = a.page.getByRole('dialog', { name: 'Block Iris?' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    await expect.poll(() => dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).toBe(true)
+    await a.page.keyboard.press('Escape')
+    await expect.poll(() => dialog.isVisible()).toBe(false)
+    await expect.poll(() => roomMenu.evaluate((el) => el === document.activeElement)).toBe(true)
+    await roomMenu.click()
+    await a.page.getByRole('button', { name: 'Block Iris' }).click()
+    await dialog.getByRole('button', { name: 'Block', exact: true }).click()
     // the blocker: a banner with Unblock, and no composer to type in
     const blockedBar = a.page.getByRole('status').filter({ hasText: 'You blocked Iris' }).filter({ has: a.page.getByRole('button', { name: 'Unblock' }) })
     await expect.poll(() => blockedBar.count(), { timeout: 10_000 }).toBe(1)

@@ -74,6 +74,9 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
   })
   const done = useAction(async (d: boolean) => accept((await mutate(SetFocusGoalDone, { roomId: props.roomId, done: d })).setFocusGoalDone))
   const askStop = () => (othersFocusing() > 0 ? setConfirmStop(true) : void act.run('stop'))
+  // "Keep it running" (or Escape): the question goes, the focus is back on Stop timer
+  let stopBtn: HTMLButtonElement | undefined
+  const keepRunning = () => { setConfirmStop(false); queueMicrotask(() => stopBtn?.focus()) }
 
   return (
     <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title">
@@ -112,14 +115,15 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
           <div class="row wrap">
             <Show when={running()}><button type="button" class="btn small" disabled={act.busy()} onClick={() => void act.run('pause')}>Pause</button></Show>
             <Show when={phase() === 'PAUSED'}><button type="button" class="btn small primary" disabled={act.busy()} onClick={() => void act.run('resume')}>Resume</button></Show>
-            <Show when={phase() !== 'STOPPED' && !confirmStop()}><button type="button" class="btn small danger" disabled={act.busy()} onClick={askStop}>Stop timer</button></Show>
+            <Show when={phase() !== 'STOPPED' && !confirmStop()}><button type="button" class="btn small danger" ref={stopBtn} disabled={act.busy()} onClick={askStop}>Stop timer</button></Show>
           </div>
           <Show when={confirmStop()}>
-            <div class="timer-confirm" role="alertdialog" aria-labelledby="stop-confirm-text">
+            <div class="timer-confirm" role="alertdialog" aria-labelledby="stop-confirm-text" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); keepRunning() } }}>
               <p id="stop-confirm-text" class="small">{othersFocusing()} other{othersFocusing() === 1 ? ' is' : 's are'} focusing here. Stop the timer for everyone?</p>
               <div class="row wrap">
-                <button type="button" class="btn small danger" ref={(el) => queueMicrotask(() => el.focus())} onClick={() => void act.run('stop')}>Stop for everyone</button>
-                <button type="button" class="btn small" onClick={() => setConfirmStop(false)}>Keep it running</button>
+                <button type="button" class="btn small danger" onClick={() => void act.run('stop')}>Stop for everyone</button>
+                {/* the safe choice has the focus: Enter by reflex keeps the timer running */}
+                <button type="button" class="btn small" ref={(el) => queueMicrotask(() => el.focus())} onClick={keepRunning}>Keep it running</button>
               </div>
             </div>
           </Show>

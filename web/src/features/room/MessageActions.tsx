@@ -80,8 +80,9 @@ export function MessageActionBar(props: { msg: Msg; actions: MessageActions; min
           <Show when={!confirming()} fallback={
             <>
               <span class="small">Delete this message?</span>
-              <button type="button" class="btn small danger" disabled={remove.busy()} ref={(el) => queueMicrotask(() => el.focus())} onClick={() => { setConfirming(false); void remove.run() }}>Confirm delete</button>
-              <button type="button" class="btn small" onClick={() => setConfirming(false)}>Keep</button>
+              <button type="button" class="btn small danger" disabled={remove.busy()} onClick={() => { setConfirming(false); void remove.run() }}>Confirm delete</button>
+              {/* the safe choice has the focus: Enter by reflex keeps the message */}
+              <button type="button" class="btn small" ref={(el) => queueMicrotask(() => el.focus())} onClick={() => setConfirming(false)}>Keep</button>
             </>
           }>
             <Show when={props.member}>
