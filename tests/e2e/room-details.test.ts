@@ -205,4 +205,37 @@ describe('rough edges of the web client', () => {
     expect(await p.page.getByText(/input\.displayName/).count()).toBe(0)
     await p.context.close()
   })
+
+  it('a button that waits for its request keeps the keyboard focus, says it is busy, and ignores a second press', async () => {
+    const p = await newPage(browser)
+    const errors = watchErrors(p.page)
+    await signUpInPage(p.page, app.url, uname('kb'))
+    await p.page.getByRole('link', { name: 'Profile' }).click()
+    // the profile save is held at the network until the test has looked at the page meanwhile
+    let release!: () => void
+    const held = new Promise<void>((r) => { release = r })
+    let saves = 0
+    await p.page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('mutation UpdateProfile')) { saves++; await held }
+      await route.continue()
+    })
+    await p.page.getByLabel('Display name').fill('Kay Board')
+    const save = p.page.getByRole('button', { name: /^(Save profile|Saving…)$/ })
+    const hasFocus = () => save.evaluate((el) => el === document.activeElement)
+    await save.focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => save.textContent()).toBe('Saving…')
+    expect(await save.getAttribute('aria-disabled')).toBe('true')
+    // two frames later (the browser has dropped the focus of a disabled control by then) it is still there
+    await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+    expect(await hasFocus()).toBe(true)
+    await p.page.keyboard.press('Enter')
+    release()
+    await expect.poll(() => p.page.getByText('Profile saved').count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => save.textContent()).toBe('Save profile')
+    expect(await hasFocus()).toBe(true)
+    expect(saves).toBe(1)
+    expect(errors).toEqual([])
+    await p.context.close()
+  })
 })

@@ -47,7 +47,7 @@ export function ConfirmDialog(props: {
       </Show>
       <div class="row confirm-actions">
         <button type="button" class="btn" ref={cancelBtn} onClick={() => props.onCancel()}>Cancel</button>
-        <button type="button" class={`btn ${props.danger ? 'danger' : 'primary'}`} disabled={props.busy} onClick={() => props.onConfirm()}>{props.confirmLabel}</button>
+        <button type="button" class={`btn ${props.danger ? 'danger' : 'primary'}`} aria-disabled={!!props.busy} onClick={() => { if (!props.busy) props.onConfirm() }}>{props.confirmLabel}</button>
       </div>
     </dialog>
   )

@@ -107,7 +107,7 @@ function ChangePasswordForm() {
       <Show when={general()}><ErrorBox error={general()} /></Show>
       <p class="hint">Changing it signs out every other device where you are signed in.</p>
       <div class="row">
-        <button type="submit" class="btn primary" disabled={save.busy() || strength().level === 'weak'}>{save.busy() ? 'Changing…' : 'Change password'}</button>
+        <button type="submit" class="btn primary" disabled={strength().level === 'weak'} aria-disabled={save.busy()}>{save.busy() ? 'Changing…' : 'Change password'}</button>
       </div>
     </form>
   )
@@ -147,7 +147,7 @@ function DeleteAccountForm() {
         <div class="notice stack" role="alertdialog" aria-labelledby="delete-confirm-text" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); setConfirming(false) } }}>
           <p id="delete-confirm-text"><strong>This cannot be undone.</strong> Delete @{me()?.username} for good?</p>
           <div class="row">
-            <button type="button" class="btn danger" disabled={remove.busy()} onClick={() => void remove.run()}>
+            <button type="button" class="btn danger" aria-disabled={remove.busy()} onClick={() => void remove.run()}>
               {remove.busy() ? 'Deleting…' : 'Yes, delete my account'}
             </button>
             <button type="button" class="btn" ref={cancelButton} onClick={() => setConfirming(false)}>Cancel</button>

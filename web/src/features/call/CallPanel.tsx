@@ -159,6 +159,7 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
   })
 
   async function join() {
+    if (joining()) return
     setJoining(true)
     setError(null)
     let stream: MediaStream | null = null
@@ -259,7 +260,7 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
           <span class="muted small">
             {others().length ? `In the call: ${others().map((p) => nameOf(p)).join(', ')}` : 'No one is in the call.'}
           </span>
-          <button type="button" class="btn small" disabled={joining()} onClick={() => void join()}>
+          <button type="button" class="btn small" aria-disabled={joining()} onClick={() => void join()}>
             {joining() ? 'Joining…' : others().length ? 'Join call' : 'Start call'}
           </button>
         </div>

@@ -132,26 +132,26 @@ export function FriendsPage() {
     return (
       <>
         <Show when={p.u.friendship === 'NONE'}>
-          <button type="button" class="btn small primary" disabled={act.busy()} aria-label={`Add ${name()} as friend`} onClick={() => void act.run(() => mutate(SendFriendRequest, { userId: p.u.id }), 'Friend request sent')}>Add friend</button>
+          <button type="button" class="btn small primary" aria-disabled={act.busy()} aria-label={`Add ${name()} as friend`} onClick={() => void act.run(() => mutate(SendFriendRequest, { userId: p.u.id }), 'Friend request sent')}>Add friend</button>
         </Show>
         <Show when={p.u.friendship === 'REQUEST_SENT' && outgoingTo(p.u.id)}>
-          {(r) => <button type="button" class="btn small" disabled={act.busy()} aria-label={`Cancel request to ${name()}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r().id }))}>Cancel request</button>}
+          {(r) => <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Cancel request to ${name()}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r().id }))}>Cancel request</button>}
         </Show>
         <Show when={p.u.friendship === 'REQUEST_RECEIVED' && incomingFrom(p.u.id)}>
           {(r) => (
             <>
-              <button type="button" class="btn small primary" disabled={act.busy()} aria-label={`Accept ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: true }), `You and ${name()} are friends`)}>Accept</button>
-              <button type="button" class="btn small" disabled={act.busy()} aria-label={`Decline ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: false }))}>Decline</button>
+              <button type="button" class="btn small primary" aria-disabled={act.busy()} aria-label={`Accept ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: true }), `You and ${name()} are friends`)}>Accept</button>
+              <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Decline ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: false }))}>Decline</button>
             </>
           )}
         </Show>
         <Show when={p.u.friendship === 'FRIENDS'}>
-          <button type="button" class="btn small primary" disabled={message.busy()} aria-label={`Message ${name()}`} onClick={() => void message.run(p.u.id)}>Message</button>
+          <button type="button" class="btn small primary" aria-disabled={message.busy()} aria-label={`Message ${name()}`} onClick={() => void message.run(p.u.id)}>Message</button>
         </Show>
         <Show when={p.u.friendship === 'BLOCKED'} fallback={
-          <button type="button" class="btn small danger" disabled={act.busy()} aria-label={`Block ${name()}`} onClick={() => ask('block', p.u)}>Block…</button>
+          <button type="button" class="btn small danger" aria-disabled={act.busy()} aria-label={`Block ${name()}`} onClick={() => ask('block', p.u)}>Block…</button>
         }>
-          <button type="button" class="btn small" disabled={act.busy()} aria-label={`Unblock ${name()}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: p.u.id }))}>Unblock</button>
+          <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Unblock ${name()}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: p.u.id }))}>Unblock</button>
         </Show>
       </>
     )
@@ -173,8 +173,8 @@ export function FriendsPage() {
                       <For each={o.incoming}>
                         {(r) => (
                           <Person user={r.from}>
-                            <button type="button" class="btn small primary" disabled={act.busy()} aria-label={`Accept ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: true }), `You and ${nameOf(r.from)} are friends`)}>Accept</button>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Decline ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: false }))}>Decline</button>
+                            <button type="button" class="btn small primary" aria-disabled={act.busy()} aria-label={`Accept ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: true }), `You and ${nameOf(r.from)} are friends`)}>Accept</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Decline ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: false }))}>Decline</button>
                           </Person>
                         )}
                       </For>
@@ -188,9 +188,9 @@ export function FriendsPage() {
                       <For each={o.friends}>
                         {(u) => (
                           <Person user={u} showStatus>
-                            <button type="button" class="btn small primary" disabled={message.busy()} aria-label={`Message ${nameOf(u)}`} onClick={() => void message.run(u.id)}>Message</button>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Remove ${nameOf(u)} from friends`} onClick={() => ask('remove', u)}>Remove…</button>
-                            <button type="button" class="btn small danger" disabled={act.busy()} aria-label={`Block ${nameOf(u)}`} onClick={() => ask('block', u)}>Block…</button>
+                            <button type="button" class="btn small primary" aria-disabled={message.busy()} aria-label={`Message ${nameOf(u)}`} onClick={() => void message.run(u.id)}>Message</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Remove ${nameOf(u)} from friends`} onClick={() => ask('remove', u)}>Remove…</button>
+                            <button type="button" class="btn small danger" aria-disabled={act.busy()} aria-label={`Block ${nameOf(u)}`} onClick={() => ask('block', u)}>Block…</button>
                           </Person>
                         )}
                       </For>
@@ -204,7 +204,7 @@ export function FriendsPage() {
                       <For each={o.outgoing}>
                         {(r) => (
                           <Person user={r.to}>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Cancel request to ${nameOf(r.to)}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r.id }))}>Cancel request</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Cancel request to ${nameOf(r.to)}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r.id }))}>Cancel request</button>
                           </Person>
                         )}
                       </For>
@@ -218,7 +218,7 @@ export function FriendsPage() {
                       <For each={o.blockedUsers}>
                         {(u) => (
                           <Person user={u}>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Unblock ${nameOf(u)}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: u.id }))}>Unblock</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Unblock ${nameOf(u)}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: u.id }))}>Unblock</button>
                           </Person>
                         )}
                       </For>
