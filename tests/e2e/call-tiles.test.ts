@@ -47,9 +47,17 @@ describe('call tiles', () => {
     await expect.poll(() => danTile.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 10_000 }).toBeGreaterThan(0)
     expect(await danTile.getByRole('img', { name: 'Dan Okafor (camera off)' }).count()).toBe(0)
 
+    // the call's buttons say what a press does, and nothing contradicts them: no "pressed" state
+    // on a label that already changes ("Unmute, pressed" read as if the microphone were on)
+    const callControls = b.page.getByRole('region', { name: 'Call' })
+    const spoken = async (name: string) => (await callControls.getByRole('button', { name, exact: true }).ariaSnapshot()).trim()
+    expect(await spoken('Mute')).toBe('- button "Mute"')
+    expect(await spoken('Camera off')).toBe('- button "Camera off"')
     // Dan turns the camera off and mutes: Cara's tile for Dan shows his name and initials, and the mark
     await b.page.getByRole('button', { name: 'Camera off' }).click()
     await b.page.getByRole('button', { name: 'Mute', exact: true }).click()
+    expect(await spoken('Unmute')).toBe('- button "Unmute"')
+    expect(await spoken('Camera on')).toBe('- button "Camera on"')
     const placeholder = danTile.getByRole('img', { name: 'Dan Okafor (camera off)' })
     await expect.poll(() => placeholder.count(), { timeout: 10_000 }).toBe(1)
     expect(await placeholder.isVisible()).toBe(true)
