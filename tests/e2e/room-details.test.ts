@@ -65,7 +65,7 @@ describe('rough edges of the web client', () => {
     await Promise.all([o.context.close(), n.context.close(), e.context.close()])
   })
 
-  it('on a phone the members panel closes (Close, Escape, a tap beside it) and its count follows joins live', async () => {
+  it('on a phone the members panel is a modal dialog (focus in and kept inside, back after), closes by Close, Escape or a tap beside it, and its count follows joins live', async () => {
     const owner = uname('ph')
     const p = await newPage(browser, { width: 390, height: 844 })
     const errors = watchErrors(p.page)
@@ -74,7 +74,36 @@ describe('rough edges of the web client', () => {
     await p.page.goto(`${app.url}/rooms/${room.id}`)
     const toggle = p.page.getByRole('button', { name: /^Members & timer \(\d+\)$/ })
     await expect.poll(() => toggle.textContent(), { timeout: 10_000 }).toBe('Members & timer (1)')
-    const panel = p.page.getByRole('complementary', { name: 'Room details' })
+    // over the room it is a modal dialog
+    const panel = p.page.getByRole('dialog', { name: 'Room details' })
+    const inside = () => panel.evaluate((el) => el.contains(document.activeElement))
+    const toggleFocused = () => toggle.evaluate((el) => el === document.activeElement)
+
+    // by keyboard: the focus moves in, Tab and Shift+Tab stay inside, Escape closes and gives the
+    // focus back to the button that opened it
+    await toggle.focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => panel.isVisible()).toBe(true)
+    expect(await panel.getAttribute('aria-modal')).toBe('true')
+    await expect.poll(inside).toBe(true)
+    const stops = await panel.evaluate((el) => el.querySelectorAll('button, [href], input, select, textarea, summary').length)
+    for (let i = 0; i <= stops; i++) {
+      await p.page.keyboard.press('Tab')
+      expect(await inside()).toBe(true)
+    }
+    for (let i = 0; i <= stops; i++) {
+      await p.page.keyboard.press('Shift+Tab')
+      expect(await inside()).toBe(true)
+    }
+    await p.page.keyboard.press('Escape')
+    await expect.poll(() => panel.isVisible()).toBe(false)
+    await expect.poll(toggleFocused).toBe(true)
+    // Close gives the focus back too
+    await p.page.keyboard.press('Enter')
+    await expect.poll(inside).toBe(true)
+    await panel.getByRole('button', { name: 'Close' }).press('Enter')
+    await expect.poll(() => panel.isVisible()).toBe(false)
+    await expect.poll(toggleFocused).toBe(true)
 
     await toggle.click()
     await expect.poll(() => panel.isVisible()).toBe(true)

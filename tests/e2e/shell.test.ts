@@ -381,8 +381,9 @@ describe('phones', () => {
     await p.page.keyboard.press('Escape')
     // the countdown opens the full timer; back leads to the list
     await compact.click()
-    await expect.poll(() => p.page.getByRole('complementary', { name: 'Room details' }).getByTestId('timer-clock').isVisible()).toBe(true)
+    await expect.poll(() => p.page.getByRole('dialog', { name: 'Room details' }).getByTestId('timer-clock').isVisible()).toBe(true)
     await p.page.keyboard.press('Escape')
+    await expect.poll(() => compact.evaluate((el) => el === document.activeElement)).toBe(true)
     await p.page.getByRole('link', { name: 'Back to rooms' }).click()
     await expect.poll(() => tabs.isVisible()).toBe(true)
     expect(errors).toEqual([])
