@@ -77,6 +77,44 @@ describe('friends, direct messages and notifications', () => {
     await a.context.close()
   }, 120_000)
 
+  it('Remove and Block on the Friends page ask first, naming the person, and only the confirm acts', async () => {
+    const jo = await signUp(app.url, uname('jo'))
+    const kim = await signUp(app.url, uname('kim'))
+    await ok(app.url, 'mutation($d: String!) { updateProfile(input: { displayName: $d }) { id } }', { d: 'Kim' }, kim.token)
+    const req = (await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: kim.id }, jo.token)).sendFriendRequest.id
+    await ok(app.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: req }, kim.token)
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, jo.username)
+    await page.getByRole('link', { name: 'Friends' }).click()
+    const friends = page.getByRole('list', { name: 'Your friends' })
+    await expect.poll(() => friends.getByText('Kim', { exact: true }).count(), { timeout: 10_000 }).toBe(1)
+
+    // Remove: a dialog names Kim; Cancel leaves the friendship as it was
+    await friends.getByRole('button', { name: 'Remove Kim from friends' }).click()
+    const removeDialog = page.getByRole('dialog', { name: 'Remove Kim from your friends?' })
+    await expect.poll(() => removeDialog.isVisible()).toBe(true)
+    // Cancel has the focus: Enter by reflex removes nobody, and the focus is back on Remove
+    await expect.poll(() => removeDialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => removeDialog.isVisible()).toBe(false)
+    await expect.poll(() => friends.getByRole('button', { name: 'Remove Kim from friends' }).evaluate((el) => el === document.activeElement)).toBe(true)
+    expect(await friends.getByText('Kim', { exact: true }).count()).toBe(1)
+
+    // Block: a dialog names Kim and says what it ends; only its Block button blocks
+    await friends.getByRole('button', { name: 'Block Kim' }).click()
+    const blockDialog = page.getByRole('dialog', { name: 'Block Kim?' })
+    await expect.poll(() => blockDialog.isVisible()).toBe(true)
+    expect(await blockDialog.textContent()).toContain('ends your friendship')
+    expect(await friends.getByText('Kim', { exact: true }).count()).toBe(1)
+    await blockDialog.getByRole('button', { name: 'Block', exact: true }).click()
+    await expect.poll(() => page.getByRole('list', { name: 'Blocked people' }).getByText('Kim', { exact: true }).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => blockDialog.isVisible()).toBe(false)
+    expect(await page.getByRole('list', { name: 'Your friends' }).count()).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 60_000)
+
   it('blocking in a direct room says so on both sides and disables both composers; Unblock opens it again', async () => {
     const hank = await signUp(app.url, uname('hank'))
     const iris = await signUp(app.url, uname('iris'))
@@ -97,9 +135,20 @@ describe('friends, direct messages and notifications', () => {
     }
     const composer = (p: typeof a.page) => p.getByLabel('Message', { exact: true })
 
-    await a.page.getByRole('button', { name: 'Room menu' }).click()
+    // the confirm opens on Cancel (Enter by reflex blocks nobody); Escape cancels and gives the
+    // focus back to the Room menu button that the item was in
+    const roomMenu = a.page.getByRole('button', { name: 'Room menu' })
+    await roomMenu.click()
     await a.page.getByRole('button', { name: 'Block Iris' }).click()
-    await a.page.getByRole('dialog').getByRole('button', { name: 'Block', exact: true }).click()
+    const dialog = a.page.getByRole('dialog', { name: 'Block Iris?' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    await expect.poll(() => dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).toBe(true)
+    await a.page.keyboard.press('Escape')
+    await expect.poll(() => dialog.isVisible()).toBe(false)
+    await expect.poll(() => roomMenu.evaluate((el) => el === document.activeElement)).toBe(true)
+    await roomMenu.click()
+    await a.page.getByRole('button', { name: 'Block Iris' }).click()
+    await dialog.getByRole('button', { name: 'Block', exact: true }).click()
     // the blocker: a banner with Unblock, and no composer to type in
     const blockedBar = a.page.getByRole('status').filter({ hasText: 'You blocked Iris' }).filter({ has: a.page.getByRole('button', { name: 'Unblock' }) })
     await expect.poll(() => blockedBar.count(), { timeout: 10_000 }).toBe(1)

@@ -65,7 +65,7 @@ describe('rough edges of the web client', () => {
     await Promise.all([o.context.close(), n.context.close(), e.context.close()])
   })
 
-  it('on a phone the members panel closes (Close, Escape, a tap beside it) and its count follows joins live', async () => {
+  it('on a phone the members panel is a modal dialog (focus in and kept inside, back after), closes by Close, Escape or a tap beside it, and its count follows joins live', async () => {
     const owner = uname('ph')
     const p = await newPage(browser, { width: 390, height: 844 })
     const errors = watchErrors(p.page)
@@ -74,7 +74,36 @@ describe('rough edges of the web client', () => {
     await p.page.goto(`${app.url}/rooms/${room.id}`)
     const toggle = p.page.getByRole('button', { name: /^Members & timer \(\d+\)$/ })
     await expect.poll(() => toggle.textContent(), { timeout: 10_000 }).toBe('Members & timer (1)')
-    const panel = p.page.getByRole('complementary', { name: 'Room details' })
+    // over the room it is a modal dialog
+    const panel = p.page.getByRole('dialog', { name: 'Room details' })
+    const inside = () => panel.evaluate((el) => el.contains(document.activeElement))
+    const toggleFocused = () => toggle.evaluate((el) => el === document.activeElement)
+
+    // by keyboard: the focus moves in, Tab and Shift+Tab stay inside, Escape closes and gives the
+    // focus back to the button that opened it
+    await toggle.focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => panel.isVisible()).toBe(true)
+    expect(await panel.getAttribute('aria-modal')).toBe('true')
+    await expect.poll(inside).toBe(true)
+    const stops = await panel.evaluate((el) => el.querySelectorAll('button, [href], input, select, textarea, summary').length)
+    for (let i = 0; i <= stops; i++) {
+      await p.page.keyboard.press('Tab')
+      expect(await inside()).toBe(true)
+    }
+    for (let i = 0; i <= stops; i++) {
+      await p.page.keyboard.press('Shift+Tab')
+      expect(await inside()).toBe(true)
+    }
+    await p.page.keyboard.press('Escape')
+    await expect.poll(() => panel.isVisible()).toBe(false)
+    await expect.poll(toggleFocused).toBe(true)
+    // Close gives the focus back too
+    await p.page.keyboard.press('Enter')
+    await expect.poll(inside).toBe(true)
+    await panel.getByRole('button', { name: 'Close' }).press('Enter')
+    await expect.poll(() => panel.isVisible()).toBe(false)
+    await expect.poll(toggleFocused).toBe(true)
 
     await toggle.click()
     await expect.poll(() => panel.isVisible()).toBe(true)
@@ -203,6 +232,39 @@ describe('rough edges of the web client', () => {
     const err = p.page.locator('label.field', { has: name }).locator('.field-error')
     await expect.poll(() => err.textContent(), { timeout: 10_000 }).toBe('Display name must not be empty')
     expect(await p.page.getByText(/input\.displayName/).count()).toBe(0)
+    await p.context.close()
+  })
+
+  it('a button that waits for its request keeps the keyboard focus, says it is busy, and ignores a second press', async () => {
+    const p = await newPage(browser)
+    const errors = watchErrors(p.page)
+    await signUpInPage(p.page, app.url, uname('kb'))
+    await p.page.getByRole('link', { name: 'Profile' }).click()
+    // the profile save is held at the network until the test has looked at the page meanwhile
+    let release!: () => void
+    const held = new Promise<void>((r) => { release = r })
+    let saves = 0
+    await p.page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('mutation UpdateProfile')) { saves++; await held }
+      await route.continue()
+    })
+    await p.page.getByLabel('Display name').fill('Kay Board')
+    const save = p.page.getByRole('button', { name: /^(Save profile|Saving…)$/ })
+    const hasFocus = () => save.evaluate((el) => el === document.activeElement)
+    await save.focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => save.textContent()).toBe('Saving…')
+    expect(await save.getAttribute('aria-disabled')).toBe('true')
+    // two frames later (the browser has dropped the focus of a disabled control by then) it is still there
+    await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+    expect(await hasFocus()).toBe(true)
+    await p.page.keyboard.press('Enter')
+    release()
+    await expect.poll(() => p.page.getByText('Profile saved').count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => save.textContent()).toBe('Save profile')
+    expect(await hasFocus()).toBe(true)
+    expect(saves).toBe(1)
+    expect(errors).toEqual([])
     await p.context.close()
   })
 })

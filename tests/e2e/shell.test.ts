@@ -381,8 +381,9 @@ describe('phones', () => {
     await p.page.keyboard.press('Escape')
     // the countdown opens the full timer; back leads to the list
     await compact.click()
-    await expect.poll(() => p.page.getByRole('complementary', { name: 'Room details' }).getByTestId('timer-clock').isVisible()).toBe(true)
+    await expect.poll(() => p.page.getByRole('dialog', { name: 'Room details' }).getByTestId('timer-clock').isVisible()).toBe(true)
     await p.page.keyboard.press('Escape')
+    await expect.poll(() => compact.evaluate((el) => el === document.activeElement)).toBe(true)
     await p.page.getByRole('link', { name: 'Back to rooms' }).click()
     await expect.poll(() => tabs.isVisible()).toBe(true)
     expect(errors).toEqual([])
@@ -446,4 +447,46 @@ describe('phones', () => {
     expect(errors).toEqual([])
     await c.context.close()
   }, 60_000)
+})
+
+describe('toasts', () => {
+  /** the controls (links, buttons, fields) outside the toasts that a toast lies over */
+  const coveredBy = (page: Page, text: string) => page.evaluate((t) => {
+    const toast = [...document.querySelectorAll<HTMLElement>('[role="status"][aria-live] > *')].find((el) => el.textContent?.includes(t))
+    if (!toast) return ['(no toast)']
+    const r = toast.getBoundingClientRect()
+    const region = toast.parentElement!
+    return [...document.querySelectorAll<HTMLElement>('a[href], button, input, textarea, select, summary, [tabindex]:not([tabindex="-1"])')]
+      .filter((el) => !region.contains(el) && el.checkVisibility({ visibilityProperty: true, opacityProperty: true }))
+      .filter((el) => { const b = el.getBoundingClientRect(); return b.width > 0 && b.left < r.right && b.right > r.left && b.top < r.bottom && b.bottom > r.top })
+      .map((el) => el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName)
+  }, text)
+
+  it('a notice with an action (15 s) covers none of the room\'s controls, on a wide screen and on a phone', async () => {
+    for (const viewport of [{ width: 1024, height: 768 }, { width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const me = await signUp(app.url, uname('tst'))
+      const room = await createRoom(app.url, me.token, 'Toast Room')
+      await send(app.url, me.token, room.id, 'a message with https://example.com/a-link in it')
+      const { page, context } = await newPage(browser, viewport)
+      const errors = watchErrors(page)
+      await signInInPage(page, app.url, me.username)
+      await page.goto(`${app.url}/rooms/${room.id}`)
+      await expect.poll(() => page.getByRole('heading', { name: 'Toast Room' }).count(), { timeout: 10_000 }).toBe(1)
+      const other = await signUp(app.url, uname('frq'))
+      await ok(app.url, 'mutation($d: String!) { updateProfile(input: { displayName: $d }) { id } }', { d: 'Tess' }, other.token)
+      await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: me.id }, other.token)
+      const note = page.getByText('Tess sent you a friend request')
+      await expect.poll(() => note.count(), { timeout: 10_000 }).toBe(1)
+      expect(await note.isVisible()).toBe(true)
+      expect(await coveredBy(page, 'Tess sent you a friend request'), `${viewport.width}x${viewport.height}`).toEqual([])
+      // the room's controls are all there to press meanwhile, and the notice can be dismissed
+      await page.getByRole('button', { name: 'Room menu' }).click()
+      await expect.poll(() => page.getByRole('button', { name: 'Room settings' }).isVisible()).toBe(true)
+      await page.keyboard.press('Escape')
+      await page.getByRole('button', { name: 'Dismiss notification' }).click()
+      await expect.poll(() => note.count()).toBe(0)
+      expect(errors).toEqual([])
+      await context.close()
+    }
+  }, 90_000)
 })

@@ -77,6 +77,9 @@ function Shell() {
         </div>
       </header>
       <FocusBar />
+      {/* notices: on a phone a row of their own under the top bar, pushing the page down rather
+          than lying over its controls; on a wide screen low on the sidebar (styles.css) */}
+      <Toasts />
       <div class="shell-body">
         <Sidebar />
         <main id="main" class="content" tabindex="-1">
@@ -125,7 +128,7 @@ export function App() {
         </Match>
         <Match when={me()}><Shell /></Match>
       </Switch>
-      <Toasts />
+      <Show when={!me()}><Toasts /></Show>
     </>
   )
 }

@@ -1,5 +1,6 @@
-// A modal confirm on the native <dialog>: the browser traps the focus inside, Escape cancels, and
-// the focus goes back to where it was when it closes. Open it by rendering it with `open`.
+// A modal confirm on the native <dialog>: the browser traps the focus inside, Cancel (the safe
+// choice) has the focus first, Escape cancels, and the focus goes back to the control that opened
+// it when it closes. Open it by rendering it with `open`.
 import { createEffect, createUniqueId, onCleanup, Show, type JSX } from 'solid-js'
 import { ErrorBox } from './ui'
 
@@ -17,14 +18,24 @@ export function ConfirmDialog(props: {
   const titleId = `confirm-${createUniqueId()}`
   let dialog: HTMLDialogElement | undefined
   let cancelBtn: HTMLButtonElement | undefined
+  let opener: HTMLElement | null = null
+  const giveBack = () => {
+    const el = opener
+    opener = null
+    if (el?.isConnected) queueMicrotask(() => el.focus())
+  }
   createEffect(() => {
     const open = props.open
     if (!dialog) return
     if (open && !dialog.open) {
+      opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null
       dialog.showModal()
       // the safe choice has the focus: Enter on an accidental open does nothing destructive
       queueMicrotask(() => cancelBtn?.focus())
-    } else if (!open && dialog.open) dialog.close()
+    } else if (!open && dialog.open) {
+      dialog.close()
+      giveBack()
+    }
   })
   onCleanup(() => { if (dialog?.open) dialog.close() })
   return (
@@ -36,7 +47,7 @@ export function ConfirmDialog(props: {
       </Show>
       <div class="row confirm-actions">
         <button type="button" class="btn" ref={cancelBtn} onClick={() => props.onCancel()}>Cancel</button>
-        <button type="button" class={`btn ${props.danger ? 'danger' : 'primary'}`} disabled={props.busy} onClick={() => props.onConfirm()}>{props.confirmLabel}</button>
+        <button type="button" class={`btn ${props.danger ? 'danger' : 'primary'}`} aria-disabled={!!props.busy} onClick={() => { if (!props.busy) props.onConfirm() }}>{props.confirmLabel}</button>
       </div>
     </dialog>
   )

@@ -127,7 +127,12 @@ export function Toasts() {
   )
 }
 
-/** Runs an async action with a busy flag and an error message: the usual shape of a form submit. */
+/**
+ * Runs an async action with a busy flag and an error message: the usual shape of a form submit.
+ * A run while one is in flight does nothing, so its button says it is busy with
+ * `aria-disabled={x.busy()}`, never `disabled`: a disabled button loses the keyboard focus, and
+ * the user was thrown to the top of the page at every click.
+ */
 export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unknown>) {
   const [busy, setBusy] = createSignal(false)
   const [error, setError] = createSignal<unknown>(null)

@@ -107,7 +107,7 @@ function ChangePasswordForm() {
       <Show when={general()}><ErrorBox error={general()} /></Show>
       <p class="hint">Changing it signs out every other device where you are signed in.</p>
       <div class="row">
-        <button type="submit" class="btn primary" disabled={save.busy() || strength().level === 'weak'}>{save.busy() ? 'Changing…' : 'Change password'}</button>
+        <button type="submit" class="btn primary" disabled={strength().level === 'weak'} aria-disabled={save.busy()}>{save.busy() ? 'Changing…' : 'Change password'}</button>
       </div>
     </form>
   )
@@ -116,7 +116,8 @@ function ChangePasswordForm() {
 function DeleteAccountForm() {
   const [password, setPassword] = createSignal('')
   const [confirming, setConfirming] = createSignal(false)
-  let confirmButton: HTMLButtonElement | undefined
+  let cancelButton: HTMLButtonElement | undefined
+  let askButton: HTMLButtonElement | undefined
   const remove = useAction(async () => {
     await mutate(DeleteAccount, { password: password() })
     accountDeleted()
@@ -125,7 +126,9 @@ function DeleteAccountForm() {
     const e = remove.error()
     return e && toAppError(e).field === 'password' ? toAppError(e).message : null
   }
-  createEffect(on(confirming, (c) => { if (c) queueMicrotask(() => confirmButton?.focus()) }))
+  // the safe choice has the focus (Enter by reflex deletes nothing); Cancel or Escape gives it back
+  // to "Delete my account…"
+  createEffect(on(confirming, (c, was) => { if (c) queueMicrotask(() => cancelButton?.focus()); else if (was) queueMicrotask(() => { if (!document.activeElement || document.activeElement === document.body) askButton?.focus() }) }))
   createEffect(on(remove.error, (e) => { if (e) setConfirming(false) }))
   return (
     <form class="card stack danger-zone" aria-labelledby="delete-account-title" onSubmit={(e) => { e.preventDefault(); if (password()) setConfirming(true) }}>
@@ -139,15 +142,15 @@ function DeleteAccountForm() {
       <Show when={remove.error() && !fieldError()}><ErrorBox error={remove.error()} /></Show>
       <Show
         when={confirming()}
-        fallback={<div class="row"><button type="submit" class="btn danger" disabled={!password()}>Delete my account…</button></div>}
+        fallback={<div class="row"><button type="submit" class="btn danger" ref={askButton} disabled={!password()}>Delete my account…</button></div>}
       >
-        <div class="notice stack" role="alertdialog" aria-labelledby="delete-confirm-text">
+        <div class="notice stack" role="alertdialog" aria-labelledby="delete-confirm-text" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); setConfirming(false) } }}>
           <p id="delete-confirm-text"><strong>This cannot be undone.</strong> Delete @{me()?.username} for good?</p>
           <div class="row">
-            <button type="button" class="btn danger" ref={confirmButton} disabled={remove.busy()} onClick={() => void remove.run()}>
+            <button type="button" class="btn danger" aria-disabled={remove.busy()} onClick={() => void remove.run()}>
               {remove.busy() ? 'Deleting…' : 'Yes, delete my account'}
             </button>
-            <button type="button" class="btn" onClick={() => setConfirming(false)}>Cancel</button>
+            <button type="button" class="btn" ref={cancelButton} onClick={() => setConfirming(false)}>Cancel</button>
           </div>
         </div>
       </Show>

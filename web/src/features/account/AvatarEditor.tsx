@@ -52,7 +52,7 @@ export function AvatarEditor() {
   })
 
   const save = async () => {
-    if (!canvas) return
+    if (!canvas || progress() !== null) return
     setError(null)
     setProgress(0)
     try {
@@ -101,8 +101,8 @@ export function AvatarEditor() {
             <label class="field"><span>Left – right</span><input type="range" min="0" max="100" value={x()} onInput={(e) => setX(Number(e.currentTarget.value))} /></label>
             <label class="field"><span>Top – bottom</span><input type="range" min="0" max="100" value={y()} onInput={(e) => setY(Number(e.currentTarget.value))} /></label>
             <div class="row">
-              <button type="button" class="btn primary" disabled={progress() !== null} onClick={() => void save()}>{progress() !== null ? 'Saving…' : 'Use this picture'}</button>
-              <button type="button" class="btn" disabled={progress() !== null} onClick={() => { setImage(null); dropUrl() }}>Cancel</button>
+              <button type="button" class="btn primary" aria-disabled={progress() !== null} onClick={() => void save()}>{progress() !== null ? 'Saving…' : 'Use this picture'}</button>
+              <button type="button" class="btn" aria-disabled={progress() !== null} onClick={() => { if (progress() === null) { setImage(null); dropUrl() } }}>Cancel</button>
             </div>
             <Show when={progress() !== null}><progress max="1" value={progress()!} aria-label="Uploading your picture" /></Show>
           </div>

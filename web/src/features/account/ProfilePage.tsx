@@ -80,8 +80,8 @@ export function ProfilePage() {
           <fieldset class="card field presence-choice">
             <legend>Show me as</legend>
             <div class="row wrap">
-              <label class="radio"><input type="radio" name="presence" checked={m().status !== 'AWAY'} disabled={presence.busy()} onChange={() => void presence.run('ONLINE')} /> Online</label>
-              <label class="radio"><input type="radio" name="presence" checked={m().status === 'AWAY'} disabled={presence.busy()} onChange={() => void presence.run('AWAY')} /> Away</label>
+              <label class="radio"><input type="radio" name="presence" checked={m().status !== 'AWAY'} aria-disabled={presence.busy()} onChange={() => void presence.run('ONLINE')} /> Online</label>
+              <label class="radio"><input type="radio" name="presence" checked={m().status === 'AWAY'} aria-disabled={presence.busy()} onChange={() => void presence.run('AWAY')} /> Away</label>
             </div>
             <Show when={presence.error()}><ErrorBox error={presence.error()} /></Show>
           </fieldset>
@@ -106,7 +106,7 @@ export function ProfilePage() {
             </div>
             <Show when={generalError()}><ErrorBox error={generalError()} /></Show>
             <div class="row">
-              <button type="submit" class="btn primary" disabled={save.busy()}>{save.busy() ? 'Saving…' : 'Save profile'}</button>
+              <button type="submit" class="btn primary" aria-disabled={save.busy()}>{save.busy() ? 'Saving…' : 'Save profile'}</button>
               <Show when={dirty()}>
                 <button type="button" class="btn" onClick={() => { setDirty(false); const x = me(); if (x) { setDisplayName(x.displayName); setFirstName(x.firstName ?? ''); setLastName(x.lastName ?? '') } }}>Discard changes</button>
               </Show>

@@ -50,7 +50,7 @@ export function SessionsPage() {
           <Show when={list.filter((s) => !s.current).length}>
             {(n) => (
               <p>
-                <button type="button" class="btn small" disabled={revokeOthers.busy()} onClick={() => void revokeOthers.run(list.filter((s) => !s.current).map((s) => s.id))}>
+                <button type="button" class="btn small" aria-disabled={revokeOthers.busy()} onClick={() => void revokeOthers.run(list.filter((s) => !s.current).map((s) => s.id))}>
                   {n() === 1 ? 'Sign out the other session' : `Sign out all ${n()} other sessions`}
                 </button>
               </p>
@@ -67,7 +67,7 @@ export function SessionsPage() {
                     </p>
                     <p class="muted small">Signed in {formatTime(s.createdAt)} · last active {formatTime(s.lastUsedAt)}</p>
                   </div>
-                  <button type="button" class="btn danger small" disabled={revoke.busy()} aria-label={s.current ? 'Sign out of this device' : `Revoke session ${describeAgent(s.userAgent)} from ${formatTime(s.createdAt)}`} onClick={() => void revoke.run(s.id, s.current)}>
+                  <button type="button" class="btn danger small" aria-disabled={revoke.busy()} aria-label={s.current ? 'Sign out of this device' : `Revoke session ${describeAgent(s.userAgent)} from ${formatTime(s.createdAt)}`} onClick={() => void revoke.run(s.id, s.current)}>
                     {s.current ? 'Sign out' : 'Revoke'}
                   </button>
                 </li>

@@ -19,6 +19,7 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault()
+    if (busy()) return
     setBusy(true)
     setError(null)
     // read before signing in: once the user is known, the shell itself takes the page on to `next`
@@ -66,7 +67,7 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
           <Show when={error() && !fieldError('input.username') && !fieldError('input.password')}>
             <ErrorBox error={error()} />
           </Show>
-          <button type="submit" class="btn primary" disabled={busy()}>
+          <button type="submit" class="btn primary" aria-disabled={busy()}>
             {busy() ? 'Please wait…' : isUp() ? 'Create account' : 'Sign in'}
           </button>
         </form>

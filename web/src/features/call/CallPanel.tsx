@@ -159,6 +159,7 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
   })
 
   async function join() {
+    if (joining()) return
     setJoining(true)
     setError(null)
     let stream: MediaStream | null = null
@@ -259,7 +260,7 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
           <span class="muted small">
             {others().length ? `In the call: ${others().map((p) => nameOf(p)).join(', ')}` : 'No one is in the call.'}
           </span>
-          <button type="button" class="btn small" disabled={joining()} onClick={() => void join()}>
+          <button type="button" class="btn small" aria-disabled={joining()} onClick={() => void join()}>
             {joining() ? 'Joining…' : others().length ? 'Join call' : 'Start call'}
           </button>
         </div>
@@ -276,8 +277,10 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
           </For>
         </div>
         <div class="call-controls row wrap">
-          <button type="button" class={`btn small ${micOn() ? '' : 'active'}`} aria-pressed={!micOn()} disabled={!local()?.getAudioTracks().length} onClick={() => toggle('audio')}>{micOn() ? 'Mute' : 'Unmute'}</button>
-          <button type="button" class={`btn small ${camOn() ? '' : 'active'}`} aria-pressed={!camOn()} disabled={!local()?.getVideoTracks().length} onClick={() => toggle('video')}>{camOn() ? 'Camera off' : 'Camera on'}</button>
+          {/* each label says what a press does ("Unmute" while muted): no aria-pressed, which read
+              "Unmute, pressed" as if the microphone were on */}
+          <button type="button" class={`btn small ${micOn() ? '' : 'active'}`} disabled={!local()?.getAudioTracks().length} onClick={() => toggle('audio')}>{micOn() ? 'Mute' : 'Unmute'}</button>
+          <button type="button" class={`btn small ${camOn() ? '' : 'active'}`} disabled={!local()?.getVideoTracks().length} onClick={() => toggle('video')}>{camOn() ? 'Camera off' : 'Camera on'}</button>
           <button type="button" class="btn small danger" onClick={() => void hangUp()}>Hang up</button>
         </div>
       </Show>

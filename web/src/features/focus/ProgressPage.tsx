@@ -148,7 +148,7 @@ function WeekGoal(props: { week: number; goal: number | null; onChanged: () => v
               {props.goal ? 'Change weekly goal' : 'Set a weekly goal'}
             </button>
             <Show when={props.goal}>
-              <button type="button" class="btn" disabled={save.busy()} onClick={() => void save.run(null)}>Clear goal</button>
+              <button type="button" class="btn" aria-disabled={save.busy()} onClick={() => void save.run(null)}>Clear goal</button>
             </Show>
           </div>
         }
@@ -158,7 +158,7 @@ function WeekGoal(props: { week: number; goal: number | null; onChanged: () => v
             <span>Weekly goal (hours)</span>
             <input type="number" min="0.25" max="168" step="0.25" required value={hoursValue()} onInput={(e) => setHoursValue(e.currentTarget.value)} ref={(el) => queueMicrotask(() => el.focus())} />
           </label>
-          <button type="submit" class="btn primary" disabled={save.busy()} style={{ 'align-self': 'flex-end' }}>Save goal</button>
+          <button type="submit" class="btn primary" aria-disabled={save.busy()} style={{ 'align-self': 'flex-end' }}>Save goal</button>
           <button type="button" class="btn" onClick={() => setEditing(false)} style={{ 'align-self': 'flex-end' }}>Cancel</button>
         </form>
       </Show>
@@ -325,7 +325,7 @@ export function ProgressPage() {
                     <span>Minutes studied</span>
                     <input type="number" min="1" max="600" step="1" required value={minutes()} onInput={(e) => setMinutes(e.currentTarget.value)} />
                   </label>
-                  <button type="submit" class="btn" disabled={record.busy()} style={{ 'align-self': 'flex-end' }}>Log session</button>
+                  <button type="submit" class="btn" aria-disabled={record.busy()} style={{ 'align-self': 'flex-end' }}>Log session</button>
                 </form>
                 <Show when={record.error()}><ErrorBox error={record.error()} /></Show>
               </section>

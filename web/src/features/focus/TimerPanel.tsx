@@ -74,6 +74,9 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
   })
   const done = useAction(async (d: boolean) => accept((await mutate(SetFocusGoalDone, { roomId: props.roomId, done: d })).setFocusGoalDone))
   const askStop = () => (othersFocusing() > 0 ? setConfirmStop(true) : void act.run('stop'))
+  // "Keep it running" (or Escape): the question goes, the focus is back on Stop timer
+  let stopBtn: HTMLButtonElement | undefined
+  const keepRunning = () => { setConfirmStop(false); queueMicrotask(() => stopBtn?.focus()) }
 
   return (
     <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title">
@@ -106,20 +109,21 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
                 <input type="number" min="1" max="60" step="1" value={breakText()} onInput={(e) => setBreakText(e.currentTarget.value)} aria-invalid={breakMin() === null} />
                 <Show when={breakMin() === null}><small class="field-error">1 to 60 minutes</small></Show>
               </label>
-              <button type="submit" class="btn primary" disabled={act.busy() || focusMin() === null || breakMin() === null}>Start timer</button>
+              <button type="submit" class="btn primary" disabled={focusMin() === null || breakMin() === null} aria-disabled={act.busy()}>Start timer</button>
             </form>
           </Show>
           <div class="row wrap">
-            <Show when={running()}><button type="button" class="btn small" disabled={act.busy()} onClick={() => void act.run('pause')}>Pause</button></Show>
-            <Show when={phase() === 'PAUSED'}><button type="button" class="btn small primary" disabled={act.busy()} onClick={() => void act.run('resume')}>Resume</button></Show>
-            <Show when={phase() !== 'STOPPED' && !confirmStop()}><button type="button" class="btn small danger" disabled={act.busy()} onClick={askStop}>Stop timer</button></Show>
+            <Show when={running()}><button type="button" class="btn small" aria-disabled={act.busy()} onClick={() => void act.run('pause')}>Pause</button></Show>
+            <Show when={phase() === 'PAUSED'}><button type="button" class="btn small primary" aria-disabled={act.busy()} onClick={() => void act.run('resume')}>Resume</button></Show>
+            <Show when={phase() !== 'STOPPED' && !confirmStop()}><button type="button" class="btn small danger" ref={stopBtn} aria-disabled={act.busy()} onClick={askStop}>Stop timer</button></Show>
           </div>
           <Show when={confirmStop()}>
-            <div class="timer-confirm" role="alertdialog" aria-labelledby="stop-confirm-text">
+            <div class="timer-confirm" role="alertdialog" aria-labelledby="stop-confirm-text" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); keepRunning() } }}>
               <p id="stop-confirm-text" class="small">{othersFocusing()} other{othersFocusing() === 1 ? ' is' : 's are'} focusing here. Stop the timer for everyone?</p>
               <div class="row wrap">
-                <button type="button" class="btn small danger" ref={(el) => queueMicrotask(() => el.focus())} onClick={() => void act.run('stop')}>Stop for everyone</button>
-                <button type="button" class="btn small" onClick={() => setConfirmStop(false)}>Keep it running</button>
+                <button type="button" class="btn small danger" onClick={() => void act.run('stop')}>Stop for everyone</button>
+                {/* the safe choice has the focus: Enter by reflex keeps the timer running */}
+                <button type="button" class="btn small" ref={(el) => queueMicrotask(() => el.focus())} onClick={keepRunning}>Keep it running</button>
               </div>
             </div>
           </Show>
@@ -132,8 +136,8 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
                 <input type="text" value={goalText()} placeholder={mine()?.goal ?? 'e.g. Finish chapter 3 exercises'} onInput={(e) => setGoalText(e.currentTarget.value)} aria-invalid={!!goalError()} />
                 <Show when={goalError()}><small class="field-error">{goalError()}</small></Show>
               </label>
-              <button type="submit" class="btn small" disabled={goal.busy() || !goalText().trim() || !!goalError()}>Set goal</button>
-              <Show when={mine()?.goal}><button type="button" class="btn small" disabled={goal.busy()} onClick={() => void goal.run(null)}>Clear goal</button></Show>
+              <button type="submit" class="btn small" disabled={!goalText().trim() || !!goalError()} aria-disabled={goal.busy()}>Set goal</button>
+              <Show when={mine()?.goal}><button type="button" class="btn small" aria-disabled={goal.busy()} onClick={() => void goal.run(null)}>Clear goal</button></Show>
             </form>
             <Show when={goal.error()}><ErrorBox error={goal.error()} /></Show>
           </Show>
@@ -142,8 +146,8 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
               <div class="goal-check" role="group" aria-label="Your goal">
                 <p class="small">Your goal: <q>{m().lastGoal}</q>. Done?</p>
                 <div class="row wrap">
-                  <button type="button" class="btn small" aria-pressed={m().goalDone === true} disabled={done.busy()} onClick={() => void done.run(true)}>Done</button>
-                  <button type="button" class="btn small" aria-pressed={m().goalDone === false} disabled={done.busy()} onClick={() => void done.run(false)}>Not yet</button>
+                  <button type="button" class="btn small" aria-pressed={m().goalDone === true} aria-disabled={done.busy()} onClick={() => void done.run(true)}>Done</button>
+                  <button type="button" class="btn small" aria-pressed={m().goalDone === false} aria-disabled={done.busy()} onClick={() => void done.run(false)}>Not yet</button>
                 </div>
               </div>
             )}

@@ -5,6 +5,7 @@ import { connEpoch, live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { avatarOf, nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, ErrorBox, latestOf, PresenceDot, toast, useAction } from '../../components/ui'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { lastArrived } from '../notifications/store'
 import { FocusingUntil } from '../focus/FocusingUntil'
 
@@ -106,6 +107,18 @@ export function FriendsPage() {
     if (done) toast(done)
     await refresh()
   })
+  // removing and blocking end something: each asks first, naming the person
+  const [confirming, setConfirming] = createSignal<{ kind: 'remove' | 'block'; user: PersonFieldsFragment } | null>(null)
+  const confirmed = useAction(async () => {
+    const c = confirming()
+    if (!c) return
+    if (c.kind === 'remove') await mutate(RemoveFriend, { userId: c.user.id })
+    else await mutate(BlockUser, { userId: c.user.id })
+    setConfirming(null)
+    toast(c.kind === 'remove' ? `${nameOf(c.user)} is no longer your friend` : `${nameOf(c.user)} is blocked`)
+    await refresh()
+  })
+  const ask = (kind: 'remove' | 'block', user: PersonFieldsFragment) => { confirmed.setError(null); setConfirming({ kind, user }) }
   const message = useAction(async (userId: string) => {
     const d = await mutate(OpenDirectRoom, { userId })
     navigate(`/rooms/${d.openDirectRoom.id}`)
@@ -119,26 +132,26 @@ export function FriendsPage() {
     return (
       <>
         <Show when={p.u.friendship === 'NONE'}>
-          <button type="button" class="btn small primary" disabled={act.busy()} aria-label={`Add ${name()} as friend`} onClick={() => void act.run(() => mutate(SendFriendRequest, { userId: p.u.id }), 'Friend request sent')}>Add friend</button>
+          <button type="button" class="btn small primary" aria-disabled={act.busy()} aria-label={`Add ${name()} as friend`} onClick={() => void act.run(() => mutate(SendFriendRequest, { userId: p.u.id }), 'Friend request sent')}>Add friend</button>
         </Show>
         <Show when={p.u.friendship === 'REQUEST_SENT' && outgoingTo(p.u.id)}>
-          {(r) => <button type="button" class="btn small" disabled={act.busy()} aria-label={`Cancel request to ${name()}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r().id }))}>Cancel request</button>}
+          {(r) => <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Cancel request to ${name()}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r().id }))}>Cancel request</button>}
         </Show>
         <Show when={p.u.friendship === 'REQUEST_RECEIVED' && incomingFrom(p.u.id)}>
           {(r) => (
             <>
-              <button type="button" class="btn small primary" disabled={act.busy()} aria-label={`Accept ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: true }), `You and ${name()} are friends`)}>Accept</button>
-              <button type="button" class="btn small" disabled={act.busy()} aria-label={`Decline ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: false }))}>Decline</button>
+              <button type="button" class="btn small primary" aria-disabled={act.busy()} aria-label={`Accept ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: true }), `You and ${name()} are friends`)}>Accept</button>
+              <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Decline ${name()}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r().id, accept: false }))}>Decline</button>
             </>
           )}
         </Show>
         <Show when={p.u.friendship === 'FRIENDS'}>
-          <button type="button" class="btn small primary" disabled={message.busy()} aria-label={`Message ${name()}`} onClick={() => void message.run(p.u.id)}>Message</button>
+          <button type="button" class="btn small primary" aria-disabled={message.busy()} aria-label={`Message ${name()}`} onClick={() => void message.run(p.u.id)}>Message</button>
         </Show>
         <Show when={p.u.friendship === 'BLOCKED'} fallback={
-          <button type="button" class="btn small danger" disabled={act.busy()} aria-label={`Block ${name()}`} onClick={() => void act.run(() => mutate(BlockUser, { userId: p.u.id }), `${name()} is blocked`)}>Block</button>
+          <button type="button" class="btn small danger" aria-disabled={act.busy()} aria-label={`Block ${name()}`} onClick={() => ask('block', p.u)}>Block…</button>
         }>
-          <button type="button" class="btn small" disabled={act.busy()} aria-label={`Unblock ${name()}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: p.u.id }))}>Unblock</button>
+          <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Unblock ${name()}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: p.u.id }))}>Unblock</button>
         </Show>
       </>
     )
@@ -160,8 +173,8 @@ export function FriendsPage() {
                       <For each={o.incoming}>
                         {(r) => (
                           <Person user={r.from}>
-                            <button type="button" class="btn small primary" disabled={act.busy()} aria-label={`Accept ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: true }), `You and ${nameOf(r.from)} are friends`)}>Accept</button>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Decline ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: false }))}>Decline</button>
+                            <button type="button" class="btn small primary" aria-disabled={act.busy()} aria-label={`Accept ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: true }), `You and ${nameOf(r.from)} are friends`)}>Accept</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Decline ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: false }))}>Decline</button>
                           </Person>
                         )}
                       </For>
@@ -175,9 +188,9 @@ export function FriendsPage() {
                       <For each={o.friends}>
                         {(u) => (
                           <Person user={u} showStatus>
-                            <button type="button" class="btn small primary" disabled={message.busy()} aria-label={`Message ${nameOf(u)}`} onClick={() => void message.run(u.id)}>Message</button>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Remove ${nameOf(u)} from friends`} onClick={() => void act.run(() => mutate(RemoveFriend, { userId: u.id }))}>Remove</button>
-                            <button type="button" class="btn small danger" disabled={act.busy()} aria-label={`Block ${nameOf(u)}`} onClick={() => void act.run(() => mutate(BlockUser, { userId: u.id }), `${nameOf(u)} is blocked`)}>Block</button>
+                            <button type="button" class="btn small primary" aria-disabled={message.busy()} aria-label={`Message ${nameOf(u)}`} onClick={() => void message.run(u.id)}>Message</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Remove ${nameOf(u)} from friends`} onClick={() => ask('remove', u)}>Remove…</button>
+                            <button type="button" class="btn small danger" aria-disabled={act.busy()} aria-label={`Block ${nameOf(u)}`} onClick={() => ask('block', u)}>Block…</button>
                           </Person>
                         )}
                       </For>
@@ -191,7 +204,7 @@ export function FriendsPage() {
                       <For each={o.outgoing}>
                         {(r) => (
                           <Person user={r.to}>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Cancel request to ${nameOf(r.to)}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r.id }))}>Cancel request</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Cancel request to ${nameOf(r.to)}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r.id }))}>Cancel request</button>
                           </Person>
                         )}
                       </For>
@@ -205,7 +218,7 @@ export function FriendsPage() {
                       <For each={o.blockedUsers}>
                         {(u) => (
                           <Person user={u}>
-                            <button type="button" class="btn small" disabled={act.busy()} aria-label={`Unblock ${nameOf(u)}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: u.id }))}>Unblock</button>
+                            <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Unblock ${nameOf(u)}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: u.id }))}>Unblock</button>
                           </Person>
                         )}
                       </For>
@@ -241,6 +254,14 @@ export function FriendsPage() {
           </Show>
         </section>
       </div>
+      <ConfirmDialog open={confirming()?.kind === 'remove'} title={`Remove ${confirming() ? nameOf(confirming()!.user) : ''} from your friends?`} confirmLabel="Remove friend" danger
+        busy={confirmed.busy()} error={confirmed.error()} onConfirm={() => void confirmed.run()} onCancel={() => setConfirming(null)}>
+        <p>You can send them a new friend request later. Your direct messages stay.</p>
+      </ConfirmDialog>
+      <ConfirmDialog open={confirming()?.kind === 'block'} title={`Block ${confirming() ? nameOf(confirming()!.user) : ''}?`} confirmLabel="Block" danger
+        busy={confirmed.busy()} error={confirmed.error()} onConfirm={() => void confirmed.run()} onCancel={() => setConfirming(null)}>
+        <p>This ends your friendship and any pending friend requests between you, and neither of you can message the other. Unblocking later (here, under Blocked) restores neither.</p>
+      </ConfirmDialog>
     </section>
   )
 }

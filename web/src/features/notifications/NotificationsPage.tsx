@@ -54,7 +54,7 @@ export function NotificationsPage() {
     <section class="page narrow">
       <div class="row wrap">
         <h1 class="grow">Notifications</h1>
-        <button type="button" class="btn small" disabled={markAll.busy()} onClick={() => void markAll.run()}>Mark all as read</button>
+        <button type="button" class="btn small" aria-disabled={markAll.busy()} onClick={() => void markAll.run()}>Mark all as read</button>
       </div>
       <Show when={markAll.error()}><ErrorBox error={markAll.error()} /></Show>
       <AlertSettings />
@@ -76,7 +76,7 @@ export function NotificationsPage() {
             </ul>
             <Show when={olderLeft() ?? items.length === PAGE}>
               <div class="row">
-                <button type="button" class="btn small" disabled={showOlder.busy()} onClick={() => void showOlder.run()}>
+                <button type="button" class="btn small" aria-disabled={showOlder.busy()} onClick={() => void showOlder.run()}>
                   {showOlder.busy() ? 'Loading older notifications…' : 'Show older notifications'}
                 </button>
               </div>

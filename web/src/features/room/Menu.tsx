@@ -29,7 +29,8 @@ export function Menu(props: { label: string; buttonText: JSX.Element; class?: st
       </button>
       <Show when={open()}>
         <div class="menu-list" role="group" aria-label={props.label}>
-          {props.children(() => close(false))}
+          {/* an item that opens a dialog: the focus waits on the menu's button, and comes back to it */}
+          {props.children(() => close())}
         </div>
       </Show>
     </div>

@@ -61,7 +61,7 @@ export function EditMessageForm(props: { msg: Msg; actions: MessageActions }) {
         if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void save.run() }
       }} ref={(el) => queueMicrotask(() => el.focus())} />
       <div class="row">
-        <button type="submit" class="btn small primary" disabled={save.busy()}>Save</button>
+        <button type="submit" class="btn small primary" aria-disabled={save.busy()}>Save</button>
         <button type="button" class="btn small" onClick={() => setEditing(false)}>Cancel</button>
       </div>
       <Show when={save.error()}><ErrorBox error={save.error()} /></Show>
@@ -80,8 +80,9 @@ export function MessageActionBar(props: { msg: Msg; actions: MessageActions; min
           <Show when={!confirming()} fallback={
             <>
               <span class="small">Delete this message?</span>
-              <button type="button" class="btn small danger" disabled={remove.busy()} ref={(el) => queueMicrotask(() => el.focus())} onClick={() => { setConfirming(false); void remove.run() }}>Confirm delete</button>
-              <button type="button" class="btn small" onClick={() => setConfirming(false)}>Keep</button>
+              <button type="button" class="btn small danger" aria-disabled={remove.busy()} onClick={() => { setConfirming(false); void remove.run() }}>Confirm delete</button>
+              {/* the safe choice has the focus: Enter by reflex keeps the message */}
+              <button type="button" class="btn small" ref={(el) => queueMicrotask(() => el.focus())} onClick={() => setConfirming(false)}>Keep</button>
             </>
           }>
             <Show when={props.member}>
@@ -96,7 +97,7 @@ export function MessageActionBar(props: { msg: Msg; actions: MessageActions; min
               <button type="button" class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}><Icon d={PENCIL} /></button>
             </Show>
             <Show when={props.mine || props.ownerView}>
-              <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
+              <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" aria-disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
             </Show>
           </Show>
         </div>

@@ -123,7 +123,7 @@ export function MessageList(props: {
       <div class="messages" ref={scroll.ref} onScroll={scroll.onScroll} role="log" aria-label={props.label} aria-live="polite" aria-relevant="additions" tabindex="0">
         <Show when={feed.state.hasOlder}>
           <div class="older">
-            <button type="button" class="btn small" disabled={feed.state.loadingOlder} onClick={() => void scroll.older()}>
+            <button type="button" class="btn small" aria-disabled={feed.state.loadingOlder} onClick={() => { if (!feed.state.loadingOlder) void scroll.older() }}>
               {feed.state.loadingOlder ? 'Loading…' : 'Load older messages'}
             </button>
           </div>

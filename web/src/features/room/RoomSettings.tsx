@@ -90,7 +90,7 @@ export function RoomSettings(props: { room: RoomViewFieldsFragment; open: boolea
             <textarea rows={3} maxLength={1000} value={description()} onInput={(e) => setDescription(e.currentTarget.value)} />
           </label>
           <Show when={save.error()}><ErrorBox error={save.error()} /></Show>
-          <div class="row"><button type="submit" class="btn primary" disabled={save.busy()}>Save changes</button></div>
+          <div class="row"><button type="submit" class="btn primary" aria-disabled={save.busy()}>Save changes</button></div>
         </form>
       </Show>
       <section class="stack" aria-labelledby="invite-title">
@@ -113,7 +113,7 @@ export function RoomSettings(props: { room: RoomViewFieldsFragment; open: boolea
                 {(u) => (
                   <li class="row">
                     <span class="grow">{nameOf(u)} <span class="muted">@{u.username}</span></span>
-                    <button type="button" class="btn small" disabled={unban.busy()} aria-label={`Unban ${nameOf(u)}`} onClick={() => void unban.run(u)}>Unban</button>
+                    <button type="button" class="btn small" aria-disabled={unban.busy()} aria-label={`Unban ${nameOf(u)}`} onClick={() => void unban.run(u)}>Unban</button>
                   </li>
                 )}
               </For>

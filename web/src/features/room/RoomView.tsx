@@ -94,7 +94,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         <Show when={r().viewerIsMember} fallback={
           <div class="join-bar">
             <span>You are previewing this room.</span>
-            <button type="button" class="btn primary" disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
+            <button type="button" class="btn primary" aria-disabled={actions.join.busy()} onClick={() => void actions.join.run()}>Join room</button>
           </div>
         }>
           <Show when={block.state()}>
@@ -102,7 +102,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
               <div class="join-bar blocked-bar" role="status">
                 <Show when={s() === 'blocked-by-me'} fallback={<span>You can't message {title()}.</span>}>
                   <span>You blocked {title()}. Neither of you can write here.</span>
-                  <button type="button" class="btn" disabled={unblock.busy()} onClick={() => void unblock.run()}>Unblock</button>
+                  <button type="button" class="btn" aria-disabled={unblock.busy()} onClick={() => void unblock.run()}>Unblock</button>
                 </Show>
               </div>
             )}

@@ -183,7 +183,7 @@ export function SearchDialog(props: { search: SearchState; room: { id: string; n
             </For>
           </ol>
           <Show when={more()}>
-            <button type="button" class="btn small" disabled={busy()} onClick={() => void search(more())}>{busy() ? 'Loading…' : 'More results'}</button>
+            <button type="button" class="btn small" aria-disabled={busy()} onClick={() => { if (!busy()) void search(more()) }}>{busy() ? 'Loading…' : 'More results'}</button>
           </Show>
         </Show>
       </dialog>

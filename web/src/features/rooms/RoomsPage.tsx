@@ -99,7 +99,7 @@ function CreateRoomForm() {
         <label class="radio"><input type="radio" name="kind" value="PRIVATE" checked={kind() === 'PRIVATE'} onChange={() => setKind('PRIVATE')} /> Private: only people with the code</label>
       </fieldset>
       <Show when={create.error()}><ErrorBox error={create.error()} /></Show>
-      <button type="submit" class="btn primary" disabled={create.busy() || !name().trim()}>{create.busy() ? 'Creating…' : 'Create room'}</button>
+      <button type="submit" class="btn primary" disabled={!name().trim()} aria-disabled={create.busy()}>{create.busy() ? 'Creating…' : 'Create room'}</button>
     </form>
   )
 }
@@ -166,7 +166,7 @@ function BrowsePublic() {
                         <p class="muted small">{e.node.description || `${e.node.memberCount} ${e.node.memberCount === 1 ? 'member' : 'members'}`}</p>
                         <div class="row">
                           <Link class="btn small" href={`/rooms/${e.node.id}`} aria-label={`Preview ${e.node.name}`}>Preview</Link>
-                          <button type="button" class="btn small primary" disabled={join.busy()} aria-label={`Join ${e.node.name}`} onClick={() => void join.run(e.node.id)}>Join</button>
+                          <button type="button" class="btn small primary" aria-disabled={join.busy()} aria-label={`Join ${e.node.name}`} onClick={() => void join.run(e.node.id)}>Join</button>
                         </div>
                       </div>
                     </li>
