@@ -159,6 +159,26 @@ for (const backend of BACKENDS) {
       for (const f of [leaveA, backD]) await f()
     })
 
+    it('members leaving at the moment the timer stops are credited once each: neither twice (leave and stop) nor never', async () => {
+      const { r, users } = await room(7)
+      const [owner, ...others] = users
+      const closers = []
+      for (const u of users) closers.push(await enter(u, r.id))
+      await ok(t.url, START, { r: r.id, f: 25, b: 5 }, owner.token)
+      await clock.advance(10 * MIN)
+      const leavers = others.slice(0, 5)
+      await Promise.all([
+        ok(t.url, STOP, { r: r.id }, owner.token),
+        ...leavers.map((u) => ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: r.id }, u.token)),
+      ])
+      // before: on PostgreSQL a leaver was often credited twice (by the stop and by the leave), on
+      // SQLite never (the stop no longer saw them as members, the leave found the timer stopped)
+      for (const u of [owner, ...others]) expect(await minutesOf(t.url, u), u.username).toEqual([10])
+      await clock.advance(30 * MIN)
+      for (const u of [owner, ...others]) expect(await minutesOf(t.url, u), u.username).toEqual([10])
+      for (const [i, close] of closers.entries()) if (i === 0 || i > 5) await close()
+    })
+
     it('leaves pauses out, and a stop in the middle of a phase credits the minutes so far', async () => {
       const { r, users: [a, b] } = await room(2)
       const leaveA = await enter(a, r.id)

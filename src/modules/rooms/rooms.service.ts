@@ -305,11 +305,15 @@ export class RoomsService {
     const viewer = ctx.viewer!
     await this.spendJoinLeave(viewer.userId)
     const { room } = await this.writable(ctx, roomId)
+    // minutes of a FOCUS phase so far stay theirs: credited while they are still a member, so a
+    // stop or a phase end racing the leave either credits them itself or finds them credited
+    // (credited after the leave, they were lost when the stop came between: it credits members only)
+    await this.svc.timers.creditLeaver(room.id, viewer.userId).catch((err) => this.svc.log.error({ err }, 'crediting a leaver failed'))
     const { removed, newOwnerId } = await this.repo.removeMember(room.id, viewer.userId)
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
     if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
-    // minutes of a FOCUS phase so far stay theirs
+    // and a stretch that began meanwhile (a stream opened again)
     if (removed) await this.svc.timers.creditLeaver(room.id, viewer.userId).catch((err) => this.svc.log.error({ err }, 'crediting a leaver failed'))
     // and out of its call, announced to those in it, whether or not the leaver followed the call
     if (removed) await this.svc.calls.remove(room.id, viewer.userId).catch((err) => this.svc.log.error({ err }, 'leaving the call on leaveRoom failed'))

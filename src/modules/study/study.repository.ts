@@ -95,6 +95,11 @@ export class StudyRepository {
   // ---- study sessions ----
 
   /** sessions a completed FOCUS phase earns; the (user, timer_key) key makes a repeat a no-op */
+  /** a session a FOCUS phase credits; one already recorded under its key is kept as it is */
+  async insertCredit(row: StudySessionsTable): Promise<void> {
+    await this.db.insertInto('study_sessions').values(row).onConflict((oc) => oc.columns(['user_id', 'timer_key']).doNothing()).execute()
+  }
+
   async insertSession(row: StudySessionsTable): Promise<StudySessionModel> {
     await this.db.insertInto('study_sessions').values(row).execute()
     return toSession(row)

@@ -52,6 +52,19 @@ function phaseBegan(row: TimerRow): number {
   return segmentsOf(row)[0]?.[0] ?? row.phase_started_at
 }
 
+/**
+ * The key of the session a member earns in a FOCUS phase from these stretches of presence: the
+ * phase (its first running moment) and the member's earliest stretch in it. A leave credits the
+ * stretches so far and drops them, so a rejoin in the same phase starts a stretch, and a key, of
+ * its own. The phase's end or stop and a leave racing it read the same stretches and record one
+ * session between them (study_sessions is unique on user and key): with a key of each of their
+ * own, a leave at the moment of a stop was credited twice.
+ */
+function creditKey(row: TimerRow, userSpans: readonly { id: string; since: number | string }[]): string {
+  const first = [...userSpans].sort((a, b) => Number(a.since) - Number(b.since) || a.id.localeCompare(b.id))[0]
+  return `${row.room_id}:${phaseBegan(row)}:${first?.id ?? ''}`
+}
+
 /** what the row will say once due transitions are done: reads never show an ended phase */
 function project(row: TimerRow, now: number): TimerRow {
   let r = row
@@ -192,7 +205,7 @@ export class TimerService {
       const { next, focusDone } = afterPhaseEnd(row, now)
       // the phase that ran is credited, from its first running moment (phase_started_at moves on
       // at a resume, and past skipped cycles after downtime) to its own end
-      const earned = focusDone ? await this.earned(row, row.phase_ends_at!, phaseBegan(row), `${row.room_id}:${row.phase_ends_at}`) : null
+      const earned = focusDone ? await this.earned(row, row.phase_ends_at!, phaseBegan(row)) : null
       const roomId = row.room_id
       // the sessions the ending FOCUS earned commit with the move, by the one instance that wins it
       const won = await this.repo.casTimer(next, row.version, earned?.sessions ?? [], async (trx) => {
@@ -222,7 +235,7 @@ export class TimerService {
    * The sessions a FOCUS phase earns when it ends at `end`: each member's whole minutes of
    * presence inside its running stretches (one session per member with at least one minute).
    */
-  private async earned(row: TimerRow, end: number, startedAt: number, key: string): Promise<{ sessions: StudySessionsTable[]; users: string[] }> {
+  private async earned(row: TimerRow, end: number, startedAt: number): Promise<{ sessions: StudySessionsTable[]; users: string[] }> {
     const segs = closeSegments(segmentsOf(row), end)
     const [spans, present] = await Promise.all([this.focus.spans(row.room_id), this.svc.study.roomPresence.present(row.room_id)])
     const credit = creditMs(spans, segs, end, new Set(present))
@@ -231,7 +244,7 @@ export class TimerService {
     for (const [userId, ms] of credit) {
       const minutes = wholeMinutes(ms)
       if (!members.has(userId) || minutes < 1) continue
-      sessions.push({ id: newId(), user_id: userId, room_id: row.room_id, minutes, started_at: startedAt, ended_at: end, timer_key: key })
+      sessions.push({ id: newId(), user_id: userId, room_id: row.room_id, minutes, started_at: startedAt, ended_at: end, timer_key: creditKey(row, spans.filter((x) => x.user_id === userId)) })
     }
     return { sessions, users: [...new Set([...credit.keys(), ...present])] }
   }
@@ -244,15 +257,18 @@ export class TimerService {
    * go, so a rejoin in the same phase is credited from the rejoin.
    */
   async creditLeaver(roomId: string, userId: string): Promise<void> {
-    const now = this.clock.now()
     const row = await this.repo.timer(roomId)
-    if (!row || !inFocus(row)) return
+    if (!row || !inFocus(row)) { await this.focus.dropAll(roomId, userId); return }
     const spans = (await this.focus.spans(roomId)).filter((s) => s.user_id === userId)
     if (!spans.length) return
+    // a phase that has ended (its move not made yet) is credited up to its end, as the move will
+    const now = Math.min(this.clock.now(), row.phase_ends_at ?? Infinity)
     // present until now when a stretch is still open (the leave is closing their feeds)
     const minutes = wholeMinutes(creditMs(spans, closeSegments(segmentsOf(row), now), now, new Set([userId])).get(userId) ?? 0)
     if (minutes >= 1) {
-      await this.repo.insertSession({ id: newId(), user_id: userId, room_id: roomId, minutes, started_at: phaseBegan(row), ended_at: now, timer_key: `${roomId}:left:${userId}:${now}` })
+      // the key the phase's own end or stop gives the same stretches: whichever of them comes
+      // first records the credit, the other one finds it recorded (study_sessions' unique key)
+      await this.repo.insertCredit({ id: newId(), user_id: userId, room_id: roomId, minutes, started_at: phaseBegan(row), ended_at: now, timer_key: creditKey(row, spans) })
     }
     await this.focus.dropAll(roomId, userId)
   }
@@ -304,7 +320,7 @@ export class TimerService {
       const next: TimerRow = { ...decided, last_action_by: ctx.viewer!.userId, last_action_at: now }
       const action = next.last_action
       // stopping in the middle of a FOCUS phase credits the minutes so far
-      const earned = action === 'STOPPED' && row && inFocus(row) ? await this.earned(row, now, phaseBegan(row), `${room.id}:stop:${now}`) : null
+      const earned = action === 'STOPPED' && row && inFocus(row) ? await this.earned(row, now, phaseBegan(row)) : null
       const extra = async (trx: Parameters<NonNullable<Parameters<StudyRepository['casTimer']>[3]>>[0]) => {
         // stretches that ended count for no later phase; open ones go on (a member present
         // before the start is credited from the phase's start, and shows present since arriving)
