@@ -282,6 +282,25 @@ describe('presence', () => {
   })
 })
 
+describe('senders with no socket (bots, integrators over HTTP)', () => {
+  it('their messages leave nothing behind in the instance: the activity marks of socketless senders go after a second', async () => {
+    const owner = await signUp(t.url)
+    const room = await createRoom(t.url, owner.token, 'Bots')
+    const bots = await Promise.all(Array.from({ length: 20 }, () => signUp(t.url)))
+    for (const b of bots) await joinByCode(t.url, b.token, room.code)
+    for (const b of bots) for (let i = 0; i < 3; i++) await ok(t.url, 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: room.id, b: `beep ${i}` }, b.token)
+    const marks = (t.app.hearth.presence as any).lastActiveWrite as Map<string, number>
+    // before: one entry per user who ever sent over HTTP, for the life of the process
+    await eventually(() => bots.every((b) => !marks.has(b.id)), 5000, 'the marks of the socketless senders to go')
+    // and a user with a socket keeps theirs while it is open
+    const on = goOnline(t.wsUrl, owner)
+    await eventually(async () => (await status(bots[0], owner)).status === 'ONLINE', 5000, 'owner online')
+    await ok(t.url, 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: room.id, b: 'hello bots' }, owner.token)
+    expect(marks.has(owner.id)).toBe(true)
+    await on.close()
+  })
+})
+
 describe('idle AWAY', () => {
   let idle: TestApp
   beforeAll(async () => { idle = await startApp({ env: { ...ENV, PRESENCE_IDLE_AWAY_MS: '1000' } }) })

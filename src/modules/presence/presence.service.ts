@@ -193,7 +193,10 @@ export class PresenceService {
     if (this.stopped) return
     const now = Date.now()
     if (this.byUser.has(userId)) this.lastLocalActivity.set(userId, now)
-    if (now - (this.lastActiveWrite.get(userId) ?? 0) < 1000 && this.known.get(userId) === 'ONLINE') return
+    // at most once a second: for a user ONLINE here, and for a user with no socket here (a sender
+    // over HTTP: their status is kept by the instances holding their sockets, if any, and each of
+    // their messages recomputed it, some ten store commands a send)
+    if (now - (this.lastActiveWrite.get(userId) ?? 0) < 1000 && (this.known.get(userId) === 'ONLINE' || !this.byUser.has(userId))) return
     this.lastActiveWrite.set(userId, now)
     void this.run(userId, async () => {
       await this.svc.store.setValue(activeKey(userId), String(now), this.activeTtl())
@@ -272,6 +275,9 @@ export class PresenceService {
       store.leasePut(leaseKey(u), this.instanceId, until),
       store.leasePut(USERS, u, until),
     ]))
+    // the throttle's marks of users with no socket here (senders over HTTP) go once they are old:
+    // kept, they were one entry per such user for the life of the process
+    for (const [u, at] of this.lastActiveWrite) if (!this.byUser.has(u) && now - at >= 1000) this.lastActiveWrite.delete(u)
     // a user hosted here whom another instance swept OFFLINE (this one could not reach the store for a while)
     const marked = new Set(await store.leaseLive(MARKED, Date.now()))
     for (const u of this.byUser.keys()) if (!marked.has(u)) void this.run(u, () => this.recompute(u))
