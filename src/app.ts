@@ -230,6 +230,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   services.presence.attach(gateway)
   services.calls.start()
   services.attachments.start()
+  services.auth.start()
   services.messages.start()
   // control messages dropped while Redis was away: re-check what this instance holds open
   const recheck = new OutageRecheck(services, gateway)
@@ -434,6 +435,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   })
   app.addHook('onClose', async () => {
     services.calls.stop()
+    services.auth.stop()
     await services.study.stop()
     // reaction changes waiting for their tick get their event now, while the database is open
     await services.messages.flushReactionTicks()

@@ -28,6 +28,14 @@ const PASSWORD_CHANGE_WINDOW_MS = 15 * 60_000
 
 export interface RequestMeta { ip: string; userAgent: string | null }
 
+/**
+ * How long an ended session's row stays: revokeSession of it answers CONFLICT ("already ended")
+ * rather than NOT_FOUND meanwhile. After that it goes (every sign-in adds a row, and none was ever
+ * deleted before).
+ */
+export const ENDED_SESSION_RETENTION_MS = 30 * 86_400_000
+const SESSION_SWEEP_MS = 3_600_000
+
 export class AuthService {
   private users: UsersRepository
   private sessions: SessionsRepository
@@ -38,11 +46,31 @@ export class AuthService {
   /** the live sessions of recent token lookups (see SessionCache for when one leaves it) */
   readonly sessionCache: SessionCache
 
+  private sweeper: NodeJS.Timeout | null = null
+
   constructor(private svc: Services) {
     this.users = new UsersRepository(svc.database.db)
     this.sessions = new SessionsRepository(svc.database.db)
     this.sessionCache = new SessionCache(() => svc.pubsub.healthy())
     this.hashing = new Semaphore(svc.config.limits.argon2Concurrency)
+  }
+
+  /** the hourly sweep of ended sessions' rows (and one at start) */
+  start() {
+    const sweep = () => { void this.sweepEndedSessions(Date.now()).catch((err) => this.svc.log.error({ err }, 'session sweep failed')) }
+    sweep()
+    this.sweeper = setInterval(sweep, SESSION_SWEEP_MS)
+    this.sweeper.unref()
+  }
+
+  stop() {
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = null
+  }
+
+  /** deletes the rows of sessions that ended more than ENDED_SESSION_RETENTION_MS before `now` */
+  sweepEndedSessions(now: number): Promise<number> {
+    return this.sessions.deleteEndedBefore(now - ENDED_SESSION_RETENTION_MS)
   }
 
   /** the password rule of contract part 2; `names` are the account's username and display name */

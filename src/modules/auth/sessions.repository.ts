@@ -56,6 +56,13 @@ export class SessionsRepository {
     return row !== undefined
   }
 
+  /** deletes sessions that ended (revoked, logged out or expired) before `before`; answers how many */
+  async deleteEndedBefore(before: number): Promise<number> {
+    const res = await this.db.deleteFrom('sessions')
+      .where((eb) => eb.or([eb('revoked_at', '<', before), eb('expires_at', '<', before)])).executeTakeFirst()
+    return Number(res.numDeletedRows)
+  }
+
   /** revokes one live session of the user; false when there is none with that id */
   async revoke(userId: string, id: string, now: number): Promise<boolean> {
     const res = await this.db.updateTable('sessions').set({ revoked_at: now })
