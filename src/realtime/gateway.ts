@@ -47,6 +47,9 @@ import { SocketRegistry } from './ws/registry.js'
 import { closeAllSockets } from './ws/shutdown.js'
 import { refuseUpgrade, upgradeRefusal } from './ws/upgrade.js'
 
+/** how long a socket this side closed may take to answer the close frame before it is cut off */
+export const CLOSE_GRACE_MS = 5000
+
 export class Gateway {
   readonly wss: WebSocketServer
   private sockets = new SocketRegistry()
@@ -86,7 +89,10 @@ export class Gateway {
   /** executions of subscription documents for events (one per event and share key); tests read it */
   get eventExecutions() { return this.outbox.cache.executions }
 
+  /** the user's sockets here, closing ones included (they count against the per-user cap until gone) */
   socketsOfUser(userId: string): number { return this.sockets.socketsOfUser(userId) }
+  /** the user's open sockets here (not closing) */
+  openSocketsOfUser(userId: string): number { return this.sockets.openSocketsOfUser(userId) }
 
   /** root fields of the user's subscriptions whose feed has started on this instance (tests wait on them) */
   liveFieldsOf(userId: string): string[] {
@@ -136,19 +142,45 @@ export class Gateway {
     ws.on('error', () => this.cleanup(conn))
   }
 
+  /**
+   * Closes a socket from this side: its operations end now; it counts against the per-IP and
+   * per-user caps until it is really gone. A peer that does not answer the close frame is cut
+   * off after CLOSE_GRACE_MS instead of ws' own 30 s: a reader cut for reading too slowly has its
+   * close frame queued behind megabytes it is not reading, and such sockets (forgotten at once
+   * before) held their memory and descriptor for 30 s while the same IP opened new ones.
+   */
   close(conn: ClientSocket, code: number, reason: string) {
-    if (conn.ws.readyState === WebSocket.OPEN || conn.ws.readyState === WebSocket.CONNECTING) conn.ws.close(code, reason)
-    this.cleanup(conn)
+    const ws = conn.ws
+    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+      ws.close(code, reason)
+      const cut = setTimeout(() => { ws.terminate(); this.cleanup(conn) }, CLOSE_GRACE_MS)
+      cut.unref()
+      ws.once('close', () => clearTimeout(cut))
+      this.retire(conn)
+    } else if (ws.readyState === WebSocket.CLOSING) {
+      // closing already: its close event (or the cut-off above) forgets it
+      this.retire(conn)
+    } else {
+      this.cleanup(conn)
+    }
   }
 
-  private cleanup(conn: ClientSocket) {
+  /** the socket's operations end and its hooks hear it closed (it may still be closing) */
+  private retire(conn: ClientSocket) {
     if (conn.closed) return
     conn.closed = true
     if (conn.initTimer) clearTimeout(conn.initTimer)
     for (const sub of conn.subs.values()) this.operations.stop(sub)
     conn.subs.clear()
-    this.sockets.remove(conn)
     if (conn.viewer && conn.acknowledged) for (const h of this.hooks) this.safe('closed', () => h.closed?.(conn))
+  }
+
+  /** the socket is gone: retired, and no longer counted */
+  private cleanup(conn: ClientSocket) {
+    this.retire(conn)
+    if (conn.forgotten) return
+    conn.forgotten = true
+    this.sockets.remove(conn)
   }
 
   /** sessions and users with a signed-in socket here: what the re-check after a pub/sub outage looks at */

@@ -115,19 +115,49 @@ describe('a reader that stops reading (WS_MAX_BUFFERED_BYTES)', () => {
       bodies.push(body)
       await send(t.url, sender.token, room.id, body)
     }
-    await eventually(() => gw.socketsOfUser(slowUser.id) === 0, 15_000, 'the slow socket to be dropped')
+    // its subscriptions end at once; it still counts against its IP's and user's caps while it closes
+    await eventually(() => gw.liveSubscriptions === base + 1, 15_000, 'the slow socket to be cut off')
+    expect(gw.socketsOfUser(slowUser.id)).toBe(1)
     // the well-behaved subscriber got everything, in order
     await sub.waitCount(N, 20_000)
     expect(sub.events.map((e: any) => e.messageAdded.body.slice(0, 3))).toEqual(bodies.map((b) => b.slice(0, 3)))
     expect(sub.events.every((e: any, i: number) => e.messageAdded.body === bodies[i])).toBe(true)
-    expect(gw.liveSubscriptions).toBe(base + 1)
     // once it reads again it finds a close that tells it to come back later (and resume with after)
     ;(slow.ws as any)._socket.resume()
     expect(await slow.closeCode(15_000)).toBe(1013)
+    await eventually(() => gw.socketsOfUser(slowUser.id) === 0, 5000, 'the closed socket forgotten')
     sub.dispose()
     await fast.dispose()
     expect((await fetch(t.url + '/health')).status).toBe(200)
   }, 90_000)
+})
+
+describe('a reader that never reads again', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await startApp({ env: { WS_MAX_BUFFERED_BYTES: String(64 * 1024), SEND_RATE_LIMIT_PER_USER: '0' } }) })
+  afterAll(async () => { await t?.close() })
+
+  it('is counted against the caps until it is gone, and gone within seconds (its memory and descriptor with it), not after 30 s', async () => {
+    const sender = await signUp(t.url)
+    const slowUser = await signUp(t.url)
+    const room = await createRoom(t.url, sender.token, 'Flood 2')
+    await joinByCode(t.url, slowUser.token, room.code)
+    const gw = t.app.hearth.realtime
+    const base = gw.liveSubscriptions
+    const slow = await acked(t.wsUrl, bearer(slowUser.token))
+    for (let i = 0; i < 20; i++) slow.send({ id: `s${i}`, type: 'subscribe', payload: { query: 'subscription($r: ID!) { messageAdded(roomId: $r) { body } }', variables: { r: room.id } } })
+    await waitLive(t, base + 20)
+    ;(slow.ws as any)._socket.pause()
+    const sockets = gw.size
+    for (let i = 0; gw.liveSubscriptions > base && i < 60; i++) await send(t.url, sender.token, room.id, String(i).padStart(3, '0') + '\u{1F525}'.repeat(3997))
+    await eventually(() => gw.liveSubscriptions === base, 15_000, 'the slow socket to be cut off')
+    // still counted while its close waits behind what it owes (before: forgotten at once, held for 30 s)
+    expect(gw.size).toBe(sockets)
+    expect(gw.socketsOfUser(slowUser.id)).toBe(1)
+    // then cut off: the server's side is gone well before ws' own 30 s
+    await eventually(() => gw.socketsOfUser(slowUser.id) === 0 && gw.size === sockets - 1, 12_000, 'the socket cut off')
+    slow.ws.terminate()
+  }, 60_000)
 })
 
 describe('heartbeat (WS_HEARTBEAT_MS)', () => {

@@ -59,12 +59,12 @@ export class CallsService {
       },
       closed: (conn: ClientSocket) => {
         const userId = conn.viewer?.userId
-        if (!userId || this.draining || gateway.socketsOfUser(userId) > 0 || this.graces.has(userId)) return
+        if (!userId || this.draining || gateway.openSocketsOfUser(userId) > 0 || this.graces.has(userId)) return
         // a reload or a network blip is not hanging up: the user leaves their calls only if no
         // socket of theirs is back (here or elsewhere) within the grace presence gives a close
         const t = setTimeout(() => {
           this.graces.delete(userId)
-          if (this.draining || gateway.socketsOfUser(userId) > 0) return
+          if (this.draining || gateway.openSocketsOfUser(userId) > 0) return
           this.local.delete(userId)
           void this.lastSocketClosedHere(userId).catch((err) => this.svc.log.error({ err }, 'leaving calls on close failed'))
         }, this.svc.config.presence.offlineGraceMs)

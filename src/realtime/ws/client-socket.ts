@@ -28,6 +28,8 @@ export class ClientSocket {
   initReceived = false
   alive = true
   closed = false
+  /** no longer counted in the registry (the socket is really gone) */
+  forgotten = false
   /** its session ended by an operation on it: it closes (4403) once that answer is out, and takes nothing more */
   closing = false
   /** its socket holds this tick's frames until the uncork at setImmediate */

@@ -14,7 +14,14 @@ export class SocketRegistry {
 
   socketsOfIp(ip: string): number { return this.byIp.get(ip) ?? 0 }
   unauthenticatedOfIp(ip: string): number { return this.unauthByIp.get(ip) ?? 0 }
+  /** the user's sockets here, those still closing included (the per-user cap counts them) */
   socketsOfUser(userId: string): number { return this.byUser.get(userId)?.size ?? 0 }
+  /** the user's sockets here that are open, not closing */
+  openSocketsOfUser(userId: string): number {
+    let n = 0
+    for (const c of this.byUser.get(userId) ?? []) if (!c.closed) n++
+    return n
+  }
   socketsOfSession(sessionId: string): ReadonlySet<ClientSocket> | undefined { return this.bySession.get(sessionId) }
   sessionIds(): string[] { return [...this.bySession.keys()] }
   userIds(): string[] { return [...this.byUser.keys()] }
