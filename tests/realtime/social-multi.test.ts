@@ -152,6 +152,35 @@ describe('across two instances', () => {
     await Promise.all([cb.dispose(), cc.dispose()])
   })
 
+  it('profile changes made at once on both instances: every userUpdated subscriber ends on the stored profile', async () => {
+    const [a, f] = await Promise.all([signUp(one.url), signUp(two.url)])
+    await befriend(a, f)
+    const clients = [wsClient(one.wsUrl, f.token), wsClient(two.wsUrl, f.token)]
+    const base = [one, two].map((t) => t.app.hearth.realtime.liveSubscriptions)
+    const subs = clients.flatMap((c) => [
+      collect(c, `subscription { userUpdated { id displayName updatedAt } }`),
+      collect(c, `subscription($u: ID) { userUpdated(userId: $u) { id displayName updatedAt } }`, { u: a.id }),
+    ])
+    await waitLive(one, base[0] + 2)
+    await waitLive(two, base[1] + 2)
+    const UPDATE = 'mutation($n: String!) { updateProfile(input: { displayName: $n }) { displayName updatedAt } }'
+    const last = (events: any[]) => events.filter((e) => e.userUpdated.id === a.id).at(-1)?.userUpdated
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(['A', 'B', 'C', 'D'].map((x, i) => ok(i % 2 ? two.url : one.url, UPDATE, { n: `${x}${round}` }, a.token)))
+      const stored = (await ok(one.url, 'query($u: ID!) { user(id: $u) { displayName updatedAt } }', { u: a.id }, f.token)).user
+      // before: a change read back by one instance reached some subscribers after a later one
+      for (const s of subs) await s.waitFor(() => last(s.events)?.displayName === stored.displayName, 5000, `round ${round}: the stored profile (${stored.displayName}) last`)
+      // and the versions a subscriber was sent only go forward
+      for (const s of subs) {
+        const times = s.events.filter((e) => e.userUpdated.id === a.id).map((e) => Date.parse(e.userUpdated.updatedAt))
+        expect(times).toEqual([...times].sort((x, y) => x - y))
+        expect(new Set(times).size).toBe(times.length)
+      }
+    }
+    for (const s of subs) s.dispose()
+    await Promise.all(clients.map((c) => c.dispose()))
+  })
+
   it('an instance shutting down cleanly: its users are OFFLINE for friends elsewhere within 5 s, unless they are online there too', async () => {
     const leaving = await startApp({ redis: true, redisPrefix: prefix, databaseUrl, env: ENV })
     const [a, b, d] = await Promise.all([signUp(one.url), signUp(two.url), signUp(one.url)])

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { AttachmentsTable, DB } from '../../db/types.js'
 import type { AttachmentModel } from '../../graphql/models.js'
+import { nextUpdatedAt } from '../users/users.repository.js'
 
 export function toAttachment(r: Selectable<AttachmentsTable>): AttachmentModel {
   return {
@@ -106,6 +107,6 @@ export class AttachmentsRepository {
   }
 
   async setAvatar(userId: string, attachmentId: string | null, now: number): Promise<void> {
-    await this.db.updateTable('users').set({ avatar_id: attachmentId, updated_at: now }).where('id', '=', userId).execute()
+    await this.db.updateTable('users').set({ avatar_id: attachmentId, updated_at: nextUpdatedAt(now) }).where('id', '=', userId).execute()
   }
 }

@@ -212,7 +212,8 @@ export class AuthService {
     await Promise.all(erased.rooms.filter((r) => r.newOwnerId).map((r) => this.svc.rooms.moderation.publishChange(r.roomId, 'ROLE_CHANGED', null, r.newOwnerId!)))
     // friends, requesters and blocks: the relation is over, on every device (friendshipChanged);
     // they and room-mates see the name turn into "Deleted user" where it is shown (userUpdated)
-    const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null, avatarId: null }
+    // a version after any the subscribers were sent (they keep the newest: UsersService.userUpdatedFeed)
+    const gone = { ...found.user, username: PLACEHOLDER_USERNAME, displayName: PLACEHOLDER_DISPLAY_NAME, firstName: null, lastName: null, avatarId: null, updatedAt: Math.max(now, found.user.updatedAt + 1) }
     await Promise.all(erased.relatedUserIds.map((id) => this.svc.publish(topics.userInbox(id), {
       type: 'friendship', event: { user: gone, friendship: 'NONE', request: null, at: now },
     } satisfies InboxMessage)))

@@ -5,6 +5,14 @@ import type { UserModel } from '../../graphql/models.js'
 import { likePattern, nameKey } from '../../lib/text.js'
 import { sql } from 'kysely'
 
+/**
+ * users.updated_at for a change made at `now`: after the row's previous one, always (by 1 ms when
+ * the clock says otherwise), so that it orders a user's versions. userUpdated subscribers keep
+ * the newest version they were sent: two changes at once, on two instances, could reach them in
+ * either order, and ended some on the older profile.
+ */
+export const nextUpdatedAt = (now: number) => sql<number>`CASE WHEN updated_at >= ${now} THEN updated_at + 1 ELSE ${now} END`
+
 export function toUser(r: Omit<Selectable<UsersTable>, 'avatar_id' | 'display_name_key'> & { avatar_id?: string | null }): UserModel {
   return {
     id: r.id,
@@ -61,7 +69,7 @@ export class UsersRepository {
 
   async update(id: string, patch: Partial<Pick<UsersTable, 'display_name' | 'first_name' | 'last_name' | 'last_seen_at'>>, now: number): Promise<UserModel | null> {
     const key = patch.display_name === undefined ? {} : { display_name_key: nameKey(patch.display_name) }
-    await this.db.updateTable('users').set({ ...patch, ...key, updated_at: now }).where('id', '=', id).execute()
+    await this.db.updateTable('users').set({ ...patch, ...key, updated_at: nextUpdatedAt(now) }).where('id', '=', id).execute()
     return this.byId(id)
   }
 

@@ -106,10 +106,19 @@ export class UsersService {
     const byId = userId !== null && userId !== undefined
     if (byId) await this.get(ctx, userId)
     const topic = byId ? topics.userProfile(userId) : topics.userInbox(ctx.viewer!.userId)
+    // each user's newest version only (updated_at orders them, users.repository.ts nextUpdatedAt):
+    // changes published by two instances at once may arrive in either order
+    const newest = new Map<string, number>()
     return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      const deliver = (user: UserModel) => {
+        const seen = newest.get(user.id)
+        if (seen !== undefined && user.updatedAt <= seen) return
+        newest.set(user.id, user.updatedAt)
+        sink.next(user)
+      }
       await feed.listen(topic, (msg: unknown) => {
-        if (byId) sink.next((msg as { user: UserModel }).user)
-        else if (isInbox(msg, 'profile')) sink.next(msg.user)
+        if (byId) deliver((msg as { user: UserModel }).user)
+        else if (isInbox(msg, 'profile')) deliver(msg.user)
       })
     })
   }
