@@ -39,6 +39,7 @@ const config: CodegenConfig = {
           StudySession: './models.js#StudySessionModel',
           CallEvent: './models.js#CallEventModel',
           RoomActivity: './models.js#RoomActivityModel',
+          RoomListEvent: './models.js#RoomListEventModel',
           RoomChange: './models.js#RoomChangeModel',
         },
       },

@@ -202,6 +202,12 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }
 }
 
+/** roomListChanged: a change in the viewer's list of rooms */
+export interface RoomListEventModel {
+  kind: 'JOINED' | 'LEFT' | 'UPDATED'
+  roomId: string
+}
+
 /** roomActivity: a message added in one of the viewer's rooms */
 export interface RoomActivityModel {
   roomId: string

@@ -123,3 +123,43 @@ describe('roomActivity', () => {
     expect(await errorCode(t.url, '{ __typename }')).toBeUndefined()
   })
 })
+
+describe('roomListChanged', () => {
+  const LIST = 'subscription { roomListChanged { kind roomId room { id name viewerRole } } }'
+  it('follows the viewer\'s list of rooms: joined (any device), renamed, left elsewhere, removed, deleted; nothing about rooms not theirs', async () => {
+    const a = await signUp(t.url)
+    const b = await signUp(t.url)
+    const theirs = await createRoom(t.url, b.token, 'Theirs', 'PRIVATE')
+    const notA = await createRoom(t.url, b.token, 'Not for a', 'PUBLIC')
+    const base = t.app.hearth.realtime.liveSubscriptions
+    const ca = wsClient(t.wsUrl, a.token)
+    const sub = collect(ca, LIST)
+    await waitLive(t, base + 1)
+    const events = () => sub.events.map((e) => e.roomListChanged)
+
+    const own = await createRoom(t.url, a.token, 'Mine', 'PUBLIC')
+    await joinByCode(t.url, a.token, theirs.code)
+    await ok(t.url, 'mutation($r: ID!) { updateRoom(id: $r, input: { name: "Theirs renamed" }) { id } }', { r: theirs.id }, b.token)
+    // a rename of a room a is not in says nothing to a
+    await ok(t.url, 'mutation($r: ID!) { updateRoom(id: $r, input: { name: "Still not a" }) { id } }', { r: notA.id }, b.token)
+    await ok(t.url, 'mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u) }', { r: theirs.id, u: a.id }, b.token)
+    // left from another device (over HTTP here)
+    await ok(t.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: own.id }, a.token)
+    const again = await createRoom(t.url, b.token, 'Again', 'PRIVATE')
+    await joinByCode(t.url, a.token, again.code)
+    await ok(t.url, 'mutation($r: ID!) { deleteRoom(id: $r) }', { r: again.id }, b.token)
+    await sub.waitCount(7)
+    expect(events()).toEqual([
+      { kind: 'JOINED', roomId: own.id, room: { id: own.id, name: 'Mine', viewerRole: 'OWNER' } },
+      { kind: 'JOINED', roomId: theirs.id, room: { id: theirs.id, name: 'Theirs', viewerRole: 'MEMBER' } },
+      { kind: 'UPDATED', roomId: theirs.id, room: { id: theirs.id, name: 'Theirs renamed', viewerRole: 'MEMBER' } },
+      { kind: 'LEFT', roomId: theirs.id, room: null },
+      { kind: 'LEFT', roomId: own.id, room: null },
+      { kind: 'JOINED', roomId: again.id, room: { id: again.id, name: 'Again', viewerRole: 'MEMBER' } },
+      { kind: 'LEFT', roomId: again.id, room: null },
+    ])
+    expect(events().some((e) => e.roomId === notA.id)).toBe(false)
+    sub.dispose()
+    await ca.dispose()
+  })
+})

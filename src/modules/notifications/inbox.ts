@@ -18,6 +18,8 @@ export type InboxMessage =
   | { type: 'profile'; user: UserModel }
   /** the user became a member of a room (joined, created it, a direct room opened): live room lists follow it */
   | { type: 'rooms'; roomId: string }
+  /** the user left a room (any device), was removed or banned from it, or it was deleted (LEFT); or it was renamed (UPDATED) */
+  | { type: 'roomList'; kind: 'LEFT' | 'UPDATED'; roomId: string }
 
 export function isInbox<T extends InboxMessage['type']>(m: unknown, type: T): m is Extract<InboxMessage, { type: T }> {
   return !!m && typeof m === 'object' && (m as { type?: unknown }).type === type

@@ -107,6 +107,7 @@ export class ModerationService {
     // does; `removed` makes it a MEMBER_REMOVED on roomChanged (delivered to them before it ends)
     if (done.removed) {
       await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId, at: Date.now(), by: me, removed: true, banned: ban } satisfies RoomControl)
+      await this.svc.rooms.announceList([userId], 'LEFT', room.id)
       // minutes of a FOCUS phase so far stay theirs, as on leaveRoom
       await this.svc.timers.creditLeaver(room.id, userId).catch((err) => this.svc.log.error({ err }, 'crediting a removed member failed'))
       await this.svc.calls.remove(room.id, userId).catch((err) => this.svc.log.error({ err }, 'removing from the call failed'))

@@ -31,7 +31,16 @@ export const roomsResolvers: AppResolvers = {
   Subscription: {
     typing: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.typing.feed(ctx, roomId) },
     roomActivity: { subscribe: (_, __, ctx) => ctx.svc.rooms.activityFeed(ctx) },
+    roomListChanged: { subscribe: (_, __, ctx) => ctx.svc.rooms.listFeed(ctx) },
     roomChanged: { subscribe: (_, { roomId }: { roomId: string }, ctx) => ctx.svc.rooms.moderation.feed(ctx, roomId) },
+  },
+  RoomListEvent: {
+    // the room as the viewer may see it now: none once it left their list (or they left it since)
+    room: async (e, _, ctx) => {
+      if (e.kind === 'LEFT') return null
+      const room = await ctx.svc.rooms.load(ctx, e.roomId)
+      return room && await ctx.svc.rooms.membership(ctx, room.id) ? room : null
+    },
   },
   RoomChange: {
     room: (c, _, ctx) => (c.kind === 'DELETED' ? null : ctx.svc.rooms.load(ctx, c.roomId)),

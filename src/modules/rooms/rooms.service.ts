@@ -14,7 +14,7 @@ import { topicFeed } from '../../realtime/topic-feed.js'
 import { type InboxMessage, isInbox } from '../notifications/inbox.js'
 import { MAX_ROOMS_PER_USER } from '../../lib/limits.js'
 import { NOTIFICATION_LEVELS, type NotificationLevel, notificationLevelOf } from '../notifications/levels.js'
-import type { MessageEventModel, RoomActivityModel } from '../../graphql/models.js'
+import type { MessageEventModel, RoomActivityModel, RoomListEventModel } from '../../graphql/models.js'
 
 /** one payload object per event, so every roomActivity subscriber shares its rendering */
 const activities = new WeakMap<MessageEventModel, RoomActivityModel>()
@@ -184,16 +184,20 @@ export class RoomsService {
     if (!updated) throw notFound('No such room')
     ctx.loaders.forget('room', room.id)
     await this.moderation.publishChange(room.id, 'UPDATED', ctx.viewer!.userId)
+    await this.announceList(await this.repo.memberIds(room.id), 'UPDATED', room.id)
     return updated
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
     const room = await this.owned(ctx, id)
+    // whose lists it leaves (read before the memberships go with it)
+    const members = await this.repo.memberIds(room.id)
     await this.repo.delete(room.id)
     this.recent.delete(room.id)
     // its messages' attachments go with it
     await this.svc.attachments.deleteOfRoom(room.id)
     await this.svc.publish(topics.roomControl(room.id), { type: 'deleted', at: Date.now(), by: ctx.viewer!.userId } satisfies RoomControl)
+    await this.announceList(members, 'LEFT', room.id)
     return true
   }
 
@@ -249,6 +253,28 @@ export class RoomsService {
   /** tells the user's live room lists (roomActivity, every instance) to follow a room they now belong to */
   announceMember(userId: string, roomId: string): Promise<void> {
     return this.svc.publish(topics.userInbox(userId), { type: 'rooms', roomId } satisfies InboxMessage)
+  }
+
+  /** tells these users' live room lists (roomListChanged) that a room left them, or changed */
+  announceList(userIds: readonly string[], kind: 'LEFT' | 'UPDATED', roomId: string): Promise<void> {
+    return Promise.all(userIds.map((u) => this.svc.publish(topics.userInbox(u), { type: 'roomList', kind, roomId } satisfies InboxMessage)))
+      .then(() => undefined, (err: unknown) => { this.svc.log.warn({ err }, 'announcing a room list change failed') })
+  }
+
+  /**
+   * roomListChanged: the viewer's list of rooms changing, from now on: a room joined (announceMember),
+   * left, removed or banned from, deleted (LEFT), renamed or described anew (UPDATED). The rooms'
+   * messages are roomActivity's. Rare by nature: each change is written into the inbox of each
+   * user whose list it changes.
+   */
+  async listFeed(ctx: Ctx): Promise<Feed> {
+    const me = ctx.viewer!.userId
+    return topicFeed(this.svc.pubsub, async (sink, feed) => {
+      await feed.listen(topics.userInbox(me), (m: unknown) => {
+        if (isInbox(m, 'rooms') && typeof m.roomId === 'string') sink.next({ kind: 'JOINED', roomId: m.roomId } satisfies RoomListEventModel)
+        else if (isInbox(m, 'roomList')) sink.next({ kind: m.kind, roomId: m.roomId } satisfies RoomListEventModel)
+      })
+    })
   }
 
   /**
@@ -313,6 +339,7 @@ export class RoomsService {
     ctx.loaders.forget('membership', room.id)
     ctx.loaders.forget('memberCount', room.id)
     if (removed) await this.svc.publish(topics.roomControl(room.id), { type: 'left', userId: viewer.userId, at: Date.now() } satisfies RoomControl)
+    if (removed) await this.announceList([viewer.userId], 'LEFT', room.id)
     // and a stretch that began meanwhile (a stream opened again)
     if (removed) await this.svc.timers.creditLeaver(room.id, viewer.userId).catch((err) => this.svc.log.error({ err }, 'crediting a leaver failed'))
     // and out of its call, announced to those in it, whether or not the leaver followed the call
