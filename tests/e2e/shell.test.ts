@@ -194,6 +194,39 @@ describe("the sidebar's last message", () => {
   }, 60_000)
 })
 
+describe('the room list follows changes made elsewhere', () => {
+  it('a rename, a deletion and a leave from another device show at once in a window that stays in front; the room left there is closed with a notice', async () => {
+    const u = uname('list')
+    const owner = await signUp(app.url)
+    const p = await newPage(browser)
+    const errors = watchErrors(p.page)
+    await signUpInPage(p.page, app.url, u, PASSWORD)
+    const token = await tokenOf(u)
+    const study = await createRoom(app.url, owner.token, 'Study Hall', 'PRIVATE')
+    const doomed = await createRoom(app.url, owner.token, 'Doomed Room', 'PRIVATE')
+    const mine = await createRoom(app.url, token, 'My Corner')
+    await joinByCode(app.url, token, study.code)
+    await joinByCode(app.url, token, doomed.code)
+    await p.page.goto(`${app.url}/rooms/${mine.id}`)
+    await expect.poll(() => p.page.getByRole('heading', { name: 'My Corner' }).count(), { timeout: 10_000 }).toBe(1)
+    const names = () => sidebarRooms(p.page).getByRole('listitem').allTextContents()
+    await expect.poll(async () => (await names()).join('|'), { timeout: 10_000 }).toContain('Doomed Room')
+    await liveOn(await idOf(token), 'roomListChanged')
+    // no window focus event anywhere below: only the live list can move the sidebar
+    await ok(app.url, 'mutation($r: ID!) { updateRoom(id: $r, input: { name: "Study Hall 2" }) { id } }', { r: study.id }, owner.token)
+    await expect.poll(async () => (await names()).join('|'), { timeout: 10_000 }).toContain('Study Hall 2')
+    await ok(app.url, 'mutation($r: ID!) { deleteRoom(id: $r) }', { r: doomed.id }, owner.token)
+    await expect.poll(async () => (await names()).join('|'), { timeout: 10_000 }).not.toContain('Doomed Room')
+    // the room on screen is left from another device: this window leaves it too, and says why
+    await ok(app.url, 'mutation($r: ID!) { leaveRoom(roomId: $r) }', { r: mine.id }, await tokenOf(u))
+    await expect.poll(() => p.page.getByRole('status').filter({ hasText: 'You are no longer in My Corner' }).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => new URL(p.page.url()).pathname, { timeout: 10_000 }).not.toContain(mine.id)
+    await expect.poll(async () => (await names()).join('|'), { timeout: 10_000 }).not.toContain('My Corner')
+    expect(errors).toEqual([])
+    await p.context.close()
+  }, 60_000)
+})
+
 describe('the notifications page', () => {
   it('shows the newest 50, and "Show older notifications" brings the rest, each once, oldest last', async () => {
     const reader = uname('rdr')

@@ -6,6 +6,7 @@ import { navigate } from '../../lib/router'
 import { toast, useAction } from '../../components/ui'
 import { AppError, toAppError } from '../../lib/errors'
 import { BANNED } from '../rooms/JoinPage'
+import { leavingFromHere } from '../shell/conversations'
 
 const JoinRoom = graphql(`
   mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { ...RoomViewFields } }
@@ -27,11 +28,13 @@ export function createRoomActions(room: () => RoomViewFieldsFragment, onJoined: 
     onJoined(d.joinRoom)
   })
   const leave = useAction(async () => {
+    leavingFromHere(room().id)
     await mutate(LeaveRoom, { roomId: room().id })
     toast(`You left ${room().name}`)
     navigate('/')
   })
   const del = useAction(async () => {
+    leavingFromHere(room().id)
     await mutate(DeleteRoom, { id: room().id })
     toast(`${room().name} was deleted`)
     navigate('/')

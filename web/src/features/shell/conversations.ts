@@ -1,13 +1,15 @@
 // The signed-in user's rooms and direct messages, kept live for the sidebar, the quick switcher
 // and the tab title: unread counts, mention counts, last message, notification level. One
-// roomActivity subscription moves them as messages arrive; the list is read again (a burst of
-// events once) after navigation, a reconnect, a notification and window focus.
+// roomActivity subscription moves them as messages arrive, and roomListChanged as rooms are
+// joined, left (on any device), removed, deleted or renamed; the list is read again (a burst of
+// events once) after those, navigation, a reconnect, a notification and window focus.
 import { createMemo, createRoot, createSignal } from 'solid-js'
 import { createStore, produce, reconcile } from 'solid-js/store'
 import { graphql } from '../../gql'
 import type { NotificationLevel, SidebarRoomFieldsFragment } from '../../gql/graphql'
 import { live, mutate, query } from '../../lib/client'
-import { match, pathname } from '../../lib/router'
+import { match, navigate, pathname } from '../../lib/router'
+import { toast } from '../../components/ui'
 import { me } from '../../lib/session'
 import { nameOf, nameWithHandle, previewOf, roomTitle } from '../../lib/users'
 import { holdingNotifications } from '../focus/store'
@@ -36,6 +38,12 @@ const SidebarRooms = graphql(`
 const SidebarActivity = graphql(`
   subscription SidebarActivity {
     roomActivity { room { id } message { id body createdAt deletedAt sender { id username displayName } attachments { id } } }
+  }
+`)
+
+const SidebarListChanged = graphql(`
+  subscription SidebarListChanged {
+    roomListChanged { kind roomId }
   }
 `)
 
@@ -134,6 +142,13 @@ export function messageChanged(roomId: string, m: { id: string; body: string; de
   }))
 }
 
+/** rooms this window is leaving or deleting itself (roomActions): their LEFT needs no notice here */
+const leavingHere = new Set<string>()
+export function leavingFromHere(roomId: string) {
+  leavingHere.add(roomId)
+  setTimeout(() => leavingHere.delete(roomId), 30_000)
+}
+
 /** the room view marked its messages read: the sidebar follows at once */
 export function markedRead(roomId: string, unreadCount: number) {
   setState('rooms', (r) => r.id === roomId, 'unreadCount', unreadCount)
@@ -173,7 +188,24 @@ export function startConversations(): () => void {
     },
     error: (e) => console.warn('roomActivity refused', e),
   })
+  const stopList = live(SidebarListChanged, () => ({}), {
+    next: (d) => {
+      const { kind, roomId } = d.roomListChanged
+      if (kind === 'LEFT') {
+        const known = roomById(roomId)
+        setState('rooms', (rooms) => rooms.filter((r) => r.id !== roomId))
+        // left on another device (or the room deleted) while this window shows it: out of it, told why.
+        // A removal is told by the room itself (roomChanged), and a leave from this window has moved on
+        if (currentRoomId() === roomId && known && !leavingHere.has(roomId)) {
+          toast(`You are no longer in ${titleOf(known)}.`, { ms: 8000 })
+          navigate('/')
+        }
+      }
+      refreshSoon(0)
+    },
+    error: (e) => console.warn('roomListChanged refused', e),
+  })
   const onFocus = () => refreshSoon(0)
   window.addEventListener('focus', onFocus)
-  return () => { stop(); clearTimeout(soonTimer); window.removeEventListener('focus', onFocus); setState({ loaded: false, rooms: [], mentions: {} }) }
+  return () => { stop(); stopList(); clearTimeout(soonTimer); window.removeEventListener('focus', onFocus); setState({ loaded: false, rooms: [], mentions: {} }) }
 }
