@@ -105,7 +105,9 @@ describe('room timer on one instance', () => {
     expect(sa.events[2].roomTimer).toMatchObject({ phase: 'FOCUS', cycle: 1, phaseStartedAt: iso(t0 + 30 * MIN), phaseEndsAt: iso(t0 + 55 * MIN) })
     expect(await focusUntil(t.url, c, b)).toBe(iso(t0 + 55 * MIN))
 
-    // b stops being present: no session for the second focus
+    // b stops being present: no session for the second focus (once b has the phase too: each
+    // subscriber's copy arrives on its own, and b's could still be on its way when a's came)
+    await sb.waitCount(3)
     sb.dispose()
     await eventually(async () => (await focusUntil(t.url, a, b)) === null, 5000, 'b to be absent')
     await settle(t)
