@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database, DB, SqliteSync } from './types.js'
 import { WalSync } from './wal-sync.js'
@@ -13,6 +13,20 @@ import { PREPARED } from './compiled.js'
 pg.types.setTypeParser(20, (v) => Number(v))
 
 /** starts the SQL of statements that run in the background (the search index's batches), which stats.queries leaves out */
+/**
+ * SQLite runs schema changes inside transactions, but kysely's SQLite adapter says it does not,
+ * so its Migrator ran each migration bare: a migration cut off halfway (a SIGTERM during a long
+ * fill at start, a crash) left its ALTER applied and unrecorded, and every later start failed on
+ * it ("duplicate column name"). Saying so runs the pending migrations and their records in one
+ * transaction, as on PostgreSQL: all of them or none.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean { return true }
+}
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter() { return new TransactionalDdlSqliteAdapter() }
+}
+
 export const BACKGROUND_SQL = '/* background */ '
 
 /** how long a SQLite write waits for a lock another connection holds */
@@ -102,7 +116,7 @@ export function openDatabase(url: string, opts: { synchronous?: 'FULL' | 'NORMAL
     },
     close() { prepared.clear(); sqlite.close() },
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }), log, plugins: [new SqliteInlineLimits()] })
+  const db = new Kysely<DB>({ dialect: new TransactionalDdlSqliteDialect({ database }), log, plugins: [new SqliteInlineLimits()] })
   const sync: SqliteSync = {
     exclusive: (fn) => db.connection().execute(async () => fn()),
     rows<R>(text: string, params: readonly unknown[]): R[] {
