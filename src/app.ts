@@ -136,6 +136,9 @@ class RequestLog extends LogController {
   }
 }
 
+/** how long requests in flight at shutdown may go on before their connections are cut */
+const HTTP_DRAIN_MS = 3000
+
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
@@ -432,6 +435,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await gateway.shutdown()
     // while the store and pub/sub still work: this instance's users go OFFLINE unless online elsewhere
     await services.presence.shutdown()
+    // the HTTP server's close waits for requests in flight, which REQUEST_TIMEOUT_MS lets run 30 s
+    // (a slow upload): past a short grace they are cut, so the cleanup below runs and the process
+    // exits cleanly within its bound (it was killed at the 10 s bound, its cleanup skipped)
+    const cut = setTimeout(() => app.server.closeAllConnections(), HTTP_DRAIN_MS)
+    cut.unref()
   })
   app.addHook('onClose', async () => {
     services.calls.stop()

@@ -2,6 +2,7 @@
 // second instance on the same database and Redis: what was acknowledged is stored, nothing is
 // half-written, sockets hear 1012, and the instance's users do not stay ONLINE on a stale lease.
 import { afterAll, describe, expect, it } from 'vitest'
+import net from 'node:net'
 import WebSocket from 'ws'
 import { startApp, testDatabaseUrl, REDIS_URL, type TestApp } from '../helpers/app.js'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
@@ -58,4 +59,30 @@ describe('SIGTERM under load', () => {
     // its user's lease went with it: OFFLINE long before a 60 s lease would have run out
     await eventually(async () => (await statusOfP()) === 'OFFLINE', 10_000, 'P OFFLINE as seen through B')
   }, 90_000)
+})
+
+describe('SIGTERM with a slow request in flight', () => {
+  it('cuts the request after a short grace and exits cleanly (code 0, its cleanup done), not at the hard bound', async () => {
+    const a: ChildServer = await startChildServer({ DATABASE_URL: await testDatabaseUrl() })
+    cleanups.push(() => { if (a.proc.exitCode === null) a.proc.kill('SIGKILL') })
+    const u = await signUp(a.url)
+    // an upload that announces 5 MB and trickles in, as over a slow phone line
+    const port = Number(new URL(a.url).port)
+    const sock = net.connect(port, '127.0.0.1')
+    await new Promise<void>((resolve) => sock.once('connect', () => resolve()))
+    const cut = new Promise<void>((resolve) => sock.once('close', () => resolve()))
+    sock.on('error', () => {})
+    sock.write(`POST /uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${u.token}\r\nContent-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: 5000000\r\n\r\n` +
+      `--XYZ\r\nContent-Disposition: form-data; name="file"; filename="slow.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`)
+    const trickle = setInterval(() => { if (!sock.destroyed) sock.write(Buffer.alloc(100)) }, 200)
+    cleanups.push(() => clearInterval(trickle))
+    // the server has the request: its first bytes are in
+    await eventually(() => sock.bytesWritten > 1000, 5000, 'the upload under way')
+    a.proc.kill('SIGTERM')
+    // before: the close waited on the request until the 10 s bound killed the process (exit 1, no cleanup)
+    const exit = await Promise.race([a.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running 20 s after SIGTERM:\n${a.output()}`)), 20_000))])
+    clearInterval(trickle)
+    expect(exit.code, a.output()).toBe(0)
+    await cut
+  }, 30_000)
 })
