@@ -392,6 +392,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // The web client (built by `npm run build`) and GraphiQL, served from the same origin.
   const dist = config.webDistDir ? path.resolve(config.webDistDir) : null
+  if (dist && !fs.existsSync(path.join(dist, 'index.html'))) {
+    app.log.warn(`no web client at ${dist} (npm run build makes it; WEB_DIST_DIR= serves the API alone without this warning): serving the API alone`)
+  }
   if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
     await app.register(fastifyStatic, {
       root: dist, prefix: '/', decorateReply: false, wildcard: false, index: false,

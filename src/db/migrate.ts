@@ -39,9 +39,17 @@ class StaticProvider implements MigrationProvider {
 /** the migrations above (tests migrate to one of them) */
 export const migrationProvider: MigrationProvider = new StaticProvider()
 
+/** the database was migrated by a newer Hearth than this one: it is left as it is */
+export class NewerDatabaseError extends Error {}
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider })
   const { error, results } = await migrator.migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error(String(error))
+  if (error) {
+    // kysely says "corrupted migrations": it is an older build started on a newer database
+    const unknown = /previously executed migration (\S+) is missing/.exec(String((error as Error)?.message ?? error))
+    if (unknown) throw new NewerDatabaseError(`This database was migrated by a newer version of Hearth (its migration ${unknown[1]} is unknown to this one); nothing was changed. Run that version or a later one.`)
+    throw error instanceof Error ? error : new Error(String(error))
+  }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
