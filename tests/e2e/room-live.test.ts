@@ -67,6 +67,48 @@ describe('live room features', () => {
     await b.context.close()
   }, 120_000)
 
+  it('going to another page during a call asks first: Cancel keeps the call, OK leaves it (a link, and Back)', async () => {
+    const { a, b } = await twoMembers('Call Guard')
+    const errors = [watchErrors(a.page), watchErrors(b.page)]
+    // a second room in a's sidebar to go to; in-page history: Elsewhere, then the call's room
+    const callUrl = a.page.url()
+    await a.page.goto(`${app.url}/`)
+    await a.page.getByLabel('Room name').fill('Elsewhere')
+    await a.page.getByRole('button', { name: 'Create room' }).click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Elsewhere' }).count()).toBe(1)
+    const sidebar = a.page.getByRole('navigation', { name: 'Conversations' })
+    await sidebar.getByRole('link', { name: /Call Guard/ }).click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Call Guard' }).count(), { timeout: 10_000 }).toBe(1)
+    expect(a.page.url()).toBe(callUrl)
+    await a.page.getByRole('button', { name: 'Start call' }).click()
+    await expect.poll(() => a.page.getByRole('button', { name: 'Hang up' }).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => b.page.getByText(/In the call/).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+
+    const asked: string[] = []
+    let answer = false
+    a.page.on('dialog', (d) => { asked.push(d.message()); void (answer ? d.accept() : d.dismiss()) })
+    const elsewhere = sidebar.getByRole('link', { name: /Elsewhere/ })
+    // Cancel: still here, still in the call (before: the page changed and the call hung up silently)
+    await elsewhere.click()
+    await expect.poll(() => asked.length).toBe(1)
+    expect(asked[0]).toMatch(/Leave the call\?/)
+    expect(await a.page.getByRole('heading', { name: 'Call Guard' }).count()).toBe(1)
+    expect(await a.page.getByRole('button', { name: 'Hang up' }).count()).toBe(1)
+    // Back asks too, and Cancel stays
+    await a.page.goBack()
+    await expect.poll(() => asked.length).toBe(2)
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Call Guard' }).count()).toBe(1)
+    expect(await a.page.getByRole('button', { name: 'Hang up' }).count()).toBe(1)
+    // OK: there, and out of the call for the other member too
+    answer = true
+    await elsewhere.click()
+    await expect.poll(() => a.page.getByRole('heading', { name: 'Elsewhere' }).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => b.page.getByRole('button', { name: 'Start call' }).count(), { timeout: 10_000 }).toBe(1)
+    expect(errors.flat()).toEqual([])
+    await a.context.close()
+    await b.context.close()
+  }, 120_000)
+
   it('the room timer shows the same phase and countdown to both members', async () => {
     const { a, b } = await twoMembers('Timer Room')
     await a.page.getByLabel('Focus minutes').fill('25')

@@ -111,7 +111,7 @@ export function App() {
     const m = me()
     const p = pathname()
     const authPage = p === '/signin' || p === '/signup'
-    if (m === null && !authPage && !bootError()) navigate(`/signin${p === '/' ? '' : `?next=${encodeURIComponent(p)}`}`, { replace: true })
+    if (m === null && !authPage && !bootError()) navigate(`/signin${p === '/' ? '' : `?next=${encodeURIComponent(p)}`}`, { replace: true, force: true })
     // signed in on an auth page: go where the visitor was headed (this runs as soon as the session
     // starts, before the form's own navigation, so it must keep `next` too)
     if (m && authPage) navigate(safeNext(queryParam('next')), { replace: true })

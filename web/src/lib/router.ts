@@ -6,10 +6,34 @@ const current = () => location.pathname + location.search
 const [path, setPath] = createSignal(current())
 export { path }
 
-window.addEventListener('popstate', () => setPath(current()))
+/**
+ * Whether the page may go to `to` (a call in progress asks first). A guard that says no keeps
+ * the page where it is: a link does nothing, Back is undone.
+ */
+type Guard = (to: string) => boolean
+const guards = new Set<Guard>()
+export function guardNavigation(guard: Guard): () => void {
+  guards.add(guard)
+  return () => { guards.delete(guard) }
+}
+const allowed = (to: string) => [...guards].every((g) => g(to))
 
-export function navigate(to: string, opts: { replace?: boolean } = {}) {
+/** the path on screen (Back has changed location already when popstate says so) */
+let shown = current()
+window.addEventListener('popstate', () => {
+  const to = current()
+  if (to !== shown && !allowed(to)) {
+    history.pushState(null, '', shown)
+    return
+  }
+  shown = to
+  setPath(to)
+})
+
+/** `force`: the app moves on whatever guards say (the room is gone, the user left it) */
+export function navigate(to: string, opts: { replace?: boolean; force?: boolean } = {}) {
   if (to === current()) return
+  if (!opts.force && !allowed(to)) return
   try {
     if (opts.replace) history.replaceState(null, '', to)
     else history.pushState(null, '', to)
@@ -18,7 +42,8 @@ export function navigate(to: string, opts: { replace?: boolean } = {}) {
     if (opts.replace) history.replaceState(null, '', '/')
     else history.pushState(null, '', '/')
   }
-  setPath(current())
+  shown = current()
+  setPath(shown)
 }
 
 export function pathname(): string {

@@ -126,20 +126,20 @@ export async function logOut() {
   }
   signedOutLocally(null)
   tellTabs({ signedIn: null })
-  navigate('/signin')
+  navigate('/signin', { force: true })
 }
 
 /** after deleteAccount: every session is gone, this one included */
 export function accountDeleted() {
   signedOutLocally('Your account has been deleted.')
   tellTabs({ signedIn: null })
-  navigate('/signin')
+  navigate('/signin', { force: true })
 }
 
 function authLost() {
   if (!me()) return
   signedOutLocally('Your session has ended. Please sign in again.')
-  if (!pathname().startsWith('/sign')) navigate(`/signin?next=${encodeURIComponent(pathname())}`)
+  if (!pathname().startsWith('/sign')) navigate(`/signin?next=${encodeURIComponent(pathname())}`, { force: true })
 }
 
 // The socket was refused (4403): the session ended, or only its ticket did not work. The cookie

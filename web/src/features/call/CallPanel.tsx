@@ -2,6 +2,7 @@ import { createEffect, createResource, createSignal, For, on, onCleanup, Show } 
 import { graphql } from '../../gql'
 import { connEpoch, live, mutate, query } from '../../lib/client'
 import { me } from '../../lib/session'
+import { guardNavigation, match } from '../../lib/router'
 import { avatarOf, nameOf } from '../../lib/users'
 import { Avatar, ErrorBox, latestOf, toast } from '../../components/ui'
 import { Mesh, type Peer } from './mesh'
@@ -229,7 +230,14 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
     }
   }
 
+  // leaving the room's page ends the call: the user is asked first (a link, Ctrl+K, Back)
+  const unguard = guardNavigation((to) => {
+    if (!inCall()) return true
+    if (match('/rooms/:id', to.split('?')[0])?.id === props.roomId) return true
+    return window.confirm('Leave the call? Going to another page hangs up.')
+  })
   onCleanup(() => {
+    unguard()
     stopChanges()
     if (inCall()) {
       teardown(true)

@@ -31,13 +31,13 @@ export function createRoomActions(room: () => RoomViewFieldsFragment, onJoined: 
     leavingFromHere(room().id)
     await mutate(LeaveRoom, { roomId: room().id })
     toast(`You left ${room().name}`)
-    navigate('/')
+    navigate('/', { force: true })
   })
   const del = useAction(async () => {
     leavingFromHere(room().id)
     await mutate(DeleteRoom, { id: room().id })
     toast(`${room().name} was deleted`)
-    navigate('/')
+    navigate('/', { force: true })
   })
   return { join, leave, del, error: () => leave.error() || del.error() || join.error() }
 }

@@ -51,7 +51,7 @@ export function useRoomChanged(o: {
           case 'MEMBER_REMOVED':
             if (c.user?.id === o.self.id) {
               toast(`You were removed from ${o.room().name}${by}.`, { kind: 'error', ms: 12_000 })
-              navigate('/')
+              navigate('/', { force: true })
             } else {
               o.members.reload()
               o.onBans()

@@ -195,10 +195,14 @@ export function startConversations(): () => void {
         const known = roomById(roomId)
         setState('rooms', (rooms) => rooms.filter((r) => r.id !== roomId))
         // left on another device (or the room deleted) while this window shows it: out of it, told why.
-        // A removal is told by the room itself (roomChanged), and a leave from this window has moved on
+        // A removal is told by the room itself (roomChanged, which may come a moment after this on
+        // its own stream), and a leave from this window has moved on already
         if (currentRoomId() === roomId && known && !leavingHere.has(roomId)) {
-          toast(`You are no longer in ${titleOf(known)}.`, { ms: 8000 })
-          navigate('/')
+          setTimeout(() => {
+            if (currentRoomId() !== roomId) return
+            toast(`You are no longer in ${titleOf(known)}.`, { ms: 8000 })
+            navigate('/', { force: true })
+          }, 1500)
         }
       }
       refreshSoon(0)
