@@ -108,9 +108,12 @@ export function startNotifications(): () => void {
   const stop = live(NotificationsLive, () => ({}), {
     next: (d) => {
       const n = d.notifications
-      setUnread((c) => c + 1)
       setLastArrived(n)
       refreshSoon(0)
+      // one held while focusing arrives at the break, already read if its room was opened
+      // meanwhile: it is in the list, and counts, alerts and shows nothing again
+      if (n.readAt) return
+      setUnread((c) => c + 1)
       // the browser's own notification (and sound) while the tab is hidden; the server already
       // leaves out rooms at NONE, and the client checks too (the level may have just changed)
       if ((n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION' || n.kind === 'REPLY') && !(n.room && levelOf(n.room.id) === 'NONE')) {
