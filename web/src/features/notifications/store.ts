@@ -6,7 +6,7 @@ import { navigate } from '../../lib/router'
 import { toast } from '../../components/ui'
 import { desktopAlert } from '../shell/alerts'
 import { levelOf, refreshSoon } from '../shell/conversations'
-import { nameWithHandle } from '../../lib/users'
+import { nameWithHandle, previewOf } from '../../lib/users'
 
 graphql(`
   fragment NotificationFields on Notification {
@@ -35,7 +35,7 @@ const [unread, setUnread] = createSignal(0)
 const [lastArrived, setLastArrived] = createSignal<NotificationFieldsFragment | null>(null)
 export { unread, setUnread, lastArrived }
 
-const quote = (n: NotificationFieldsFragment) => (n.message?.body ? `: ${n.message.body}` : n.message ? ' (the message was deleted)' : '')
+const quote = (n: NotificationFieldsFragment) => (n.message?.body ? `: ${previewOf(n.message)}` : n.message ? ' (the message was deleted)' : '')
 
 export function describe(n: NotificationFieldsFragment): string {
   const who = n.actor?.displayName ?? 'Someone'
@@ -51,7 +51,7 @@ export function describe(n: NotificationFieldsFragment): string {
         default: return `${who} sent you a friend request`
       }
     case 'FRIEND_REQUEST_ACCEPTED': return `${who} accepted your friend request`
-    case 'DIRECT_MESSAGE': return `${sender}: ${n.message?.body ?? 'sent you a message'}`
+    case 'DIRECT_MESSAGE': return `${sender}: ${n.message ? previewOf(n.message) : 'sent you a message'}`
     // a deleted message has no words left to quote (it read "... in Room:" with nothing after)
     case 'MENTION': return `${sender} mentioned you in ${n.room?.name ?? 'a room'}${quote(n)}`
     case 'REPLY': return `${sender} replied to you in ${n.room?.name ?? 'a room'}${quote(n)}`
