@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import type { NotificationFieldsFragment } from '../../gql/graphql'
 import { live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
-import { toast } from '../../components/ui'
+import { dismissToasts, toast } from '../../components/ui'
 import { desktopAlert } from '../shell/alerts'
 import { levelOf, refreshSoon } from '../shell/conversations'
 import { nameWithHandle, previewOf } from '../../lib/users'
@@ -30,6 +30,16 @@ const NotificationsLive = graphql(`
     notifications { ...NotificationFields }
   }
 `)
+
+// a friend request answered or withdrawn (here, on another device, or by its sender), or a block
+const FriendRequestsLive = graphql(`
+  subscription FriendRequestsLive {
+    friendshipChanged { friendship user { id } request { id status } }
+  }
+`)
+
+/** the key of a notice about a pending friend request: its id and its sender's */
+const requestKey = (requestId: string, fromId: string) => `friend-request:${requestId}:${fromId}`
 
 const [unread, setUnread] = createSignal(0)
 const [lastArrived, setLastArrived] = createSignal<NotificationFieldsFragment | null>(null)
@@ -123,12 +133,28 @@ export function startNotifications(): () => void {
       // a message in the room on screen needs no toast
       const target = targetOf(n)
       if (n.room && location.pathname === target) return
-      toast(describe(n), { action: { label: 'Open', run: () => navigate(target) } })
+      // nor a friend request answered or withdrawn before it arrived; a pending one's notice
+      // goes when it no longer is (below)
+      const request = n.kind === 'FRIEND_REQUEST_RECEIVED' ? n.friendRequest : null
+      if (request && request.status !== 'PENDING') return
+      toast(describe(n), { action: { label: 'Open', run: () => navigate(target) }, key: request && n.actor ? requestKey(request.id, n.actor.id) : undefined })
     },
     error: (e) => console.warn('notifications refused', e),
   })
+  // "X sent you a friend request [Open]" goes once the request is declined, withdrawn, accepted,
+  // or ended by a block: by the request's own status, or the relation with its sender now
+  const stopRequests = live(FriendRequestsLive, () => ({}), {
+    next: (d) => {
+      const e = d.friendshipChanged
+      const over = e.request && e.request.status !== 'PENDING' ? `friend-request:${e.request.id}:` : null
+      const noneFrom = e.friendship !== 'REQUEST_RECEIVED' ? `:${e.user.id}` : null
+      dismissToasts((k) => k.startsWith('friend-request:') && ((!!over && k.startsWith(over)) || (!!noneFrom && k.endsWith(noneFrom))))
+    },
+    error: (e) => console.warn('friend requests refused', e),
+  })
   return () => {
     stop()
+    stopRequests()
     window.removeEventListener('focus', again)
     document.removeEventListener('visibilitychange', again)
   }
