@@ -249,6 +249,53 @@ describe('chatting in the browser', () => {
     await context.close()
   }, 60_000)
 
+  it('a typed draft stays with its room across the sidebar, Ctrl+K and Back, and goes once sent', async () => {
+    const { context, page } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signUpInPage(page, app.url, uname('drafts'))
+    for (const name of ['Draft One', 'Draft Two']) {
+      await page.goto(app.url + '/')
+      await page.getByLabel('Room name').fill(name)
+      await page.getByRole('button', { name: 'Create room' }).click()
+      await expect.poll(() => page.getByRole('heading', { name, level: 1 }).count(), { timeout: 10_000 }).toBe(1)
+    }
+    const composer = page.getByLabel('Message', { exact: true })
+    const sidebarLink = (name: string) => page.getByRole('navigation', { name: 'Conversations' }).getByRole('list', { name: 'Your rooms' }).getByRole('link', { name: new RegExp(`^${name}`) })
+    const opened = (name: string) => expect.poll(() => page.getByRole('heading', { name, level: 1 }).count(), { timeout: 10_000 }).toBe(1)
+
+    // Draft Two is open: a half-written message, then Draft One from the sidebar, which has none
+    await composer.fill('half a thought about **two**')
+    await sidebarLink('Draft One').click()
+    await opened('Draft One')
+    await expect.poll(() => composer.inputValue()).toBe('')
+    await composer.fill('one waits here')
+    // back to Draft Two with Ctrl+K: its text is there as it was left
+    await page.keyboard.press('Control+k')
+    const dialog = page.getByRole('dialog', { name: 'Jump to a room or friend' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    await page.keyboard.type('Draft Two')
+    await expect.poll(() => dialog.getByRole('option').first().textContent()).toContain('Draft Two')
+    await page.keyboard.press('Enter')
+    await opened('Draft Two')
+    await expect.poll(() => composer.inputValue()).toBe('half a thought about **two**')
+    // the browser's Back: Draft One's own text
+    await page.goBack()
+    await opened('Draft One')
+    await expect.poll(() => composer.inputValue()).toBe('one waits here')
+    // sent, it is no longer a draft: the composer is empty when the room is shown again
+    await composer.press('Enter')
+    await expect.poll(() => messages(page).allTextContents(), { timeout: 10_000 }).toEqual(['one waits here'])
+    await sidebarLink('Draft Two').click()
+    await opened('Draft Two')
+    await expect.poll(() => composer.inputValue()).toBe('half a thought about **two**')
+    await sidebarLink('Draft One').click()
+    await opened('Draft One')
+    await expect.poll(() => messages(page).allTextContents(), { timeout: 10_000 }).toEqual(['one waits here'])
+    expect(await composer.inputValue()).toBe('')
+    expect(errors).toEqual([])
+    await context.close()
+  }, 60_000)
+
   it('a send that fails is retried, and shown once', async () => {
     const { context, page } = await newPage(browser)
     await signUpInPage(page, app.url, uname('flaky'))

@@ -112,6 +112,8 @@ describe('jump to first unread', () => {
     // the newest page does not reach the first unread: the bar offers the jump
     expect(await page.getByRole('log').locator('li.message .body', { hasText: /^unread 1$/ }).count()).toBe(0)
     await expect.poll(() => page.getByText('80 unread messages above').count(), { timeout: 5_000 }).toBe(1)
+    // nor does the "New messages" line stand above the oldest loaded message, which is not the first unread
+    expect(await page.getByRole('separator', { name: 'New messages' }).count()).toBe(0)
     const jump = page.getByRole('button', { name: 'Jump to first unread' })
     await jump.focus()
     await page.keyboard.press('Enter')
@@ -143,6 +145,36 @@ describe('jump to first unread', () => {
     await bar.click()
     await expect.poll(() => inView(page, 'fresh news'), { timeout: 5_000 }).toBe(true)
     await expect.poll(() => bar.count()).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+})
+
+describe('the "New messages" line', () => {
+  it('stands above the first unread only once it is loaded: none on opening past the newest page, then there after "Load older messages"', async () => {
+    const ana = await signUp(app.url, uname('ana'))
+    const viewer = await signUp(app.url, uname('view'))
+    const room = await createRoom(app.url, ana.token, 'Long Backlog')
+    await send(app.url, ana.token, room.id, 'seen before')
+    await joinByCode(app.url, viewer.token, room.code)
+    for (let i = 1; i <= 80; i++) await send(app.url, ana.token, room.id, `backlog ${i}`)
+
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signInInPage(page, app.url, viewer.username)
+    await page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => row(page, 'backlog 80').count(), { timeout: 15_000 }).toBe(1)
+    await expect.poll(() => page.getByText('80 unread messages above').count(), { timeout: 5_000 }).toBe(1)
+    const line = page.getByRole('separator', { name: 'New messages' })
+    expect(await line.count()).toBe(0)
+    // the older page reaches the read marker: the line stands between what was read and the first unread
+    await page.getByRole('button', { name: 'Load older messages' }).click()
+    await expect.poll(() => row(page, 'seen before').count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => line.count(), { timeout: 5_000 }).toBe(1)
+    const order = await page.getByRole('log').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.querySelector('.body')?.textContent ?? ''))
+    const at = order.indexOf('New messages')
+    expect(order.slice(at - 1, at + 2)).toEqual(['seen before', 'New messages', 'backlog 1'])
+    expect(await page.getByText('80 unread messages above').count()).toBe(0)
     expect(errors).toEqual([])
     await context.close()
   }, 120_000)

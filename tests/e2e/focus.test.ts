@@ -204,4 +204,60 @@ describe('focus rooms in the browser', () => {
     await cai.context.close()
     await dev.context.close()
   }, 120_000)
+
+  it('a mention held while focusing and read in its room before the break neither counts, alerts nor shows a notice at the break', async () => {
+    const eve = await person('Eve')
+    const fox = await person('Fox')
+    const eveId = (await ok(app.url, '{ me { id } }', {}, eve.token)).me.id
+    const req = (await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: eveId }, fox.token)).sendFriendRequest.id
+    await ok(app.url, 'mutation($id: ID!) { respondToFriendRequest(id: $id, accept: true) { id } }', { id: req }, eve.token)
+    const direct = (await ok(app.url, 'mutation($u: ID!) { openDirectRoom(userId: $u) { id } }', { u: eveId }, fox.token)).openDirectRoom.id
+    // the friend request's notice is read: the mention is all there is to count
+    await ok(app.url, 'mutation { markNotificationsRead }', {}, eve.token)
+    const room = await createRoom(app.url, eve.token, 'Reading Room', 'PRIVATE')
+    await joinByCode(app.url, fox.token, room.code)
+    await eve.page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => eve.page.getByTestId('timer-phase').textContent(), { timeout: 15_000 }).toBe('Not running')
+    await eve.page.getByLabel('Focus minutes').fill('25')
+    await eve.page.getByLabel('Break minutes').fill('5')
+    await eve.page.getByRole('button', { name: 'Start timer' }).click()
+    await expect.poll(() => eve.page.getByTestId('timer-round').textContent(), { timeout: 10_000 }).toBe('Round 1')
+    await eve.page.getByRole('link', { name: 'Progress' }).click()
+    await expect.poll(() => eve.page.getByTestId('focus-bar').textContent(), { timeout: 10_000 }).toContain('Still focusing in Reading Room')
+    await settle()
+
+    // Fox mentions Eve while she focuses: held
+    await ok(app.url, 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: room.id, b: `@${eve.username} page 12 please` }, fox.token)
+    await expect.poll(async () => (await ok(app.url, '{ me { heldNotificationCount } }', {}, eve.token)).me.heldNotificationCount, { timeout: 10_000 }).toBe(1)
+    // she comes back to the window (the badge counts the held mention) and reads the room: the
+    // mention is read before the break
+    const badge = eve.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Notifications/ }).locator('.badge')
+    await eve.page.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await expect.poll(() => badge.getAttribute('aria-label'), { timeout: 10_000 }).toBe('1 unread')
+    await eve.page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /^Reading Room/ }).click()
+    await expect.poll(() => eve.page.getByRole('log').locator('li.message .body').allTextContents(), { timeout: 10_000 }).toEqual([`@${eve.username} page 12 please`])
+    await expect.poll(async () => (await ok(app.url, '{ unreadNotificationCount }', {}, eve.token)).unreadNotificationCount, { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => badge.count(), { timeout: 10_000 }).toBe(0)
+    await eve.page.getByRole('link', { name: 'Progress' }).click()
+    await expect.poll(() => eve.page.getByTestId('focus-bar').textContent(), { timeout: 10_000 }).toContain('Still focusing in Reading Room')
+    await eve.page.evaluate(() => {
+      Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' })
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+
+    // the break releases it, already read; a direct message after it is the one thing new
+    await clock.advance(25 * MIN)
+    await expect.poll(async () => (await notes(eve.page)).map((n) => n.title), { timeout: 10_000 }).toContain('Break: round 1 done')
+    await expect.poll(async () => (await ok(app.url, '{ me { heldNotificationCount } }', {}, eve.token)).me.heldNotificationCount, { timeout: 10_000 }).toBe(0)
+    await ok(app.url, 'mutation($r: ID!, $b: String!) { sendMessage(roomId: $r, body: $b) { id } }', { r: direct, b: 'after the break' }, fox.token)
+    await expect.poll(async () => (await notes(eve.page)).filter((n) => n.body.includes('after the break')).length, { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => eve.page.getByRole('status').filter({ hasText: 'after the break' }).count(), { timeout: 10_000 }).toBe(1)
+    expect(await badge.getAttribute('aria-label')).toBe('1 unread')
+    expect((await notes(eve.page)).filter((n) => n.title === 'Mention in Reading Room')).toEqual([])
+    expect(await eve.page.getByText(/mentioned you in Reading Room/).count()).toBe(0)
+    expect([...eve.errors, ...fox.errors]).toEqual([])
+    await eve.context.close()
+    await fox.context.close()
+  }, 120_000)
 })

@@ -77,6 +77,36 @@ describe('friends, direct messages and notifications', () => {
     await a.context.close()
   }, 120_000)
 
+  it('a friend request notice goes once the request is withdrawn, or declined on the Friends page', async () => {
+    const cleoName = uname('cleo')
+    const c = await newPage(browser)
+    const errors = watchErrors(c.page)
+    await signUpInPage(c.page, app.url, cleoName, undefined, 'Cleo')
+    const cleoToken = (await ok(app.url, 'mutation($i: LogInInput!) { logIn(input: $i) { token } }', { i: { username: cleoName, password: 'correct horse battery' } })).logIn.token
+    const cleoId = (await ok(app.url, '{ me { id } }', {}, cleoToken)).me.id
+    const dan = await signUp(app.url, uname('dan'))
+    await ok(app.url, 'mutation { updateProfile(input: { displayName: "Dan" }) { id } }', {}, dan.token)
+    await expect.poll(() => app.app.hearth.realtime.liveFieldsOf(cleoId), { timeout: 10_000 }).toContain('notifications')
+    const notice = c.page.getByRole('status').getByText('Dan sent you a friend request')
+    const request = async () => (await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: cleoId }, dan.token)).sendFriendRequest.id as string
+
+    // withdrawn by Dan: the notice goes at once
+    const first = await request()
+    await expect.poll(() => notice.count(), { timeout: 10_000 }).toBe(1)
+    await ok(app.url, 'mutation($id: ID!) { cancelFriendRequest(id: $id) { id } }', { id: first }, dan.token)
+    await expect.poll(() => notice.count(), { timeout: 5_000 }).toBe(0)
+
+    // sent again, and declined by Cleo on the Friends page: it goes too
+    await request()
+    await expect.poll(() => notice.count(), { timeout: 10_000 }).toBe(1)
+    await c.page.getByRole('link', { name: 'Friends' }).click()
+    await c.page.getByRole('button', { name: 'Decline Dan' }).click()
+    await expect.poll(() => c.page.getByRole('button', { name: 'Decline Dan' }).count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => notice.count(), { timeout: 5_000 }).toBe(0)
+    expect(errors).toEqual([])
+    await c.context.close()
+  }, 60_000)
+
   it('Remove and Block on the Friends page ask first, naming the person, and only the confirm acts', async () => {
     const jo = await signUp(app.url, uname('jo'))
     const kim = await signUp(app.url, uname('kim'))

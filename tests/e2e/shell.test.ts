@@ -227,6 +227,39 @@ describe('the room list follows changes made elsewhere', () => {
   }, 60_000)
 })
 
+describe('previews of Markdown', () => {
+  it('the sidebar, the notice and the notifications list show a message as plain text, as it reads in the room', async () => {
+    const u = uname('plain')
+    const p = await newPage(browser)
+    const errors = watchErrors(p.page)
+    await signUpInPage(p.page, app.url, u, PASSWORD)
+    const ann = await signUp(app.url, uname('ann'))
+    const room = await createRoom(app.url, ann.token, 'Marked Up', 'PRIVATE')
+    const tu = await tokenOf(u)
+    await joinByCode(app.url, tu, room.code)
+    await p.page.reload()
+    await liveOn(await idOf(tu), 'roomActivity', 'notifications')
+    await expect.poll(() => sidebarRooms(p.page).getByRole('link', { name: /^Marked Up/ }).count(), { timeout: 10_000 }).toBe(1)
+    const row = sidebarRooms(p.page).getByRole('listitem').filter({ hasText: 'Marked Up' }).locator('.sb-last')
+
+    await send(app.url, ann.token, room.id, `@${u} **Exam** moved to \`room 4\`, see [the notes](https://example.org/notes) ~~not Friday~~\n\n\`\`\`\nfinal = 42\n\`\`\``)
+    const plain = `@${u} Exam moved to room 4, see the notes not Friday final = 42`
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toBe(`${ann.username} @${ann.username}: ${plain}`)
+    const notice = p.page.getByRole('status').filter({ hasText: 'mentioned you in Marked Up' })
+    await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toContain(`mentioned you in Marked Up: ${plain}Open`)
+    await p.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Notifications/ }).click()
+    const item = p.page.getByRole('list', { name: 'Notifications' }).getByRole('link')
+    await expect.poll(() => item.allTextContents(), { timeout: 10_000 }).toEqual([`${ann.username} @${ann.username} mentioned you in Marked Up: ${plain}`])
+    // the room itself shows it rendered, as before
+    await item.click()
+    const body = p.page.getByRole('log').locator('li.message .body')
+    await expect.poll(() => body.locator('strong').allTextContents(), { timeout: 10_000 }).toEqual(['Exam'])
+    expect(await body.getByRole('link', { name: 'the notes' }).getAttribute('href')).toBe('https://example.org/notes')
+    expect(errors).toEqual([])
+    await p.context.close()
+  }, 60_000)
+})
+
 describe('the notifications page', () => {
   it('shows the newest 50, and "Show older notifications" brings the rest, each once, oldest last', async () => {
     const reader = uname('rdr')

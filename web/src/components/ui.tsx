@@ -90,12 +90,13 @@ export function formatDate(iso: string): string {
 }
 
 // --- toasts: short notices that also reach screen readers through a polite live region
-interface Toast { id: number; text: string; kind: 'info' | 'error'; action?: { label: string; run: () => void } }
+// key: what the notice is about, so that it can go when that is no longer true (dismissToasts)
+interface Toast { id: number; text: string; kind: 'info' | 'error'; action?: { label: string; run: () => void }; key?: string }
 const [toasts, setToasts] = createSignal<Toast[]>([])
 let toastSeq = 0
 
-export function toast(text: string, opts: { kind?: 'info' | 'error'; action?: Toast['action']; ms?: number } = {}) {
-  const t: Toast = { id: ++toastSeq, text, kind: opts.kind ?? 'info', action: opts.action }
+export function toast(text: string, opts: { kind?: 'info' | 'error'; action?: Toast['action']; ms?: number; key?: string } = {}) {
+  const t: Toast = { id: ++toastSeq, text, kind: opts.kind ?? 'info', action: opts.action, key: opts.key }
   setToasts((l) => [...l.slice(-4), t])
   // a toast with an action (Undo, Open…) stays long enough to reach it, with the keyboard too
   setTimeout(() => dismiss(t.id), opts.ms ?? (opts.action ? 15_000 : 6000))
@@ -103,6 +104,11 @@ export function toast(text: string, opts: { kind?: 'info' | 'error'; action?: To
 
 function dismiss(id: number) {
   setToasts((l) => l.filter((t) => t.id !== id))
+}
+
+/** takes down the notices whose key matches: what they said is no longer so */
+export function dismissToasts(match: (key: string) => boolean) {
+  setToasts((l) => l.filter((t) => t.key === undefined || !match(t.key)))
 }
 
 export function Toasts() {

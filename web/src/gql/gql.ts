@@ -62,6 +62,7 @@ type Documents = {
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": typeof types.NotificationFieldsFragmentDoc,
     "\n  query UnreadNotificationCount { unreadNotificationCount }\n": typeof types.UnreadNotificationCountDocument,
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": typeof types.NotificationsLiveDocument,
+    "\n  subscription FriendRequestsLive {\n    friendshipChanged { friendship user { id } request { id status } }\n  }\n": typeof types.FriendRequestsLiveDocument,
     "\n  query UnreadNotifications { notificationsList(unreadOnly: true, first: 100) { id kind room { id } } }\n": typeof types.UnreadNotificationsDocument,
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkRoomNotificationsReadDocument,
     "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": typeof types.SetMemberRoleDocument,
@@ -167,6 +168,7 @@ const documents: Documents = {
     "\n  fragment NotificationFields on Notification {\n    id\n    kind\n    createdAt\n    readAt\n    actor { id displayName username }\n    room { id name kind }\n    message { id body roomId }\n    friendRequest { id status }\n  }\n": types.NotificationFieldsFragmentDoc,
     "\n  query UnreadNotificationCount { unreadNotificationCount }\n": types.UnreadNotificationCountDocument,
     "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n": types.NotificationsLiveDocument,
+    "\n  subscription FriendRequestsLive {\n    friendshipChanged { friendship user { id } request { id status } }\n  }\n": types.FriendRequestsLiveDocument,
     "\n  query UnreadNotifications { notificationsList(unreadOnly: true, first: 100) { id kind room { id } } }\n": types.UnreadNotificationsDocument,
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkRoomNotificationsReadDocument,
     "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": types.SetMemberRoleDocument,
@@ -430,6 +432,10 @@ export function graphql(source: "\n  query UnreadNotificationCount { unreadNotif
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n"): (typeof documents)["\n  subscription NotificationsLive {\n    notifications { ...NotificationFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FriendRequestsLive {\n    friendshipChanged { friendship user { id } request { id status } }\n  }\n"): (typeof documents)["\n  subscription FriendRequestsLive {\n    friendshipChanged { friendship user { id } request { id status } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,6 +2,7 @@
 // these helpers so that one event updates every place the person appears.
 import { createStore } from 'solid-js/store'
 import type { Presence } from '../components/ui'
+import { plainText } from './markdown'
 
 interface Patch { displayName?: string; username?: string; status?: Presence; focusUntil?: string | null; avatarUrl?: string | null }
 const [patches, setPatches] = createStore<Record<string, Patch>>({})
@@ -35,11 +36,15 @@ export function nameWithHandle(u: { id: string; displayName: string; username: s
   return h ? `${nameOf(u)} @${h}` : nameOf(u)
 }
 
-/** a message in one line for lists: its text, or what it carries when it is only files */
+/**
+ * a message in one line for lists: its text as the message shows it (plain, without the
+ * Markdown), or what it carries when it is only files
+ */
 export function previewOf(m: { body: string; attachments?: readonly unknown[] | null }): string {
-  if (m.body.trim()) return m.body
+  const text = plainText(m.body)
+  if (text) return text
   const n = m.attachments?.length ?? 0
-  return n ? `📎 ${n} ${n === 1 ? 'file' : 'files'}` : m.body
+  return n ? `📎 ${n} ${n === 1 ? 'file' : 'files'}` : m.body.trim()
 }
 
 /** the picture's URL (thumbnail size), or null: draw initials */

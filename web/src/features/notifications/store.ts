@@ -3,10 +3,10 @@ import { graphql } from '../../gql'
 import type { NotificationFieldsFragment } from '../../gql/graphql'
 import { live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
-import { toast } from '../../components/ui'
+import { dismissToasts, toast } from '../../components/ui'
 import { desktopAlert } from '../shell/alerts'
 import { levelOf, refreshSoon } from '../shell/conversations'
-import { nameWithHandle } from '../../lib/users'
+import { nameWithHandle, previewOf } from '../../lib/users'
 
 graphql(`
   fragment NotificationFields on Notification {
@@ -31,11 +31,21 @@ const NotificationsLive = graphql(`
   }
 `)
 
+// a friend request answered or withdrawn (here, on another device, or by its sender), or a block
+const FriendRequestsLive = graphql(`
+  subscription FriendRequestsLive {
+    friendshipChanged { friendship user { id } request { id status } }
+  }
+`)
+
+/** the key of a notice about a pending friend request: its id and its sender's */
+const requestKey = (requestId: string, fromId: string) => `friend-request:${requestId}:${fromId}`
+
 const [unread, setUnread] = createSignal(0)
 const [lastArrived, setLastArrived] = createSignal<NotificationFieldsFragment | null>(null)
 export { unread, setUnread, lastArrived }
 
-const quote = (n: NotificationFieldsFragment) => (n.message?.body ? `: ${n.message.body}` : n.message ? ' (the message was deleted)' : '')
+const quote = (n: NotificationFieldsFragment) => (n.message?.body ? `: ${previewOf(n.message)}` : n.message ? ' (the message was deleted)' : '')
 
 export function describe(n: NotificationFieldsFragment): string {
   const who = n.actor?.displayName ?? 'Someone'
@@ -51,7 +61,7 @@ export function describe(n: NotificationFieldsFragment): string {
         default: return `${who} sent you a friend request`
       }
     case 'FRIEND_REQUEST_ACCEPTED': return `${who} accepted your friend request`
-    case 'DIRECT_MESSAGE': return `${sender}: ${n.message?.body ?? 'sent you a message'}`
+    case 'DIRECT_MESSAGE': return `${sender}: ${n.message ? previewOf(n.message) : 'sent you a message'}`
     // a deleted message has no words left to quote (it read "... in Room:" with nothing after)
     case 'MENTION': return `${sender} mentioned you in ${n.room?.name ?? 'a room'}${quote(n)}`
     case 'REPLY': return `${sender} replied to you in ${n.room?.name ?? 'a room'}${quote(n)}`
@@ -108,9 +118,12 @@ export function startNotifications(): () => void {
   const stop = live(NotificationsLive, () => ({}), {
     next: (d) => {
       const n = d.notifications
-      setUnread((c) => c + 1)
       setLastArrived(n)
       refreshSoon(0)
+      // one held while focusing arrives at the break, already read if its room was opened
+      // meanwhile: it is in the list, and counts, alerts and shows nothing again
+      if (n.readAt) return
+      setUnread((c) => c + 1)
       // the browser's own notification (and sound) while the tab is hidden; the server already
       // leaves out rooms at NONE, and the client checks too (the level may have just changed)
       if ((n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION' || n.kind === 'REPLY') && !(n.room && levelOf(n.room.id) === 'NONE')) {
@@ -120,12 +133,28 @@ export function startNotifications(): () => void {
       // a message in the room on screen needs no toast
       const target = targetOf(n)
       if (n.room && location.pathname === target) return
-      toast(describe(n), { action: { label: 'Open', run: () => navigate(target) } })
+      // nor a friend request answered or withdrawn before it arrived; a pending one's notice
+      // goes when it no longer is (below)
+      const request = n.kind === 'FRIEND_REQUEST_RECEIVED' ? n.friendRequest : null
+      if (request && request.status !== 'PENDING') return
+      toast(describe(n), { action: { label: 'Open', run: () => navigate(target) }, key: request && n.actor ? requestKey(request.id, n.actor.id) : undefined })
     },
     error: (e) => console.warn('notifications refused', e),
   })
+  // "X sent you a friend request [Open]" goes once the request is declined, withdrawn, accepted,
+  // or ended by a block: by the request's own status, or the relation with its sender now
+  const stopRequests = live(FriendRequestsLive, () => ({}), {
+    next: (d) => {
+      const e = d.friendshipChanged
+      const over = e.request && e.request.status !== 'PENDING' ? `friend-request:${e.request.id}:` : null
+      const noneFrom = e.friendship !== 'REQUEST_RECEIVED' ? `:${e.user.id}` : null
+      dismissToasts((k) => k.startsWith('friend-request:') && ((!!over && k.startsWith(over)) || (!!noneFrom && k.endsWith(noneFrom))))
+    },
+    error: (e) => console.warn('friend requests refused', e),
+  })
   return () => {
     stop()
+    stopRequests()
     window.removeEventListener('focus', again)
     document.removeEventListener('visibilitychange', again)
   }

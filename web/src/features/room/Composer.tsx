@@ -3,6 +3,7 @@
 // complete, and a reply shows what it answers (Escape or Cancel drops the reply). Files come from
 // the "Attach files" button, drag and drop onto the composer, or paste; each uploads at once with
 // its progress shown, a failed one can be retried, and Send waits until every file is uploaded.
+// Text typed and not sent stays with the room (drafts.ts) when another room is opened.
 import { PaperclipIcon } from '../shell/icons'
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import { createStore, produce } from 'solid-js/store'
@@ -12,13 +13,15 @@ import { nameOf } from '../../lib/users'
 import { formatBytes, type UploadHandle, type Uploaded, uploadFile } from '../../lib/upload'
 import type { Msg } from './feed'
 import { firstLine } from './MessageBody'
+import { draftOf, keepDraft } from './drafts'
 
 const MAX_FILES = 10
 
 interface Pending { key: number; file: Blob; name: string; progress: number; status: 'uploading' | 'done' | 'failed'; result?: Uploaded; error?: string }
 
-export function Composer(props: { roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string, attachments: Uploaded[]) => void; onTyping: () => void; replyTo: Msg | null; onCancelReply: () => void; disabled?: boolean }) {
-  const [text, setText] = createSignal('')
+export function Composer(props: { roomId: string; userId: string; roomName: string; people: { username: string; displayName: string }[]; onSend: (body: string, attachments: Uploaded[]) => void; onTyping: () => void; replyTo: Msg | null; onCancelReply: () => void; disabled?: boolean }) {
+  const [text, setTextSignal] = createSignal(draftOf(props.userId, props.roomId))
+  const setText = (v: string) => { setTextSignal(v); keepDraft(props.userId, props.roomId, v) }
   const [files, setFiles] = createStore<Pending[]>([])
   const [dragging, setDragging] = createSignal(false)
   const handles = new Map<number, UploadHandle>()

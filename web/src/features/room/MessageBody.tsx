@@ -5,9 +5,7 @@
 // made only for http, https and mailto URLs, and in plain text today's rules hold (bare http(s)
 // URLs become links, @username is a mention).
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js'
-import { fromMarkdown } from 'mdast-util-from-markdown'
-import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough'
-import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough'
+import { parseMarkdown } from '../../lib/markdown'
 import type { Nodes as MdNode, Parent as MdParent, RootContent } from 'mdast'
 import type { ElementContent as HastNode } from 'hast'
 
@@ -69,10 +67,6 @@ export function safeHref(url: string): string | null {
   } catch {
     return null
   }
-}
-
-export function parseMarkdown(body: string) {
-  return fromMarkdown(body, { extensions: [gfmStrikethrough()], mdastExtensions: [gfmStrikethroughFromMarkdown()] })
 }
 
 function PlainText(props: { text: string; myUsername: string }) {

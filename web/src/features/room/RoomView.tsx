@@ -108,7 +108,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
             )}
           </Show>
           <Show when={unblock.error()}><ErrorBox error={unblock.error()} /></Show>
-          <Composer disabled={!!block.state()} roomName={title()} people={(members.current() ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
+          <Composer roomId={r().id} userId={self.id} disabled={!!block.state()} roomName={title()} people={(members.current() ?? []).map((m) => m.user).filter((u) => u.id !== self.id)} 
             replyTo={replyTo()} onCancelReply={() => setReplyTo(null)}
             onSend={(b, files) => { typing.stopTyping(); scroll.stick(); feed.send(b, replyTo(), files); setReplyTo(null); queueMicrotask(scroll.toBottom) }} onTyping={typing.typed} />
         </Show>

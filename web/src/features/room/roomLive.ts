@@ -62,14 +62,18 @@ export function useRoomLive(o: {
     return Number.isInteger(at) && at > 0 ? at : null
   }
 
-  /** the divider before the first of others' messages past the read marker, when it is loaded */
+  /**
+   * the divider before the first of others' messages past the read marker, once it is loaded:
+   * until the loaded history reaches back to the marker, the first unread one is not among them
+   * (the "unread above" bar says so instead), and the first loaded message is not it
+   */
   function placeDivider(): boolean {
     if (readUpTo === null || unreadAtOpen === 0) return true
-    const first = feed.state.list.find((m) => !m.local && m.seq > readUpTo && m.sender.id !== self.id && !m.deletedAt)
-    if (first) setDividerBefore(first.id)
     const l = feed.state.list.filter((m) => !m.local)
-    // the first unread is loaded when the page reaches back to the marker
-    return !!first && (l.length === 0 || l[0].seq <= readUpTo + 1 || !feed.state.hasOlder)
+    if (l.length > 0 && l[0].seq > readUpTo + 1 && feed.state.hasOlder) return false
+    const first = l.find((m) => m.seq > readUpTo && m.sender.id !== self.id && !m.deletedAt)
+    if (first) setDividerBefore(first.id)
+    return !!first
   }
 
   /** highlights one message and brings it into view (after the list has rendered it) */
