@@ -538,6 +538,8 @@ describe('toasts', () => {
       await signInInPage(page, app.url, me.username)
       await page.goto(`${app.url}/rooms/${room.id}`)
       await expect.poll(() => page.getByRole('heading', { name: 'Toast Room' }).count(), { timeout: 10_000 }).toBe(1)
+      // the page hears its notifications before the request is sent (a heading on screen did not mean that)
+      await liveOn(me.id, 'notifications')
       const other = await signUp(app.url, uname('frq'))
       await ok(app.url, 'mutation($d: String!) { updateProfile(input: { displayName: $d }) { id } }', { d: 'Tess' }, other.token)
       await ok(app.url, 'mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }', { u: me.id }, other.token)

@@ -178,6 +178,8 @@ const ROWS: Row[] = [
   { field: 'Subscription.signalReceived', label: 'any room', doc: 'subscription { signalReceived { id } }', expect: all('ok') },
   { field: 'Subscription.notifications', doc: 'subscription { notifications { id } }', expect: all('ok') },
   { field: 'Subscription.roomActivity', doc: 'subscription { roomActivity { room { id } } }', expect: all('ok') },
+  // the viewer's own list: what arrives is only about rooms they are (or were) in (tests/realtime/room-activity)
+  { field: 'Subscription.roomListChanged', doc: 'subscription { roomListChanged { kind roomId room { id } } }', expect: all('ok') },
   { field: 'Subscription.callChanged', label: 'PRIVATE', doc: 'subscription($r: ID!) { callChanged(roomId: $r) { joined } }', vars: (a, f) => ({ r: roomOf('priv')(a, f) }), expect: members('owner', 'member') },
   { field: 'Subscription.callChanged', label: 'PUBLIC', doc: 'subscription($r: ID!) { callChanged(roomId: $r) { joined } }', vars: (a, f) => ({ r: roomOf('pub')(a, f) }), expect: publicRoom('FORBIDDEN', 'owner', 'member') },
   // a reader of a PUBLIC room may listen, but only signals addressed to them arrive, and those need both in the room
