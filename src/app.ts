@@ -8,7 +8,8 @@ import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import mercurius from 'mercurius'
 import type { Config } from './config.js'
-import { openDatabase } from './db/index.js'
+import { isPostgresUrl, openDatabase } from './db/index.js'
+import { lockSqliteInstance } from './db/instance-lock.js'
 import { rateLimitedErrors } from './lib/error-log.js'
 import { OutageRecheck } from './realtime/recheck.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -173,8 +174,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // failures that must not stop anything are still logged: one line per kind per 10 s, with a count
   const reportError = rateLimitedErrors(app.log)
+  // one SQLite file without Redis is one instance's (src/db/instance-lock.ts)
+  const instanceLock = !config.redisUrl && !isPostgresUrl(config.databaseUrl) && config.databaseUrl !== ':memory:' ? lockSqliteInstance(config.databaseUrl) : null
   const database = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous, cacheMb: config.sqliteCacheMb, onError: (err) => reportError('database pool error', err) })
-  await migrateToLatest(database.db)
+  try {
+    await migrateToLatest(database.db)
+  } catch (e) {
+    await database.close()
+    instanceLock?.release()
+    throw e
+  }
 
   let redisErrorLogged = 0
   const onRedisError = (e: Error) => {
@@ -457,6 +466,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     offRevoked?.()
     await pubsub.close()
     await database.close()
+    instanceLock?.release()
   })
 
   return app

@@ -4,7 +4,7 @@ import { buildApp } from './app.js'
 import { NewerDatabaseError } from './db/migrate.js'
 
 /** system errors at start that name their cause well enough without a stack */
-const START_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', '28P01', '3D000', 'SQLITE_CANTOPEN', 'SQLITE_NOTADB'])
+const START_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', '28P01', '3D000', 'SQLITE_CANTOPEN', 'SQLITE_NOTADB', 'HEARTH_INSTANCE_LOCKED'])
 
 let config
 try {

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/index.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
-import { tempSqlitePath } from '../helpers/app.js'
+import { REDIS_URL, tempSqlitePath } from '../helpers/app.js'
 
 const children: ChildServer[] = []
 afterAll(() => { for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL') })
@@ -52,6 +52,31 @@ describe('start-up', () => {
     expect(r.out).not.toMatch(/\n\s+at /)
     expect(await recorded()).toEqual(before)
   }, 60_000)
+
+  it('a second instance on the same SQLite file without Redis is refused in one line, and a killed one leaves no stale lock', async () => {
+    const file = tempSqlitePath()
+    const a = await startChildServer({ DATABASE_URL: file })
+    children.push(a)
+    // before: it started, and messages sent through it never reached the first one's subscribers
+    const r = runToEnd({ DATABASE_URL: file })
+    expect(r.code).toBe(1)
+    expect(r.out).toContain(`Hearth could not start: another Hearth instance is already serving ${path.resolve(file)}`)
+    expect(r.out).not.toMatch(/\n\s+at /)
+    expect((await fetch(a.url + '/health')).status).toBe(200)
+    // the lock is the operating system's: a process killed outright holds nothing afterwards
+    a.proc.kill('SIGKILL')
+    await a.exited
+    const b = await startChildServer({ DATABASE_URL: file })
+    children.push(b)
+    expect((await fetch(b.url + '/health')).status).toBe(200)
+    // with Redis, instances on one file hear each other: a second one is welcome
+    b.proc.kill('SIGTERM')
+    expect((await b.exited).code).toBe(0)
+    const c = await startChildServer({ DATABASE_URL: file, REDIS_URL })
+    const d = await startChildServer({ DATABASE_URL: file, REDIS_URL })
+    children.push(c, d)
+    expect((await fetch(d.url + '/health')).status).toBe(200)
+  }, 90_000)
 
   it('an address that does not resolve is one line', () => {
     const r = runToEnd({ DATABASE_URL: tempSqlitePath(), HOST: 'no.such.host.invalid' })
