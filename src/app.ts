@@ -194,10 +194,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let store: SharedStore
   let limits: RateLimits
   if (config.redisUrl) {
-    const r = new RedisBackedPubSub(config.redisUrl, { prefix: opts.redisPrefix ?? '', onError: onRedisError, onHandlerError: reportError })
+    const prefix = opts.redisPrefix ?? config.redisPrefix
+    const r = new RedisBackedPubSub(config.redisUrl, { prefix, onError: onRedisError, onHandlerError: reportError })
     pubsub = r
-    store = new FallbackStore(new RedisStore(r.publisher, `${opts.redisPrefix ?? ''}hearth:`), r.publisher)
-    limits = new RateLimits(r.publisher, `${opts.redisPrefix ?? ''}hearth:rl`)
+    store = new FallbackStore(new RedisStore(r.publisher, `${prefix}hearth:`), r.publisher)
+    limits = new RateLimits(r.publisher, `${prefix}hearth:rl`)
     // start degraded rather than not at all when Redis is away: the database is the truth
     if (!(await r.connected(5000))) app.log.warn('Redis is not reachable yet; starting degraded')
   } else {

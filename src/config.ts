@@ -17,6 +17,7 @@ export interface Config {
   databaseUrl: string
   /** unset: in-process pub/sub and in-memory counters */
   redisUrl: string | null
+  redisPrefix: string
   /**
    * with Redis (several instances): how often open room streams compare their position with the
    * database, finding events an instance stored and died before publishing (not read from the
@@ -169,6 +170,7 @@ const envSchema = (nodeEnv: NodeEnv) => z.object({
   /** SQLite file path (or ':memory:') or a postgres:// URL */
   DATABASE_URL: text('./data/hearth.db', z.string().refine((u) => !/^[a-z]+:\/\//i.test(u) || /^postgres(ql)?:\/\//i.test(u),
     { error: (iss) => `must be a SQLite file path or a postgres:// URL (got "${String(iss.input)}")` })),
+  REDIS_PREFIX: text('', z.string().regex(/^[A-Za-z0-9_.:-]{0,64}$/, { error: 'letters, digits and _ . : - only, at most 64' })),
   REDIS_URL: text(null, z.string().regex(/^rediss?:\/\//i, { error: (iss) => `must start with redis:// or rediss:// (got "${String(iss.input)}")` })),
   ALLOWED_ORIGINS: z.string().default('')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
@@ -252,6 +254,7 @@ export function loadConfig(source: Env = process.env, overrides: Partial<Config>
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
     streamSweepMs: 2000,
     reactionSweepMs: 2000,
     allowedOrigins: env.ALLOWED_ORIGINS,

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       databaseUrl: './data/hearth.db',
       redisUrl: null,
+      redisPrefix: '',
       streamSweepMs: 2000,
       reactionSweepMs: 2000,
       allowedOrigins: [],

@@ -1,6 +1,8 @@
 // Rate limits on signUp / logIn and the baseline request limits, as a client meets them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../helpers/app.js'
+import crypto from 'node:crypto'
+import { Redis } from 'ioredis'
+import { REDIS_URL, startApp, type TestApp } from '../helpers/app.js'
 import { SIGN_UP, gql, ok, signUp, uniqueName } from '../helpers/client.js'
 
 const LOG_IN = `mutation($input: LogInInput!) { logIn(input: $input) { token } }`
@@ -34,6 +36,31 @@ describe('per-IP limit on signUp and logIn (AUTH_RATE_LIMIT_PER_IP)', () => {
   it('other operations are not limited by it', async () => {
     const r = await gql(t.url, '{ me { id } }')
     expect(r.errors).toBeUndefined()
+  })
+})
+
+describe('deployments sharing one Redis (REDIS_PREFIX)', () => {
+  const apps: TestApp[] = []
+  afterAll(async () => { for (const a of apps) await a.close() })
+
+  it('keep their counters apart: one spending its per-IP budget leaves the other\'s whole', async () => {
+    const tag = `rp${crypto.randomBytes(4).toString('hex')}`
+    const staging = await startApp({ redis: true, env: { REDIS_PREFIX: `${tag}-staging:`, AUTH_RATE_LIMIT_PER_IP: '2' } })
+    apps.push(staging)
+    const production = await startApp({ redis: true, env: { REDIS_PREFIX: `${tag}-production:`, AUTH_RATE_LIMIT_PER_IP: '2' } })
+    apps.push(production)
+    await signUp(staging.url)
+    await signUp(staging.url)
+    expect((await gql(staging.url, SIGN_UP, { input: { username: uniqueName('st'), password: PASSWORD } })).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED')
+    // the same client IP, the other deployment: not limited
+    await signUp(production.url)
+    // and the keys carry each deployment's prefix
+    const redis = new Redis(REDIS_URL)
+    try {
+      const keys = await redis.keys(`${tag}-*`)
+      expect(keys.some((k) => k.startsWith(`${tag}-staging:hearth:rl`))).toBe(true)
+      expect(keys.some((k) => k.startsWith(`${tag}-production:hearth:rl`))).toBe(true)
+    } finally { redis.disconnect() }
   })
 })
 

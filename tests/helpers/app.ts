@@ -42,7 +42,8 @@ export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
     webDistDir: null,
     ...opts.overrides,
   })
-  const app = await buildApp(config, { redisPrefix: opts.redisPrefix ?? (opts.redis ? 't' + crypto.randomBytes(4).toString('hex') + ':' : undefined) })
+  // an env REDIS_PREFIX is the test's own: the config's is used
+  const app = await buildApp(config, { redisPrefix: opts.redisPrefix ?? (opts.redis && opts.env?.REDIS_PREFIX === undefined ? 't' + crypto.randomBytes(4).toString('hex') + ':' : undefined) })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
