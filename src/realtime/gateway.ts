@@ -261,7 +261,10 @@ export class Gateway {
       conn.viewer = found.viewer
       conn.expiresAt = found.session.expiresAt
       if (this.sockets.socketsOfUser(found.viewer.userId) >= this.svc.config.limits.wsSocketsPerUser) {
-        return this.close(conn, CLOSE.TOO_MANY_INITS, 'Too many sockets for this user')
+        // 1013 (Try Again Later), not 4429: graphql-ws clients treat 4429 as fatal and never
+        // reconnect, so a tab refused while older sockets were still closing stayed dead; on 1013
+        // they retry with backoff and get in once a socket is free
+        return this.close(conn, CLOSE.TRY_AGAIN_LATER, 'Too many sockets for this user')
       }
       this.sockets.signedIn(conn, found.viewer)
     }

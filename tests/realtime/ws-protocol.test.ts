@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startApp, waitLive, type TestApp } from '../helpers/app.js'
-import { ok, signUp, sleep } from '../helpers/client.js'
+import { collect, eventually, ok, signUp, sleep, wsClient } from '../helpers/client.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -301,18 +301,44 @@ describe('caps and validation on the socket', () => {
     s.ws.close()
   })
 
-  it('closes a socket past WS_SOCKETS_PER_USER with 4429, leaving the earlier ones open', async () => {
+  it('closes a socket past WS_SOCKETS_PER_USER with 1013 (try again later), leaving the earlier ones open', async () => {
     const u = await signUp(capped.url)
     const a = await on(capped, u.token)
     const b = await on(capped, u.token)
     const c = await raw(capped.wsUrl)
     c.send({ type: 'connection_init', payload: { authorization: `Bearer ${u.token}` } })
-    expect(await closeCode(c)).toBe(4429)
+    expect(await closeCode(c)).toBe(1013)
     expect(a.ws.readyState).toBe(WebSocket.OPEN)
     expect(b.ws.readyState).toBe(WebSocket.OPEN)
     a.ws.close()
     b.ws.close()
   })
+
+  it('a graphql-ws client refused at the cap keeps retrying with its defaults and gets in once a socket is free', async () => {
+    const u = await signUp(capped.url)
+    const a = await on(capped, u.token)
+    const b = await on(capped, u.token)
+    // graphql-ws's own retry policy (5 attempts, randomised backoff): before, 4429 was fatal to it
+    let closes = 0
+    let connected = false
+    const client = wsClient(capped.wsUrl, u.token, { retryAttempts: 5, lazy: false, on: { closed: () => { closes++ }, connected: () => { connected = true } } })
+    try {
+      const me = collect<{ userUpdated: { id: string } }>(client, 'subscription { userUpdated { id displayName } }')
+      await eventually(() => closes >= 1, 10_000, 'the refusal')
+      expect(me.state.done).toBe(false)
+      a.ws.close()
+      await eventually(() => connected, 20_000, 'the retry to get in')
+      // live once its feed has started: a change made from then on reaches it
+      await eventually(async () => {
+        await ok(capped.url, 'mutation { updateProfile(input: { displayName: "Back in" }) { id } }', {}, u.token)
+        return me.events.length > 0
+      }, 10_000, 'the profile change')
+      expect(me.events[0]!.userUpdated.id).toBe(u.id)
+    } finally {
+      b.ws.close()
+      await client.dispose()
+    }
+  }, 40_000)
 
   it('applies the HTTP document limits to subscriptions: depth, aliases and tokens', async () => {
     const u = await signUp(capped.url)
