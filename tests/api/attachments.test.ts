@@ -188,10 +188,17 @@ for (const backend of BACKENDS) {
       for (let i = 0; i < 4; i++) form.append(`note${i}`, 'x')
       form.append('file', new Blob([new Uint8Array(await png())], { type: 'image/png' }), 'p.png')
       const fields = await fetch(t.url + '/uploads', { method: 'POST', body: form, headers: { authorization: `Bearer ${alice.token}` } })
-      for (const [what, res] of [['no boundary', noBoundary], ['cut short', cut], ['extra fields', fields]] as const) {
+      // before: the second file was skipped and the first stored, 201
+      const rows = await rowCount()
+      const two = new FormData()
+      two.append('file', new Blob([new Uint8Array(await png())], { type: 'image/png' }), 'one.png')
+      two.append('file', new Blob([new Uint8Array(await png())], { type: 'image/png' }), 'two.png')
+      const twoFiles = await fetch(t.url + '/uploads', { method: 'POST', body: two, headers: { authorization: `Bearer ${alice.token}` } })
+      for (const [what, res] of [['no boundary', noBoundary], ['cut short', cut], ['extra fields', fields], ['two files', twoFiles]] as const) {
         expect(res.status, what).toBe(400)
         expect(await res.json(), what).toMatchObject({ code: 'BAD_USER_INPUT', field: 'file' })
       }
+      expect(await rowCount()).toBe(rows)
     })
 
     it('the sniffed type beats the claimed one: PNG bytes called notes.txt are a PNG; HTML called an image is a download', async () => {

@@ -73,10 +73,15 @@ export async function attachmentRoutes(app: FastifyInstance, svc: Services, orig
       let data: Buffer
       let filename: string
       try {
-        const part = await req.file()
+        const files = req.files()
+        const first = await files.next()
+        const part = first.done ? undefined : first.value
         if (!part || part.fieldname !== 'file') return send(reply, 400, 'BAD_USER_INPUT', 'Send one part named "file"', { field: 'file' })
         filename = part.filename
         data = await part.toBuffer()
+        // a second file was read past and its sender told 201 for one of two (the parser's limit
+        // of one file ends the parts with an error, caught below): one upload is one file
+        if (!(await files.next()).done) return send(reply, 400, 'BAD_USER_INPUT', 'Send one file per upload', { field: 'file' })
       } catch (e) {
         // the file over MAX_UPLOAD_BYTES is 413; anything else the multipart parser refuses (more
         // parts or fields than one file, no boundary, a body cut short) is the client's: 400, not
