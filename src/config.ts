@@ -167,9 +167,12 @@ const NODE_ENV = z.enum(['development', 'production', 'test']).catch('developmen
  */
 const envSchema = (nodeEnv: NodeEnv) => z.object({
   NODE_ENV,
-  /** SQLite file path (or ':memory:') or a postgres:// URL */
-  DATABASE_URL: text('./data/hearth.db', z.string().refine((u) => !/^[a-z]+:\/\//i.test(u) || /^postgres(ql)?:\/\//i.test(u),
-    { error: (iss) => `must be a SQLite file path or a postgres:// URL (got "${String(iss.input)}")` })),
+  /** SQLite file path (or ':memory:'; `sqlite:` and `file:` before it are allowed) or a postgres:// URL */
+  DATABASE_URL: text('./data/hearth.db', z.string()
+    // sqlite:/var/x.db was taken as a relative path: a folder named "sqlite:" in the working directory
+    .transform((u) => u.replace(/^(sqlite|file):(\/\/(?=[/.~]))?/i, ''))
+    .refine((u) => u.length > 0 && (!/^[a-z][a-z0-9+.-]+:/i.test(u) || /^postgres(ql)?:\/\//i.test(u)),
+      { error: (iss) => `must be a SQLite file path or a postgres:// URL (got "${String(iss.input)}")` })),
   REDIS_PREFIX: text('', z.string().regex(/^[A-Za-z0-9_.:-]{0,64}$/, { error: 'letters, digits and _ . : - only, at most 64' })),
   REDIS_URL: text(null, z.string().regex(/^rediss?:\/\//i, { error: (iss) => `must start with redis:// or rediss:// (got "${String(iss.input)}")` })),
   ALLOWED_ORIGINS: z.string().default('')

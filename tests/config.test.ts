@@ -101,6 +101,13 @@ describe('loadConfig', () => {
     expect(c.typingTtlMs).toBe(6000)
     expect(loadConfig({ DATABASE_URL: ':memory:' }).databaseUrl).toBe(':memory:')
     expect(loadConfig({ DATABASE_URL: '/var/lib/hearth/h.db' }).databaseUrl).toBe('/var/lib/hearth/h.db')
+    // the scheme other tools write before a SQLite path: before, "sqlite:" became a folder in the working directory
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/hearth/h.db' }).databaseUrl).toBe('/var/lib/hearth/h.db')
+    expect(loadConfig({ DATABASE_URL: 'sqlite:///var/lib/hearth/h.db' }).databaseUrl).toBe('/var/lib/hearth/h.db')
+    expect(loadConfig({ DATABASE_URL: 'sqlite://./data/h.db' }).databaseUrl).toBe('./data/h.db')
+    expect(loadConfig({ DATABASE_URL: 'file:./h.db' }).databaseUrl).toBe('./h.db')
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl).toBe(':memory:')
+    expect(() => loadConfig({ DATABASE_URL: 'mysql:/x' })).toThrow('DATABASE_URL must be a SQLite file path or a postgres:// URL (got "mysql:/x")')
     expect(loadConfig({ ICE_SERVERS: '[{"urls":"STUN:s.example:3478","extra":1},{"urls":["turn:t.example"],"username":"u","credential":"c"}]' }).iceServers).toEqual([
       { urls: ['STUN:s.example:3478'], username: null, credential: null },
       { urls: ['turn:t.example'], username: 'u', credential: 'c' },
