@@ -86,9 +86,11 @@ const MarkRead = graphql(`
 /**
  * The room's messages were read on screen: its direct-message and mention notifications are read
  * too, so the badge and the "(n)" in the title do not keep counting what the user just saw.
+ * `mayNotify`: what was read may have notified the viewer; one held while they focus is not in
+ * the badge (it arrives at the break), so a badge of 0 does not mean there is nothing to mark.
  */
-export async function markRoomNotificationsRead(roomId: string) {
-  if (unread() === 0) return
+export async function markRoomNotificationsRead(roomId: string, mayNotify = false) {
+  if (unread() === 0 && !mayNotify) return
   try {
     const list = (await query(UnreadInRooms, {})).notificationsList
     const ids = list.filter((n) => (n.kind === 'DIRECT_MESSAGE' || n.kind === 'MENTION' || n.kind === 'REPLY') && n.room?.id === roomId).map((n) => n.id)

@@ -10,6 +10,7 @@ import { onCleanup } from 'solid-js'
 import { graphql } from '../../gql'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { mutate } from '../../lib/client'
+import { me } from '../../lib/session'
 import { markRoomNotificationsRead } from '../notifications/store'
 import { markedRead } from '../shell/conversations'
 import type { Feed } from './feed'
@@ -34,12 +35,19 @@ export function createMarkRead(room: () => RoomViewFieldsFragment, feed: Feed) {
     markTimer = undefined
     markPending = false
     if (!room().viewerIsMember || document.visibilityState !== 'visible') return
-    const last = [...feed.state.list].reverse().find((m) => !m.local)
+    const list = feed.state.list
+    const last = [...list].reverse().find((m) => !m.local)
     if (!last || last.id === markedId) return
+    // whether what is read now may have notified the viewer (a direct message, a mention, a
+    // reply): one held while they focus is not in the badge yet, and must be read all the same
+    const mine = me()
+    const fresh = list.slice(list.findIndex((m) => m.id === markedId) + 1)
+    const mention = mine ? new RegExp(`@${mine.username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i') : null
+    const mayNotify = room().kind === 'DIRECT' || (!!mine && fresh.some((m) => !m.local && m.sender?.id !== mine.id && (mention!.test(m.body) || m.replyTo?.sender?.id === mine.id)))
     markedId = last.id
     lastMarkAt = Date.now()
     const roomId = room().id
-    mutate(MarkRead, { roomId, messageId: last.id }).then((d) => { markedRead(roomId, d.markRead.unreadCount); return markRoomNotificationsRead(roomId) }, () => { markedId = null })
+    mutate(MarkRead, { roomId, messageId: last.id }).then((d) => { markedRead(roomId, d.markRead.unreadCount); return markRoomNotificationsRead(roomId, mayNotify) }, () => { markedId = null })
   }
   /** a mark already scheduled takes whatever is newest when it runs */
   function scheduleMarkRead() {
