@@ -265,4 +265,33 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`room moderation
     expect(again.state.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
     await c.dispose()
   })
+
+  it('in a PUBLIC room too: a removed member\'s subscriptions end (and a leaving one\'s), while a reader who never joined keeps theirs', async () => {
+    const room = await cast('PUBLIC')
+    const c = wsClient(t.wsUrl, target.token)
+    const m = wsClient(t.wsUrl, member.token)
+    const o = wsClient(t.wsUrl, outsider.token)
+    const live = t.app.hearth.realtime.liveSubscriptions
+    const ADDED = `subscription($r: ID!) { messageAdded(roomId: $r) { body } }`
+    const EVENTS = `subscription($r: ID!) { messageEvents(roomId: $r) { kind } }`
+    const changes = collect(c, ROOM_CHANGED, { r: room.id })
+    const messages = collect(c, ADDED, { r: room.id })
+    const events = collect(c, EVENTS, { r: room.id })
+    const leaverMessages = collect(m, ADDED, { r: room.id })
+    const leaverChanges = collect(m, ROOM_CHANGED, { r: room.id })
+    const reader = collect(o, ADDED, { r: room.id })
+    const readerChanges = collect(o, ROOM_CHANGED, { r: room.id })
+    await waitLive(t, live + 7)
+    // before: MEMBER_REMOVED, then the banned member went on receiving every message and change
+    await ok(t.url, REMOVE, { r: room.id, u: target.id, ban: true }, mod.token)
+    await ok(t.url, `mutation($r: ID!) { leaveRoom(roomId: $r) }`, { r: room.id }, member.token)
+    for (const s of [changes, messages, events, leaverMessages, leaverChanges]) await s.waitFor(() => s.state.done, 5000, 'the end of the subscription')
+    expect(changes.events.map((e: any) => e.roomChanged.kind)).toEqual(['MEMBER_REMOVED'])
+    await send(t.url, owner.token, room.id, 'after the removal')
+    await reader.waitCount(1)
+    expect(reader.events).toEqual([{ messageAdded: { body: 'after the removal' } }])
+    expect(readerChanges.state.done).toBe(false)
+    expect([messages.events, events.events, leaverMessages.events]).toEqual([[], [], []])
+    await Promise.all([c.dispose(), m.dispose(), o.dispose()])
+  })
 })

@@ -630,7 +630,7 @@ export class MessagesService {
 
   /** kinds: events only of these kinds (messageEvents' `kinds`), null for all */
   private async feed(ctx: Ctx, roomId: string, kind: 'added' | 'events', after: number | null, kinds: ReadonlySet<MessageEventKind> | null = null): Promise<Feed> {
-    const { room } = await this.svc.rooms.readable(ctx, roomId)
+    const { room, membership } = await this.svc.rooms.readable(ctx, roomId)
     const viewer = ctx.viewer!
     let detach: (() => void) | null = null
     let stopped = false
@@ -641,7 +641,11 @@ export class MessagesService {
         // member then was a member when the page was read), and once attached the membership is
         // read again while live events wait: the stream ends listeners on a 'left' it sees after
         // they attached, not on one that came before.
-        const gated = room.kind !== 'PUBLIC'
+        // a member's subscription ends when they leave or are removed, in a PUBLIC room too
+        // (contract part 2: "A removed member's subscriptions to the room end (as on leaveRoom)");
+        // before, a member banned from a PUBLIC room kept receiving it. Someone reading a PUBLIC
+        // room without belonging to it keeps theirs.
+        const gated = room.kind !== 'PUBLIC' || membership !== null
         let revoked = false
         const stillMember = async () => {
           if (!gated || revoked) return !revoked

@@ -148,13 +148,14 @@ export class ModerationService {
 
   /**
    * roomChanged: members only (PUBLIC rooms: anyone signed in). CODE_CHANGED reaches the OWNER
-   * and MODERATORs only (their role as it is when the change arrives). A member removed from a
-   * PRIVATE room gets their MEMBER_REMOVED, then the subscription ends; leaving ends it too.
+   * and MODERATORs only (their role as it is when the change arrives). A member removed gets their
+   * MEMBER_REMOVED, then the subscription ends; leaving ends it too (in a PUBLIC room as well: a
+   * subscription started by someone who reads it without belonging to it goes on).
    */
   async feed(ctx: Ctx, roomId: string): Promise<Feed> {
-    const { room } = await this.rooms.readable(ctx, roomId)
+    const { room, membership } = await this.rooms.readable(ctx, roomId)
     const me = ctx.viewer!.userId
-    const endOnLeave = room.kind !== 'PUBLIC'
+    const endOnLeave = room.kind !== 'PUBLIC' || membership !== null
     return topicFeed(this.svc.pubsub, async (sink, feed) => {
       // in arrival order: a CODE_CHANGED waits for the viewer's role, and the UPDATED after it
       // waits for it (it went out first on the other instance)
