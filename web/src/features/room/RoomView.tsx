@@ -24,6 +24,7 @@ import { createTyping } from './typing'
 import { RoomSettings } from './RoomSettings'
 import { useRoomChanged } from './roomChanged'
 import { createDirectBlock } from './directBlock'
+import { preloadEmojiPickerWhenIdle } from './Reactions'
 
 export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void; onEnded: () => void }) {
   const r = () => props.room
@@ -55,6 +56,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   onCleanup(() => setTitleRoomName(null))
   // joined from a preview, or opened from a link: the sidebar learns of it
   onMount(() => refreshSoon(0))
+  // the emoji picker's code and data, fetched while nothing else happens: its first opening shows emoji at once
+  onMount(() => { if (props.room.viewerIsMember) preloadEmojiPickerWhenIdle() })
   // renamed (roomChanged): the sidebar and the switcher follow
   createEffect(on(() => r().name, () => refreshSoon(0), { defer: true }))
   const [replyTo, setReplyTo] = createSignal<Msg | null>(null)
