@@ -75,7 +75,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   }
   // a block between the two people of a direct room: said above a disabled composer
   const block = createDirectBlock(() => (r().kind === 'DIRECT' && r().viewerIsMember ? peer()?.id ?? null : null),
-    () => feed.state.list.filter((m) => m.local === 'failed' && m.localCode === 'FORBIDDEN').length)
+    // (a refused message kept from an earlier visit does not count: the block may have ended since)
+    () => feed.state.list.filter((m) => m.local === 'failed' && m.localCode === 'FORBIDDEN' && !m.localRestored).length)
   const unblock = useAction(() => block.unblock())
   const search = createSearch()
   const [inCall, setInCall] = createSignal<ReadonlySet<string>>(new Set())
@@ -103,7 +104,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <Show when={block.state()}>
             {(s) => (
               <div class="join-bar blocked-bar" role="status">
-                <Show when={s() === 'blocked-by-me'} fallback={<span>You can't message {title()}.</span>}>
+                <Show when={s() === 'blocked-by-me'} fallback={<span>You can't message {title()}. What was not sent stays below until you discard it.</span>}>
                   <span>You blocked {title()}. Neither of you can write here.</span>
                   <button type="button" class="btn" aria-disabled={unblock.busy()} onClick={() => void unblock.run()}>Unblock</button>
                 </Show>
