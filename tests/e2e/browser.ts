@@ -55,10 +55,12 @@ export async function ensureWebBuilt(): Promise<void> {
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-export async function launch(extraArgs: string[] = []): Promise<Browser> {
+/** scrollbars: drawn as on a desktop (headless Chromium hides them unless told), taking their width from the page */
+export async function launch(extraArgs: string[] = [], opts: { scrollbars?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    ...(opts.scrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   })
 }

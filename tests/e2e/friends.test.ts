@@ -145,7 +145,7 @@ describe('friends, direct messages and notifications', () => {
     await context.close()
   }, 60_000)
 
-  it('blocking in a direct room says so on both sides and disables both composers; Unblock opens it again', async () => {
+  it('blocking in a direct room says so on both sides and disables both composers; the refused message is kept (Copy text, after a reload) until discarded; Unblock opens it again', async () => {
     const hank = await signUp(app.url, uname('hank'))
     const iris = await signUp(app.url, uname('iris'))
     await ok(app.url, 'mutation($d: String!) { updateProfile(input: { displayName: $d }) { id } }', { d: 'Iris' }, iris.token)
@@ -190,6 +190,21 @@ describe('friends, direct messages and notifications', () => {
     await expect.poll(() => b.page.getByRole('status').filter({ hasText: "You can't message Hank" }).count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => composer(b.page).isDisabled()).toBe(true)
     expect(await b.page.getByRole('button', { name: 'Retry' }).count()).toBe(0)
+    // what Iris wrote is not lost: the refused message stays in the log, its text can be copied,
+    // and it is there again after a reload (the tab keeps it until it is discarded)
+    await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url })
+    const unsent = b.page.getByRole('log').locator('li.message').filter({ hasText: 'are you there?' })
+    await expect.poll(() => unsent.getByRole('alert').textContent()).toMatch(/^Not sent/)
+    await unsent.getByRole('button', { name: 'Copy text' }).click()
+    await expect.poll(() => b.page.evaluate(() => navigator.clipboard.readText())).toBe('are you there?')
+    await b.page.reload()
+    await expect.poll(() => b.page.getByRole('log').locator('li.message .body').allTextContents(), { timeout: 10_000 }).toEqual(['hello hank', 'are you there?'])
+    await expect.poll(() => unsent.getByRole('alert').textContent()).toMatch(/^Not sent/)
+    expect(await unsent.getByRole('button', { name: 'Retry' }).count()).toBe(0)
+    await unsent.getByRole('button', { name: 'Discard' }).click()
+    await expect.poll(() => unsent.count()).toBe(0)
+    await b.page.reload()
+    await expect.poll(() => b.page.getByRole('log').locator('li.message .body').allTextContents(), { timeout: 10_000 }).toEqual(['hello hank'])
 
     // Unblock from the banner: Hank can write again
     await blockedBar.getByRole('button', { name: 'Unblock' }).click()

@@ -456,6 +456,46 @@ describe('phones', () => {
     await p.context.close()
   }, 90_000)
 
+  it('390x844 touch screen: no Ctrl+K hint (no keyboard there), the quick switcher opens from its buttons; a desktop keeps the hint', async () => {
+    const name = uname('kb')
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const page = await context.newPage()
+    const errors = watchErrors(page)
+    await signUpInPage(page, app.url, name, PASSWORD)
+    await createRoom(app.url, await tokenOf(name), 'Touch Room')
+    await page.goto(`${app.url}/`)
+    await expect.poll(() => sidebarRooms(page).getByRole('link', { name: /^Touch Room/ }).isVisible(), { timeout: 10_000 }).toBe(true)
+    // the Rooms tab's "Jump to…" is there, without the shortcut
+    const jump = page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /^Jump to/ })
+    expect(await jump.isVisible()).toBe(true)
+    expect(await jump.textContent()).not.toMatch(/Ctrl\+K|⌘K/)
+    expect(await jump.getAttribute('aria-keyshortcuts')).toBeNull()
+    expect(await page.getByText(/Ctrl\+K|⌘K/).count()).toBe(0)
+    // the top bar's button opens the switcher (from any page), without keyboard help in it
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Friends/ }).click()
+    await page.getByRole('banner').getByRole('button', { name: 'Jump to a room or friend' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Jump to a room or friend' })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    expect(await dialog.getByText(/to move/).count()).toBe(0)
+    await dialog.getByRole('combobox', { name: 'Jump to a room or friend' }).fill('touch')
+    await dialog.getByRole('option', { name: /^Touch Room/ }).click()
+    await expect.poll(() => page.getByRole('heading', { name: 'Touch Room', level: 1 }).count(), { timeout: 10_000 }).toBe(1)
+    expect(errors).toEqual([])
+    await context.close()
+
+    // a desktop with a mouse and a keyboard: the hint stays
+    const d = await newPage(browser)
+    await signInInPage(d.page, app.url, name, PASSWORD)
+    const djump = d.page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /^Jump to/ })
+    await expect.poll(() => djump.textContent(), { timeout: 10_000 }).toMatch(/Ctrl\+K|⌘K/)
+    expect(await djump.getAttribute('aria-keyshortcuts')).toBe('Control+K Meta+K')
+    await d.page.keyboard.press('Control+k')
+    const ddialog = d.page.getByRole('dialog', { name: 'Jump to a room or friend' })
+    await expect.poll(() => ddialog.isVisible()).toBe(true)
+    expect(await ddialog.getByText(/to move/).isVisible()).toBe(true)
+    await d.context.close()
+  }, 90_000)
+
   it('a second window of the same user drops the Notifications badge when it comes back to the front after the other window read them', async () => {
     const [me, pal] = [uname('two'), uname('pal')]
     await signUp(app.url, me)

@@ -1,5 +1,5 @@
 // One message: sender, time, body (or its edit form), a pending send's state, a failed send's
-// Retry / Discard, a reply's quote, the reactions and the actions (reply, react, pin, edit, delete). A message that continues its sender's group
+// Retry / Copy text / Discard, a reply's quote, the reactions and the actions (reply, react, pin, edit, delete). A message that continues its sender's group
 // shows no header (the name stays for screen readers) and its time beside it.
 import { Show } from 'solid-js'
 import { me } from '../../lib/session'
@@ -10,6 +10,16 @@ import { MessageBody, firstLine, mentions } from './MessageBody'
 import { ReactionBar } from './Reactions'
 import { MessageAttachments } from './Attachments'
 import { createMessageActions, EditMessageForm, MessageActionBar } from './MessageActions'
+
+/** a message's text to the clipboard (a failed send's, so that it is not lost) */
+async function copyText(text: string) {
+  try {
+    await navigator.clipboard.writeText(text)
+    toast('Copied.')
+  } catch {
+    toast('Could not copy here: select the text and copy it.', { kind: 'error' })
+  }
+}
 
 /** scrolls to a message of the list and focuses it (replies' quotes, the pinned list) */
 export function jumpToMessage(seq: number): boolean {
@@ -78,6 +88,8 @@ export function MessageRow(props: { msg: Msg; feed: Feed; ownerView: boolean; gr
             Not sent: {m().localError}
             {/* refused (a block, a ban): sending again can only fail the same way */}
             <Show when={m().localCode !== 'FORBIDDEN'}><button type="button" class="btn small" onClick={() => props.feed.retry(m())}>Retry</button></Show>
+            {/* the text is not lost: copied, it can be sent elsewhere or later */}
+            <Show when={m().body}><button type="button" class="btn small" onClick={() => void copyText(m().body)}>Copy text</button></Show>
             <button type="button" class="btn small" onClick={() => props.feed.discard(m())}>Discard</button>
           </p>
         </Show>

@@ -24,6 +24,7 @@ import { createTyping } from './typing'
 import { RoomSettings } from './RoomSettings'
 import { useRoomChanged } from './roomChanged'
 import { createDirectBlock } from './directBlock'
+import { preloadEmojiPickerWhenIdle } from './Reactions'
 
 export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: RoomViewFieldsFragment) => void; onEnded: () => void }) {
   const r = () => props.room
@@ -55,6 +56,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   onCleanup(() => setTitleRoomName(null))
   // joined from a preview, or opened from a link: the sidebar learns of it
   onMount(() => refreshSoon(0))
+  // the emoji picker's code and data, fetched while nothing else happens: its first opening shows emoji at once
+  onMount(() => { if (props.room.viewerIsMember) preloadEmojiPickerWhenIdle() })
   // renamed (roomChanged): the sidebar and the switcher follow
   createEffect(on(() => r().name, () => refreshSoon(0), { defer: true }))
   const [replyTo, setReplyTo] = createSignal<Msg | null>(null)
@@ -72,7 +75,8 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
   }
   // a block between the two people of a direct room: said above a disabled composer
   const block = createDirectBlock(() => (r().kind === 'DIRECT' && r().viewerIsMember ? peer()?.id ?? null : null),
-    () => feed.state.list.filter((m) => m.local === 'failed' && m.localCode === 'FORBIDDEN').length)
+    // (a refused message kept from an earlier visit does not count: the block may have ended since)
+    () => feed.state.list.filter((m) => m.local === 'failed' && m.localCode === 'FORBIDDEN' && !m.localRestored).length)
   const unblock = useAction(() => block.unblock())
   const search = createSearch()
   const [inCall, setInCall] = createSignal<ReadonlySet<string>>(new Set())
@@ -100,7 +104,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
           <Show when={block.state()}>
             {(s) => (
               <div class="join-bar blocked-bar" role="status">
-                <Show when={s() === 'blocked-by-me'} fallback={<span>You can't message {title()}.</span>}>
+                <Show when={s() === 'blocked-by-me'} fallback={<span>You can't message {title()}. What was not sent stays below until you discard it.</span>}>
                   <span>You blocked {title()}. Neither of you can write here.</span>
                   <button type="button" class="btn" aria-disabled={unblock.busy()} onClick={() => void unblock.run()}>Unblock</button>
                 </Show>

@@ -8,6 +8,7 @@ import type { MessageFieldsFragment } from '../../gql/graphql'
 import { connState, live, mutate, query } from '../../lib/client'
 import { AppError, toAppError } from '../../lib/errors'
 import { messageChanged } from '../shell/conversations'
+import { dropUnsent, keepUnsent, unsentOf } from './unsent'
 
 graphql(`
   fragment MessageFields on Message {
@@ -118,7 +119,8 @@ const DeleteMessage = graphql(`
  * reached: sent again, with the same clientId, as soon as the connection is back) or 'failed'
  */
 export type Reaction = MessageFieldsFragment['reactions'][number] & { viewerReacted?: boolean }
-export type Msg = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[]; local?: 'sending' | 'waiting' | 'failed'; localError?: string; localCode?: string }
+/** localRestored: a refused message of an earlier visit (unsent.ts), shown again so its text is not lost */
+export type Msg = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[]; local?: 'sending' | 'waiting' | 'failed'; localError?: string; localCode?: string; localRestored?: boolean }
 type Incoming = Omit<MessageFieldsFragment, 'reactions'> & { reactions: Reaction[] }
 
 /**
@@ -321,15 +323,27 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
         }
       }
       setState('list', (m) => m.clientId === clientId && !!m.local, produce((m: Msg) => { m.local = 'failed'; m.localError = err.message; m.localCode = err.code }))
+      // refused: sending again can only fail the same way, so it is not retried; its text is kept
+      // for this tab (a reload or another room and back shows it again) until it is discarded
+      if (err.code === 'FORBIDDEN') {
+        const m = state.list.find((x) => x.clientId === clientId && x.local === 'failed')
+        if (m) keepUnsent(me.id, roomId, { clientId, body: m.body, createdAt: m.createdAt, error: err.message })
+      }
+    }
+  }
+
+  function echoOf(clientId: string, body: string, createdAt: string): Msg {
+    return {
+      id: `local-${clientId}`, roomId, seq: Number.MAX_SAFE_INTEGER, body, clientId, createdAt, editedAt: null, deletedAt: null,
+      sender: { id: me.id, username: me.username, displayName: me.displayName, avatarUrl: me.avatarUrl ?? null }, local: 'sending',
+      replyTo: null, reactions: [], pinnedAt: null, pinnedBy: null, attachments: [],
     }
   }
 
   function send(body: string, replyTo: Msg | null = null, attachments: Msg['attachments'] = []) {
     const clientId = newClientId()
     const echo: Msg = {
-      id: `local-${clientId}`, roomId, seq: Number.MAX_SAFE_INTEGER, body, clientId,
-      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null,
-      sender: { id: me.id, username: me.username, displayName: me.displayName, avatarUrl: me.avatarUrl ?? null }, local: 'sending',
+      ...echoOf(clientId, body, new Date().toISOString()),
       replyTo: replyTo ? { id: replyTo.id, seq: replyTo.seq, body: replyTo.body, deletedAt: replyTo.deletedAt, sender: replyTo.sender } : null,
       reactions: [], pinnedAt: null, pinnedBy: null,
       attachments,
@@ -378,8 +392,12 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   }
 
   function discard(m: Msg) {
+    if (m.clientId) dropUnsent(me.id, roomId, m.clientId)
     setState('list', (l) => l.filter((x) => x !== m && x.id !== m.id))
   }
+
+  // what this tab could not send here before (refused), shown again at the end of the log
+  setState('list', unsentOf(me.id, roomId).map((u) => ({ ...echoOf(u.clientId, u.body, u.createdAt), local: 'failed' as const, localCode: 'FORBIDDEN', localError: u.error ?? 'refused', localRestored: true })))
 
   async function edit(id: string, body: string) {
     const d = await mutate(EditMessage, { id, body })

@@ -1,4 +1,4 @@
-// Ctrl+K (Cmd+K on macOS): a dialog to jump to any of the user's rooms or friends by typing.
+// Ctrl+K (Cmd+K on macOS), or a button: a dialog to jump to any of the user's rooms or friends by typing.
 // The input is a combobox over a listbox of matches: arrow keys move, Enter opens, Escape closes.
 // A native modal <dialog> keeps the rest of the page inert; Tab stays on the input, and the focus
 // goes back where it was when the dialog closes.
@@ -20,6 +20,14 @@ const SwitcherOpenDirect = graphql(`
 
 const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
 export const shortcutText = () => (isMac() ? '⌘K' : 'Ctrl+K')
+
+// Keyboard hints (the shortcut, "↑ ↓ to move") only where a keyboard is likely: not on a touch
+// screen (a coarse pointer) nor in the phone layout. There the switcher opens from its buttons
+// (the top bar's on a phone, "Jump to…" on the Rooms tab).
+const noKeyboard = typeof matchMedia === 'function' ? matchMedia('(pointer: coarse), (max-width: 760px)') : null
+const [keyboardLikely, setKeyboardLikely] = createSignal(!noKeyboard?.matches)
+noKeyboard?.addEventListener('change', (e) => setKeyboardLikely(!e.matches))
+export { keyboardLikely }
 
 const [isOpen, setOpen] = createSignal(false)
 export function openSwitcher() { setOpen(true) }
@@ -140,7 +148,7 @@ export function QuickSwitcher() {
         </ul>
         <Show when={!matches().length}><p class="muted small switcher-empty" role="status">{friends.loading ? 'Loading…' : 'Nothing matches.'}</p></Show>
         <Show when={error()}><ErrorBox error={error()} /></Show>
-        <p class="muted small switcher-help" aria-hidden="true">↑ ↓ to move · Enter to open · Esc to close</p>
+        <Show when={keyboardLikely()}><p class="muted small switcher-help" aria-hidden="true">↑ ↓ to move · Enter to open · Esc to close</p></Show>
       </div>
     </dialog>
   )

@@ -7,7 +7,7 @@ import { ErrorBox } from '../../components/ui'
 import { handleOf, nameWithHandle, previewOf } from '../../lib/users'
 import { conversationsError, conversations, currentRoomId, directRooms, groupRooms, mentionsOf, peerOf, refreshConversations, titleOf, unreadOf, type SidebarRoom } from './conversations'
 import { LevelMenu } from './LevelMenu'
-import { openSwitcher, shortcutText } from './QuickSwitcher'
+import { keyboardLikely, openSwitcher, shortcutText } from './QuickSwitcher'
 
 function Row(props: { room: SidebarRoom }) {
   const r = () => props.room
@@ -39,8 +39,8 @@ export function Sidebar() {
   return (
     <nav class="sidebar" aria-label="Conversations">
       <div class="sb-top">
-        <button type="button" class="btn switcher-btn" aria-keyshortcuts="Control+K Meta+K" onClick={() => openSwitcher()}>
-          <span>Jump to…</span><kbd aria-hidden="true">{shortcutText()}</kbd>
+        <button type="button" class="btn switcher-btn" aria-keyshortcuts={keyboardLikely() ? 'Control+K Meta+K' : undefined} onClick={() => openSwitcher()}>
+          <span>Jump to…</span><Show when={keyboardLikely()}><kbd aria-hidden="true">{shortcutText()}</kbd></Show>
         </button>
         <Link href="/" class="btn small browse-link">Browse or create rooms</Link>
       </div>
