@@ -79,6 +79,12 @@ export async function attachmentRoutes(app: FastifyInstance, svc: Services, orig
         if (!part || part.fieldname !== 'file') return send(reply, 400, 'BAD_USER_INPUT', 'Send one part named "file"', { field: 'file' })
         filename = part.filename
         data = await part.toBuffer()
+        // the reader can mark the file truncated after handing over its last chunk: toBuffer then
+        // returns the first MAX bytes without a word, and a cut file was stored and answered 201
+        if (part.file.truncated) {
+          reply.header('connection', 'close')
+          return send(reply, 413, 'PAYLOAD_TOO_LARGE', `The file is larger than ${max} bytes`, { maxBytes: max })
+        }
         // a second file was read past and its sender told 201 for one of two (the parser's limit
         // of one file ends the parts with an error, caught below): one upload is one file
         if (!(await files.next()).done) return send(reply, 400, 'BAD_USER_INPUT', 'Send one file per upload', { field: 'file' })
