@@ -704,6 +704,7 @@ export type RoomActivity = {
 export type RoomChange = {
   __typename?: 'RoomChange';
   at: Scalars['DateTime']['output'];
+  banned?: Maybe<Scalars['Boolean']['output']>;
   by?: Maybe<User>;
   kind: RoomChangeKind;
   room?: Maybe<Room>;
@@ -1433,6 +1434,7 @@ export type RoomActivityResolvers<ContextType = Ctx, ParentType extends Resolver
 
 export type RoomChangeResolvers<ContextType = Ctx, ParentType extends ResolversParentTypes['RoomChange'] = ResolversParentTypes['RoomChange']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  banned?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   by?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['RoomChangeKind'], ParentType, ContextType>;
   room?: Resolver<Maybe<ResolversTypes['Room']>, ParentType, ContextType>;

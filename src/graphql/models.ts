@@ -237,4 +237,6 @@ export interface RoomChangeModel {
   userId: string | null
   byId: string | null
   at: number
+  /** MEMBER_REMOVED: a ban */
+  banned?: boolean
 }

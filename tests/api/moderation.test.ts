@@ -266,6 +266,24 @@ for (const backend of BACKENDS) describe.runIf(canRun(backend))(`room moderation
     await c.dispose()
   })
 
+  it('MEMBER_REMOVED says whether it was a ban to the one removed and to the owner and moderators; to other members null', async () => {
+    const room = await cast('PRIVATE')
+    const Q = `subscription($r: ID!) { roomChanged(roomId: $r) { kind user { id } banned } }`
+    const clients = [target, mod, member].map((u) => wsClient(t.wsUrl, u.token))
+    const live = t.app.hearth.realtime.liveSubscriptions
+    const [removed, moderator, other] = clients.map((c) => collect(c, Q, { r: room.id }))
+    await waitLive(t, live + 3)
+    await ok(t.url, REMOVE, { r: room.id, u: target.id, ban: true }, mod.token)
+    await ok(t.url, REMOVE, { r: room.id, u: target2.id, ban: false }, owner.token)
+    await removed.waitFor(() => removed.state.done)
+    await moderator.waitCount(2)
+    await other.waitCount(2)
+    expect(removed.events.map((e: any) => e.roomChanged)).toEqual([{ kind: 'MEMBER_REMOVED', user: { id: target.id }, banned: true }])
+    expect(moderator.events.map((e: any) => e.roomChanged.banned)).toEqual([true, false])
+    expect(other.events.map((e: any) => e.roomChanged.banned)).toEqual([null, null])
+    await Promise.all(clients.map((c) => c.dispose()))
+  })
+
   it('in a PUBLIC room too: a removed member\'s subscriptions end (and a leaving one\'s), while a reader who never joined keeps theirs', async () => {
     const room = await cast('PUBLIC')
     const c = wsClient(t.wsUrl, target.token)

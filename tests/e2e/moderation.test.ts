@@ -120,8 +120,8 @@ describe('room settings and moderation', () => {
     await expect.poll(() => confirm.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).toBe(true)
     await confirm.getByRole('button', { name: 'Ban' }).click()
 
-    // Max is told why and taken out of the room
-    await expect.poll(() => x.page.getByText('You were removed from Ban Room by Mia.').count(), { timeout: 10_000 }).toBe(1)
+    // Max is told why (a ban, not only a removal: before, the notice said "removed") and taken out of the room
+    await expect.poll(() => x.page.getByText('You were banned from Ban Room by Mia. You cannot join it again unless you are unbanned.').count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => new URL(x.page.url()).pathname).toBe('/')
     await expect.poll(() => memberRow(m.page, 'Max').count(), { timeout: 10_000 }).toBe(0)
 

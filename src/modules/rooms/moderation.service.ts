@@ -31,7 +31,7 @@ export function changeOf(roomId: string, c: RoomControl): RoomChangeModel | null
   const by = 'by' in c && typeof c.by === 'string' ? c.by : null
   const at = typeof c.at === 'number' ? c.at : Date.now()
   if (c.type === 'deleted') ch = { roomId, kind: 'DELETED', userId: null, byId: by, at }
-  else if (c.type === 'left' && c.removed) ch = { roomId, kind: 'MEMBER_REMOVED', userId: c.userId, byId: by, at }
+  else if (c.type === 'left' && c.removed) ch = { roomId, kind: 'MEMBER_REMOVED', userId: c.userId, byId: by, at, banned: c.banned === true }
   else if (c.type === 'change') ch = { roomId, kind: c.kind, userId: c.userId ?? null, byId: by, at }
   else return null
   changes.set(c, ch)

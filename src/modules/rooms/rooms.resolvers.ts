@@ -2,6 +2,7 @@ import type { AppResolvers } from '../../graphql/schema.js'
 import { type Ctx, requireViewer } from '../../graphql/context.js'
 import { notFound } from '../../graphql/errors.js'
 import type { RoomModel } from '../../graphql/models.js'
+import { mayAct } from './permissions.js'
 
 /** may the viewer see inside the room: anyone signed in for PUBLIC rooms, members otherwise */
 async function insider(ctx: Ctx, r: RoomModel): Promise<boolean> {
@@ -46,6 +47,12 @@ export const roomsResolvers: AppResolvers = {
     room: (c, _, ctx) => (c.kind === 'DELETED' ? null : ctx.svc.rooms.load(ctx, c.roomId)),
     user: (c, _, ctx) => (c.userId ? ctx.svc.users.load(ctx, c.userId) : null),
     by: (c, _, ctx) => (c.byId ? ctx.svc.users.load(ctx, c.byId) : null),
+    // the one removed learns it was a ban; of the others only those who see bannedUsers
+    banned: async (c, _, ctx) => {
+      if (c.kind !== 'MEMBER_REMOVED') return null
+      if (c.userId === ctx.viewer?.userId) return c.banned ?? false
+      return mayAct((await ctx.svc.rooms.membership(ctx, c.roomId))?.role ?? null, 'viewBans') ? c.banned ?? false : null
+    },
   },
   RoomActivity: {
     // the room as of this message: rendered a moment later, it could already count later ones

@@ -97,7 +97,7 @@ type Documents = {
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": typeof types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": typeof types.DeleteRoomDocument,
     "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": typeof types.RoomResyncDocument,
-    "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": typeof types.RoomChangedLiveDocument,
+    "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n      banned\n    }\n  }\n": typeof types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left focusUntil user { id } }\n  }\n": typeof types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": typeof types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": typeof types.SetTypingDocument,
@@ -203,7 +203,7 @@ const documents: Documents = {
     "\n  mutation LeaveRoom($roomId: ID!) { leaveRoom(roomId: $roomId) }\n": types.LeaveRoomDocument,
     "\n  mutation DeleteRoom($id: ID!) { deleteRoom(id: $id) }\n": types.DeleteRoomDocument,
     "\n  query RoomResync($id: ID!) { room(id: $id) { ...RoomViewFields } }\n": types.RoomResyncDocument,
-    "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n": types.RoomChangedLiveDocument,
+    "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n      banned\n    }\n  }\n": types.RoomChangedLiveDocument,
     "\n  subscription RoomPresenceLive($roomId: ID) {\n    presenceChanged(roomId: $roomId) { status joined left focusUntil user { id } }\n  }\n": types.RoomPresenceLiveDocument,
     "\n  subscription TypingLive($roomId: ID!) {\n    typing(roomId: $roomId) { typing user { id displayName } }\n  }\n": types.TypingLiveDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }\n": types.SetTypingDocument,
@@ -575,7 +575,7 @@ export function graphql(source: "\n  query RoomResync($id: ID!) { room(id: $id) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n      banned\n    }\n  }\n"): (typeof documents)["\n  subscription RoomChangedLive($roomId: ID!) {\n    roomChanged(roomId: $roomId) {\n      kind\n      room { ...RoomViewFields }\n      user { id displayName }\n      by { id displayName }\n      banned\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

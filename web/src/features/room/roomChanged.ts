@@ -20,6 +20,7 @@ const RoomChangedLive = graphql(`
       room { ...RoomViewFields }
       user { id displayName }
       by { id displayName }
+      banned
     }
   }
 `)
@@ -50,7 +51,7 @@ export function useRoomChanged(o: {
             break
           case 'MEMBER_REMOVED':
             if (c.user?.id === o.self.id) {
-              toast(`You were removed from ${o.room().name}${by}.`, { kind: 'error', ms: 12_000 })
+              toast(`You were ${c.banned ? 'banned' : 'removed'} from ${o.room().name}${by}.${c.banned ? ' You cannot join it again unless you are unbanned.' : ''}`, { kind: 'error', ms: 12_000 })
               navigate('/', { force: true })
             } else {
               o.members.reload()
