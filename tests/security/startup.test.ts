@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/index.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
-import { REDIS_URL, tempSqlitePath } from '../helpers/app.js'
+import { startApp, tempSqlitePath } from '../helpers/app.js'
+import { InstanceLockedError } from '../../src/db/instance-lock.js'
 
 const children: ChildServer[] = []
 afterAll(() => { for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL') })
@@ -69,14 +70,25 @@ describe('start-up', () => {
     const b = await startChildServer({ DATABASE_URL: file })
     children.push(b)
     expect((await fetch(b.url + '/health')).status).toBe(200)
-    // with Redis, instances on one file hear each other: a second one is welcome
     b.proc.kill('SIGTERM')
     expect((await b.exited).code).toBe(0)
-    const c = await startChildServer({ DATABASE_URL: file, REDIS_URL })
-    const d = await startChildServer({ DATABASE_URL: file, REDIS_URL })
-    children.push(c, d)
-    expect((await fetch(d.url + '/health')).status).toBe(200)
-  }, 90_000)
+  }, 120_000)
+
+  it('in one process too; with Redis, instances on one file hear each other and a second one is welcome', async () => {
+    const file = tempSqlitePath()
+    const a = await startApp({ databaseUrl: file })
+    try {
+      await expect(startApp({ databaseUrl: file })).rejects.toThrow(InstanceLockedError)
+    } finally { await a.close() }
+    // closed: the file is free again
+    const b = await startApp({ databaseUrl: file })
+    await b.close()
+    const c = await startApp({ databaseUrl: file, redis: true })
+    const d = await startApp({ databaseUrl: file, redis: true })
+    try {
+      expect((await fetch(d.url + '/health')).status).toBe(200)
+    } finally { await d.close(); await c.close() }
+  }, 60_000)
 
   it('an address that does not resolve is one line', () => {
     const r = runToEnd({ DATABASE_URL: tempSqlitePath(), HOST: 'no.such.host.invalid' })
