@@ -30,11 +30,19 @@ export function decodeCursor(cursor: unknown, kind: string, field: string): stri
   return payload
 }
 
-export function decodeIntCursor(cursor: unknown, kind: string, field: string): number {
-  const s = decodeCursor(cursor, kind, field)
+/** a message cursor: the message's seq and its room (a cursor of one room is refused in another) */
+export function encodeMessageCursor(seq: number, roomId: string): string {
+  return encodeCursor('m', `${seq}:${roomId}`)
+}
+
+/** the seq of a message cursor of `roomId`; a cursor made before they named their room is taken as it is */
+export function decodeMessageCursor(cursor: unknown, roomId: string, field: string): number {
+  const m = /^(\d{1,10})(?::(.{1,100}))?$/.exec(decodeCursor(cursor, 'm', field))
   // seqs are 32-bit (PostgreSQL integer columns): no cursor this server made holds more
-  if (!/^\d{1,10}$/.test(s) || Number(s) > 2147483647) throw badInput(field, `${field} is not a valid cursor`)
-  return Number(s)
+  if (!m || Number(m[1]) > 2147483647) throw badInput(field, `${field} is not a valid cursor`)
+  // before, a cursor of another room was read as a position in this one
+  if (m[2] !== undefined && m[2] !== roomId) throw badInput(field, `${field} is a cursor of another room`)
+  return Number(m[1])
 }
 
 export function connection<T>(items: { cursor: string; node: T }[], hasNextPage: boolean, hasPreviousPage: boolean): Connection<T> {

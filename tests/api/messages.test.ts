@@ -144,6 +144,28 @@ describe('history paging', () => {
     const bad = await gql(t.url, PAGE, { r: room.id, after: '12' }, member.token)
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' })
   })
+
+  it('a cursor of another room is BAD_USER_INPUT, for after and before and for messageAdded\'s after (before: read as a position here)', async () => {
+    const here = await createRoom(t.url, member.token, 'Cursor here')
+    const there = await createRoom(t.url, member.token, 'Cursor there')
+    for (let i = 1; i <= 8; i++) await send(t.url, member.token, here.id, `h${i}`)
+    for (let i = 1; i <= 5; i++) await send(t.url, member.token, there.id, `t${i}`)
+    const foreign = (await ok(t.url, PAGE, { r: there.id, first: 5 }, member.token)).messages.pageInfo.endCursor
+    for (const field of ['after', 'before'] as const) {
+      const r = await gql(t.url, PAGE, { r: here.id, first: 3, [field]: foreign }, member.token)
+      expect(r.errors?.[0].extensions, field).toMatchObject({ code: 'BAD_USER_INPUT', field })
+    }
+    const c = wsClient(t.wsUrl, member.token)
+    const s = collect(c, MESSAGE_ADDED, { roomId: here.id, after: foreign })
+    await s.waitError()
+    expect(s.state.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' })
+    await c.dispose()
+    // its own cursors work, and one made before cursors named their room is still read
+    const own = (await ok(t.url, PAGE, { r: here.id, first: 5 }, member.token)).messages.pageInfo.endCursor
+    expect((await ok(t.url, PAGE, { r: here.id, first: 2, after: own }, member.token)).messages.edges.map((e: any) => e.node.seq)).toEqual([6, 7])
+    const older = Buffer.from('m:5').toString('base64url')
+    expect((await ok(t.url, PAGE, { r: here.id, first: 2, after: older }, member.token)).messages.edges.map((e: any) => e.node.seq)).toEqual([6, 7])
+  })
 })
 
 describe('search', () => {

@@ -3,7 +3,7 @@ import type { Services } from '../../services.js'
 import type { Ctx } from '../../graphql/context.js'
 import type { Connection, MessageEventKind, MessageEventModel, MessageModel, ReactionGroupModel, RoomModel } from '../../graphql/models.js'
 import { AppError, badInput, conflict, forbidden, notFound } from '../../graphql/errors.js'
-import { connection, decodeCursor, decodeIntCursor, encodeCursor, pageSize } from '../../graphql/connection.js'
+import { connection, decodeCursor, decodeMessageCursor, encodeCursor, encodeMessageCursor, pageSize } from '../../graphql/connection.js'
 import { cleanText, isId } from '../../lib/text.js'
 import { searchWords } from '../../lib/search-words.js'
 import { SEARCH_QUERY_MAX } from '../../lib/limits.js'
@@ -540,8 +540,8 @@ export class MessagesService {
     }
     const { room } = await this.svc.rooms.readable(ctx, roomId)
     if (args.aroundSeq !== null && args.aroundSeq !== undefined) return this.around(ctx, room.id, args.aroundSeq, args.first !== null && args.first !== undefined ? pageSize(args.first, 'first', 50) : pageSize(args.last, 'last', 50))
-    const lower = args.after === null || args.after === undefined ? null : decodeIntCursor(args.after, 'm', 'after')
-    const upper = args.before === null || args.before === undefined ? null : decodeIntCursor(args.before, 'm', 'before')
+    const lower = args.after === null || args.after === undefined ? null : decodeMessageCursor(args.after, room.id, 'after')
+    const upper = args.before === null || args.before === undefined ? null : decodeMessageCursor(args.before, room.id, 'before')
     const hasFirst = args.first !== null && args.first !== undefined
     const hasLast = args.last !== null && args.last !== undefined
     const first = hasFirst ? pageSize(args.first, 'first', 50) : null
@@ -559,7 +559,7 @@ export class MessagesService {
     const messageLoader = ctx.loaders.of<string, MessageModel>('message', (ids) => this.repo.byIds(ids))
     for (const m of rows) messageLoader.prime(m.id, m)
     // seq has no gaps and deleted messages stay as tombstones: neighbours exist exactly when in range
-    return connection(rows.map((m) => ({ cursor: encodeCursor('m', m.seq), node: m })), lastSeq < head, firstSeq > 1)
+    return connection(rows.map((m) => ({ cursor: encodeMessageCursor(m.seq, room.id), node: m })), lastSeq < head, firstSeq > 1)
   }
 
   /** the page holding message `seq` (or the newest, when past it): up to half the size before it, the rest from it on */
@@ -576,7 +576,7 @@ export class MessagesService {
     for (const m of rows) messageLoader.prime(m.id, m)
     const firstSeq = rows.length ? rows[0].seq : 1
     const lastSeq = rows.length ? rows[rows.length - 1].seq : head
-    return connection(rows.map((m) => ({ cursor: encodeCursor('m', m.seq), node: m })), lastSeq < head, firstSeq > 1)
+    return connection(rows.map((m) => ({ cursor: encodeMessageCursor(m.seq, roomId), node: m })), lastSeq < head, firstSeq > 1)
   }
 
   lastMessage(ctx: Ctx, room: RoomModel): Promise<MessageModel | null> {
@@ -615,7 +615,7 @@ export class MessagesService {
   }
 
   /** `after` of messageAdded: a message cursor or a decimal Message.seq */
-  private parseAfter(after: string | null | undefined): number | null {
+  private parseAfter(after: string | null | undefined, roomId: string): number | null {
     if (after === null || after === undefined) return null
     if (typeof after !== 'string' || after.length > 100) throw badInput('after', 'after must be a message cursor or a seq')
     if (/^\d+$/.test(after)) {
@@ -625,7 +625,7 @@ export class MessagesService {
       return Math.min(n, SEQ_MAX)
     }
     if (/^[+-]?\d/.test(after) && /^[+-]?[\d.eE+-]+$/.test(after)) throw badInput('after', 'after must be a message cursor or a non-negative seq')
-    return decodeIntCursor(after, 'm', 'after')
+    return decodeMessageCursor(after, roomId, 'after')
   }
 
   /** kinds: events only of these kinds (messageEvents' `kinds`), null for all */
@@ -725,7 +725,7 @@ export class MessagesService {
   }
 
   messageAddedFeed(ctx: Ctx, roomId: string, after: string | null | undefined): Promise<Feed> {
-    const a = this.parseAfter(after)
+    const a = this.parseAfter(after, roomId)
     return this.feed(ctx, roomId, 'added', a)
   }
 
