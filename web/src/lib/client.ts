@@ -122,6 +122,10 @@ export function startSocket() {
       pong: (received) => {
         if (received) clearTimeout(pongTimer)
       },
+      // any frame heard after the ping shows the path is alive: a busy page handles its pong only
+      // after the frames before it, and closed a healthy socket (4408) behind a backlog, starting
+      // a replay that made the backlog longer
+      message: () => clearTimeout(pongTimer),
     },
   })
   ws = client

@@ -157,6 +157,13 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     /** the server ended the live stream: the room is gone or no longer readable */
     ended: false,
   })
+  /**
+   * where messageAdded resumes after a reconnect: the newest seq up to which this page has every
+   * message. Only the stream itself and pages that join up with it move it: a message known some
+   * other way (the answer to one's own send, an edit or reaction of a newer message) can be ahead
+   * of what the stream delivered, and resuming after it lost everything in between (seen under
+   * load: a hole of 1,578 messages after a reconnect).
+   */
   let lastSeq = 0
   // bumped by every jump: a page of older history asked for before it is dropped
   let gen = 0
@@ -183,12 +190,15 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
         if (mode === 'changed') Object.assign(s.list[j], m)
         return
       }
+      // a change to a message older than the loaded history: loading older pages brings it as
+      // it is now (put at the top, it stood alone above a gap)
+      const oldest = s.list.find((x) => !x.local)
+      if (mode === 'changed' && s.hasOlder && oldest && m.seq < oldest.seq) return
       let k = s.list.length
       while (k > 0 && (s.list[k - 1].local || s.list[k - 1].seq > m.seq)) k--
       s.list.splice(k, 0, { ...m })
       inserted = true
     }))
-    if (m.seq > lastSeq) lastSeq = m.seq
     if (inserted) onAdded?.(m, true)
     if (mode === 'changed') messageChanged(roomId, m)
   }
@@ -217,7 +227,10 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
           // keep whatever arrived live (or is still being sent) while the page was loading; a page
           // around an older message keeps only the unsent ones (the live replay brings the rest)
           const ids = new Set(nodes.map((n) => n.id))
-          const kept = old.filter((x) => !ids.has(x.id) && (!aroundSeq || x.local))
+          // what was shown stays only if the page joins up with it (nothing missing in between);
+          // else older pages bring it back
+          const joins = !aroundSeq && (!nodes.length || lastSeq === 0 || nodes[0].seq <= lastSeq + 1)
+          const kept = old.filter((x) => !ids.has(x.id) && (joins || x.local))
           return [...(nodes as Msg[]), ...kept].sort((a, b) => (a.local ? 1 : 0) - (b.local ? 1 : 0) || a.seq - b.seq)
         })
         setState({ hasOlder: d.messages.pageInfo.hasPreviousPage, olderCursor: d.messages.pageInfo.startCursor ?? null, loading: false })
@@ -233,7 +246,11 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   function startLive() {
     // `after` is read on every (re)subscribe: a reconnect replays exactly what this page has not seen
     stops.push(live(MessageAddedLive, () => ({ roomId, after: String(lastSeq) }), {
-      next: (d) => upsert(d.messageAdded, 'added'),
+      next: (d) => {
+        upsert(d.messageAdded, 'added')
+        // the stream is gapless and in order: what it delivered, the page has up to there
+        if (d.messageAdded.seq > lastSeq) lastSeq = d.messageAdded.seq
+      },
       error: (e) => setState('liveError', e),
       complete: () => setState('ended', true),
     }))
