@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
-import { ok } from '../helpers/client.js'
+import { ok, signUp } from '../helpers/client.js'
 import { createRoom, joinByCode } from '../helpers/rooms.js'
 import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
 
@@ -174,6 +174,30 @@ describe('rough edges of the web client', () => {
     expect(await b.page.getByLabel('Message', { exact: true }).count()).toBe(0)
     await Promise.all([a.context.close(), b.context.close()])
   })
+
+  it('a room of 130 members: the panel lists every one, and @-suggestions find the last to join', async () => {
+    const ownerName = uname('host')
+    const o = await newPage(browser)
+    await signUpInPage(o.page, app.url, ownerName, PASSWORD, 'Host')
+    const room = await createRoom(app.url, await tokenOf(ownerName), 'Big Hall', 'PUBLIC')
+    const names: string[] = []
+    for (let i = 0; i < 129; i++) {
+      const u = await signUp(app.url, `${uname('m')}${String(i).padStart(3, '0')}`)
+      await joinByCode(app.url, u.token, room.code)
+      names.push(u.username)
+    }
+    await o.page.goto(`${app.url}/rooms/${room.id}`)
+    const list = o.page.getByRole('list', { name: 'Room members' })
+    // before: the first 100 only
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 15_000 }).toBe(130)
+    const last = names[names.length - 1]!
+    const box = o.page.getByLabel('Message', { exact: true })
+    await box.click()
+    await box.pressSequentially(`hi @${last}`)
+    const suggestions = o.page.getByRole('listbox', { name: 'Mention someone' })
+    await expect.poll(() => suggestions.getByRole('option').allTextContents(), { timeout: 5000 }).toEqual([expect.stringContaining(`@${last}`)])
+    await o.context.close()
+  }, 120_000)
 
   it('a declined friend request leaves the sender\'s page at once; a wrong room code says so plainly', async () => {
     const [annName, bobName] = [uname('ann'), uname('bob')]

@@ -67,7 +67,7 @@ type Documents = {
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": typeof types.MarkRoomNotificationsReadDocument,
     "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": typeof types.SetMemberRoleDocument,
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": typeof types.RemoveMemberDocument,
-    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
+    "\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100, after: $after) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": typeof types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": typeof types.BlockFromRoomDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": typeof types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": typeof types.RoomViewDocument,
@@ -173,7 +173,7 @@ const documents: Documents = {
     "\n  mutation MarkRoomNotificationsRead($ids: [ID!]) { markNotificationsRead(ids: $ids) }\n": types.MarkRoomNotificationsReadDocument,
     "\n  mutation SetMemberRole($roomId: ID!, $userId: ID!, $role: MemberRole!) { setMemberRole(roomId: $roomId, userId: $userId, role: $role) { role user { id } } }\n": types.SetMemberRoleDocument,
     "\n  mutation RemoveMember($roomId: ID!, $userId: ID!, $ban: Boolean) { removeMember(roomId: $roomId, userId: $userId, ban: $ban) }\n": types.RemoveMemberDocument,
-    "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n": types.RoomMembersDocument,
+    "\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100, after: $after) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": types.RoomMembersDocument,
     "\n  mutation BlockFromRoom($userId: ID!) { blockUser(userId: $userId) }\n": types.BlockFromRoomDocument,
     "\n  fragment RoomViewFields on Room {\n    id\n    name\n    description\n    kind\n    code\n    isActive\n    viewerIsMember\n    viewerRole\n    memberCount\n    unreadCount\n    viewerLastReadSeq\n    lastMessage { id seq }\n    createdAt\n    createdBy { id displayName }\n  }\n": types.RoomViewFieldsFragmentDoc,
     "\n  query RoomView($id: ID!) {\n    room(id: $id) { ...RoomViewFields }\n  }\n": types.RoomViewDocument,
@@ -455,7 +455,7 @@ export function graphql(source: "\n  mutation RemoveMember($roomId: ID!, $userId
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMembers($id: ID!) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100, after: $after) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      members(first: 100, after: $after) {\n        edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,6 +2,7 @@
 // presence then name in the side panel.
 import { createEffect, createResource, createSignal, For, Show, type Resource } from 'solid-js'
 import { graphql } from '../../gql'
+import type { RoomMembersQuery } from '../../gql/graphql'
 import { query } from '../../lib/client'
 import { avatarOf, focusOf, nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, latestOf, PresenceDot } from '../../components/ui'
@@ -9,22 +10,35 @@ import type { Role } from '../../lib/roles'
 import { MemberMenu } from './MemberMenu'
 
 const RoomMembers = graphql(`
-  query RoomMembers($id: ID!) {
+  query RoomMembers($id: ID!, $after: String) {
     room(id: $id) {
       id
       memberCount
-      members(first: 100) {
+      members(first: 100, after: $after) {
         edges { node { role joinedAt user { id username displayName status focusUntil avatarUrl } } }
+        pageInfo { hasNextPage endCursor }
       }
     }
   }
 `)
 
-function fetchMembers(id: string, onCount?: (n: number) => void) {
-  return query(RoomMembers, { id }).then((d) => {
-    if (d.room) onCount?.(d.room.memberCount)
-    return d.room?.members.edges.map((e) => e.node) ?? []
-  })
+/** the most members read for the panel and the composer's @-suggestions */
+export const MEMBERS_SHOWN = 1000
+
+/** every member (up to MEMBERS_SHOWN), page after page: the first 100 only left the rest of a big room out of the panel and of @-suggestions */
+async function fetchMembers(id: string, onCount?: (n: number) => void) {
+  type Node = NonNullable<RoomMembersQuery['room']>['members']['edges'][number]['node']
+  const out: Node[] = []
+  let after: string | null = null
+  for (;;) {
+    const d: RoomMembersQuery = await query(RoomMembers, after ? { id, after } : { id })
+    if (!d.room) return out
+    if (!after) onCount?.(d.room.memberCount)
+    out.push(...d.room.members.edges.map((e) => e.node))
+    const { hasNextPage, endCursor } = d.room.members.pageInfo
+    if (!hasNextPage || !endCursor || out.length >= MEMBERS_SHOWN) return out
+    after = endCursor
+  }
 }
 type MemberList = Awaited<ReturnType<typeof fetchMembers>>
 
