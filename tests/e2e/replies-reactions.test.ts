@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { TestApp } from '../helpers/app.js'
 import { launch, newPage, signUpInPage, startWebApp, uname, watchErrors } from './browser.js'
+import { ok, signUp } from '../helpers/client.js'
+import { createRoom, joinByCode, send as sendApi } from '../helpers/rooms.js'
 
 let app: TestApp
 let browser: Browser
@@ -147,5 +149,26 @@ describe('conversations in the browser', () => {
     const links = row(b, 'ok').locator('.body a')
     await expect.poll(() => links.count(), { timeout: 10_000 }).toBe(1)
     expect(await links.getAttribute('href')).toBe('https://example.org/')
+  }, 90_000)
+
+  it('the quote of a reply to a message far back opens the history there (before: a notice to load older messages by hand)', async () => {
+    const a = await newPage(browser)
+    const annName = uname('ann')
+    await signUpInPage(a.page, app.url, annName, undefined, 'Ann')
+    const ann = (await (await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation($i: LogInInput!) { logIn(input: $i) { token } }', variables: { i: { username: annName, password: 'correct horse battery' } } }) })).json()).data.logIn.token as string
+    const bob = await signUp(app.url, uname('bob'))
+    const room = await createRoom(app.url, ann, 'Long Ago', 'PRIVATE')
+    await joinByCode(app.url, bob.token, room.code)
+    const original = await sendApi(app.url, ann, room.id, 'the original, far back')
+    for (let i = 1; i <= 60; i++) await sendApi(app.url, ann, room.id, `filler ${i}`)
+    await ok(app.url, 'mutation($r: ID!, $to: ID!) { sendMessage(roomId: $r, body: "answering that", replyToId: $to) { id } }', { r: room.id, to: original.id }, bob.token)
+    await a.page.goto(`${app.url}/rooms/${room.id}`)
+    const reply = row(a.page, 'answering that')
+    await expect.poll(() => reply.count(), { timeout: 10_000 }).toBe(1)
+    expect(await row(a.page, 'the original, far back').count()).toBe(0)
+    await reply.getByRole('button', { name: /^Reply to Ann: the original, far back/ }).click()
+    await expect.poll(() => row(a.page, 'the original, far back').count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => a.page.evaluate(() => document.activeElement?.textContent ?? ''), { timeout: 10_000 }).toContain('the original, far back')
+    await a.context.close()
   }, 90_000)
 })

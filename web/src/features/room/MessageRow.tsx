@@ -5,6 +5,7 @@ import { Show } from 'solid-js'
 import { me } from '../../lib/session'
 import { avatarOf, handleOf, nameOf } from '../../lib/users'
 import { Avatar, formatTime, toast } from '../../components/ui'
+import { navigate } from '../../lib/router'
 import type { Feed, Msg } from './feed'
 import { MessageBody, firstLine, mentions } from './MessageBody'
 import { ReactionBar } from './Reactions'
@@ -35,7 +36,7 @@ export function jumpToMessage(seq: number): boolean {
 export function ReplyQuote(props: { replyTo: NonNullable<Msg['replyTo']> }) {
   const q = () => props.replyTo
   return (
-    <button type="button" class="reply-quote" onClick={() => { if (!jumpToMessage(q().seq)) toast('That message is further up: load older messages to see it.') }}
+    <button type="button" class="reply-quote" onClick={() => { if (!jumpToMessage(q().seq)) navigate(`${location.pathname}?at=${q().seq}`) }}
       aria-label={q().deletedAt ? 'Reply to a deleted message' : `Reply to ${nameOf(q().sender)}: ${firstLine(q().body)}. Show the original`}>
       <Show when={!q().deletedAt} fallback={<em class="muted">Original message deleted</em>}>
         <span class="quote-sender">{nameOf(q().sender)}</span> <span class="quote-text">{firstLine(q().body)}</span>
