@@ -211,7 +211,7 @@ export function httpRules(config: Config): ValidationRule[] {
 // another's.) Fields without a resolver of their own read the parent, which is the same for all.
 const VIEWER_INDEPENDENT = new Set([
   'User.avatarUrl', 'Room.createdBy', 'Room.memberCount', 'RoomMember.user',
-  'Message.room', 'Message.sender', 'Message.attachments', 'Message.replyTo', 'Message.reactions', 'Message.pinnedBy',
+  'Message.room', 'Message.cursor', 'Message.sender', 'Message.attachments', 'Message.replyTo', 'Message.reactions', 'Message.pinnedBy',
   'Attachment.url', 'Attachment.thumbnailUrl', 'MessageEvent.message', 'ReactionGroup.count', 'ReactionGroup.users',
   'TypingEvent.user', 'PresenceEvent.user',
   // the event reaches only those who may see the user's status (the feed decides)

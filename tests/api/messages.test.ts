@@ -163,6 +163,11 @@ describe('history paging', () => {
     // its own cursors work, and one made before cursors named their room is still read
     const own = (await ok(t.url, PAGE, { r: here.id, first: 5 }, member.token)).messages.pageInfo.endCursor
     expect((await ok(t.url, PAGE, { r: here.id, first: 2, after: own }, member.token)).messages.edges.map((e: any) => e.node.seq)).toEqual([6, 7])
+    // Message.cursor is its edge's cursor, so a message from a subscription pages back from itself
+    const withCursors = await ok(t.url, 'query($r: ID!) { messages(roomId: $r, first: 8) { edges { cursor node { seq cursor } } } }', { r: here.id }, member.token)
+    for (const e of withCursors.messages.edges) expect(e.node.cursor).toBe(e.cursor)
+    const fromSixth = withCursors.messages.edges[5].node.cursor
+    expect((await ok(t.url, PAGE, { r: here.id, last: 2, before: fromSixth }, member.token)).messages.edges.map((e: any) => e.node.seq)).toEqual([4, 5])
     const older = Buffer.from('m:5').toString('base64url')
     expect((await ok(t.url, PAGE, { r: here.id, first: 2, after: older }, member.token)).messages.edges.map((e: any) => e.node.seq)).toEqual([6, 7])
   })

@@ -1,4 +1,4 @@
-import { pageSize } from '../../graphql/connection.js'
+import { encodeMessageCursor, pageSize } from '../../graphql/connection.js'
 import type { AppResolvers } from '../../graphql/schema.js'
 import type { MessageEventKind } from '../../graphql/models.js'
 
@@ -22,6 +22,7 @@ export const messagesResolvers: AppResolvers = {
     messageEvents: { subscribe: (_, { roomId, after, kinds }: { roomId: string; after?: number | null; kinds?: readonly MessageEventKind[] | null }, ctx) => ctx.svc.messages.messageEventsFeed(ctx, roomId, after, kinds) },
   },
   Message: {
+    cursor: (m) => encodeMessageCursor(m.seq, m.roomId),
     room: async (m, _, ctx) => {
       const room = await ctx.svc.rooms.load(ctx, m.roomId)
       if (!room) throw new Error('message without room')

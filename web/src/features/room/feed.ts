@@ -15,6 +15,7 @@ graphql(`
     id
     roomId
     seq
+    cursor
     body
     createdAt
     editedAt
@@ -41,6 +42,10 @@ graphql(`
     reactions { emoji viewerReacted }
   }
 `)
+
+/** the loaded history is cut back to TRIM_TO messages once it passes TRIM_AT (feed.trim) */
+export const TRIM_AT = 600
+export const TRIM_TO = 400
 
 const RoomMessages = graphql(`
   query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {
@@ -351,7 +356,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
 
   function echoOf(clientId: string, body: string, createdAt: string): Msg {
     return {
-      id: `local-${clientId}`, roomId, seq: Number.MAX_SAFE_INTEGER, body, clientId, createdAt, editedAt: null, deletedAt: null,
+      id: `local-${clientId}`, roomId, seq: Number.MAX_SAFE_INTEGER, cursor: '', body, clientId, createdAt, editedAt: null, deletedAt: null,
       sender: { id: me.id, username: me.username, displayName: me.displayName, avatarUrl: me.avatarUrl ?? null }, local: 'sending',
       replyTo: null, reactions: [], pinnedAt: null, pinnedBy: null, attachments: [],
     }
@@ -445,8 +450,24 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     for (const s of stops.splice(0)) s()
   }
 
+  /**
+   * Keeps the loaded history to the newest `keep` messages once it passes `limit` (the view is at
+   * the bottom): a page left open in a busy room grew without bound (5,000 messages, 200k DOM
+   * nodes and 300 MB after 20 minutes, a send's echo taking seconds). What goes comes back with
+   * "Load older messages", from the cursor of the oldest one kept.
+   */
+  function trim(limit = TRIM_AT, keep = TRIM_TO) {
+    const loaded = state.list.filter((m) => !m.local)
+    if (loaded.length <= limit || state.loadingOlder) return
+    const first = loaded[loaded.length - keep]!
+    batch(() => {
+      setState('list', (l) => l.filter((m) => m.local || m.seq >= first.seq))
+      setState({ hasOlder: true, olderCursor: first.cursor, olderError: null })
+    })
+  }
+
   return {
-    state, start, stop, resync, jump, resendWaiting, loadOlder, send, retry, discard, edit, remove, reload: start, toggleReaction, setPin, pinned,
+    state, start, stop, trim, resync, jump, resendWaiting, loadOlder, send, retry, discard, edit, remove, reload: start, toggleReaction, setPin, pinned,
     onAdded(fn: (m: Msg, live: boolean) => void) { onAdded = fn },
   }
 }

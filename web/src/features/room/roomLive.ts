@@ -169,7 +169,11 @@ export function useRoomLive(o: {
 
   feed.onAdded((m) => {
     if (m.sender.id !== self.id) typing.forget(m.sender.id)
-    if (scroll.stuck()) queueMicrotask(scroll.toBottom)
+    if (scroll.stuck()) {
+      // reading the newest: the oldest beyond a bound go (Load older messages brings them back)
+      feed.trim()
+      queueMicrotask(scroll.toBottom)
+    }
     else if (m.sender.id !== self.id && m.seq > newAfter) scroll.noteUnseen()
     scheduleMarkRead()
   })
