@@ -135,3 +135,46 @@ describe('a room left open while it is busy', () => {
     await context.close()
   }, 120_000)
 })
+
+describe('a history opened at an older message', () => {
+  it('pages newer history in on demand instead of replaying all of it, then goes live at the newest; writing jumps to the newest', async () => {
+    const { page, context } = await newPage(browser)
+    const errors = watchErrors(page)
+    await signUpInPage(page, app.url, uname('gus'))
+    const bob = await signUp(app.url, uname('hal'))
+    const room = await createRoom(app.url, bob.token, 'Deep History')
+    for (let i = 1; i <= 160; i++) await send(app.url, bob.token, room.id, `d${i}`)
+    await page.goto(`${app.url}/join/${(room as { code: string }).code}`)
+    await expect.poll(() => page.getByRole('heading', { name: 'Deep History', level: 1 }).count(), { timeout: 10_000 }).toBe(1)
+    const bodies = () => page.getByRole('log').locator('li.message .body').allTextContents()
+    await expect.poll(async () => (await bodies()).at(-1), { timeout: 10_000 }).toBe('d160')
+    await page.goto(`${app.url}/rooms/${room.id}?at=5`)
+    const newer = page.getByRole('button', { name: 'Load newer messages' })
+    await expect.poll(() => newer.count(), { timeout: 10_000 }).toBe(1)
+    // before: the 155 newer messages were all replayed into the page at once
+    const first = await bodies()
+    expect(first[0]).toBe('d1')
+    expect(first.length).toBeLessThanOrEqual(50)
+    // page by page to the newest, by reading down (the bottom of the log loads the next page), then
+    // live ("Jump to latest" stays while there is newer history, its neighbour says Loading… meanwhile)
+    const toLatest = page.getByRole('button', { name: 'Jump to latest' })
+    await expect.poll(async () => {
+      await page.getByRole('log').evaluate((el) => { el.scrollTop = el.scrollHeight })
+      return toLatest.count()
+    }, { timeout: 30_000 }).toBe(0)
+    const all = await bodies()
+    expect(all).toEqual(Array.from({ length: 160 }, (_, i) => `d${i + 1}`))
+    await send(app.url, bob.token, room.id, 'live after')
+    await expect.poll(async () => (await bodies()).at(-1), { timeout: 10_000 }).toBe('live after')
+
+    // opened far back again, the reader writes: the page goes to the newest, where it shows
+    await page.goto(`${app.url}/rooms/${room.id}?at=3`)
+    await expect.poll(() => newer.count(), { timeout: 10_000 }).toBe(1)
+    await page.getByLabel('Message', { exact: true }).fill('written from the past')
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await bodies()).slice(-2), { timeout: 10_000 }).toEqual(['live after', 'written from the past'])
+    expect(await toLatest.count()).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+})

@@ -29,6 +29,7 @@ export function createMessageScroll(feed: Feed) {
     stickToBottom = listEl.scrollHeight - listEl.scrollTop - listEl.clientHeight < 80
     if (stickToBottom) setUnseen(0)
     if (listEl.scrollTop < 40 && feed.state.hasOlder && !feed.state.loadingOlder) void older()
+    if (stickToBottom && feed.state.hasNewer && !feed.state.loadingNewer) void feed.loadNewer()
   }
   async function older() {
     const before = listEl ? listEl.scrollHeight - listEl.scrollTop : 0
@@ -155,6 +156,15 @@ export function MessageList(props: {
             </Show>
           </Show>
         </Show>
+        <Show when={feed.state.hasNewer && !feed.state.loading}>
+          <div class="older">
+            <button type="button" class="btn small" aria-disabled={feed.state.loadingNewer} onClick={() => { if (!feed.state.loadingNewer) void feed.loadNewer() }}>
+              {feed.state.loadingNewer ? 'Loading…' : 'Load newer messages'}
+            </button>
+            <button type="button" class="btn small" onClick={() => void feed.latest()}>Jump to latest</button>
+          </div>
+        </Show>
+        <Show when={feed.state.newerError}><ErrorBox error={feed.state.newerError} retry={() => void feed.loadNewer()} /></Show>
         <Show when={feed.state.liveError}>
           <ErrorBox error={feed.state.liveError} />
         </Show>

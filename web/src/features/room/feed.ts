@@ -51,7 +51,16 @@ const RoomMessages = graphql(`
   query RoomMessages($roomId: ID!, $before: String, $aroundSeq: Int) {
     messages(roomId: $roomId, last: 50, before: $before, aroundSeq: $aroundSeq) {
       edges { cursor node { ...MessageFields ...ViewerReactions } }
-      pageInfo { hasPreviousPage startCursor }
+      pageInfo { hasPreviousPage startCursor hasNextPage endCursor }
+    }
+  }
+`)
+
+const RoomMessagesNewer = graphql(`
+  query RoomMessagesNewer($roomId: ID!, $after: String!) {
+    messages(roomId: $roomId, first: 50, after: $after) {
+      edges { cursor node { ...MessageFields ...ViewerReactions } }
+      pageInfo { hasNextPage endCursor }
     }
   }
 `)
@@ -157,6 +166,11 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     liveError: null as AppError | null,
     hasOlder: false,
     olderCursor: null as string | null,
+    /** opened at an older message (a search hit, a quote): newer history is paged in, not replayed */
+    hasNewer: false,
+    newerCursor: null as string | null,
+    loadingNewer: false,
+    newerError: null as AppError | null,
     loadingOlder: false,
     olderError: null as AppError | null,
     /** the server ended the live stream: the room is gone or no longer readable */
@@ -196,9 +210,12 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
         return
       }
       // a change to a message older than the loaded history: loading older pages brings it as
-      // it is now (put at the top, it stood alone above a gap)
+      // it is now (put at the top, it stood alone above a gap); and one newer than a history
+      // opened further back, which its later pages bring
       const oldest = s.list.find((x) => !x.local)
       if (mode === 'changed' && s.hasOlder && oldest && m.seq < oldest.seq) return
+      const newest = [...s.list].reverse().find((x) => !x.local)
+      if (mode === 'changed' && s.hasNewer && newest && m.seq > newest.seq) return
       let k = s.list.length
       while (k > 0 && (s.list[k - 1].local || s.list[k - 1].seq > m.seq)) k--
       s.list.splice(k, 0, { ...m })
@@ -238,7 +255,10 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
           const kept = old.filter((x) => !ids.has(x.id) && (joins || x.local))
           return [...(nodes as Msg[]), ...kept].sort((a, b) => (a.local ? 1 : 0) - (b.local ? 1 : 0) || a.seq - b.seq)
         })
-        setState({ hasOlder: d.messages.pageInfo.hasPreviousPage, olderCursor: d.messages.pageInfo.startCursor ?? null, loading: false })
+        setState({
+          hasOlder: d.messages.pageInfo.hasPreviousPage, olderCursor: d.messages.pageInfo.startCursor ?? null, loading: false,
+          hasNewer: !!aroundSeq && d.messages.pageInfo.hasNextPage, newerCursor: d.messages.pageInfo.endCursor ?? null, newerError: null,
+        })
       })
       for (const n of nodes) if (n.seq > lastSeq) lastSeq = n.seq
       return true
@@ -249,6 +269,14 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   }
 
   function startLive() {
+    // opened at an older message: the newer history comes page by page (loadNewer), and the
+    // stream starts once the pages reach the newest (it replayed everything newer at once: 7,600
+    // messages, minutes of a busy page, for one search hit)
+    if (!state.hasNewer) startAdded()
+    startEvents()
+  }
+
+  function startAdded() {
     // `after` is read on every (re)subscribe: a reconnect replays exactly what this page has not seen
     stops.push(live(MessageAddedLive, () => ({ roomId, after: String(lastSeq) }), {
       next: (d) => {
@@ -259,6 +287,9 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
       error: (e) => setState('liveError', e),
       complete: () => setState('ended', true),
     }))
+  }
+
+  function startEvents() {
     stops.push(live(MessageEventsLive, () => (lastEventSeq === null ? { roomId } : { roomId, after: lastEventSeq }), {
       next: (d) => {
         const ev = d.messageEvents
@@ -285,8 +316,47 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     stop()
     lastSeq = 0
     gen++
-    setState({ hasOlder: false, olderCursor: null, loadingOlder: false, olderError: null })
+    setState({ hasOlder: false, olderCursor: null, loadingOlder: false, olderError: null, hasNewer: false, newerCursor: null, loadingNewer: false, newerError: null })
     await start(seq)
+  }
+
+  /** back to the newest messages and the live stream, from a history opened further back */
+  async function latest() {
+    stop()
+    gen++
+    setState({ hasOlder: false, olderCursor: null, loadingOlder: false, olderError: null, hasNewer: false, newerCursor: null, loadingNewer: false, newerError: null })
+    await start()
+  }
+
+  /** the next page after the loaded history, when it was opened at an older message */
+  async function loadNewer(): Promise<boolean> {
+    if (state.loadingNewer || !state.hasNewer || state.loading || !state.newerCursor) return false
+    const mine = gen
+    setState({ loadingNewer: true, newerError: null })
+    try {
+      const d = await query(RoomMessagesNewer, { roomId, after: state.newerCursor })
+      if (mine !== gen) return false
+      const nodes = d.messages.edges.map((e) => e.node)
+      batch(() => {
+        setState('list', (old) => {
+          const ids = new Set(old.map((x) => x.id))
+          return [...old, ...(nodes as Msg[]).filter((n) => !ids.has(n.id))].sort((a, b) => (a.local ? 1 : 0) - (b.local ? 1 : 0) || a.seq - b.seq)
+        })
+        setState({ hasNewer: d.messages.pageInfo.hasNextPage, newerCursor: d.messages.pageInfo.endCursor ?? state.newerCursor })
+      })
+      // the pages join up with what was loaded: the stream may resume after them
+      for (const n of nodes) if (n.seq > lastSeq) lastSeq = n.seq
+      // reading forward: the oldest beyond the bound go, as at the bottom of a live room
+      trim()
+      // caught up with the newest: the live stream from here (it replays what came meanwhile)
+      if (!state.hasNewer) startAdded()
+      return true
+    } catch (e) {
+      if (mine === gen) setState('newerError', toAppError(e))
+      return false
+    } finally {
+      if (mine === gen) setState('loadingNewer', false)
+    }
   }
 
   /** resolves true when a page was added before the loaded history */
@@ -372,6 +442,8 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
     }
     setState('list', (l) => [...l, echo])
     void attempt(clientId, body, attachments.map((a) => a.id), 0)
+    // written while reading further back: the conversation's newest, where it will show
+    if (state.hasNewer) void latest()
   }
 
   /**
@@ -437,7 +509,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
    */
   async function resync() {
     void resendWaiting()
-    if (lastEventSeq !== null || state.loading || state.error) return
+    if (lastEventSeq !== null || state.loading || state.error || state.hasNewer) return
     try {
       const d = await query(RoomMessages, { roomId })
       for (const e of d.messages.edges) upsert(e.node, 'changed')
@@ -467,7 +539,7 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
   }
 
   return {
-    state, start, stop, trim, resync, jump, resendWaiting, loadOlder, send, retry, discard, edit, remove, reload: start, toggleReaction, setPin, pinned,
+    state, start, stop, trim, resync, jump, latest, resendWaiting, loadOlder, loadNewer, send, retry, discard, edit, remove, reload: start, toggleReaction, setPin, pinned,
     onAdded(fn: (m: Msg, live: boolean) => void) { onAdded = fn },
   }
 }
