@@ -100,6 +100,8 @@ export function MessageList(props: {
   highlight: number | null
   /** others' unread messages older than the loaded page: how many, and the jump to the first */
   unreadAbove: { count: number; jump: () => void } | null
+  /** others' messages that arrived live: the only ones a screen reader announces */
+  arrivals: { id: string; text: string }[]
 }) {
   const feed = props.feed
   const scroll = props.scroll
@@ -120,7 +122,13 @@ export function MessageList(props: {
           </div>
         )}
       </Show>
-      <div class="messages" ref={scroll.ref} onScroll={scroll.onScroll} role="log" aria-label={props.label} aria-live="polite" aria-relevant="additions" tabindex="0">
+      {/* The log is read by moving through it, not announced: opening a room, or loading older
+          messages, inserted a whole page into it and a live log read it all aloud. Messages that
+          arrive live are announced from this region instead, each once. */}
+      <div class="sr-only" aria-live="polite" aria-relevant="additions" data-testid="arrivals">
+        <For each={props.arrivals}>{(a) => <p>{a.text}</p>}</For>
+      </div>
+      <div class="messages" ref={scroll.ref} onScroll={scroll.onScroll} role="log" aria-label={props.label} aria-live="off" tabindex="0">
         <Show when={feed.state.hasOlder}>
           <div class="older">
             <button type="button" class="btn small" aria-disabled={feed.state.loadingOlder} onClick={() => { if (!feed.state.loadingOlder) void scroll.older() }}>
