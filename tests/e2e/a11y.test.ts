@@ -26,6 +26,16 @@ async function tokenOf(username: string): Promise<string> {
   return (await ok(app.url, 'mutation($i: LogInInput!) { logIn(input: $i) { token } }', { i: { username, password: PASSWORD } })).logIn.token
 }
 
+/** the focused element as a screen reader names it: aria-label, its label, else its text ('' for <body>) */
+const activeName = (page: Page) => page.evaluate(() => {
+  const el = document.activeElement as HTMLElement | null
+  if (!el || el === document.body) return ''
+  const labelled = el.getAttribute('aria-labelledby')
+  if (labelled) return labelled.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim()
+  const labels = (el as HTMLInputElement).labels
+  return (el.getAttribute('aria-label') ?? (labels?.length ? labels[0].textContent : el.textContent) ?? '').trim()
+})
+
 /**
  * The texts a screen reader would announce as they appear: those inside a live region (aria-live
  * polite or assertive, or role log / status / alert without aria-live="off").
@@ -79,4 +89,29 @@ describe('the message log announces live arrivals only', () => {
     expect(errors).toEqual([])
     await p.context.close()
   }, 90_000)
+})
+
+describe('the Room menu from the keyboard', () => {
+  it("on a wide screen an owner's menu opens on its first visible item and the arrow keys go round the visible items", async () => {
+    const me = uname('own')
+    const p = await newPage(browser)
+    await signUpInPage(p.page, app.url, me, PASSWORD)
+    const room = await createRoom(app.url, await tokenOf(me), 'Menu Room')
+    await p.page.goto(`${app.url}/rooms/${room.id}`)
+    const button = p.page.getByRole('button', { name: 'Room menu' })
+    await button.focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => activeName(p.page)).toBe('Room settings')
+    await p.page.keyboard.press('ArrowDown')
+    expect(await activeName(p.page)).toBe('Leave room')
+    await p.page.keyboard.press('ArrowDown')
+    expect(await activeName(p.page)).toBe('Delete room')
+    await p.page.keyboard.press('ArrowDown')
+    expect(await activeName(p.page)).toBe('Room settings')
+    await p.page.keyboard.press('ArrowUp')
+    expect(await activeName(p.page)).toBe('Delete room')
+    await p.page.keyboard.press('Escape')
+    await expect.poll(() => activeName(p.page)).toBe('Room menu')
+    await p.context.close()
+  }, 60_000)
 })
