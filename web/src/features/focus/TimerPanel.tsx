@@ -79,7 +79,9 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
   const keepRunning = () => { setConfirmStop(false); queueMicrotask(() => stopBtn?.focus()) }
 
   return (
-    <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title">
+    // Start becomes Pause, Pause becomes Resume, Stop becomes the start form: the focus follows
+    // to the nearest button (lib/focusKeeper.ts)
+    <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title" data-refocus="button">
       <h2 id="timer-title">Focus timer</h2>
       <Show when={loaded() || initial.state !== 'pending'} fallback={<Loading label="Loading timer…" />}>
         <Show when={!initial.error} fallback={<ErrorBox error={initial.error} retry={refetch} />}>

@@ -128,7 +128,7 @@ export function MessageList(props: {
       <div class="sr-only" aria-live="polite" aria-relevant="additions" data-testid="arrivals">
         <For each={props.arrivals}>{(a) => <p>{a.text}</p>}</For>
       </div>
-      <div class="messages" ref={scroll.ref} onScroll={scroll.onScroll} role="log" aria-label={props.label} aria-live="off" tabindex="0">
+      <div class="messages" ref={scroll.ref} onScroll={scroll.onScroll} role="log" aria-label={props.label} aria-live="off" tabindex="0" data-refocus=":scope">
         <Show when={feed.state.hasOlder}>
           <div class="older">
             <button type="button" class="btn small" aria-disabled={feed.state.loadingOlder} onClick={() => { if (!feed.state.loadingOlder) void scroll.older() }}>
