@@ -181,7 +181,7 @@ describe("the sidebar's last message", () => {
     const msg = p.page.getByRole('log').locator('li.message', { hasText: 'draft one' })
     await msg.hover()
     await msg.getByRole('button', { name: 'Edit message' }).click()
-    await p.page.getByLabel('Edit message').fill('draft two')
+    await p.page.getByLabel('Edit message', { exact: true }).fill('draft two')
     await p.page.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('draft two')
     const edited = p.page.getByRole('log').locator('li.message', { hasText: 'draft two' })
