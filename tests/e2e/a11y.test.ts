@@ -253,3 +253,54 @@ describe('message actions say whose message', () => {
     await p.context.close()
   }, 60_000)
 })
+
+describe('form errors after a submit reach a screen reader', () => {
+  /** the focused field's label, whether it says it is invalid, and what describes it (its error) */
+  const focusedField = (page: Page) => page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | null
+    if (!el || el === document.body) return null
+    const desc = (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)?.textContent ?? '').join(' | ')
+    return { label: el.labels?.[0]?.textContent?.trim() ?? '', invalid: el.getAttribute('aria-invalid'), desc }
+  })
+
+  it('sign-up, profile and account: the focus goes to the first invalid field, whose error is linked to it', async () => {
+    const p = await newPage(browser)
+    await p.page.goto(app.url + '/signup')
+    await p.page.getByLabel('Username').fill('no spaces!')
+    await p.page.getByLabel('Password').fill(PASSWORD)
+    await p.page.getByLabel('Password').press('Enter')
+    await expect.poll(() => focusedField(p.page), { timeout: 10_000 }).toMatchObject({ label: 'Username', invalid: 'true' })
+    const err = await p.page.locator('.field-error').first().textContent()
+    expect(err).toBeTruthy()
+    expect((await focusedField(p.page))!.desc).toContain(err!)
+    // the error is not part of the field's name
+    expect(await p.page.getByRole('textbox', { name: 'Username', exact: true }).count()).toBe(1)
+
+    const me = uname('frm')
+    await p.page.getByLabel('Username').fill(me)
+    await p.page.getByLabel('Password').fill('password')
+    await p.page.getByLabel('Password').press('Enter')
+    await expect.poll(() => focusedField(p.page), { timeout: 10_000 }).toMatchObject({ label: 'Password', invalid: 'true' })
+    expect((await focusedField(p.page))!.desc).toMatch(/password/i)
+
+    await p.page.getByLabel('Password').fill(PASSWORD)
+    await p.page.getByLabel('Password').press('Enter')
+    await expect.poll(() => p.page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
+
+    await p.page.goto(app.url + '/profile')
+    await p.page.getByLabel('Display name').fill('   ')
+    await p.page.getByRole('button', { name: 'Save profile' }).focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => focusedField(p.page), { timeout: 10_000 }).toMatchObject({ label: 'Display name', invalid: 'true' })
+    expect((await focusedField(p.page))!.desc).not.toBe('')
+
+    await p.page.goto(app.url + '/account')
+    await p.page.getByLabel('Current password', { exact: true }).fill('not my password at all')
+    await p.page.getByLabel('New password', { exact: true }).fill('a much better passphrase 42')
+    await p.page.getByRole('button', { name: 'Change password' }).focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => focusedField(p.page), { timeout: 10_000 }).toMatchObject({ label: 'Current password', invalid: 'true' })
+    expect((await focusedField(p.page))!.desc).not.toBe('')
+    await p.context.close()
+  }, 60_000)
+})
