@@ -304,3 +304,35 @@ describe('form errors after a submit reach a screen reader', () => {
     await p.context.close()
   }, 60_000)
 })
+
+describe('a page change moves the focus to the new page', () => {
+  const focusedHeading = (page: Page) => page.evaluate(() => {
+    const el = document.activeElement
+    return el?.tagName === 'H1' ? el.textContent?.trim() ?? '' : `${el?.tagName}: ${el?.textContent?.trim().slice(0, 40)}`
+  })
+  it("after signing up, following a link (top bar, sidebar) and Back, the focus is on the new page's heading", async () => {
+    const me = uname('nav')
+    const p = await newPage(browser)
+    const room = await createRoom(app.url, (await signUp(app.url, uname('own'))).token, 'Heading Room')
+    await p.page.goto(app.url + '/signup')
+    await p.page.getByLabel('Username').fill(me)
+    await p.page.getByLabel('Password').fill(PASSWORD)
+    await p.page.getByLabel('Password').press('Enter')
+    await expect.poll(() => focusedHeading(p.page), { timeout: 20_000 }).toBe('Find a room')
+    await joinByCode(app.url, await tokenOf(me), room.code)
+
+    await p.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Friends' }).focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => focusedHeading(p.page), { timeout: 10_000 }).toBe('Friends')
+
+    const link = p.page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /^Heading Room/ })
+    await expect.poll(() => link.count(), { timeout: 10_000 }).toBe(1)
+    await link.focus()
+    await p.page.keyboard.press('Enter')
+    await expect.poll(() => focusedHeading(p.page), { timeout: 10_000 }).toBe('Heading Room')
+
+    await p.page.goBack()
+    await expect.poll(() => focusedHeading(p.page), { timeout: 10_000 }).toBe('Friends')
+    await p.context.close()
+  }, 60_000)
+})

@@ -9,6 +9,9 @@
 //    control with the lost one's name (the same button drawn again), else the first match of its
 //    data-refocus selector, else its first focusable control, else itself when it has a tabindex;
 // 3. else (the whole page changed) to the page's heading, else the main area.
+//
+// It also moves the focus to the new page's heading after a navigation (focusPage), unless the
+// user has moved it meanwhile or an action asked for another control.
 
 const TABBABLE = 'a[href], button:not(:disabled), input:not(:disabled):not([type="hidden"]), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]:not([tabindex="-1"])'
 
@@ -96,6 +99,42 @@ function restore() {
  */
 export function focusNext(target: string | (() => HTMLElement | null | undefined), ms = 10_000) {
   intent = { find: typeof target === 'string' ? () => document.querySelector<HTMLElement>(target) : target, until: Date.now() + ms }
+}
+
+let pageWatch: (() => void) | null = null
+
+/**
+ * After a navigation: the focus goes to the new page's heading once it is drawn (or to what an
+ * action asked for), unless the user has put it somewhere else meanwhile. Screen readers then read
+ * the new page's name; the link that was followed stays where it was for the next one.
+ */
+export function focusPage() {
+  pageWatch?.()
+  const from = document.activeElement
+  const untouched = () => {
+    const a = document.activeElement
+    return !a || a === document.body || a === from || a === document.getElementById('main') || (last !== null && a === last && !visible(last))
+  }
+  const tryNow = () => {
+    if (!untouched()) return true // the user (or the page, revealing a message) moved it: leave it
+    const wanted = takeIntent()
+    if (wanted) { wanted.focus(); return true }
+    // the new page is still loading: wait for its heading
+    const main = document.getElementById('main')
+    if (main?.querySelector('.loading') && !main.querySelector('h1')) return false
+    const t = pageTarget()
+    if (!t) return false
+    t.focus({ preventScroll: true })
+    return true
+  }
+  queueMicrotask(() => {
+    if (tryNow()) return
+    const obs = new MutationObserver(() => { if (tryNow()) stop() })
+    const timer = setTimeout(() => stop(), 10_000)
+    const stop = () => { obs.disconnect(); clearTimeout(timer); if (pageWatch === stop) pageWatch = null }
+    pageWatch = stop
+    obs.observe(document.body, { childList: true, subtree: true })
+  })
 }
 
 export function installFocusKeeper() {
