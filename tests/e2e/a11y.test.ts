@@ -336,3 +336,112 @@ describe('a page change moves the focus to the new page', () => {
     await p.context.close()
   }, 60_000)
 })
+
+describe('colour contrast (WCAG AA) in both themes', () => {
+  /**
+   * The contrast of an element's text with what is behind it (or, border: its border with its
+   * own background and with its parent's), composited from the page down: backgrounds with alpha,
+   * and the opacity of every ancestor.
+   */
+  const contrastOf = (page: Page, selector: string, what: 'text' | 'border' = 'text') => page.evaluate(([sel, w]) => {
+    const el = document.querySelector(sel)
+    if (!el) return -1
+    type C = [number, number, number, number]
+    const parse = (s: string): C => {
+      const m = s.match(/rgba?\(([^)]+)\)/)
+      if (!m) return [0, 0, 0, 0]
+      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number)
+      return [p[0], p[1], p[2], p[3] ?? 1]
+    }
+    const over = (top: C, under: C): C => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat(1) as C
+    const lum = (c: C) => {
+      const f = (v: number) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4 }
+      return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2])
+    }
+    const ratio = (a: C, b: C) => { const x = lum(a); const y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05) }
+    const chain: Element[] = []
+    for (let e: Element | null = el; e; e = e.parentElement) chain.unshift(e)
+    // paints from the root down; returns the colours at the element: its background, its text, its border, its parent's background
+    const paint = (i: number, behind: C): { bg: C; fg: C; border: C; parentBg: C } => {
+      const cs = getComputedStyle(chain[i])
+      const inner = over(parse(cs.backgroundColor), behind)
+      let r: { bg: C; fg: C; border: C; parentBg: C }
+      if (i === chain.length - 1) r = { bg: inner, fg: over(parse(cs.color), inner), border: over(parse(cs.borderTopColor), behind), parentBg: behind }
+      else r = paint(i + 1, inner)
+      const o = Number(cs.opacity)
+      if (o < 1) {
+        const mix = (c: C): C => [0, 1, 2].map((k) => c[k] * o + behind[k] * (1 - o)).concat(1) as C
+        r = { bg: mix(r.bg), fg: mix(r.fg), border: mix(r.border), parentBg: i === chain.length - 1 ? r.parentBg : mix(r.parentBg) }
+      }
+      return r
+    }
+    const r = paint(0, [255, 255, 255, 1])
+    return w === 'text' ? ratio(r.fg, r.bg) : Math.min(ratio(r.border, r.bg), ratio(r.border, r.parentBg))
+  }, [selector, what] as const)
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`${scheme}: current page and room, links, muted rooms, the @me chip, badges, the waiting note ≥ 4.5:1; field borders ≥ 3:1`, async () => {
+      const me = uname('col')
+      const p = await newPage(browser)
+      await p.page.emulateMedia({ colorScheme: scheme })
+      await signUpInPage(p.page, app.url, me, PASSWORD)
+      const mine = await tokenOf(me)
+      const ann = await signUp(app.url, uname('ann'))
+      const room = await createRoom(app.url, ann.token, 'Colour Room')
+      const quiet = await createRoom(app.url, ann.token, 'Quiet Room')
+      await joinByCode(app.url, mine, room.code)
+      await joinByCode(app.url, mine, quiet.code)
+      await ok(app.url, 'mutation($r: ID!) { setRoomNotificationLevel(roomId: $r, level: NONE) { id } }', { r: quiet.id }, mine)
+      await send(app.url, ann.token, quiet.id, 'nothing urgent')
+      await send(app.url, ann.token, room.id, `hello @${me}`)
+
+      await p.page.goto(`${app.url}/rooms/${room.id}`)
+      await expect.poll(() => p.page.locator('.mention.me').count(), { timeout: 10_000 }).toBe(1)
+      await expect.poll(() => p.page.locator('.sb-row.is-muted .sb-last').count(), { timeout: 10_000 }).toBe(1)
+      const checks: [string, string, 'text' | 'border', number][] = [
+        ['current nav link', '.nav-link[aria-current="page"]', 'text', 4.5],
+        ['current sidebar room', '.sb-link[aria-current="page"] .sb-name', 'text', 4.5],
+        ['@me mention chip', '.mention.me', 'text', 4.5],
+        ['muted room name', '.sb-row.is-muted .sb-name', 'text', 4.5],
+        ['muted room last message', '.sb-row.is-muted .sb-last', 'text', 4.5],
+        ['composer border', '#composer-input', 'border', 3],
+      ]
+      const results: Record<string, number> = {}
+      const run = async () => { for (const [name, sel, w] of checks) results[name] = Math.round((await contrastOf(p.page, sel, w)) * 100) / 100 }
+      await run()
+
+      // a message waiting for the connection
+      await p.context.setOffline(true)
+      await expect.poll(() => p.page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('Offline')
+      await p.page.getByLabel('Message', { exact: true }).fill('written offline')
+      await p.page.keyboard.press('Enter')
+      await expect.poll(() => p.page.locator('.pending-note').count(), { timeout: 15_000 }).toBe(1)
+      checks.push(['waiting note', '.pending-note', 'text', 4.5])
+      results['waiting note'] = Math.round((await contrastOf(p.page, '.pending-note')) * 100) / 100
+      await p.context.setOffline(false)
+      await expect.poll(() => p.page.getByTestId('connection-status').textContent(), { timeout: 20_000 }).toBe('Connected')
+
+      // a link on the page's background, the "This device" badge, a form field on a card
+      await p.page.goto(`${app.url}/nowhere`)
+      await expect.poll(() => p.page.getByRole('heading', { name: 'Not found' }).count(), { timeout: 10_000 }).toBe(1)
+      checks.push(['link on the page', '#main .page a', 'text', 4.5])
+      results['link on the page'] = Math.round((await contrastOf(p.page, '#main .page a')) * 100) / 100
+      await p.page.goto(`${app.url}/sessions`)
+      await expect.poll(() => p.page.locator('.badge').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+      checks.push(['badge', '#main .badge:not(.count)', 'text', 4.5])
+      results.badge = Math.round((await contrastOf(p.page, '#main .badge:not(.count)')) * 100) / 100
+      // a mention in a room that is not open: its badge in the sidebar
+      await send(app.url, ann.token, room.id, `again @${me}`)
+      await expect.poll(() => p.page.locator('.badge.mention').count(), { timeout: 10_000 }).toBe(1)
+      checks.push(['mention badge', '.badge.mention', 'text', 4.5])
+      results['mention badge'] = Math.round((await contrastOf(p.page, '.badge.mention')) * 100) / 100
+      await p.page.goto(`${app.url}/profile`)
+      checks.push(['text field border', 'input[name="displayName"]', 'border', 3])
+      results['text field border'] = Math.round((await contrastOf(p.page, 'input[name="displayName"]', 'border')) * 100) / 100
+
+      const failing = checks.filter(([name, , , min]) => !(results[name] >= min)).map(([name, , , min]) => `${name}: ${results[name]} < ${min}`)
+      expect(failing).toEqual([])
+      await p.context.close()
+    }, 90_000)
+  }
+})
