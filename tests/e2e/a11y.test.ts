@@ -445,3 +445,24 @@ describe('colour contrast (WCAG AA) in both themes', () => {
     }, 90_000)
   }
 })
+
+describe('prefers-reduced-motion', () => {
+  it("stops the connection dot's pulse and the search hit's flash", async () => {
+    const p = await newPage(browser)
+    await p.page.emulateMedia({ reducedMotion: 'reduce' })
+    await signUpInPage(p.page, app.url, uname('rm'), PASSWORD)
+    // the app's own classes, in the app's stylesheet: reconnecting, and a highlighted message
+    const animations = () => p.page.evaluate(() => {
+      const host = document.createElement('div')
+      host.innerHTML = '<span class="conn conn-reconnecting"><span class="conn-dot"></span></span><ol class="message-list"><li class="message highlight"><div class="bubble">x</div></li></ol>'
+      document.body.append(host)
+      const names = [host.querySelector('.conn-dot')!, host.querySelector('.bubble')!].map((el) => getComputedStyle(el).animationName)
+      host.remove()
+      return names
+    })
+    expect(await animations()).toEqual(['none', 'none'])
+    await p.page.emulateMedia({ reducedMotion: 'no-preference' })
+    expect(await animations()).toEqual(['pulse', 'hit-flash'])
+    await p.context.close()
+  }, 60_000)
+})
