@@ -466,3 +466,23 @@ describe('prefers-reduced-motion', () => {
     await p.context.close()
   }, 60_000)
 })
+
+describe('the message list is a valid list', () => {
+  it('holds list items only; the day and "New messages" separators are inside them', async () => {
+    const me = uname('lst')
+    const p = await newPage(browser)
+    await signUpInPage(p.page, app.url, me, PASSWORD)
+    const mine = await tokenOf(me)
+    const ann = await signUp(app.url, uname('ann'))
+    const room = await createRoom(app.url, ann.token, 'List Room')
+    await joinByCode(app.url, mine, room.code)
+    await send(app.url, mine, room.id, 'read already')
+    await send(app.url, ann.token, room.id, 'unread one')
+    await p.page.goto(`${app.url}/rooms/${room.id}`)
+    await expect.poll(() => p.page.getByRole('separator', { name: 'New messages' }).count(), { timeout: 10_000 }).toBe(1)
+    expect(await p.page.getByRole('separator', { name: 'Today' }).count()).toBe(1)
+    const children = await p.page.locator('ol.message-list').evaluate((ol) => [...ol.children].map((c) => `${c.tagName}${c.getAttribute('role') ? `[role=${c.getAttribute('role')}]` : ''}`))
+    expect(children).toEqual(['LI', 'LI', 'LI', 'LI'])
+    await p.context.close()
+  }, 60_000)
+})

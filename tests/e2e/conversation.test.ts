@@ -122,7 +122,7 @@ describe('jump to first unread', () => {
     await expect.poll(() => first.count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => first.getAttribute('aria-current'), { timeout: 5_000 }).toBe('true')
     // the divider sits right before it, after the message read before
-    const order = await page.getByRole('log').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.querySelector('.body')?.textContent ?? ''))
+    const order = await page.getByRole('log').locator('li').evaluateAll((els) => els.map((e) => e.querySelector('[role="separator"]')?.getAttribute('aria-label') ?? e.querySelector('.body')?.textContent ?? ''))
     const at = order.indexOf('New messages')
     expect(order.slice(at - 1, at + 2)).toEqual(['already read', 'New messages', 'unread 1'])
     expect(await page.getByRole('separator', { name: 'Today' }).count()).toBe(1)
@@ -171,7 +171,7 @@ describe('the "New messages" line', () => {
     await page.getByRole('button', { name: 'Load older messages' }).click()
     await expect.poll(() => row(page, 'seen before').count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => line.count(), { timeout: 5_000 }).toBe(1)
-    const order = await page.getByRole('log').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.querySelector('.body')?.textContent ?? ''))
+    const order = await page.getByRole('log').locator('li').evaluateAll((els) => els.map((e) => e.querySelector('[role="separator"]')?.getAttribute('aria-label') ?? e.querySelector('.body')?.textContent ?? ''))
     const at = order.indexOf('New messages')
     expect(order.slice(at - 1, at + 2)).toEqual(['seen before', 'New messages', 'backlog 1'])
     expect(await page.getByText('80 unread messages above').count()).toBe(0)

@@ -148,11 +148,13 @@ export function MessageList(props: {
                     const divider = () => props.dividerBefore === m.id
                     return (
                       <>
+                        {/* a list holds list items only: the separator is inside one (an <li> whose
+                            role was separator made the list invalid) */}
                         <Show when={newDay()}>
-                          <li class="day" role="separator" aria-label={dayLabel(m.createdAt)}><span>{dayLabel(m.createdAt)}</span></li>
+                          <li class="day"><span role="separator" aria-label={dayLabel(m.createdAt)}>{dayLabel(m.createdAt)}</span></li>
                         </Show>
                         <Show when={divider()}>
-                          <li class="divider" role="separator" aria-label="New messages"><span>New messages</span></li>
+                          <li class="divider"><span role="separator" aria-label="New messages">New messages</span></li>
                         </Show>
                         <MessageRow msg={m} feed={feed} ownerView={props.ownerView} member={props.member} canPin={props.canPin} onReply={props.onReply} grouped={!divider() && continues(prev(), m)} highlight={!m.local && props.highlight === m.seq} />
                       </>
