@@ -486,3 +486,26 @@ describe('the message list is a valid list', () => {
     await p.context.close()
   }, 60_000)
 })
+
+describe('the delete-account question', () => {
+  it('keeps the focus inside while it is open (Tab and Shift+Tab go round its buttons)', async () => {
+    const p = await newPage(browser)
+    await signUpInPage(p.page, app.url, uname('del'), PASSWORD)
+    await p.page.goto(`${app.url}/account`)
+    const form = p.page.getByRole('form', { name: 'Delete account' })
+    await form.getByLabel('Password', { exact: true }).fill(PASSWORD)
+    await form.getByLabel('Password', { exact: true }).press('Enter')
+    const question = p.page.getByRole('alertdialog')
+    await expect.poll(() => activeName(p.page)).toBe('Cancel')
+    const seen: string[] = []
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await p.page.keyboard.press(key)
+      seen.push(await activeName(p.page))
+      expect(await question.evaluate((el) => el.contains(document.activeElement))).toBe(true)
+    }
+    expect(seen).toEqual(['Yes, delete my account', 'Cancel', 'Yes, delete my account', 'Cancel', 'Yes, delete my account'])
+    await p.page.keyboard.press('Escape')
+    await expect.poll(() => question.count()).toBe(0)
+    await p.context.close()
+  }, 60_000)
+})

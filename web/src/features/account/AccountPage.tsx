@@ -149,7 +149,16 @@ function DeleteAccountForm() {
         when={confirming()}
         fallback={<div class="row"><button type="submit" class="btn danger" ref={askButton} disabled={!password()}>Delete my account…</button></div>}
       >
-        <div class="notice stack" role="alertdialog" aria-labelledby="delete-confirm-text" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); setConfirming(false) } }}>
+        {/* modal like the other dialogs: Tab and Shift+Tab go round its two buttons, Escape cancels */}
+        <div class="notice stack" role="alertdialog" aria-modal="true" aria-labelledby="delete-confirm-text" onKeyDown={(e) => {
+          if (e.key === 'Escape') { e.stopPropagation(); setConfirming(false) }
+          if (e.key === 'Tab') {
+            const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')]
+            const i = buttons.indexOf(document.activeElement as HTMLButtonElement)
+            e.preventDefault()
+            buttons[(i + (e.shiftKey ? -1 : 1) + buttons.length) % buttons.length]?.focus()
+          }
+        }}>
           <p id="delete-confirm-text"><strong>This cannot be undone.</strong> Delete @{me()?.username} for good?</p>
           <div class="row">
             <button type="button" class="btn danger" aria-disabled={remove.busy()} onClick={() => void remove.run()}>
