@@ -125,6 +125,8 @@ describe('focus rooms in the browser', () => {
     await expect.poll(() => notes(ana.page), { timeout: 10_000 }).toEqual([{ title: 'Break: round 1 done', body: '5 minutes of break in Study Hall.' }])
     await expect.poll(() => ana.page.title(), { timeout: 10_000 }).toMatch(/^0[45]:\d\d Break · /)
     await expect.poll(() => ben.page.getByTestId('timer-phase').textContent(), { timeout: 10_000 }).toBe('Break')
+    // said once to a screen reader, in a polite status region
+    for (const u of [ana, ben]) await expect.poll(() => u.page.getByRole('status').filter({ hasText: 'Break: 5 minutes' }).count(), { timeout: 10_000 }).toBe(1)
     const minutes = async (token: string) => (await ok(app.url, '{ studySessions { edges { node { minutes } } } }', {}, token)).studySessions.edges.map((e: any) => e.node.minutes)
     expect(await minutes(ana.token)).toEqual([25])
     expect(await minutes(ben.token)).toEqual([25])
@@ -138,6 +140,7 @@ describe('focus rooms in the browser', () => {
     // who paused is shown; stopping while Ana focuses asks Ben first
     await clock.advance(5 * MIN)
     await expect.poll(() => ana.page.getByTestId('timer-round').textContent(), { timeout: 10_000 }).toBe('Round 2')
+    await expect.poll(() => ana.page.getByRole('status').filter({ hasText: 'Focus: round 2' }).count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => notes(ana.page), { timeout: 10_000 }).toHaveLength(2)
     await ana.page.getByRole('button', { name: 'Pause' }).click()
     await expect.poll(() => ben.page.getByTestId('timer-last-action').textContent(), { timeout: 10_000 }).toBe('Ana paused')

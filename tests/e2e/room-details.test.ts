@@ -253,7 +253,7 @@ describe('rough edges of the web client', () => {
     const name = p.page.getByLabel('Display name')
     await name.fill('   ')
     await p.page.getByRole('button', { name: 'Save profile' }).click()
-    const err = p.page.locator('label.field', { has: name }).locator('.field-error')
+    const err = p.page.locator('.field', { has: name }).locator('.field-error')
     await expect.poll(() => err.textContent(), { timeout: 10_000 }).toBe('Display name must not be empty')
     expect(await p.page.getByText(/input\.displayName/).count()).toBe(0)
     await p.context.close()

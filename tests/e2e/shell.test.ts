@@ -181,7 +181,7 @@ describe("the sidebar's last message", () => {
     const msg = p.page.getByRole('log').locator('li.message', { hasText: 'draft one' })
     await msg.hover()
     await msg.getByRole('button', { name: 'Edit message' }).click()
-    await p.page.getByLabel('Edit message').fill('draft two')
+    await p.page.getByLabel('Edit message', { exact: true }).fill('draft two')
     await p.page.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('draft two')
     const edited = p.page.getByRole('log').locator('li.message', { hasText: 'draft two' })
@@ -346,8 +346,15 @@ describe('desktop notifications', () => {
     await panel.getByRole('radio', { name: 'Nothing (muted)' }).focus()
     await b.page.keyboard.press('Space')
     await expect.poll(() => loungeLink.getAttribute('aria-label'), { timeout: 5_000 }).toMatch(/, muted$/)
-    // dimmed in the list
-    expect(Number(await loungeLink.evaluate((e) => getComputedStyle(e).opacity))).toBeLessThan(1)
+    // dimmed in the list: in the muted text colour (not by opacity, which took it under 4.5:1)
+    expect(await loungeLink.evaluate((e) => {
+      const probe = document.createElement('span')
+      probe.style.color = 'var(--muted)'
+      e.parentElement!.append(probe)
+      const muted = getComputedStyle(probe).color
+      probe.remove()
+      return getComputedStyle(e).color === muted && getComputedStyle(e).opacity === '1'
+    })).toBe(true)
     await b.page.keyboard.press('Escape')
     await expect.poll(() => panel.count()).toBe(0)
     await expect.poll(() => activeName(b.page)).toBe('Notification settings for Lounge')

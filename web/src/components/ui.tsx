@@ -1,4 +1,4 @@
-import { createSignal, For, type JSX, Match, type Resource, Show, Switch } from 'solid-js'
+import { createSignal, For, type JSX, Match, type Resource, Show, splitProps, Switch } from 'solid-js'
 import { connState } from '../lib/client'
 import { toAppError } from '../lib/errors'
 
@@ -155,4 +155,32 @@ export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unkno
     }
   }
   return { busy, error, run, setError }
+}
+
+/**
+ * A labelled input with its hint and its error below it, both linked to it by aria-describedby:
+ * a screen reader reads them with the field (an error inside the <label> was read as part of the
+ * field's name, or not at all), and the field says it is invalid.
+ */
+export function TextField(props: JSX.InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; hint?: string; error?: string | null }) {
+  const [own, input] = splitProps(props, ['label', 'hint', 'error', 'id'])
+  const id = () => own.id ?? `field-${props.name}`
+  return (
+    <div class="field">
+      <label for={id()}>{own.label}</label>
+      <input {...input} id={id()} aria-invalid={!!own.error}
+        aria-describedby={[own.error ? `${id()}-error` : null, own.hint ? `${id()}-hint` : null].filter(Boolean).join(' ') || undefined} />
+      <Show when={own.hint}><small class="hint" id={`${id()}-hint`}>{own.hint}</small></Show>
+      <Show when={own.error}><small class="field-error" id={`${id()}-error`}>{own.error}</small></Show>
+    </div>
+  )
+}
+
+/**
+ * After a failed submit: the focus goes to the first field marked invalid, and a screen reader
+ * reads its error with it (aria-describedby). An error about no one field is in the form's error
+ * box, a role=alert region, read as it appears.
+ */
+export function focusFirstInvalid(form: HTMLElement | undefined) {
+  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
 }

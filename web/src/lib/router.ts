@@ -1,6 +1,7 @@
 // A small history router: a signal holding the path, pushState navigation and pattern matching.
 // The app has a handful of flat routes, which does not justify a router dependency.
 import { createSignal } from 'solid-js'
+import { focusPage } from './focusKeeper'
 
 const current = () => location.pathname + location.search
 const [path, setPath] = createSignal(current())
@@ -26,8 +27,10 @@ window.addEventListener('popstate', () => {
     history.pushState(null, '', shown)
     return
   }
+  const page = shown.split('?')[0] !== to.split('?')[0]
   shown = to
   setPath(to)
+  if (page) focusPage()
 })
 
 /** `force`: the app moves on whatever guards say (the room is gone, the user left it) */
@@ -42,8 +45,11 @@ export function navigate(to: string, opts: { replace?: boolean; force?: boolean 
     if (opts.replace) history.replaceState(null, '', '/')
     else history.pushState(null, '', '/')
   }
+  // another page (not the same one with another query): its heading takes the focus
+  const page = shown.split('?')[0] !== location.pathname
   shown = current()
   setPath(shown)
+  if (page) focusPage()
 }
 
 export function pathname(): string {

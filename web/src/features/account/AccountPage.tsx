@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import { mutate } from '../../lib/client'
 import { toAppError } from '../../lib/errors'
 import { accountDeleted, me } from '../../lib/session'
-import { ErrorBox, toast, useAction } from '../../components/ui'
+import { ErrorBox, focusFirstInvalid, toast, useAction } from '../../components/ui'
 // the server's own rule (shared file: no server internals in it), so the feedback here is what
 // changePassword will answer
 import { passwordLengthProblem, passwordProblem } from '../../../../src/lib/passwords'
@@ -95,8 +95,11 @@ function ChangePasswordForm() {
     return e && !['currentPassword', 'newPassword'].includes(toAppError(e).field ?? '') ? e : null
   }
   const meter = () => ({ empty: 0, weak: 1, checking: 1, ok: 2, strong: 3 })[strength().level]
+  // a refused change (a wrong current password): the focus goes to the field, which reads its error
+  let form: HTMLFormElement | undefined
+  createEffect(on(() => save.error(), (e) => { if (e) focusFirstInvalid(form) }, { defer: true }))
   return (
-    <form class="card stack" aria-labelledby="change-password-title" onSubmit={(e) => { e.preventDefault(); void save.run() }}>
+    <form class="card stack" ref={form} aria-labelledby="change-password-title" onSubmit={(e) => { e.preventDefault(); void save.run() }}>
       <h2 id="change-password-title">Change password</h2>
       <PasswordField label="Current password" name="currentPassword" value={current()} onInput={setCurrent} autocomplete="current-password" error={fieldError('currentPassword')} />
       <PasswordField label="New password" name="newPassword" value={next()} onInput={setNext} autocomplete="new-password" error={fieldError('newPassword')} describedBy="new-password-strength" />
@@ -129,9 +132,11 @@ function DeleteAccountForm() {
   // the safe choice has the focus (Enter by reflex deletes nothing); Cancel or Escape gives it back
   // to "Delete my account…"
   createEffect(on(confirming, (c, was) => { if (c) queueMicrotask(() => cancelButton?.focus()); else if (was) queueMicrotask(() => { if (!document.activeElement || document.activeElement === document.body) askButton?.focus() }) }))
-  createEffect(on(remove.error, (e) => { if (e) setConfirming(false) }))
+  let deleteForm: HTMLFormElement | undefined
+  // refused (a wrong password): the question goes, the focus goes to the password, read with its error
+  createEffect(on(remove.error, (e) => { if (e) { setConfirming(false); focusFirstInvalid(deleteForm) } }))
   return (
-    <form class="card stack danger-zone" aria-labelledby="delete-account-title" onSubmit={(e) => { e.preventDefault(); if (password()) setConfirming(true) }}>
+    <form class="card stack danger-zone" ref={deleteForm} aria-labelledby="delete-account-title" onSubmit={(e) => { e.preventDefault(); if (password()) setConfirming(true) }}>
       <h2 id="delete-account-title">Delete account</h2>
       <p>
         Deleting your account signs you out everywhere and erases your profile, friends, requests, blocks,
@@ -144,7 +149,16 @@ function DeleteAccountForm() {
         when={confirming()}
         fallback={<div class="row"><button type="submit" class="btn danger" ref={askButton} disabled={!password()}>Delete my account…</button></div>}
       >
-        <div class="notice stack" role="alertdialog" aria-labelledby="delete-confirm-text" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); setConfirming(false) } }}>
+        {/* modal like the other dialogs: Tab and Shift+Tab go round its two buttons, Escape cancels */}
+        <div class="notice stack" role="alertdialog" aria-modal="true" aria-labelledby="delete-confirm-text" onKeyDown={(e) => {
+          if (e.key === 'Escape') { e.stopPropagation(); setConfirming(false) }
+          if (e.key === 'Tab') {
+            const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')]
+            const i = buttons.indexOf(document.activeElement as HTMLButtonElement)
+            e.preventDefault()
+            buttons[(i + (e.shiftKey ? -1 : 1) + buttons.length) % buttons.length]?.focus()
+          }
+        }}>
           <p id="delete-confirm-text"><strong>This cannot be undone.</strong> Delete @{me()?.username} for good?</p>
           <div class="row">
             <button type="button" class="btn danger" aria-disabled={remove.busy()} onClick={() => void remove.run()}>

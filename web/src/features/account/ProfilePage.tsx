@@ -3,7 +3,7 @@ import { graphql } from '../../gql'
 import { mutate } from '../../lib/client'
 import { toAppError } from '../../lib/errors'
 import { me, updateMe } from '../../lib/session'
-import { Avatar, ErrorBox, formatDate, toast, useAction } from '../../components/ui'
+import { Avatar, ErrorBox, focusFirstInvalid, formatDate, TextField, toast, useAction } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { AvatarEditor } from './AvatarEditor'
 
@@ -39,6 +39,9 @@ export function ProfilePage() {
     updateMe(d.updateProfile)
     toast('Profile saved')
   })
+  // a refused save: the focus goes to the field it is about, which reads its error
+  let profileForm: HTMLFormElement | undefined
+  createEffect(on(() => save.error(), (e) => { if (e) focusFirstInvalid(profileForm) }, { defer: true }))
 
   const presence = useAction(async (status: 'ONLINE' | 'AWAY') => {
     const d = await mutate(SetPresence, { status })
@@ -85,24 +88,12 @@ export function ProfilePage() {
             </div>
             <Show when={presence.error()}><ErrorBox error={presence.error()} /></Show>
           </fieldset>
-          <form class="card stack" onSubmit={(e) => { e.preventDefault(); void save.run() }}>
+          <form class="card stack" ref={profileForm} onSubmit={(e) => { e.preventDefault(); void save.run() }}>
             <h2>Edit profile</h2>
-            <label class="field">
-              <span>Display name</span>
-              <input name="displayName" required maxLength={64} value={displayName()} onInput={edit(setDisplayName)} aria-invalid={!!fieldError('displayName')} />
-              <Show when={fieldError('displayName')}><small class="field-error">{fieldError('displayName')}</small></Show>
-            </label>
+            <TextField label="Display name" name="displayName" required maxLength={64} value={displayName()} onInput={edit(setDisplayName)} error={fieldError('displayName')} />
             <div class="row wrap">
-              <label class="field grow">
-                <span>First name</span>
-                <input name="firstName" maxLength={64} autocomplete="given-name" value={firstName()} onInput={edit(setFirstName)} aria-invalid={!!fieldError('firstName')} />
-                <Show when={fieldError('firstName')}><small class="field-error">{fieldError('firstName')}</small></Show>
-              </label>
-              <label class="field grow">
-                <span>Last name</span>
-                <input name="lastName" maxLength={64} autocomplete="family-name" value={lastName()} onInput={edit(setLastName)} aria-invalid={!!fieldError('lastName')} />
-                <Show when={fieldError('lastName')}><small class="field-error">{fieldError('lastName')}</small></Show>
-              </label>
+              <div class="grow"><TextField label="First name" name="firstName" maxLength={64} autocomplete="given-name" value={firstName()} onInput={edit(setFirstName)} error={fieldError('firstName')} /></div>
+              <div class="grow"><TextField label="Last name" name="lastName" maxLength={64} autocomplete="family-name" value={lastName()} onInput={edit(setLastName)} error={fieldError('lastName')} /></div>
             </div>
             <Show when={generalError()}><ErrorBox error={generalError()} /></Show>
             <div class="row">

@@ -1,5 +1,5 @@
 import { createSignal, Show } from 'solid-js'
-import { ErrorBox } from '../../components/ui'
+import { ErrorBox, focusFirstInvalid, TextField } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { logIn, signedOutReason, signUp } from '../../lib/session'
 import { navigate, pathname, queryParam, safeNext } from '../../lib/router'
@@ -17,6 +17,7 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
     return e && toAppError(e).field === f ? toAppError(e).message : null
   }
 
+  let form: HTMLFormElement | undefined
   const submit = async (e: SubmitEvent) => {
     e.preventDefault()
     if (busy()) return
@@ -31,6 +32,7 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
       if (/^\/sign(in|up)$/.test(pathname())) navigate(next, { replace: true })
     } catch (err) {
       setError(err)
+      focusFirstInvalid(form)
     } finally {
       setBusy(false)
     }
@@ -45,25 +47,14 @@ export function AuthPage(props: { mode: 'signin' | 'signup' }) {
         <Show when={signedOutReason() && !isUp()}>
           <p class="notice" role="status">{signedOutReason()}</p>
         </Show>
-        <form onSubmit={submit} class="stack" novalidate>
-          <label class="field">
-            <span>Username</span>
-            <input name="username" autocomplete="username" required minLength={3} maxLength={32} value={username()} onInput={(e) => setUsername(e.currentTarget.value)} aria-invalid={!!fieldError('input.username')} />
-            <Show when={isUp()}><small class="hint">3–32 letters, digits, dots, dashes or underscores.</small></Show>
-            <Show when={fieldError('input.username')}><small class="field-error">{fieldError('input.username')}</small></Show>
-          </label>
+        <form onSubmit={submit} class="stack" novalidate ref={form}>
+          <TextField label="Username" name="username" autocomplete="username" required minLength={3} maxLength={32} value={username()} onInput={(e) => setUsername(e.currentTarget.value)}
+            hint={isUp() ? '3–32 letters, digits, dots, dashes or underscores.' : undefined} error={fieldError('input.username')} />
           <Show when={isUp()}>
-            <label class="field">
-              <span>Display name (optional)</span>
-              <input name="displayName" autocomplete="nickname" maxLength={64} value={displayName()} onInput={(e) => setDisplayName(e.currentTarget.value)} />
-            </label>
+            <TextField label="Display name (optional)" name="displayName" autocomplete="nickname" maxLength={64} value={displayName()} onInput={(e) => setDisplayName(e.currentTarget.value)} />
           </Show>
-          <label class="field">
-            <span>Password</span>
-            <input name="password" type="password" autocomplete={isUp() ? 'new-password' : 'current-password'} required minLength={isUp() ? 8 : 1} value={password()} onInput={(e) => setPassword(e.currentTarget.value)} aria-invalid={!!fieldError('input.password')} />
-            <Show when={isUp()}><small class="hint">At least 8 characters; not a common password or your name.</small></Show>
-            <Show when={fieldError('input.password')}><small class="field-error">{fieldError('input.password')}</small></Show>
-          </label>
+          <TextField label="Password" name="password" type="password" autocomplete={isUp() ? 'new-password' : 'current-password'} required minLength={isUp() ? 8 : 1} value={password()} onInput={(e) => setPassword(e.currentTarget.value)}
+            hint={isUp() ? 'At least 8 characters; not a common password or your name.' : undefined} error={fieldError('input.password')} />
           <Show when={error() && !fieldError('input.username') && !fieldError('input.password')}>
             <ErrorBox error={error()} />
           </Show>

@@ -262,7 +262,9 @@ export function CallPanel(props: { roomId: string; onPeople?: (ids: ReadonlySet<
   }
 
   return (
-    <section class={`call ${inCall() ? 'active' : ''}`} aria-label="Call">
+    // Start call / Join call give way to the call's controls, Hang up to Start call: the focus
+    // follows (lib/focusKeeper.ts)
+    <section class={`call ${inCall() ? 'active' : ''}`} aria-label="Call" data-refocus=".call-controls button, .call-bar button">
       <Show when={inCall()} fallback={
         <div class="call-bar">
           <span class="muted small">

@@ -73,13 +73,24 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
     setGoalText('')
   })
   const done = useAction(async (d: boolean) => accept((await mutate(SetFocusGoalDone, { roomId: props.roomId, done: d })).setFocusGoalDone))
+  // a phase ending (focus to break, break to the next round) is said once, politely: the clock
+  // itself (role=timer) is not live, and the sound and notification may be off
+  const [phaseNews, setPhaseNews] = createSignal('')
+  createEffect(on(phase, (p, prev) => {
+    if ((p === 'FOCUS' && prev === 'BREAK') || (p === 'BREAK' && prev === 'FOCUS')) {
+      const t = shown()
+      setPhaseNews(p === 'BREAK' ? `Break: ${t?.breakMinutes ?? ''} minutes` : `Focus: round ${t ? roundOf(t) : ''}`)
+    }
+  }, { defer: true }))
   const askStop = () => (othersFocusing() > 0 ? setConfirmStop(true) : void act.run('stop'))
   // "Keep it running" (or Escape): the question goes, the focus is back on Stop timer
   let stopBtn: HTMLButtonElement | undefined
   const keepRunning = () => { setConfirmStop(false); queueMicrotask(() => stopBtn?.focus()) }
 
   return (
-    <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title">
+    // Start becomes Pause, Pause becomes Resume, Stop becomes the start form: the focus follows
+    // to the nearest button (lib/focusKeeper.ts)
+    <section class={`timer phase-${phase().toLowerCase()}`} aria-labelledby="timer-title" data-refocus="button">
       <h2 id="timer-title">Focus timer</h2>
       <Show when={loaded() || initial.state !== 'pending'} fallback={<Loading label="Loading timer…" />}>
         <Show when={!initial.error} fallback={<ErrorBox error={initial.error} retry={refetch} />}>
@@ -87,6 +98,7 @@ export function TimerPanel(props: { roomId: string; roomName?: string }) {
             {(t) => <p class="timer-round" data-testid="timer-round">Round {roundOf(t())}</p>}
           </Show>
           <p class="timer-phase" data-testid="timer-phase">{label()}</p>
+          <p class="sr-only" role="status" data-testid="timer-phase-news">{phaseNews()}</p>
           <p class="timer-clock" role="timer" aria-label={`${label()}: ${formatClock(remaining())} left`} data-testid="timer-clock">{formatClock(remaining())}</p>
           <Show when={shown() && phase() !== 'STOPPED' && shown()}>
             {(t) => <p class="muted small">{t().focusMinutes} min focus / {t().breakMinutes} min break{t().startedBy ? ` · started by ${t().startedBy!.displayName}` : ''}</p>}

@@ -3,6 +3,7 @@ import { graphql } from '../../gql'
 import type { PersonFieldsFragment } from '../../gql/graphql'
 import { connEpoch, live, mutate, query } from '../../lib/client'
 import { navigate } from '../../lib/router'
+import { focusNext } from '../../lib/focusKeeper'
 import { avatarOf, nameOf, statusOf } from '../../lib/users'
 import { Async, Avatar, ErrorBox, latestOf, PresenceDot, toast, useAction } from '../../components/ui'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
@@ -58,9 +59,14 @@ const OpenDirectRoom = graphql(`
   mutation OpenDirectRoom($userId: ID!) { openDirectRoom(userId: $userId) { id } }
 `)
 
-function Person(props: { user: PersonFieldsFragment; children?: import('solid-js').JSX.Element; showStatus?: boolean }) {
+/**
+ * list: which list the row is in. An action redraws the lists (Add friend becomes Cancel request,
+ * Accept moves the person to Your friends): the focus finds the person's row again, in the same
+ * list first, else wherever they are now (lib/focusKeeper.ts).
+ */
+function Person(props: { user: PersonFieldsFragment; list: string; children?: import('solid-js').JSX.Element; showStatus?: boolean }) {
   return (
-    <li class="list-row person">
+    <li class="list-row person" data-focus-key={`${props.list}:${props.user.id} person:${props.user.id}`}>
       <Avatar name={nameOf(props.user)} id={props.user.id} url={avatarOf(props.user)} size={36} />
       <div class="grow">
         <p><strong>{nameOf(props.user)}</strong> <span class="muted small">@{props.user.username}</span></p>
@@ -121,6 +127,7 @@ export function FriendsPage() {
   const ask = (kind: 'remove' | 'block', user: PersonFieldsFragment) => { confirmed.setError(null); setConfirming({ kind, user }) }
   const message = useAction(async (userId: string) => {
     const d = await mutate(OpenDirectRoom, { userId })
+    focusNext('#composer-input') // to write to them
     navigate(`/rooms/${d.openDirectRoom.id}`)
   })
 
@@ -172,7 +179,7 @@ export function FriendsPage() {
                     <ul class="list" aria-label="Incoming friend requests">
                       <For each={o.incoming}>
                         {(r) => (
-                          <Person user={r.from}>
+                          <Person user={r.from} list="incoming">
                             <button type="button" class="btn small primary" aria-disabled={act.busy()} aria-label={`Accept ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: true }), `You and ${nameOf(r.from)} are friends`)}>Accept</button>
                             <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Decline ${nameOf(r.from)}`} onClick={() => void act.run(() => mutate(RespondToFriendRequest, { id: r.id, accept: false }))}>Decline</button>
                           </Person>
@@ -187,7 +194,7 @@ export function FriendsPage() {
                     <ul class="list" aria-label="Your friends">
                       <For each={o.friends}>
                         {(u) => (
-                          <Person user={u} showStatus>
+                          <Person user={u} list="friend" showStatus>
                             <button type="button" class="btn small primary" aria-disabled={message.busy()} aria-label={`Message ${nameOf(u)}`} onClick={() => void message.run(u.id)}>Message</button>
                             <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Remove ${nameOf(u)} from friends`} onClick={() => ask('remove', u)}>Remove…</button>
                             <button type="button" class="btn small danger" aria-disabled={act.busy()} aria-label={`Block ${nameOf(u)}`} onClick={() => ask('block', u)}>Block…</button>
@@ -203,7 +210,7 @@ export function FriendsPage() {
                     <ul class="list" aria-label="Sent friend requests">
                       <For each={o.outgoing}>
                         {(r) => (
-                          <Person user={r.to}>
+                          <Person user={r.to} list="outgoing">
                             <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Cancel request to ${nameOf(r.to)}`} onClick={() => void act.run(() => mutate(CancelFriendRequest, { id: r.id }))}>Cancel request</button>
                           </Person>
                         )}
@@ -217,7 +224,7 @@ export function FriendsPage() {
                     <ul class="list" aria-label="Blocked people">
                       <For each={o.blockedUsers}>
                         {(u) => (
-                          <Person user={u}>
+                          <Person user={u} list="blocked">
                             <button type="button" class="btn small" aria-disabled={act.busy()} aria-label={`Unblock ${nameOf(u)}`} onClick={() => void act.run(() => mutate(UnblockUser, { userId: u.id }))}>Unblock</button>
                           </Person>
                         )}
@@ -246,7 +253,7 @@ export function FriendsPage() {
               {(list) => (
                 <Show when={list.length} fallback={<p class="muted">Nobody matches “{term()}”.</p>}>
                   <ul class="list" aria-label="People found">
-                    <For each={list}>{(u) => <Person user={u}><Actions u={u} /></Person>}</For>
+                    <For each={list}>{(u) => <Person user={u} list="found"><Actions u={u} /></Person>}</For>
                   </ul>
                 </Show>
               )}

@@ -77,14 +77,16 @@ export function MembersPanel(props: { members: Resource<MemberList>; refetch: ()
     return [...(latestOf(members) ?? [])].sort((a, b) => rank[statusOf(a.user)] - rank[statusOf(b.user)] || call(a.user.id) - call(b.user.id) || nameOf(a.user).localeCompare(nameOf(b.user)))
   }
   return (
-    <section class="members" aria-labelledby="members-title">
+    // a member removed from the list takes their menu's button along: the focus goes to the heading;
+    // a role changed redraws the row, and the focus finds its button again (lib/focusKeeper.ts)
+    <section class="members" aria-labelledby="members-title" data-refocus="#members-title">
       <h2 id="members-title">Members</h2>
       <Async resource={members} refetch={refetch} label="Loading members…">
         {() => (
           <ul class="member-list" aria-label="Room members">
             <For each={sorted()}>
               {(m) => (
-                <li class="member">
+                <li class="member" data-focus-key={`member:${m.user.id}`}>
                   <Avatar name={nameOf(m.user)} id={m.user.id} url={avatarOf(m.user)} size={28} />
                   <span class="grow">
                     <span class="member-name">{nameOf(m.user)}</span>

@@ -6,7 +6,10 @@ export function Menu(props: { label: string; buttonText: JSX.Element; class?: st
   const [open, setOpen] = createSignal(false)
   let root: HTMLDivElement | undefined
   let button: HTMLButtonElement | undefined
-  const items = () => [...(root?.querySelectorAll<HTMLButtonElement>('.menu-list button:not(:disabled)') ?? [])]
+  // the items on screen: a button hidden by the layout (the room menu's invite link is for phones
+  // only) is no stop for the arrow keys, and focusing it left the focus on the menu's button
+  const items = () => [...(root?.querySelectorAll<HTMLButtonElement>('.menu-list button:not(:disabled, [aria-disabled="true"])') ?? [])]
+    .filter((b) => b.getClientRects().length > 0 && getComputedStyle(b).visibility !== 'hidden')
   const close = (refocus = true) => { setOpen(false); if (refocus) button?.focus() }
   const onDoc = (e: MouseEvent) => { if (open() && root && !root.contains(e.target as Node)) close(false) }
   document.addEventListener('mousedown', onDoc)

@@ -7,6 +7,7 @@ import type { Feed, Msg } from './feed'
 import { AddReaction } from './Reactions'
 import { AppError, toAppError } from '../../lib/errors'
 import { toast } from '../../components/ui'
+import { nameOf } from '../../lib/users'
 
 /** The state of one message's actions; it lives as long as the message's row. */
 export function createMessageActions(props: { msg: Msg; feed: Feed; row: () => HTMLElement | undefined }) {
@@ -18,20 +19,20 @@ export function createMessageActions(props: { msg: Msg; feed: Feed; row: () => H
    * The keyboard focus goes back where the action started once its form or confirmation closes
    * (the button it came from is drawn again by then), else to the message itself.
    */
-  const refocus = (label: string | null) => requestAnimationFrame(() => {
+  const refocus = (action: 'edit' | 'delete' | null) => requestAnimationFrame(() => {
     const row = props.row()
     if (!row || !row.isConnected) return
     const active = document.activeElement
     if (active && active !== document.body && !row.contains(active)) return // the user has moved on
-    ;((label && row.querySelector<HTMLElement>(`.msg-actions [aria-label="${label}"]`)) || row).focus()
+    ;((action && row.querySelector<HTMLElement>(`.msg-actions [data-action="${action}"]`)) || row).focus()
   })
   const setEditing = (on: boolean) => {
     setEditingSignal(on)
-    if (!on) refocus('Edit message')
+    if (!on) refocus('edit')
   }
   const setConfirming = (on: boolean) => {
     setConfirmingSignal(on)
-    if (!on) refocus('Delete message')
+    if (!on) refocus('delete')
   }
   const save = useAction(async () => {
     const body = draft().trim()
@@ -73,6 +74,9 @@ export function EditMessageForm(props: { msg: Msg; actions: MessageActions }) {
 export function MessageActionBar(props: { msg: Msg; actions: MessageActions; mine: boolean; ownerView: boolean; feed: Feed; member: boolean; canPin: boolean; onReply: (m: Msg) => void }) {
   const m = () => props.msg
   const { editing, setEditing, setDraft, remove, confirming, setConfirming } = props.actions
+  // each action says whose message it acts on, as Reply does: a list of buttons read out of
+  // context ("Delete message, Delete message, …") did not tell them apart
+  const whose = () => `message from ${nameOf(m().sender)}`
   return (
     <>
       <Show when={!m().local && !m().deletedAt && !editing() && (props.member || props.mine || props.ownerView)}>
@@ -90,14 +94,14 @@ export function MessageActionBar(props: { msg: Msg; actions: MessageActions; min
               <AddReaction msg={m()} feed={props.feed} />
             </Show>
             <Show when={props.canPin}>
-              <button type="button" class="icon-btn" aria-label={m().pinnedAt ? 'Unpin message' : 'Pin message'} title={m().pinnedAt ? 'Unpin' : 'Pin'} aria-pressed={!!m().pinnedAt}
+              <button type="button" class="icon-btn" aria-label={`${m().pinnedAt ? 'Unpin' : 'Pin'} ${whose()}`} title={m().pinnedAt ? 'Unpin' : 'Pin'} aria-pressed={!!m().pinnedAt}
                 onClick={() => { props.feed.setPin(m().id, !m().pinnedAt).catch((e) => toast(toAppError(e).message, { kind: 'error' })) }}><Icon d={PIN} /></button>
             </Show>
             <Show when={props.mine}>
-              <button type="button" class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}><Icon d={PENCIL} /></button>
+              <button type="button" class="icon-btn" data-action="edit" aria-label={`Edit ${whose()}`} title="Edit" onClick={() => { setDraft(m().body); setEditing(true) }}><Icon d={PENCIL} /></button>
             </Show>
             <Show when={props.mine || props.ownerView}>
-              <button type="button" class="icon-btn" aria-label="Delete message" title="Delete" aria-disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
+              <button type="button" class="icon-btn" data-action="delete" aria-label={`Delete ${whose()}`} title="Delete" aria-disabled={remove.busy()} onClick={() => setConfirming(true)}><Icon d={TRASH} /></button>
             </Show>
           </Show>
         </div>

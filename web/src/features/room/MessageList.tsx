@@ -101,6 +101,8 @@ export function MessageList(props: {
   highlight: number | null
   /** others' unread messages older than the loaded page: how many, and the jump to the first */
   unreadAbove: { count: number; jump: () => void } | null
+  /** others' messages that arrived live: the only ones a screen reader announces */
+  arrivals: { id: string; text: string }[]
 }) {
   const feed = props.feed
   const scroll = props.scroll
@@ -121,7 +123,13 @@ export function MessageList(props: {
           </div>
         )}
       </Show>
-      <div class="messages" ref={scroll.ref} onScroll={scroll.onScroll} role="log" aria-label={props.label} aria-live="polite" aria-relevant="additions" tabindex="0">
+      {/* The log is read by moving through it, not announced: opening a room, or loading older
+          messages, inserted a whole page into it and a live log read it all aloud. Messages that
+          arrive live are announced from this region instead, each once. */}
+      <div class="sr-only" aria-live="polite" aria-relevant="additions" data-testid="arrivals">
+        <For each={props.arrivals}>{(a) => <p>{a.text}</p>}</For>
+      </div>
+      <div class="messages" ref={scroll.ref} onScroll={scroll.onScroll} role="log" aria-label={props.label} aria-live="off" tabindex="0" data-refocus=":scope">
         <Show when={feed.state.hasOlder}>
           <div class="older">
             <button type="button" class="btn small" aria-disabled={feed.state.loadingOlder} onClick={() => { if (!feed.state.loadingOlder) void scroll.older() }}>
@@ -141,11 +149,13 @@ export function MessageList(props: {
                     const divider = () => props.dividerBefore === m.id
                     return (
                       <>
+                        {/* a list holds list items only: the separator is inside one (an <li> whose
+                            role was separator made the list invalid) */}
                         <Show when={newDay()}>
-                          <li class="day" role="separator" aria-label={dayLabel(m.createdAt)}><span>{dayLabel(m.createdAt)}</span></li>
+                          <li class="day"><span role="separator" aria-label={dayLabel(m.createdAt)}>{dayLabel(m.createdAt)}</span></li>
                         </Show>
                         <Show when={divider()}>
-                          <li class="divider" role="separator" aria-label="New messages"><span>New messages</span></li>
+                          <li class="divider"><span role="separator" aria-label="New messages">New messages</span></li>
                         </Show>
                         <MessageRow msg={m} feed={feed} ownerView={props.ownerView} member={props.member} canPin={props.canPin} onReply={props.onReply} grouped={!divider() && continues(prev(), m)} highlight={!m.local && props.highlight === m.seq} />
                       </>

@@ -92,7 +92,7 @@ export function RoomView(props: { room: RoomViewFieldsFragment; onRoom: (r: Room
         <Show when={r().viewerIsMember && !wide && !block.state()}>
           <CallPanel roomId={r().id} onPeople={setInCall} />
         </Show>
-        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} ownerView={isModerator(r().viewerRole)}
+        <MessageList feed={feed} scroll={scroll} label={`Messages in ${title()}`} dividerBefore={roomLive.dividerBefore()} highlight={roomLive.highlight()} unreadAbove={roomLive.unreadAbove()} arrivals={roomLive.arrivals()} ownerView={isModerator(r().viewerRole)}
           member={r().viewerIsMember} canPin={canPin() && !block.state()} onReply={reply} />
         <p class="typing" aria-live="polite">{typing.text()}</p>
         <Show when={r().viewerIsMember} fallback={

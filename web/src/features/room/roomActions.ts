@@ -4,6 +4,7 @@ import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { mutate } from '../../lib/client'
 import { navigate } from '../../lib/router'
 import { toast, useAction } from '../../components/ui'
+import { focusNext } from '../../lib/focusKeeper'
 import { AppError, toAppError } from '../../lib/errors'
 import { BANNED } from '../rooms/JoinPage'
 import { leavingFromHere } from '../shell/conversations'
@@ -25,6 +26,8 @@ export function createRoomActions(room: () => RoomViewFieldsFragment, onJoined: 
     const d = await mutate(JoinRoom, { roomId: room().id }).catch((e: unknown) => {
       throw toAppError(e).code === 'FORBIDDEN' ? new AppError(BANNED, 'FORBIDDEN') : e
     })
+    // the preview gives way to the room: the focus goes to its composer, to write
+    focusNext('#composer-input')
     onJoined(d.joinRoom)
   })
   const leave = useAction(async () => {

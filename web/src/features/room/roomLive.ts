@@ -6,8 +6,9 @@ import { graphql } from '../../gql'
 import type { RoomViewFieldsFragment } from '../../gql/graphql'
 import { connEpoch, connState, live } from '../../lib/client'
 import { match, navigate, queryParam } from '../../lib/router'
-import { applyUser } from '../../lib/users'
+import { applyUser, nameOf } from '../../lib/users'
 import type { Feed } from './feed'
+import { firstLine } from './MessageBody'
 import type { RoomMembersState } from './MembersPanel'
 import type { MessageScroll } from './MessageList'
 import type { Typing } from './typing'
@@ -47,6 +48,10 @@ export function useRoomLive(o: {
   const [dividerBefore, setDividerBefore] = createSignal<string | null>(null)
   const [highlight, setHighlight] = createSignal<number | null>(null)
   const [unreadAbove, setUnreadAbove] = createSignal<{ count: number; jump: () => void } | null>(null)
+  // what a screen reader hears of the log: others' messages as they arrive live, each once (the
+  // log itself is not a live region: opening a room or loading older pages read the history aloud)
+  const [arrivals, setArrivals] = createSignal<{ id: string; text: string }[]>([])
+  const announced = new Set<string>()
   // where the viewer had read up to when the room opened (marking read moves the server's marker on)
   const readUpTo = room().viewerLastReadSeq ?? null
   const unreadAtOpen = room().unreadCount
@@ -175,8 +180,14 @@ export function useRoomLive(o: {
       queueMicrotask(scroll.toBottom)
     }
     else if (m.sender.id !== self.id && m.seq > newAfter) scroll.noteUnseen()
+    if (m.sender.id !== self.id && m.seq > newAfter && !announced.has(m.id)) {
+      announced.add(m.id)
+      const body = m.deletedAt ? 'Message deleted' : firstLine(m.body) || (m.attachments?.length ? `${m.attachments.length} attachment${m.attachments.length === 1 ? '' : 's'}` : '')
+      // the last few only: each is read once as it is added, the region never grows long
+      setArrivals((l) => [...l.slice(-4), { id: m.id, text: `${nameOf(m.sender)}: ${body}` }])
+    }
     scheduleMarkRead()
   })
 
-  return { dividerBefore, highlight, unreadAbove }
+  return { dividerBefore, highlight, unreadAbove, arrivals }
 }

@@ -2,6 +2,7 @@ import { createResource, Show } from 'solid-js'
 import { graphql } from '../../gql'
 import { mutate } from '../../lib/client'
 import { navigate } from '../../lib/router'
+import { focusNext } from '../../lib/focusKeeper'
 import { ErrorBox, Loading } from '../../components/ui'
 import { Link } from '../../components/Link'
 import { toAppError } from '../../lib/errors'
@@ -19,6 +20,7 @@ export const BANNED = 'You are banned from this room: you cannot join it again u
 export function JoinPage(props: { code: string }) {
   const [joined, { refetch }] = createResource(() => props.code, async (code) => {
     const d = await mutate(JoinRoomByCode, { code })
+    focusNext('#composer-input') // joined to write: the room opens with the focus on its composer
     navigate(`/rooms/${d.joinRoom.id}`, { replace: true })
     return d.joinRoom.id
   })
