@@ -436,6 +436,8 @@ describe('colour contrast (WCAG AA) in both themes', () => {
       checks.push(['mention badge', '.badge.mention', 'text', 4.5])
       results['mention badge'] = Math.round((await contrastOf(p.page, '.badge.mention')) * 100) / 100
       await p.page.goto(`${app.url}/profile`)
+      // the form is drawn once the profile is read: measured before it, the field was not there (-1)
+      await p.page.locator('input[name="displayName"]').waitFor()
       checks.push(['text field border', 'input[name="displayName"]', 'border', 3])
       results['text field border'] = Math.round((await contrastOf(p.page, 'input[name="displayName"]', 'border')) * 100) / 100
 
