@@ -212,10 +212,15 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
       // a change to a message older than the loaded history: loading older pages brings it as
       // it is now (put at the top, it stood alone above a gap); and one newer than a history
       // opened further back, which its later pages bring
-      const oldest = s.list.find((x) => !x.local)
-      if (mode === 'changed' && s.hasOlder && oldest && m.seq < oldest.seq) return
-      const newest = [...s.list].reverse().find((x) => !x.local)
-      if (mode === 'changed' && s.hasNewer && newest && m.seq > newest.seq) return
+      if (mode === 'changed' && s.hasOlder) {
+        const oldest = s.list.find((x) => !x.local)
+        if (oldest && m.seq < oldest.seq) return
+      }
+      if (mode === 'changed' && s.hasNewer) {
+        let i = s.list.length - 1
+        while (i >= 0 && s.list[i].local) i--
+        if (i >= 0 && m.seq > s.list[i].seq) return
+      }
       let k = s.list.length
       while (k > 0 && (s.list[k - 1].local || s.list[k - 1].seq > m.seq)) k--
       s.list.splice(k, 0, { ...m })
@@ -313,19 +318,22 @@ export function createFeed(roomId: string, me: { id: string; username: string; d
    * resumes after that page, replaying everything newer (so nothing is left out in between).
    */
   async function jump(seq: number) {
-    stop()
+    reopen()
     lastSeq = 0
-    gen++
-    setState({ hasOlder: false, olderCursor: null, loadingOlder: false, olderError: null, hasNewer: false, newerCursor: null, loadingNewer: false, newerError: null })
     await start(seq)
   }
 
   /** back to the newest messages and the live stream, from a history opened further back */
   async function latest() {
+    reopen()
+    await start()
+  }
+
+  /** before the history is read again from elsewhere: streams stopped, pages in flight dropped */
+  function reopen() {
     stop()
     gen++
     setState({ hasOlder: false, olderCursor: null, loadingOlder: false, olderError: null, hasNewer: false, newerCursor: null, loadingNewer: false, newerError: null })
-    await start()
   }
 
   /** the next page after the loaded history, when it was opened at an older message */
